@@ -1,0 +1,85 @@
+//! Command-line options, also the configuration tests build directly.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Consent {
+    /// The authorize endpoints consent at once and redirect with a code.
+    #[default]
+    Allow,
+    /// The authorize endpoints answer with the documented `access_denied`.
+    Deny,
+}
+
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "dkcloud-emulator", version, about = "A local OneDrive and Dropbox server for tests and offline use")]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub listen: SocketAddr,
+    /// Folder for stored files and state; a temporary folder when absent.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// PEM certificate chain: serve HTTPS instead of HTTP.
+    #[arg(long, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for --tls-cert.
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// A bearer token that is always valid for both services.
+    #[arg(long)]
+    pub static_token: Option<String>,
+    /// Delay added to every response, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Cap on the total upload rate over all connections (bytes per second).
+    #[arg(long)]
+    pub bandwidth: Option<u64>,
+    /// Share of requests (0.0 to 1.0) that get an injected, documented failure.
+    #[arg(long, default_value_t = 0.0)]
+    pub chaos_rate: f64,
+    /// Seed that makes the chaos sequence repeatable.
+    #[arg(long, default_value_t = 1)]
+    pub chaos_seed: u64,
+    /// How long a "stalled" chaos response hangs before the connection is dropped.
+    #[arg(long, default_value_t = 10_000)]
+    pub stall_ms: u64,
+    /// Largest body OneDrive's simple upload (PUT .../content) accepts.
+    #[arg(long, default_value_t = 4 * 1024 * 1024)]
+    pub simple_upload_limit: u64,
+    /// What the authorize endpoints do.
+    #[arg(long, value_enum, default_value_t = Consent::Allow)]
+    pub consent: Consent,
+    /// Lifetime of issued access tokens, in seconds.
+    #[arg(long, default_value_t = 3600)]
+    pub token_lifetime: u64,
+    /// Storage quota per service, in bytes.
+    #[arg(long, default_value_t = 1 << 40)]
+    pub quota: u64,
+    /// Lifetime of upload sessions, in seconds.
+    #[arg(long, default_value_t = 7 * 24 * 3600)]
+    pub session_lifetime: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:0".parse().expect("literal address"),
+            data: None,
+            tls_cert: None,
+            tls_key: None,
+            static_token: None,
+            latency_ms: 0,
+            bandwidth: None,
+            chaos_rate: 0.0,
+            chaos_seed: 1,
+            stall_ms: 10_000,
+            simple_upload_limit: 4 * 1024 * 1024,
+            consent: Consent::Allow,
+            token_lifetime: 3600,
+            quota: 1 << 40,
+            session_lifetime: 7 * 24 * 3600,
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! Inspection endpoints for tests (not part of either real service):
+//! - `GET /_emulator/files` lists stored files of both services with sizes and hashes
+//!   (`?service=onedrive|dropbox` to narrow it);
+//! - `GET /_emulator/stats` gives request counts by kind and injected faults;
+//! - `GET /_emulator/health` answers `ok`.
+
+use crate::stats::RequestKind;
+use crate::tokens::Service;
+use crate::App;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/_emulator/files", get(files))
+        .route("/_emulator/stats", get(stats))
+        .route("/_emulator/health", get(|| async { "ok" }))
+}
+
+#[derive(Deserialize)]
+struct FilesQuery {
+    service: Option<Service>,
+}
+
+async fn files(State(app): State<App>, Query(q): Query<FilesQuery>) -> Response {
+    let services = match q.service {
+        Some(s) => vec![s],
+        None => vec![Service::OneDrive, Service::Dropbox],
+    };
+    let app2 = app.clone();
+    let listed = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<serde_json::Value>> {
+        let mut out = Vec::new();
+        for service in services {
+            for (remote, fs_path) in app2.store.all_files(service)? {
+                let h = app2.store.hashes(&fs_path)?;
+                out.push(json!({
+                    "service": service, "path": remote, "size": h.size,
+                    "quickXorHash": h.quickxor, "contentHash": h.content_hash,
+                }));
+            }
+        }
+        Ok(out)
+    })
+    .await;
+    let mut resp = match listed {
+        Ok(Ok(files)) => Json(json!({ "files": files })).into_response(),
+        Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    };
+    resp.extensions_mut().insert(RequestKind("emulator.files"));
+    resp
+}
+
+async fn stats(State(app): State<App>) -> Response {
+    let mut resp = Json(app.stats.snapshot()).into_response();
+    resp.extensions_mut().insert(RequestKind("emulator.stats"));
+    resp
+}

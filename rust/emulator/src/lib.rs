@@ -1,0 +1,155 @@
+//! A local OneDrive (Microsoft Graph) and Dropbox (API v2) server.
+//!
+//! One listener serves both services, told apart by path:
+//! Microsoft identity under `/{tenant}/oauth2/v2.0/`, Graph under `/v1.0/`,
+//! Dropbox OAuth under `/oauth2/`, Dropbox RPC and content under `/2/`.
+//! Inspection endpoints for tests live under `/_emulator/` (see [`inspect`]).
+
+pub mod config;
+pub mod dropbox;
+pub mod faults;
+pub mod graph;
+pub mod inspect;
+pub mod oauth;
+pub mod persist;
+pub mod server;
+pub mod stats;
+pub mod store;
+pub mod tokens;
+
+pub use config::{Config, Consent};
+pub use tokens::Service;
+
+/// The one account both emulated services have.
+pub const USER_NAME: &str = "Emulator User";
+pub const USER_EMAIL: &str = "user@emulator.invalid";
+pub const ONEDRIVE_DRIVE_ID: &str = "e1f0c0de0d51a3b7";
+pub const DROPBOX_ACCOUNT_ID: &str = "dbid:AADkCloudEmulatorAccount0000000001";
+
+use axum::http::{header, HeaderMap};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Everything the handlers share.
+pub struct Emulator {
+    pub config: Config,
+    /// `http` or `https`.
+    pub scheme: &'static str,
+    pub tokens: tokens::TokenStore,
+    pub store: store::Store,
+    pub stats: stats::Stats,
+    pub chaos: faults::Chaos,
+    pub bandwidth: Option<faults::Bandwidth>,
+    pub graph: graph::GraphState,
+    pub dropbox: dropbox::DropboxState,
+    pub oauth: oauth::OAuthState,
+}
+
+pub type App = Arc<Emulator>;
+
+impl Emulator {
+    /// The base URL clients used to reach us (from their `Host` header), for
+    /// URLs we hand out such as upload session URLs and paging links.
+    pub fn external_base(&self, headers: &HeaderMap) -> String {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+            .unwrap_or("127.0.0.1");
+        format!("{}://{}", self.scheme, host)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error("cannot use the data folder {path}: {source}")]
+    Data { path: PathBuf, source: std::io::Error },
+    #[error("cannot load the TLS certificate or key: {0}")]
+    Tls(std::io::Error),
+}
+
+/// A started emulator; dropping it does not stop it, call [`RunningEmulator::shutdown`].
+pub struct RunningEmulator {
+    addr: SocketAddr,
+    scheme: &'static str,
+    data_dir: PathBuf,
+    temporary_data: bool,
+    app: App,
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningEmulator {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT` (or `https://`).
+    pub fn base_url(&self) -> String {
+        format!("{}://{}", self.scheme, self.addr)
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    /// Stops listening and closes every open connection.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+        if self.temporary_data {
+            let _ = std::fs::remove_dir_all(&self.data_dir);
+        }
+    }
+}
+
+pub async fn start(config: Config) -> Result<RunningEmulator, StartError> {
+    let (data_dir, temporary_data) = match &config.data {
+        Some(d) => (d.clone(), false),
+        None => (std::env::temp_dir().join(format!("dkcloud-emulator-{}", tokens::random_token(8))), true),
+    };
+    let data_err = |source| StartError::Data { path: data_dir.clone(), source };
+    std::fs::create_dir_all(&data_dir).map_err(data_err)?;
+    let data_dir = data_dir.canonicalize().map_err(data_err)?;
+    let tls = match (&config.tls_cert, &config.tls_key) {
+        (Some(c), Some(k)) => Some(server::load_tls(c, k).map_err(StartError::Tls)?),
+        _ => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let store = store::Store::open(&data_dir, config.quota).map_err(data_err)?;
+    let state_dir = store.state_dir().to_owned();
+    let app: App = Arc::new(Emulator {
+        tokens: tokens::TokenStore::open(&state_dir, config.static_token.clone(), config.token_lifetime)
+            .map_err(data_err)?,
+        graph: graph::GraphState::open(&config, &state_dir).map_err(data_err)?,
+        dropbox: dropbox::DropboxState::open(&config, &state_dir).map_err(data_err)?,
+        oauth: oauth::OAuthState::open(&config, &state_dir).map_err(data_err)?,
+        chaos: faults::Chaos::new(config.chaos_rate, config.chaos_seed),
+        bandwidth: config.bandwidth.map(faults::Bandwidth::new),
+        stats: stats::Stats::default(),
+        store,
+        scheme,
+        config: config.clone(),
+    });
+    let router = axum::Router::new()
+        .merge(oauth::routes())
+        .merge(graph::routes())
+        .merge(dropbox::routes())
+        .merge(inspect::routes())
+        .layer(axum::middleware::from_fn_with_state(app.clone(), faults::layer))
+        .with_state(app.clone());
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| StartError::Listen { addr: config.listen, source })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.listen, source })?;
+    let (stop, stop_rx) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(server::serve(listener, tls, router, stop_rx));
+    Ok(RunningEmulator { addr, scheme, data_dir, temporary_data, app, stop, task })
+}

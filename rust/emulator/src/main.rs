@@ -1,0 +1,37 @@
+use clap::Parser;
+use std::io::Write;
+
+fn main() -> std::process::ExitCode {
+    let config = dkcloud_emulator::Config::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DKCLOUD_EMULATOR_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("dkcloud-emulator: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let running = match dkcloud_emulator::start(config).await {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("dkcloud-emulator: {e}");
+                return std::process::ExitCode::FAILURE;
+            }
+        };
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "listening on {}", running.base_url());
+        let _ = out.flush();
+        drop(out);
+        eprintln!("data folder: {}", running.data_dir().display());
+        let _ = tokio::signal::ctrl_c().await;
+        running.shutdown().await;
+        std::process::ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,17 @@
+//! (to be written)
+
+use crate::{App, Config};
+use axum::Router;
+use std::path::Path;
+
+pub struct OAuthState {}
+
+impl OAuthState {
+    pub fn open(_config: &Config, _state_dir: &Path) -> std::io::Result<Self> {
+        Ok(Self {})
+    }
+}
+
+pub fn routes() -> Router<App> {
+    Router::new()
+}

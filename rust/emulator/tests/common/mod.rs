@@ -1,0 +1,61 @@
+//! Shared by the emulator's contract tests: an emulator on a free loopback port
+//! with its own data folder, and an HTTP client for it.
+#![allow(dead_code)]
+
+use dkcloud_emulator::{Config, RunningEmulator};
+
+pub const TOKEN: &str = "test-static-token";
+
+pub struct Harness {
+    pub emu: RunningEmulator,
+    pub client: reqwest::Client,
+    pub base: String,
+    /// Keeps the data folder alive for the test's duration.
+    pub dir: tempfile::TempDir,
+}
+
+pub fn install_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+pub fn client() -> reqwest::Client {
+    install_crypto();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client")
+}
+
+/// Starts an emulator with `--static-token test-static-token`; `tweak` may change the config.
+pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Harness {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config { data: Some(dir.path().to_owned()), static_token: Some(TOKEN.into()), ..Config::default() };
+    tweak(&mut config);
+    let emu = dkcloud_emulator::start(config).await.expect("emulator starts");
+    let base = emu.base_url();
+    Harness { emu, client: client(), base, dir }
+}
+
+pub async fn start() -> Harness {
+    start_with(|_| {}).await
+}
+
+impl Harness {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Stored bytes of a file, read straight from the data folder.
+    pub fn stored(&self, service: &str, path: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.dir.path().join(service).join(path.trim_start_matches('/'))).ok()
+    }
+
+    pub async fn stats(&self) -> serde_json::Value {
+        self.client.get(self.url("/_emulator/stats")).send().await.unwrap().json().await.unwrap()
+    }
+}
+
+/// Deterministic test bytes.
+pub fn bytes(len: usize, seed: u8) -> Vec<u8> {
+    (0..len).map(|i| ((i as u32).wrapping_mul(2_654_435_761) >> 24) as u8 ^ seed).collect()
+}

@@ -1,0 +1,1 @@
+//! The dkcloud upload engine.
