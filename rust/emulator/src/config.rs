@@ -60,6 +60,9 @@ pub struct Config {
     /// Lifetime of upload sessions, in seconds.
     #[arg(long, default_value_t = 7 * 24 * 3600)]
     pub session_lifetime: u64,
+    /// Lifetime of Microsoft device codes (`expires_in` of the devicecode endpoint), in seconds.
+    #[arg(long, default_value_t = 900)]
+    pub device_code_lifetime: u64,
 }
 
 impl Default for Config {
@@ -80,6 +83,7 @@ impl Default for Config {
             token_lifetime: 3600,
             quota: 1 << 40,
             session_lifetime: 7 * 24 * 3600,
+            device_code_lifetime: 900,
         }
     }
 }

@@ -122,6 +122,11 @@ impl TokenStore {
         self.state.update(|s| s.refresh.remove(token))
     }
 
+    /// Forgets an issued access token (Dropbox `auth/token/revoke`): it is invalid from now on.
+    pub fn revoke_access(&self, token: &str) -> bool {
+        self.state.update(|s| s.access.remove(token).is_some())
+    }
+
     /// Makes an issued access token expire now (chaos: "token expired early").
     pub fn expire_now(&self, token: &str) -> bool {
         let now = now_unix();
