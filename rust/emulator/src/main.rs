@@ -30,8 +30,23 @@ fn main() -> std::process::ExitCode {
         let _ = out.flush();
         drop(out);
         eprintln!("data folder: {}", running.data_dir().display());
-        let _ = tokio::signal::ctrl_c().await;
+        wait_for_stop_signal().await;
         running.shutdown().await;
         std::process::ExitCode::SUCCESS
     })
+}
+
+/// Ctrl+C or SIGTERM (what `kill` and service managers send).
+async fn wait_for_stop_signal() {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
 }

@@ -31,4 +31,10 @@ pub enum Error {
     InvalidInput(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// The remote name is taken and the conflict policy forbids touching it.
+    #[error("{path}: a different file with this name already exists on {service}")]
+    Conflict { service: ServiceKind, path: String },
+    /// The stored copy's hash differs from the local file's: the stored copy is bad.
+    #[error("{path}: the copy stored on {service} does not match the local file (local hash {local}, stored {stored})")]
+    HashMismatch { service: ServiceKind, path: String, local: String, stored: String },
 }

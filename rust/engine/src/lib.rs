@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod endpoints;
 pub mod error;
+pub mod http;
 
 pub use endpoints::{Endpoints, ServiceKind};
 pub use error::{Error, Result};

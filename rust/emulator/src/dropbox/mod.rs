@@ -1,17 +1,95 @@
-//! (to be written)
+//! Dropbox API v2: RPC routes (JSON in, JSON out) and content routes (argument
+//! in the `Dropbox-API-Arg` header, file data as the body), all `POST /2/...`.
+//! Stored files are plain files under `DATA/dropbox/`; ids, revs and upload
+//! sessions are kept in state files so they survive a restart.
 
+mod args;
+mod body;
+mod commit;
+mod errors;
+mod folders;
+mod metadata;
+mod session_store;
+mod sessions;
+mod upload;
+mod users;
+
+use crate::tokens::Service;
 use crate::{App, Config};
+use axum::body::Body;
+use axum::http::{HeaderMap, Uri};
+use axum::routing::post;
 use axum::Router;
+use errors::{ApiError, ApiResult};
+use serde::de::DeserializeOwned;
 use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
 
-pub struct DropboxState {}
+pub struct DropboxState {
+    catalog: metadata::Catalog,
+    sessions: session_store::Sessions,
+    /// Writes to the namespace happen one at a time (Dropbox takes a namespace
+    /// lock per commit; its contention is what `too_many_write_operations` means).
+    namespace: Mutex<()>,
+}
 
 impl DropboxState {
-    pub fn open(_config: &Config, _state_dir: &Path) -> std::io::Result<Self> {
-        Ok(Self {})
+    pub fn open(config: &Config, state_dir: &Path) -> std::io::Result<Self> {
+        Ok(Self {
+            catalog: metadata::Catalog::open(state_dir)?,
+            sessions: session_store::Sessions::open(state_dir, config.session_lifetime)?,
+            namespace: Mutex::new(()),
+        })
+    }
+
+    fn namespace_lock(&self) -> MutexGuard<'_, ()> {
+        self.namespace.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
 pub fn routes() -> Router<App> {
     Router::new()
+        .route("/2/users/get_current_account", post(users::get_current_account))
+        .route("/2/users/get_space_usage", post(users::get_space_usage))
+        .route("/2/files/list_folder", post(folders::list_folder))
+        .route("/2/files/list_folder/continue", post(folders::list_folder_continue))
+        .route("/2/files/get_metadata", post(folders::get_metadata))
+        .route("/2/files/create_folder_v2", post(folders::create_folder_v2))
+        .route("/2/files/delete_v2", post(folders::delete_v2))
+        .route("/2/files/upload", post(upload::upload))
+        .route("/2/files/upload_session/start", post(sessions::start))
+        .route("/2/files/upload_session/append_v2", post(sessions::append_v2))
+        .route("/2/files/upload_session/finish", post(sessions::finish))
+        .route("/2/files/upload_session/finish_batch_v2", post(sessions::finish_batch_v2))
+}
+
+fn authorize(app: &App, headers: &HeaderMap) -> ApiResult<()> {
+    app.tokens.require(Service::Dropbox, headers).map(|_| ()).map_err(ApiError::Ready)
+}
+
+/// Bearer check and JSON argument of an RPC route.
+async fn rpc_call<T: DeserializeOwned>(app: &App, headers: &HeaderMap, body: Body) -> ApiResult<T> {
+    authorize(app, headers)?;
+    args::rpc_arg(headers, body).await
+}
+
+/// Bearer check and argument of a content route. On refusal the body is read
+/// and dropped, so the client gets the answer instead of a reset connection.
+async fn content_call<T: DeserializeOwned>(
+    app: &App,
+    headers: &HeaderMap,
+    uri: &Uri,
+    body: Body,
+) -> ApiResult<(T, args::ArgSource, Body)> {
+    let checked = authorize(app, headers).and_then(|()| args::content_arg::<T>(headers, uri));
+    match checked {
+        Ok((arg, source)) => Ok((arg, source, body)),
+        Err(e) => Err(refuse(body, e).await),
+    }
+}
+
+/// Drops an unread body, then gives the error back.
+async fn refuse(body: Body, error: ApiError) -> ApiError {
+    body::drain(body).await;
+    error
 }

@@ -1,17 +1,57 @@
-//! (to be written)
+//! The two OAuth 2.0 servers: Microsoft identity platform (v2.0 endpoints under
+//! `/{tenant}/oauth2/v2.0/`, plus the `/devicelogin` page) and Dropbox
+//! (`/oauth2/authorize`, `/oauth2/token`, `/2/auth/token/revoke`).
+//!
+//! Tokens themselves live in [`crate::tokens`]; this module keeps what leads to
+//! them: authorization codes and device codes, both persisted under the state folder.
 
+mod codes;
+mod devices;
+mod dropbox_authorize;
+mod dropbox_token;
+mod errors;
+mod html;
+mod ms_authorize;
+mod ms_device;
+mod ms_token;
+mod params;
+mod pkce;
+mod redirect;
+
+use crate::stats::RequestKind;
 use crate::{App, Config};
+use axum::response::Response;
+use axum::routing::{get, post};
 use axum::Router;
 use std::path::Path;
 
-pub struct OAuthState {}
+pub struct OAuthState {
+    codes: codes::CodeBook,
+    devices: devices::DeviceBook,
+}
 
 impl OAuthState {
-    pub fn open(_config: &Config, _state_dir: &Path) -> std::io::Result<Self> {
-        Ok(Self {})
+    pub fn open(config: &Config, state_dir: &Path) -> std::io::Result<Self> {
+        Ok(Self {
+            codes: codes::CodeBook::open(state_dir)?,
+            devices: devices::DeviceBook::open(state_dir, config.device_code_lifetime)?,
+        })
     }
 }
 
 pub fn routes() -> Router<App> {
     Router::new()
+        .route("/{tenant}/oauth2/v2.0/authorize", get(ms_authorize::authorize))
+        .route("/{tenant}/oauth2/v2.0/token", post(ms_token::token))
+        .route("/{tenant}/oauth2/v2.0/devicecode", post(ms_device::devicecode))
+        .route("/devicelogin", get(ms_device::devicelogin))
+        .route("/oauth2/authorize", get(dropbox_authorize::authorize))
+        .route("/oauth2/token", post(dropbox_token::token))
+        .route("/2/auth/token/revoke", post(dropbox_token::revoke))
+}
+
+/// Names the kind of request for the statistics (see [`crate::stats`]).
+fn tagged(kind: &'static str, mut resp: Response) -> Response {
+    resp.extensions_mut().insert(RequestKind(kind));
+    resp
 }

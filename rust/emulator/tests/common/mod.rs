@@ -20,16 +20,14 @@ pub fn install_crypto() {
 
 pub fn client() -> reqwest::Client {
     install_crypto();
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("http client")
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http client")
 }
 
 /// Starts an emulator with `--static-token test-static-token`; `tweak` may change the config.
 pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Harness {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = Config { data: Some(dir.path().to_owned()), static_token: Some(TOKEN.into()), ..Config::default() };
+    let mut config =
+        Config { data: Some(dir.path().to_owned()), static_token: Some(TOKEN.into()), ..Config::default() };
     tweak(&mut config);
     let emu = dkcloud_emulator::start(config).await.expect("emulator starts");
     let base = emu.base_url();

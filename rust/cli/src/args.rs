@@ -1,0 +1,141 @@
+//! The command line. `dkcloud --help` and each subcommand's `--help` are the
+//! reference; README.md shows them in use.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dkcloud",
+    version,
+    about = "Upload photos and folders to OneDrive and Dropbox: resumable, parallel, verified",
+    after_help = "Exit codes: 0 all done, 1 some files failed, 2 usage error, 3 login needed or refused, 4 other error."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Account to use when several are logged in (name, e-mail or id).
+    #[arg(long, global = true)]
+    pub account: Option<String>,
+    /// Read CLIENTID, CLIENTSECRET, BLOCKSIZE, ACCESSTOKEN, REFRESHTOKEN from a
+    /// OneDriveConnector-style .env file.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub env_file: Option<PathBuf>,
+    /// Plain log lines instead of progress bars, even on a terminal.
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Log in to a service in the browser (or with a device code).
+    Login(LoginArgs),
+    /// Forget a stored login (all accounts of a service when none is named).
+    Logout {
+        #[arg(value_enum)]
+        service: Option<ServiceArg>,
+    },
+    /// List the stored logins.
+    Accounts,
+    /// List a remote folder, e.g. `onedrive:/Photos`.
+    Ls { remote: String },
+    /// Create a remote folder and its missing parents.
+    Mkdir { remote: String },
+    /// Upload files or folders (recursively, structure kept) to a remote folder.
+    Upload(UploadArgs),
+    /// Start an embedded emulator, make sample photos, upload them to both services.
+    Demo {
+        /// Keep the emulator's data in this folder instead of a temporary one.
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ServiceArg {
+    Onedrive,
+    Dropbox,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    #[arg(value_enum)]
+    pub service: ServiceArg,
+    /// OneDrive only: sign in on another device with a short code.
+    #[arg(long)]
+    pub device_code: bool,
+    /// Print the sign-in address instead of opening a browser.
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConflictArg {
+    /// Keep both: the new file gets a new name.
+    Rename,
+    /// Overwrite the remote file.
+    Replace,
+    /// Leave the remote file alone when it has the same content; rename otherwise.
+    Skip,
+    /// Report the file as failed.
+    Fail,
+}
+
+#[derive(Debug, Args)]
+pub struct UploadArgs {
+    /// Files or folders, then the destination (`onedrive:/path` or `dropbox:/path`).
+    #[arg(required = true, num_args = 2.., value_name = "PATH... REMOTE")]
+    pub paths: Vec<String>,
+    /// Files uploaded in parallel.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub jobs: u32,
+    /// Size of each upload request for large files, e.g. 10M, 48MiB.
+    #[arg(long, value_parser = parse_size)]
+    pub chunk_size: Option<u64>,
+    /// What to do when a file of that name exists.
+    #[arg(long, value_enum, default_value_t = ConflictArg::Rename)]
+    pub on_conflict: ConflictArg,
+    /// Show what would be uploaded, upload nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// One JSON object per line (events and a summary) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `10M`, `10MiB`, `10MB` (all binary), `327680`.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let digits_end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(digits_end);
+    let n: u64 = num.parse().map_err(|_| format!("'{s}' is not a size (try 10M or 48MiB)"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        other => return Err(format!("unknown size unit '{other}' in '{s}'")),
+    };
+    n.checked_mul(mult).filter(|v| *v > 0).ok_or_else(|| format!("'{s}' is not a usable size"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_as_binary_units() {
+        assert_eq!(parse_size("10M").unwrap(), 10 << 20);
+        assert_eq!(parse_size("48MiB").unwrap(), 48 << 20);
+        assert_eq!(parse_size("327680").unwrap(), 327_680);
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("5X").is_err());
+    }
+}

@@ -1,0 +1,54 @@
+//! `/me` and `/me/drive`: the one user and their drive with its quota.
+
+use crate::tokens::Service;
+use crate::{App, ONEDRIVE_DRIVE_ID, USER_EMAIL, USER_NAME};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+pub fn me() -> Response {
+    let (given, surname) = USER_NAME.split_once(' ').unwrap_or((USER_NAME, ""));
+    Json(json!({
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users/$entity",
+        "id": ONEDRIVE_DRIVE_ID,
+        "displayName": USER_NAME,
+        "givenName": given,
+        "surname": surname,
+        "userPrincipalName": USER_EMAIL,
+        "mail": USER_EMAIL,
+    }))
+    .into_response()
+}
+
+/// OneDrive's quota states: `normal` below 90 % used, `nearing`, `critical` from 99 %, `exceeded`.
+fn quota_state(used: u64, total: u64) -> &'static str {
+    if used >= total {
+        "exceeded"
+    } else if used as f64 >= total as f64 * 0.99 {
+        "critical"
+    } else if used as f64 >= total as f64 * 0.9 {
+        "nearing"
+    } else {
+        "normal"
+    }
+}
+
+pub fn drive(app: &App) -> Response {
+    let total = app.store.quota();
+    let used = app.store.used(Service::OneDrive);
+    Json(json!({
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#drives/$entity",
+        "id": ONEDRIVE_DRIVE_ID,
+        "driveType": "personal",
+        "name": "OneDrive",
+        "owner": {"user": {"id": ONEDRIVE_DRIVE_ID, "displayName": USER_NAME}},
+        "quota": {
+            "total": total,
+            "used": used,
+            "remaining": app.store.remaining(Service::OneDrive),
+            "deleted": 0,
+            "state": quota_state(used, total),
+        },
+    }))
+    .into_response()
+}

@@ -1,0 +1,177 @@
+//! `POST /{tenant}/oauth2/v2.0/token`: Microsoft's token endpoint for the
+//! authorization code, refresh token (rotated on every use) and device code grants.
+
+use super::codes::RedeemError;
+use super::devices::Poll;
+use super::errors::{microsoft as error, microsoft_missing as missing, no_store};
+use super::ms_authorize::valid_tenant;
+use super::params::{has_scope, Params};
+use super::tagged;
+use crate::tokens::Service;
+use crate::App;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// The OpenID Connect scopes: granted, but Microsoft does not list them in the
+/// token response's `scope`, which names the resource scopes only.
+const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+
+pub async fn token(State(app): State<App>, Path(tenant): Path<String>, body: Bytes) -> Response {
+    tagged("identity.token", respond(&app, &tenant, &Params::parse(&body)))
+}
+
+fn respond(app: &App, tenant: &str, p: &Params) -> Response {
+    if !valid_tenant(tenant) {
+        return error("invalid_request", 90002, &format!("Tenant '{tenant}' not found."));
+    }
+    let Some(grant_type) = p.get("grant_type") else {
+        return missing("grant_type");
+    };
+    let Some(client_id) = p.get("client_id") else {
+        return missing("client_id");
+    };
+    match grant_type {
+        "authorization_code" => authorization_code(app, client_id, p),
+        "refresh_token" => refresh_token(app, client_id, p),
+        DEVICE_CODE_GRANT => device_code(app, client_id, p),
+        other => {
+            error("unsupported_grant_type", 70003, &format!("The app requested an unsupported grant type '{other}'."))
+        }
+    }
+}
+
+/// Why a code's redemption was refused by the endpoint's own checks.
+enum Refusal {
+    OtherClient,
+    RedirectMismatch(String),
+    MissingVerifier,
+    WrongVerifier,
+}
+
+fn authorization_code(app: &App, client_id: &str, p: &Params) -> Response {
+    let Some(code) = p.get("code") else {
+        return missing("code");
+    };
+    let Some(redirect_uri) = p.get("redirect_uri") else {
+        return missing("redirect_uri");
+    };
+    let verifier = p.get("code_verifier");
+    let redeemed = app.oauth.codes.redeem(Service::OneDrive, code, |g| {
+        if g.client_id != client_id {
+            return Err(Refusal::OtherClient);
+        }
+        let authorized_with = g.redirect_uri.as_deref().unwrap_or("");
+        if !same_redirect(authorized_with, redirect_uri) {
+            return Err(Refusal::RedirectMismatch(authorized_with.to_owned()));
+        }
+        match (&g.challenge, verifier) {
+            (None, _) => Ok(()),
+            (Some(_), None) => Err(Refusal::MissingVerifier),
+            (Some(c), Some(v)) if c.verify(v) => Ok(()),
+            (Some(_), Some(_)) => Err(Refusal::WrongVerifier),
+        }
+    });
+    match redeemed {
+        Ok(grant) => issue(app, client_id, &grant.scope, &grant.scope),
+        Err(RedeemError::Unknown) => error("invalid_grant", 70000, "The provided value for the 'code' parameter is not valid."),
+        Err(RedeemError::AlreadyRedeemed) => error(
+            "invalid_grant",
+            54005,
+            "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
+        ),
+        Err(RedeemError::Expired) => error(
+            "invalid_grant",
+            70008,
+            "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
+        ),
+        Err(RedeemError::Rejected(Refusal::OtherClient)) => {
+            error("invalid_grant", 70000, "The provided value for the 'code' parameter is not valid: it was issued to another application.")
+        }
+        Err(RedeemError::Rejected(Refusal::RedirectMismatch(expected))) => error(
+            "invalid_grant",
+            500112,
+            &format!("The reply address '{redirect_uri}' does not match the reply address '{expected}' provided when requesting Authorization code."),
+        ),
+        Err(RedeemError::Rejected(Refusal::MissingVerifier)) => {
+            error("invalid_grant", 50148, "The code_verifier does not match the code_challenge supplied in the authorization request for PKCE: the request has no code_verifier.")
+        }
+        Err(RedeemError::Rejected(Refusal::WrongVerifier)) => {
+            error("invalid_grant", 501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request.")
+        }
+    }
+}
+
+/// Redirect URIs compare after URL normalisation, so `http://localhost:8400`
+/// and `http://localhost:8400/` are the same address.
+fn same_redirect(a: &str, b: &str) -> bool {
+    match (url::Url::parse(a), url::Url::parse(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+fn refresh_token(app: &App, client_id: &str, p: &Params) -> Response {
+    let Some(token) = p.get("refresh_token") else {
+        return missing("refresh_token");
+    };
+    let invalid = || {
+        error(
+            "invalid_grant",
+            70000,
+            "The provided value for the input parameter 'refresh_token' is not valid: it is unknown, revoked or was already used (refresh tokens are single use: use the newest one).",
+        )
+    };
+    match app.tokens.refresh_grant(token) {
+        Some(g) if g.service == Service::OneDrive && g.client_id == client_id => {}
+        _ => return invalid(),
+    }
+    // Microsoft rotates refresh tokens: this one is spent, the response carries the next.
+    let Some(grant) = app.tokens.take_refresh(token) else {
+        return invalid();
+    };
+    let access_scope = p.get("scope").unwrap_or(&grant.scope).to_owned();
+    issue(app, client_id, &access_scope, &grant.scope)
+}
+
+fn device_code(app: &App, client_id: &str, p: &Params) -> Response {
+    let Some(device_code) = p.get("device_code") else {
+        return missing("device_code");
+    };
+    match app.oauth.devices.poll(device_code, client_id, app.config.consent) {
+        Poll::Approved(grant) => issue(app, client_id, &grant.scope, &grant.scope),
+        Poll::Pending => error("authorization_pending", 70016, "OAuth 2.0 device flow error. Authorization is pending. Continue polling."),
+        Poll::Declined => error("authorization_declined", 70000, "The user declined the authorization request."),
+        Poll::Expired => error("expired_token", 70019, "Verification code expired."),
+        Poll::Unknown => error("bad_verification_code", 70000, "The provided value for the input parameter 'device_code' is not valid."),
+        Poll::AlreadyRedeemed => error("invalid_grant", 54005, "The device code was already redeemed."),
+        Poll::WrongClient => error(
+            "invalid_grant",
+            70000,
+            "The provided value for the input parameter 'device_code' is not valid: it was issued to another application.",
+        ),
+    }
+}
+
+/// The success response. `refresh_scope` is what a refresh token would carry; one is
+/// issued only when it includes `offline_access`.
+fn issue(app: &App, client_id: &str, access_scope: &str, refresh_scope: &str) -> Response {
+    let (access_token, expires_in) = app.tokens.issue_access(Service::OneDrive, client_id, access_scope);
+    let shown_scope: Vec<&str> =
+        access_scope.split_whitespace().filter(|s| !OIDC_SCOPES.iter().any(|o| o.eq_ignore_ascii_case(s))).collect();
+    let mut body = json!({
+        "token_type": "Bearer",
+        "scope": shown_scope.join(" "),
+        "expires_in": expires_in,
+        "ext_expires_in": expires_in,
+        "access_token": access_token,
+    });
+    if has_scope(refresh_scope, "offline_access") {
+        body["refresh_token"] = json!(app.tokens.issue_refresh(Service::OneDrive, client_id, refresh_scope));
+    }
+    no_store(Json(body).into_response())
+}

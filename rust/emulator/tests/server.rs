@@ -1,0 +1,95 @@
+//! The binary's command line, TLS, and restart behaviour.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+#[test]
+fn binary_prints_its_address_as_the_first_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dkcloud-emulator"))
+        .args(["--listen", "127.0.0.1:0", "--data"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.trim().strip_prefix("listening on http://127.0.0.1:").expect(&line);
+    let port: u16 = addr.parse().expect("a real port");
+    assert_ne!(port, 0);
+    let status = std::net::TcpStream::connect(("127.0.0.1", port));
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(status.is_ok(), "the printed port accepts connections");
+    assert!(dir.path().join("onedrive").is_dir() && dir.path().join("dropbox").is_dir());
+}
+
+#[test]
+fn binary_refuses_bad_options_with_a_clear_message() {
+    let out = Command::new(env!("CARGO_BIN_EXE_dkcloud-emulator"))
+        .args(["--consent", "maybe"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("allow") && err.contains("deny"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_https_with_the_given_certificate() {
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into(), "127.0.0.1".into()]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cert_path = dir.path().join("cert.pem");
+    let key_path = dir.path().join("key.pem");
+    std::fs::write(&cert_path, cert.cert.pem()).unwrap();
+    std::fs::write(&key_path, cert.key_pair.serialize_pem()).unwrap();
+    let h = common::start_with(|c| {
+        c.tls_cert = Some(cert_path.clone());
+        c.tls_key = Some(key_path.clone());
+    })
+    .await;
+    assert!(h.base.starts_with("https://127.0.0.1:"), "{}", h.base);
+    common::install_crypto();
+    let client = reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(cert.cert.pem().as_bytes()).unwrap()])
+        .build()
+        .unwrap();
+    let body = client.get(h.url("/_emulator/health")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(body, "ok");
+    // A client that does not trust the certificate is refused.
+    let strict = reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(
+            rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap().cert.pem().as_bytes(),
+        )
+        .unwrap()])
+        .build()
+        .unwrap();
+    assert!(strict.get(h.url("/_emulator/health")).send().await.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issued_tokens_survive_a_restart_with_the_same_data() {
+    let h = common::start().await;
+    let (token, _) = h.emu.app().tokens.issue_access(dkcloud_emulator::Service::Dropbox, "c", "");
+    let addr = h.emu.addr();
+    let data = h.dir.path().to_owned();
+    h.emu.shutdown().await;
+    let emu = dkcloud_emulator::start(dkcloud_emulator::Config {
+        listen: addr,
+        data: Some(data),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("authorization", format!("Bearer {token}").parse().unwrap());
+    assert!(matches!(
+        emu.app().tokens.check(dkcloud_emulator::Service::Dropbox, &headers),
+        dkcloud_emulator::tokens::TokenCheck::Valid { issued: true, .. }
+    ));
+    emu.shutdown().await;
+    drop(h.dir);
+}

@@ -1,0 +1,387 @@
+//! Settings that outlive one run: the app registration of each service (client
+//! id and secret, tenant, scopes, Dropbox's loopback port), login options and
+//! where tokens go. Read from `config.toml` in the config folder, then
+//! overridden by `DKCLOUD_*` environment variables.
+//!
+//! Environment variables are process-global and tests run in parallel threads,
+//! so nothing here reads the environment except the `from_env` conveniences:
+//! every constructor takes explicit values ([`Paths`], [`EnvOverrides`]).
+
+use crate::auth::StoreKind;
+use crate::{Endpoints, Error, Result, ServiceKind};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The client id used against the emulator when none is configured; the real
+/// services never see it.
+pub const EMULATOR_CLIENT_ID: &str = "dkcloud-emulator-client";
+
+/// Dropbox compares redirect URIs exactly, port included, so the loopback
+/// listener needs a fixed port that the app registration lists
+/// (`http://localhost:53682/`). 53682 is the port rclone made familiar, so an
+/// app registered for rclone works unchanged.
+pub const DEFAULT_DROPBOX_PORT: u16 = 53682;
+
+/// `common` lets both personal Microsoft accounts and work or school accounts
+/// sign in; the app registration's "supported account types" narrows it.
+pub const DEFAULT_TENANT: &str = "common";
+
+/// Least privilege for uploading into the user's own drive, a refresh token
+/// (`offline_access`) and the user's name for the account list (`User.Read`).
+pub const DEFAULT_ONEDRIVE_SCOPES: &str = "Files.ReadWrite offline_access User.Read";
+
+pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The section of the README that explains how to get a client id.
+const REGISTER_HINT: &str = "see \"Registering your own app\" in the README";
+
+/// Where dkcloud keeps its files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    pub config_dir: PathBuf,
+}
+
+impl Paths {
+    pub fn new(config_dir: impl Into<PathBuf>) -> Self {
+        Self { config_dir: config_dir.into() }
+    }
+
+    /// `$DKCLOUD_CONFIG_DIR`, else `$XDG_CONFIG_HOME/dkcloud`, else `~/.config/dkcloud`.
+    pub fn from_env() -> Result<Self> {
+        let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+        if let Some(dir) = var("DKCLOUD_CONFIG_DIR") {
+            return Ok(Self::new(dir));
+        }
+        // The XDG spec says a relative XDG_CONFIG_HOME is invalid and to be ignored.
+        if let Some(xdg) = var("XDG_CONFIG_HOME").filter(|p| p.is_absolute()) {
+            return Ok(Self::new(xdg.join("dkcloud")));
+        }
+        match var("HOME") {
+            Some(home) => Ok(Self::new(home.join(".config").join("dkcloud"))),
+            None => Err(Error::Config(
+                "cannot find a config folder: set DKCLOUD_CONFIG_DIR, XDG_CONFIG_HOME or HOME".into(),
+            )),
+        }
+    }
+
+    pub fn config_file(&self) -> PathBuf {
+        self.config_dir.join("config.toml")
+    }
+
+    pub fn accounts_file(&self) -> PathBuf {
+        self.config_dir.join("accounts.json")
+    }
+
+    pub fn tokens_file(&self) -> PathBuf {
+        self.config_dir.join("tokens.json")
+    }
+
+    /// Creates the folder if needed, readable by the owner only: it holds the
+    /// token file when there is no Secret Service.
+    pub fn ensure_dir(&self) -> Result<&Path> {
+        let dir = &self.config_dir;
+        if !dir.is_dir() {
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(dir).map_err(|e| file_error(dir, "cannot create the folder", e))?;
+        }
+        Ok(dir)
+    }
+}
+
+pub(crate) fn file_error(path: &Path, what: &str, e: std::io::Error) -> Error {
+    Error::File { path: path.display().to_string(), message: format!("{what}: {e}") }
+}
+
+/// The `DKCLOUD_*` variables that override the config file, captured once.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct EnvOverrides {
+    pub onedrive_client_id: Option<String>,
+    pub onedrive_client_secret: Option<String>,
+    pub onedrive_tenant: Option<String>,
+    pub dropbox_client_id: Option<String>,
+    pub dropbox_client_secret: Option<String>,
+    /// `DKCLOUD_TOKEN_STORE`: `auto`, `keyring` or `file`.
+    pub token_store: Option<String>,
+}
+
+impl std::fmt::Debug for EnvOverrides {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnvOverrides")
+            .field("onedrive_client_id", &self.onedrive_client_id)
+            .field("onedrive_client_secret", &self.onedrive_client_secret.as_ref().map(|_| "<redacted>"))
+            .field("onedrive_tenant", &self.onedrive_tenant)
+            .field("dropbox_client_id", &self.dropbox_client_id)
+            .field("dropbox_client_secret", &self.dropbox_client_secret.as_ref().map(|_| "<redacted>"))
+            .field("token_store", &self.token_store)
+            .finish()
+    }
+}
+
+impl EnvOverrides {
+    pub fn from_env() -> Self {
+        let var = |name: &str| std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        Self {
+            onedrive_client_id: var("DKCLOUD_ONEDRIVE_CLIENT_ID"),
+            onedrive_client_secret: var("DKCLOUD_ONEDRIVE_CLIENT_SECRET"),
+            onedrive_tenant: var("DKCLOUD_ONEDRIVE_TENANT"),
+            dropbox_client_id: var("DKCLOUD_DROPBOX_CLIENT_ID"),
+            dropbox_client_secret: var("DKCLOUD_DROPBOX_CLIENT_SECRET"),
+            token_store: var("DKCLOUD_TOKEN_STORE"),
+        }
+    }
+}
+
+/// A client secret: kept out of `Debug` output. Native apps are public
+/// clients and usually have none, but a registration may require one.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct ClientSecret(String);
+
+impl ClientSecret {
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(secret.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ClientSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ClientSecret(<redacted>)")
+    }
+}
+
+/// `[onedrive]` in config.toml.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OneDriveSettings {
+    pub client_id: Option<String>,
+    pub client_secret: Option<ClientSecret>,
+    pub tenant: String,
+    /// Space-separated.
+    pub scopes: String,
+}
+
+impl Default for OneDriveSettings {
+    fn default() -> Self {
+        Self {
+            client_id: None,
+            client_secret: None,
+            tenant: DEFAULT_TENANT.into(),
+            scopes: DEFAULT_ONEDRIVE_SCOPES.into(),
+        }
+    }
+}
+
+/// `[dropbox]` in config.toml.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DropboxSettings {
+    pub client_id: Option<String>,
+    pub client_secret: Option<ClientSecret>,
+    /// Port of the loopback redirect `http://localhost:PORT/` registered with
+    /// the app. 0 takes any free port, which only the emulator accepts.
+    pub redirect_port: u16,
+}
+
+impl Default for DropboxSettings {
+    fn default() -> Self {
+        Self { client_id: None, client_secret: None, redirect_port: DEFAULT_DROPBOX_PORT }
+    }
+}
+
+/// `[login]` in config.toml.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LoginSettings {
+    /// How long the browser login waits for the user, in seconds.
+    pub timeout_secs: u64,
+    pub token_store: StoreKind,
+}
+
+impl Default for LoginSettings {
+    fn default() -> Self {
+        Self { timeout_secs: DEFAULT_LOGIN_TIMEOUT.as_secs(), token_store: StoreKind::Auto }
+    }
+}
+
+/// Everything in config.toml, after the environment's overrides.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub onedrive: OneDriveSettings,
+    pub dropbox: DropboxSettings,
+    pub login: LoginSettings,
+    #[serde(skip)]
+    pub paths: Paths,
+}
+
+impl Default for Paths {
+    /// A relative `dkcloud` folder: only a placeholder until [`Config::load`] sets the real one.
+    fn default() -> Self {
+        Self::new("dkcloud")
+    }
+}
+
+impl Config {
+    /// The config file in `paths` (absent is fine: everything has a default),
+    /// then `env` on top.
+    pub fn load(paths: &Paths, env: &EnvOverrides) -> Result<Self> {
+        let file = paths.config_file();
+        let mut config = match std::fs::read_to_string(&file) {
+            Ok(text) => Self::parse(&text).map_err(|msg| Error::Config(format!("{}: {msg}", file.display())))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::default(),
+            Err(e) => return Err(file_error(&file, "cannot read the config file", e)),
+        };
+        config.paths = paths.clone();
+        config.apply(env)?;
+        Ok(config)
+    }
+
+    /// The config folder and overrides named by the environment.
+    pub fn from_env() -> Result<Self> {
+        Self::load(&Paths::from_env()?, &EnvOverrides::from_env())
+    }
+
+    fn parse(text: &str) -> std::result::Result<Self, String> {
+        toml::from_str(text).map_err(|e| e.message().to_owned())
+    }
+
+    fn apply(&mut self, env: &EnvOverrides) -> Result<()> {
+        let set = |slot: &mut Option<String>, value: &Option<String>| {
+            if value.is_some() {
+                slot.clone_from(value);
+            }
+        };
+        set(&mut self.onedrive.client_id, &env.onedrive_client_id);
+        set(&mut self.dropbox.client_id, &env.dropbox_client_id);
+        if let Some(s) = &env.onedrive_client_secret {
+            self.onedrive.client_secret = Some(ClientSecret::new(s));
+        }
+        if let Some(s) = &env.dropbox_client_secret {
+            self.dropbox.client_secret = Some(ClientSecret::new(s));
+        }
+        if let Some(t) = &env.onedrive_tenant {
+            self.onedrive.tenant.clone_from(t);
+        }
+        if let Some(kind) = &env.token_store {
+            self.login.token_store =
+                kind.parse().map_err(|e: String| Error::Config(format!("DKCLOUD_TOKEN_STORE: {e}")))?;
+        }
+        Ok(())
+    }
+
+    pub fn login_timeout(&self) -> Duration {
+        Duration::from_secs(self.login.timeout_secs.max(1))
+    }
+
+    /// The client id to use for `service`: the configured one, the emulator's
+    /// fixed test id, or an error that says how to get one.
+    pub fn client_id(&self, service: ServiceKind, endpoints: &Endpoints) -> Result<String> {
+        let (configured, var) = match service {
+            ServiceKind::OneDrive => (&self.onedrive.client_id, "DKCLOUD_ONEDRIVE_CLIENT_ID"),
+            ServiceKind::Dropbox => (&self.dropbox.client_id, "DKCLOUD_DROPBOX_CLIENT_ID"),
+        };
+        match configured.as_deref().map(str::trim).filter(|id| !id.is_empty()) {
+            Some(id) => Ok(id.to_owned()),
+            None if endpoints.emulator => Ok(EMULATOR_CLIENT_ID.to_owned()),
+            None => Err(Error::Config(format!(
+                "no {service} app is configured: register an app with {service} and put its client id in {} \
+                 ([{}] client_id = \"...\") or in {var}; {REGISTER_HINT}",
+                self.paths.config_file().display(),
+                service_section(service),
+            ))),
+        }
+    }
+
+    pub fn client_secret(&self, service: ServiceKind) -> Option<&ClientSecret> {
+        match service {
+            ServiceKind::OneDrive => self.onedrive.client_secret.as_ref(),
+            ServiceKind::Dropbox => self.dropbox.client_secret.as_ref(),
+        }
+    }
+}
+
+fn service_section(service: ServiceKind) -> &'static str {
+    match service {
+        ServiceKind::OneDrive => "onedrive",
+        ServiceKind::Dropbox => "dropbox",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: Option<&str>, env: &EnvOverrides) -> Result<Config> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        if let Some(text) = text {
+            std::fs::write(dir.path().join("config.toml"), text).expect("write config");
+        }
+        Config::load(&Paths::new(dir.path()), env)
+    }
+
+    #[test]
+    fn missing_file_gives_documented_defaults() {
+        let c = load(None, &EnvOverrides::default()).expect("defaults");
+        assert_eq!(c.onedrive.tenant, "common");
+        assert_eq!(c.onedrive.scopes, "Files.ReadWrite offline_access User.Read");
+        assert_eq!(c.dropbox.redirect_port, 53682);
+        assert_eq!(c.login_timeout(), Duration::from_secs(300));
+        assert_eq!(c.login.token_store, StoreKind::Auto);
+    }
+
+    #[test]
+    fn file_values_are_read_and_env_wins() {
+        let text = "[onedrive]\nclient_id = \"file-od\"\ntenant = \"consumers\"\n\
+                    [dropbox]\nclient_id = \"file-db\"\nclient_secret = \"s3\"\nredirect_port = 8765\n\
+                    [login]\ntimeout_secs = 60\ntoken_store = \"file\"\n";
+        let c = load(Some(text), &EnvOverrides::default()).expect("parse");
+        assert_eq!(c.onedrive.client_id.as_deref(), Some("file-od"));
+        assert_eq!(c.onedrive.tenant, "consumers");
+        assert_eq!(c.dropbox.redirect_port, 8765);
+        assert_eq!(c.dropbox.client_secret.as_ref().map(ClientSecret::expose), Some("s3"));
+        assert_eq!(c.login.token_store, StoreKind::File);
+        assert!(!format!("{c:?}").contains("s3\""), "client secret shown in Debug");
+
+        let env = EnvOverrides {
+            onedrive_client_id: Some("env-od".into()),
+            onedrive_tenant: Some("organizations".into()),
+            dropbox_client_secret: Some("env-secret".into()),
+            token_store: Some("keyring".into()),
+            ..Default::default()
+        };
+        let c = load(Some(text), &env).expect("parse");
+        assert_eq!(c.onedrive.client_id.as_deref(), Some("env-od"));
+        assert_eq!(c.onedrive.tenant, "organizations");
+        assert_eq!(c.dropbox.client_id.as_deref(), Some("file-db"));
+        assert_eq!(c.dropbox.client_secret.as_ref().map(ClientSecret::expose), Some("env-secret"));
+        assert_eq!(c.login.token_store, StoreKind::Keyring);
+    }
+
+    #[test]
+    fn bad_config_names_the_file_and_the_problem() {
+        let err = load(Some("[onedrive]\nclient_idd = 1\n"), &EnvOverrides::default()).unwrap_err().to_string();
+        assert!(err.contains("config.toml") && err.contains("client_idd"), "{err}");
+        let env = EnvOverrides { token_store: Some("vault".into()), ..Default::default() };
+        let err = load(None, &env).unwrap_err().to_string();
+        assert!(err.contains("DKCLOUD_TOKEN_STORE") && err.contains("vault"), "{err}");
+    }
+
+    #[test]
+    fn client_id_falls_back_to_the_emulator_id_only_for_the_emulator() {
+        let c = load(None, &EnvOverrides::default()).expect("defaults");
+        let emu = Endpoints::emulator("http://127.0.0.1:1");
+        assert_eq!(c.client_id(ServiceKind::Dropbox, &emu).expect("emulator id"), EMULATOR_CLIENT_ID);
+        let err = c.client_id(ServiceKind::OneDrive, &Endpoints::default()).unwrap_err();
+        assert!(matches!(err, Error::Config(_)));
+        let text = err.to_string();
+        assert!(text.contains("Registering your own app") && text.contains("DKCLOUD_ONEDRIVE_CLIENT_ID"), "{text}");
+    }
+}

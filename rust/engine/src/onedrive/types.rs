@@ -1,0 +1,149 @@
+//! Microsoft Graph wire types (only the fields dkcloud reads or sends).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub display_name: Option<String>,
+    pub mail: Option<String>,
+    pub user_principal_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Drive {
+    pub quota: Option<DriveQuota>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DriveQuota {
+    pub used: Option<u64>,
+    pub total: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DriveItem {
+    pub name: String,
+    #[serde(default)]
+    pub size: u64,
+    pub folder: Option<serde_json::Value>,
+    pub file: Option<FileFacet>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FileFacet {
+    pub hashes: Option<Hashes>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Hashes {
+    pub quick_xor_hash: Option<String>,
+}
+
+impl DriveItem {
+    pub fn quick_xor_hash(&self) -> Option<&str> {
+        self.file.as_ref()?.hashes.as_ref()?.quick_xor_hash.as_deref()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Children {
+    pub value: Vec<DriveItem>,
+    #[serde(rename = "@odata.nextLink")]
+    pub next_link: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NewFolder<'a> {
+    pub name: &'a str,
+    pub folder: serde_json::Map<String, serde_json::Value>,
+    #[serde(rename = "@microsoft.graph.conflictBehavior")]
+    pub conflict_behavior: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CreateSession {
+    pub item: SessionItem,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionItem {
+    #[serde(rename = "@microsoft.graph.conflictBehavior")]
+    pub conflict_behavior: &'static str,
+    pub file_size: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_system_info: Option<FileSystemInfo>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileSystemInfo {
+    pub last_modified_date_time: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadSession {
+    pub upload_url: Option<String>,
+    #[serde(default)]
+    pub next_expected_ranges: Vec<String>,
+}
+
+impl UploadSession {
+    /// The first byte the server still wants (`"N-"` or `"N-M"`).
+    pub fn next_offset(&self) -> Option<u64> {
+        let first = self.next_expected_ranges.first()?;
+        first.split('-').next()?.trim().parse().ok()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ErrorDetail {
+    pub code: String,
+    #[serde(default)]
+    pub message: String,
+    pub innererror: Option<InnerError>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct InnerError {
+    pub code: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_offset_reads_open_and_closed_ranges() {
+        let s: UploadSession = serde_json::from_str(r#"{"nextExpectedRanges":["26214400-"]}"#).unwrap();
+        assert_eq!(s.next_offset(), Some(26_214_400));
+        let s: UploadSession = serde_json::from_str(r#"{"nextExpectedRanges":["12-55","77-"]}"#).unwrap();
+        assert_eq!(s.next_offset(), Some(12));
+        let s: UploadSession = serde_json::from_str(r#"{"uploadUrl":"https://x"}"#).unwrap();
+        assert_eq!(s.next_offset(), None);
+    }
+
+    #[test]
+    fn session_request_carries_conflict_size_and_mtime() {
+        let body = CreateSession {
+            item: SessionItem {
+                conflict_behavior: "rename",
+                file_size: 7,
+                file_system_info: Some(FileSystemInfo { last_modified_date_time: "2024-01-02T03:04:05Z".into() }),
+            },
+        };
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            serde_json::json!({"item": {"@microsoft.graph.conflictBehavior": "rename", "fileSize": 7,
+                "fileSystemInfo": {"lastModifiedDateTime": "2024-01-02T03:04:05Z"}}})
+        );
+    }
+}

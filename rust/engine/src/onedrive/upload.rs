@@ -1,0 +1,359 @@
+//! OneDrive uploads: one PUT for small files, upload sessions above that.
+//!
+//! Sessions send fragments that are multiples of 320 KiB, without the
+//! Authorization header (the upload URL is pre-authorised), follow the
+//! server's `nextExpectedRanges` after a 416 or a lost answer, start a new
+//! session when the old one is gone (404), and are deleted on cancel.
+//! The last fragment is read into memory and the file's stamp checked before
+//! it is sent, because that fragment commits the file: a file that changed
+//! while it was being read is never stored.
+
+use super::client::{parse_error, service_error, GraphClient};
+use super::types::{CreateSession, DriveItem, FileSystemInfo, SessionItem, UploadSession};
+use crate::http::Auth;
+use crate::remote::{OpenSession, RemoteEntry, UploadSpec, Uploaded, WireConflict};
+use crate::upload::source::{bytes_body, range_body, read_range, RunningHash, HashKind, SentHook};
+use crate::{Error, Result, ServiceKind};
+use bytes::Bytes;
+use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// Files up to this size go in one PUT (the limit every Graph document agrees on).
+pub const SIMPLE_LIMIT: u64 = 4 * 1024 * 1024;
+/// Fragments must be multiples of this.
+pub const FRAGMENT_UNIT: u64 = 320 * 1024;
+/// 191 units = 59.7 MiB, under the 60 MiB per-request cap.
+const MAX_FRAGMENT_UNITS: u64 = 191;
+/// OneDrive's largest file: 250 GB.
+pub const MAX_FILE_SIZE: u64 = 250 * 1000 * 1000 * 1000;
+/// Times a job may lose its session (404) and start a new one.
+const MAX_NEW_SESSIONS: u32 = 3;
+/// How long cleanup after a cancel may take.
+const CANCEL_CLEANUP: Duration = Duration::from_millis(800);
+
+/// The fragment size used for a requested chunk size.
+pub fn fragment_size(requested: u64) -> u64 {
+    (requested / FRAGMENT_UNIT).clamp(1, MAX_FRAGMENT_UNITS) * FRAGMENT_UNIT
+}
+
+fn behavior(c: WireConflict) -> &'static str {
+    match c {
+        WireConflict::Fail => "fail",
+        WireConflict::Rename => "rename",
+        WireConflict::Replace => "replace",
+    }
+}
+
+fn sent_hook(spec: &UploadSpec<'_>) -> SentHook {
+    let observer = spec.observer.clone();
+    Arc::new(move |offset| observer.sent(offset))
+}
+
+pub(super) async fn upload(g: &GraphClient, spec: UploadSpec<'_>) -> Result<Uploaded> {
+    let size = spec.stamp.size;
+    if size > MAX_FILE_SIZE {
+        return Err(Error::File {
+            path: spec.local.display().to_string(),
+            message: format!("{size} bytes is more than OneDrive's limit of {MAX_FILE_SIZE} bytes"),
+        });
+    }
+    match &spec.resume {
+        Some(OpenSession::OneDrive { .. }) if size > SIMPLE_LIMIT => session_upload(g, &spec).await,
+        Some(other) => {
+            discard(g, other).await;
+            spec.observer.session(None);
+            simple_or_session(g, &spec).await
+        }
+        None => simple_or_session(g, &spec).await,
+    }
+}
+
+async fn simple_or_session(g: &GraphClient, spec: &UploadSpec<'_>) -> Result<Uploaded> {
+    if spec.stamp.size <= SIMPLE_LIMIT {
+        simple(g, spec).await
+    } else {
+        session_upload(g, spec).await
+    }
+}
+
+async fn simple(g: &GraphClient, spec: &UploadSpec<'_>) -> Result<Uploaded> {
+    let size = spec.stamp.size;
+    let data = read_range(spec.local, 0, size).await?;
+    spec.stamp.check_unchanged(spec.local).await?;
+    let mut hash = RunningHash::new(HashKind::QuickXor);
+    hash.feed(&data);
+    let url = format!("{}?@microsoft.graph.conflictBehavior={}", g.item_url(spec.remote_path, "/content"), behavior(spec.conflict));
+    let client = g.transport.client().clone();
+    let hook = sent_hook(spec);
+    let reply = g
+        .transport
+        .send(spec.cancel, Auth::Bearer, "upload a file", |activity| {
+            Ok(client
+                .put(&url)
+                .header(CONTENT_TYPE, "application/octet-stream")
+                .header(CONTENT_LENGTH, size)
+                .body(bytes_body(data.clone(), 0, activity, hook.clone())))
+        })
+        .await?;
+    match reply.status {
+        200 | 201 => {
+            let item: DriveItem = reply.json(ServiceKind::OneDrive)?;
+            let entry = verified(g, spec, item, &hash).await?;
+            Ok(Uploaded { entry, bytes_sent: size })
+        }
+        409 => Err(Error::Conflict { service: ServiceKind::OneDrive, path: spec.remote_path.to_owned() }),
+        _ => Err(service_error(&reply)),
+    }
+}
+
+/// How a run of fragments on one session ended.
+enum SessionEnd {
+    Done(DriveItem),
+    /// The session no longer exists (expired, or committed by an answer we lost).
+    Gone,
+}
+
+async fn session_upload(g: &GraphClient, spec: &UploadSpec<'_>) -> Result<Uploaded> {
+    let mut hash = RunningHash::new(HashKind::QuickXor);
+    let mut resume_url = match &spec.resume {
+        Some(OpenSession::OneDrive { upload_url }) => Some(upload_url.clone()),
+        _ => None,
+    };
+    let mut bytes_sent = 0u64;
+    let mut new_sessions = 0;
+    loop {
+        let resumed = match resume_url.take() {
+            Some(url) => status(g, &url, spec.cancel).await?.map(|offset| (url, offset)),
+            None => None,
+        };
+        let (url, offset) = match resumed {
+            Some(found) => found,
+            None => {
+                new_sessions += 1;
+                if new_sessions > MAX_NEW_SESSIONS + 1 {
+                    return Err(Error::Network {
+                        service: ServiceKind::OneDrive,
+                        message: format!("{}: the upload session kept disappearing", spec.remote_path),
+                    });
+                }
+                (create_session(g, spec).await?, 0)
+            }
+        };
+        spec.observer.session(Some(&OpenSession::OneDrive { upload_url: url.clone() }));
+        match fragments(g, spec, &url, offset, &mut hash, &mut bytes_sent).await {
+            Ok(SessionEnd::Done(item)) => {
+                spec.observer.session(None);
+                let entry = verified(g, spec, item, &hash).await?;
+                return Ok(Uploaded { entry, bytes_sent });
+            }
+            Ok(SessionEnd::Gone) => {
+                spec.observer.session(None);
+                // A lost answer to the last fragment leaves the file stored and the session gone.
+                if spec.conflict != WireConflict::Rename {
+                    if let Some(entry) = already_stored(g, spec, &mut hash).await? {
+                        return Ok(Uploaded { entry, bytes_sent });
+                    }
+                }
+            }
+            Err(e @ (Error::Cancelled | Error::Conflict { .. } | Error::File { .. })) => {
+                // Nothing of this session will be used: do not leave it behind.
+                if !matches!(e, Error::Conflict { .. }) {
+                    let _ = tokio::time::timeout(CANCEL_CLEANUP, delete_session(g, &url)).await;
+                }
+                spec.observer.session(None);
+                return Err(e);
+            }
+            // Anything else keeps the session in the journal for a later run.
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+async fn create_session(g: &GraphClient, spec: &UploadSpec<'_>) -> Result<String> {
+    let url = g.item_url(spec.remote_path, "/createUploadSession");
+    let body = serde_json::to_vec(&CreateSession {
+        item: SessionItem {
+            conflict_behavior: behavior(spec.conflict),
+            file_size: spec.stamp.size,
+            file_system_info: spec.stamp.modified_rfc3339().map(|t| FileSystemInfo { last_modified_date_time: t }),
+        },
+    })
+    .map_err(|e| Error::InvalidInput(e.to_string()))?;
+    let client = g.transport.client().clone();
+    let reply = g
+        .transport
+        .send(spec.cancel, Auth::Bearer, "start an upload session", |_| {
+            Ok(client.post(&url).header(CONTENT_TYPE, "application/json").body(body.clone()))
+        })
+        .await?;
+    match reply.status {
+        200 | 201 => reply
+            .json::<UploadSession>(ServiceKind::OneDrive)?
+            .upload_url
+            .ok_or_else(|| Error::Service {
+                service: ServiceKind::OneDrive,
+                status: reply.status,
+                code: "noUploadUrl".into(),
+                message: "the upload session has no upload URL".into(),
+            }),
+        409 => Err(Error::Conflict { service: ServiceKind::OneDrive, path: spec.remote_path.to_owned() }),
+        _ => Err(service_error(&reply)),
+    }
+}
+
+/// The next byte the session wants, or `None` when the session is gone.
+async fn status(g: &GraphClient, url: &str, cancel: &CancellationToken) -> Result<Option<u64>> {
+    let client = g.transport.client().clone();
+    let reply = g.transport.send(cancel, Auth::None, "ask for the upload status", |_| Ok(client.get(url))).await?;
+    match reply.status {
+        200 => Ok(Some(reply.json::<UploadSession>(ServiceKind::OneDrive)?.next_offset().unwrap_or(0))),
+        404 | 410 => Ok(None),
+        _ => Err(service_error(&reply)),
+    }
+}
+
+async fn fragments(
+    g: &GraphClient,
+    spec: &UploadSpec<'_>,
+    url: &str,
+    mut offset: u64,
+    hash: &mut RunningHash,
+    bytes_sent: &mut u64,
+) -> Result<SessionEnd> {
+    let size = spec.stamp.size;
+    let frag = fragment_size(spec.chunk_size);
+    let client = g.transport.client().clone();
+    let hook = sent_hook(spec);
+    loop {
+        if offset >= size {
+            // Everything arrived but nothing was committed: ask again, once.
+            match status(g, url, spec.cancel).await? {
+                Some(o) if o < size => offset = o,
+                Some(_) => {
+                    return Err(Error::Service {
+                        service: ServiceKind::OneDrive,
+                        status: 200,
+                        code: "uploadNotCommitted".into(),
+                        message: "all bytes were received but the file was not created".into(),
+                    })
+                }
+                None => return Ok(SessionEnd::Gone),
+            }
+        }
+        hash.advance_to(spec.local, offset).await?;
+        spec.observer.sent(offset);
+        let end = (offset + frag).min(size);
+        let last_piece: Option<(Bytes, RunningHash)> = if end == size {
+            let data = read_range(spec.local, offset, end).await?;
+            spec.stamp.check_unchanged(spec.local).await?;
+            let mut whole = hash.clone();
+            whole.feed(&data);
+            Some((data, whole))
+        } else {
+            None
+        };
+        let range = format!("bytes {offset}-{}/{size}", end - 1);
+        let reply = g
+            .transport
+            .send(spec.cancel, Auth::None, "upload a fragment", |activity| {
+                let body = match &last_piece {
+                    Some((data, _)) => bytes_body(data.clone(), offset, activity, hook.clone()),
+                    None => range_body(spec.local, offset, end, activity, hook.clone()),
+                };
+                Ok(client.put(url).header(CONTENT_LENGTH, end - offset).header(CONTENT_RANGE, range.as_str()).body(body))
+            })
+            .await?;
+        match reply.status {
+            202 => {
+                *bytes_sent += end - offset;
+                offset = reply.json::<UploadSession>(ServiceKind::OneDrive).ok().and_then(|s| s.next_offset()).unwrap_or(end);
+            }
+            200 | 201 => {
+                *bytes_sent += end - offset;
+                if let Some((_, whole)) = last_piece {
+                    *hash = whole;
+                }
+                return Ok(SessionEnd::Done(reply.json(ServiceKind::OneDrive)?));
+            }
+            404 | 410 => return Ok(SessionEnd::Gone),
+            409 => return Err(Error::Conflict { service: ServiceKind::OneDrive, path: spec.remote_path.to_owned() }),
+            416 => match status(g, url, spec.cancel).await? {
+                Some(o) => offset = o,
+                None => return Ok(SessionEnd::Gone),
+            },
+            _ if parse_error(&reply).inner.as_deref() == Some("fragmentOverlap") => match status(g, url, spec.cancel).await? {
+                Some(o) => offset = o,
+                None => return Ok(SessionEnd::Gone),
+            },
+            _ => return Err(service_error(&reply)),
+        }
+    }
+}
+
+/// The file at the target path, if it is exactly this local file.
+async fn already_stored(g: &GraphClient, spec: &UploadSpec<'_>, hash: &mut RunningHash) -> Result<Option<RemoteEntry>> {
+    let Some(existing) = g.resolve(spec.remote_path, spec.cancel).await? else {
+        return Ok(None);
+    };
+    if existing.is_folder || existing.size != spec.stamp.size {
+        return Ok(None);
+    }
+    hash.advance_to(spec.local, spec.stamp.size).await?;
+    spec.stamp.check_unchanged(spec.local).await?;
+    Ok((existing.hash.as_deref() == Some(hash.finish().as_str())).then_some(existing))
+}
+
+/// Compares the stored file's hash with the local one.
+async fn verified(g: &GraphClient, spec: &UploadSpec<'_>, item: DriveItem, hash: &RunningHash) -> Result<RemoteEntry> {
+    let parent = crate::remote::split(spec.remote_path).0.to_owned();
+    let mut entry = super::client::entry(&parent, item);
+    if entry.hash.is_none() {
+        // Some drives fill the hash in a moment later.
+        if let Some(again) = g.resolve(&entry.path, spec.cancel).await? {
+            entry.hash = again.hash;
+        }
+    }
+    let local = hash.finish();
+    match &entry.hash {
+        Some(stored) if *stored == local && entry.size == spec.stamp.size => Ok(entry),
+        Some(stored) => Err(Error::HashMismatch {
+            service: ServiceKind::OneDrive,
+            path: entry.path.clone(),
+            local,
+            stored: format!("{stored} ({} bytes)", entry.size),
+        }),
+        None => {
+            tracing::warn!(path = %entry.path, "OneDrive reported no hash; the upload is not verified");
+            Ok(entry)
+        }
+    }
+}
+
+async fn delete_session(g: &GraphClient, url: &str) {
+    let client = g.transport.client().clone();
+    let never = CancellationToken::new();
+    let _ = g.transport.send(&never, Auth::None, "cancel an upload session", |_| Ok(client.delete(url))).await;
+}
+
+/// Deletes a journaled session that will not be continued.
+pub(super) async fn discard(g: &GraphClient, session: &OpenSession) {
+    if let OpenSession::OneDrive { upload_url } = session {
+        let _ = tokio::time::timeout(Duration::from_secs(5), delete_session(g, upload_url)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fragments_are_whole_units_under_sixty_mib() {
+        assert_eq!(fragment_size(10 * 1024 * 1024), 32 * FRAGMENT_UNIT);
+        assert_eq!(fragment_size(1), FRAGMENT_UNIT);
+        assert_eq!(fragment_size(5 * 1024 * 1024 + 5), 16 * FRAGMENT_UNIT);
+        assert!(fragment_size(u64::MAX) < 60 * 1024 * 1024);
+        assert_eq!(fragment_size(u64::MAX) % FRAGMENT_UNIT, 0);
+    }
+}
