@@ -8,7 +8,7 @@ mod transport;
 mod watchdog;
 
 pub use pacer::{retry_after, Pacer, PacerConfig};
-pub use transport::{Auth, Reply, Transport};
+pub use transport::{cancellable, Auth, Reply, Transport};
 pub use watchdog::{Activity, ActivityStream};
 
 use std::path::PathBuf;

@@ -8,10 +8,16 @@
 //! - [`onedrive`], [`dropbox`]: one folder per service, wire types apart.
 //! - [`upload`]: jobs: planning, parallel transfers, resume journal, progress, cancel.
 
+pub mod accounts;
 pub mod auth;
+pub mod dropbox;
+pub mod config;
 pub mod endpoints;
 pub mod error;
 pub mod http;
+pub mod onedrive;
+pub mod remote;
+pub mod upload;
 
 pub use endpoints::{Endpoints, ServiceKind};
 pub use error::{Error, Result};

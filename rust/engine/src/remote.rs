@@ -68,6 +68,8 @@ pub enum OpenSession {
 pub trait UploadObserver: Send + Sync {
     fn sent(&self, offset: u64);
     fn session(&self, session: Option<&OpenSession>);
+    /// All bytes are sent and the file only waits for a (batched) commit.
+    fn waiting_for_commit(&self) {}
 }
 
 /// One file to upload.

@@ -20,7 +20,7 @@ pub(crate) enum ApiError {
     /// HTTP 409 with this endpoint error union.
     Endpoint(Value),
     /// An answer made elsewhere (the bearer check's 400/401).
-    Ready(Response),
+    Ready(Box<Response>),
     /// Something broke on our side (disk); HTTP 500.
     Internal(String),
 }
@@ -146,7 +146,7 @@ pub(crate) fn respond(route: Route, result: ApiResult<Value>) -> Response {
             let body = json!({ "error_summary": summary(&error), "error": error });
             (StatusCode::CONFLICT, axum::Json(body)).into_response()
         }
-        Err(ApiError::Ready(resp)) => resp,
+        Err(ApiError::Ready(resp)) => *resp,
         Err(ApiError::Internal(what)) => {
             tracing::error!("dropbox {}: {what}", route.name);
             plain(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error".into())

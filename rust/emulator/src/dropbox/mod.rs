@@ -64,7 +64,7 @@ pub fn routes() -> Router<App> {
 }
 
 fn authorize(app: &App, headers: &HeaderMap) -> ApiResult<()> {
-    app.tokens.require(Service::Dropbox, headers).map(|_| ()).map_err(ApiError::Ready)
+    app.tokens.require(Service::Dropbox, headers).map(|_| ()).map_err(|r| ApiError::Ready(Box::new(r)))
 }
 
 /// Bearer check and JSON argument of an RPC route.

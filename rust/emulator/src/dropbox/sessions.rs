@@ -215,7 +215,7 @@ async fn append(app: &App, headers: &HeaderMap, uri: &Uri, body: Body) -> ApiRes
 /// One chunk of a concurrent session. It is received without the session's
 /// lock (parallel chunks are the point), then filed under its offset.
 async fn append_chunk(app: &App, headers: &HeaderMap, id: &str, offset: u64, close: bool, body: Body) -> Result<(), AppendError> {
-    if offset % CHUNK_UNIT != 0 {
+    if !offset.is_multiple_of(CHUNK_UNIT) {
         body::drain(body).await;
         return Err(AppendError::Session(SessionFailure::ConcurrentInvalidOffset));
     }
@@ -240,7 +240,7 @@ async fn append_chunk(app: &App, headers: &HeaderMap, id: &str, offset: u64, clo
             return Err(AppendError::Api(ApiError::BadInput(format!("request body: {why}"))));
         }
     };
-    if !close && len % CHUNK_UNIT != 0 {
+    if !close && !len.is_multiple_of(CHUNK_UNIT) {
         return Err(discard(SessionFailure::ConcurrentInvalidDataSize));
     }
     let sessions = &app.dropbox.sessions;

@@ -22,8 +22,10 @@ fn number(query: &[(String, String)], key: &str) -> GraphResult<Option<usize>> {
         .transpose()
 }
 
+type Comparison = Box<dyn Fn(&ChildInfo, &ChildInfo) -> Ordering + Send>;
+
 /// The comparison `$orderby` asks for (`name`, `size` or `lastModifiedDateTime`, `asc`/`desc`).
-fn ordering(value: Option<&str>) -> GraphResult<Box<dyn Fn(&ChildInfo, &ChildInfo) -> Ordering + Send>> {
+fn ordering(value: Option<&str>) -> GraphResult<Comparison> {
     let Some(value) = value else {
         return Ok(Box::new(|_, _| Ordering::Equal));
     };

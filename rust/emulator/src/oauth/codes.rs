@@ -87,3 +87,40 @@ impl CodeBook {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant(expires_at: i64) -> CodeGrant {
+        CodeGrant {
+            service: Service::OneDrive,
+            client_id: "c".into(),
+            redirect_uri: None,
+            scope: "s".into(),
+            challenge: None,
+            offline: false,
+            expires_at,
+            redeemed: false,
+        }
+    }
+
+    #[test]
+    fn expired_code_reads_as_expired_not_unknown() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = CodeBook::open(dir.path()).unwrap();
+        let code = book.issue(grant(now_unix() - 1));
+        assert!(matches!(book.redeem(Service::OneDrive, &code, |_| Ok::<(), ()>(())), Err(RedeemError::Expired)));
+    }
+
+    #[test]
+    fn a_code_belongs_to_one_service_and_survives_a_refused_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = CodeBook::open(dir.path()).unwrap();
+        let code = book.issue(grant(now_unix() + 60));
+        assert!(matches!(book.redeem(Service::Dropbox, &code, |_| Ok::<(), ()>(())), Err(RedeemError::Unknown)));
+        assert!(matches!(book.redeem(Service::OneDrive, &code, |_| Err("no")), Err(RedeemError::Rejected("no"))));
+        assert!(book.redeem(Service::OneDrive, &code, |_| Ok::<(), ()>(())).is_ok());
+        assert!(matches!(book.redeem(Service::OneDrive, &code, |_| Ok::<(), ()>(())), Err(RedeemError::AlreadyRedeemed)));
+    }
+}

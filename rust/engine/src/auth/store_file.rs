@@ -73,17 +73,24 @@ impl FileStore {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         crate::config::Paths::new(dir).ensure_dir()?;
         let json = serde_json::to_vec_pretty(all).map_err(|e| crate::Error::Config(format!("cannot encode tokens: {e}")))?;
-        // A random name: two stores on one file (two processes, or two objects) never share it.
-        let tmp = dir.join(format!(".tokens.json.{:016x}.tmp", rand::random::<u64>()));
-        let result = write_private(&tmp, &json).and_then(|()| std::fs::rename(&tmp, &self.path));
-        if let Err(e) = result {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(file_error(&self.path, "cannot write the token file", e));
-        }
-        // The rename keeps the temporary file's mode; asserting it again also
-        // repairs a file someone loosened by hand.
-        set_private(&self.path).map_err(|e| file_error(&self.path, "cannot restrict the token file", e))
+        write_atomic_private(&self.path, &json).map_err(|e| file_error(&self.path, "cannot write the token file", e))
     }
+}
+
+/// Replaces `path` with `bytes` through a temporary file created with mode
+/// 0600, then re-asserts 0600 on the result (the rename keeps the temporary
+/// file's mode; this also repairs a file someone loosened by hand).
+pub(crate) fn write_atomic_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    // A random name: two writers (two processes, or two objects) never share it.
+    let tmp = dir.join(format!(".{name}.{:016x}.tmp", rand::random::<u64>()));
+    let result = write_private(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result?;
+    set_private(path)
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

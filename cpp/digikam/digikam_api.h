@@ -1,0 +1,17 @@
+// The digiKam plugin API the rest of cpp/ includes. Selects, at configure
+// time, either the headers of an installed digiKam SDK or our own
+// declarations of the few classes we use, per digiKam release (their virtual
+// tables differ: 8.x inserts handbook functions in DPlugin and
+// currentActiveItem() in DInfoInterface).
+#pragma once
+
+#if defined(DKCLOUD_DIGIKAM_SYSTEM_HEADERS)
+#   include <dinfointerface.h>
+#   include <dplugingeneric.h>
+#   include <dpluginauthor.h>
+#   include <dpluginaction.h>
+#elif DKCLOUD_DIGIKAM_ABI == 709
+#   include "abi-7.9/dplugingeneric.h"
+#else
+#   error "no declarations of digiKam's plugin API for this digiKam version (set DKCLOUD_DIGIKAM_ABI)"
+#endif

@@ -1,0 +1,44 @@
+//! The authorize URL the browser opens: PKCE S256 and a random state on every
+//! login, made with the oauth2 crate, plus each service's own parameters.
+
+use super::app::OAuthApp;
+use crate::{Error, Result, ServiceKind};
+use oauth2::basic::BasicClient;
+use oauth2::{AuthUrl, ClientId, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope};
+
+/// One login attempt's URL and the secrets to check and redeem its answer.
+pub(crate) struct AuthorizeRequest {
+    pub url: String,
+    pub state: String,
+    pub verifier: PkceCodeVerifier,
+    /// Sent again with the code exchange, which must match it exactly.
+    pub redirect_uri: Option<String>,
+}
+
+pub(crate) fn build(app: &OAuthApp, redirect_uri: Option<&str>) -> Result<AuthorizeRequest> {
+    let bad_url = |e: oauth2::url::ParseError| Error::Config(format!("bad {} login URL: {e}", app.service));
+    let mut client = BasicClient::new(ClientId::new(app.client_id.clone()))
+        .set_auth_uri(AuthUrl::new(app.authorize_url()).map_err(bad_url)?);
+    if let Some(uri) = redirect_uri {
+        client = client.set_redirect_uri(RedirectUrl::new(uri.to_owned()).map_err(bad_url)?);
+    }
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let mut request = client
+        .authorize_url(CsrfToken::new_random)
+        .add_scopes(app.scopes.split_whitespace().map(|s| Scope::new(s.to_owned())))
+        .set_pkce_challenge(challenge);
+    request = match app.service {
+        // Lets the user pick (or add) an account rather than silently reusing
+        // the browser's current one: several accounts per service are supported.
+        ServiceKind::OneDrive => request.add_extra_param("response_mode", "query").add_extra_param("prompt", "select_account"),
+        // Without it Dropbox issues no refresh token.
+        ServiceKind::Dropbox => request.add_extra_param("token_access_type", "offline"),
+    };
+    let (url, state) = request.url();
+    Ok(AuthorizeRequest {
+        url: url.to_string(),
+        state: state.secret().clone(),
+        verifier,
+        redirect_uri: redirect_uri.map(str::to_owned),
+    })
+}

@@ -1,0 +1,200 @@
+//! Logging in: authorization code + PKCE through the browser with a loopback
+//! redirect, the paste-the-code variant, and (in [`super::device`]) the
+//! device code flow. Each ends with the account identified and a
+//! [`LoginOutcome`] the caller saves with [`crate::accounts::Accounts::add`].
+//!
+//! Redirect URIs: `http://localhost:PORT/`, while the listener binds 127.0.0.1
+//! only. Microsoft's app registration portal accepts `http://localhost` (not
+//! `http://127.0.0.1`) for desktop apps and ignores the port when matching, so
+//! a free port works; Dropbox matches exactly, so its port is fixed and
+//! configurable, and the app registration lists `http://localhost:PORT/`.
+//! Browsers resolve `localhost` to 127.0.0.1 when nothing answers on ::1.
+
+use super::app::OAuthApp;
+use super::authorize::{self, AuthorizeRequest};
+use super::browser::UrlOpener;
+use super::identity::{fetch_account, AccountInfo};
+use super::loopback::{code_from_redirect_url, Loopback};
+use super::token_client::{request_token, Grant, TokenError};
+use super::TokenSet;
+use crate::{Error, Result, ServiceKind};
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// A finished login: who, and their tokens (save both with `Accounts::add`).
+#[derive(Debug, Clone)]
+pub struct LoginOutcome {
+    pub account: AccountInfo,
+    pub tokens: TokenSet,
+}
+
+/// How a browser login ended.
+#[derive(Debug)]
+pub enum BrowserLogin {
+    SignedIn(LoginOutcome),
+    /// Dropbox's fixed loopback port was taken: the browser was sent to a page
+    /// that shows a code instead; ask the user for it and call
+    /// [`PasteLogin::finish`].
+    PasteCode(PasteLogin),
+}
+
+/// Starts logins for one service.
+#[derive(Debug, Clone)]
+pub struct Login {
+    client: reqwest::Client,
+    app: OAuthApp,
+    timeout: Duration,
+    cancel: CancellationToken,
+}
+
+impl Login {
+    /// `timeout`: how long to wait for the user (see `Config::login_timeout`).
+    pub fn new(client: reqwest::Client, app: OAuthApp, timeout: Duration) -> Self {
+        Self { client, app, timeout, cancel: CancellationToken::new() }
+    }
+
+    /// Cancelling the token ends a waiting login with `Error::Cancelled`.
+    pub fn with_cancel(mut self, cancel: CancellationToken) -> Self {
+        self.cancel = cancel;
+        self
+    }
+
+    pub fn app(&self) -> &OAuthApp {
+        &self.app
+    }
+
+    pub(crate) fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    pub(crate) fn cancel(&self) -> &CancellationToken {
+        &self.cancel
+    }
+
+    /// Opens the login page with `opener` and waits for the loopback redirect.
+    pub async fn with_browser(&self, opener: &dyn UrlOpener) -> Result<BrowserLogin> {
+        let service = self.app.service;
+        let port = match service {
+            ServiceKind::OneDrive => 0,
+            ServiceKind::Dropbox => self.app.redirect_port,
+        };
+        let listener = match Loopback::bind(port).await {
+            Ok(l) => l,
+            Err(e) if service == ServiceKind::Dropbox && e.kind() == std::io::ErrorKind::AddrInUse => {
+                tracing::info!("port {port} is taken; Dropbox login falls back to pasting the code");
+                let paste = self.start_paste().await?;
+                opener.open(paste.url())?;
+                return Ok(BrowserLogin::PasteCode(paste));
+            }
+            Err(e) => return Err(Error::Auth { service, message: format!("cannot listen on 127.0.0.1:{port} for the login: {e}") }),
+        };
+        let redirect_uri = format!("http://localhost:{}/", listener.port());
+        let request = authorize::build(&self.app, Some(&redirect_uri))?;
+        opener.open(&request.url)?;
+        let AuthorizeRequest { state, verifier, redirect_uri, .. } = request;
+        let outcome = listener
+            .wait(service, &state, self.timeout, &self.cancel, |code| async move {
+                let outcome = self.redeem(&code, verifier.secret(), redirect_uri.as_deref()).await?;
+                let who = outcome.account.label();
+                Ok((outcome, who))
+            })
+            .await?;
+        Ok(BrowserLogin::SignedIn(outcome))
+    }
+
+    /// A login where the user pastes the answer: Dropbox shows a code (no
+    /// redirect URI); Microsoft redirects to a loopback address where nothing
+    /// listens, and the user copies that address from the browser.
+    pub async fn start_paste(&self) -> Result<PasteLogin> {
+        let redirect_uri = match self.app.service {
+            ServiceKind::Dropbox => None,
+            // A port that was free a moment ago: should something answer there
+            // after all, it is at least not a well-known service.
+            ServiceKind::OneDrive => {
+                let probe = Loopback::bind(0)
+                    .await
+                    .map_err(|e| Error::Auth { service: self.app.service, message: format!("cannot pick a loopback port: {e}") })?;
+                Some(format!("http://localhost:{}/", probe.port()))
+            }
+        };
+        let request = authorize::build(&self.app, redirect_uri.as_deref())?;
+        Ok(PasteLogin { login: self.clone(), request })
+    }
+
+    /// Redeems a code and identifies the account.
+    pub(crate) async fn redeem(&self, code: &str, verifier: &str, redirect_uri: Option<&str>) -> Result<LoginOutcome> {
+        let grant = Grant::AuthorizationCode { code, verifier, redirect_uri };
+        let tokens = match request_token(&self.client, &self.app, grant).await {
+            Ok(r) => r.into_token_set(None),
+            Err(TokenError::OAuth(e)) => {
+                return Err(Error::Auth {
+                    service: self.app.service,
+                    message: format!("the login could not be completed: {}; please try again", e.summary()),
+                })
+            }
+            Err(TokenError::Other(e)) => return Err(e),
+        };
+        self.identify(tokens).await
+    }
+
+    pub(crate) async fn identify(&self, tokens: TokenSet) -> Result<LoginOutcome> {
+        if tokens.refresh_token.is_none() {
+            tracing::warn!("{} gave no refresh token: this login ends when the access token expires", self.app.service);
+        }
+        let account = fetch_account(&self.client, &self.app, &tokens.access_token).await?;
+        Ok(LoginOutcome { account, tokens })
+    }
+}
+
+/// A login waiting for the user to paste the code (Dropbox) or the address
+/// the browser ended on (Microsoft).
+pub struct PasteLogin {
+    login: Login,
+    request: AuthorizeRequest,
+}
+
+impl std::fmt::Debug for PasteLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasteLogin").field("service", &self.login.app.service).field("url", &self.request.url).finish()
+    }
+}
+
+impl PasteLogin {
+    /// The page to open (the caller opens it, or prints it).
+    pub fn url(&self) -> &str {
+        &self.request.url
+    }
+
+    pub fn service(&self) -> ServiceKind {
+        self.login.app.service
+    }
+
+    /// What to tell the user to paste.
+    pub fn instructions(&self) -> &'static str {
+        match self.service() {
+            ServiceKind::Dropbox => "After allowing access, Dropbox shows a code: paste it here.",
+            ServiceKind::OneDrive => {
+                "After signing in, the browser shows an error page at a localhost address: copy the whole address from the address bar and paste it here."
+            }
+        }
+    }
+
+    pub async fn finish(self, pasted: &str) -> Result<LoginOutcome> {
+        let service = self.service();
+        let code = match service {
+            ServiceKind::OneDrive => code_from_redirect_url(service, pasted, &self.request.state)?,
+            ServiceKind::Dropbox => {
+                let text = pasted.trim();
+                // Someone may paste a whole URL; its state is checked then.
+                if text.contains("code=") {
+                    code_from_redirect_url(service, text, &self.request.state)?
+                } else if text.is_empty() || text.chars().any(char::is_whitespace) {
+                    return Err(Error::InvalidInput("that is not a Dropbox code; copy the code Dropbox shows".into()));
+                } else {
+                    text.to_owned()
+                }
+            }
+        };
+        self.login.redeem(&code, self.request.verifier.secret(), self.request.redirect_uri.as_deref()).await
+    }
+}

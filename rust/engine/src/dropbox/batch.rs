@@ -1,0 +1,156 @@
+//! Commits of finished upload sessions, gathered into `finish_batch_v2`
+//! calls: one call takes the namespace's write lock once for up to 1000
+//! files, which is what keeps Dropbox from answering
+//! `too_many_write_operations` to parallel uploads.
+//!
+//! A batch is sent when it is full, when no new commit arrived for
+//! [`IDLE`], or when its oldest commit has waited [`MAX_AGE`].
+
+use super::client::{service_error, DropboxClient};
+use super::types::{FinishBatchArg, FinishBatchResult, FinishEntry, Metadata};
+use crate::http::cancellable;
+use crate::{Error, Result, ServiceKind};
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+pub const MAX_ENTRIES: usize = 1000;
+const IDLE: Duration = Duration::from_millis(300);
+const MAX_AGE: Duration = Duration::from_secs(3);
+
+/// One file's commit outcome: its metadata, or the entry's `failure` union.
+pub type EntryOutcome = std::result::Result<Metadata, serde_json::Value>;
+
+struct Pending {
+    entry: FinishEntry,
+    reply: oneshot::Sender<Result<EntryOutcome>>,
+}
+
+pub struct Batcher {
+    client: DropboxClient,
+    tx: Mutex<Option<mpsc::Sender<Pending>>>,
+}
+
+impl std::fmt::Debug for Batcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Batcher").finish_non_exhaustive()
+    }
+}
+
+impl Batcher {
+    pub fn new(client: DropboxClient) -> Self {
+        Self { client, tx: Mutex::new(None) }
+    }
+
+    /// The committer task is started on first use and ends when the
+    /// [`Batcher`] is dropped.
+    fn sender(&self) -> mpsc::Sender<Pending> {
+        let mut slot = self.tx.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(tx) = slot.as_ref().filter(|tx| !tx.is_closed()) {
+            return tx.clone();
+        }
+        let (tx, rx) = mpsc::channel(MAX_ENTRIES);
+        tokio::spawn(run(self.client.clone(), rx));
+        *slot = Some(tx.clone());
+        tx
+    }
+
+    /// Queues one closed session for commit and waits for its outcome.
+    pub async fn commit(&self, entry: FinishEntry, cancel: &CancellationToken) -> Result<EntryOutcome> {
+        let (reply, outcome) = oneshot::channel();
+        let tx = self.sender();
+        cancellable(cancel, tx.send(Pending { entry, reply }))
+            .await?
+            .map_err(|_| stopped())?;
+        cancellable(cancel, outcome).await?.map_err(|_| stopped())?
+    }
+}
+
+fn stopped() -> Error {
+    Error::Network { service: ServiceKind::Dropbox, message: "the commit queue stopped".into() }
+}
+
+async fn run(client: DropboxClient, mut rx: mpsc::Receiver<Pending>) {
+    while let Some(first) = rx.recv().await {
+        let oldest = Instant::now();
+        let mut batch = vec![first];
+        while batch.len() < MAX_ENTRIES {
+            let deadline = (Instant::now() + IDLE).min(oldest + MAX_AGE);
+            match tokio::time::timeout_at(deadline, rx.recv()).await {
+                Ok(Some(p)) => batch.push(p),
+                Ok(None) | Err(_) => break,
+            }
+        }
+        commit_batch(&client, batch).await;
+    }
+}
+
+async fn commit_batch(client: &DropboxClient, batch: Vec<Pending>) {
+    let entries: Vec<FinishEntry> = batch.iter().map(|p| p.entry.clone()).collect();
+    // Commits are short and shared by many files: one file's cancel must not stop them.
+    let never = CancellationToken::new();
+    let outcome = client
+        .rpc("files/upload_session/finish_batch_v2", Some(&FinishBatchArg { entries: &entries }), &never)
+        .await
+        .and_then(|reply| {
+            if !reply.is_success() {
+                return Err(service_error(&reply));
+            }
+            let r: FinishBatchResult = reply.json(ServiceKind::Dropbox)?;
+            if r.entries.len() != batch.len() {
+                return Err(Error::Service {
+                    service: ServiceKind::Dropbox,
+                    status: reply.status,
+                    code: "unexpectedResponse".into(),
+                    message: format!("{} results for {} commits", r.entries.len(), batch.len()),
+                });
+            }
+            Ok(r.entries)
+        });
+    match outcome {
+        Ok(results) => {
+            for (pending, value) in batch.into_iter().zip(results) {
+                let _ = pending.reply.send(Ok(entry_outcome(value)));
+            }
+        }
+        Err(e) => {
+            let text = e.to_string();
+            for pending in batch {
+                let _ = pending.reply.send(Err(match &e {
+                    Error::Service { status, code, message, .. } => Error::Service {
+                        service: ServiceKind::Dropbox,
+                        status: *status,
+                        code: code.clone(),
+                        message: message.clone(),
+                    },
+                    _ => Error::Network { service: ServiceKind::Dropbox, message: text.clone() },
+                }));
+            }
+        }
+    }
+}
+
+/// `{".tag": "success", ...metadata}` or `{".tag": "failure", "failure": {...}}`.
+fn entry_outcome(value: serde_json::Value) -> EntryOutcome {
+    match value.get(".tag").and_then(|t| t.as_str()) {
+        Some("success") => serde_json::from_value::<Metadata>(value.clone()).map_err(|_| value),
+        _ => Err(value.get("failure").cloned().unwrap_or(value)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn batch_entries_map_to_metadata_or_their_failure() {
+        let ok = entry_outcome(json!({".tag": "success", "name": "a.jpg", "path_display": "/P/a.jpg", "size": 3, "content_hash": "ab"}));
+        let m = ok.unwrap();
+        assert_eq!((m.name.as_str(), m.size, m.content_hash.as_deref()), ("a.jpg", 3, Some("ab")));
+        let failed = entry_outcome(json!({".tag": "failure", "failure": {".tag": "path", "path": {".tag": "conflict", "conflict": {".tag": "file"}}}}));
+        assert_eq!(super::super::client::tags(&failed.unwrap_err()), ["path", "conflict", "file"]);
+    }
+}

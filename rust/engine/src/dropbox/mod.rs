@@ -1,0 +1,92 @@
+//! Dropbox API v2, wire types in [`types`], batched commits in [`batch`].
+
+pub mod batch;
+mod client;
+pub mod types;
+mod upload;
+
+pub use client::header_arg;
+pub use upload::{chunk_size, CHUNK_UNIT, MAX_FILE_SIZE};
+
+use crate::auth::TokenProvider;
+use crate::http::{Http, Transport};
+use crate::remote::{Account, OpenSession, Page, Quota, Remote, RemoteEntry, UploadSpec, Uploaded};
+use crate::upload::source::HashKind;
+use crate::{Result, ServiceKind};
+use batch::Batcher;
+use client::DropboxClient;
+use futures_util::future::BoxFuture;
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+
+/// One Dropbox account.
+#[derive(Debug)]
+pub struct Dropbox {
+    client: DropboxClient,
+    batcher: Batcher,
+}
+
+impl Dropbox {
+    /// `api` and `content` are [`crate::Endpoints::dropbox_api`] and `dropbox_content`.
+    pub fn new(http: Http, api: &str, content: &str, tokens: Arc<dyn TokenProvider>) -> Self {
+        let transport = Transport::new(http, ServiceKind::Dropbox, tokens);
+        let client = DropboxClient {
+            transport,
+            api: api.trim_end_matches('/').to_owned(),
+            content: content.trim_end_matches('/').to_owned(),
+        };
+        Self { batcher: Batcher::new(client.clone()), client }
+    }
+}
+
+impl Remote for Dropbox {
+    fn kind(&self) -> ServiceKind {
+        ServiceKind::Dropbox
+    }
+
+    fn hash_kind(&self) -> HashKind {
+        HashKind::DropboxContent
+    }
+
+    fn max_file_size(&self) -> u64 {
+        MAX_FILE_SIZE
+    }
+
+    fn account<'a>(&'a self, cancel: &'a CancellationToken) -> BoxFuture<'a, Result<Account>> {
+        Box::pin(self.client.account(cancel))
+    }
+
+    fn quota<'a>(&'a self, cancel: &'a CancellationToken) -> BoxFuture<'a, Result<Quota>> {
+        Box::pin(self.client.quota(cancel))
+    }
+
+    fn list_page<'a>(
+        &'a self,
+        path: &'a str,
+        cursor: Option<String>,
+        cancel: &'a CancellationToken,
+    ) -> BoxFuture<'a, Result<Page>> {
+        Box::pin(self.client.list_page(path, cursor, cancel))
+    }
+
+    fn create_folder<'a>(&'a self, path: &'a str, cancel: &'a CancellationToken) -> BoxFuture<'a, Result<RemoteEntry>> {
+        Box::pin(self.client.create_folder(path, cancel))
+    }
+
+    fn resolve<'a>(
+        &'a self,
+        path: &'a str,
+        cancel: &'a CancellationToken,
+    ) -> BoxFuture<'a, Result<Option<RemoteEntry>>> {
+        Box::pin(self.client.resolve(path, cancel))
+    }
+
+    fn upload<'a>(&'a self, spec: UploadSpec<'a>) -> BoxFuture<'a, Result<Uploaded>> {
+        Box::pin(upload::upload(&self.client, &self.batcher, spec))
+    }
+
+    /// Dropbox sessions cannot be deleted; an unused one expires after 7 days.
+    fn discard_session<'a>(&'a self, _session: &'a OpenSession) -> BoxFuture<'a, ()> {
+        Box::pin(async {})
+    }
+}

@@ -1,0 +1,130 @@
+//! Dropbox API v2 wire types (only the fields dkcloud reads or sends).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize)]
+pub struct FullAccount {
+    pub name: Name,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Name {
+    pub display_name: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SpaceUsage {
+    pub used: u64,
+    pub allocation: Option<Allocation>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Allocation {
+    pub allocated: Option<u64>,
+}
+
+/// File or folder metadata (`.tag` is `file`, `folder` or `deleted`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Metadata {
+    #[serde(rename = ".tag", default)]
+    pub tag: String,
+    pub name: String,
+    pub path_display: Option<String>,
+    #[serde(default)]
+    pub size: u64,
+    pub content_hash: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ListFolderArg<'a> {
+    pub path: &'a str,
+    pub recursive: bool,
+    pub limit: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CursorArg<'a> {
+    pub cursor: &'a str,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListFolderResult {
+    pub entries: Vec<Metadata>,
+    pub cursor: String,
+    pub has_more: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PathArg<'a> {
+    pub path: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CreateFolderArg<'a> {
+    pub path: &'a str,
+    pub autorename: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CreateFolderResult {
+    pub metadata: Metadata,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StartArg {
+    pub close: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StartResult {
+    pub session_id: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cursor {
+    pub session_id: String,
+    pub offset: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AppendArg<'a> {
+    pub cursor: &'a Cursor,
+    pub close: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitInfo {
+    pub path: String,
+    /// `add` or `overwrite`.
+    pub mode: &'static str,
+    pub autorename: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_modified: Option<String>,
+    pub mute: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FinishEntry {
+    pub cursor: Cursor,
+    pub commit: CommitInfo,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FinishBatchArg<'a> {
+    pub entries: &'a [FinishEntry],
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FinishBatchResult {
+    pub entries: Vec<serde_json::Value>,
+}
+
+/// An endpoint error: `{"error_summary": ..., "error": {".tag": ...}}`.
+#[derive(Debug, Deserialize)]
+pub struct ApiError {
+    #[serde(default)]
+    pub error_summary: String,
+    #[serde(default)]
+    pub error: serde_json::Value,
+}
