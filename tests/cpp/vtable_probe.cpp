@@ -7,6 +7,15 @@
 namespace dkcloud_probe
 {
 
+// Object sizes read from libdigikamcore 7.9.0's constructors: a plugin's own
+// members start right after these.
+#if DKCLOUD_DIGIKAM_ABI == 709
+static_assert(sizeof(Digikam::DPlugin) == 24, "DPlugin: QObject + one private pointer");
+static_assert(sizeof(Digikam::DPluginGeneric) == 32, "DPluginGeneric: DPlugin + one private pointer");
+static_assert(sizeof(Digikam::DPluginAction) == sizeof(QAction), "DPluginAction adds no members");
+static_assert(sizeof(Digikam::DPluginAuthor) == 4 * sizeof(QString), "DPluginAuthor: four strings");
+#endif
+
 struct DPluginProbe : Digikam::DPlugin
 {
     ~DPluginProbe() override;

@@ -159,7 +159,9 @@ impl TokenStore {
     }
 
     /// The bearer check of every API endpoint: `Ok(token)` or the service's own
-    /// 401/400 response.
+    /// 401/400 response. The error is a ready `Response` that handlers return
+    /// as it is, so its size does not matter.
+    #[allow(clippy::result_large_err)]
     pub fn require(&self, service: Service, headers: &HeaderMap) -> Result<String, Response> {
         match self.check(service, headers) {
             TokenCheck::Valid { token, .. } => Ok(token),

@@ -85,7 +85,10 @@ async fn rpc_with_wrong_content_type_or_bad_json_is_a_plain_400() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     let text = resp.text().await.unwrap();
-    assert!(text.starts_with("Error in call to API function \"files/list_folder\": Bad HTTP \"Content-Type\""), "{text}");
+    assert!(
+        text.starts_with("Error in call to API function \"files/list_folder\": Bad HTTP \"Content-Type\""),
+        "{text}"
+    );
 
     let resp = h
         .client
@@ -135,7 +138,11 @@ async fn content_route_without_argument_or_with_json_content_type_is_a_plain_400
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
-    assert!(resp.text().await.unwrap().contains("Must provide HTTP header \"Dropbox-API-Arg\" or URL parameter \"arg\""));
+    assert!(resp
+        .text()
+        .await
+        .unwrap()
+        .contains("Must provide HTTP header \"Dropbox-API-Arg\" or URL parameter \"arg\""));
 
     let resp = h
         .client
@@ -185,7 +192,10 @@ async fn raw_non_ascii_in_the_header_is_refused() {
         .client
         .post(h.url("/2/files/upload"))
         .bearer_auth(common::TOKEN)
-        .header("Dropbox-API-Arg", reqwest::header::HeaderValue::from_bytes("{\"path\":\"/é.jpg\"}".as_bytes()).unwrap())
+        .header(
+            "Dropbox-API-Arg",
+            reqwest::header::HeaderValue::from_bytes("{\"path\":\"/é.jpg\"}".as_bytes()).unwrap(),
+        )
         .header("Content-Type", "application/octet-stream")
         .body(b"x".to_vec())
         .send()

@@ -137,7 +137,10 @@ async fn finish_batch_commits_closed_sessions_and_fails_the_others_per_entry() {
     assert_eq!(results.len(), 4);
     assert_eq!(results[0][".tag"], "success");
     assert_eq!(results[0]["content_hash"], hash(&files[0]));
-    assert_eq!(results[1], json!({".tag": "failure", "failure": {".tag": "lookup_failed", "lookup_failed": {".tag": "not_closed"}}}));
+    assert_eq!(
+        results[1],
+        json!({".tag": "failure", "failure": {".tag": "lookup_failed", "lookup_failed": {".tag": "not_closed"}}})
+    );
     assert_eq!(results[2][".tag"], "success");
     assert_eq!(results[2]["path_display"], "/Batch/1.bin");
     assert_eq!(results[3]["failure"]["lookup_failed"]["correct_offset"], files[2].len());

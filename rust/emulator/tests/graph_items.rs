@@ -284,7 +284,9 @@ async fn create_folder_by_parent_id_and_by_path() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_folder_refuses_invalid_names_and_creates_nothing() {
     let h = common::start().await;
-    for name in ["a:b", "a*b", "q?", "x|y", "<x>", " lead", "trail ", "CON", "com1", ".lock", "desktop.ini", "~$tmp", "a_vti_b"] {
+    for name in
+        ["a:b", "a*b", "q?", "x|y", "<x>", " lead", "trail ", "CON", "com1", ".lock", "desktop.ini", "~$tmp", "a_vti_b"]
+    {
         let (status, body) = mkdir(&h, "root", json!({"name": name, "folder": {}})).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{name}");
         assert_eq!(error_code(&body), "invalidRequest", "{name}");
@@ -303,7 +305,8 @@ async fn create_folder_refuses_bad_json_and_a_missing_name() {
     let (status, body) = mkdir(&h, "root", json!({"folder": {}})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body["error"]["message"].as_str().unwrap().contains("name"));
-    let (status, _) = mkdir(&h, "root", json!({"name": "x", "folder": {}, "@microsoft.graph.conflictBehavior": "merge"})).await;
+    let (status, _) =
+        mkdir(&h, "root", json!({"name": "x", "folder": {}, "@microsoft.graph.conflictBehavior": "merge"})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _) = mkdir(&h, "root:/missing:", json!({"name": "x", "folder": {}})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -342,7 +345,8 @@ async fn content_redirects_to_a_download_url_that_serves_the_bytes() {
     let h = common::start().await;
     let data = common::bytes(70_000, 9);
     upload(&h, "dl/photo.jpg", "", &data).await;
-    let resp = h.client.get(h.url(&format!("{DRIVE}/root:/dl/photo.jpg:/content"))).bearer_auth(TOKEN).send().await.unwrap();
+    let resp =
+        h.client.get(h.url(&format!("{DRIVE}/root:/dl/photo.jpg:/content"))).bearer_auth(TOKEN).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::FOUND);
     let location = resp.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.starts_with(&h.base));

@@ -91,12 +91,26 @@ async fn simple_upload_by_parent_id_and_name_and_by_item_id() {
     assert_eq!(h.stored("onedrive", "folder/new name.txt").unwrap(), b"by parent");
 
     let id = first["id"].as_str().unwrap();
-    let resp = h.client.put(h.url(&format!("{DRIVE}/items/{id}/content"))).bearer_auth(TOKEN).body("replaced").send().await.unwrap();
+    let resp = h
+        .client
+        .put(h.url(&format!("{DRIVE}/items/{id}/content")))
+        .bearer_auth(TOKEN)
+        .body("replaced")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(h.stored("onedrive", "folder/seed.txt").unwrap(), b"replaced");
 
     // A folder itself has no content to replace.
-    let resp = h.client.put(h.url(&format!("{DRIVE}/items/{parent}/content"))).bearer_auth(TOKEN).body("x").send().await.unwrap();
+    let resp = h
+        .client
+        .put(h.url(&format!("{DRIVE}/items/{parent}/content")))
+        .bearer_auth(TOKEN)
+        .body("x")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
 }
 

@@ -278,7 +278,8 @@ async fn missing_client_id_and_unknown_tenant_show_an_error_page() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn request_errors_after_a_valid_redirect_go_back_to_the_client() {
     let h = common::start().await;
-    let cases: [(&[(&str, &str)], &str, &str); 4] = [
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: [Case; 4] = [
         (&[("response_type", "token")], "unsupported_response_type", "AADSTS70005"),
         (&[("code_challenge_method", "MD5")], "invalid_request", "AADSTS501481"),
         (&[("code_challenge", "too-short")], "invalid_request", "AADSTS501491"),

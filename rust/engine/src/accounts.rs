@@ -97,7 +97,11 @@ impl Accounts {
         let (previous, account) = {
             let _guard = LIST_LOCK.lock().unwrap_or_else(|p| p.into_inner());
             let mut file = self.read()?;
-            let previous = file.accounts.iter().position(|a| a.service == info.service && a.id == info.id).map(|i| file.accounts.remove(i));
+            let previous = file
+                .accounts
+                .iter()
+                .position(|a| a.service == info.service && a.id == info.id)
+                .map(|i| file.accounts.remove(i));
             let is_first = !file.accounts.iter().any(|a| a.service == info.service);
             let account = Account {
                 service: info.service,
@@ -171,8 +175,10 @@ impl Accounts {
     fn read(&self) -> Result<AccountFile> {
         let path = self.paths.accounts_file();
         match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|e| Error::File { path: path.display().to_string(), message: format!("the account list is damaged: {e}") }),
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::File {
+                path: path.display().to_string(),
+                message: format!("the account list is damaged: {e}"),
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(AccountFile::default()),
             Err(e) => Err(file_error(&path, "cannot read the account list", e)),
         }
@@ -181,9 +187,11 @@ impl Accounts {
     fn write(&self, file: &AccountFile) -> Result<()> {
         self.paths.ensure_dir()?;
         let path = self.paths.accounts_file();
-        let json = serde_json::to_vec_pretty(file).map_err(|e| Error::Config(format!("cannot encode the account list: {e}")))?;
+        let json = serde_json::to_vec_pretty(file)
+            .map_err(|e| Error::Config(format!("cannot encode the account list: {e}")))?;
         // Owner-only too: it names the user's accounts and email addresses.
-        crate::auth::write_atomic_private(&path, &json).map_err(|e| file_error(&path, "cannot write the account list", e))
+        crate::auth::write_atomic_private(&path, &json)
+            .map_err(|e| file_error(&path, "cannot write the account list", e))
     }
 }
 

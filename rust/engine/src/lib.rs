@@ -15,6 +15,7 @@ pub mod config;
 pub mod endpoints;
 pub mod error;
 pub mod http;
+pub mod names;
 pub mod onedrive;
 pub mod remote;
 pub mod upload;

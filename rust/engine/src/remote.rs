@@ -125,6 +125,10 @@ pub trait Remote: Send + Sync {
     fn upload<'a>(&'a self, spec: UploadSpec<'a>) -> BoxFuture<'a, Result<Uploaded>>;
     /// Abandons a journaled session that will not be continued.
     fn discard_session<'a>(&'a self, session: &'a OpenSession) -> BoxFuture<'a, ()>;
+    /// Waits for background cleanup (sessions deleted after a cancel) to end.
+    fn settle(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async {})
+    }
 }
 
 /// Every entry of a folder, all pages.

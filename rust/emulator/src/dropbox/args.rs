@@ -77,11 +77,10 @@ pub(crate) async fn rpc_arg<T: DeserializeOwned>(headers: &HeaderMap, body: Body
 /// Routes without an argument take no body, or the JSON `null`.
 pub(crate) async fn rpc_no_arg(headers: &HeaderMap, body: Body) -> ApiResult<()> {
     match rpc_body(headers, body).await? {
-        Some(bytes) if !bytes.iter().all(u8::is_ascii_whitespace) => {
-            decode::<Value>(&bytes, ArgSource::Body)?.is_null().then_some(()).ok_or_else(|| {
-                ApiError::BadInput("request body: expected null, got value".into())
-            })
-        }
+        Some(bytes) if !bytes.iter().all(u8::is_ascii_whitespace) => decode::<Value>(&bytes, ArgSource::Body)?
+            .is_null()
+            .then_some(())
+            .ok_or_else(|| ApiError::BadInput("request body: expected null, got value".into())),
         _ => Ok(()),
     }
 }
@@ -91,7 +90,10 @@ pub(crate) fn content_arg<T: DeserializeOwned>(headers: &HeaderMap, uri: &Uri) -
     if let Some(ct) = content_type(headers) {
         let essence = ct.split(';').next().unwrap_or("").trim();
         if !essence.eq_ignore_ascii_case("application/octet-stream") && !is_cors_hack(&ct) {
-            return Err(bad_content_type(&ct, "\"application/octet-stream\", \"text/plain; charset=dropbox-cors-hack\""));
+            return Err(bad_content_type(
+                &ct,
+                "\"application/octet-stream\", \"text/plain; charset=dropbox-cors-hack\"",
+            ));
         }
     }
     if let Some(value) = headers.get("dropbox-api-arg") {
@@ -111,7 +113,9 @@ pub(crate) fn content_arg<T: DeserializeOwned>(headers: &HeaderMap, uri: &Uri) -
         .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "arg").map(|(_, v)| v));
     match arg {
         Some(arg) => Ok((decode(arg.as_bytes(), ArgSource::Query)?, ArgSource::Query)),
-        None => Err(ApiError::BadInput("Must provide HTTP header \"Dropbox-API-Arg\" or URL parameter \"arg\".".into())),
+        None => {
+            Err(ApiError::BadInput("Must provide HTTP header \"Dropbox-API-Arg\" or URL parameter \"arg\".".into()))
+        }
     }
 }
 
@@ -151,11 +155,7 @@ impl PathKind {
 /// Checks `value` (the argument field `field`) against the pattern of `kind`.
 pub(crate) fn check_path(value: &str, kind: PathKind, source: ArgSource, field: &str) -> ApiResult<PathArg> {
     let bad = || {
-        ApiError::BadInput(format!(
-            "{}: {field}: '{value}' did not match pattern '{}'",
-            source.label(),
-            kind.pattern()
-        ))
+        ApiError::BadInput(format!("{}: {field}: '{value}' did not match pattern '{}'", source.label(), kind.pattern()))
     };
     if value.is_empty() {
         return match kind {
@@ -175,11 +175,13 @@ pub(crate) fn check_path(value: &str, kind: PathKind, source: ArgSource, field: 
     if let Some(id) = value.strip_prefix("id:") {
         return if id.is_empty() { Err(bad()) } else { Ok(PathArg::Id(value.to_owned())) };
     }
-    let is_ns = value
-        .strip_prefix("ns:")
-        .is_some_and(|rest| rest.split('/').next().is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())));
+    let is_ns = value.strip_prefix("ns:").is_some_and(|rest| {
+        rest.split('/').next().is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    });
     let is_rev = matches!(kind, PathKind::Read)
-        && value.strip_prefix("rev:").is_some_and(|r| r.len() >= 9 && r.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')));
+        && value
+            .strip_prefix("rev:")
+            .is_some_and(|r| r.len() >= 9 && r.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')));
     if is_ns || is_rev {
         Ok(PathArg::Elsewhere)
     } else {

@@ -164,7 +164,8 @@ mod tests {
     fn summary_follows_nested_and_inlined_unions() {
         let lookup = nested("path", LookupFailure::NotFound.to_value());
         assert_eq!(summary(&lookup), "path/not_found/..");
-        let upload = json!({".tag": "path", "reason": WriteFailure::Conflict("file").to_value(), "upload_session_id": "x"});
+        let upload =
+            json!({".tag": "path", "reason": WriteFailure::Conflict("file").to_value(), "upload_session_id": "x"});
         assert_eq!(summary(&upload), "path/conflict/file/..");
         assert_eq!(summary(&SessionFailure::IncorrectOffset(5).to_value()), "incorrect_offset/..");
     }

@@ -40,11 +40,7 @@ fn next_rev(items: &mut Items) -> String {
 }
 
 fn fresh(items: &mut Items) -> Record {
-    Record {
-        id: format!("id:{}", random_token(16)),
-        rev: next_rev(items),
-        server_modified: crate::tokens::now_unix(),
-    }
+    Record { id: format!("id:{}", random_token(16)), rev: next_rev(items), server_modified: crate::tokens::now_unix() }
 }
 
 impl Catalog {
@@ -89,7 +85,9 @@ impl Catalog {
             let rev = next_rev(s);
             let r = match s.by_path.get(path_lower) {
                 Some(old) => Record { id: old.id.clone(), rev, server_modified: crate::tokens::now_unix() },
-                None => Record { id: format!("id:{}", random_token(16)), rev, server_modified: crate::tokens::now_unix() },
+                None => {
+                    Record { id: format!("id:{}", random_token(16)), rev, server_modified: crate::tokens::now_unix() }
+                }
             };
             s.by_path.insert(path_lower.to_owned(), r.clone());
             r
@@ -114,7 +112,10 @@ pub(crate) fn timestamp(t: SystemTime) -> String {
 }
 
 fn timestamp_unix(secs: i64) -> String {
-    chrono::DateTime::<chrono::Utc>::from_timestamp(secs, 0).unwrap_or_default().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    chrono::DateTime::<chrono::Utc>::from_timestamp(secs, 0)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 /// The lowercased form Dropbox reports as `path_lower`.

@@ -7,6 +7,7 @@ mod args;
 mod body;
 mod commit;
 mod errors;
+mod finish;
 mod folders;
 mod metadata;
 mod session_store;
@@ -59,8 +60,8 @@ pub fn routes() -> Router<App> {
         .route("/2/files/upload", post(upload::upload))
         .route("/2/files/upload_session/start", post(sessions::start))
         .route("/2/files/upload_session/append_v2", post(sessions::append_v2))
-        .route("/2/files/upload_session/finish", post(sessions::finish))
-        .route("/2/files/upload_session/finish_batch_v2", post(sessions::finish_batch_v2))
+        .route("/2/files/upload_session/finish", post(finish::finish))
+        .route("/2/files/upload_session/finish_batch_v2", post(finish::finish_batch_v2))
 }
 
 fn authorize(app: &App, headers: &HeaderMap) -> ApiResult<()> {

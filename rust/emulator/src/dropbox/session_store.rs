@@ -168,8 +168,9 @@ impl Sessions {
 
     fn purge_expired(&self) {
         let now = now_ms();
-        let expired: Vec<String> =
-            self.table.read(|t| t.sessions.iter().filter(|(_, s)| s.expires_at <= now).map(|(id, _)| id.clone()).collect());
+        let expired: Vec<String> = self
+            .table
+            .read(|t| t.sessions.iter().filter(|(_, s)| s.expires_at <= now).map(|(id, _)| id.clone()).collect());
         for id in expired {
             self.remove(&id);
         }
@@ -182,7 +183,14 @@ mod tests {
 
     #[test]
     fn concurrent_session_is_complete_only_without_gaps() {
-        let mut s = Session { concurrent: true, offset: 0, closed: true, chunks: BTreeMap::new(), total: Some(10), expires_at: 0 };
+        let mut s = Session {
+            concurrent: true,
+            offset: 0,
+            closed: true,
+            chunks: BTreeMap::new(),
+            total: Some(10),
+            expires_at: 0,
+        };
         s.chunks.insert(4, 6);
         assert!(!s.complete());
         s.chunks.insert(0, 4);

@@ -52,7 +52,11 @@ impl GraphError {
     }
 
     pub fn internal(e: impl std::fmt::Display) -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "generalException", format!("An unspecified error has occurred: {e}"))
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "generalException",
+            format!("An unspecified error has occurred: {e}"),
+        )
     }
 }
 

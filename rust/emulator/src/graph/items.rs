@@ -170,8 +170,11 @@ pub fn select(item: Value, fields: Option<&[String]>) -> Value {
     let (Some(fields), Value::Object(obj)) = (fields, &item) else {
         return item;
     };
-    let kept: Map<String, Value> =
-        obj.iter().filter(|(k, _)| *k == "id" || fields.iter().any(|f| f == *k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let kept: Map<String, Value> = obj
+        .iter()
+        .filter(|(k, _)| *k == "id" || fields.iter().any(|f| f == *k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     Value::Object(kept)
 }
 

@@ -18,7 +18,9 @@ const MAX_PAGE: usize = 1000;
 
 fn number(query: &[(String, String)], key: &str) -> GraphResult<Option<usize>> {
     query_value(query, key)
-        .map(|v| v.trim().parse::<usize>().map_err(|_| GraphError::invalid_request(format!("Invalid {key} value '{v}'."))))
+        .map(|v| {
+            v.trim().parse::<usize>().map_err(|_| GraphError::invalid_request(format!("Invalid {key} value '{v}'.")))
+        })
         .transpose()
 }
 
@@ -90,7 +92,11 @@ pub async fn list(
         let parent = folder.remote.trim_end_matches('/');
         let mut value = Vec::new();
         for child in children.iter().skip(skip).take(top) {
-            let entry = Entry { fs_path: child.fs_path.clone(), remote: format!("{parent}/{}", child.name), is_dir: child.is_dir };
+            let entry = Entry {
+                fs_path: child.fs_path.clone(),
+                remote: format!("{parent}/{}", child.name),
+                is_dir: child.is_dir,
+            };
             value.push(items::select(drive_item(&app.store, &app.graph.ids, &entry)?, fields.as_deref()));
         }
         let mut body = json!({

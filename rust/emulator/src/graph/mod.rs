@@ -67,7 +67,10 @@ fn tagged(kind: &'static str, result: GraphResult<Response>) -> Response {
 }
 
 /// Runs blocking store work (directory walks, hashing) off the async workers.
-async fn blocking<T: Send + 'static>(app: &App, f: impl FnOnce(&App) -> GraphResult<T> + Send + 'static) -> GraphResult<T> {
+async fn blocking<T: Send + 'static>(
+    app: &App,
+    f: impl FnOnce(&App) -> GraphResult<T> + Send + 'static,
+) -> GraphResult<T> {
     let app = app.clone();
     tokio::task::spawn_blocking(move || f(&app)).await.map_err(GraphError::internal)?
 }
@@ -113,7 +116,10 @@ async fn api(State(app): State<App>, method: Method, uri: Uri, headers: HeaderMa
         Route::Me if method == Method::GET => return tagged("graph.me", Ok(profile::me())),
         Route::Drive if method == Method::GET => return tagged("graph.drive", Ok(profile::drive(&app))),
         Route::Item(item) => item,
-        _ => return tagged("graph.bad_request", Err(method_not_allowed())),
+        _ => {
+            body::drain(body).await;
+            return tagged("graph.bad_request", Err(method_not_allowed()));
+        }
     };
     match (method, item.action) {
         (Method::GET, Action::Metadata) => tagged("graph.get_item", content::metadata(&app, item, query).await),

@@ -54,7 +54,9 @@ mod tests {
 
     #[test]
     fn refuses_the_documented_names() {
-        for name in ["a:b", "a?b", "a|b", " a", "a ", "CON", "com1", "LPT9", ".lock", "desktop.ini", "~$doc", "x_vti_y", "a\"b"] {
+        for name in
+            ["a:b", "a?b", "a|b", " a", "a ", "CON", "com1", "LPT9", ".lock", "desktop.ini", "~$doc", "x_vti_y", "a\"b"]
+        {
             assert!(check_name(name).is_err(), "{name} should be refused");
         }
         for name in ["photo.jpg", "console", "com10", "a b", "Été 2024"] {

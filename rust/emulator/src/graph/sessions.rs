@@ -75,7 +75,9 @@ impl Sessions {
         let sessions = Self {
             table: Persisted::load(state_dir.join("graph-sessions.json"))?,
             dir,
-            lifetime: chrono::Duration::seconds(i64::try_from(lifetime_secs).unwrap_or(i64::MAX / 1000).min(i64::MAX / 1000)),
+            lifetime: chrono::Duration::seconds(
+                i64::try_from(lifetime_secs).unwrap_or(i64::MAX / 1000).min(i64::MAX / 1000),
+            ),
             locks: Mutex::new(HashMap::new()),
         };
         sessions.prune()?;
@@ -139,9 +141,11 @@ struct SessionOptions {
     modified: Option<DateTime<Utc>>,
 }
 
-fn session_options(body: Option<Value>) -> GraphResult<SessionOptions> {
+/// `default_behavior`: `fail` for a new name, `replace` when the URL names an
+/// existing file by id (that is how Graph says "update this file").
+fn session_options(body: Option<Value>, default_behavior: Conflict) -> GraphResult<SessionOptions> {
     let item = match body.as_ref().and_then(|b| b.get("item")) {
-        None => return Ok(SessionOptions { behavior: Conflict::Fail, file_size: None, modified: None }),
+        None => return Ok(SessionOptions { behavior: default_behavior, file_size: None, modified: None }),
         Some(item) if item.is_object() => item,
         Some(_) => return Err(GraphError::invalid_request("'item' must be an object.")),
     };
@@ -152,23 +156,22 @@ fn session_options(body: Option<Value>) -> GraphResult<SessionOptions> {
         .get("fileSize")
         .map(|v| v.as_u64().ok_or_else(|| GraphError::invalid_request("'fileSize' must be a non-negative integer.")))
         .transpose()?;
-    let modified = item
-        .pointer("/fileSystemInfo/lastModifiedDateTime")
-        .map(|v| {
-            v.as_str()
-                .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-                .map(|t| t.with_timezone(&Utc))
-                .ok_or_else(|| GraphError::invalid_request("'lastModifiedDateTime' must be an ISO 8601 date and time."))
-        })
-        .transpose()?;
-    // Sessions fail on a name conflict unless told otherwise.
-    let behavior = Conflict::from_json(item)?.unwrap_or(Conflict::Fail);
+    let modified =
+        item.pointer("/fileSystemInfo/lastModifiedDateTime")
+            .map(|v| {
+                v.as_str().and_then(|s| DateTime::parse_from_rfc3339(s).ok()).map(|t| t.with_timezone(&Utc)).ok_or_else(
+                    || GraphError::invalid_request("'lastModifiedDateTime' must be an ISO 8601 date and time."),
+                )
+            })
+            .transpose()?;
+    let behavior = Conflict::from_json(item)?.unwrap_or(default_behavior);
     Ok(SessionOptions { behavior, file_size, modified })
 }
 
 /// `POST .../createUploadSession`.
 pub async fn create(app: &App, headers: &HeaderMap, item: ItemRef, body: Body) -> GraphResult<Response> {
-    let options = session_options(read_json(body).await?)?;
+    let default_behavior = if item.rel.is_none() { Conflict::Replace } else { Conflict::Fail };
+    let options = session_options(read_json(body).await?, default_behavior)?;
     let remote = blocking(app, move |app| {
         let (remote, old_size) = upload_target(app, &item)?;
         names::check_path(&remote)?;
@@ -218,8 +221,10 @@ fn parse_content_range(headers: &HeaderMap) -> GraphResult<ContentRange> {
     let number = |s: &str| s.trim().parse::<u64>().map_err(|_| bad());
     let (start, end, total) = (number(start)?, number(end)?, number(total)?);
     if end < start || end >= total {
-        return Err(GraphError::invalid_request(format!("The range {start}-{end} does not fit a file of {total} bytes."))
-            .with_inner("invalidRange"));
+        return Err(GraphError::invalid_request(format!(
+            "The range {start}-{end} does not fit a file of {total} bytes."
+        ))
+        .with_inner("invalidRange"));
     }
     Ok(ContentRange { start, end, total })
 }
@@ -236,10 +241,15 @@ fn check_fragment(session: &Session, headers: &HeaderMap) -> GraphResult<Content
     })?;
     let declared = range.end - range.start + 1;
     if len != declared {
-        return Err(length_mismatch(format!("Content-Length {len} does not match the Content-Range length {declared}.")));
+        return Err(length_mismatch(format!(
+            "Content-Length {len} does not match the Content-Range length {declared}."
+        )));
     }
     if let Some(total) = session.total.filter(|&t| t != range.total) {
-        return Err(length_mismatch(format!("The total {} differs from the file size {total} of this session.", range.total)));
+        return Err(length_mismatch(format!(
+            "The total {} differs from the file size {total} of this session.",
+            range.total
+        )));
     }
     if len >= MAX_FRAGMENT {
         return Err(GraphError::new(
@@ -252,7 +262,10 @@ fn check_fragment(session: &Session, headers: &HeaderMap) -> GraphResult<Content
         return Err(GraphError::new(
             StatusCode::RANGE_NOT_SATISFIABLE,
             "invalidRange",
-            format!("The fragment starting at {} overlaps bytes already received (next expected: {}).", range.start, session.received),
+            format!(
+                "The fragment starting at {} overlaps bytes already received (next expected: {}).",
+                range.start, session.received
+            ),
         )
         .with_inner("fragmentOverlap"));
     }
@@ -285,7 +298,12 @@ fn refuse_authorization(headers: &HeaderMap) -> GraphResult<()> {
 }
 
 /// `PUT uploadUrl`: one fragment.
-pub async fn put_fragment(State(app): State<App>, UrlPath(id): UrlPath<String>, headers: HeaderMap, body: Body) -> Response {
+pub async fn put_fragment(
+    State(app): State<App>,
+    UrlPath(id): UrlPath<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     tagged("graph.upload_fragment", fragment(&app, &id, &headers, body).await)
 }
 
@@ -328,7 +346,9 @@ async fn append(part: &Path, offset: u64, len: u64, body: Body) -> GraphResult<(
     let outcome = match copy_to(body, &mut file, len, |_| {}).await {
         Ok(n) if n == len => return Ok(()),
         Ok(n) => length_mismatch(format!("The fragment body has {n} bytes, its Content-Range says {len}.")),
-        Err(CopyError::TooLarge) => length_mismatch(format!("The fragment body is longer than its Content-Range ({len} bytes).")),
+        Err(CopyError::TooLarge) => {
+            length_mismatch(format!("The fragment body is longer than its Content-Range ({len} bytes)."))
+        }
         Err(CopyError::Broken) => length_mismatch("The fragment body was cut short.".to_owned()),
         Err(CopyError::Io(e)) => GraphError::internal(e),
     };

@@ -33,14 +33,8 @@ async fn answer(resp: reqwest::Response) -> (StatusCode, Value) {
 
 /// An RPC call with a JSON argument.
 pub async fn rpc(h: &Harness, route: &str, arg: Value) -> (StatusCode, Value) {
-    let resp = h
-        .client
-        .post(h.url(&format!("/2/{route}")))
-        .bearer_auth(TOKEN)
-        .json(&arg)
-        .send()
-        .await
-        .expect("rpc call");
+    let resp =
+        h.client.post(h.url(&format!("/2/{route}"))).bearer_auth(TOKEN).json(&arg).send().await.expect("rpc call");
     answer(resp).await
 }
 

@@ -26,7 +26,9 @@ impl OAuthApp {
         if service == ServiceKind::OneDrive
             && (tenant.is_empty() || !tenant.chars().all(|c| c.is_ascii_alphanumeric() || "-.".contains(c)))
         {
-            return Err(Error::Config(format!("'{tenant}' is not a Microsoft tenant (use common, consumers, organizations or a tenant id)")));
+            return Err(Error::Config(format!(
+                "'{tenant}' is not a Microsoft tenant (use common, consumers, organizations or a tenant id)"
+            )));
         }
         Ok(Self {
             service,

@@ -30,7 +30,9 @@ pub(crate) fn build(app: &OAuthApp, redirect_uri: Option<&str>) -> Result<Author
     request = match app.service {
         // Lets the user pick (or add) an account rather than silently reusing
         // the browser's current one: several accounts per service are supported.
-        ServiceKind::OneDrive => request.add_extra_param("response_mode", "query").add_extra_param("prompt", "select_account"),
+        ServiceKind::OneDrive => {
+            request.add_extra_param("response_mode", "query").add_extra_param("prompt", "select_account")
+        }
         // Without it Dropbox issues no refresh token.
         ServiceKind::Dropbox => request.add_extra_param("token_access_type", "offline"),
     };

@@ -70,7 +70,8 @@ fn spawn_first(commands: Vec<Vec<String>>) -> Result<()> {
         let Some((program, args)) = words.split_first() else { continue };
         // The browser may run for a long time (or for good): start it and let
         // a thread reap it, so it neither blocks the login nor stays a zombie.
-        match Command::new(program).args(args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn() {
+        match Command::new(program).args(args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn()
+        {
             Ok(mut child) => {
                 std::thread::spawn(move || child.wait());
                 return Ok(());

@@ -57,7 +57,9 @@ impl Login {
         let body = response.bytes().await.map_err(|e| super::token_client::network(app, &e))?;
         if !(200..300).contains(&status) {
             return Err(match serde_json::from_slice::<super::tokens::OAuthErrorBody>(&body) {
-                Ok(e) => Error::Auth { service, message: format!("the device code login could not start: {}", e.summary()) },
+                Ok(e) => {
+                    Error::Auth { service, message: format!("the device code login could not start: {}", e.summary()) }
+                }
                 Err(_) => unexpected_status(app, status, &body),
             });
         }
@@ -90,7 +92,10 @@ impl Login {
                     "authorization_pending" => {}
                     "slow_down" => interval += SLOW_DOWN_STEP,
                     "authorization_declined" | "access_denied" => {
-                        return Err(Error::Auth { service, message: "sign-in was declined on the device login page".into() })
+                        return Err(Error::Auth {
+                            service,
+                            message: "sign-in was declined on the device login page".into(),
+                        })
                     }
                     "expired_token" => return Err(expired(service)),
                     "bad_verification_code" => {
@@ -99,7 +104,12 @@ impl Login {
                             message: "the device code was not recognised; please start the login again".into(),
                         })
                     }
-                    _ => return Err(Error::Auth { service, message: format!("the device login failed: {}", e.summary()) }),
+                    _ => {
+                        return Err(Error::Auth {
+                            service,
+                            message: format!("the device login failed: {}", e.summary()),
+                        })
+                    }
                 },
             }
         }
@@ -107,5 +117,8 @@ impl Login {
 }
 
 fn expired(service: ServiceKind) -> Error {
-    Error::Auth { service, message: "the device code expired before sign-in finished; please start the login again".into() }
+    Error::Auth {
+        service,
+        message: "the device code expired before sign-in finished; please start the login again".into(),
+    }
 }

@@ -39,8 +39,8 @@ impl std::fmt::Debug for EnvFile {
 
 impl EnvFile {
     pub fn read(path: &Path) -> Result<Self> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| crate::config::file_error(path, "cannot read the .env file", e))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| crate::config::file_error(path, "cannot read the .env file", e))?;
         Self::parse(&text).map_err(|message| Error::File { path: path.display().to_string(), message })
     }
 
@@ -78,7 +78,8 @@ fn parse_lines(text: &str) -> std::result::Result<HashMap<String, String>, Strin
         if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(format!("line {}: '{key}' is not a variable name", n + 1));
         }
-        let value = unquote(value.trim()).ok_or_else(|| format!("line {}: the quoted value of {key} is not closed", n + 1))?;
+        let value =
+            unquote(value.trim()).ok_or_else(|| format!("line {}: the quoted value of {key} is not closed", n + 1))?;
         vars.insert(key.to_owned(), value);
     }
     Ok(vars)

@@ -81,7 +81,8 @@ pub async fn fetch_account(client: &reqwest::Client, app: &OAuthApp, access_toke
         ServiceKind::OneDrive => {
             let u: GraphUser = serde_json::from_slice(&body).map_err(unreadable)?;
             let email = u.user_principal_name.or(u.mail).filter(|e| !e.is_empty());
-            let display_name = u.display_name.filter(|n| !n.is_empty()).or_else(|| email.clone()).unwrap_or_else(|| u.id.clone());
+            let display_name =
+                u.display_name.filter(|n| !n.is_empty()).or_else(|| email.clone()).unwrap_or_else(|| u.id.clone());
             AccountInfo { service: app.service, id: u.id, display_name, email }
         }
         ServiceKind::Dropbox => {

@@ -86,7 +86,12 @@ impl Login {
                 opener.open(paste.url())?;
                 return Ok(BrowserLogin::PasteCode(paste));
             }
-            Err(e) => return Err(Error::Auth { service, message: format!("cannot listen on 127.0.0.1:{port} for the login: {e}") }),
+            Err(e) => {
+                return Err(Error::Auth {
+                    service,
+                    message: format!("cannot listen on 127.0.0.1:{port} for the login: {e}"),
+                })
+            }
         };
         let redirect_uri = format!("http://localhost:{}/", listener.port());
         let request = authorize::build(&self.app, Some(&redirect_uri))?;
@@ -111,9 +116,10 @@ impl Login {
             // A port that was free a moment ago: should something answer there
             // after all, it is at least not a well-known service.
             ServiceKind::OneDrive => {
-                let probe = Loopback::bind(0)
-                    .await
-                    .map_err(|e| Error::Auth { service: self.app.service, message: format!("cannot pick a loopback port: {e}") })?;
+                let probe = Loopback::bind(0).await.map_err(|e| Error::Auth {
+                    service: self.app.service,
+                    message: format!("cannot pick a loopback port: {e}"),
+                })?;
                 Some(format!("http://localhost:{}/", probe.port()))
             }
         };
@@ -130,6 +136,28 @@ impl Login {
                 return Err(Error::Auth {
                     service: self.app.service,
                     message: format!("the login could not be completed: {}; please try again", e.summary()),
+                })
+            }
+            Err(TokenError::Other(e)) => return Err(e),
+        };
+        self.identify(tokens).await
+    }
+
+    /// A login from a refresh token obtained elsewhere (`REFRESHTOKEN` of an
+    /// imported `.env`): redeemed once, so the account is known and the
+    /// (possibly rotated) tokens can be saved like any login's.
+    pub async fn from_refresh_token(&self, refresh_token: &str) -> Result<LoginOutcome> {
+        let service = self.app.service;
+        let tokens = match request_token(&self.client, &self.app, Grant::Refresh { refresh_token }).await {
+            Ok(r) => r.into_token_set(Some(refresh_token.to_owned())),
+            Err(TokenError::OAuth(e)) => {
+                return Err(Error::Auth {
+                    service,
+                    message: format!(
+                        "the imported refresh token was refused: {}; run `{}` instead",
+                        e.summary(),
+                        self.app.login_command()
+                    ),
                 })
             }
             Err(TokenError::Other(e)) => return Err(e),

@@ -20,7 +20,12 @@ pub struct LogoutReport {
 
 /// Removes `account`; revocation is best effort (offline, or the token already
 /// dead): the local secrets are deleted either way.
-pub async fn logout(client: &reqwest::Client, app: &OAuthApp, accounts: &Accounts, account: &Account) -> Result<LogoutReport> {
+pub async fn logout(
+    client: &reqwest::Client,
+    app: &OAuthApp,
+    accounts: &Accounts,
+    account: &Account,
+) -> Result<LogoutReport> {
     let revoked = match app.service {
         ServiceKind::Dropbox => match revoke_dropbox(client, app, accounts, account).await {
             Ok(()) => true,
@@ -35,7 +40,12 @@ pub async fn logout(client: &reqwest::Client, app: &OAuthApp, accounts: &Account
     Ok(LogoutReport { account: account.clone(), revoked })
 }
 
-async fn revoke_dropbox(client: &reqwest::Client, app: &OAuthApp, accounts: &Accounts, account: &Account) -> Result<()> {
+async fn revoke_dropbox(
+    client: &reqwest::Client,
+    app: &OAuthApp,
+    accounts: &Accounts,
+    account: &Account,
+) -> Result<()> {
     let tokens = accounts.load_tokens(account).await?;
     // The revocation needs a live access token: refresh first if it has expired.
     let credentials = Credentials::new(client.clone(), app.clone(), accounts.clone(), account.clone(), tokens)

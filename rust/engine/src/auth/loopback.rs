@@ -188,9 +188,11 @@ fn callback_from_pairs<'a>(
 
 /// A pasted redirect URL's code, after checking its state.
 pub(crate) fn code_from_redirect_url(service: ServiceKind, pasted: &str, state: &str) -> Result<String> {
-    let bad = || Error::InvalidInput(format!(
+    let bad = || {
+        Error::InvalidInput(format!(
         "that is not the address the {service} login ended on; copy the whole address (it contains code=...) from the browser's address bar"
-    ));
+    ))
+    };
     let url = url::Url::parse(pasted.trim()).map_err(|_| bad())?;
     match callback_from_pairs(url.query_pairs()) {
         Some(Ok((_, got))) if got.as_deref() != Some(state) => Err(Error::Auth {
@@ -221,7 +223,9 @@ async fn read_target(mut stream: TcpStream) -> Option<(TcpStream, String)> {
     let mut words = line.split(' ');
     let (method, target, version) = (words.next()?, words.next()?, words.next()?);
     if method != "GET" || !version.starts_with("HTTP/1.") {
-        let _ = stream.write_all(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").await;
+        let _ = stream
+            .write_all(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            .await;
         return None;
     }
     Some((stream, target.to_owned()))
@@ -267,7 +271,10 @@ mod tests {
     fn pasted_url_state_is_checked() {
         let svc = ServiceKind::OneDrive;
         assert_eq!(code_from_redirect_url(svc, " http://localhost:1/?code=C&state=S \n", "S").expect("code"), "C");
-        assert!(matches!(code_from_redirect_url(svc, "http://localhost:1/?code=C&state=X", "S"), Err(Error::Auth { .. })));
+        assert!(matches!(
+            code_from_redirect_url(svc, "http://localhost:1/?code=C&state=X", "S"),
+            Err(Error::Auth { .. })
+        ));
         assert!(matches!(code_from_redirect_url(svc, "C", "S"), Err(Error::InvalidInput(_))));
     }
 }

@@ -124,29 +124,27 @@ impl Credentials {
                 return Ok(saved.access_token.clone());
             }
         }
-        let refresh_token = saved
-            .and_then(|s| s.refresh_token)
-            .or_else(|| current.refresh_token.clone())
-            .ok_or_else(|| Error::Auth {
-                service,
-                message: format!(
-                    "the access token expired and this login cannot be refreshed; run `{}` to log in again",
-                    self.app.login_command()
-                ),
+        let refresh_token =
+            saved.and_then(|s| s.refresh_token).or_else(|| current.refresh_token.clone()).ok_or_else(|| {
+                Error::Auth {
+                    service,
+                    message: format!(
+                        "the access token expired and this login cannot be refreshed; run `{}` to log in again",
+                        self.app.login_command()
+                    ),
+                }
             })?;
         let response = request_token(&self.client, &self.app, Grant::Refresh { refresh_token: &refresh_token }).await;
         let mut tokens = match response {
             Ok(r) => r.into_token_set(Some(refresh_token)),
-            Err(TokenError::OAuth(e)) if e.error == "invalid_grant" => {
-                return Err(Error::Auth {
-                    service,
-                    message: format!(
-                        "the saved login of {} is no longer accepted (it expired or was revoked); run `{}` to log in again",
-                        self.account.display_name,
-                        self.app.login_command()
-                    ),
-                })
-            }
+            Err(TokenError::OAuth(e)) if e.error == "invalid_grant" => return Err(Error::Auth {
+                service,
+                message: format!(
+                    "the saved login of {} is no longer accepted (it expired or was revoked); run `{}` to log in again",
+                    self.account.display_name,
+                    self.app.login_command()
+                ),
+            }),
             Err(TokenError::OAuth(e)) => {
                 return Err(Error::Auth {
                     service,

@@ -62,7 +62,11 @@ impl FileStore {
             // The parse error is described without the file's content: it holds tokens.
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| crate::Error::File {
                 path: self.path.display().to_string(),
-                message: format!("the token file is damaged (line {}, column {}); delete it and log in again", e.line(), e.column()),
+                message: format!(
+                    "the token file is damaged (line {}, column {}); delete it and log in again",
+                    e.line(),
+                    e.column()
+                ),
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(TokenFile::new()),
             Err(e) => Err(file_error(&self.path, "cannot read the token file", e)),
@@ -72,7 +76,8 @@ impl FileStore {
     fn write(&self, all: &TokenFile) -> Result<()> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         crate::config::Paths::new(dir).ensure_dir()?;
-        let json = serde_json::to_vec_pretty(all).map_err(|e| crate::Error::Config(format!("cannot encode tokens: {e}")))?;
+        let json =
+            serde_json::to_vec_pretty(all).map_err(|e| crate::Error::Config(format!("cannot encode tokens: {e}")))?;
         write_atomic_private(&self.path, &json).map_err(|e| file_error(&self.path, "cannot write the token file", e))
     }
 }

@@ -84,7 +84,8 @@ impl KeyringStore {
         let secret = serde_json::to_vec(tokens).map_err(|e| Error::Config(format!("cannot encode tokens: {e}")))?;
         timed("store a token", CALL_TIMEOUT, async {
             let ss = SecretService::connect(EncryptionType::Dh).await.map_err(|e| keyring_error("answer", e))?;
-            let collection = ss.get_default_collection().await.map_err(|e| keyring_error("open the default collection", e))?;
+            let collection =
+                ss.get_default_collection().await.map_err(|e| keyring_error("open the default collection", e))?;
             collection.ensure_unlocked().await.map_err(|e| keyring_error("unlock", e))?;
             let label = format!("dkcloud {service} login ({account_id})");
             collection

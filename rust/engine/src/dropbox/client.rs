@@ -186,7 +186,9 @@ impl DropboxClient {
         }
         let reply = self.rpc("files/create_folder_v2", Some(&CreateFolderArg { path: &p, autorename: false }), cancel).await?;
         if reply.is_success() {
-            return Ok(entry(reply.json::<CreateFolderResult>(ServiceKind::Dropbox)?.metadata));
+            // `FolderMetadata` here, without the `.tag` of the metadata union.
+            let made = entry(reply.json::<CreateFolderResult>(ServiceKind::Dropbox)?.metadata);
+            return Ok(RemoteEntry { is_folder: true, ..made });
         }
         let (t, _) = api_error(&reply);
         if reply.status == 409 && t.iter().any(|x| x == "conflict") {

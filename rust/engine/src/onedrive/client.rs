@@ -5,6 +5,8 @@ use crate::http::{Auth, Reply, Transport};
 use crate::remote::{join, normalize, split, Account, Page, Quota, RemoteEntry};
 use crate::{Error, Result, ServiceKind};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use std::sync::{Arc, Mutex};
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 /// Everything but unreserved characters is escaped inside a path segment.
@@ -16,6 +18,8 @@ pub struct GraphClient {
     pub(super) transport: Transport,
     /// e.g. `https://graph.microsoft.com/v1.0`, no trailing slash.
     pub(super) base: String,
+    /// Session deletes still running after their upload returned.
+    pub(super) cleanups: Arc<Mutex<JoinSet<()>>>,
 }
 
 /// What a Graph error answer says.
@@ -47,6 +51,20 @@ pub fn service_error(reply: &Reply) -> Error {
 }
 
 impl GraphClient {
+    /// Runs `work` in the background; [`GraphClient::settle`] waits for it.
+    pub(super) fn cleanup(&self, work: impl std::future::Future<Output = ()> + Send + 'static) {
+        let mut set = self.cleanups.lock().unwrap_or_else(|p| p.into_inner());
+        // Forget the ones already done, so a long job does not collect them.
+        while set.try_join_next().is_some() {}
+        set.spawn(work);
+    }
+
+    /// Waits until background cleanups have finished.
+    pub async fn settle(&self) {
+        let mut set = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(|p| p.into_inner()));
+        while set.join_next().await.is_some() {}
+    }
+
     /// `/me/drive/root` or `/me/drive/root:/a/b:` followed by `suffix`.
     pub(super) fn item_url(&self, path: &str, suffix: &str) -> String {
         let path = normalize(path);
@@ -188,7 +206,11 @@ mod tests {
     fn client() -> GraphClient {
         let http = crate::http::Http::new(&crate::http::HttpOptions::default()).unwrap();
         let tokens = std::sync::Arc::new(crate::auth::StaticToken::new(ServiceKind::OneDrive, "t"));
-        GraphClient { transport: Transport::new(http, ServiceKind::OneDrive, tokens), base: "https://g/v1.0".into() }
+        GraphClient {
+            transport: Transport::new(http, ServiceKind::OneDrive, tokens),
+            base: "https://g/v1.0".into(),
+            cleanups: Default::default(),
+        }
     }
 
     #[test]

@@ -26,7 +26,7 @@ impl OneDrive {
     /// `graph_base` is the Graph root with its version, e.g. [`crate::Endpoints::graph`].
     pub fn new(http: Http, graph_base: &str, tokens: Arc<dyn TokenProvider>) -> Self {
         let transport = Transport::new(http, ServiceKind::OneDrive, tokens);
-        Self { graph: GraphClient { transport, base: graph_base.trim_end_matches('/').to_owned() } }
+        Self { graph: GraphClient { transport, base: graph_base.trim_end_matches('/').to_owned(), cleanups: Default::default() } }
     }
 }
 
@@ -78,5 +78,9 @@ impl Remote for OneDrive {
 
     fn discard_session<'a>(&'a self, session: &'a OpenSession) -> BoxFuture<'a, ()> {
         Box::pin(upload::discard(&self.graph, session))
+    }
+
+    fn settle(&self) -> BoxFuture<'_, ()> {
+        Box::pin(self.graph.settle())
     }
 }

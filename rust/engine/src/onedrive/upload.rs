@@ -30,8 +30,8 @@ const MAX_FRAGMENT_UNITS: u64 = 191;
 pub const MAX_FILE_SIZE: u64 = 250 * 1000 * 1000 * 1000;
 /// Times a job may lose its session (404) and start a new one.
 const MAX_NEW_SESSIONS: u32 = 3;
-/// How long cleanup after a cancel may take.
-const CANCEL_CLEANUP: Duration = Duration::from_millis(800);
+/// How long deleting an abandoned session may take.
+const CANCEL_CLEANUP: Duration = Duration::from_secs(10);
 
 /// The fragment size used for a requested chunk size.
 pub fn fragment_size(requested: u64) -> u64 {
@@ -158,9 +158,14 @@ async fn session_upload(g: &GraphClient, spec: &UploadSpec<'_>) -> Result<Upload
                 }
             }
             Err(e @ (Error::Cancelled | Error::Conflict { .. } | Error::File { .. })) => {
-                // Nothing of this session will be used: do not leave it behind.
+                // Nothing of this session will be used: do not leave it behind. The
+                // delete runs on its own so that a cancel returns at once
+                // (see `GraphClient::settle`).
                 if !matches!(e, Error::Conflict { .. }) {
-                    let _ = tokio::time::timeout(CANCEL_CLEANUP, delete_session(g, &url)).await;
+                    let g2 = g.clone();
+                    g.cleanup(async move {
+                        let _ = tokio::time::timeout(CANCEL_CLEANUP, delete_session(&g2, &url)).await;
+                    });
                 }
                 spec.observer.session(None);
                 return Err(e);

@@ -1,0 +1,143 @@
+// The Qt side of the bridge to the Rust engine: the one place where
+// rust::Error is caught and turned into a message, conversions between Qt and
+// cxx types, running blocking engine calls off the GUI thread, and event
+// sinks that hand engine events to the GUI thread without ever touching a
+// window that has been closed.
+#pragma once
+
+#include "dkcloud-ffi/src/lib.rs.h"
+
+#include <QCoreApplication>
+#include <QPointer>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace DkCloud
+{
+
+namespace ffi = dkcloud::ffi;
+
+template <typename T>
+struct Outcome
+{
+    std::optional<T> value;
+    QString          error;
+
+    bool ok() const { return value.has_value(); }
+};
+
+QString toQString(rust::Str text);
+QString toQString(const rust::String& text);
+rust::String toRust(const QString& text);
+
+// Runs an engine call; a rust::Error (or any exception) becomes the outcome's error.
+template <typename T>
+Outcome<T> callEngine(const std::function<T()>& work)
+{
+    Outcome<T> outcome;
+    try
+    {
+        outcome.value.emplace(work());
+    }
+    catch (const rust::Error& e)
+    {
+        outcome.error = QString::fromUtf8(e.what());
+    }
+    catch (const std::exception& e)
+    {
+        outcome.error = QString::fromUtf8(e.what());
+    }
+    return outcome;
+}
+
+// Posts a function to the GUI thread; it runs only while `target` is alive,
+// and never once detach() was called (the dialog closed).
+class GuiPoster
+{
+public:
+    explicit GuiPoster(QObject* target)
+        : m_target(target)
+    {
+    }
+
+    void post(std::function<void()> fn) const
+    {
+        QPointer<QObject> target;
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            target = m_target;
+        }
+        QCoreApplication* app = QCoreApplication::instance();
+        if (!app || target.isNull())
+            return;
+        QMetaObject::invokeMethod(
+            app,
+            [target, fn = std::move(fn)]() {
+                if (target)
+                    fn();
+            },
+            Qt::QueuedConnection);
+    }
+
+    void detach()
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_target.clear();
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    QPointer<QObject>  m_target;
+};
+
+// Runs `work` (a blocking engine call) on its own thread and `done` on the
+// GUI thread with its outcome, unless `context` was destroyed meanwhile.
+template <typename T>
+void runInBackground(QObject* context, std::function<T()> work, std::function<void(const Outcome<T>&)> done)
+{
+    auto poster = std::make_shared<GuiPoster>(context);
+    std::thread([poster, work = std::move(work), done = std::move(done)]() {
+        auto outcome = std::make_shared<Outcome<T>>(callEngine<T>(work));
+        poster->post([done, outcome]() { done(*outcome); });
+    }).detach();
+}
+
+class QtLoginEvents final : public ffi::LoginEvents
+{
+public:
+    QtLoginEvents(QObject* target, std::function<void(const QString&)> openUrl);
+    void openUrl(rust::Str url) const override;
+    void detach() { m_poster.detach(); }
+
+private:
+    mutable GuiPoster                   m_poster;
+    std::function<void(const QString&)> m_openUrl;
+};
+
+class QtUploadEvents final : public ffi::UploadEvents
+{
+public:
+    struct Handlers
+    {
+        std::function<void(const ffi::FileEvent&)>   fileChanged;
+        std::function<void(const ffi::JobProgress&)> progress;
+        std::function<void(const ffi::JobSummary&)>  finished;
+    };
+
+    QtUploadEvents(QObject* target, Handlers handlers);
+    void fileChanged(const ffi::FileEvent& event) const override;
+    void progress(const ffi::JobProgress& progress) const override;
+    void finished(const ffi::JobSummary& summary) const override;
+    void detach() { m_poster.detach(); }
+
+private:
+    mutable GuiPoster m_poster;
+    Handlers          m_handlers;
+};
+
+} // namespace DkCloud

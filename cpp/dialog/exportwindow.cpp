@@ -1,0 +1,678 @@
+#include "exportwindow.h"
+
+#include "hostconfig.h"
+#include "imagelist.h"
+#include "registrationdialog.h"
+
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDesktopServices>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLoggingCategory>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTextStream>
+#include <QVBoxLayout>
+
+Q_LOGGING_CATEGORY(DKCLOUD_LOG, "dkcloud.plugin", QtInfoMsg)
+
+namespace DkCloud
+{
+
+namespace
+{
+
+QString humanBytes(double bytes)
+{
+    const char* units[] = {"B", "KiB", "MiB", "GiB"};
+    int unit            = 0;
+    while (bytes >= 1024.0 && unit < 3)
+    {
+        bytes /= 1024.0;
+        ++unit;
+    }
+    return QString::number(bytes, 'f', unit == 0 ? 0 : 1) + QLatin1Char(' ') + QLatin1String(units[unit]);
+}
+
+QString humanDuration(qint64 seconds)
+{
+    if (seconds < 0)
+        return QObject::tr("unknown");
+    if (seconds < 60)
+        return QObject::tr("%1 s").arg(seconds);
+    if (seconds < 3600)
+        return QObject::tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
+    return QObject::tr("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
+}
+
+} // namespace
+
+ExportWindow::ExportWindow(ServiceId service, const QList<QUrl>& items, QWidget* parent)
+    : QDialog(parent)
+    , m_service(service)
+    , m_settings(ExportSettings::load(service))
+{
+    setObjectName(QStringLiteral("dkcloudExportWindow"));
+    setWindowTitle(tr("Export to %1").arg(serviceInfo(service).name));
+    setWindowIcon(QIcon::fromTheme(serviceInfo(service).iconName, QIcon::fromTheme(QStringLiteral("folder-cloud"))));
+    setModal(false);
+    buildUi();
+    loadSettings();
+    addItems(items);
+    writeTestHook(QStringLiteral("opened"));
+    openSession();
+}
+
+ExportWindow::~ExportWindow()
+{
+    stopJob(3000);
+    if (m_loginEvents)
+        m_loginEvents->detach();
+    if (m_session)
+        (*m_session)->cancelLogin();
+}
+
+void ExportWindow::buildUi()
+{
+    const ServiceInfo& info = serviceInfo(m_service);
+
+    // Left: the photos.
+    m_list          = new ImageList(this);
+    auto* addPhotos = new QPushButton(QIcon::fromTheme(QStringLiteral("list-add")), tr("+ Photos"), this);
+    addPhotos->setObjectName(QStringLiteral("addPhotosButton"));
+    addPhotos->setToolTip(tr("Add photos from disk"));
+    auto* remove = new QPushButton(QIcon::fromTheme(QStringLiteral("list-remove")), QStringLiteral("\u2212"), this);
+    remove->setObjectName(QStringLiteral("removePhotosButton"));
+    remove->setToolTip(tr("Remove the selected photos from the list"));
+    connect(addPhotos, &QPushButton::clicked, this, &ExportWindow::addPhotosFromDisk);
+    connect(remove, &QPushButton::clicked, m_list, &ImageList::removeSelected);
+    auto* listButtons = new QHBoxLayout;
+    listButtons->addStretch();
+    listButtons->addWidget(addPhotos);
+    listButtons->addWidget(remove);
+    listButtons->addStretch();
+    auto* left = new QVBoxLayout;
+    left->addWidget(m_list, 1);
+    left->addLayout(listButtons);
+
+    // Right: account.
+    auto* accountBox = new QGroupBox(tr("Account"), this);
+    m_accountName    = new QLabel(tr("not logged in"), accountBox);
+    m_accountName->setObjectName(QStringLiteral("accountName"));
+    m_accounts = new QComboBox(accountBox);
+    m_accounts->setObjectName(QStringLiteral("accountCombo"));
+    m_accounts->setToolTip(tr("Accounts you logged in with before"));
+    m_login = new QPushButton(tr("Log in"), accountBox);
+    m_login->setObjectName(QStringLiteral("loginButton"));
+    auto* registration = new QPushButton(QIcon::fromTheme(QStringLiteral("configure")), tr("App Registration..."), accountBox);
+    registration->setObjectName(QStringLiteral("registrationButton"));
+    auto* accountForm = new QFormLayout;
+    accountForm->addRow(tr("Name:"), m_accountName);
+    accountForm->addRow(tr("Accounts:"), m_accounts);
+    auto* accountLayout = new QVBoxLayout(accountBox);
+    accountLayout->addLayout(accountForm);
+    auto* accountButtons = new QHBoxLayout;
+    accountButtons->addWidget(m_login, 1);
+    accountButtons->addWidget(registration);
+    accountLayout->addLayout(accountButtons);
+    connect(m_login, &QPushButton::clicked, this, &ExportWindow::logIn);
+    connect(registration, &QPushButton::clicked, this, &ExportWindow::editRegistration);
+    connect(m_accounts, QOverload<int>::of(&QComboBox::activated), this, [this](int index) {
+        const QString chosen = m_accounts->itemText(index);
+        if (chosen != m_settings.account)
+        {
+            m_settings.account = chosen;
+            openSession();
+        }
+    });
+
+    // Right: album.
+    auto* albumBox = new QGroupBox(tr("Album"), this);
+    m_folders      = new QComboBox(albumBox);
+    m_folders->setObjectName(QStringLiteral("folderCombo"));
+    m_folders->setEditable(true);
+    m_folders->setInsertPolicy(QComboBox::NoInsert);
+    m_newFolder = new QPushButton(tr("New Album"), albumBox);
+    m_newFolder->setObjectName(QStringLiteral("newAlbumButton"));
+    m_reload = new QPushButton(tr("Reload"), albumBox);
+    m_reload->setObjectName(QStringLiteral("reloadButton"));
+    auto* albumForm = new QFormLayout;
+    albumForm->addRow(tr("Album:"), m_folders);
+    auto* albumButtons = new QHBoxLayout;
+    albumButtons->addStretch();
+    albumButtons->addWidget(m_newFolder);
+    albumButtons->addWidget(m_reload);
+    auto* albumLayout = new QVBoxLayout(albumBox);
+    albumLayout->addLayout(albumForm);
+    albumLayout->addLayout(albumButtons);
+    connect(m_newFolder, &QPushButton::clicked, this, &ExportWindow::askNewFolder);
+    connect(m_reload, &QPushButton::clicked, this, &ExportWindow::reloadFolders);
+
+    // Right: options.
+    auto* optionsBox = new QGroupBox(tr("Options"), this);
+    m_original       = new QCheckBox(tr("Upload original image file"), optionsBox);
+    m_original->setObjectName(QStringLiteral("originalCheck"));
+    m_resize = new QCheckBox(tr("Resize photos before uploading"), optionsBox);
+    m_resize->setObjectName(QStringLiteral("resizeCheck"));
+    m_quality = new QSpinBox(optionsBox);
+    m_quality->setObjectName(QStringLiteral("qualitySpin"));
+    m_quality->setRange(1, 100);
+    m_quality->setValue(90);
+    m_dimension = new QSpinBox(optionsBox);
+    m_dimension->setObjectName(QStringLiteral("dimensionSpin"));
+    m_dimension->setRange(16, 20000);
+    m_dimension->setSingleStep(100);
+    m_dimension->setValue(1600);
+    m_dimension->setSuffix(tr(" px"));
+    auto* optionsForm = new QFormLayout;
+    optionsForm->addRow(tr("JPEG Quality:"), m_quality);
+    optionsForm->addRow(tr("Maximum Dimension:"), m_dimension);
+    optionsForm->setContentsMargins(24, 0, 0, 0);
+    auto* optionsLayout = new QVBoxLayout(optionsBox);
+    optionsLayout->addWidget(m_original);
+    optionsLayout->addWidget(m_resize);
+    optionsLayout->addLayout(optionsForm);
+    connect(m_resize, &QCheckBox::toggled, this, &ExportWindow::updateButtons);
+    connect(m_original, &QCheckBox::toggled, this, [this](bool on) {
+        if (on)
+            m_resize->setChecked(false);
+        updateButtons();
+    });
+    connect(m_resize, &QCheckBox::toggled, this, [this](bool on) {
+        if (on)
+            m_original->setChecked(false);
+    });
+
+    m_notice = new QLabel(this);
+    m_notice->setObjectName(QStringLiteral("clashNotice"));
+    m_notice->setWordWrap(true);
+    m_notice->setStyleSheet(QStringLiteral("QLabel { color: #9a5b00; }"));
+    m_notice->hide();
+
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("statusLabel"));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* right = new QVBoxLayout;
+    right->addWidget(accountBox);
+    right->addWidget(albumBox);
+    right->addWidget(optionsBox);
+    right->addWidget(m_notice);
+    right->addWidget(m_status);
+    right->addStretch();
+
+    auto* panes = new QHBoxLayout;
+    panes->addLayout(left, 3);
+    panes->addLayout(right, 2);
+
+    // Bottom: progress and buttons.
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("totalProgress"));
+    m_progress->setRange(0, 1000);
+    m_progress->setValue(0);
+    m_progress->setTextVisible(true);
+    m_progress->setFormat(QStringLiteral("%p%"));
+    m_rate = new QLabel(this);
+    m_rate->setObjectName(QStringLiteral("rateLabel"));
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("summaryLabel"));
+    m_summary->setOpenExternalLinks(true);
+    m_summary->setTextFormat(Qt::RichText);
+    m_summary->setWordWrap(true);
+
+    m_start = new QPushButton(QIcon::fromTheme(QStringLiteral("network-workgroup")), tr("Start Upload"), this);
+    m_start->setObjectName(QStringLiteral("startButton"));
+    m_start->setDefault(true);
+    m_close = new QPushButton(QIcon::fromTheme(QStringLiteral("window-close")), tr("Close"), this);
+    m_close->setObjectName(QStringLiteral("closeButton"));
+    connect(m_start, &QPushButton::clicked, this, &ExportWindow::startUpload);
+    connect(m_close, &QPushButton::clicked, this, &ExportWindow::reject);
+
+    auto* progressRow = new QHBoxLayout;
+    progressRow->addWidget(m_progress, 1);
+    progressRow->addWidget(m_rate);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_summary, 1);
+    buttons->addWidget(m_start);
+    buttons->addWidget(m_close);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(panes, 1);
+    layout->addLayout(progressRow);
+    layout->addLayout(buttons);
+    resize(860, 620);
+    Q_UNUSED(info);
+}
+
+void ExportWindow::loadSettings()
+{
+    m_resize->setChecked(m_settings.resize);
+    m_quality->setValue(m_settings.jpegQuality);
+    m_dimension->setValue(m_settings.maxDimension);
+    m_original->setChecked(m_settings.uploadOriginal && !m_settings.resize);
+    m_folders->addItem(m_settings.folder);
+    updateButtons();
+}
+
+void ExportWindow::saveSettings()
+{
+    m_settings.resize         = m_resize->isChecked();
+    m_settings.jpegQuality    = m_quality->value();
+    m_settings.maxDimension   = m_dimension->value();
+    m_settings.uploadOriginal = m_original->isChecked();
+    const QString folder      = m_folders->currentText().trimmed();
+    if (!folder.isEmpty())
+        m_settings.folder = folder;
+    if (!m_settings.save(m_service))
+        qCWarning(DKCLOUD_LOG) << "cannot save settings to" << hostRcPath();
+}
+
+QList<QUrl> ExportWindow::items() const
+{
+    return m_list->urls();
+}
+
+void ExportWindow::addItems(const QList<QUrl>& items)
+{
+    m_list->addUrls(items);
+    m_list->setAllStates(QString());
+    QStringList paths;
+    for (const QUrl& url : m_list->urls())
+        paths << url.toLocalFile();
+    qCInfo(DKCLOUD_LOG).noquote() << "export window" << serviceInfo(m_service).name << "items:" << paths.join(QStringLiteral(", "));
+    updateButtons();
+}
+
+void ExportWindow::setNotice(const QString& text)
+{
+    m_notice->setText(text);
+    m_notice->setVisible(!text.isEmpty());
+}
+
+void ExportWindow::showError(const QString& what, const QString& message)
+{
+    qCWarning(DKCLOUD_LOG).noquote() << what << message;
+    m_status->setText(QStringLiteral("<b>%1</b> %2").arg(what.toHtmlEscaped(), message.toHtmlEscaped()));
+}
+
+void ExportWindow::setBusy(bool busy)
+{
+    m_busy += busy ? 1 : -1;
+    updateButtons();
+}
+
+void ExportWindow::updateButtons()
+{
+    const bool uploading = isUploading();
+    const bool idle      = !uploading && m_busy == 0;
+    m_quality->setEnabled(m_resize->isChecked() && !uploading);
+    m_dimension->setEnabled(m_resize->isChecked() && !uploading);
+    m_resize->setEnabled(!uploading);
+    m_original->setEnabled(!uploading);
+    m_newFolder->setEnabled(idle && m_session);
+    m_reload->setEnabled(idle && m_session);
+    m_login->setEnabled(!uploading && m_session);
+    m_accounts->setEnabled(!uploading);
+    m_start->setEnabled(idle && m_session && m_list->topLevelItemCount() > 0);
+}
+
+void ExportWindow::openSession()
+{
+    const ServiceInfo& info = serviceInfo(m_service);
+    ffi::AppRegistration registration;
+    registration.client_id     = toRust(m_settings.clientId);
+    registration.client_secret = toRust(m_settings.clientSecret);
+    registration.tenant        = toRust(m_settings.tenant);
+    const ffi::Service service = m_service == ServiceId::OneDrive ? ffi::Service::OneDrive : ffi::Service::Dropbox;
+
+    const auto accounts = callEngine<rust::Vec<rust::String>>([service]() { return ffi::accounts(service); });
+    m_accounts->clear();
+    if (accounts.ok())
+    {
+        for (const auto& name : *accounts.value)
+            m_accounts->addItem(toQString(name));
+    }
+    if (!m_settings.account.isEmpty() && m_accounts->findText(m_settings.account) < 0)
+        m_accounts->addItem(m_settings.account);
+    m_accounts->setCurrentText(m_settings.account);
+
+    const QString account = m_settings.account;
+    auto session          = callEngine<rust::Box<ffi::ExportSession>>(
+        [&]() { return ffi::openSession(service, registration, toRust(account)); });
+    if (!session.ok())
+    {
+        m_session.reset();
+        showError(tr("Cannot use %1:").arg(info.name), session.error);
+        updateButtons();
+        return;
+    }
+    m_session = std::make_shared<rust::Box<ffi::ExportSession>>(std::move(*session.value));
+    updateButtons();
+    refreshAccount();
+}
+
+void ExportWindow::refreshAccount()
+{
+    if (!m_session)
+        return;
+    auto session = m_session;
+    setBusy(true);
+    m_status->setText(tr("Connecting to %1...").arg(serviceInfo(m_service).name));
+    runInBackground<rust::String>(
+        this, [session]() { return (*session)->accountName(); },
+        [this](const Outcome<rust::String>& outcome) {
+            setBusy(false);
+            if (!outcome.ok())
+            {
+                m_accountName->setText(tr("not logged in"));
+                m_login->setText(tr("Log in"));
+                showError(tr("Not logged in:"), outcome.error);
+                return;
+            }
+            const QString name = toQString(*outcome.value);
+            m_accountName->setText(name);
+            m_login->setText(tr("Change Account"));
+            m_status->clear();
+            Q_EMIT accountChanged(name);
+            reloadFolders();
+        });
+}
+
+void ExportWindow::logIn()
+{
+    if (!m_session)
+        return;
+    // "Change Account": a new login adds or switches the account.
+    if (m_loginEvents)
+        m_loginEvents->detach();
+    m_loginEvents = std::make_shared<QtLoginEvents>(this, [this](const QString& url) {
+        qCInfo(DKCLOUD_LOG).noquote() << "opening the sign-in page" << url;
+        m_status->setText(tr("Finish signing in in your web browser..."));
+        QDesktopServices::openUrl(QUrl(url));
+    });
+    auto session = m_session;
+    auto events  = m_loginEvents;
+    setBusy(true);
+    m_login->setEnabled(false);
+    m_status->setText(tr("Opening the sign-in page..."));
+    runInBackground<rust::String>(
+        this, [session, events]() { return (*session)->login(std::static_pointer_cast<ffi::LoginEvents>(events)); },
+        [this](const Outcome<rust::String>& outcome) {
+            setBusy(false);
+            if (!outcome.ok())
+            {
+                showError(tr("Login failed:"), outcome.error);
+                return;
+            }
+            m_settings.account = toQString(*outcome.value);
+            if (m_accounts->findText(m_settings.account) < 0)
+                m_accounts->addItem(m_settings.account);
+            m_accounts->setCurrentText(m_settings.account);
+            saveSettings();
+            refreshAccount();
+        });
+}
+
+void ExportWindow::reloadFolders()
+{
+    if (!m_session)
+        return;
+    auto session = m_session;
+    setBusy(true);
+    runInBackground<rust::Vec<rust::String>>(
+        this, [session]() { return (*session)->listFolders(); },
+        [this](const Outcome<rust::Vec<rust::String>>& outcome) {
+            setBusy(false);
+            if (!outcome.ok())
+            {
+                showError(tr("Cannot list albums:"), outcome.error);
+                return;
+            }
+            const QString keep = m_folders->currentText().isEmpty() ? m_settings.folder : m_folders->currentText();
+            m_folders->clear();
+            for (const auto& path : *outcome.value)
+                m_folders->addItem(QIcon::fromTheme(QStringLiteral("folder")), toQString(path));
+            if (m_folders->findText(keep) < 0)
+                m_folders->addItem(QIcon::fromTheme(QStringLiteral("folder-new")), keep);
+            m_folders->setCurrentText(keep);
+            Q_EMIT foldersReloaded();
+        });
+}
+
+void ExportWindow::askNewFolder()
+{
+    bool ok              = false;
+    const QString parent = m_folders->currentText().trimmed();
+    const QString path   = QInputDialog::getText(this, tr("New Album"),
+                                               tr("Album path (use / for nested albums):"), QLineEdit::Normal,
+                                               (parent.endsWith(QLatin1Char('/')) ? parent : parent + QLatin1Char('/')), &ok);
+    if (ok && !path.trimmed().isEmpty())
+        createFolder(path.trimmed());
+}
+
+void ExportWindow::createFolder(const QString& path)
+{
+    if (!m_session)
+        return;
+    auto session         = m_session;
+    const rust::String p = toRust(path);
+    setBusy(true);
+    runInBackground<rust::String>(
+        this, [session, p]() { return (*session)->createFolder(p); },
+        [this](const Outcome<rust::String>& outcome) {
+            setBusy(false);
+            if (!outcome.ok())
+            {
+                showError(tr("Cannot create the album:"), outcome.error);
+                return;
+            }
+            const QString created = toQString(*outcome.value);
+            if (m_folders->findText(created) < 0)
+                m_folders->addItem(QIcon::fromTheme(QStringLiteral("folder")), created);
+            m_folders->setCurrentText(created);
+            m_status->setText(tr("Created %1").arg(created));
+        });
+}
+
+void ExportWindow::editRegistration()
+{
+    RegistrationDialog dialog(m_service, m_settings, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    dialog.apply(m_settings);
+    saveSettings();
+    openSession();
+}
+
+void ExportWindow::addPhotosFromDisk()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Add Photos"), QStandardPaths::writableLocation(QStandardPaths::PicturesLocation),
+        tr("Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.webp *.dng *.cr2 *.nef *.arw);;All files (*)"));
+    QList<QUrl> urls;
+    for (const QString& file : files)
+        urls << QUrl::fromLocalFile(file);
+    addItems(urls);
+}
+
+void ExportWindow::startUpload()
+{
+    if (!m_session || isUploading())
+        return;
+    const QList<QUrl> urls = m_list->urls();
+    if (urls.isEmpty())
+        return;
+    saveSettings();
+
+    rust::Vec<ffi::LocalFile> files;
+    for (const QUrl& url : urls)
+    {
+        ffi::LocalFile file;
+        const QByteArray path = QFile::encodeName(url.toLocalFile());
+        for (char byte : path)
+            file.path.push_back(static_cast<uint8_t>(byte));
+        files.push_back(std::move(file));
+    }
+    ffi::UploadOptions options;
+    options.resize          = m_resize->isChecked();
+    options.jpeg_quality    = static_cast<uint32_t>(m_quality->value());
+    options.max_dimension   = static_cast<uint32_t>(m_dimension->value());
+    options.upload_original = m_original->isChecked();
+
+    QtUploadEvents::Handlers handlers;
+    handlers.fileChanged = [this](const ffi::FileEvent& e) { onFileChanged(e); };
+    handlers.progress    = [this](const ffi::JobProgress& p) { onProgress(p); };
+    handlers.finished    = [this](const ffi::JobSummary& s) { onFinished(s); };
+    m_uploadEvents       = std::make_shared<QtUploadEvents>(this, handlers);
+
+    const rust::String folder = toRust(m_settings.folder);
+    auto session              = m_session;
+    auto events               = std::static_pointer_cast<ffi::UploadEvents>(m_uploadEvents);
+    auto job                  = callEngine<rust::Box<ffi::UploadJob>>([&]() {
+        return (*session)->startUpload(rust::Slice<const ffi::LocalFile>(files.data(), files.size()), folder, options, events);
+    });
+    if (!job.ok())
+    {
+        m_uploadEvents->detach();
+        showError(tr("Cannot start the upload:"), job.error);
+        return;
+    }
+    m_job = std::make_unique<rust::Box<ffi::UploadJob>>(std::move(*job.value));
+    m_list->setAllStates(tr("waiting"));
+    m_progress->setValue(0);
+    m_summary->clear();
+    m_status->clear();
+    m_rate->clear();
+    m_jobClock.start();
+    m_close->setText(tr("Cancel"));
+    writeTestHook(QStringLiteral("started"));
+    updateButtons();
+}
+
+void ExportWindow::onFileChanged(const ffi::FileEvent& event)
+{
+    const int row = static_cast<int>(event.index);
+    switch (event.state)
+    {
+        case ffi::FileState::Waiting:
+            m_list->setState(row, tr("waiting"));
+            break;
+        case ffi::FileState::Uploading:
+        {
+            const int percent = event.bytes_total ? int(event.bytes_sent * 100 / event.bytes_total) : 0;
+            m_list->setState(row, tr("uploading %1%").arg(percent));
+            break;
+        }
+        case ffi::FileState::Done:
+            m_list->setState(row, tr("done"), QColor(0x2e, 0x7d, 0x32));
+            break;
+        case ffi::FileState::Failed:
+            m_list->setState(row, tr("failed: %1").arg(toQString(event.message)), QColor(0xc6, 0x28, 0x28));
+            break;
+        case ffi::FileState::Cancelled:
+            m_list->setState(row, tr("cancelled"));
+            break;
+        default:
+            break;
+    }
+}
+
+void ExportWindow::onProgress(const ffi::JobProgress& progress)
+{
+    if (progress.bytes_total > 0)
+        m_progress->setValue(int(progress.bytes_sent * 1000 / progress.bytes_total));
+    m_rate->setText(tr("%1 of %2 photos, %3/s, %4 left")
+                        .arg(progress.files_done)
+                        .arg(progress.files_total)
+                        .arg(humanBytes(progress.bytes_per_second))
+                        .arg(humanDuration(progress.eta_seconds)));
+}
+
+void ExportWindow::onFinished(const ffi::JobSummary& summary)
+{
+    m_job.reset();
+    if (m_uploadEvents)
+        m_uploadEvents->detach();
+    m_close->setText(tr("Close"));
+    const QString folder = toQString(summary.folder);
+    QString url          = toQString(summary.folder_web_url);
+    if (url.isEmpty())
+        url = folderWebUrl(m_service, folder);
+    QString text;
+    if (summary.cancelled)
+        text = tr("Cancelled: %1 uploaded, %2 failed.").arg(summary.files_uploaded).arg(summary.files_failed);
+    else
+        text = tr("%1 uploaded, %2 failed.").arg(summary.files_uploaded).arg(summary.files_failed);
+    if (!toQString(summary.message).isEmpty())
+        text += QLatin1Char(' ') + toQString(summary.message).toHtmlEscaped();
+    text += QStringLiteral(" <a href=\"%1\">%2</a>").arg(url.toHtmlEscaped(), tr("Open %1 on %2").arg(folder.toHtmlEscaped(), serviceInfo(m_service).name));
+    m_summary->setText(text);
+    if (!summary.cancelled && summary.files_failed == 0)
+        m_progress->setValue(m_progress->maximum());
+    qCInfo(DKCLOUD_LOG).noquote() << "upload finished:" << summary.files_uploaded << "uploaded," << summary.files_failed << "failed";
+    writeTestHook(QStringLiteral("finished uploaded=%1 failed=%2").arg(summary.files_uploaded).arg(summary.files_failed));
+    updateButtons();
+    Q_EMIT uploadFinished();
+}
+
+bool ExportWindow::stopJob(int waitMs)
+{
+    if (!m_job)
+        return true;
+    (*m_job)->cancel();
+    const bool ended = (*m_job)->waitFor(static_cast<uint64_t>(waitMs));
+    if (m_uploadEvents)
+        m_uploadEvents->detach();
+    m_job.reset();
+    return ended;
+}
+
+void ExportWindow::reject()
+{
+    if (isUploading())
+    {
+        // First press cancels; the job's "finished" turns the button back into Close.
+        m_status->setText(tr("Cancelling..."));
+        (*m_job)->cancel();
+        return;
+    }
+    saveSettings();
+    QDialog::reject();
+}
+
+void ExportWindow::closeEvent(QCloseEvent* event)
+{
+    stopJob(3000);
+    saveSettings();
+    QDialog::closeEvent(event);
+}
+
+// DKCLOUD_TEST_HOOK names a file that gets one line per event with the
+// window's items, so host tests can see inside the dialog without a debugger.
+void ExportWindow::writeTestHook(const QString& event) const
+{
+    const QString path = qEnvironmentVariable("DKCLOUD_TEST_HOOK");
+    if (path.isEmpty())
+        return;
+    QFile file(path);
+    if (!file.open(QIODevice::Append | QIODevice::Text))
+        return;
+    QStringList paths;
+    for (const QUrl& url : m_list->urls())
+        paths << url.toLocalFile();
+    QTextStream(&file) << serviceInfo(m_service).name << ' ' << event << " title=" << windowTitle()
+                       << " items=" << paths.join(QLatin1Char('|')) << '\n';
+}
+
+} // namespace DkCloud

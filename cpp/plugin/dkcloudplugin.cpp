@@ -1,0 +1,129 @@
+#include "dkcloudplugin.h"
+
+#include "exportwindow.h"
+#include "hostconfig.h"
+
+#include <QApplication>
+#include <QLoggingCategory>
+#include <QTimer>
+
+Q_DECLARE_LOGGING_CATEGORY(DKCLOUD_LOG)
+
+namespace DkCloud
+{
+
+DkCloudPlugin::DkCloudPlugin(QObject* parent)
+    : Digikam::DPluginGeneric(parent)
+{
+}
+
+DkCloudPlugin::~DkCloudPlugin()
+{
+    cleanUp();
+}
+
+QString DkCloudPlugin::name() const
+{
+    return tr("dkcloud (OneDrive and Dropbox)");
+}
+
+QString DkCloudPlugin::iid() const
+{
+    return QStringLiteral("org.kde.digikam.plugin.generic.DkCloud");
+}
+
+QIcon DkCloudPlugin::icon() const
+{
+    return QIcon::fromTheme(QStringLiteral("folder-cloud"), QIcon::fromTheme(QStringLiteral("internet-services")));
+}
+
+QString DkCloudPlugin::description() const
+{
+    return tr("Export photos to OneDrive and Dropbox with resumable, parallel uploads");
+}
+
+QString DkCloudPlugin::details() const
+{
+    return tr("<p>Uploads the selected photos to Microsoft OneDrive or Dropbox.</p>"
+              "<p>You sign in once in your web browser; dkcloud keeps the login (refresh tokens), "
+              "uploads large files in resumable pieces, several at a time, and checks every stored "
+              "file against its hash.</p>"
+              "<p>It replaces digiKam's own OneDrive and Dropbox exporters and uses their shortcuts "
+              "(Ctrl+Alt+Shift+O and Ctrl+Alt+Shift+D): disable those two in the plugin settings.</p>");
+}
+
+QList<Digikam::DPluginAuthor> DkCloudPlugin::authors() const
+{
+    return {Digikam::DPluginAuthor(QStringLiteral("The dkcloud authors"), QString(), QStringLiteral("2025"),
+                                   tr("Developers"))};
+}
+
+void DkCloudPlugin::setup(QObject* parent)
+{
+    m_host = parent;
+    addServiceAction(ServiceId::OneDrive, parent);
+    addServiceAction(ServiceId::Dropbox, parent);
+    // The other plugins' actions exist once the loader has set them all up.
+    QTimer::singleShot(0, this, &DkCloudPlugin::warnAboutClashes);
+}
+
+void DkCloudPlugin::addServiceAction(ServiceId service, QObject* parent)
+{
+    const ServiceInfo& info = serviceInfo(service);
+    auto* action            = new Digikam::DPluginAction(parent);
+    action->setIcon(QIcon::fromTheme(info.iconName, icon()));
+    action->setText(info.actionText);
+    action->setObjectName(info.actionObjectName);
+    action->setShortcut(info.shortcut);
+    action->setActionCategory(Digikam::DPluginAction::GenericExport);
+    connect(action, &QAction::triggered, this,
+            service == ServiceId::OneDrive ? &DkCloudPlugin::slotExportToOneDrive : &DkCloudPlugin::slotExportToDropbox);
+    addAction(action);
+}
+
+void DkCloudPlugin::warnAboutClashes()
+{
+    for (ServiceId service : {ServiceId::OneDrive, ServiceId::Dropbox})
+    {
+        const QString warning = clashWarning(service, m_host);
+        if (!warning.isEmpty())
+            qCWarning(DKCLOUD_LOG).noquote() << warning;
+    }
+}
+
+void DkCloudPlugin::cleanUp()
+{
+    delete m_oneDrive.data();
+    delete m_dropbox.data();
+}
+
+void DkCloudPlugin::slotExportToOneDrive()
+{
+    openExportWindow(ServiceId::OneDrive, sender());
+}
+
+void DkCloudPlugin::slotExportToDropbox()
+{
+    openExportWindow(ServiceId::Dropbox, sender());
+}
+
+void DkCloudPlugin::openExportWindow(ServiceId service, QObject* action)
+{
+    QPointer<ExportWindow>& window = service == ServiceId::OneDrive ? m_oneDrive : m_dropbox;
+    if (window && reactivateToolDialog(window))
+        return;
+
+    QList<QUrl> items;
+    if (Digikam::DInfoInterface* iface = infoIface(action))
+    {
+        items = iface->currentSelectedItems();
+        if (items.isEmpty())
+            items = iface->currentAlbumItems();
+    }
+    window = new ExportWindow(service, items);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->setNotice(clashWarning(service, m_host));
+    window->show();
+}
+
+} // namespace DkCloud

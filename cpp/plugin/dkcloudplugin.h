@@ -1,0 +1,48 @@
+// The digiKam plugin itself: metadata and two actions in the Export menu.
+// Everything else lives in the export window and the engine.
+#pragma once
+
+#include "digikam_api.h"
+#include "service.h"
+
+#include <QPointer>
+
+namespace DkCloud
+{
+
+class ExportWindow;
+
+class DkCloudPlugin : public Digikam::DPluginGeneric
+{
+    Q_OBJECT
+    Q_PLUGIN_METADATA(IID "org.kde.digikam.plugin.generic.DkCloud")
+    Q_INTERFACES(Digikam::DPluginGeneric)
+
+public:
+    explicit DkCloudPlugin(QObject* parent = nullptr);
+    ~DkCloudPlugin() override;
+
+    QString name() const override;
+    QString iid() const override;
+    QIcon icon() const override;
+    QString description() const override;
+    QString details() const override;
+    QList<Digikam::DPluginAuthor> authors() const override;
+    void setup(QObject* parent) override;
+    void cleanUp() override;
+
+private Q_SLOTS:
+    void slotExportToOneDrive();
+    void slotExportToDropbox();
+
+private:
+    void openExportWindow(ServiceId service, QObject* action);
+    void addServiceAction(ServiceId service, QObject* parent);
+    void warnAboutClashes();
+
+    QPointer<ExportWindow> m_oneDrive;
+    QPointer<ExportWindow> m_dropbox;
+    QPointer<QObject>      m_host;
+};
+
+} // namespace DkCloud

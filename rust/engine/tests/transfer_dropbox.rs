@@ -1,0 +1,237 @@
+//! Dropbox transfers through the `Remote` trait against the emulator.
+
+mod transfer_support;
+
+use dkcloud_engine::remote::{list_all, OpenSession, Remote, UploadObserver, UploadSpec, Uploaded, WireConflict};
+use dkcloud_engine::upload::source::FileStamp;
+use dkcloud_engine::{Error, ServiceKind};
+use std::sync::{Arc, Mutex};
+use tokio_util::sync::CancellationToken;
+use transfer_support::*;
+
+#[derive(Default)]
+struct Recorder {
+    sessions: Mutex<Vec<Option<OpenSession>>>,
+}
+
+impl UploadObserver for Recorder {
+    fn sent(&self, _offset: u64) {}
+    fn session(&self, session: Option<&OpenSession>) {
+        self.sessions.lock().unwrap().push(session.cloned());
+    }
+}
+
+struct Put<'a> {
+    env: &'a Env,
+    remote: &'a dyn Remote,
+    chunk: u64,
+    cancel: CancellationToken,
+}
+
+impl Put<'_> {
+    async fn go(
+        &self,
+        rel: &str,
+        target: &str,
+        conflict: WireConflict,
+        resume: Option<OpenSession>,
+        observer: Arc<Recorder>,
+    ) -> dkcloud_engine::Result<Uploaded> {
+        let local = self.env.local.path().join(rel);
+        let stamp = FileStamp::read(&local).await.unwrap();
+        self.remote
+            .upload(UploadSpec {
+                local: &local,
+                stamp,
+                remote_path: target,
+                conflict,
+                chunk_size: self.chunk,
+                resume,
+                observer,
+                cancel: &self.cancel,
+            })
+            .await
+    }
+}
+
+#[tokio::test]
+async fn account_and_quota_are_read() {
+    let env = start().await;
+    let db = env.dropbox();
+    let cancel = CancellationToken::new();
+    let account = db.account(&cancel).await.unwrap();
+    assert_eq!(account.name, dkcloud_emulator::USER_NAME);
+    assert_eq!(account.email.as_deref(), Some(dkcloud_emulator::USER_EMAIL));
+    assert!(db.quota(&cancel).await.unwrap().total.unwrap() > 0);
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn small_file_with_a_non_ascii_name_is_stored_and_verified() {
+    let env = start().await;
+    let db = env.dropbox();
+    let data = env.make_file("a.jpg", 100_000, 1);
+    let put = Put { env: &env, remote: &db, chunk: 8 * MIB, cancel: CancellationToken::new() };
+    let target = "/Fotos/Ärger 😀 ü.jpg";
+    let up = put.go("a.jpg", target, WireConflict::Fail, None, Arc::default()).await.unwrap();
+    assert_eq!(up.entry.hash.as_deref(), Some(dkcloud_hash::content_hash_hex(&data).as_str()));
+    assert_eq!(std::fs::read(env.stored(ServiceKind::Dropbox, target)).unwrap(), data);
+    // One session start that closes at once, one batch commit.
+    assert_eq!(env.count("dropbox.upload_session_start").await, 1);
+    assert_eq!(env.count("dropbox.append_v2").await, 0);
+    assert_eq!(env.count("dropbox.finish_batch_v2").await, 1);
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn large_file_is_sent_in_chunks_and_committed() {
+    let env = start().await;
+    let db = env.dropbox();
+    let data = env.make_file("big.mov", 25 * MIB, 2);
+    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, cancel: CancellationToken::new() };
+    let up = put.go("big.mov", "/Videos/big.mov", WireConflict::Fail, None, Arc::default()).await.unwrap();
+    assert_eq!(up.bytes_sent, 25 * MIB);
+    assert_eq!(std::fs::read(env.stored(ServiceKind::Dropbox, "/Videos/big.mov")).unwrap(), data);
+    assert_eq!(env.count("dropbox.upload_session_start").await, 1);
+    assert_eq!(env.count("dropbox.append_v2").await, 6);
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn zero_byte_file_is_uploaded() {
+    let env = start().await;
+    let db = env.dropbox();
+    env.make_file("empty", 0, 1);
+    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, cancel: CancellationToken::new() };
+    let up = put.go("empty", "/empty", WireConflict::Fail, None, Arc::default()).await.unwrap();
+    assert_eq!(up.entry.size, 0);
+    assert!(env.stored(ServiceKind::Dropbox, "/empty").is_file());
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn parallel_uploads_share_batch_commits() {
+    let env = start().await;
+    let db = Arc::new(env.dropbox());
+    let mut expected = Vec::new();
+    for i in 0..24 {
+        expected.push(env.make_file(&format!("p{i}.jpg"), 10_000 + i * 1000, i));
+    }
+    let mut tasks = Vec::new();
+    for i in 0..24u64 {
+        let db = db.clone();
+        let local = env.local.path().join(format!("p{i}.jpg"));
+        tasks.push(tokio::spawn(async move {
+            let stamp = FileStamp::read(&local).await.unwrap();
+            let cancel = CancellationToken::new();
+            let target = format!("/Batch/p{i}.jpg");
+            db.upload(UploadSpec {
+                local: &local,
+                stamp,
+                remote_path: &target,
+                conflict: WireConflict::Fail,
+                chunk_size: 4 * MIB,
+                resume: None,
+                observer: Arc::new(Recorder::default()),
+                cancel: &cancel,
+            })
+            .await
+            .map(|u| u.entry.size)
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    for (i, data) in expected.iter().enumerate() {
+        assert_eq!(&std::fs::read(env.stored(ServiceKind::Dropbox, &format!("/Batch/p{i}.jpg"))).unwrap(), data);
+    }
+    let batches = env.count("dropbox.finish_batch_v2").await;
+    assert!((1..24).contains(&batches), "{batches} batch commits for 24 files");
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn nested_folders_are_created_and_listed_with_paging() {
+    let env = start().await;
+    let db = env.dropbox();
+    let cancel = CancellationToken::new();
+    assert!(db.create_folder("/A/B/C", &cancel).await.unwrap().is_folder);
+    db.create_folder("/A/B/C", &cancel).await.unwrap();
+    for i in 0..2100 {
+        std::fs::create_dir_all(env.stored(ServiceKind::Dropbox, &format!("/A/f{i:04}"))).unwrap();
+    }
+    let first = db.list_page("/A", None, &cancel).await.unwrap();
+    assert!(first.next.is_some());
+    let all = list_all(&db, "/A", &cancel).await.unwrap();
+    assert_eq!(all.len(), 2101);
+    assert!(all.iter().any(|e| e.name == "B" && e.is_folder));
+    assert!(db.resolve("/A/B/C", &cancel).await.unwrap().unwrap().is_folder);
+    assert!(db.resolve("/A/nope", &cancel).await.unwrap().is_none());
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn conflict_fail_refuses_replace_overwrites_rename_keeps_both() {
+    let env = start().await;
+    let db = env.dropbox();
+    env.make_file("one", 1000, 1);
+    let second = env.make_file("two", 2000, 2);
+    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, cancel: CancellationToken::new() };
+    put.go("one", "/c.jpg", WireConflict::Fail, None, Arc::default()).await.unwrap();
+    let refused = put.go("two", "/c.jpg", WireConflict::Fail, None, Arc::default()).await;
+    assert!(matches!(refused, Err(Error::Conflict { .. })), "{refused:?}");
+    put.go("two", "/c.jpg", WireConflict::Replace, None, Arc::default()).await.unwrap();
+    assert_eq!(std::fs::read(env.stored(ServiceKind::Dropbox, "/c.jpg")).unwrap(), second);
+    let renamed = put.go("one", "/c.jpg", WireConflict::Rename, None, Arc::default()).await.unwrap();
+    assert_ne!(renamed.entry.name, "c.jpg");
+    assert_eq!(env.files(ServiceKind::Dropbox).await.len(), 2);
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_resumed_session_continues_from_the_correct_offset() {
+    let env = start().await;
+    let db = env.dropbox();
+    let data = env.make_file("big.bin", 20 * MIB, 3);
+    let rec = Arc::new(Recorder::default());
+    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, cancel: CancellationToken::new() };
+    {
+        let fut = put.go("big.bin", "/big.bin", WireConflict::Fail, None, rec.clone());
+        tokio::pin!(fut);
+        loop {
+            tokio::select! {
+                r = &mut fut => panic!("finished too early: {r:?}"),
+                _ = tokio::time::sleep(std::time::Duration::from_millis(5)) => {
+                    if env.count("dropbox.append_v2").await >= 2 { break; }
+                }
+            }
+        }
+    }
+    // The journal may lag behind the server: pretend it recorded an older offset.
+    let session = match rec.sessions.lock().unwrap().iter().flatten().last().cloned() {
+        Some(OpenSession::Dropbox { session_id, .. }) => OpenSession::Dropbox { session_id, offset: 4 * MIB, closed: false },
+        other => panic!("no Dropbox session announced: {other:?}"),
+    };
+    let before = env.stats().await["request_body_bytes"].as_u64().unwrap();
+    let up = put.go("big.bin", "/big.bin", WireConflict::Fail, Some(session), Arc::default()).await.unwrap();
+    let after = env.stats().await["request_body_bytes"].as_u64().unwrap();
+    // At least start + 2 appends (12 MiB) were stored before the interruption.
+    assert!(up.bytes_sent <= 8 * MIB, "sent {} again", up.bytes_sent);
+    assert!(after - before <= 8 * MIB + 64 * 1024, "the server received {} bytes", after - before);
+    assert_eq!(std::fs::read(env.stored(ServiceKind::Dropbox, "/big.bin")).unwrap(), data);
+    assert_eq!(env.files(ServiceKind::Dropbox).await.len(), 1);
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_vanished_session_is_started_again() {
+    let env = start().await;
+    let db = env.dropbox();
+    let data = env.make_file("f.bin", 6 * MIB, 5);
+    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, cancel: CancellationToken::new() };
+    let stale = OpenSession::Dropbox { session_id: "no-such-session".into(), offset: 4 * MIB, closed: false };
+    let up = put.go("f.bin", "/f.bin", WireConflict::Fail, Some(stale), Arc::default()).await.unwrap();
+    assert_eq!(up.bytes_sent, 6 * MIB);
+    assert_eq!(std::fs::read(env.stored(ServiceKind::Dropbox, "/f.bin")).unwrap(), data);
+    env.emu.shutdown().await;
+}

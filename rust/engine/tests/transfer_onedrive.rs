@@ -1,0 +1,224 @@
+//! OneDrive transfers through the `Remote` trait against the emulator.
+
+mod transfer_support;
+
+use dkcloud_engine::remote::{list_all, OpenSession, Remote, UploadObserver, UploadSpec, WireConflict};
+use dkcloud_engine::upload::source::FileStamp;
+use dkcloud_engine::{Error, ServiceKind};
+use std::sync::{Arc, Mutex};
+use tokio_util::sync::CancellationToken;
+use transfer_support::*;
+
+#[derive(Default)]
+struct Recorder {
+    sessions: Mutex<Vec<Option<OpenSession>>>,
+    max_offset: Mutex<u64>,
+}
+
+impl UploadObserver for Recorder {
+    fn sent(&self, offset: u64) {
+        let mut m = self.max_offset.lock().unwrap();
+        *m = (*m).max(offset);
+    }
+    fn session(&self, session: Option<&OpenSession>) {
+        self.sessions.lock().unwrap().push(session.cloned());
+    }
+}
+
+async fn put(
+    remote: &dyn Remote,
+    env: &Env,
+    rel: &str,
+    target: &str,
+    conflict: WireConflict,
+    chunk: u64,
+    resume: Option<OpenSession>,
+    observer: Arc<Recorder>,
+    cancel: &CancellationToken,
+) -> dkcloud_engine::Result<dkcloud_engine::remote::Uploaded> {
+    let local = env.local.path().join(rel);
+    let stamp = FileStamp::read(&local).await.unwrap();
+    remote
+        .upload(UploadSpec {
+            local: &local,
+            stamp,
+            remote_path: target,
+            conflict,
+            chunk_size: chunk,
+            resume,
+            observer,
+            cancel,
+        })
+        .await
+}
+
+#[tokio::test]
+async fn account_and_quota_are_read() {
+    let env = start().await;
+    let od = env.onedrive();
+    let cancel = CancellationToken::new();
+    let account = od.account(&cancel).await.unwrap();
+    assert_eq!(account.name, dkcloud_emulator::USER_NAME);
+    assert_eq!(account.email.as_deref(), Some(dkcloud_emulator::USER_EMAIL));
+    let quota = od.quota(&cancel).await.unwrap();
+    assert!(quota.total.unwrap() > 0);
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn small_file_is_stored_byte_identical_with_one_put() {
+    let env = start().await;
+    let od = env.onedrive();
+    let data = env.make_file("a.jpg", 300_000, 1);
+    let cancel = CancellationToken::new();
+    let up = put(&od, &env, "a.jpg", "/Photos/a.jpg", WireConflict::Fail, 10 * MIB, None, Arc::default(), &cancel)
+        .await
+        .unwrap();
+    assert_eq!(up.entry.hash.as_deref(), Some(dkcloud_hash::quickxor_base64(&data).as_str()));
+    assert_eq!(std::fs::read(env.stored(ServiceKind::OneDrive, "/Photos/a.jpg")).unwrap(), data);
+    assert_eq!(env.count("graph.simple_upload").await, 1);
+    assert_eq!(env.count("graph.create_upload_session").await, 0);
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn zero_byte_file_is_uploaded() {
+    let env = start().await;
+    let od = env.onedrive();
+    env.make_file("empty.txt", 0, 1);
+    let cancel = CancellationToken::new();
+    let up = put(&od, &env, "empty.txt", "/empty.txt", WireConflict::Fail, MIB, None, Arc::default(), &cancel).await.unwrap();
+    assert_eq!(up.entry.size, 0);
+    assert_eq!(std::fs::read(env.stored(ServiceKind::OneDrive, "/empty.txt")).unwrap().len(), 0);
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn large_file_goes_through_a_session_in_fragments() {
+    let env = start().await;
+    let od = env.onedrive();
+    let data = env.make_file("big.mov", 25 * MIB, 2);
+    let cancel = CancellationToken::new();
+    let rec = Arc::new(Recorder::default());
+    let up = put(&od, &env, "big.mov", "/Videos/big.mov", WireConflict::Fail, 5 * MIB, None, rec.clone(), &cancel)
+        .await
+        .unwrap();
+    assert_eq!(up.bytes_sent, 25 * MIB);
+    assert_eq!(std::fs::read(env.stored(ServiceKind::OneDrive, "/Videos/big.mov")).unwrap(), data);
+    assert_eq!(env.count("graph.upload_fragment").await, 5);
+    assert_eq!(*rec.max_offset.lock().unwrap(), 25 * MIB);
+    // The session was announced for the journal, then cleared.
+    let sessions = rec.sessions.lock().unwrap();
+    assert!(matches!(sessions.first(), Some(Some(OpenSession::OneDrive { .. }))));
+    assert_eq!(sessions.last(), Some(&None));
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn nested_folders_are_created_and_listed() {
+    let env = start().await;
+    let od = env.onedrive();
+    let cancel = CancellationToken::new();
+    let made = od.create_folder("/A/B/C", &cancel).await.unwrap();
+    assert!(made.is_folder);
+    // Again: an existing folder is fine.
+    od.create_folder("/A/B/C", &cancel).await.unwrap();
+    od.create_folder("/A/B2", &cancel).await.unwrap();
+    let mut names: Vec<String> = list_all(&od, "/A", &cancel).await.unwrap().into_iter().map(|e| e.name).collect();
+    names.sort();
+    assert_eq!(names, ["B", "B2"]);
+    assert!(od.resolve("/A/B/C", &cancel).await.unwrap().unwrap().is_folder);
+    assert!(od.resolve("/A/missing", &cancel).await.unwrap().is_none());
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn listing_follows_next_links_across_pages() {
+    let env = start().await;
+    let od = env.onedrive();
+    let cancel = CancellationToken::new();
+    for i in 0..1005 {
+        std::fs::create_dir_all(env.stored(ServiceKind::OneDrive, &format!("/Many/f{i:04}"))).unwrap();
+    }
+    let first = od.list_page("/Many", None, &cancel).await.unwrap();
+    assert!(first.next.is_some(), "1005 children do not fit one page");
+    let all = list_all(&od, "/Many", &cancel).await.unwrap();
+    assert_eq!(all.len(), 1005);
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn conflict_fail_refuses_and_replace_overwrites() {
+    let env = start().await;
+    let od = env.onedrive();
+    let cancel = CancellationToken::new();
+    env.make_file("one.jpg", 1000, 1);
+    let second = env.make_file("two.jpg", 2000, 2);
+    put(&od, &env, "one.jpg", "/c.jpg", WireConflict::Fail, MIB, None, Arc::default(), &cancel).await.unwrap();
+    let refused = put(&od, &env, "two.jpg", "/c.jpg", WireConflict::Fail, MIB, None, Arc::default(), &cancel).await;
+    assert!(matches!(refused, Err(Error::Conflict { .. })), "{refused:?}");
+    put(&od, &env, "two.jpg", "/c.jpg", WireConflict::Replace, MIB, None, Arc::default(), &cancel).await.unwrap();
+    assert_eq!(std::fs::read(env.stored(ServiceKind::OneDrive, "/c.jpg")).unwrap(), second);
+    let renamed = put(&od, &env, "one.jpg", "/c.jpg", WireConflict::Rename, MIB, None, Arc::default(), &cancel).await.unwrap();
+    assert_ne!(renamed.entry.name, "c.jpg");
+    assert_eq!(env.files(ServiceKind::OneDrive).await.len(), 2);
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_resumed_session_continues_from_the_server_offset() {
+    let env = start().await;
+    let od = env.onedrive();
+    let data = env.make_file("big.bin", 12 * MIB, 3);
+    // Start an upload and stop it (as a killed process would) after two fragments.
+    let rec = Arc::new(Recorder::default());
+    let cancel = CancellationToken::new();
+    let first = {
+        let fut = put(&od, &env, "big.bin", "/big.bin", WireConflict::Fail, 2 * MIB, None, rec.clone(), &cancel);
+        tokio::pin!(fut);
+        loop {
+            tokio::select! {
+                r = &mut fut => panic!("finished too early: {r:?}"),
+                _ = tokio::time::sleep(std::time::Duration::from_millis(5)) => {
+                    if env.count("graph.upload_fragment").await >= 2 { break; }
+                }
+            }
+        }
+    };
+    let _ = first;
+    let session = rec.sessions.lock().unwrap().iter().flatten().last().cloned().expect("a session was announced");
+    let before = env.stats().await["request_body_bytes"].as_u64().unwrap();
+    let up = put(&od, &env, "big.bin", "/big.bin", WireConflict::Fail, 2 * MIB, Some(session), Arc::default(), &cancel)
+        .await
+        .unwrap();
+    let after = env.stats().await["request_body_bytes"].as_u64().unwrap();
+    let resent_at_most = 12 * MIB - 2 * dkcloud_engine::onedrive::fragment_size(2 * MIB);
+    assert!(up.bytes_sent <= resent_at_most, "sent {} again", up.bytes_sent);
+    assert!(after - before <= resent_at_most, "the server received {} bytes", after - before);
+    assert_eq!(std::fs::read(env.stored(ServiceKind::OneDrive, "/big.bin")).unwrap(), data);
+    assert_eq!(env.files(ServiceKind::OneDrive).await.len(), 1);
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn cancel_stops_within_a_second_and_deletes_the_session() {
+    let env = start_with(|c| c.bandwidth = Some(4 * MIB)).await;
+    let od = env.onedrive();
+    env.make_file("slow.bin", 20 * MIB, 4);
+    let cancel = CancellationToken::new();
+    let c2 = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        c2.cancel();
+    });
+    let started = std::time::Instant::now();
+    let r = put(&od, &env, "slow.bin", "/slow.bin", WireConflict::Fail, 5 * MIB, None, Arc::default(), &cancel).await;
+    let took = started.elapsed();
+    assert!(matches!(r, Err(Error::Cancelled)), "{r:?}");
+    assert!(took < std::time::Duration::from_millis(2500), "took {took:?}");
+    // The session is deleted in the background; settle waits for that.
+    od.settle().await;
+    assert_eq!(env.count("graph.upload_cancel").await, 1, "{}", env.stats().await);
+    assert!(env.files(ServiceKind::OneDrive).await.is_empty());
+    env.emu.shutdown().await;
+}

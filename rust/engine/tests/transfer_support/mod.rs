@@ -1,0 +1,135 @@
+//! Shared setup for the transfer and upload tests: an in-process emulator,
+//! service objects with a static token, file makers, and inspection calls.
+#![allow(dead_code)] // each test crate uses a different part of this module
+
+use dkcloud_emulator::{Config, RunningEmulator};
+use dkcloud_engine::auth::StaticToken;
+use dkcloud_engine::dropbox::Dropbox;
+use dkcloud_engine::http::{Http, HttpOptions, PacerConfig};
+use dkcloud_engine::onedrive::OneDrive;
+use dkcloud_engine::remote::Remote;
+use dkcloud_engine::{Endpoints, ServiceKind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const TOKEN: &str = "transfer-test-token";
+pub const MIB: u64 = 1024 * 1024;
+
+pub struct Env {
+    pub emu: RunningEmulator,
+    /// Local files to upload live here.
+    pub local: tempfile::TempDir,
+    _data: tempfile::TempDir,
+    pub http: Http,
+}
+
+pub async fn start() -> Env {
+    start_with(|_| {}).await
+}
+
+pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Env {
+    let data = tempfile::tempdir().unwrap();
+    let mut config = Config { data: Some(data.path().to_owned()), static_token: Some(TOKEN.into()), ..Default::default() };
+    tweak(&mut config);
+    let stall = Duration::from_millis(config.stall_ms);
+    let emu = dkcloud_emulator::start(config).await.unwrap();
+    // The watchdog must give up on a stalled answer well before the emulator does.
+    let inactivity = (stall / 2).clamp(Duration::from_millis(300), Duration::from_secs(5));
+    let opts = HttpOptions {
+        inactivity_timeout: inactivity,
+        extra_ca_pem: None,
+        pacer: PacerConfig { base: Duration::from_millis(50), cap: Duration::from_secs(2), max_attempts: 12, ..Default::default() },
+        ..Default::default()
+    };
+    Env { emu, local: tempfile::tempdir().unwrap(), _data: data, http: Http::new(&opts).unwrap() }
+}
+
+impl Env {
+    pub fn endpoints(&self) -> Endpoints {
+        Endpoints::emulator(&self.emu.base_url())
+    }
+
+    pub fn onedrive(&self) -> OneDrive {
+        OneDrive::new(self.http.clone(), &self.endpoints().graph, Arc::new(StaticToken::new(ServiceKind::OneDrive, TOKEN)))
+    }
+
+    pub fn dropbox(&self) -> Dropbox {
+        let e = self.endpoints();
+        Dropbox::new(
+            self.http.clone(),
+            &e.dropbox_api,
+            &e.dropbox_content,
+            Arc::new(StaticToken::new(ServiceKind::Dropbox, TOKEN)),
+        )
+    }
+
+    pub fn remote(&self, kind: ServiceKind) -> Arc<dyn Remote> {
+        match kind {
+            ServiceKind::OneDrive => Arc::new(self.onedrive()),
+            ServiceKind::Dropbox => Arc::new(self.dropbox()),
+        }
+    }
+
+    /// Where the emulator keeps a stored file.
+    pub fn stored(&self, kind: ServiceKind, remote: &str) -> PathBuf {
+        let service = match kind {
+            ServiceKind::OneDrive => "onedrive",
+            ServiceKind::Dropbox => "dropbox",
+        };
+        self.emu.data_dir().join(service).join(remote.trim_start_matches('/'))
+    }
+
+    pub async fn stats(&self) -> serde_json::Value {
+        reqwest::get(format!("{}/_emulator/stats", self.emu.base_url())).await.unwrap().json().await.unwrap()
+    }
+
+    /// Count of one request kind (`graph.upload_fragment`, `dropbox.finish_batch_v2`, ...).
+    pub async fn count(&self, kind: &str) -> u64 {
+        self.stats().await["requests"][kind].as_u64().unwrap_or(0)
+    }
+
+    /// Every stored file of a service: (path, size).
+    pub async fn files(&self, kind: ServiceKind) -> Vec<(String, u64)> {
+        let service = match kind {
+            ServiceKind::OneDrive => "onedrive",
+            ServiceKind::Dropbox => "dropbox",
+        };
+        let v: serde_json::Value = reqwest::get(format!("{}/_emulator/files?service={service}", self.emu.base_url()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let mut out: Vec<(String, u64)> = v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["path"].as_str().unwrap().to_owned(), f["size"].as_u64().unwrap()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Writes a local file of `size` pseudo-random bytes and returns them.
+    pub fn make_file(&self, rel: &str, size: u64, seed: u64) -> Vec<u8> {
+        make_file(&self.local.path().join(rel), size, seed)
+    }
+}
+
+pub fn make_file(path: &Path, size: u64, seed: u64) -> Vec<u8> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let data: Vec<u8> = (0..size)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    std::fs::write(path, &data).unwrap();
+    data
+}
