@@ -31,6 +31,9 @@ pub enum Error {
     InvalidInput(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// The local file changed while it was being uploaded; nothing was stored.
+    #[error("{path}: the file changed while it was being uploaded")]
+    FileChanged { path: String },
     /// The remote name is taken and the conflict policy forbids touching it.
     #[error("{path}: a different file with this name already exists on {service}")]
     Conflict { service: ServiceKind, path: String },

@@ -282,3 +282,31 @@ async fn env_file_refresh_token_becomes_a_saved_login() {
     assert!(err.to_string().contains("dkcloud login onedrive"), "{err}");
     s.emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn refresh_survives_transient_token_endpoint_failures() {
+    let s = setup(Consent::Allow, 2).await;
+    let (outcome, account) = logged_in(&s, ServiceKind::OneDrive).await;
+    // Now every other request fails: 429, 500, 503, 504 or a stalled connection.
+    let s = s
+        .restart(|c| {
+            c.chaos_rate = 0.6;
+            c.chaos_seed = CHAOS_SEED;
+            c.stall_ms = 100;
+        })
+        .await;
+    let creds = credentials(&s, ServiceKind::OneDrive).await;
+    let token = creds.access_token().await.expect("refreshed despite the faults");
+    assert_ne!(token, outcome.tokens.access_token);
+    let mut faults = 0;
+    for k in ["chaos.429", "chaos.500", "chaos.503", "chaos.504", "chaos.stall", "chaos.reset"] {
+        faults += s.count(k).await;
+    }
+    assert!(faults >= 1, "the seed must inject at least one fault before the refresh succeeds");
+    assert_eq!(s.count("identity.token").await, 1, "one refresh got through");
+    assert_eq!(saved_tokens(&s, &account).await.access_token, token);
+    s.emu.shutdown().await;
+}
+
+/// Chosen so that the first token request fails and a retry succeeds.
+const CHAOS_SEED: u64 = 1;

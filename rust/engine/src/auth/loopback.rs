@@ -133,12 +133,13 @@ where
 }
 
 pub(crate) fn timed_out(service: ServiceKind, timeout: Duration) -> Error {
+    let alternatives = match service {
+        ServiceKind::OneDrive => "--no-browser (paste the address) or --device-code",
+        ServiceKind::Dropbox => "--no-browser (paste the code)",
+    };
     Error::Auth {
         service,
-        message: format!(
-            "no answer from the browser within {} s; try again, or use --no-browser (paste the answer) or --device-code",
-            timeout.as_secs()
-        ),
+        message: format!("no answer from the browser within {} s; try again, or use {alternatives}", timeout.as_secs()),
     }
 }
 

@@ -157,7 +157,7 @@ async fn session_upload(g: &GraphClient, spec: &UploadSpec<'_>) -> Result<Upload
                     }
                 }
             }
-            Err(e @ (Error::Cancelled | Error::Conflict { .. } | Error::File { .. })) => {
+            Err(e @ (Error::Cancelled | Error::Conflict { .. } | Error::File { .. } | Error::FileChanged { .. })) => {
                 // Nothing of this session will be used: do not leave it behind. The
                 // delete runs on its own so that a cancel returns at once
                 // (see `GraphClient::settle`).

@@ -57,7 +57,7 @@ impl FileStamp {
     pub async fn check_unchanged(&self, path: &Path) -> Result<()> {
         let now = Self::read(path).await?;
         if now != *self {
-            return Err(file_error(path, "the file changed while it was being uploaded"));
+            return Err(Error::FileChanged { path: path.display().to_string() });
         }
         Ok(())
     }
@@ -122,7 +122,7 @@ impl RunningHash {
             let want = (target - self.pos).min(READ_STEP as u64) as usize;
             let n = file.read(&mut buf[..want]).await.map_err(|e| file_error(path, e))?;
             if n == 0 {
-                return Err(file_error(path, "the file became shorter while it was being uploaded"));
+                return Err(Error::FileChanged { path: path.display().to_string() });
             }
             self.feed(&buf[..n]);
         }

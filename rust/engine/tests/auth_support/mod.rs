@@ -42,6 +42,18 @@ pub async fn setup(consent: Consent, token_lifetime: u64) -> Setup {
 }
 
 impl Setup {
+    /// Restarts the emulator on the same data (its tokens survive) with `change` applied.
+    pub async fn restart(self, change: impl FnOnce(&mut EmuConfig)) -> Self {
+        let Setup { emu, mut config, client, _dirs, .. } = self;
+        emu.shutdown().await;
+        let mut cfg = EmuConfig { data: Some(_dirs.0.path().to_owned()), ..Default::default() };
+        change(&mut cfg);
+        let emu = dkcloud_emulator::start(cfg).await.expect("emulator restarts");
+        let endpoints = Endpoints::emulator(&emu.base_url());
+        config.dropbox.redirect_port = 0;
+        Setup { emu, config, endpoints, client, _dirs }
+    }
+
     pub fn app(&self, service: ServiceKind) -> OAuthApp {
         OAuthApp::new(service, &self.config, &self.endpoints).expect("app")
     }

@@ -1,0 +1,208 @@
+//! The resume journal of one job: JSON lines appended as the job goes, so a
+//! killed process loses nothing written before it died.
+//!
+//! A job is identified by its service, destination and sources; the journal
+//! of a rerun of the same job is the same file. Records:
+//! - `{"open": {...}}`: a file's upload session (to continue it later);
+//! - `{"closed": {"local": ...}}`: that session is over;
+//! - `{"done": {...}}`: a file (path, size, mtime) is stored.
+//!
+//! Only a 64-bit digest of each finished file's (path, size, mtime) is kept
+//! in memory, so a 100,000-file job needs under 2 MiB for it; open sessions
+//! are few (one per parallel transfer at most).
+
+use super::source::FileStamp;
+use crate::remote::OpenSession;
+use crate::{Error, Result, ServiceKind};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct FileKey {
+    local: PathBuf,
+    #[serde(flatten)]
+    stamp: FileStamp,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct OpenRecord {
+    #[serde(flatten)]
+    key: FileKey,
+    remote: String,
+    session: OpenSession,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Record {
+    Open(OpenRecord),
+    Closed { local: PathBuf },
+    Done {
+        #[serde(flatten)]
+        key: FileKey,
+        remote: String,
+    },
+}
+
+/// A session recorded by an earlier run.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub stamp: FileStamp,
+    pub remote: String,
+    pub session: OpenSession,
+}
+
+pub struct Journal {
+    path: PathBuf,
+    file: Mutex<std::fs::File>,
+    done: Mutex<HashSet<u64>>,
+    open: Mutex<HashMap<PathBuf, Recorded>>,
+}
+
+fn digest(local: &Path, stamp: &FileStamp) -> u64 {
+    let mut h = Sha256::new();
+    h.update(local.as_os_str().as_encoded_bytes());
+    h.update(stamp.size.to_le_bytes());
+    h.update(stamp.mtime_ns.to_le_bytes());
+    let d = h.finalize();
+    u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
+}
+
+/// The job's name: the same sources, destination and service give the same journal.
+pub fn job_id(service: ServiceKind, sources: &[PathBuf], destination: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(service.to_string().as_bytes());
+    h.update([0]);
+    h.update(destination.as_bytes());
+    for s in sources {
+        h.update([0]);
+        h.update(s.as_os_str().as_encoded_bytes());
+    }
+    h.finalize()[..12].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `$XDG_STATE_HOME/dkcloud/jobs`, or `~/.local/state/dkcloud/jobs`.
+pub fn default_dir() -> Result<PathBuf> {
+    let base = match std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
+        Some(d) => PathBuf::from(d),
+        None => {
+            let home = std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| Error::Config("neither XDG_STATE_HOME nor HOME is set; give a journal folder".into()))?;
+            PathBuf::from(home).join(".local/state")
+        }
+    };
+    Ok(base.join("dkcloud").join("jobs"))
+}
+
+impl Journal {
+    /// Opens (or creates) the journal `dir/<id>.jsonl` and reads what it holds.
+    pub fn open(dir: &Path, id: &str) -> Result<Self> {
+        let io = |e: std::io::Error| Error::File { path: dir.display().to_string(), message: e.to_string() };
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let path = dir.join(format!("{id}.jsonl"));
+        let mut done = HashSet::new();
+        let mut open = HashMap::new();
+        if let Ok(existing) = std::fs::File::open(&path) {
+            for line in std::io::BufReader::new(existing).lines() {
+                // A line cut short by a crash is ignored, as is anything unknown.
+                let Ok(record) = serde_json::from_str::<Record>(&line.map_err(io)?) else { continue };
+                match record {
+                    Record::Open(r) => {
+                        open.insert(r.key.local.clone(), Recorded { stamp: r.key.stamp, remote: r.remote, session: r.session });
+                    }
+                    Record::Closed { local } => {
+                        open.remove(&local);
+                    }
+                    Record::Done { key, .. } => {
+                        open.remove(&key.local);
+                        done.insert(digest(&key.local, &key.stamp));
+                    }
+                }
+            }
+        }
+        let file = std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(io)?;
+        Ok(Self { path, file: Mutex::new(file), done: Mutex::new(done), open: Mutex::new(open) })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn is_done(&self, local: &Path, stamp: &FileStamp) -> bool {
+        self.done.lock().unwrap_or_else(|p| p.into_inner()).contains(&digest(local, stamp))
+    }
+
+    /// The session an earlier run left open for this file, taken out of the journal's memory.
+    pub fn take_open(&self, local: &Path) -> Option<Recorded> {
+        self.open.lock().unwrap_or_else(|p| p.into_inner()).remove(local)
+    }
+
+    fn append(&self, record: &Record) {
+        let Ok(mut line) = serde_json::to_vec(record) else { return };
+        line.push(b'\n');
+        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        // One write per record: a crash leaves at most one partial last line.
+        if let Err(e) = file.write_all(&line) {
+            tracing::warn!(journal = %self.path.display(), "cannot write the resume journal: {e}");
+        }
+    }
+
+    pub fn opened(&self, local: &Path, stamp: FileStamp, remote: &str, session: &OpenSession) {
+        self.append(&Record::Open(OpenRecord {
+            key: FileKey { local: local.to_owned(), stamp },
+            remote: remote.to_owned(),
+            session: session.clone(),
+        }));
+    }
+
+    pub fn closed(&self, local: &Path) {
+        self.append(&Record::Closed { local: local.to_owned() });
+    }
+
+    pub fn finished(&self, local: &Path, stamp: FileStamp, remote: &str) {
+        self.done.lock().unwrap_or_else(|p| p.into_inner()).insert(digest(local, &stamp));
+        self.append(&Record::Done { key: FileKey { local: local.to_owned(), stamp }, remote: remote.to_owned() });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reopened_journal_knows_finished_files_and_open_sessions() {
+        let dir = tempfile::tempdir().unwrap();
+        let stamp = FileStamp { size: 10, mtime_ns: 5 };
+        let session = OpenSession::OneDrive { upload_url: "http://127.0.0.1:1/_upload/x".into() };
+        {
+            let j = Journal::open(dir.path(), "job").unwrap();
+            j.finished(Path::new("/a"), stamp, "/R/a");
+            j.opened(Path::new("/b"), stamp, "/R/b", &session);
+            j.opened(Path::new("/c"), stamp, "/R/c", &session);
+            j.closed(Path::new("/c"));
+        }
+        // A crash mid-write leaves a partial line.
+        let path = dir.path().join("job.jsonl");
+        let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(b"{\"done\": {\"loc").unwrap();
+        let j = Journal::open(dir.path(), "job").unwrap();
+        assert!(j.is_done(Path::new("/a"), &stamp));
+        assert!(!j.is_done(Path::new("/a"), &FileStamp { size: 10, mtime_ns: 6 }));
+        let b = j.take_open(Path::new("/b")).unwrap();
+        assert_eq!((b.remote.as_str(), b.session), ("/R/b", session));
+        assert!(j.take_open(Path::new("/c")).is_none());
+    }
+
+    #[test]
+    fn the_same_job_gets_the_same_id() {
+        let s = vec![PathBuf::from("/p/a"), PathBuf::from("/p/b")];
+        assert_eq!(job_id(ServiceKind::OneDrive, &s, "/X"), job_id(ServiceKind::OneDrive, &s, "/X"));
+        assert_ne!(job_id(ServiceKind::OneDrive, &s, "/X"), job_id(ServiceKind::Dropbox, &s, "/X"));
+        assert_ne!(job_id(ServiceKind::OneDrive, &s, "/X"), job_id(ServiceKind::OneDrive, &s, "/Y"));
+    }
+}

@@ -1,0 +1,106 @@
+//! What a job is asked to do, and what it reports per file and at the end.
+
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// What to do when the remote name is already taken.
+///
+/// - `Rename`: keep both; the service picks a new name (`photo 1.jpg`).
+/// - `Replace`: overwrite the remote file.
+/// - `Skip` (default): never touch an existing remote file. Identical
+///   content (same size and service hash) is reported as
+///   [`FileOutcome::SkippedIdentical`]; different content as
+///   [`FileOutcome::SkippedExisting`] (not an error: nothing was lost).
+/// - `Fail`: an existing name is a per-file error.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConflictPolicy {
+    Rename,
+    Replace,
+    #[default]
+    Skip,
+    Fail,
+}
+
+impl std::str::FromStr for ConflictPolicy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "rename" => Ok(Self::Rename),
+            "replace" => Ok(Self::Replace),
+            "skip" => Ok(Self::Skip),
+            "fail" => Ok(Self::Fail),
+            other => Err(format!("unknown conflict policy '{other}' (expected rename, replace, skip or fail)")),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct UploadOptions {
+    /// Files transferred at the same time.
+    pub jobs: usize,
+    /// Bytes per request; `None` for the service's default (OneDrive 10 MiB,
+    /// Dropbox 32 MiB). Rounded to what the service accepts.
+    pub chunk_size: Option<u64>,
+    pub conflict: ConflictPolicy,
+    /// Plan and report without creating or uploading anything.
+    pub dry_run: bool,
+    /// Folder of the resume journals; `None` for `$XDG_STATE_HOME/dkcloud/jobs`.
+    pub journal_dir: Option<PathBuf>,
+}
+
+impl Default for UploadOptions {
+    fn default() -> Self {
+        Self { jobs: 4, chunk_size: None, conflict: ConflictPolicy::default(), dry_run: false, journal_dir: None }
+    }
+}
+
+/// OneDrive: Microsoft suggests 5-10 MiB fragments.
+pub const ONEDRIVE_DEFAULT_CHUNK: u64 = 10 * 1024 * 1024;
+/// Dropbox: chunks are streamed from disk, so a bigger one costs no memory;
+/// 32 MiB keeps the re-send after a failed request short.
+pub const DROPBOX_DEFAULT_CHUNK: u64 = 32 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", content = "reason", rename_all = "snake_case")]
+pub enum FileOutcome {
+    Uploaded,
+    /// Finished by an earlier run of the same job (from its journal).
+    AlreadyUploaded,
+    SkippedIdentical,
+    /// The name is taken by different content and the policy is `Skip`.
+    SkippedExisting,
+    /// Dry run: would be uploaded.
+    WouldUpload,
+    Failed(String),
+    Cancelled,
+}
+
+/// One file's result, as reported to [`JobEvents::file_done`](super::JobEvents::file_done).
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub local: PathBuf,
+    /// The remote path (as stored, when the service renamed it).
+    pub remote: Option<String>,
+    pub outcome: FileOutcome,
+    /// Bytes sent for this file in this run.
+    pub bytes_sent: u64,
+}
+
+/// Totals of a job (results themselves are streamed, not kept).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub uploaded: u64,
+    pub already_uploaded: u64,
+    pub skipped_identical: u64,
+    pub skipped_existing: u64,
+    pub would_upload: u64,
+    pub failed: u64,
+    pub folders_created: u64,
+    /// Bytes sent over the network (retries included).
+    pub bytes_sent: u64,
+    /// Size of the files uploaded.
+    pub bytes_uploaded: u64,
+    pub elapsed_ms: u64,
+    pub cancelled: bool,
+}
