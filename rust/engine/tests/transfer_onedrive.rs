@@ -25,18 +25,24 @@ impl UploadObserver for Recorder {
     }
 }
 
+/// Where an upload goes: service, emulator, cancel token.
+struct At<'a> {
+    remote: &'a dyn Remote,
+    env: &'a Env,
+    cancel: &'a CancellationToken,
+}
+
 async fn put(
-    remote: &dyn Remote,
-    env: &Env,
+    at: &At<'_>,
     rel: &str,
     target: &str,
     conflict: WireConflict,
     chunk: u64,
     resume: Option<OpenSession>,
     observer: Arc<Recorder>,
-    cancel: &CancellationToken,
 ) -> dkcloud_engine::Result<dkcloud_engine::remote::Uploaded> {
-    let local = env.local.path().join(rel);
+    let (remote, cancel) = (at.remote, at.cancel);
+    let local = at.env.local.path().join(rel);
     let stamp = FileStamp::read(&local).await.unwrap();
     remote
         .upload(UploadSpec {
@@ -71,7 +77,8 @@ async fn small_file_is_stored_byte_identical_with_one_put() {
     let od = env.onedrive();
     let data = env.make_file("a.jpg", 300_000, 1);
     let cancel = CancellationToken::new();
-    let up = put(&od, &env, "a.jpg", "/Photos/a.jpg", WireConflict::Fail, 10 * MIB, None, Arc::default(), &cancel)
+    let at = At { remote: &od, env: &env, cancel: &cancel };
+    let up = put(&at, "a.jpg", "/Photos/a.jpg", WireConflict::Fail, 10 * MIB, None, Arc::default())
         .await
         .unwrap();
     assert_eq!(up.entry.hash.as_deref(), Some(dkcloud_hash::quickxor_base64(&data).as_str()));
@@ -87,7 +94,8 @@ async fn zero_byte_file_is_uploaded() {
     let od = env.onedrive();
     env.make_file("empty.txt", 0, 1);
     let cancel = CancellationToken::new();
-    let up = put(&od, &env, "empty.txt", "/empty.txt", WireConflict::Fail, MIB, None, Arc::default(), &cancel).await.unwrap();
+    let at = At { remote: &od, env: &env, cancel: &cancel };
+    let up = put(&at, "empty.txt", "/empty.txt", WireConflict::Fail, MIB, None, Arc::default()).await.unwrap();
     assert_eq!(up.entry.size, 0);
     assert_eq!(std::fs::read(env.stored(ServiceKind::OneDrive, "/empty.txt")).unwrap().len(), 0);
     env.emu.shutdown().await;
@@ -99,8 +107,9 @@ async fn large_file_goes_through_a_session_in_fragments() {
     let od = env.onedrive();
     let data = env.make_file("big.mov", 25 * MIB, 2);
     let cancel = CancellationToken::new();
+    let at = At { remote: &od, env: &env, cancel: &cancel };
     let rec = Arc::new(Recorder::default());
-    let up = put(&od, &env, "big.mov", "/Videos/big.mov", WireConflict::Fail, 5 * MIB, None, rec.clone(), &cancel)
+    let up = put(&at, "big.mov", "/Videos/big.mov", WireConflict::Fail, 5 * MIB, None, rec.clone())
         .await
         .unwrap();
     assert_eq!(up.bytes_sent, 25 * MIB);
@@ -108,7 +117,7 @@ async fn large_file_goes_through_a_session_in_fragments() {
     assert_eq!(env.count("graph.upload_fragment").await, 5);
     assert_eq!(*rec.max_offset.lock().unwrap(), 25 * MIB);
     // The session was announced for the journal, then cleared.
-    let sessions = rec.sessions.lock().unwrap();
+    let sessions = rec.sessions.lock().unwrap().clone();
     assert!(matches!(sessions.first(), Some(Some(OpenSession::OneDrive { .. }))));
     assert_eq!(sessions.last(), Some(&None));
     env.emu.shutdown().await;
@@ -152,14 +161,15 @@ async fn conflict_fail_refuses_and_replace_overwrites() {
     let env = start().await;
     let od = env.onedrive();
     let cancel = CancellationToken::new();
+    let at = At { remote: &od, env: &env, cancel: &cancel };
     env.make_file("one.jpg", 1000, 1);
     let second = env.make_file("two.jpg", 2000, 2);
-    put(&od, &env, "one.jpg", "/c.jpg", WireConflict::Fail, MIB, None, Arc::default(), &cancel).await.unwrap();
-    let refused = put(&od, &env, "two.jpg", "/c.jpg", WireConflict::Fail, MIB, None, Arc::default(), &cancel).await;
+    put(&at, "one.jpg", "/c.jpg", WireConflict::Fail, MIB, None, Arc::default()).await.unwrap();
+    let refused = put(&at, "two.jpg", "/c.jpg", WireConflict::Fail, MIB, None, Arc::default()).await;
     assert!(matches!(refused, Err(Error::Conflict { .. })), "{refused:?}");
-    put(&od, &env, "two.jpg", "/c.jpg", WireConflict::Replace, MIB, None, Arc::default(), &cancel).await.unwrap();
+    put(&at, "two.jpg", "/c.jpg", WireConflict::Replace, MIB, None, Arc::default()).await.unwrap();
     assert_eq!(std::fs::read(env.stored(ServiceKind::OneDrive, "/c.jpg")).unwrap(), second);
-    let renamed = put(&od, &env, "one.jpg", "/c.jpg", WireConflict::Rename, MIB, None, Arc::default(), &cancel).await.unwrap();
+    let renamed = put(&at, "one.jpg", "/c.jpg", WireConflict::Rename, MIB, None, Arc::default()).await.unwrap();
     assert_ne!(renamed.entry.name, "c.jpg");
     assert_eq!(env.files(ServiceKind::OneDrive).await.len(), 2);
     env.emu.shutdown().await;
@@ -173,8 +183,9 @@ async fn a_resumed_session_continues_from_the_server_offset() {
     // Start an upload and stop it (as a killed process would) after two fragments.
     let rec = Arc::new(Recorder::default());
     let cancel = CancellationToken::new();
-    let first = {
-        let fut = put(&od, &env, "big.bin", "/big.bin", WireConflict::Fail, 2 * MIB, None, rec.clone(), &cancel);
+    let at = At { remote: &od, env: &env, cancel: &cancel };
+    {
+        let fut = put(&at, "big.bin", "/big.bin", WireConflict::Fail, 2 * MIB, None, rec.clone());
         tokio::pin!(fut);
         loop {
             tokio::select! {
@@ -184,11 +195,10 @@ async fn a_resumed_session_continues_from_the_server_offset() {
                 }
             }
         }
-    };
-    let _ = first;
+    }
     let session = rec.sessions.lock().unwrap().iter().flatten().last().cloned().expect("a session was announced");
     let before = env.stats().await["request_body_bytes"].as_u64().unwrap();
-    let up = put(&od, &env, "big.bin", "/big.bin", WireConflict::Fail, 2 * MIB, Some(session), Arc::default(), &cancel)
+    let up = put(&at, "big.bin", "/big.bin", WireConflict::Fail, 2 * MIB, Some(session), Arc::default())
         .await
         .unwrap();
     let after = env.stats().await["request_body_bytes"].as_u64().unwrap();
@@ -206,13 +216,14 @@ async fn cancel_stops_within_a_second_and_deletes_the_session() {
     let od = env.onedrive();
     env.make_file("slow.bin", 20 * MIB, 4);
     let cancel = CancellationToken::new();
+    let at = At { remote: &od, env: &env, cancel: &cancel };
     let c2 = cancel.clone();
     tokio::spawn(async move {
         tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
         c2.cancel();
     });
     let started = std::time::Instant::now();
-    let r = put(&od, &env, "slow.bin", "/slow.bin", WireConflict::Fail, 5 * MIB, None, Arc::default(), &cancel).await;
+    let r = put(&at, "slow.bin", "/slow.bin", WireConflict::Fail, 5 * MIB, None, Arc::default()).await;
     let took = started.elapsed();
     assert!(matches!(r, Err(Error::Cancelled)), "{r:?}");
     assert!(took < std::time::Duration::from_millis(2500), "took {took:?}");

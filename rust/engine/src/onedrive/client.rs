@@ -6,7 +6,7 @@ use crate::remote::{join, normalize, split, Account, Page, Quota, RemoteEntry};
 use crate::{Error, Result, ServiceKind};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::sync::{Arc, Mutex};
-use tokio::task::JoinSet;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 /// Everything but unreserved characters is escaped inside a path segment.
@@ -18,8 +18,9 @@ pub struct GraphClient {
     pub(super) transport: Transport,
     /// e.g. `https://graph.microsoft.com/v1.0`, no trailing slash.
     pub(super) base: String,
-    /// Session deletes still running after their upload returned.
-    pub(super) cleanups: Arc<Mutex<JoinSet<()>>>,
+    /// Session deletes still running after their upload returned. Plain
+    /// handles: dropping one (a `settle` cut short) leaves its task running.
+    pub(super) cleanups: Arc<Mutex<Vec<JoinHandle<()>>>>,
 }
 
 /// What a Graph error answer says.
@@ -53,16 +54,18 @@ pub fn service_error(reply: &Reply) -> Error {
 impl GraphClient {
     /// Runs `work` in the background; [`GraphClient::settle`] waits for it.
     pub(super) fn cleanup(&self, work: impl std::future::Future<Output = ()> + Send + 'static) {
-        let mut set = self.cleanups.lock().unwrap_or_else(|p| p.into_inner());
+        let mut handles = self.cleanups.lock().unwrap_or_else(|p| p.into_inner());
         // Forget the ones already done, so a long job does not collect them.
-        while set.try_join_next().is_some() {}
-        set.spawn(work);
+        handles.retain(|h| !h.is_finished());
+        handles.push(tokio::spawn(work));
     }
 
     /// Waits until background cleanups have finished.
     pub async fn settle(&self) {
-        let mut set = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(|p| p.into_inner()));
-        while set.join_next().await.is_some() {}
+        let handles = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(|p| p.into_inner()));
+        for h in handles {
+            let _ = h.await;
+        }
     }
 
     /// `/me/drive/root` or `/me/drive/root:/a/b:` followed by `suffix`.

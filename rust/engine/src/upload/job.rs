@@ -1,0 +1,409 @@
+//! Runs an upload job: walk, plan each file against the remote folder's
+//! listing and the conflict policy, transfer a bounded number of files at a
+//! time, journal everything for resume, publish progress, honour cancel.
+
+use super::journal::{self, Journal};
+use super::options::{ConflictPolicy, FileOutcome, FileReport, Summary, UploadOptions, DROPBOX_DEFAULT_CHUNK, ONEDRIVE_DEFAULT_CHUNK};
+use super::progress::{Progress, Publisher, Tracker, TICK};
+use super::source::{FileStamp, RunningHash};
+use super::walk::{self, WalkItem};
+use crate::remote::{list_all, normalize, split, OpenSession, Remote, RemoteEntry, UploadObserver, UploadSpec, WireConflict};
+use crate::{Error, Result, ServiceKind};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+/// Where a job's results go. Both are called from worker tasks; keep them quick.
+pub trait JobEvents: Send + Sync {
+    /// At most every 100 ms while the job runs, and once at the end.
+    fn progress(&self, _progress: &Progress) {}
+    /// Once per file, as soon as its result is known.
+    fn file_done(&self, _report: &FileReport) {}
+}
+
+/// Ignores every event.
+pub struct NoEvents;
+impl JobEvents for NoEvents {}
+
+/// An upload of local files and folders into one remote folder.
+pub struct UploadJob {
+    pub remote: Arc<dyn Remote>,
+    pub sources: Vec<PathBuf>,
+    /// Remote folder; created if missing.
+    pub destination: String,
+    pub options: UploadOptions,
+}
+
+/// What every file task shares.
+struct Ctx {
+    remote: Arc<dyn Remote>,
+    journal: Option<Journal>,
+    tracker: Arc<Tracker>,
+    events: Arc<dyn JobEvents>,
+    summary: Mutex<Summary>,
+    conflict: ConflictPolicy,
+    chunk_size: u64,
+    dry_run: bool,
+    cancel: CancellationToken,
+}
+
+impl Ctx {
+    fn report(&self, report: FileReport) {
+        {
+            let mut s = self.summary.lock().unwrap_or_else(|p| p.into_inner());
+            s.bytes_sent += report.bytes_sent;
+            match &report.outcome {
+                FileOutcome::Uploaded => s.uploaded += 1,
+                FileOutcome::AlreadyUploaded => s.already_uploaded += 1,
+                FileOutcome::SkippedIdentical => s.skipped_identical += 1,
+                FileOutcome::SkippedExisting => s.skipped_existing += 1,
+                FileOutcome::WouldUpload => s.would_upload += 1,
+                FileOutcome::Failed(_) => s.failed += 1,
+                FileOutcome::Cancelled => {}
+            }
+        }
+        if matches!(report.outcome, FileOutcome::Failed(_)) {
+            self.tracker.files_failed.fetch_add(1, Ordering::Relaxed);
+        }
+        if report.outcome != FileOutcome::Cancelled {
+            self.tracker.files_done.fetch_add(1, Ordering::Relaxed);
+        }
+        self.events.file_done(&report);
+    }
+
+    fn report_simple(&self, local: &Path, remote: Option<&str>, outcome: FileOutcome) {
+        self.report(FileReport { local: local.to_owned(), remote: remote.map(str::to_owned), outcome, bytes_sent: 0 });
+    }
+}
+
+/// The remote folder whose files are being planned, by lowercased name
+/// (both services treat names case-insensitively).
+struct Listing {
+    folder: String,
+    names: HashMap<String, RemoteEntry>,
+}
+
+impl UploadJob {
+    pub async fn run(self, events: Arc<dyn JobEvents>, cancel: CancellationToken) -> Result<Summary> {
+        let started = tokio::time::Instant::now();
+        let remote = self.remote.clone();
+        let kind = remote.kind();
+        let destination = normalize(&self.destination);
+        let sources: Vec<PathBuf> = self
+            .sources
+            .iter()
+            .map(|s| std::path::absolute(s).unwrap_or_else(|_| s.clone()))
+            .collect();
+        let journal = if self.options.dry_run {
+            None
+        } else {
+            let dir = match &self.options.journal_dir {
+                Some(d) => d.clone(),
+                None => journal::default_dir()?,
+            };
+            Some(Journal::open(&dir, &journal::job_id(kind, &sources, &destination))?)
+        };
+        let chunk_size = self.options.chunk_size.unwrap_or(match kind {
+            ServiceKind::OneDrive => ONEDRIVE_DEFAULT_CHUNK,
+            ServiceKind::Dropbox => DROPBOX_DEFAULT_CHUNK,
+        });
+        let ctx = Arc::new(Ctx {
+            remote: remote.clone(),
+            journal,
+            tracker: Arc::new(Tracker::default()),
+            events: events.clone(),
+            summary: Mutex::new(Summary::default()),
+            conflict: self.options.conflict,
+            chunk_size,
+            dry_run: self.options.dry_run,
+            cancel: cancel.clone(),
+        });
+        if !ctx.dry_run && destination != "/" {
+            remote.create_folder(&destination, &cancel).await?;
+        }
+
+        let ticker = spawn_ticker(ctx.tracker.clone(), events.clone());
+        let (tx, mut rx) = mpsc::channel(256);
+        walk::spawn(sources, destination, kind, tx);
+        let slots = Arc::new(Semaphore::new(self.options.jobs.max(1)));
+        let mut tasks = JoinSet::new();
+        let mut listing: Option<Listing> = None;
+        loop {
+            let item = tokio::select! {
+                biased;
+                _ = cancel.cancelled() => break,
+                item = rx.recv() => item,
+            };
+            let Some(item) = item else { break };
+            while tasks.try_join_next().is_some() {}
+            match item {
+                WalkItem::Folder { local, remote: folder } => {
+                    if ctx.dry_run {
+                        continue;
+                    }
+                    match remote.create_folder(&folder, &cancel).await {
+                        Ok(_) => ctx.summary.lock().unwrap_or_else(|p| p.into_inner()).folders_created += 1,
+                        Err(Error::Cancelled) => break,
+                        Err(e) => ctx.report_simple(&local, Some(&folder), FileOutcome::Failed(e.to_string())),
+                    }
+                }
+                WalkItem::Bad { local, reason } => {
+                    ctx.tracker.files_seen.fetch_add(1, Ordering::Relaxed);
+                    ctx.report_simple(&local, None, FileOutcome::Failed(reason));
+                }
+                WalkItem::File { local, remote: target, stamp } => {
+                    ctx.tracker.files_seen.fetch_add(1, Ordering::Relaxed);
+                    if ctx.journal.as_ref().is_some_and(|j| j.is_done(&local, &stamp)) {
+                        ctx.report_simple(&local, Some(&target), FileOutcome::AlreadyUploaded);
+                        continue;
+                    }
+                    if stamp.size > remote.max_file_size() {
+                        let reason = format!("{} bytes is more than {kind} accepts ({} bytes)", stamp.size, remote.max_file_size());
+                        ctx.report_simple(&local, Some(&target), FileOutcome::Failed(reason));
+                        continue;
+                    }
+                    let existing = if ctx.conflict == ConflictPolicy::Replace {
+                        None
+                    } else {
+                        let (parent, name) = split(&target);
+                        if listing.as_ref().is_none_or(|l| l.folder != parent) {
+                            listing = Some(load_listing(&*remote, parent, &cancel).await);
+                        }
+                        listing.as_ref().and_then(|l| l.names.get(&name.to_lowercase()).cloned())
+                    };
+                    let permit = tokio::select! {
+                        biased;
+                        _ = cancel.cancelled() => break,
+                        p = slots.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
+                    };
+                    ctx.tracker.bytes_total.fetch_add(stamp.size, Ordering::Relaxed);
+                    tasks.spawn(file_task(ctx.clone(), local, target, stamp, existing, permit));
+                }
+            }
+        }
+        ctx.tracker.walk_done.store(true, Ordering::Relaxed);
+        drop(rx);
+        while tasks.join_next().await.is_some() {}
+        // Deleting abandoned sessions may take a moment; a cancel must not wait
+        // for it (the deletes go on in the background while the runtime lives).
+        let settle_for = if cancel.is_cancelled() { Duration::from_millis(300) } else { Duration::from_secs(15) };
+        let _ = tokio::time::timeout(settle_for, remote.settle()).await;
+        ticker.abort();
+        events.progress(&Publisher::new(ctx.tracker.clone()).next());
+        let mut summary = ctx.summary.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        summary.elapsed_ms = started.elapsed().as_millis() as u64;
+        summary.cancelled = cancel.is_cancelled();
+        Ok(summary)
+    }
+}
+
+fn spawn_ticker(tracker: Arc<Tracker>, events: Arc<dyn JobEvents>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut publisher = Publisher::new(tracker);
+        let mut tick = tokio::time::interval(TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            tick.tick().await;
+            events.progress(&publisher.next());
+        }
+    })
+}
+
+async fn load_listing(remote: &dyn Remote, folder: &str, cancel: &CancellationToken) -> Listing {
+    let entries = match remote.resolve(folder, cancel).await {
+        Ok(Some(_)) => list_all(remote, folder, cancel).await,
+        Ok(None) => Ok(Vec::new()),
+        Err(e) => Err(e),
+    };
+    let names = match entries {
+        Ok(entries) => entries.into_iter().map(|e| (e.name.to_lowercase(), e)).collect(),
+        Err(e) => {
+            // Uploads still refuse to overwrite (they ask the service to fail on a
+            // taken name), so planning without the listing is safe, only slower.
+            tracing::warn!(folder, "cannot list the remote folder: {e}");
+            HashMap::new()
+        }
+    };
+    Listing { folder: folder.to_owned(), names }
+}
+
+/// Tells the journal, the progress tracker and the slot about one file's upload.
+struct FileObserver {
+    ctx: Arc<Ctx>,
+    id: u64,
+    local: PathBuf,
+    remote: String,
+    stamp: FileStamp,
+    slot: Arc<Mutex<Option<OwnedSemaphorePermit>>>,
+}
+
+impl UploadObserver for FileObserver {
+    fn sent(&self, offset: u64) {
+        self.ctx.tracker.sent(self.id, offset);
+    }
+
+    fn session(&self, session: Option<&OpenSession>) {
+        if let Some(j) = &self.ctx.journal {
+            match session {
+                Some(s) => j.opened(&self.local, self.stamp, &self.remote, s),
+                None => j.closed(&self.local),
+            }
+        }
+    }
+
+    fn waiting_for_commit(&self) {
+        // Frees the transfer slot: the next file can start while this one waits for its batch.
+        self.slot.lock().unwrap_or_else(|p| p.into_inner()).take();
+    }
+}
+
+async fn file_task(
+    ctx: Arc<Ctx>,
+    local: PathBuf,
+    target: String,
+    stamp: FileStamp,
+    existing: Option<RemoteEntry>,
+    permit: OwnedSemaphorePermit,
+) {
+    let id = ctx.tracker.begin(local.clone(), stamp.size);
+    let slot = Arc::new(Mutex::new(Some(permit)));
+    let (outcome, stored_as, bytes_sent) = transfer(&ctx, id, &local, &target, stamp, existing, &slot).await;
+    let stored = if outcome == FileOutcome::Uploaded { stamp.size } else { 0 };
+    if outcome != FileOutcome::Uploaded {
+        ctx.tracker.bytes_total.fetch_sub(stamp.size, Ordering::Relaxed);
+    } else {
+        ctx.summary.lock().unwrap_or_else(|p| p.into_inner()).bytes_uploaded += stamp.size;
+    }
+    ctx.tracker.end(id, stored);
+    ctx.report(FileReport { local, remote: Some(stored_as), outcome, bytes_sent });
+}
+
+/// Whether a stored file is this local file (size and service hash).
+async fn identical(ctx: &Ctx, local: &Path, stamp: FileStamp, entry: &RemoteEntry) -> Result<bool> {
+    let Some(stored) = &entry.hash else { return Ok(false) };
+    if entry.is_folder || entry.size != stamp.size {
+        return Ok(false);
+    }
+    let mut hash = RunningHash::new(ctx.remote.hash_kind());
+    hash.advance_to(local, stamp.size).await?;
+    Ok(hash.finish() == *stored)
+}
+
+async fn transfer(
+    ctx: &Arc<Ctx>,
+    id: u64,
+    local: &Path,
+    target: &str,
+    mut stamp: FileStamp,
+    existing: Option<RemoteEntry>,
+    slot: &Arc<Mutex<Option<OwnedSemaphorePermit>>>,
+) -> (FileOutcome, String, u64) {
+    let failed = |e: Error| (FileOutcome::Failed(e.to_string()), target.to_owned(), 0);
+    let mut wire = match (ctx.conflict, &existing) {
+        (_, Some(e)) if e.is_folder => {
+            return (FileOutcome::Failed(format!("{target} is a folder on {}", ctx.remote.kind())), target.to_owned(), 0)
+        }
+        (ConflictPolicy::Replace, _) => WireConflict::Replace,
+        (ConflictPolicy::Rename, Some(_)) => WireConflict::Rename,
+        (ConflictPolicy::Skip, Some(e)) => {
+            return match identical(ctx, local, stamp, e).await {
+                Ok(true) => (FileOutcome::SkippedIdentical, target.to_owned(), 0),
+                Ok(false) => (FileOutcome::SkippedExisting, target.to_owned(), 0),
+                Err(e) => failed(e),
+            }
+        }
+        (ConflictPolicy::Fail, Some(_)) => {
+            return failed(Error::Conflict { service: ctx.remote.kind(), path: target.to_owned() });
+        }
+        (_, None) => WireConflict::Fail,
+    };
+    if ctx.dry_run {
+        return (FileOutcome::WouldUpload, target.to_owned(), 0);
+    }
+    let mut resume = None;
+    if let Some(journal) = &ctx.journal {
+        if let Some(recorded) = journal.take_open(local) {
+            if recorded.stamp == stamp && recorded.remote == target {
+                resume = Some(recorded.session);
+            } else {
+                // The file changed since that session began: its bytes are of no use.
+                ctx.remote.discard_session(&recorded.session).await;
+                journal.closed(local);
+            }
+        }
+    }
+    let mut bytes_sent = 0;
+    let mut resent = false;
+    loop {
+        let observer = Arc::new(FileObserver {
+            ctx: ctx.clone(),
+            id,
+            local: local.to_owned(),
+            remote: target.to_owned(),
+            stamp,
+            slot: slot.clone(),
+        });
+        let result = ctx
+            .remote
+            .upload(UploadSpec {
+                local,
+                stamp,
+                remote_path: target,
+                conflict: wire,
+                chunk_size: ctx.chunk_size,
+                resume: resume.take(),
+                observer,
+                cancel: &ctx.cancel,
+            })
+            .await;
+        match result {
+            Ok(up) => {
+                bytes_sent += up.bytes_sent;
+                if let Some(j) = &ctx.journal {
+                    j.finished(local, stamp, target);
+                }
+                return (FileOutcome::Uploaded, up.entry.path, bytes_sent);
+            }
+            Err(Error::FileChanged { .. }) if !resent => {
+                // Once more with the file as it is now; a second change is reported.
+                resent = true;
+                match FileStamp::read(local).await {
+                    Ok(now) => stamp = now,
+                    Err(e) => return failed(e),
+                }
+            }
+            Err(Error::Conflict { .. }) if wire == WireConflict::Fail => {
+                // The name was free when planned: either an earlier attempt of ours
+                // landed (its answer lost) or someone else wrote it meanwhile.
+                let theirs = match ctx.remote.resolve(target, &ctx.cancel).await {
+                    Ok(e) => e,
+                    Err(e) => return failed(e),
+                };
+                if let Some(entry) = &theirs {
+                    match identical(ctx, local, stamp, entry).await {
+                        Ok(true) => {
+                            if let Some(j) = &ctx.journal {
+                                j.finished(local, stamp, target);
+                            }
+                            return (FileOutcome::Uploaded, entry.path.clone(), bytes_sent);
+                        }
+                        Ok(false) => {}
+                        Err(e) => return failed(e),
+                    }
+                }
+                match ctx.conflict {
+                    ConflictPolicy::Rename => wire = WireConflict::Rename,
+                    ConflictPolicy::Skip => return (FileOutcome::SkippedExisting, target.to_owned(), bytes_sent),
+                    _ => return failed(Error::Conflict { service: ctx.remote.kind(), path: target.to_owned() }),
+                }
+            }
+            Err(Error::Cancelled) => return (FileOutcome::Cancelled, target.to_owned(), bytes_sent),
+            Err(e) => return failed(e),
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! Upload jobs end to end against the emulator: folders, parallel files,
+//! conflicts, bad inputs, progress, cancel, resume.
+
+mod transfer_support;
+
+use dkcloud_engine::upload::{ConflictPolicy, FileOutcome, FileReport, JobEvents, Progress, Summary, UploadJob, UploadOptions};
+use dkcloud_engine::ServiceKind;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use tokio_util::sync::CancellationToken;
+use transfer_support::*;
+
+#[derive(Default)]
+struct Collect {
+    progress: Mutex<Vec<Progress>>,
+    files: Mutex<Vec<FileReport>>,
+}
+
+impl JobEvents for Collect {
+    fn progress(&self, p: &Progress) {
+        self.progress.lock().unwrap().push(p.clone());
+    }
+    fn file_done(&self, r: &FileReport) {
+        self.files.lock().unwrap().push(r.clone());
+    }
+}
+
+impl Collect {
+    fn outcome_of(&self, name: &str) -> FileOutcome {
+        let files = self.files.lock().unwrap();
+        let found: Vec<_> = files.iter().filter(|r| r.local.file_name().is_some_and(|n| n == name)).collect();
+        assert_eq!(found.len(), 1, "one report for {name}: {files:?}");
+        found[0].outcome.clone()
+    }
+}
+
+fn options(journal: &std::path::Path) -> UploadOptions {
+    UploadOptions { jobs: 4, chunk_size: Some(4 * MIB), journal_dir: Some(journal.to_owned()), ..Default::default() }
+}
+
+async fn run(env: &Env, kind: ServiceKind, sources: Vec<PathBuf>, dest: &str, opts: UploadOptions) -> (Summary, Arc<Collect>) {
+    let events = Arc::new(Collect::default());
+    let job = UploadJob { remote: env.remote(kind), sources, destination: dest.into(), options: opts };
+    let summary = job.run(events.clone(), CancellationToken::new()).await.unwrap();
+    (summary, events)
+}
+
+fn assert_stored(env: &Env, kind: ServiceKind, remote: &str, data: &[u8]) {
+    let stored = std::fs::read(env.stored(kind, remote)).unwrap_or_else(|e| panic!("{remote} on {kind}: {e}"));
+    assert!(stored == data, "{remote} on {kind} differs from the local file");
+}
+
+async fn nested_folder_keeps_its_structure(kind: ServiceKind) {
+    let env = start().await;
+    let journal = tempfile::tempdir().unwrap();
+    let a = env.make_file("Album/a.jpg", 200_000, 1);
+    let b = env.make_file("Album/2024/b.jpg", 1_000_000, 2);
+    let c = env.make_file("Album/2024/Summer/c.mov", 9 * MIB, 3);
+    let z = env.make_file("Album/2024/zero.txt", 0, 4);
+    std::fs::create_dir_all(env.local.path().join("Album/empty")).unwrap();
+    let (summary, events) = run(&env, kind, vec![env.local.path().join("Album")], "/Backup", options(journal.path())).await;
+    assert_eq!((summary.uploaded, summary.failed), (4, 0), "{summary:?}");
+    assert_eq!(summary.bytes_uploaded, 200_000 + 1_000_000 + 9 * MIB);
+    assert_stored(&env, kind, "/Backup/Album/a.jpg", &a);
+    assert_stored(&env, kind, "/Backup/Album/2024/b.jpg", &b);
+    assert_stored(&env, kind, "/Backup/Album/2024/Summer/c.mov", &c);
+    assert_stored(&env, kind, "/Backup/Album/2024/zero.txt", &z);
+    assert!(env.stored(kind, "/Backup/Album/empty").is_dir());
+    assert_eq!(env.files(kind).await.len(), 4);
+    // Progress: bounded rate, and the last event has everything done.
+    let progress = events.progress.lock().unwrap().clone();
+    let last = progress.last().unwrap();
+    assert_eq!((last.files_done, last.bytes_done, last.bytes_total), (4, summary.bytes_uploaded, summary.bytes_uploaded));
+    assert!(last.walk_done);
+    let allowed = summary.elapsed_ms / 100 + 3;
+    assert!(progress.len() as u64 <= allowed, "{} progress events in {} ms", progress.len(), summary.elapsed_ms);
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn onedrive_nested_folder_keeps_its_structure() {
+    nested_folder_keeps_its_structure(ServiceKind::OneDrive).await;
+}
+
+#[tokio::test]
+async fn dropbox_nested_folder_keeps_its_structure() {
+    nested_folder_keeps_its_structure(ServiceKind::Dropbox).await;
+}
+
+#[tokio::test]
+async fn many_dropbox_files_share_few_batch_commits() {
+    let env = start().await;
+    let journal = tempfile::tempdir().unwrap();
+    let mut expected = Vec::new();
+    for i in 0..40u64 {
+        expected.push(env.make_file(&format!("Many/f{i:02}.jpg"), 5_000 + i * 700, i));
+    }
+    let (summary, _) = run(&env, ServiceKind::Dropbox, vec![env.local.path().join("Many")], "/", options(journal.path())).await;
+    assert_eq!(summary.uploaded, 40);
+    for (i, data) in expected.iter().enumerate() {
+        assert_stored(&env, ServiceKind::Dropbox, &format!("/Many/f{i:02}.jpg"), data);
+    }
+    let batches = env.count("dropbox.finish_batch_v2").await;
+    assert!(batches < 10, "{batches} finish_batch_v2 calls for 40 files");
+    env.emu.shutdown().await;
+}
+
+async fn conflict_policies_do_what_they_say(kind: ServiceKind) {
+    let env = start().await;
+    let journal = tempfile::tempdir().unwrap();
+    let same = env.make_file("In/same.jpg", 3000, 1);
+    let changed = env.make_file("In/changed.jpg", 3000, 2);
+    let fresh = env.make_file("In/fresh.jpg", 3000, 3);
+    // The remote already has same.jpg (identical) and changed.jpg (different content).
+    let old = transfer_support::make_file(&env.stored(kind, "/Out/In/changed.jpg"), 2500, 9);
+    transfer_support::make_file(&env.stored(kind, "/Out/In/same.jpg"), 0, 0);
+    std::fs::write(env.stored(kind, "/Out/In/same.jpg"), &same).unwrap();
+    let src = vec![env.local.path().join("In")];
+
+    let mut opts = options(journal.path());
+    opts.conflict = ConflictPolicy::Skip;
+    let (s, ev) = run(&env, kind, src.clone(), "/Out", opts.clone()).await;
+    assert_eq!((s.uploaded, s.skipped_identical, s.skipped_existing), (1, 1, 1), "{s:?}");
+    assert_eq!(ev.outcome_of("changed.jpg"), FileOutcome::SkippedExisting);
+    assert_stored(&env, kind, "/Out/In/changed.jpg", &old);
+    assert_stored(&env, kind, "/Out/In/fresh.jpg", &fresh);
+
+    let other_journal = tempfile::tempdir().unwrap();
+    opts.journal_dir = Some(other_journal.path().to_owned());
+    opts.conflict = ConflictPolicy::Fail;
+    let (s, ev) = run(&env, kind, src.clone(), "/Out", opts.clone()).await;
+    assert_eq!(s.failed, 3, "{s:?}");
+    assert!(matches!(ev.outcome_of("changed.jpg"), FileOutcome::Failed(m) if m.contains("already exists")));
+
+    let third = tempfile::tempdir().unwrap();
+    opts.journal_dir = Some(third.path().to_owned());
+    opts.conflict = ConflictPolicy::Replace;
+    let (s, _) = run(&env, kind, src.clone(), "/Out", opts.clone()).await;
+    assert_eq!(s.uploaded, 3);
+    assert_stored(&env, kind, "/Out/In/changed.jpg", &changed);
+
+    let fourth = tempfile::tempdir().unwrap();
+    opts.journal_dir = Some(fourth.path().to_owned());
+    opts.conflict = ConflictPolicy::Rename;
+    let edited = env.make_file("In/fresh.jpg", 3100, 33);
+    let (s, ev) = run(&env, kind, src, "/Out", opts).await;
+    assert_eq!(s.uploaded, 3);
+    let renamed = ev.files.lock().unwrap().iter().find(|r| r.local.ends_with("fresh.jpg")).unwrap().remote.clone().unwrap();
+    assert_ne!(renamed, "/Out/In/fresh.jpg");
+    assert_stored(&env, kind, &renamed, &edited);
+    // OneDrive keeps a renamed copy of every file; Dropbox sees identical
+    // content as no conflict at all and keeps one copy of those.
+    let expected = if kind == ServiceKind::OneDrive { 6 } else { 4 };
+    assert_eq!(env.files(kind).await.len(), expected, "rename keeps both copies");
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn onedrive_conflict_policies_do_what_they_say() {
+    conflict_policies_do_what_they_say(ServiceKind::OneDrive).await;
+}
+
+#[tokio::test]
+async fn dropbox_conflict_policies_do_what_they_say() {
+    conflict_policies_do_what_they_say(ServiceKind::Dropbox).await;
+}
+
+#[tokio::test]
+async fn a_finished_job_run_again_sends_nothing() {
+    let env = start().await;
+    let journal = tempfile::tempdir().unwrap();
+    env.make_file("Set/a.jpg", 5000, 1);
+    env.make_file("Set/b.jpg", 6 * MIB, 2);
+    let src = vec![env.local.path().join("Set")];
+    let (first, _) = run(&env, ServiceKind::OneDrive, src.clone(), "/J", options(journal.path())).await;
+    assert_eq!(first.uploaded, 2);
+    let before = env.stats().await["request_body_bytes"].as_u64().unwrap();
+    let (again, _) = run(&env, ServiceKind::OneDrive, src, "/J", options(journal.path())).await;
+    assert_eq!((again.already_uploaded, again.uploaded), (2, 0), "{again:?}");
+    assert_eq!(env.stats().await["request_body_bytes"].as_u64().unwrap(), before);
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn bad_inputs_fail_alone_and_the_rest_uploads() {
+    let env = start().await;
+    let journal = tempfile::tempdir().unwrap();
+    let good = env.make_file("Mixed/good.jpg", 4000, 1);
+    let zero = env.make_file("Mixed/zero.jpg", 0, 2);
+    env.make_file("Mixed/CON.txt", 10, 3);
+    std::fs::create_dir_all(env.local.path().join("Mixed/sub")).unwrap();
+    std::os::unix::fs::symlink(env.local.path().join("Mixed"), env.local.path().join("Mixed/sub/loop")).unwrap();
+    let locked = env.local.path().join("Mixed/locked.jpg");
+    make_file(&locked, 100, 4);
+    std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+    let missing = env.local.path().join("nowhere.jpg");
+    let (s, ev) = run(&env, ServiceKind::OneDrive, vec![env.local.path().join("Mixed"), missing], "/In", options(journal.path())).await;
+    assert_stored(&env, ServiceKind::OneDrive, "/In/Mixed/good.jpg", &good);
+    assert_stored(&env, ServiceKind::OneDrive, "/In/Mixed/zero.jpg", &zero);
+    assert!(matches!(ev.outcome_of("nowhere.jpg"), FileOutcome::Failed(m) if m.contains("cannot be read")));
+    assert!(matches!(ev.outcome_of("loop"), FileOutcome::Failed(m) if m.contains("loop")));
+    assert!(matches!(ev.outcome_of("CON.txt"), FileOutcome::Failed(m) if m.contains("reserves")));
+    // Root reads any file whatever its mode, so "unreadable" can only be checked as another user.
+    let root = std::fs::File::open(&locked).is_ok();
+    if root {
+        assert_eq!(ev.outcome_of("locked.jpg"), FileOutcome::Uploaded);
+    } else {
+        assert!(matches!(ev.outcome_of("locked.jpg"), FileOutcome::Failed(m) if m.contains("cannot be read")));
+    }
+    let expected_failures = if root { 3 } else { 4 };
+    assert_eq!((s.failed, s.uploaded), (expected_failures, if root { 3 } else { 2 }), "{s:?}");
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn dry_run_reports_without_uploading() {
+    let env = start().await;
+    let journal = tempfile::tempdir().unwrap();
+    env.make_file("D/a.jpg", 100, 1);
+    env.make_file("D/b.jpg", 100, 2);
+    let mut opts = options(journal.path());
+    opts.dry_run = true;
+    let (s, _) = run(&env, ServiceKind::Dropbox, vec![env.local.path().join("D")], "/X", opts).await;
+    assert_eq!((s.would_upload, s.uploaded), (2, 0));
+    assert!(env.files(ServiceKind::Dropbox).await.is_empty());
+    assert!(!env.stored(ServiceKind::Dropbox, "/X").exists());
+    env.emu.shutdown().await;
+}
