@@ -1,0 +1,33 @@
+//! `dkcloud ls` and `dkcloud mkdir`.
+
+use crate::context::Context;
+use crate::exit::CliError;
+use crate::remote_arg;
+use tokio_util::sync::CancellationToken;
+
+pub async fn ls(ctx: &Context, remote: &str) -> Result<(), CliError> {
+    let target = remote_arg::parse(remote).map_err(CliError::usage)?;
+    let service = ctx.remote(target.service).await?;
+    let cancel = CancellationToken::new();
+    let entries = dkcloud_engine::remote::list_all(service.as_ref(), &target.path, &cancel).await?;
+    for e in entries {
+        if e.is_folder {
+            println!("{:>14}  {}/", "", e.name);
+        } else {
+            println!("{:>14}  {}", e.size, e.name);
+        }
+    }
+    Ok(())
+}
+
+pub async fn mkdir(ctx: &Context, remote: &str) -> Result<(), CliError> {
+    let target = remote_arg::parse(remote).map_err(CliError::usage)?;
+    if target.path == "/" {
+        return Err(CliError::usage("the root folder always exists"));
+    }
+    let service = ctx.remote(target.service).await?;
+    let entry = service.create_folder(&target.path, &CancellationToken::new()).await?;
+    let shown = if entry.path.is_empty() { target.path.clone() } else { entry.path };
+    println!("Created {}:{shown}", target.service.to_string().to_lowercase());
+    Ok(())
+}

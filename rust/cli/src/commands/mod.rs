@@ -1,0 +1,5 @@
+pub mod accounts;
+pub mod demo;
+pub mod login;
+pub mod ls;
+pub mod upload;

@@ -1,0 +1,102 @@
+//! `dkcloud upload`: runs an engine upload job and shows its progress: bars on
+//! a terminal, plain log lines otherwise, JSON lines with `--json`.
+
+use crate::args::{ConflictArg, UploadArgs};
+use crate::context::Context;
+use crate::exit::{self, CliError};
+use crate::remote_arg;
+use crate::report::{self, Reporter};
+use dkcloud_engine::upload::{ConflictPolicy, JobEvents, UploadJob, UploadOptions};
+use dkcloud_engine::ServiceKind;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+
+/// One upload, as the command line or the demo asks for it.
+pub struct JobRequest {
+    pub service: ServiceKind,
+    pub sources: Vec<PathBuf>,
+    pub destination: String,
+    pub jobs: u32,
+    pub chunk_size: Option<u64>,
+    pub conflict: ConflictArg,
+    pub dry_run: bool,
+    pub json: bool,
+    pub journal_dir: Option<PathBuf>,
+}
+
+pub async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
+    let Some((destination, sources)) = args.paths.split_last() else {
+        return Err(CliError::usage("give one or more files or folders, then the destination"));
+    };
+    let target = remote_arg::parse(destination).map_err(CliError::usage)?;
+    if let Some(stray) = sources.iter().find(|s| remote_arg::parse(s).is_ok() && !std::path::Path::new(s).exists()) {
+        return Err(CliError::usage(format!(
+            "'{stray}' looks like a remote; only the last argument is the destination"
+        )));
+    }
+    let chunk_size = args.chunk_size.or_else(|| ctx.env_file.as_ref().and_then(|e| e.block_size));
+    let request = JobRequest {
+        service: target.service,
+        sources: sources.iter().map(PathBuf::from).collect(),
+        destination: target.path,
+        jobs: args.jobs,
+        chunk_size,
+        conflict: args.on_conflict,
+        dry_run: args.dry_run,
+        json: args.json,
+        journal_dir: None,
+    };
+    run_job(ctx, request).await
+}
+
+pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError> {
+    let remote = ctx.remote(request.service).await?;
+    let options = UploadOptions {
+        jobs: request.jobs as usize,
+        chunk_size: request.chunk_size,
+        conflict: match request.conflict {
+            ConflictArg::Rename => ConflictPolicy::Rename,
+            ConflictArg::Replace => ConflictPolicy::Replace,
+            ConflictArg::Skip => ConflictPolicy::Skip,
+            ConflictArg::Fail => ConflictPolicy::Fail,
+        },
+        dry_run: request.dry_run,
+        journal_dir: request.journal_dir,
+    };
+    let job = UploadJob { remote, sources: request.sources, destination: request.destination, options };
+    let reporter = Arc::new(report::choose(request.json, ctx.progress));
+    let cancel = CancellationToken::new();
+    let on_interrupt = {
+        let cancel = cancel.clone();
+        let reporter = reporter.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                reporter.note("Interrupted: cancelling open uploads (run the same command again to resume)...");
+                cancel.cancel();
+            }
+        })
+    };
+    let events: Arc<dyn JobEvents> = reporter.clone();
+    let outcome = job.run(events, cancel).await;
+    on_interrupt.abort();
+    let summary = outcome?;
+    reporter.finish(&summary);
+    Ok(if summary.failed > 0 {
+        exit::SOME_FAILED
+    } else if summary.cancelled {
+        exit::OTHER
+    } else {
+        exit::OK
+    })
+}
+
+impl JobEvents for Reporter {
+    fn progress(&self, progress: &dkcloud_engine::upload::Progress) {
+        self.on_progress(progress);
+    }
+
+    fn file_done(&self, report: &dkcloud_engine::upload::FileReport) {
+        self.on_file(report);
+    }
+}

@@ -1,0 +1,160 @@
+//! How a running job looks: a progress bar on a terminal, plain lines in a
+//! log, or JSON lines for scripts.
+
+use dkcloud_engine::upload::{FileOutcome, FileReport, Progress, Summary};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub enum Reporter {
+    Bar(ProgressBar),
+    Lines { last: Mutex<Option<Instant>> },
+    Json,
+}
+
+/// How often plain-line mode prints a progress line.
+const LINE_EVERY: Duration = Duration::from_secs(5);
+
+pub fn choose(json: bool, terminal: bool) -> Reporter {
+    if json {
+        return Reporter::Json;
+    }
+    if terminal {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30.cyan/blue} {binary_bytes}/{binary_total_bytes} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        return Reporter::Bar(bar);
+    }
+    Reporter::Lines { last: Mutex::new(None) }
+}
+
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+fn eta(p: &Progress) -> String {
+    match p.eta_secs {
+        Some(s) if s >= 3600 => format!(", ETA {}h{:02}m", s / 3600, (s % 3600) / 60),
+        Some(s) if s >= 60 => format!(", ETA {}m{:02}s", s / 60, s % 60),
+        Some(s) => format!(", ETA {s}s"),
+        None => String::new(),
+    }
+}
+
+fn outcome_word(outcome: &FileOutcome) -> (&'static str, Option<&str>) {
+    match outcome {
+        FileOutcome::Uploaded => ("uploaded", None),
+        FileOutcome::AlreadyUploaded => ("already uploaded", None),
+        FileOutcome::SkippedIdentical => ("skipped (identical)", None),
+        FileOutcome::SkippedExisting => ("skipped (exists)", None),
+        FileOutcome::WouldUpload => ("would upload", None),
+        FileOutcome::Failed(reason) => ("FAILED", Some(reason.as_str())),
+        FileOutcome::Cancelled => ("cancelled", None),
+    }
+}
+
+fn file_line(report: &FileReport) -> String {
+    let (word, reason) = outcome_word(&report.outcome);
+    let target = report.remote.as_deref().map(|r| format!(" -> {r}")).unwrap_or_default();
+    let why = reason.map(|r| format!(": {r}")).unwrap_or_default();
+    format!("{word:<20} {}{target}{why}", report.local.display())
+}
+
+impl Reporter {
+    pub fn note(&self, text: &str) {
+        match self {
+            Reporter::Bar(bar) => bar.println(text),
+            Reporter::Lines { .. } => eprintln!("{text}"),
+            Reporter::Json => println!("{}", serde_json::json!({"event": "note", "text": text})),
+        }
+    }
+
+    pub fn on_progress(&self, p: &Progress) {
+        match self {
+            Reporter::Bar(bar) => {
+                bar.set_length(p.bytes_total);
+                bar.set_position(p.bytes_done);
+                bar.set_message(format!(
+                    "{}/s, {}/{} files{}",
+                    bytes(p.rate as u64),
+                    p.files_done,
+                    p.files_seen,
+                    eta(p)
+                ));
+            }
+            Reporter::Lines { last } => {
+                let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+                // The first line comes after LINE_EVERY: short jobs show file lines only.
+                let since = *last.get_or_insert_with(Instant::now);
+                if since.elapsed() < LINE_EVERY || p.bytes_total == 0 {
+                    return;
+                }
+                *last = Some(Instant::now());
+                eprintln!(
+                    "progress: {} of {} ({}/{} files), {}/s{}",
+                    bytes(p.bytes_done),
+                    bytes(p.bytes_total),
+                    p.files_done,
+                    p.files_seen,
+                    bytes(p.rate as u64),
+                    eta(p)
+                );
+            }
+            Reporter::Json => println!("{}", serde_json::json!({"event": "progress", "progress": p})),
+        }
+    }
+
+    pub fn on_file(&self, report: &FileReport) {
+        match self {
+            Reporter::Bar(bar) => bar.println(file_line(report)),
+            Reporter::Lines { .. } => eprintln!("{}", file_line(report)),
+            Reporter::Json => println!("{}", serde_json::json!({"event": "file", "file": report})),
+        }
+    }
+
+    pub fn finish(&self, s: &Summary) {
+        if let Reporter::Bar(bar) = self {
+            bar.finish_and_clear();
+        }
+        if let Reporter::Json = self {
+            println!("{}", serde_json::json!({"event": "summary", "summary": s}));
+            return;
+        }
+        let secs = s.elapsed_ms as f64 / 1000.0;
+        let rate = if secs > 0.0 { s.bytes_sent as f64 / secs } else { 0.0 };
+        let mut parts = vec![format!("{} uploaded", s.uploaded)];
+        if s.already_uploaded > 0 {
+            parts.push(format!("{} already uploaded", s.already_uploaded));
+        }
+        if s.skipped_identical + s.skipped_existing > 0 {
+            parts.push(format!("{} skipped", s.skipped_identical + s.skipped_existing));
+        }
+        if s.would_upload > 0 {
+            parts.push(format!("{} would upload", s.would_upload));
+        }
+        parts.push(format!("{} failed", s.failed));
+        println!(
+            "{}{}; {} sent in {:.1} s ({}/s); folders created: {}",
+            if s.cancelled { "Cancelled: " } else { "Done: " },
+            parts.join(", "),
+            bytes(s.bytes_sent),
+            secs,
+            bytes(rate as u64),
+            s.folders_created
+        );
+    }
+}
