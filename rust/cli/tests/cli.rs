@@ -1,0 +1,362 @@
+//! The `dkcloud` binary end to end, against an in-process emulator over real
+//! HTTP: logins, uploads under chaos, resume, exit codes, output formats, and
+//! what must never be printed.
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+struct Env {
+    emu: dkcloud_emulator::RunningEmulator,
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    async fn start(tweak: impl FnOnce(&mut dkcloud_emulator::Config)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config =
+            dkcloud_emulator::Config { data: Some(dir.path().join("emulator")), ..Default::default() };
+        tweak(&mut config);
+        let emu = dkcloud_emulator::start(config).await.unwrap();
+        Self { emu, dir }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Runs `dkcloud` with its config, state and browser confined to the test.
+    async fn run(&self, args: &[&str]) -> Output {
+        self.run_with(args, &[]).await
+    }
+
+    async fn run_with(&self, args: &[&str], extra_env: &[(&str, &str)]) -> Output {
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_dkcloud"));
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.path("home"))
+            .env("DKCLOUD_EMULATOR", self.emu.base_url())
+            .env("DKCLOUD_CONFIG_DIR", self.path("config"))
+            .env("DKCLOUD_TOKEN_STORE", "file")
+            .env("XDG_STATE_HOME", self.path("state"))
+            .env("BROWSER", browser_script(self.dir.path()))
+            .stdin(std::process::Stdio::null());
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        cmd.output().await.unwrap()
+    }
+
+    async fn login_both(&self) {
+        for service in ["onedrive", "dropbox"] {
+            let out = self.run(&["login", service]).await;
+            assert!(out.status.success(), "login {service}: {}", text(&out));
+            assert!(String::from_utf8_lossy(&out.stdout).contains("Emulator User"), "{}", text(&out));
+        }
+    }
+
+    async fn stored(&self, service: &str) -> BTreeMap<String, (u64, String)> {
+        let url = format!("{}/_emulator/files?service={service}", self.emu.base_url());
+        let v: serde_json::Value = reqwest_get(&url).await;
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let hash = if service == "onedrive" { &f["quickXorHash"] } else { &f["contentHash"] };
+                (
+                    f["path"].as_str().unwrap().to_owned(),
+                    (f["size"].as_u64().unwrap(), hash.as_str().unwrap().to_owned()),
+                )
+            })
+            .collect()
+    }
+
+    async fn stats(&self) -> serde_json::Value {
+        reqwest_get(&format!("{}/_emulator/stats", self.emu.base_url())).await
+    }
+}
+
+async fn reqwest_get(url: &str) -> serde_json::Value {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::get(url).await.unwrap().json().await.unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "status {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A `BROWSER` that does what a person's browser would: open the sign-in page
+/// (the emulator consents at once) and follow its redirect to our listener.
+fn browser_script(dir: &Path) -> String {
+    let path = dir.join("browser.sh");
+    if !path.exists() {
+        std::fs::write(&path, "#!/bin/sh\nexec curl -s -L -o /dev/null \"$1\"\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    path.display().to_string()
+}
+
+fn pattern(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect()
+}
+
+/// Hashes of local files, keyed by their path relative to `root`'s parent (as uploaded).
+fn local_hashes(root: &Path, service: &str, remote_base: &str) -> BTreeMap<String, (u64, String)> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_owned()];
+    let parent = root.parent().unwrap();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let h = dkcloud_hash::hash_reader(std::fs::File::open(&p).unwrap()).unwrap();
+            let rel = p.strip_prefix(parent).unwrap().to_str().unwrap();
+            let hash = if service == "onedrive" { h.quickxor } else { h.content_hash };
+            out.insert(format!("{remote_base}/{rel}"), (h.size, hash));
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_login_then_folder_upload_keeps_structure_and_bytes() {
+    let env = Env::start(|_| {}).await;
+    env.login_both().await;
+    let src = env.path("Trip");
+    std::fs::create_dir_all(src.join("day 1/raw")).unwrap();
+    std::fs::write(src.join("cover.jpg"), pattern(300_000, 1)).unwrap();
+    std::fs::write(src.join("day 1/a.jpg"), pattern(5 * 1024 * 1024 + 7, 2)).unwrap();
+    std::fs::write(src.join("day 1/raw/b.nef"), pattern(1, 3)).unwrap();
+    std::fs::write(src.join("day 1/empty.txt"), b"").unwrap();
+    for (service, remote) in [("onedrive", "/Backup"), ("dropbox", "/Backup")] {
+        let out = env.run(&["upload", src.to_str().unwrap(), &format!("{service}:{remote}")]).await;
+        assert!(out.status.success(), "{}", text(&out));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("Done: 4 uploaded") && stdout.contains("0 failed"), "{}", text(&out));
+        assert_eq!(env.stored(service).await, local_hashes(&src, service, remote), "{service}");
+    }
+    // The bytes themselves, not only hashes.
+    let stored = std::fs::read(env.path("emulator/dropbox/Backup/Trip/day 1/a.jpg")).unwrap();
+    assert_eq!(stored, pattern(5 * 1024 * 1024 + 7, 2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_of_100_mixed_files_under_chaos_arrives_exactly_once() {
+    let env = Env::start(|c| {
+        c.chaos_rate = 0.1;
+        c.chaos_seed = 2026;
+        c.stall_ms = 1500;
+    })
+    .await;
+    // Log in without chaos getting in the way of the assertion on the login itself:
+    // the engine retries the token endpoint, so this passes with chaos too.
+    env.login_both().await;
+    let src = env.path("Library");
+    for i in 0..100u64 {
+        // Mostly photos of a few MiB, some tiny files, a few large videos: 0 B to 40 MiB.
+        let size = match i % 10 {
+            0 => 0,
+            1 | 2 => (i * 997) as usize % 20_000,
+            9 if i % 30 == 9 => 40 * 1024 * 1024,
+            9 => 12 * 1024 * 1024 + (i as usize * 4099),
+            _ => 600_000 + (i as usize * 31_337) % 2_500_000,
+        };
+        let sub = src.join(format!("album {}", i % 4));
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::write(sub.join(format!("img_{i:03}.jpg")), pattern(size, i)).unwrap();
+    }
+    for service in ["onedrive", "dropbox"] {
+        let out = env
+            .run_with(&["upload", "--jobs", "6", src.to_str().unwrap(), &format!("{service}:/Archive")], &[])
+            .await;
+        assert!(out.status.success(), "{service}: {}", text(&out));
+        let stored = env.stored(service).await;
+        assert_eq!(stored.len(), 100, "{service}: exactly one copy of each file");
+        assert_eq!(stored, local_hashes(&src, service, "/Archive"), "{service}: byte-identical");
+    }
+    let stats = env.stats().await;
+    let faults: u64 = stats["requests"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| k.starts_with("chaos."))
+        .map(|(_, v)| v.as_u64().unwrap())
+        .sum();
+    assert!(faults >= 10, "chaos should really have struck: {stats}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rerun_of_a_finished_job_sends_nothing_again() {
+    let env = Env::start(|_| {}).await;
+    env.login_both().await;
+    let src = env.path("Set");
+    std::fs::create_dir_all(&src).unwrap();
+    for i in 0..5 {
+        std::fs::write(src.join(format!("{i}.jpg")), pattern(200_000, i)).unwrap();
+    }
+    let dest = "onedrive:/Set";
+    let first = env.run(&["upload", src.to_str().unwrap(), dest]).await;
+    assert!(first.status.success(), "{}", text(&first));
+    let sent_before = env.stats().await["request_body_bytes"].as_u64().unwrap();
+    let second = env.run(&["upload", src.to_str().unwrap(), dest]).await;
+    assert!(second.status.success(), "{}", text(&second));
+    let sent_after = env.stats().await["request_body_bytes"].as_u64().unwrap();
+    assert_eq!(sent_before, sent_after, "no file bytes are sent again");
+    assert!(String::from_utf8_lossy(&second.stdout).contains("5 already uploaded"), "{}", text(&second));
+    assert_eq!(env.stored("onedrive").await.len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_codes_tell_usage_auth_and_partial_failure_apart() {
+    let env = Env::start(|_| {}).await;
+    let src = env.path("one.jpg");
+    std::fs::write(&src, pattern(1000, 9)).unwrap();
+
+    let usage = env.run(&["upload", src.to_str().unwrap(), "gdrive:/x"]).await;
+    assert_eq!(usage.status.code(), Some(2), "{}", text(&usage));
+    assert!(String::from_utf8_lossy(&usage.stderr).contains("onedrive or dropbox"), "{}", text(&usage));
+
+    let not_logged_in = env.run(&["upload", src.to_str().unwrap(), "dropbox:/x"]).await;
+    assert_eq!(not_logged_in.status.code(), Some(3), "{}", text(&not_logged_in));
+    assert!(String::from_utf8_lossy(&not_logged_in.stderr).contains("dkcloud login dropbox"), "{}", text(&not_logged_in));
+
+    env.login_both().await;
+    let missing = env.path("missing.jpg");
+    let partial = env.run(&["upload", src.to_str().unwrap(), missing.to_str().unwrap(), "dropbox:/x"]).await;
+    assert_eq!(partial.status.code(), Some(1), "{}", text(&partial));
+    assert!(String::from_utf8_lossy(&partial.stderr).contains("missing.jpg"), "{}", text(&partial));
+    assert_eq!(env.stored("dropbox").await.len(), 1, "the good file still uploads");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_mode_prints_one_object_per_line_with_a_summary() {
+    let env = Env::start(|_| {}).await;
+    env.login_both().await;
+    let src = env.path("j.jpg");
+    std::fs::write(&src, pattern(10_000, 4)).unwrap();
+    let out = env.run(&["upload", "--json", src.to_str().unwrap(), "dropbox:/J"]).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let events: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect();
+    let file = events.iter().find(|e| e["event"] == "file").expect("a file event");
+    assert_eq!(file["file"]["outcome"]["outcome"], "uploaded");
+    assert_eq!(file["file"]["remote"], "/J/j.jpg");
+    let summary = events.last().unwrap();
+    assert_eq!(summary["event"], "summary");
+    assert_eq!(summary["summary"]["uploaded"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_stay_out_of_output_and_their_file_is_private() {
+    let env = Env::start(|_| {}).await;
+    env.login_both().await;
+    let src = env.path("t.jpg");
+    std::fs::write(&src, pattern(5_000, 5)).unwrap();
+    let out = env.run_with(&["upload", src.to_str().unwrap(), "onedrive:/T"], &[("DKCLOUD_LOG", "trace")]).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let tokens_file = env.path("config/tokens.json");
+    let mode = std::fs::metadata(&tokens_file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let tokens: serde_json::Value = serde_json::from_slice(&std::fs::read(&tokens_file).unwrap()).unwrap();
+    let mut secrets = Vec::new();
+    collect_strings(&tokens, &mut secrets);
+    let secrets: Vec<_> = secrets.into_iter().filter(|s| s.len() > 30).collect();
+    assert!(!secrets.is_empty(), "tokens.json should hold tokens: {tokens}");
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    for s in &secrets {
+        assert!(!all.contains(s.as_str()), "a token leaked into the output");
+    }
+    let accounts = std::fs::read_to_string(env.path("config/accounts.json")).unwrap();
+    for s in &secrets {
+        assert!(!accounts.contains(s.as_str()), "a token leaked into accounts.json");
+    }
+}
+
+fn collect_strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_strings(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| collect_strings(x, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn device_code_login_works_without_a_browser() {
+    let env = Env::start(|_| {}).await;
+    let out = env.run_with(&["login", "onedrive", "--device-code"], &[("BROWSER", "false")]).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("/devicelogin"), "the user is told where to go: {}", text(&out));
+    let accounts = env.run(&["accounts"]).await;
+    assert!(String::from_utf8_lossy(&accounts.stdout).contains("OneDrive"), "{}", text(&accounts));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn env_file_refresh_token_becomes_a_saved_login() {
+    let env = Env::start(|_| {}).await;
+    let refresh = env.emu.app().tokens.issue_refresh(
+        dkcloud_emulator::Service::OneDrive,
+        "dkcloud-emulator-client",
+        "Files.ReadWrite offline_access User.Read",
+    );
+    let dotenv = env.path(".env");
+    std::fs::write(&dotenv, format!("CLIENTID=dkcloud-emulator-client\nBLOCKSIZE=655360\nREFRESHTOKEN=\"{refresh}\"\n")).unwrap();
+    let out = env.run(&["--env-file", dotenv.to_str().unwrap(), "login", "onedrive"]).await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains(&refresh), "the refresh token is never echoed");
+    let mk = env.run(&["mkdir", "onedrive:/From script/2026"]).await;
+    assert!(mk.status.success(), "{}", text(&mk));
+    let ls = env.run(&["ls", "onedrive:/From script"]).await;
+    assert!(String::from_utf8_lossy(&ls.stdout).contains("2026/"), "{}", text(&ls));
+    assert!(env.path("emulator/onedrive/From script/2026").is_dir());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_uploads_the_samples_to_both_services() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_dkcloud"))
+        .args(["demo", "--data"])
+        .arg(dir.path())
+        .env("DKCLOUD_CONFIG_DIR", dir.path().join("must-not-be-used"))
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let samples = dir.path().join("photos/Holiday 2026");
+    let names: Vec<_> = std::fs::read_dir(&samples).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 6);
+    for name in names {
+        let local = std::fs::read(samples.join(&name)).unwrap();
+        for stored in [
+            dir.path().join("emulator/onedrive/Pictures/dkcloud demo/Holiday 2026").join(&name),
+            dir.path().join("emulator/dropbox/Photos/dkcloud demo/Holiday 2026").join(&name),
+        ] {
+            assert_eq!(std::fs::read(&stored).unwrap(), local, "{}", stored.display());
+        }
+    }
+    assert!(!dir.path().join("must-not-be-used").exists(), "the demo never touches the user's logins");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Signed in to OneDrive") && stdout.contains("Signed in to Dropbox"), "{}", text(&out));
+}
