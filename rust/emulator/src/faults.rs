@@ -35,6 +35,9 @@ enum Fault {
     Stall,
     TokenExpiredEarly,
     TooManyWriteOperations,
+    /// The request is handled (state changes as it would), then the
+    /// connection drops before the answer: the client cannot know it worked.
+    LostResponse,
 }
 
 impl Fault {
@@ -48,6 +51,7 @@ impl Fault {
             Fault::Stall => "chaos.stall",
             Fault::TokenExpiredEarly => "chaos.token_expired",
             Fault::TooManyWriteOperations => "chaos.too_many_write_operations",
+            Fault::LostResponse => "chaos.lost_response",
         }
     }
 }
@@ -134,14 +138,22 @@ pub async fn layer(State(app): State<App>, req: Request, next: Next) -> Response
 
     let req = if path.starts_with("/_emulator/") { req } else { meter_body(&app, req) };
 
+    let mut lose_response = None;
     if let Some(api) = api {
         if let Some(fault) = app.chaos.pick(&candidates(&app, api, &req)) {
             app.stats.count(fault.name());
-            return inject(&app, api, fault, req).await;
+            if fault != Fault::LostResponse {
+                return inject(&app, api, fault, req).await;
+            }
+            lose_response = req.extensions().get::<ConnKill>().cloned();
         }
     }
 
     let response = next.run(req).await;
+    if let Some(kill) = lose_response {
+        drop(response);
+        return drop_connection(Some(kill)).await;
+    }
     let kind = response.extensions().get::<RequestKind>().map(|k| k.0.to_owned());
     app.stats.count(&kind.unwrap_or_else(|| format!("other.{} {}", method, first_segments(&path))));
     if app.config.latency_ms > 0 {
@@ -177,6 +189,11 @@ fn candidates(app: &App, api: Api, req: &Request) -> Vec<Fault> {
     }
     if api == (Api::Dropbox { write: true }) {
         out.push(Fault::TooManyWriteOperations);
+    }
+    // A lost answer from the token endpoint would strand a rotated refresh
+    // token for good; real clients meet that rarely enough to leave it out.
+    if api != Api::Identity {
+        out.push(Fault::LostResponse);
     }
     out
 }

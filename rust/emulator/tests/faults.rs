@@ -95,7 +95,7 @@ async fn chaos_at_half_rate_fails_about_half_and_counts_each_injection() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn failed_uploads_store_nothing() {
+async fn failed_uploads_store_nothing_unless_only_the_answer_was_lost() {
     let h = common::start_with(|c| {
         c.chaos_rate = 1.0;
         c.stall_ms = 50;
@@ -119,8 +119,15 @@ async fn failed_uploads_store_nothing() {
             .await;
     }
     let files: serde_json::Value = h.client.get(h.url("/_emulator/files")).send().await.unwrap().json().await.unwrap();
-    assert_eq!(files["files"].as_array().unwrap().len(), 0, "{files}");
     let stats = h.stats().await;
+    let lost = stats["requests"]["chaos.lost_response"].as_u64().unwrap_or(0);
+    let stored = files["files"].as_array().unwrap();
+    assert!(lost > 0, "{stats}");
+    assert_eq!(stored.len() as u64, lost, "only requests whose answer was lost stored anything: {files} {stats}");
+    for f in stored {
+        assert_eq!(f["size"], 100_000, "never a partial file: {f}");
+        assert_eq!(f["quickXorHash"], dkcloud_hash::quickxor_base64(&body));
+    }
     assert!(stats["requests"]["chaos.reset"].as_u64().unwrap_or(0) > 0, "{stats}");
     assert!(stats["requests"]["chaos.too_many_write_operations"].as_u64().unwrap_or(0) > 0, "{stats}");
 }

@@ -50,7 +50,11 @@ pub fn prepare_stream(
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = paths.get(index) else { break };
                     let result = prepare_file(path, options, destination);
-                    let item = BatchItem { index, path: path.clone(), result };
+                    let item = BatchItem {
+                        index,
+                        path: path.clone(),
+                        result,
+                    };
                     if tx.blocking_send(item).is_err() {
                         break;
                     }

@@ -27,9 +27,21 @@ pub struct Metadata {
 
 impl Metadata {
     /// Brings the metadata in line with the prepared pixels.
-    pub fn adjust(&mut self, width: u32, height: u32, oriented: bool, strip_location: bool, notices: &mut Vec<String>) {
+    pub fn adjust(
+        &mut self,
+        width: u32,
+        height: u32,
+        oriented: bool,
+        strip_location: bool,
+        notices: &mut Vec<String>,
+    ) {
         if let Some(tiff) = self.exif.as_mut() {
-            let changes = ExifChanges { width, height, oriented, strip_location };
+            let changes = ExifChanges {
+                width,
+                height,
+                oriented,
+                strip_location,
+            };
             if !exif::edit(tiff, &changes) {
                 self.exif = None;
                 notices.push("the EXIF data could not be read and was left out".into());
@@ -54,13 +66,18 @@ impl Metadata {
 
 fn reason(e: impl std::fmt::Display) -> String {
     let text = e.to_string();
-    text.strip_prefix("TurboJPEG error: ").unwrap_or(&text).trim().to_string()
+    text.strip_prefix("TurboJPEG error: ")
+        .unwrap_or(&text)
+        .trim()
+        .to_string()
 }
 
 /// The smallest DCT scaling (1/8, 1/4, 1/2) that still leaves at least `target` pixels
 /// on the longest side, so the resampler always has something to do.
 fn dct_scale(width: usize, height: usize, target: Option<u32>) -> ScalingFactor {
-    let Some(target) = target else { return ScalingFactor::ONE };
+    let Some(target) = target else {
+        return ScalingFactor::ONE;
+    };
     let longest = width.max(height);
     for denom in [8, 4, 2] {
         if longest.div_ceil(denom) >= target as usize {
@@ -71,7 +88,11 @@ fn dct_scale(width: usize, height: usize, target: Option<u32>) -> ScalingFactor 
 }
 
 /// Decodes a JPEG, shrinking in the DCT domain as far as `target` allows.
-pub fn jpeg(data: &[u8], target: Option<u32>, notices: &mut Vec<String>) -> Result<Decoded, String> {
+pub fn jpeg(
+    data: &[u8],
+    target: Option<u32>,
+    notices: &mut Vec<String>,
+) -> Result<Decoded, String> {
     let found = jpeg_segments::read_header_metadata(data);
     let mut decompressor = Decompressor::new().map_err(reason)?;
     let header = decompressor.read_header(data).map_err(reason)?;
@@ -102,15 +123,26 @@ pub fn jpeg(data: &[u8], target: Option<u32>, notices: &mut Vec<String>) -> Resu
     };
     let orientation = found.exif.as_deref().map_or(1, exif::orientation);
     Ok(Decoded {
-        pixels: Pixels { width: scaled.width as u32, height: scaled.height as u32, channels, data },
-        metadata: Metadata { exif: found.exif, xmp: found.xmp, icc: found.icc },
+        pixels: Pixels {
+            width: scaled.width as u32,
+            height: scaled.height as u32,
+            channels,
+            data,
+        },
+        metadata: Metadata {
+            exif: found.exif,
+            xmp: found.xmp,
+            icc: found.icc,
+        },
         orientation,
     })
 }
 
 /// Decodes PNG, TIFF or WebP with the `image` crate; alpha is flattened on white.
 pub fn other(data: &[u8], notices: &mut Vec<String>) -> Result<Decoded, String> {
-    let reader = ImageReader::new(Cursor::new(data)).with_guessed_format().map_err(reason)?;
+    let reader = ImageReader::new(Cursor::new(data))
+        .with_guessed_format()
+        .map_err(reason)?;
     let mut decoder = reader.into_decoder().map_err(reason)?;
     let icc = decoder.icc_profile().ok().flatten();
     let exif = decoder.exif_metadata().ok().flatten().map(|mut e| {
@@ -120,24 +152,41 @@ pub fn other(data: &[u8], notices: &mut Vec<String>) -> Result<Decoded, String> 
         e
     });
     let xmp = decoder.xmp_metadata().ok().flatten();
-    let orientation = decoder.orientation().map(|o| o.to_exif() as u16).unwrap_or(1);
+    let orientation = decoder
+        .orientation()
+        .map(|o| o.to_exif() as u16)
+        .unwrap_or(1);
     let image = DynamicImage::from_decoder(decoder).map_err(reason)?;
 
     let (width, height) = (image.width(), image.height());
     let (channels, data) = match &image {
-        DynamicImage::ImageLuma8(_) | DynamicImage::ImageLuma16(_) => (1, image.to_luma8().into_raw()),
-        DynamicImage::ImageLumaA8(_) | DynamicImage::ImageLumaA16(_) => {
-            (1, pixels::flatten_gray_on_white(&image.to_luma_alpha8().into_raw()))
+        DynamicImage::ImageLuma8(_) | DynamicImage::ImageLuma16(_) => {
+            (1, image.to_luma8().into_raw())
         }
-        img if img.color().has_alpha() => (3, pixels::flatten_on_white(&image.to_rgba8().into_raw())),
+        DynamicImage::ImageLumaA8(_) | DynamicImage::ImageLumaA16(_) => (
+            1,
+            pixels::flatten_gray_on_white(&image.to_luma_alpha8().into_raw()),
+        ),
+        img if img.color().has_alpha() => {
+            (3, pixels::flatten_on_white(&image.to_rgba8().into_raw()))
+        }
         _ => (3, image.to_rgb8().into_raw()),
     };
     if image.color().has_alpha() {
         notices.push("transparency flattened on white".into());
     }
     Ok(Decoded {
-        pixels: Pixels { width, height, channels, data },
+        pixels: Pixels {
+            width,
+            height,
+            channels,
+            data,
+        },
         metadata: Metadata { exif, xmp, icc },
-        orientation: if (1..=8).contains(&orientation) { orientation } else { 1 },
+        orientation: if (1..=8).contains(&orientation) {
+            orientation
+        } else {
+            1
+        },
     })
 }

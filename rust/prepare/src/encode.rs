@@ -10,7 +10,12 @@ use crate::pixels::Pixels;
 ///
 /// Chroma is subsampled 4:2:0 below quality 90 and kept whole from 90 up, as libvips
 /// and most cameras do; Huffman tables are optimised (smaller files, same pixels).
-pub fn jpeg(pixels: &Pixels, quality: u8, metadata: &Metadata, notices: &mut Vec<String>) -> Result<Vec<u8>, String> {
+pub fn jpeg(
+    pixels: &Pixels,
+    quality: u8,
+    metadata: &Metadata,
+    notices: &mut Vec<String>,
+) -> Result<Vec<u8>, String> {
     let fail = |e: turbojpeg::Error| format!("encoding failed: {e}");
     let mut compressor = Compressor::new().map_err(fail)?;
     compressor.set_quality(quality as i32).map_err(fail)?;
@@ -47,9 +52,15 @@ pub fn jpeg(pixels: &Pixels, quality: u8, metadata: &Metadata, notices: &mut Vec
     }
     if let Some(icc) = &metadata.icc {
         if icc_fits(icc, pixels.channels) {
-            segments.extend(jpeg_segments::icc_segments(icc).into_iter().map(|p| (APP2, p)));
+            segments.extend(
+                jpeg_segments::icc_segments(icc)
+                    .into_iter()
+                    .map(|p| (APP2, p)),
+            );
         } else {
-            notices.push("the colour profile does not describe the converted pixels and was left out".into());
+            notices.push(
+                "the colour profile does not describe the converted pixels and was left out".into(),
+            );
         }
     }
     Ok(jpeg_segments::insert_segments(&encoded, &segments))

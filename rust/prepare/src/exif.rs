@@ -36,23 +36,39 @@ impl<'a> Tiff<'a> {
 
     fn u16_at(&self, at: usize) -> Option<u16> {
         let b = self.data.get(at..at + 2)?;
-        Some(if self.little { u16::from_le_bytes([b[0], b[1]]) } else { u16::from_be_bytes([b[0], b[1]]) })
+        Some(if self.little {
+            u16::from_le_bytes([b[0], b[1]])
+        } else {
+            u16::from_be_bytes([b[0], b[1]])
+        })
     }
 
     fn u32_at(&self, at: usize) -> Option<u32> {
         let b: [u8; 4] = self.data.get(at..at + 4)?.try_into().ok()?;
-        Some(if self.little { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
+        Some(if self.little {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
     }
 
     fn put_u16(&mut self, at: usize, v: u16) {
-        let b = if self.little { v.to_le_bytes() } else { v.to_be_bytes() };
+        let b = if self.little {
+            v.to_le_bytes()
+        } else {
+            v.to_be_bytes()
+        };
         if let Some(dst) = self.data.get_mut(at..at + 2) {
             dst.copy_from_slice(&b);
         }
     }
 
     fn put_u32(&mut self, at: usize, v: u32) {
-        let b = if self.little { v.to_le_bytes() } else { v.to_be_bytes() };
+        let b = if self.little {
+            v.to_le_bytes()
+        } else {
+            v.to_be_bytes()
+        };
         if let Some(dst) = self.data.get_mut(at..at + 4) {
             dst.copy_from_slice(&b);
         }
@@ -70,11 +86,18 @@ impl<'a> Tiff<'a> {
     }
 
     fn entries(&self, ifd: usize) -> Vec<Entry> {
-        let Some(count) = self.u16_at(ifd) else { return Vec::new() };
+        let Some(count) = self.u16_at(ifd) else {
+            return Vec::new();
+        };
         (0..count as usize)
             .map(|i| ifd + 2 + 12 * i)
             .map_while(|at| {
-                Some(Entry { at, tag: self.u16_at(at)?, kind: self.u16_at(at + 2)?, count: self.u32_at(at + 4)? })
+                Some(Entry {
+                    at,
+                    tag: self.u16_at(at)?,
+                    kind: self.u16_at(at + 2)?,
+                    count: self.u32_at(at + 4)?,
+                })
             })
             .collect()
     }
@@ -138,8 +161,13 @@ impl<'a> Tiff<'a> {
 /// The EXIF orientation (1 to 8), or 1 when absent or invalid.
 pub fn orientation(tiff: &[u8]) -> u16 {
     let mut copy = tiff.to_vec();
-    let Some(t) = Tiff::new(&mut copy) else { return 1 };
-    let value = t.ifd0().and_then(|ifd| t.find(ifd, TAG_ORIENTATION)).and_then(|e| t.read_uint(e));
+    let Some(t) = Tiff::new(&mut copy) else {
+        return 1;
+    };
+    let value = t
+        .ifd0()
+        .and_then(|ifd| t.find(ifd, TAG_ORIENTATION))
+        .and_then(|e| t.read_uint(e));
     match value {
         Some(v @ 1..=8) => v as u16,
         _ => 1,
@@ -157,7 +185,9 @@ pub struct ExifChanges {
 
 /// Applies `changes` in place. Returns false when the block is not TIFF-structured.
 pub fn edit(tiff: &mut [u8], changes: &ExifChanges) -> bool {
-    let Some(mut t) = Tiff::new(tiff) else { return false };
+    let Some(mut t) = Tiff::new(tiff) else {
+        return false;
+    };
     let Some(ifd0) = t.ifd0() else { return false };
 
     if let Some(e) = t.find(ifd0, TAG_ORIENTATION) {

@@ -73,7 +73,12 @@ pub fn read_header_metadata(data: &[u8]) -> HeaderMetadata {
     }
     if !icc_chunks.is_empty() {
         icc_chunks.sort_by_key(|(seq, _)| *seq);
-        found.icc = Some(icc_chunks.into_iter().flat_map(|(_, chunk)| chunk).collect());
+        found.icc = Some(
+            icc_chunks
+                .into_iter()
+                .flat_map(|(_, chunk)| chunk)
+                .collect(),
+        );
     }
     found
 }

@@ -13,7 +13,11 @@ pub struct Pixels {
 
 impl Pixels {
     fn pixel_type(&self) -> PixelType {
-        if self.channels == 1 { PixelType::U8 } else { PixelType::U8x3 }
+        if self.channels == 1 {
+            PixelType::U8
+        } else {
+            PixelType::U8x3
+        }
     }
 }
 
@@ -28,7 +32,7 @@ pub fn fitted_size(width: u32, height: u32, max: u32) -> (u32, u32) {
     (fit(width), fit(height))
 }
 
-/// Shrinks to fit within `max` pixels with a SIMD Lanczos3 filter; never enlarges.
+/// Shrinks to fit within `max` pixels with a SIMD Catmull-Rom filter; never enlarges.
 pub fn fit_within(pixels: Pixels, max: u32) -> Pixels {
     let (width, height) = fitted_size(pixels.width, pixels.height, max);
     if (width, height) == (pixels.width, pixels.height) {
@@ -38,9 +42,16 @@ pub fn fit_within(pixels: Pixels, max: u32) -> Pixels {
     let src = ImageRef::new(pixels.width, pixels.height, &pixels.data, kind)
         .expect("buffer length matches its dimensions");
     let mut dst = Image::new(width, height, kind);
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-    Resizer::new().resize(&src, &mut dst, &options).expect("same pixel type on both sides");
-    Pixels { width, height, channels: pixels.channels, data: dst.into_vec() }
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom));
+    Resizer::new()
+        .resize(&src, &mut dst, &options)
+        .expect("same pixel type on both sides");
+    Pixels {
+        width,
+        height,
+        channels: pixels.channels,
+        data: dst.into_vec(),
+    }
 }
 
 /// Turns the pixels so they display upright, following an EXIF orientation (1 to 8).
@@ -71,7 +82,12 @@ pub fn apply_orientation(pixels: Pixels, orientation: u16) -> Pixels {
             row[x * c..x * c + c].copy_from_slice(&src[from..from + c]);
         }
     }
-    Pixels { width: out_w as u32, height: out_h as u32, channels: pixels.channels, data: out }
+    Pixels {
+        width: out_w as u32,
+        height: out_h as u32,
+        channels: pixels.channels,
+        data: out,
+    }
 }
 
 /// CMYK samples to RGB without a colour management system. Adobe writers store

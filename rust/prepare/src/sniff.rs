@@ -23,7 +23,10 @@ const RAW_EXTENSIONS: &[&str] = &[
 
 /// Classifies a file from its first bytes (at least 16 for the container formats) and its name.
 pub fn classify(head: &[u8], file_name: &str) -> InputKind {
-    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     // Many RAW formats are TIFF inside; decoding them as TIFF would give the small
     // preview, not the photo. The extension is the only reliable hint.
     if RAW_EXTENSIONS.contains(&ext.as_str()) {

@@ -55,16 +55,25 @@ fn find_property(text: &str, name: &str) -> Option<Found> {
         }
         let after_eq = &after[eq + 1..];
         let q = after_eq.find(|c: char| !c.is_whitespace())?;
-        let quote = after_eq[q..].chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let quote = after_eq[q..]
+            .chars()
+            .next()
+            .filter(|c| *c == '"' || *c == '\'')?;
         let value_start = at + name.len() + eq + 1 + q + 1;
         let value_end = value_start + text[value_start..].find(quote)?;
-        Some(Found { value_start, value_end })
+        Some(Found {
+            value_start,
+            value_end,
+        })
     });
     let open = format!("<{name}>");
     let elem = text.find(&open).and_then(|at| {
         let value_start = at + open.len();
         let value_end = value_start + text[value_start..].find(&format!("</{name}>"))?;
-        Some(Found { value_start, value_end })
+        Some(Found {
+            value_start,
+            value_end,
+        })
     });
     match (attr, elem) {
         (Some(a), Some(e)) => Some(if a.value_start < e.value_start { a } else { e }),
@@ -80,7 +89,8 @@ fn find_attribute_start(text: &str, prefix: &str) -> Option<usize> {
         let before = text[..at].chars().next_back();
         if before.is_some_and(|c| c.is_whitespace()) {
             let after = &text[at..];
-            let name_len = after.find(|c: char| c == '=' || c.is_whitespace() || c == '>' || c == '/')?;
+            let name_len =
+                after.find(|c: char| c == '=' || c.is_whitespace() || c == '>' || c == '/')?;
             if after[name_len..].trim_start().starts_with('=') {
                 return Some(at);
             }
@@ -94,9 +104,13 @@ fn find_attribute_start(text: &str, prefix: &str) -> Option<usize> {
 fn attribute_span(text: &str, at: usize) -> (usize, usize) {
     let start = text[..at].trim_end().len();
     let after = &text[at..];
-    let Some(eq) = after.find('=') else { return (at, at) };
+    let Some(eq) = after.find('=') else {
+        return (at, at);
+    };
     let value = after[eq + 1..].trim_start();
-    let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else { return (at, at) };
+    let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+        return (at, at);
+    };
     let value_offset = at + eq + 1 + (after[eq + 1..].len() - value.len()) + 1;
     match text[value_offset..].find(quote) {
         Some(close) => (start, value_offset + close + 1),
@@ -111,9 +125,15 @@ fn element_span(text: &str, at: usize) -> (usize, usize) {
         return (at, at);
     };
     let name = &after[..name_len];
-    let Some(tag_end) = after.find('>') else { return (at, at) };
+    let Some(tag_end) = after.find('>') else {
+        return (at, at);
+    };
     let start = text[..at].trim_end_matches([' ', '\t']).len();
-    let start = if text[..start].ends_with('\n') { start - 1 } else { start };
+    let start = if text[..start].ends_with('\n') {
+        start - 1
+    } else {
+        start
+    };
     if after[..tag_end].ends_with('/') {
         return (start, at + 1 + tag_end + 1);
     }

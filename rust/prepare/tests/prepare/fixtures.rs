@@ -18,7 +18,11 @@ pub struct Canvas {
 
 impl Canvas {
     pub fn filled(width: usize, height: usize, colour: [u8; 3]) -> Self {
-        Canvas { width, height, rgb: colour.repeat(width * height) }
+        Canvas {
+            width,
+            height,
+            rgb: colour.repeat(width * height),
+        }
     }
 
     /// A textured canvas, so that JPEG quality matters for the size.
@@ -41,8 +45,16 @@ impl Canvas {
 
     /// Paints a block of `size` pixels at a corner: "TL", "TR", "BL" or "BR".
     pub fn mark(&mut self, corner: &str, size: usize, colour: [u8; 3]) {
-        let x0 = if corner.ends_with('L') { 0 } else { self.width - size };
-        let y0 = if corner.starts_with('T') { 0 } else { self.height - size };
+        let x0 = if corner.ends_with('L') {
+            0
+        } else {
+            self.width - size
+        };
+        let y0 = if corner.starts_with('T') {
+            0
+        } else {
+            self.height - size
+        };
         for y in y0..y0 + size {
             for x in x0..x0 + size {
                 let at = (y * self.width + x) * 3;
@@ -52,7 +64,15 @@ impl Canvas {
     }
 
     pub fn jpeg(&self, quality: i32) -> Vec<u8> {
-        encode(&self.rgb, self.width, self.height, PixelFormat::RGB, quality, Subsamp::None, false)
+        encode(
+            &self.rgb,
+            self.width,
+            self.height,
+            PixelFormat::RGB,
+            quality,
+            Subsamp::None,
+            false,
+        )
     }
 }
 
@@ -69,7 +89,13 @@ pub fn encode(
     c.set_quality(quality).unwrap();
     c.set_subsamp(subsamp).unwrap();
     c.set_progressive(progressive).unwrap();
-    let image = Image { pixels, width, pitch: width * format.size(), height, format };
+    let image = Image {
+        pixels,
+        width,
+        pitch: width * format.size(),
+        height,
+        format,
+    };
     c.compress_to_vec(image).unwrap()
 }
 
@@ -90,7 +116,14 @@ pub fn exif_segment(tiff: &[u8]) -> (u8, Vec<u8>) {
 }
 
 pub fn xmp_segment(packet: &str) -> (u8, Vec<u8>) {
-    (0xE1, [b"http://ns.adobe.com/xap/1.0/\0".as_slice(), packet.as_bytes()].concat())
+    (
+        0xE1,
+        [
+            b"http://ns.adobe.com/xap/1.0/\0".as_slice(),
+            packet.as_bytes(),
+        ]
+        .concat(),
+    )
 }
 
 /// APP2 segments carrying `icc` in chunks of at most 60000 bytes.
@@ -100,7 +133,12 @@ pub fn icc_segments(icc: &[u8]) -> Vec<(u8, Vec<u8>)> {
     chunks
         .iter()
         .enumerate()
-        .map(|(i, c)| (0xE2, [b"ICC_PROFILE\0".as_slice(), &[i as u8 + 1, count], c].concat()))
+        .map(|(i, c)| {
+            (
+                0xE2,
+                [b"ICC_PROFILE\0".as_slice(), &[i as u8 + 1, count], c].concat(),
+            )
+        })
         .collect()
 }
 
@@ -153,8 +191,14 @@ pub fn exif_block(spec: &ExifSpec) -> Vec<u8> {
     if spec.gps {
         ifd0.0.push((0x8825, 4, 1, long(gps_at)));
     }
-    let exif = Ifd(vec![(0xA002, 4, 1, long(spec.pixel_size.0)), (0xA003, 4, 1, long(spec.pixel_size.1))]);
-    let gps = Ifd(vec![(0x0001, 2, 2, *b"N\0\0\0"), (0x0002, 5, 3, long(lat_at))]);
+    let exif = Ifd(vec![
+        (0xA002, 4, 1, long(spec.pixel_size.0)),
+        (0xA003, 4, 1, long(spec.pixel_size.1)),
+    ]);
+    let gps = Ifd(vec![
+        (0x0001, 2, 2, *b"N\0\0\0"),
+        (0x0002, 5, 3, long(lat_at)),
+    ]);
 
     let write = |out: &mut Vec<u8>, ifd: &Ifd| {
         out.extend_from_slice(&(ifd.0.len() as u16).to_le_bytes());
@@ -215,14 +259,22 @@ pub fn decode(jpeg: &[u8]) -> turbojpeg::Image<Vec<u8>> {
 
 /// Mean colour of a `size`-pixel block at a corner.
 pub fn corner_colour(image: &turbojpeg::Image<Vec<u8>>, corner: &str, size: usize) -> [u8; 3] {
-    let x0 = if corner.ends_with('L') { 0 } else { image.width - size };
-    let y0 = if corner.starts_with('T') { 0 } else { image.height - size };
+    let x0 = if corner.ends_with('L') {
+        0
+    } else {
+        image.width - size
+    };
+    let y0 = if corner.starts_with('T') {
+        0
+    } else {
+        image.height - size
+    };
     let mut sum = [0usize; 3];
     for y in y0..y0 + size {
         for x in x0..x0 + size {
             let at = y * image.pitch + x * 3;
-            for c in 0..3 {
-                sum[c] += image.pixels[at + c] as usize;
+            for (c, total) in sum.iter_mut().enumerate() {
+                *total += image.pixels[at + c] as usize;
             }
         }
     }
@@ -230,5 +282,7 @@ pub fn corner_colour(image: &turbojpeg::Image<Vec<u8>>, corner: &str, size: usiz
 }
 
 pub fn near(a: [u8; 3], b: [u8; 3]) -> bool {
-    a.iter().zip(b).all(|(x, y)| (*x as i32 - y as i32).abs() <= 24)
+    a.iter()
+        .zip(b)
+        .all(|(x, y)| (*x as i32 - y as i32).abs() <= 24)
 }

@@ -5,12 +5,18 @@ mod fixtures;
 use std::io::Cursor;
 use std::path::Path;
 
-use dkcloud_prepare::{prepare_file, prepare_stream, Destination, Payload, PrepareError, PrepareOptions, Prepared};
+use dkcloud_prepare::{
+    prepare_file, prepare_stream, Destination, Payload, PrepareError, PrepareOptions, Prepared,
+};
 use fixtures::*;
 use turbojpeg::{PixelFormat, Subsamp};
 
 fn options(resize: Option<u32>, quality: u8) -> PrepareOptions {
-    PrepareOptions { resize, quality, ..PrepareOptions::default() }
+    PrepareOptions {
+        resize,
+        quality,
+        ..PrepareOptions::default()
+    }
 }
 
 fn bytes_of(prepared: &Prepared) -> Vec<u8> {
@@ -25,11 +31,14 @@ fn prepare(path: &Path, options: &PrepareOptions) -> Prepared {
 }
 
 fn read_exif(jpeg: &[u8]) -> exif::Exif {
-    exif::Reader::new().read_from_container(&mut Cursor::new(jpeg)).expect("output has EXIF")
+    exif::Reader::new()
+        .read_from_container(&mut Cursor::new(jpeg))
+        .expect("output has EXIF")
 }
 
 fn exif_uint(exif: &exif::Exif, tag: exif::Tag) -> Option<u32> {
-    exif.get_field(tag, exif::In::PRIMARY).and_then(|f| f.value.get_uint(0))
+    exif.get_field(tag, exif::In::PRIMARY)
+        .and_then(|f| f.value.get_uint(0))
 }
 
 /// Where the displayed top-left (red) and top-right (green) corners are stored, per orientation.
@@ -49,30 +58,61 @@ fn every_exif_orientation_ends_upright_with_the_tag_reset() {
     let dir = tempfile::tempdir().unwrap();
     let (display_w, display_h) = (96, 64);
     for (orientation, red_at, green_at) in STORED_CORNERS {
-        let (w, h) = if orientation >= 5 { (display_h, display_w) } else { (display_w, display_h) };
+        let (w, h) = if orientation >= 5 {
+            (display_h, display_w)
+        } else {
+            (display_w, display_h)
+        };
         let mut canvas = Canvas::filled(w, h, GRAY);
         canvas.mark(red_at, 16, RED);
         canvas.mark(green_at, 16, GREEN);
-        let tiff = exif_block(&ExifSpec { orientation, pixel_size: (w as u32, h as u32), gps: false });
+        let tiff = exif_block(&ExifSpec {
+            orientation,
+            pixel_size: (w as u32, h as u32),
+            gps: false,
+        });
         let jpeg = with_segments(&canvas.jpeg(95), &[exif_segment(&tiff)]);
         let path = write(dir.path(), &format!("o{orientation}.jpg"), &jpeg);
 
         let out = bytes_of(&prepare(&path, &options(None, 95)));
         let image = decode(&out);
-        assert_eq!((image.width, image.height), (display_w, display_h), "orientation {orientation}");
+        assert_eq!(
+            (image.width, image.height),
+            (display_w, display_h),
+            "orientation {orientation}"
+        );
         let at = |corner| corner_colour(&image, corner, 8);
-        assert!(near(at("TL"), RED), "orientation {orientation}: top-left is {:?}", at("TL"));
-        assert!(near(at("TR"), GREEN), "orientation {orientation}: top-right is {:?}", at("TR"));
-        assert!(near(at("BL"), GRAY) && near(at("BR"), GRAY), "orientation {orientation}");
+        assert!(
+            near(at("TL"), RED),
+            "orientation {orientation}: top-left is {:?}",
+            at("TL")
+        );
+        assert!(
+            near(at("TR"), GREEN),
+            "orientation {orientation}: top-right is {:?}",
+            at("TR")
+        );
+        assert!(
+            near(at("BL"), GRAY) && near(at("BR"), GRAY),
+            "orientation {orientation}"
+        );
         let exif = read_exif(&out);
-        assert_eq!(exif_uint(&exif, exif::Tag::Orientation), Some(1), "orientation {orientation}");
+        assert_eq!(
+            exif_uint(&exif, exif::Tag::Orientation),
+            Some(1),
+            "orientation {orientation}"
+        );
     }
 }
 
 #[test]
 fn shrinks_to_the_longest_side_and_never_enlarges() {
     let dir = tempfile::tempdir().unwrap();
-    let landscape = write(dir.path(), "wide.jpg", &Canvas::textured(1200, 800).jpeg(90));
+    let landscape = write(
+        dir.path(),
+        "wide.jpg",
+        &Canvas::textured(1200, 800).jpeg(90),
+    );
     let portrait = write(dir.path(), "tall.jpg", &Canvas::textured(600, 900).jpeg(90));
 
     let small = prepare(&landscape, &options(Some(300), 85));
@@ -81,17 +121,36 @@ fn shrinks_to_the_longest_side_and_never_enlarges() {
     assert_eq!((image.width, image.height), (300, 200));
 
     // 1/2 DCT scaling then resampling: 1200 -> 600 -> 500.
-    assert_eq!(prepare(&landscape, &options(Some(500), 85)).dimensions, Some((500, 333)));
-    assert_eq!(prepare(&portrait, &options(Some(300), 85)).dimensions, Some((200, 300)));
-    assert_eq!(prepare(&landscape, &options(Some(5000), 85)).dimensions, Some((1200, 800)));
-    assert_eq!(prepare(&landscape, &options(None, 85)).dimensions, Some((1200, 800)));
+    assert_eq!(
+        prepare(&landscape, &options(Some(500), 85)).dimensions,
+        Some((500, 333))
+    );
+    assert_eq!(
+        prepare(&portrait, &options(Some(300), 85)).dimensions,
+        Some((200, 300))
+    );
+    assert_eq!(
+        prepare(&landscape, &options(Some(5000), 85)).dimensions,
+        Some((1200, 800))
+    );
+    assert_eq!(
+        prepare(&landscape, &options(None, 85)).dimensions,
+        Some((1200, 800))
+    );
 }
 
 #[test]
 fn exif_is_kept_with_new_pixel_dimensions_and_gps() {
     let dir = tempfile::tempdir().unwrap();
-    let tiff = exif_block(&ExifSpec { orientation: 6, pixel_size: (800, 1200), gps: true });
-    let jpeg = with_segments(&Canvas::textured(800, 1200).jpeg(90), &[exif_segment(&tiff)]);
+    let tiff = exif_block(&ExifSpec {
+        orientation: 6,
+        pixel_size: (800, 1200),
+        gps: true,
+    });
+    let jpeg = with_segments(
+        &Canvas::textured(800, 1200).jpeg(90),
+        &[exif_segment(&tiff)],
+    );
     let path = write(dir.path(), "gps.jpg", &jpeg);
 
     let prepared = prepare(&path, &options(Some(600), 85));
@@ -101,34 +160,58 @@ fn exif_is_kept_with_new_pixel_dimensions_and_gps() {
     assert_eq!(exif_uint(&exif, exif::Tag::PixelXDimension), Some(600));
     assert_eq!(exif_uint(&exif, exif::Tag::PixelYDimension), Some(400));
     let make = exif.get_field(exif::Tag::Make, exif::In::PRIMARY).unwrap();
-    assert!(make.display_value().to_string().contains("dkcloud test camera"));
-    let latitude = exif.get_field(exif::Tag::GPSLatitude, exif::In::PRIMARY).expect("GPS kept");
+    assert!(make
+        .display_value()
+        .to_string()
+        .contains("dkcloud test camera"));
+    let latitude = exif
+        .get_field(exif::Tag::GPSLatitude, exif::In::PRIMARY)
+        .expect("GPS kept");
     assert!(latitude.display_value().to_string().starts_with("48"));
 }
 
 #[test]
 fn strip_location_removes_gps_from_exif_and_xmp() {
     let dir = tempfile::tempdir().unwrap();
-    let tiff = exif_block(&ExifSpec { orientation: 1, pixel_size: (640, 480), gps: true });
+    let tiff = exif_block(&ExifSpec {
+        orientation: 1,
+        pixel_size: (640, 480),
+        gps: true,
+    });
     let jpeg = with_segments(
         &Canvas::textured(640, 480).jpeg(90),
         &[exif_segment(&tiff), xmp_segment(&xmp_packet())],
     );
     let path = write(dir.path(), "where.jpg", &jpeg);
-    let opts = PrepareOptions { strip_location: true, ..options(Some(320), 85) };
+    let opts = PrepareOptions {
+        strip_location: true,
+        ..options(Some(320), 85)
+    };
 
     let out = bytes_of(&prepare(&path, &opts));
     let exif = read_exif(&out);
-    assert!(exif.get_field(exif::Tag::GPSLatitude, exif::In::PRIMARY).is_none());
-    assert!(exif.get_field(exif::Tag::GPSInfoIFDPointer, exif::In::PRIMARY).is_none());
+    assert!(exif
+        .get_field(exif::Tag::GPSLatitude, exif::In::PRIMARY)
+        .is_none());
+    assert!(exif
+        .get_field(exif::Tag::GPSInfoIFDPointer, exif::In::PRIMARY)
+        .is_none());
     assert_eq!(exif_uint(&exif, exif::Tag::PixelXDimension), Some(320));
-    assert!(exif.get_field(exif::Tag::Make, exif::In::PRIMARY).is_some(), "other tags stay");
+    assert!(
+        exif.get_field(exif::Tag::Make, exif::In::PRIMARY).is_some(),
+        "other tags stay"
+    );
     // The coordinates are gone from the bytes, not merely unreferenced.
     let latitude_bytes: Vec<u8> = LATITUDE.iter().flat_map(|v| v.to_le_bytes()).collect();
-    assert!(!out.windows(latitude_bytes.len()).any(|w| w == latitude_bytes));
+    assert!(!out
+        .windows(latitude_bytes.len())
+        .any(|w| w == latitude_bytes));
     let text = String::from_utf8_lossy(&out);
     assert!(!text.contains("GPSLatitude") && !text.contains("GPSLongitude"));
-    assert!(text.contains("xmp:Rating=\"4\""), "the rest of the XMP stays");
+    assert!(
+        text.contains("xmp:Rating=\"4\""),
+        "the rest of the XMP stays"
+    );
 }
 
 #[test]
@@ -145,7 +228,10 @@ fn xmp_and_a_multi_segment_icc_profile_survive() {
     assert_eq!(got_icc.len(), icc.len());
     assert!(got_icc == icc, "ICC profile kept byte for byte");
     let xmp = String::from_utf8(got_xmp.expect("XMP kept")).unwrap();
-    assert!(xmp.contains("exif:GPSLatitude=\"48,51.5N\""), "GPS kept without strip_location");
+    assert!(
+        xmp.contains("exif:GPSLatitude=\"48,51.5N\""),
+        "GPS kept without strip_location"
+    );
     assert!(xmp.contains("exif:PixelXDimension=\"320\""));
     assert!(xmp.contains("<tiff:Orientation>1</tiff:Orientation>"));
     assert!(xmp.contains("xmp:Rating=\"4\""));
@@ -182,8 +268,15 @@ fn cmyk_jpeg_becomes_rgb_and_loses_its_cmyk_profile() {
     let prepared = prepare(&path, &options(None, 90));
     let out = bytes_of(&prepared);
     let image = decode(&out);
-    assert!(near(corner_colour(&image, "TL", 8), [255, 0, 0]), "{:?}", corner_colour(&image, "TL", 8));
-    assert!(read_icc_and_xmp(&out).0.is_empty(), "a CMYK profile must not describe RGB pixels");
+    assert!(
+        near(corner_colour(&image, "TL", 8), [255, 0, 0]),
+        "{:?}",
+        corner_colour(&image, "TL", 8)
+    );
+    assert!(
+        read_icc_and_xmp(&out).0.is_empty(),
+        "a CMYK profile must not describe RGB pixels"
+    );
     assert!(prepared.notices.iter().any(|n| n.contains("CMYK")));
 }
 
@@ -196,15 +289,30 @@ fn grayscale_and_progressive_jpegs_are_prepared() {
     let out = bytes_of(&prepare(&gray_path, &options(Some(200), 85)));
     let header = turbojpeg::read_header(&out).unwrap();
     assert_eq!((header.width, header.height), (200, 150));
-    assert_eq!(header.colorspace, turbojpeg::Colorspace::Gray, "gray stays gray");
+    assert_eq!(
+        header.colorspace,
+        turbojpeg::Colorspace::Gray,
+        "gray stays gray"
+    );
 
     let canvas = Canvas::textured(400, 300);
-    let progressive = encode(&canvas.rgb, 400, 300, PixelFormat::RGB, 90, Subsamp::Sub2x2, true);
+    let progressive = encode(
+        &canvas.rgb,
+        400,
+        300,
+        PixelFormat::RGB,
+        90,
+        Subsamp::Sub2x2,
+        true,
+    );
     assert!(turbojpeg::read_header(&progressive).unwrap().is_progressive);
     let path = write(dir.path(), "progressive.jpeg", &progressive);
     let prepared = prepare(&path, &options(Some(100), 85));
     assert_eq!(prepared.dimensions, Some((100, 75)));
-    assert_eq!(prepared.remote_name, "progressive.jpeg", "a JPEG keeps its name");
+    assert_eq!(
+        prepared.remote_name, "progressive.jpeg",
+        "a JPEG keeps its name"
+    );
 }
 
 #[test]
@@ -226,8 +334,16 @@ fn sixteen_bit_png_with_alpha_is_flattened_on_white() {
     assert!(prepared.converted);
     let out = decode(&bytes_of(&prepared));
     assert_eq!((out.width, out.height), (80, 60));
-    assert!(near(corner_colour(&out, "TL", 8), [233, 0, 0]), "{:?}", corner_colour(&out, "TL", 8));
-    assert!(near(corner_colour(&out, "TR", 8), [255, 255, 255]), "{:?}", corner_colour(&out, "TR", 8));
+    assert!(
+        near(corner_colour(&out, "TL", 8), [233, 0, 0]),
+        "{:?}",
+        corner_colour(&out, "TL", 8)
+    );
+    assert!(
+        near(corner_colour(&out, "TR", 8), [255, 255, 255]),
+        "{:?}",
+        corner_colour(&out, "TR", 8)
+    );
 }
 
 #[test]
@@ -237,11 +353,16 @@ fn tiff_and_webp_are_converted_to_jpg() {
     let buffer = image::RgbImage::from_raw(300, 200, canvas.rgb.clone()).unwrap();
     for name in ["scan.tif", "web.webp"] {
         let path = dir.path().join(name);
-        image::DynamicImage::ImageRgb8(buffer.clone()).save(&path).unwrap();
+        image::DynamicImage::ImageRgb8(buffer.clone())
+            .save(&path)
+            .unwrap();
         let prepared = prepare(&path, &options(Some(150), 85));
         assert_eq!(prepared.dimensions, Some((150, 100)), "{name}");
         assert!(prepared.remote_name.ends_with(".jpg"), "{name}");
-        assert_eq!(turbojpeg::read_header(&bytes_of(&prepared)).unwrap().width, 150);
+        assert_eq!(
+            turbojpeg::read_header(&bytes_of(&prepared)).unwrap().width,
+            150
+        );
     }
 }
 
@@ -258,17 +379,29 @@ fn lower_quality_gives_a_smaller_file() {
 fn original_is_uploaded_bit_for_bit() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = tempfile::tempdir().unwrap();
-    let tiff = exif_block(&ExifSpec { orientation: 6, pixel_size: (640, 480), gps: true });
+    let tiff = exif_block(&ExifSpec {
+        orientation: 6,
+        pixel_size: (640, 480),
+        gps: true,
+    });
     let source = with_segments(&Canvas::textured(640, 480).jpeg(90), &[exif_segment(&tiff)]);
     let path = write(dir.path(), "keep.JPG", &source);
-    let opts = PrepareOptions { original: true, strip_location: true, ..options(Some(100), 50) };
+    let opts = PrepareOptions {
+        original: true,
+        strip_location: true,
+        ..options(Some(100), 50)
+    };
 
     let prepared = prepare(&path, &opts);
     assert_eq!(prepared.payload, Payload::Source(path.clone()));
     assert!(!prepared.converted);
     assert_eq!(prepared.remote_name, "keep.JPG");
-    let copied = prepare_file(&path, &opts, &Destination::Directory(out_dir.path().into())).unwrap();
-    assert_eq!(std::fs::read(out_dir.path().join("keep.JPG")).unwrap(), source);
+    let copied =
+        prepare_file(&path, &opts, &Destination::Directory(out_dir.path().into())).unwrap();
+    assert_eq!(
+        std::fs::read(out_dir.path().join("keep.JPG")).unwrap(),
+        source
+    );
     assert_eq!(bytes_of(&copied), source);
 }
 
@@ -276,12 +409,23 @@ fn original_is_uploaded_bit_for_bit() {
 fn raw_and_heic_are_uploaded_as_originals_with_a_notice() {
     let dir = tempfile::tempdir().unwrap();
     // A CR2 is TIFF inside: it must not be taken for a TIFF and converted.
-    let raw = write(dir.path(), "IMG_0001.CR2", b"II*\0\x10\0\0\0CR\x02\0 raw sensor data");
-    let heic = write(dir.path(), "IMG_0002.HEIC", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic");
+    let raw = write(
+        dir.path(),
+        "IMG_0001.CR2",
+        b"II*\0\x10\0\0\0CR\x02\0 raw sensor data",
+    );
+    let heic = write(
+        dir.path(),
+        "IMG_0002.HEIC",
+        b"\0\0\0\x18ftypheic\0\0\0\0mif1heic",
+    );
     for path in [raw, heic] {
         let prepared = prepare(&path, &options(Some(1024), 85));
         assert_eq!(prepared.payload, Payload::Source(path.clone()));
-        assert_eq!(prepared.remote_name, path.file_name().unwrap().to_str().unwrap());
+        assert_eq!(
+            prepared.remote_name,
+            path.file_name().unwrap().to_str().unwrap()
+        );
         assert_eq!(prepared.notices.len(), 1, "{:?}", prepared.notices);
         assert!(prepared.notices[0].contains("uploaded as the original"));
     }
@@ -290,7 +434,11 @@ fn raw_and_heic_are_uploaded_as_originals_with_a_notice() {
 #[test]
 fn videos_and_other_files_are_untouched_and_silent() {
     let dir = tempfile::tempdir().unwrap();
-    let video = write(dir.path(), "clip.mp4", b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2 movie data");
+    let video = write(
+        dir.path(),
+        "clip.mp4",
+        b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2 movie data",
+    );
     let notes = write(dir.path(), "notes.txt", b"not a photo");
     for path in [video, notes] {
         let prepared = prepare(&path, &options(Some(1024), 85));
@@ -309,7 +457,10 @@ fn truncated_or_mislabelled_images_fail_with_a_clear_error() {
         let err = prepare_file(&path, &options(Some(320), 85), &Destination::Memory).unwrap_err();
         assert!(matches!(err, PrepareError::Corrupt { .. }), "{err:?}");
         let message = err.to_string();
-        assert!(message.contains(path.file_name().unwrap().to_str().unwrap()), "{message}");
+        assert!(
+            message.contains(path.file_name().unwrap().to_str().unwrap()),
+            "{message}"
+        );
         assert!(message.contains("damaged or incomplete"), "{message}");
     }
 }
@@ -329,9 +480,15 @@ fn batch_prepares_every_file_and_reports_each_failure() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = tempfile::tempdir().unwrap();
     let jpeg = Canvas::textured(400, 300).jpeg(90);
-    let mut paths: Vec<_> = (0..6).map(|i| write(dir.path(), &format!("p{i}.jpg"), &jpeg)).collect();
+    let mut paths: Vec<_> = (0..6)
+        .map(|i| write(dir.path(), &format!("p{i}.jpg"), &jpeg))
+        .collect();
     paths.push(write(dir.path(), "broken.jpg", &jpeg[..jpeg.len() / 3]));
-    paths.push(write(dir.path(), "movie.mov", b"\0\0\0\x14ftypqt  \0\0\0\0qt  "));
+    paths.push(write(
+        dir.path(),
+        "movie.mov",
+        b"\0\0\0\x14ftypqt  \0\0\0\0qt  ",
+    ));
 
     let destination = Destination::Directory(out_dir.path().into());
     let mut results = prepare_stream(paths.clone(), options(Some(200), 80), destination, 2, 2);
@@ -354,8 +511,12 @@ fn batch_prepares_every_file_and_reports_each_failure() {
 fn batch_feeds_an_async_consumer() {
     let dir = tempfile::tempdir().unwrap();
     let jpeg = Canvas::textured(300, 200).jpeg(90);
-    let paths: Vec<_> = (0..4).map(|i| write(dir.path(), &format!("a{i}.jpg"), &jpeg)).collect();
-    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let paths: Vec<_> = (0..4)
+        .map(|i| write(dir.path(), &format!("a{i}.jpg"), &jpeg))
+        .collect();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     let count = runtime.block_on(async move {
         let mut results = prepare_stream(paths, options(Some(100), 80), Destination::Memory, 2, 1);
         let mut count = 0;

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Photo preparation benchmark: dkcloud's preparer against vipsthumbnail and ImageMagick,
+# side by side in one run, on test photos made here. Prints a Markdown table on stdout.
+#
+#   tests/bench/prepare.sh [RUNS]        (RUNS per measurement, median reported; default 5)
+#
+# Environment: BENCH_DIR (work folder, default /tmp/dkcloud-bench-prepare; the photos
+# are kept there between runs), BATCH (photos in the batch, default 50).
+set -euo pipefail
+
+RUNS=${1:-5}
+BATCH=${BATCH:-50}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=${BENCH_DIR:-/tmp/dkcloud-bench-prepare}
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+BENCH=$TARGET_DIR/release/examples/bench
+SIZE=2048
+QUALITY=85
+
+log() { echo "$*" >&2; }
+
+install_missing() {
+    local need=()
+    command -v vipsthumbnail >/dev/null || need+=(libvips-tools)
+    convert -version 2>/dev/null | grep -q ImageMagick || need+=(imagemagick)
+    [ -x /usr/bin/time ] || need+=(time)
+    command -v cmake >/dev/null || need+=(cmake)
+    command -v nasm >/dev/null || need+=(nasm)
+    if [ ${#need[@]} -gt 0 ]; then
+        log "installing ${need[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq >&2
+        apt-get install -y -qq "${need[@]}" >&2
+    fi
+}
+
+# A 6000x4000 photo-like JPEG at quality 92: fractal plasma (soft structure) blended
+# with a gradient, plus fine noise (sensor grain), about 8.8 MB.
+make_photos() {
+    mkdir -p "$WORK/batch"
+    if [ ! -s "$WORK/photo.jpg" ]; then
+        log "generating the 6000x4000 test photo (ImageMagick, about 30 s)"
+        convert -size 6000x4000 -seed 7 plasma:fractal -blur 0x2 \
+            \( -size 6000x4000 gradient:'#203060-#f0c080' \) \
+            -compose blend -define compose:args=50 -composite \
+            -attenuate 0.55 +noise Gaussian \
+            -quality 92 -sampling-factor 2x2 "$WORK/photo.jpg"
+    fi
+    # The batch: distinct files with the same content (preparing them costs the same).
+    for i in $(seq -w 1 "$BATCH"); do
+        [ -s "$WORK/batch/photo$i.jpg" ] || cp "$WORK/photo.jpg" "$WORK/batch/photo$i.jpg"
+    done
+}
+
+build_ours() {
+    log "building the bench binary (release)"
+    (cd "$ROOT" && cargo build --release --quiet -p dkcloud-prepare --example bench >&2)
+}
+
+# measure NAME COMMAND...: runs RUNS times, records median wall seconds and peak RSS KiB.
+declare -A WALL RSS
+measure() {
+    local name=$1; shift
+    local walls=() rsss=() i
+    for ((i = 0; i < RUNS; i++)); do
+        rm -rf "$WORK/out" && mkdir -p "$WORK/out"
+        /usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/stderr.txt" || {
+            log "$name failed:"; cat "$WORK/stderr.txt" >&2; exit 1; }
+        walls+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + t[k]; print s}' "$WORK/time.txt")")
+        rsss+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")")
+    done
+    WALL[$name]=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
+    RSS[$name]=$(printf '%s\n' "${rsss[@]}" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
+    log "$name: ${WALL[$name]} s, ${RSS[$name]} KiB (median of $RUNS)"
+}
+
+output_size() { stat -c %s "$1"; }
+
+install_missing
+make_photos
+build_ours
+cd "$WORK"
+declare -A OUT
+
+measure vips-single vipsthumbnail photo.jpg -s "$SIZE" -o "$WORK/out/%s.jpg[Q=$QUALITY]"
+OUT[vips]=$(output_size out/photo.jpg)
+measure magick-single convert photo.jpg -resize "${SIZE}x${SIZE}" -quality "$QUALITY" out/photo.jpg
+OUT[magick]=$(output_size out/photo.jpg)
+measure ours-single "$BENCH" --resize "$SIZE" --quality "$QUALITY" --out out photo.jpg
+OUT[ours]=$(output_size out/photo.jpg)
+identify -format '%wx%h' out/photo.jpg > "$WORK/dims.txt" 2>/dev/null || true
+
+measure vips-batch vipsthumbnail batch/*.jpg -s "$SIZE" -o "$WORK/out/%s.jpg[Q=$QUALITY]"
+measure ours-batch "$BENCH" --resize "$SIZE" --quality "$QUALITY" --workers 2 --out out batch/*.jpg
+
+mib() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
+kb() { awk -v b="$1" 'BEGIN {printf "%.0f", b / 1000}'; }
+rate() { awk -v n="$1" -v s="$2" 'BEGIN {printf "%.2f", n / s}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+verdict() { awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN {ok = (op == "<=") ? (a <= b) : (a >= b); print ok ? "holds" : "misses"}'; }
+
+photo_mb=$(awk -v b="$(output_size photo.jpg)" 'BEGIN {printf "%.1f", b / 1e6}')
+single_rate=$(rate 1 "${WALL[ours-single]}")
+batch_rate=$(rate "$BATCH" "${WALL[ours-batch]}")
+vips_batch_rate=$(rate "$BATCH" "${WALL[vips-batch]}")
+
+cat <<TABLE
+Photo preparation, $(date -u +%Y-%m-%d), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)).
+Input: 6000x4000 JPEG, quality 92, ${photo_mb} MB; output: longest side $SIZE px ($(cat "$WORK/dims.txt")), quality $QUALITY.
+Medians of $RUNS runs; wall time and peak RSS from \`/usr/bin/time -v\`, process start included.
+
+| Tool | one photo: wall | one photo: peak RSS | output size | $BATCH photos: wall | $BATCH photos: throughput |
+| --- | ---: | ---: | ---: | ---: | ---: |
+| vipsthumbnail $(vips --version | cut -d- -f2) | ${WALL[vips-single]} s | $(mib "${RSS[vips-single]}") MiB | $(kb "${OUT[vips]}") kB | ${WALL[vips-batch]} s | $vips_batch_rate photos/s |
+| ImageMagick \`convert\` $(convert -version | head -1 | awk '{print $3}') | ${WALL[magick-single]} s | $(mib "${RSS[magick-single]}") MiB | $(kb "${OUT[magick]}") kB | not run | |
+| dkcloud prepare (bench) | ${WALL[ours-single]} s | $(mib "${RSS[ours-single]}") MiB | $(kb "${OUT[ours]}") kB | ${WALL[ours-batch]} s (2 workers) | $batch_rate photos/s |
+
+| Target | Measured | |
+| --- | --- | --- |
+| wall time at most 0.5x vipsthumbnail's | $(ratio "${WALL[ours-single]}" "${WALL[vips-single]}")x | $(verdict "$(ratio "${WALL[ours-single]}" "${WALL[vips-single]}")" "<=" 0.5) |
+| peak memory no higher than vipsthumbnail's | $(mib "${RSS[ours-single]}") MiB vs $(mib "${RSS[vips-single]}") MiB | $(verdict "${RSS[ours-single]}" "<=" "${RSS[vips-single]}") |
+| output no larger than vipsthumbnail's at quality $QUALITY | $(kb "${OUT[ours]}") kB vs $(kb "${OUT[vips]}") kB | $(verdict "${OUT[ours]}" "<=" "${OUT[vips]}") |
+| batch throughput at least 1.8x one photo's | $(ratio "$batch_rate" "$single_rate")x ($batch_rate vs $single_rate photos/s) | $(verdict "$(ratio "$batch_rate" "$single_rate")" ">=" 1.8) |
+TABLE
