@@ -49,6 +49,8 @@ pub enum Command {
     Mkdir { remote: String },
     /// Upload files or folders (recursively, structure kept) to a remote folder.
     Upload(UploadArgs),
+    /// Resize and re-encode photos into a folder, as `upload --resize` would send them.
+    Prepare(PrepareArgs),
     /// Start an embedded emulator, make sample photos, upload them to both services.
     Demo {
         /// Keep the emulator's data in this folder instead of a temporary one.
@@ -107,6 +109,52 @@ pub struct UploadArgs {
     /// One JSON object per line (events and a summary) instead of text.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub photo: PhotoArgs,
+}
+
+/// Photo preparation; without any of these, files are uploaded as they are.
+#[derive(Debug, Clone, Args)]
+pub struct PhotoArgs {
+    /// Shrink photos so their longest side is at most PX pixels (never enlarges).
+    #[arg(long, value_name = "PX", value_parser = clap::value_parser!(u32).range(1..), conflicts_with = "original")]
+    pub resize: Option<u32>,
+    /// JPEG quality of re-encoded photos, 1 to 100 [default: 90 when re-encoding].
+    #[arg(long, value_name = "Q", value_parser = clap::value_parser!(u8).range(1..=100), conflicts_with = "original")]
+    pub quality: Option<u8>,
+    /// Upload every file untouched, bit for bit (the default when no option above is given).
+    #[arg(long)]
+    pub original: bool,
+    /// Remove GPS location from re-encoded photos (EXIF and XMP).
+    #[arg(long, conflicts_with = "original")]
+    pub strip_location: bool,
+}
+
+impl PhotoArgs {
+    /// `None`: upload files untouched.
+    pub fn options(&self) -> Option<dkcloud_engine::upload::PrepareOptions> {
+        if self.original || (self.resize.is_none() && self.quality.is_none() && !self.strip_location) {
+            return None;
+        }
+        Some(dkcloud_engine::upload::PrepareOptions {
+            resize: self.resize,
+            quality: self.quality.unwrap_or(90),
+            original: false,
+            strip_location: self.strip_location,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct PrepareArgs {
+    /// Folder for the prepared files (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: std::path::PathBuf,
+    /// Photos to prepare.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<std::path::PathBuf>,
+    #[command(flatten)]
+    pub photo: PhotoArgs,
 }
 
 /// `10M`, `10MiB`, `10MB` (all binary), `327680`.

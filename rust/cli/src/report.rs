@@ -71,7 +71,8 @@ fn file_line(report: &FileReport) -> String {
     let (word, reason) = outcome_word(&report.outcome);
     let target = report.remote.as_deref().map(|r| format!(" -> {r}")).unwrap_or_default();
     let why = reason.map(|r| format!(": {r}")).unwrap_or_default();
-    format!("{word:<20} {}{target}{why}", report.local.display())
+    let notes: String = report.notices.iter().map(|n| format!(" (note: {n})")).collect();
+    format!("{word:<20} {}{target}{why}{notes}", report.local.display())
 }
 
 impl Reporter {

@@ -360,3 +360,58 @@ async fn demo_uploads_the_samples_to_both_services() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("Signed in to OneDrive") && stdout.contains("Signed in to Dropbox"), "{}", text(&out));
 }
+
+fn write_photo(path: &Path, w: u32, h: u32) {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x ^ y) % 239) as u8]));
+    img.save_with_format(path, image::ImageFormat::Jpeg).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_with_resize_stores_smaller_photos_and_untouched_videos() {
+    let env = Env::start(|_| {}).await;
+    env.login_both().await;
+    let src = env.path("Shoot");
+    std::fs::create_dir_all(&src).unwrap();
+    write_photo(&src.join("wide.jpg"), 3000, 2000);
+    write_photo(&src.join("tall.JPG"), 1000, 1500);
+    std::fs::write(src.join("clip.mp4"), pattern(700_000, 8)).unwrap();
+    let out = env
+        .run(&["upload", "--resize", "800", "--quality", "80", src.to_str().unwrap(), "onedrive:/Shared"])
+        .await;
+    assert!(out.status.success(), "{}", text(&out));
+    let stored = |name: &str| std::fs::read(env.path(&format!("emulator/onedrive/Shared/Shoot/{name}"))).unwrap();
+    let wide = image::load_from_memory(&stored("wide.jpg")).unwrap();
+    assert_eq!((wide.width(), wide.height()), (800, 533));
+    let tall = image::load_from_memory(&stored("tall.JPG")).unwrap();
+    assert_eq!((tall.width(), tall.height()), (533, 800));
+    assert_eq!(stored("clip.mp4"), pattern(700_000, 8), "videos are uploaded untouched");
+    // Run again: nothing is prepared or sent twice.
+    let before = env.stats().await["request_body_bytes"].as_u64().unwrap();
+    let again = env
+        .run(&["upload", "--resize", "800", "--quality", "80", src.to_str().unwrap(), "onedrive:/Shared"])
+        .await;
+    assert!(String::from_utf8_lossy(&again.stdout).contains("3 already uploaded"), "{}", text(&again));
+    assert_eq!(env.stats().await["request_body_bytes"].as_u64().unwrap(), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prepare_command_writes_resized_copies_and_reports_bad_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("big.jpg");
+    write_photo(&photo, 2400, 1600);
+    let broken = dir.path().join("broken.jpg");
+    std::fs::write(&broken, &std::fs::read(&photo).unwrap()[..5000]).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_dkcloud"))
+        .args(["prepare", "--resize", "1200", "--quality", "85", "--out"])
+        .arg(&out_dir)
+        .arg(&photo)
+        .arg(&broken)
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "one file failed: {}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("broken.jpg"), "{}", text(&out));
+    let resized = image::open(out_dir.join("big.jpg")).unwrap();
+    assert_eq!((resized.width(), resized.height()), (1200, 800));
+}

@@ -1,53 +1,180 @@
-//! `ExportSession`: one service, one account.
+//! `ExportSession`: one service and one account, as the export window sees it.
 
 use crate::bridge::{AppRegistration, LocalFile, LoginEvents, Service, UploadEvents, UploadOptions};
 use crate::guard::{guarded, guarded_infallible};
 use crate::job::UploadJob;
-use crate::{not_available, BridgeResult};
+use crate::runtime::block_on;
+use crate::{not_available, BridgeError, BridgeResult};
 use cxx::SharedPtr;
-use dkcloud_engine::ServiceKind;
+use dkcloud_engine::accounts::Accounts;
+use dkcloud_engine::auth::{BrowserLogin, Credentials, Login, OAuthApp, StaticToken, TokenProvider};
+use dkcloud_engine::config::{ClientSecret, Config, EnvOverrides};
+use dkcloud_engine::dropbox::Dropbox;
+use dkcloud_engine::http::{Http, HttpOptions};
+use dkcloud_engine::onedrive::OneDrive;
+use dkcloud_engine::remote::{list_all, normalize, Remote};
+use dkcloud_engine::{Endpoints, ServiceKind};
+use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
+
+/// Folders deeper than this are not listed in the album combo.
+const FOLDER_DEPTH: usize = 3;
+/// Nor more than this many in all: a big drive must not stall the dialog.
+const FOLDER_LIMIT: usize = 500;
 
 pub struct ExportSession {
     service: ServiceKind,
-    #[allow(dead_code)]
-    registration: AppRegistration,
-    #[allow(dead_code)]
-    account: std::sync::Mutex<String>,
-    login_cancel: std::sync::Mutex<CancellationToken>,
+    config: Config,
+    endpoints: Endpoints,
+    http: Http,
+    /// Id, email or name of the chosen account; `None`: the default one.
+    account: Mutex<Option<String>>,
+    remote: tokio::sync::Mutex<Option<Arc<dyn Remote>>>,
+    login_cancel: Mutex<CancellationToken>,
 }
 
 pub(crate) fn service_kind(service: Service) -> BridgeResult<ServiceKind> {
     match service {
         Service::OneDrive => Ok(ServiceKind::OneDrive),
         Service::Dropbox => Ok(ServiceKind::Dropbox),
-        _ => Err(crate::BridgeError("unknown service".into())),
+        _ => Err(BridgeError("unknown service".into())),
     }
+}
+
+/// config.toml, then the dialog's registration, then `DKCLOUD_*` variables.
+fn config_with(service: ServiceKind, registration: &AppRegistration) -> BridgeResult<Config> {
+    let mut config = Config::from_env()?;
+    let env = EnvOverrides::from_env();
+    let given = |s: &String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    match service {
+        ServiceKind::OneDrive => {
+            if env.onedrive_client_id.is_none() {
+                if let Some(id) = given(&registration.client_id) {
+                    config.onedrive.client_id = Some(id);
+                }
+            }
+            if env.onedrive_client_secret.is_none() {
+                if let Some(secret) = given(&registration.client_secret) {
+                    config.onedrive.client_secret = Some(ClientSecret::new(secret));
+                }
+            }
+            if env.onedrive_tenant.is_none() {
+                if let Some(tenant) = given(&registration.tenant) {
+                    config.onedrive.tenant = tenant;
+                }
+            }
+        }
+        ServiceKind::Dropbox => {
+            if env.dropbox_client_id.is_none() {
+                if let Some(id) = given(&registration.client_id) {
+                    config.dropbox.client_id = Some(id);
+                }
+            }
+            if env.dropbox_client_secret.is_none() {
+                if let Some(secret) = given(&registration.client_secret) {
+                    config.dropbox.client_secret = Some(ClientSecret::new(secret));
+                }
+            }
+        }
+    }
+    Ok(config)
 }
 
 pub fn open_session(service: Service, registration: &AppRegistration, account: &str) -> BridgeResult<Box<ExportSession>> {
     guarded("openSession", || {
+        let service = service_kind(service)?;
+        let config = config_with(service, registration)?;
+        let endpoints = Endpoints::from_env();
+        endpoints.check_secure()?;
+        let http = Http::new(&HttpOptions::default())?;
+        let account = Some(account.trim().to_owned()).filter(|a| !a.is_empty());
         Ok(Box::new(ExportSession {
-            service: service_kind(service)?,
-            registration: registration.clone(),
-            account: std::sync::Mutex::new(account.to_string()),
-            login_cancel: std::sync::Mutex::new(CancellationToken::new()),
+            service,
+            config,
+            endpoints,
+            http,
+            account: Mutex::new(account),
+            remote: tokio::sync::Mutex::new(None),
+            login_cancel: Mutex::new(CancellationToken::new()),
         }))
     })
 }
 
 pub fn accounts(service: Service) -> BridgeResult<Vec<String>> {
     guarded("accounts", || {
-        let _ = service_kind(service)?;
-        Err(not_available("the list of accounts"))
+        let service = service_kind(service)?;
+        let config = Config::from_env()?;
+        let list = Accounts::from_config(&config).list()?;
+        Ok(list.into_iter().filter(|a| a.service == service).map(|a| account_label(&a.display_name, a.email.as_deref())).collect())
     })
 }
 
+fn account_label(name: &str, email: Option<&str>) -> String {
+    match email {
+        Some(e) if !e.is_empty() && e != name => e.to_owned(),
+        _ => name.to_owned(),
+    }
+}
+
 impl ExportSession {
+    /// The service as this session's account. Talking to the emulator,
+    /// `DKCLOUD_STATIC_TOKEN` stands in for a login (tests); real services
+    /// never see it.
+    async fn remote(&self) -> BridgeResult<Arc<dyn Remote>> {
+        let mut cached = self.remote.lock().await;
+        if let Some(remote) = cached.as_ref() {
+            return Ok(remote.clone());
+        }
+        let static_token = std::env::var("DKCLOUD_STATIC_TOKEN").ok().filter(|t| !t.is_empty() && self.endpoints.emulator);
+        let tokens: Arc<dyn TokenProvider> = match static_token {
+            Some(token) => Arc::new(StaticToken::new(self.service, token)),
+            None => {
+                let account = self.account.lock().map(|a| a.clone()).unwrap_or(None);
+                Credentials::load(self.service, account.as_deref(), &self.config, &self.endpoints, self.http.client.clone())
+                    .await?
+            }
+        };
+        let remote: Arc<dyn Remote> = match self.service {
+            ServiceKind::OneDrive => Arc::new(OneDrive::new(self.http.clone(), &self.endpoints.graph, tokens)),
+            ServiceKind::Dropbox => Arc::new(Dropbox::new(
+                self.http.clone(),
+                &self.endpoints.dropbox_api,
+                &self.endpoints.dropbox_content,
+                tokens,
+            )),
+        };
+        *cached = Some(remote.clone());
+        Ok(remote)
+    }
+
     pub fn login(&self, events: SharedPtr<LoginEvents>) -> BridgeResult<String> {
         guarded("login", || {
-            let _ = events;
-            Err(not_available(&format!("{} login", self.service)))
+            if events.is_null() {
+                return Err(BridgeError("login needs somewhere to show the sign-in page".into()));
+            }
+            let cancel = CancellationToken::new();
+            if let Ok(mut slot) = self.login_cancel.lock() {
+                *slot = cancel.clone();
+            }
+            let app = OAuthApp::new(self.service, &self.config, &self.endpoints)?;
+            let login = Login::new(self.http.client.clone(), app, self.config.login_timeout()).with_cancel(cancel);
+            let opener = move |url: &str| -> dkcloud_engine::Result<()> {
+                events.open_url(url);
+                Ok(())
+            };
+            let account = block_on(async {
+                let outcome = match login.with_browser(&opener).await? {
+                    BrowserLogin::SignedIn(outcome) => outcome,
+                    BrowserLogin::PasteCode(_) => return Err(not_available("logging in with a pasted code")),
+                };
+                let account = Accounts::from_config(&self.config).add(&outcome).await?;
+                Ok::<_, BridgeError>(account)
+            })??;
+            if let Ok(mut chosen) = self.account.lock() {
+                *chosen = Some(account.id.clone());
+            }
+            *self.remote.blocking_lock() = None;
+            Ok(account_label(&account.display_name, account.email.as_deref()))
         })
     }
 
@@ -60,17 +187,55 @@ impl ExportSession {
     }
 
     pub fn account_name(&self) -> BridgeResult<String> {
-        guarded("accountName", || Err(not_available("the account name")))
+        guarded("accountName", || {
+            block_on(async {
+                let remote = self.remote().await?;
+                let account = remote.account(&CancellationToken::new()).await?;
+                Ok(account_label(&account.name, account.email.as_deref()))
+            })?
+        })
     }
 
     pub fn list_folders(&self) -> BridgeResult<Vec<String>> {
-        guarded("listFolders", || Err(not_available("listing folders")))
+        guarded("listFolders", || {
+            block_on(async {
+                let remote = self.remote().await?;
+                let cancel = CancellationToken::new();
+                let mut found = vec!["/".to_owned()];
+                let mut level = vec!["/".to_owned()];
+                for _ in 0..FOLDER_DEPTH {
+                    let mut next = Vec::new();
+                    for parent in &level {
+                        for entry in list_all(remote.as_ref(), parent, &cancel).await? {
+                            if entry.is_folder && found.len() < FOLDER_LIMIT {
+                                let path = dkcloud_engine::remote::join(parent, &entry.name);
+                                found.push(path.clone());
+                                next.push(path);
+                            }
+                        }
+                    }
+                    if next.is_empty() || found.len() >= FOLDER_LIMIT {
+                        break;
+                    }
+                    level = next;
+                }
+                found.sort_by_key(|p| p.to_lowercase());
+                Ok(found)
+            })?
+        })
     }
 
     pub fn create_folder(&self, path: &str) -> BridgeResult<String> {
         guarded("createFolder", || {
-            let _ = path;
-            Err(not_available("creating folders"))
+            let path = normalize(path);
+            if path == "/" {
+                return Err(BridgeError("give the new album a name".into()));
+            }
+            block_on(async {
+                let remote = self.remote().await?;
+                remote.create_folder(&path, &CancellationToken::new()).await?;
+                Ok(path)
+            })?
         })
     }
 
@@ -82,8 +247,18 @@ impl ExportSession {
         events: SharedPtr<UploadEvents>,
     ) -> BridgeResult<Box<UploadJob>> {
         guarded("startUpload", || {
-            let _ = (files, folder, options, events);
-            Err(not_available("uploading"))
+            if options.resize {
+                return Err(not_available("resizing photos before uploading; untick \"Resize photos before uploading\""));
+            }
+            if events.is_null() {
+                return Err(BridgeError("an upload needs somewhere to report to".into()));
+            }
+            if files.is_empty() {
+                return Err(BridgeError("there are no photos to upload".into()));
+            }
+            let remote = block_on(self.remote())??;
+            let paths = files.iter().map(|f| crate::job::path_from_bytes(&f.path)).collect();
+            UploadJob::start(remote, paths, normalize(folder), events)
         })
     }
 }

@@ -180,6 +180,22 @@ pub fn prepare_file(
     }
 }
 
+/// The remote name [`prepare_file`] will give `path`, found from the file's
+/// first bytes without decoding it, so an uploader can plan names (and look for
+/// conflicts) before the work is done.
+pub fn planned_name(path: &Path, options: &PrepareOptions) -> std::io::Result<String> {
+    let file_name = file_name_of(path);
+    if options.original {
+        return Ok(file_name);
+    }
+    let mut head = Vec::with_capacity(64);
+    fs::File::open(path)?.take(64).read_to_end(&mut head)?;
+    Ok(match sniff::classify(&head, &file_name) {
+        kind @ (InputKind::Jpeg | InputKind::Png | InputKind::Tiff | InputKind::Webp) => converted_name(&file_name, kind),
+        _ => file_name,
+    })
+}
+
 /// Converts an image held in memory to a JPEG following `options` (`original` is ignored).
 /// The error is a reason in plain words, for a per-file message.
 pub fn convert(

@@ -2,4 +2,5 @@ pub mod accounts;
 pub mod demo;
 pub mod login;
 pub mod ls;
+pub mod prepare;
 pub mod upload;

@@ -23,6 +23,7 @@ pub struct JobRequest {
     pub dry_run: bool,
     pub json: bool,
     pub journal_dir: Option<PathBuf>,
+    pub prepare: Option<dkcloud_engine::upload::PrepareOptions>,
 }
 
 pub async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
@@ -46,6 +47,7 @@ pub async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
         dry_run: args.dry_run,
         json: args.json,
         journal_dir: None,
+        prepare: args.photo.options(),
     };
     run_job(ctx, request).await
 }
@@ -63,6 +65,7 @@ pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError>
         },
         dry_run: request.dry_run,
         journal_dir: request.journal_dir,
+        prepare: request.prepare,
     };
     let job = UploadJob { remote, sources: request.sources, destination: request.destination, options };
     let reporter = Arc::new(report::choose(request.json, ctx.progress));

@@ -6,8 +6,9 @@ use super::journal::{self, Journal};
 use super::options::{ConflictPolicy, FileOutcome, FileReport, Summary, UploadOptions, DROPBOX_DEFAULT_CHUNK, ONEDRIVE_DEFAULT_CHUNK};
 use super::progress::{Progress, Publisher, Tracker, TICK};
 use super::source::{FileStamp, RunningHash};
+use super::prepare::Preparer;
 use super::walk::{self, WalkItem};
-use crate::remote::{list_all, normalize, split, OpenSession, Remote, RemoteEntry, UploadObserver, UploadSpec, WireConflict};
+use crate::remote::{join, list_all, normalize, split, OpenSession, Remote, RemoteEntry, UploadObserver, UploadSpec, WireConflict};
 use crate::{Error, Result, ServiceKind};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -50,6 +51,7 @@ struct Ctx {
     chunk_size: u64,
     dry_run: bool,
     cancel: CancellationToken,
+    preparer: Option<Preparer>,
 }
 
 impl Ctx {
@@ -77,7 +79,13 @@ impl Ctx {
     }
 
     fn report_simple(&self, local: &Path, remote: Option<&str>, outcome: FileOutcome) {
-        self.report(FileReport { local: local.to_owned(), remote: remote.map(str::to_owned), outcome, bytes_sent: 0 });
+        self.report(FileReport {
+            local: local.to_owned(),
+            remote: remote.map(str::to_owned),
+            outcome,
+            bytes_sent: 0,
+            notices: Vec::new(),
+        });
     }
 }
 
@@ -99,15 +107,13 @@ impl UploadJob {
             .iter()
             .map(|s| std::path::absolute(s).unwrap_or_else(|_| s.clone()))
             .collect();
-        let journal = if self.options.dry_run {
-            None
-        } else {
-            let dir = match &self.options.journal_dir {
-                Some(d) => d.clone(),
-                None => journal::default_dir()?,
-            };
-            Some(Journal::open(&dir, &journal::job_id(kind, &sources, &destination))?)
+        let job_id = journal::job_id(kind, &sources, &destination);
+        let state_dir = match &self.options.journal_dir {
+            Some(d) => d.clone(),
+            None => journal::default_dir()?,
         };
+        let journal = if self.options.dry_run { None } else { Some(Journal::open(&state_dir, &job_id)?) };
+        let preparer = self.options.prepare.clone().map(|o| Preparer::new(o, state_dir.join("prepared").join(&job_id)));
         let chunk_size = self.options.chunk_size.unwrap_or(match kind {
             ServiceKind::OneDrive => ONEDRIVE_DEFAULT_CHUNK,
             ServiceKind::Dropbox => DROPBOX_DEFAULT_CHUNK,
@@ -122,6 +128,7 @@ impl UploadJob {
             chunk_size,
             dry_run: self.options.dry_run,
             cancel: cancel.clone(),
+            preparer,
         });
         if !ctx.dry_run && destination != "/" {
             remote.create_folder(&destination, &cancel).await?;
@@ -158,6 +165,17 @@ impl UploadJob {
                 }
                 WalkItem::File { local, remote: target, stamp } => {
                     ctx.tracker.files_seen.fetch_add(1, Ordering::Relaxed);
+                    // A converted photo is stored as `.jpg`: plan (and check conflicts) under that name.
+                    let target = match &ctx.preparer {
+                        Some(p) => match p.planned_name(&local) {
+                            Ok(name) => join(split(&target).0, &name),
+                            Err(e) => {
+                                ctx.report_simple(&local, Some(&target), FileOutcome::Failed(e.to_string()));
+                                continue;
+                            }
+                        },
+                        None => target,
+                    };
                     if ctx.journal.as_ref().is_some_and(|j| j.is_done(&local, &stamp)) {
                         ctx.report_simple(&local, Some(&target), FileOutcome::AlreadyUploaded);
                         continue;
@@ -270,17 +288,51 @@ async fn file_task(
     existing: Option<RemoteEntry>,
     permit: OwnedSemaphorePermit,
 ) {
-    let id = ctx.tracker.begin(local.clone(), stamp.size);
-    let slot = Arc::new(Mutex::new(Some(permit)));
-    let (outcome, stored_as, bytes_sent) = transfer(&ctx, id, &local, &target, stamp, existing, &slot).await;
-    let stored = if outcome == FileOutcome::Uploaded { stamp.size } else { 0 };
-    if outcome != FileOutcome::Uploaded {
+    let prepared = match &ctx.preparer {
+        Some(p) if !ctx.dry_run => match p.prepare(&local, stamp).await {
+            Ok(prepared) => Some(prepared),
+            Err(e) => {
+                ctx.tracker.bytes_total.fetch_sub(stamp.size, Ordering::Relaxed);
+                ctx.report_simple(&local, Some(&target), FileOutcome::Failed(e.to_string()));
+                return;
+            }
+        },
+        _ => None,
+    };
+    // From here on the upload is of the prepared file (or the source itself).
+    let (upload_path, upload_stamp) = match &prepared {
+        Some(p) => (p.path.clone(), p.stamp),
+        None => (local.clone(), stamp),
+    };
+    if upload_stamp.size != stamp.size {
         ctx.tracker.bytes_total.fetch_sub(stamp.size, Ordering::Relaxed);
+        ctx.tracker.bytes_total.fetch_add(upload_stamp.size, Ordering::Relaxed);
+    }
+    let id = ctx.tracker.begin(local.clone(), upload_stamp.size);
+    let slot = Arc::new(Mutex::new(Some(permit)));
+    let (outcome, stored_as, bytes_sent) =
+        transfer(&ctx, id, &upload_path, &target, upload_stamp, existing, &slot).await;
+    let stored = if outcome == FileOutcome::Uploaded { upload_stamp.size } else { 0 };
+    if outcome != FileOutcome::Uploaded {
+        ctx.tracker.bytes_total.fetch_sub(upload_stamp.size, Ordering::Relaxed);
     } else {
-        ctx.summary.lock().unwrap_or_else(|p| p.into_inner()).bytes_uploaded += stamp.size;
+        ctx.summary.lock().unwrap_or_else(|p| p.into_inner()).bytes_uploaded += upload_stamp.size;
     }
     ctx.tracker.end(id, stored);
-    ctx.report(FileReport { local, remote: Some(stored_as), outcome, bytes_sent });
+    let mut notices = Vec::new();
+    if let Some(p) = prepared {
+        if outcome == FileOutcome::Uploaded && upload_path != local {
+            // The next run checks the source file, not the prepared copy.
+            if let Some(j) = &ctx.journal {
+                j.finished(&local, stamp, &target);
+            }
+        }
+        if outcome != FileOutcome::Cancelled {
+            p.discard();
+        }
+        notices = p.notices;
+    }
+    ctx.report(FileReport { local, remote: Some(stored_as), outcome, bytes_sent, notices });
 }
 
 /// Whether a stored file is this local file (size and service hash).

@@ -4,6 +4,7 @@
 mod job;
 pub mod journal;
 mod options;
+mod prepare;
 pub mod progress;
 pub mod source;
 mod walk;
@@ -12,4 +13,5 @@ pub use job::{JobEvents, NoEvents, UploadJob};
 pub use options::{
     ConflictPolicy, FileOutcome, FileReport, Summary, UploadOptions, DROPBOX_DEFAULT_CHUNK, ONEDRIVE_DEFAULT_CHUNK,
 };
+pub use dkcloud_prepare::PrepareOptions;
 pub use progress::{ActiveFile, Progress};

@@ -47,11 +47,20 @@ pub struct UploadOptions {
     pub dry_run: bool,
     /// Folder of the resume journals; `None` for `$XDG_STATE_HOME/dkcloud/jobs`.
     pub journal_dir: Option<PathBuf>,
+    /// Resize and re-encode photos before upload; `None` uploads files as they are.
+    pub prepare: Option<dkcloud_prepare::PrepareOptions>,
 }
 
 impl Default for UploadOptions {
     fn default() -> Self {
-        Self { jobs: 4, chunk_size: None, conflict: ConflictPolicy::default(), dry_run: false, journal_dir: None }
+        Self {
+            jobs: 4,
+            chunk_size: None,
+            conflict: ConflictPolicy::default(),
+            dry_run: false,
+            journal_dir: None,
+            prepare: None,
+        }
     }
 }
 
@@ -85,6 +94,9 @@ pub struct FileReport {
     pub outcome: FileOutcome,
     /// Bytes sent for this file in this run.
     pub bytes_sent: u64,
+    /// What the user should know (e.g. a RAW file uploaded as the original).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
 }
 
 /// Totals of a job (results themselves are streamed, not kept).
