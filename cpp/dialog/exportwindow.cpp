@@ -3,6 +3,7 @@
 #include "hostconfig.h"
 #include "imagelist.h"
 #include "registrationdialog.h"
+#include "testhook.h"
 
 #include <QCheckBox>
 #include <QCloseEvent>
@@ -17,11 +18,12 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLoggingCategory>
+#include <QMessageBox>
+#include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardPaths>
-#include <QTextStream>
 #include <QVBoxLayout>
 
 Q_LOGGING_CATEGORY(DKCLOUD_LOG, "dkcloud.plugin", QtInfoMsg)
@@ -55,6 +57,26 @@ QString humanDuration(qint64 seconds)
     return QObject::tr("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
 }
 
+// $BROWSER first (as xdg-open does; tests point it at a script), else the desktop's choice.
+void openInBrowser(const QString& url)
+{
+    const QString browser = qEnvironmentVariable("BROWSER");
+    for (const QString& command : browser.split(QLatin1Char(':'), Qt::SkipEmptyParts))
+    {
+        QStringList args = QProcess::splitCommand(command);
+        if (args.isEmpty())
+            continue;
+        const QString program = args.takeFirst();
+        if (command.contains(QLatin1String("%s")))
+            args.replaceInStrings(QStringLiteral("%s"), url);
+        else
+            args << url;
+        if (QProcess::startDetached(program, args))
+            return;
+    }
+    QDesktopServices::openUrl(QUrl(url));
+}
+
 } // namespace
 
 ExportWindow::ExportWindow(ServiceId service, const QList<QUrl>& items, QWidget* parent)
@@ -75,6 +97,7 @@ ExportWindow::ExportWindow(ServiceId service, const QList<QUrl>& items, QWidget*
 
 ExportWindow::~ExportWindow()
 {
+    saveSettings();
     stopJob(3000);
     if (m_loginEvents)
         m_loginEvents->detach();
@@ -238,6 +261,15 @@ void ExportWindow::buildUi()
     m_close->setObjectName(QStringLiteral("closeButton"));
     connect(m_start, &QPushButton::clicked, this, &ExportWindow::startUpload);
     connect(m_close, &QPushButton::clicked, this, &ExportWindow::reject);
+    auto* about = new QPushButton(QIcon::fromTheme(QStringLiteral("help-about")), tr("About..."), this);
+    about->setObjectName(QStringLiteral("aboutButton"));
+    connect(about, &QPushButton::clicked, this, [this]() {
+        QMessageBox::about(this, tr("About dkcloud"),
+                           tr("<p><b>dkcloud</b> exports photos from digiKam to OneDrive and Dropbox.</p>"
+                              "<p>Sign in once in your browser; uploads are resumable, run several at a "
+                              "time and are checked against the service's hash.</p>"
+                              "<p>License: GPL-2.0-or-later</p>"));
+    });
 
     auto* progressRow = new QHBoxLayout;
     progressRow->addWidget(m_progress, 1);
@@ -246,6 +278,7 @@ void ExportWindow::buildUi()
     buttons->addWidget(m_summary, 1);
     buttons->addWidget(m_start);
     buttons->addWidget(m_close);
+    buttons->addWidget(about);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(panes, 1);
@@ -378,6 +411,7 @@ void ExportWindow::refreshAccount()
                 m_accountName->setText(tr("not logged in"));
                 m_login->setText(tr("Log in"));
                 showError(tr("Not logged in:"), outcome.error);
+                writeTestHook(QStringLiteral("account-error error=%1").arg(outcome.error));
                 return;
             }
             const QString name = toQString(*outcome.value);
@@ -385,6 +419,7 @@ void ExportWindow::refreshAccount()
             m_login->setText(tr("Change Account"));
             m_status->clear();
             Q_EMIT accountChanged(name);
+            writeTestHook(QStringLiteral("account name=%1").arg(name));
             reloadFolders();
         });
 }
@@ -399,7 +434,7 @@ void ExportWindow::logIn()
     m_loginEvents = std::make_shared<QtLoginEvents>(this, [this](const QString& url) {
         qCInfo(DKCLOUD_LOG).noquote() << "opening the sign-in page" << url;
         m_status->setText(tr("Finish signing in in your web browser..."));
-        QDesktopServices::openUrl(QUrl(url));
+        openInBrowser(url);
     });
     auto session = m_session;
     auto events  = m_loginEvents;
@@ -437,6 +472,7 @@ void ExportWindow::reloadFolders()
             if (!outcome.ok())
             {
                 showError(tr("Cannot list albums:"), outcome.error);
+                writeTestHook(QStringLiteral("folders-error error=%1").arg(outcome.error));
                 return;
             }
             const QString keep = m_folders->currentText().isEmpty() ? m_settings.folder : m_folders->currentText();
@@ -447,6 +483,12 @@ void ExportWindow::reloadFolders()
                 m_folders->addItem(QIcon::fromTheme(QStringLiteral("folder-new")), keep);
             m_folders->setCurrentText(keep);
             Q_EMIT foldersReloaded();
+            writeTestHook(QStringLiteral("folders count=%1").arg(m_folders->count()));
+            if (testAutoUpload() && !m_autoUploaded)
+            {
+                m_autoUploaded = true;
+                startUpload();
+            }
         });
 }
 
@@ -515,7 +557,7 @@ void ExportWindow::startUpload()
         return;
     saveSettings();
 
-    rust::Vec<ffi::LocalFile> files;
+    std::vector<ffi::LocalFile> files;
     for (const QUrl& url : urls)
     {
         ffi::LocalFile file;
@@ -545,6 +587,7 @@ void ExportWindow::startUpload()
     if (!job.ok())
     {
         m_uploadEvents->detach();
+        writeTestHook(QStringLiteral("upload-refused error=%1").arg(job.error));
         showError(tr("Cannot start the upload:"), job.error);
         return;
     }
@@ -620,6 +663,10 @@ void ExportWindow::onFinished(const ffi::JobSummary& summary)
     m_summary->setText(text);
     if (!summary.cancelled && summary.files_failed == 0)
         m_progress->setValue(m_progress->maximum());
+    m_rate->setText(tr("%1 of %2 photos in %3")
+                        .arg(summary.files_uploaded)
+                        .arg(m_list->topLevelItemCount())
+                        .arg(humanDuration(m_jobClock.elapsed() / 1000)));
     qCInfo(DKCLOUD_LOG).noquote() << "upload finished:" << summary.files_uploaded << "uploaded," << summary.files_failed << "failed";
     writeTestHook(QStringLiteral("finished uploaded=%1 failed=%2").arg(summary.files_uploaded).arg(summary.files_failed));
     updateButtons();
@@ -658,21 +705,13 @@ void ExportWindow::closeEvent(QCloseEvent* event)
     QDialog::closeEvent(event);
 }
 
-// DKCLOUD_TEST_HOOK names a file that gets one line per event with the
-// window's items, so host tests can see inside the dialog without a debugger.
 void ExportWindow::writeTestHook(const QString& event) const
 {
-    const QString path = qEnvironmentVariable("DKCLOUD_TEST_HOOK");
-    if (path.isEmpty())
-        return;
-    QFile file(path);
-    if (!file.open(QIODevice::Append | QIODevice::Text))
-        return;
     QStringList paths;
     for (const QUrl& url : m_list->urls())
         paths << url.toLocalFile();
-    QTextStream(&file) << serviceInfo(m_service).name << ' ' << event << " title=" << windowTitle()
-                       << " items=" << paths.join(QLatin1Char('|')) << '\n';
+    DkCloud::writeTestHook(QStringLiteral("%1 %2 title=%3 items=%4")
+                               .arg(serviceInfo(m_service).name, event, windowTitle(), paths.join(QLatin1Char('|'))));
 }
 
 } // namespace DkCloud

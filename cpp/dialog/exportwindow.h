@@ -92,6 +92,7 @@ private:
     std::shared_ptr<QtLoginEvents>                 m_loginEvents;
     QElapsedTimer                                  m_jobClock;
     int                                            m_busy = 0;
+    bool                                           m_autoUploaded = false;
 
     ImageList*    m_list         = nullptr;
     QLabel*       m_accountName  = nullptr;

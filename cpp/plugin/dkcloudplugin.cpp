@@ -2,7 +2,9 @@
 
 #include "exportwindow.h"
 #include "hostconfig.h"
+#include "testhook.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QLoggingCategory>
 #include <QTimer>
@@ -83,6 +85,22 @@ void DkCloudPlugin::addServiceAction(ServiceId service, QObject* parent)
 
 void DkCloudPlugin::warnAboutClashes()
 {
+    if (m_host)
+    {
+        for (ServiceId service : {ServiceId::OneDrive, ServiceId::Dropbox})
+        {
+            const ServiceInfo& info = serviceInfo(service);
+            for (const QAction* action : m_host->findChildren<QAction*>(info.actionObjectName))
+            {
+                QStringList menus;
+                for (const QWidget* widget : action->associatedWidgets())
+                    menus << QString::fromLatin1(widget->metaObject()->className()) + QLatin1Char(':') + widget->objectName();
+                writeTestHook(QStringLiteral("action %1 text=%2 shortcut=%3 in=%4")
+                                  .arg(info.actionObjectName, action->text(),
+                                       action->shortcut().toString(QKeySequence::PortableText), menus.join(QLatin1Char(','))));
+            }
+        }
+    }
     for (ServiceId service : {ServiceId::OneDrive, ServiceId::Dropbox})
     {
         const QString warning = clashWarning(service, m_host);
