@@ -253,21 +253,22 @@ int main(int argc, char** argv)
         }
     }
 
-    // -- resize is not in the engine yet: refused, not faked
+    // -- bad resize options are refused before anything is sent
     try
     {
         auto session = openSession(Service::OneDrive, noRegistration, "");
         std::vector<LocalFile> files{localFile(home + "/small-OneDrive.jpg")};
-        UploadOptions resize = originalFiles();
-        resize.resize        = true;
+        UploadOptions resize    = originalFiles();
+        resize.upload_original = false;
+        resize.resize          = true;
+        resize.jpeg_quality    = 0;
         session->startUpload(rust::Slice<const LocalFile>(files.data(), files.size()), "/x", resize,
                              std::make_shared<RecordingEvents>());
-        check(false, "resize is refused while the engine cannot resize");
+        check(false, "a JPEG quality of 0 is refused");
     }
     catch (const rust::Error& e)
     {
-        check(std::string(e.what()).find("not available yet") != std::string::npos,
-              std::string("resize is refused: ") + e.what());
+        check(std::string(e.what()).find("JPEG quality") != std::string::npos, std::string("quality 0 is refused: ") + e.what());
     }
 
     // -- cancel: a slow emulator, cancel at the first progress

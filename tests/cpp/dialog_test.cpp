@@ -12,6 +12,8 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QProcess>
+#include <QSpinBox>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
@@ -36,7 +38,7 @@ private Q_SLOTS:
     void createsNestedAlbum();
     void uploadsAndShowsEachItemsState();
     void remembersSettingsPerService();
-    void resizeIsRefusedWhileTheEngineCannot();
+    void resizeUploadsAShrunkJpeg();
     void closeDuringUploadCancelsIt();
     void dropboxWindowSharesTheClass();
     void logsInThroughTheBrowserAndRemembersTheAccount();
@@ -175,18 +177,28 @@ void DialogTest::remembersSettingsPerService()
     QVERIFY(RcFile(hostRcPath()).readGroup(QStringLiteral("dkcloud Dropbox Settings")).isEmpty());
 }
 
-void DialogTest::resizeIsRefusedWhileTheEngineCannot()
+void DialogTest::resizeUploadsAShrunkJpeg()
 {
-    ExportWindow window(ServiceId::OneDrive, {QUrl::fromLocalFile(photo(QStringLiteral("grey.jpg"), Qt::gray))});
+    ExportWindow window(ServiceId::OneDrive, {QUrl::fromLocalFile(photo(QStringLiteral("grey.jpg"), Qt::gray, 1600))});
     QSignalSpy folders(&window, &ExportWindow::foldersReloaded);
+    QSignalSpy finished(&window, &ExportWindow::uploadFinished);
     window.show();
     QVERIFY(folders.wait(15000));
+    window.folderCombo()->setCurrentText(QStringLiteral("/Resized"));
+    window.findChild<QCheckBox*>(QStringLiteral("originalCheck"))->setChecked(false);
     window.findChild<QCheckBox*>(QStringLiteral("resizeCheck"))->setChecked(true);
+    window.findChild<QSpinBox*>(QStringLiteral("dimensionSpin"))->setValue(400);
+    window.findChild<QSpinBox*>(QStringLiteral("qualitySpin"))->setValue(80);
     window.startUpload();
-    QVERIFY(!window.isUploading());
-    QVERIFY2(window.statusLabel()->text().contains(QStringLiteral("not available yet")), qPrintable(window.statusLabel()->text()));
+    QVERIFY(finished.count() == 1 || finished.wait(30000));
+    QVERIFY2(window.summaryLabel()->text().contains(QStringLiteral("1 uploaded, 0 failed")), qPrintable(window.summaryLabel()->text()));
+    // Fetch what the service stored and look at its pixels.
+    const QString stored = m_dir.filePath(QStringLiteral("stored-grey.jpg"));
+    const QString url = QString::fromStdString(m_emulator->url()) + QStringLiteral("/v1.0/me/drive/root:/Resized/grey.jpg:/content");
+    QCOMPARE(QProcess::execute(QStringLiteral("curl"), {QStringLiteral("-sfL"), QStringLiteral("-H"), QStringLiteral("Authorization: Bearer dialog-token"), url, QStringLiteral("-o"), stored}), 0);
+    const QImage image(stored);
+    QCOMPARE(image.size(), QSize(400, 300));
     window.findChild<QCheckBox*>(QStringLiteral("resizeCheck"))->setChecked(false);
-    window.findChild<QCheckBox*>(QStringLiteral("originalCheck"))->setChecked(true);
 }
 
 void DialogTest::closeDuringUploadCancelsIt()

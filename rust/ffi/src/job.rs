@@ -90,6 +90,7 @@ impl UploadJob {
         remote: Arc<dyn Remote>,
         files: Vec<PathBuf>,
         folder: String,
+        options: UploadOptions,
         sink: SharedPtr<UploadEvents>,
     ) -> BridgeResult<Box<UploadJob>> {
         let runtime = runtime()?;
@@ -99,7 +100,7 @@ impl UploadJob {
             remote,
             sources: files,
             destination: folder.clone(),
-            options: UploadOptions::default(),
+            options,
         };
         let cancel = CancellationToken::new();
         let done = Arc::new((Mutex::new(false), Condvar::new()));

@@ -247,9 +247,6 @@ impl ExportSession {
         events: SharedPtr<UploadEvents>,
     ) -> BridgeResult<Box<UploadJob>> {
         guarded("startUpload", || {
-            if options.resize {
-                return Err(not_available("resizing photos before uploading; untick \"Resize photos before uploading\""));
-            }
             if events.is_null() {
                 return Err(BridgeError("an upload needs somewhere to report to".into()));
             }
@@ -258,7 +255,29 @@ impl ExportSession {
             }
             let remote = block_on(self.remote())??;
             let paths = files.iter().map(|f| crate::job::path_from_bytes(&f.path)).collect();
-            UploadJob::start(remote, paths, normalize(folder), events)
+            UploadJob::start(remote, paths, normalize(folder), engine_options(options)?, events)
         })
     }
+}
+
+/// The dialog's options as the engine takes them: "Upload original" (or no
+/// resize) sends files untouched; "Resize" re-encodes photos as JPEG.
+fn engine_options(options: &UploadOptions) -> BridgeResult<dkcloud_engine::upload::UploadOptions> {
+    let prepare = if options.upload_original || !options.resize {
+        None
+    } else {
+        if !(1..=100).contains(&options.jpeg_quality) {
+            return Err(BridgeError(format!("JPEG quality must be 1 to 100, not {}", options.jpeg_quality)));
+        }
+        if options.max_dimension == 0 {
+            return Err(BridgeError("the maximum dimension must be at least 1 pixel".into()));
+        }
+        Some(dkcloud_engine::upload::PrepareOptions {
+            resize: Some(options.max_dimension),
+            quality: options.jpeg_quality as u8,
+            original: false,
+            strip_location: false,
+        })
+    };
+    Ok(dkcloud_engine::upload::UploadOptions { prepare, ..Default::default() })
 }
