@@ -7,7 +7,7 @@ use dkcloud_engine::auth::{Credentials, EnvFile, StaticToken, TokenProvider};
 use dkcloud_engine::config::Config;
 use dkcloud_engine::http::{Http, HttpOptions};
 use dkcloud_engine::remote::Remote;
-use dkcloud_engine::{dropbox::Dropbox, onedrive::OneDrive, Endpoints, ServiceKind};
+use dkcloud_engine::{Endpoints, ServiceKind};
 use std::sync::Arc;
 
 pub struct Context {
@@ -66,15 +66,7 @@ impl Context {
     }
 
     pub fn remote_with(&self, service: ServiceKind, tokens: Arc<dyn TokenProvider>) -> Arc<dyn Remote> {
-        match service {
-            ServiceKind::OneDrive => Arc::new(OneDrive::new(self.http.clone(), &self.endpoints.graph, tokens)),
-            ServiceKind::Dropbox => Arc::new(Dropbox::new(
-                self.http.clone(),
-                &self.endpoints.dropbox_api,
-                &self.endpoints.dropbox_content,
-                tokens,
-            )),
-        }
+        dkcloud_engine::remote::connect(service, &self.http, &self.endpoints, tokens)
     }
 }
 

@@ -328,7 +328,8 @@ fn find_child(dir: &Path, name: &str) -> io::Result<Option<String>> {
     Ok(None)
 }
 
-fn dir_size(dir: &Path) -> io::Result<u64> {
+/// Total size of the files below a folder.
+pub fn dir_size(dir: &Path) -> io::Result<u64> {
     let mut total = 0;
     let mut stack = vec![dir.to_owned()];
     while let Some(d) = stack.pop() {

@@ -166,6 +166,24 @@ pub fn normalize(path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
+/// The service object for `service` at `endpoints`, acting with `tokens`.
+pub fn connect(
+    service: ServiceKind,
+    http: &crate::http::Http,
+    endpoints: &crate::Endpoints,
+    tokens: std::sync::Arc<dyn crate::auth::TokenProvider>,
+) -> std::sync::Arc<dyn Remote> {
+    match service {
+        ServiceKind::OneDrive => std::sync::Arc::new(crate::onedrive::OneDrive::new(http.clone(), &endpoints.graph, tokens)),
+        ServiceKind::Dropbox => std::sync::Arc::new(crate::dropbox::Dropbox::new(
+            http.clone(),
+            &endpoints.dropbox_api,
+            &endpoints.dropbox_content,
+            tokens,
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,9 +9,7 @@ use cxx::SharedPtr;
 use dkcloud_engine::accounts::Accounts;
 use dkcloud_engine::auth::{BrowserLogin, Credentials, Login, OAuthApp, StaticToken, TokenProvider};
 use dkcloud_engine::config::{ClientSecret, Config, EnvOverrides};
-use dkcloud_engine::dropbox::Dropbox;
 use dkcloud_engine::http::{Http, HttpOptions};
-use dkcloud_engine::onedrive::OneDrive;
 use dkcloud_engine::remote::{list_all, normalize, Remote};
 use dkcloud_engine::{Endpoints, ServiceKind};
 use std::sync::{Arc, Mutex};
@@ -134,15 +132,7 @@ impl ExportSession {
                     .await?
             }
         };
-        let remote: Arc<dyn Remote> = match self.service {
-            ServiceKind::OneDrive => Arc::new(OneDrive::new(self.http.clone(), &self.endpoints.graph, tokens)),
-            ServiceKind::Dropbox => Arc::new(Dropbox::new(
-                self.http.clone(),
-                &self.endpoints.dropbox_api,
-                &self.endpoints.dropbox_content,
-                tokens,
-            )),
-        };
+        let remote = dkcloud_engine::remote::connect(self.service, &self.http, &self.endpoints, tokens);
         *cached = Some(remote.clone());
         Ok(remote)
     }

@@ -12,7 +12,6 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fs;
-use std::path::Path;
 use std::sync::Mutex;
 use std::time::SystemTime;
 
@@ -95,24 +94,6 @@ pub fn mime_type(name: &str) -> &'static str {
     }
 }
 
-/// Total size of the files below a folder (Graph reports it as the folder's size).
-fn folder_size(dir: &Path) -> std::io::Result<u64> {
-    let mut total = 0;
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d)? {
-            let entry = entry?;
-            let meta = entry.metadata()?;
-            if meta.is_dir() {
-                stack.push(entry.path());
-            } else {
-                total += meta.len();
-            }
-        }
-    }
-    Ok(total)
-}
-
 /// `/drive/root:` for the root's children, `/drive/root:/a/b` deeper down.
 fn parent_path(parent_remote: &str) -> String {
     format!("/drive/root:{}", parent_remote.trim_end_matches('/'))
@@ -126,7 +107,7 @@ pub fn drive_item(store: &Store, ids: &Ids, entry: &Entry) -> std::io::Result<Va
     let id = ids.remember(&entry.remote);
     let is_root = entry.remote == "/";
     let name = if is_root { "root".to_owned() } else { entry.remote.rsplit('/').next().unwrap_or_default().to_owned() };
-    let size = if entry.is_dir { folder_size(&entry.fs_path)? } else { meta.len() };
+    let size = if entry.is_dir { crate::store::dir_size(&entry.fs_path)? } else { meta.len() };
     // Both tags change whenever the content or the modification time does.
     let version = modified.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0) ^ size as u128;
     let mut item = json!({
