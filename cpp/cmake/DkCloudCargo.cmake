@@ -4,42 +4,61 @@
 # cargo decides what to rebuild, so the step always runs (a no-op build takes
 # a fraction of a second). Release for every build type but Debug.
 
-find_program(CARGO_EXECUTABLE cargo HINTS "$ENV{CARGO_HOME}/bin" "$ENV{HOME}/.cargo/bin" REQUIRED)
+# A Rust library built elsewhere can be used instead (no cargo here): set
+# DKCLOUD_PREBUILT_FFI_LIBRARY (libdkcloud_ffi.a) and
+# DKCLOUD_PREBUILT_FFI_INCLUDE_DIR (the cxxbridge folder holding
+# dkcloud-ffi/src/lib.rs.h and rust/cxx.h). tests/host/showfoto_8_6.sh does so
+# to build inside a Debian 13 root with the library built on the host.
+set(DKCLOUD_PREBUILT_FFI_LIBRARY "" CACHE FILEPATH "Prebuilt libdkcloud_ffi.a (skips cargo)")
+set(DKCLOUD_PREBUILT_FFI_INCLUDE_DIR "" CACHE PATH "cxxbridge headers of the prebuilt library")
 
-if(CMAKE_BUILD_TYPE STREQUAL "Debug")
-    set(_profile debug)
-    set(_profile_flag)
+if(DKCLOUD_PREBUILT_FFI_LIBRARY)
+    if(NOT EXISTS "${DKCLOUD_PREBUILT_FFI_LIBRARY}" OR NOT EXISTS "${DKCLOUD_PREBUILT_FFI_INCLUDE_DIR}/dkcloud-ffi/src/lib.rs.h")
+        message(FATAL_ERROR "DKCLOUD_PREBUILT_FFI_LIBRARY/_INCLUDE_DIR: no library or no cxx headers")
+    endif()
+    set(DKCLOUD_FFI_LIBRARY "${DKCLOUD_PREBUILT_FFI_LIBRARY}")
+    set(DKCLOUD_FFI_INCLUDE_DIR "${DKCLOUD_PREBUILT_FFI_INCLUDE_DIR}")
+    message(STATUS "dkcloud: prebuilt Rust library ${DKCLOUD_FFI_LIBRARY}")
 else()
-    set(_profile release)
-    set(_profile_flag --release)
+    find_program(CARGO_EXECUTABLE cargo HINTS "$ENV{CARGO_HOME}/bin" "$ENV{HOME}/.cargo/bin" REQUIRED)
+
+    if(CMAKE_BUILD_TYPE STREQUAL "Debug")
+        set(_profile debug)
+        set(_profile_flag)
+    else()
+        set(_profile release)
+        set(_profile_flag --release)
+    endif()
+
+    if(DEFINED ENV{CARGO_TARGET_DIR})
+        set(DKCLOUD_CARGO_TARGET_DIR "$ENV{CARGO_TARGET_DIR}")
+    else()
+        set(DKCLOUD_CARGO_TARGET_DIR "${PROJECT_SOURCE_DIR}/target")
+    endif()
+
+    set(DKCLOUD_FFI_LIBRARY "${DKCLOUD_CARGO_TARGET_DIR}/${_profile}/libdkcloud_ffi.a")
+    set(DKCLOUD_FFI_INCLUDE_DIR "${CMAKE_BINARY_DIR}/cxxbridge")
+    file(MAKE_DIRECTORY "${DKCLOUD_FFI_INCLUDE_DIR}")
+
+    add_custom_target(dkcloud_ffi_cargo
+        COMMAND ${CMAKE_COMMAND} -E env
+                "DKCLOUD_FFI_INCLUDE_DIR=${DKCLOUD_FFI_INCLUDE_DIR}"
+                "CARGO_TARGET_DIR=${DKCLOUD_CARGO_TARGET_DIR}"
+                "${CARGO_EXECUTABLE}" build --locked -p dkcloud-ffi ${_profile_flag}
+        WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
+        BYPRODUCTS "${DKCLOUD_FFI_LIBRARY}"
+                   "${DKCLOUD_FFI_INCLUDE_DIR}/dkcloud-ffi/src/lib.rs.h"
+                   "${DKCLOUD_FFI_INCLUDE_DIR}/rust/cxx.h"
+        COMMENT "cargo build -p dkcloud-ffi (${_profile})"
+        USES_TERMINAL)
 endif()
-
-if(DEFINED ENV{CARGO_TARGET_DIR})
-    set(DKCLOUD_CARGO_TARGET_DIR "$ENV{CARGO_TARGET_DIR}")
-else()
-    set(DKCLOUD_CARGO_TARGET_DIR "${PROJECT_SOURCE_DIR}/target")
-endif()
-
-set(DKCLOUD_FFI_LIBRARY "${DKCLOUD_CARGO_TARGET_DIR}/${_profile}/libdkcloud_ffi.a")
-set(DKCLOUD_FFI_INCLUDE_DIR "${CMAKE_BINARY_DIR}/cxxbridge")
-file(MAKE_DIRECTORY "${DKCLOUD_FFI_INCLUDE_DIR}")
-
-add_custom_target(dkcloud_ffi_cargo
-    COMMAND ${CMAKE_COMMAND} -E env
-            "DKCLOUD_FFI_INCLUDE_DIR=${DKCLOUD_FFI_INCLUDE_DIR}"
-            "CARGO_TARGET_DIR=${DKCLOUD_CARGO_TARGET_DIR}"
-            "${CARGO_EXECUTABLE}" build --locked -p dkcloud-ffi ${_profile_flag}
-    WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
-    BYPRODUCTS "${DKCLOUD_FFI_LIBRARY}"
-               "${DKCLOUD_FFI_INCLUDE_DIR}/dkcloud-ffi/src/lib.rs.h"
-               "${DKCLOUD_FFI_INCLUDE_DIR}/rust/cxx.h"
-    COMMENT "cargo build -p dkcloud-ffi (${_profile})"
-    USES_TERMINAL)
 
 find_package(Threads REQUIRED)
 add_library(dkcloud_ffi STATIC IMPORTED GLOBAL)
 set_target_properties(dkcloud_ffi PROPERTIES IMPORTED_LOCATION "${DKCLOUD_FFI_LIBRARY}")
 target_include_directories(dkcloud_ffi INTERFACE "${DKCLOUD_FFI_INCLUDE_DIR}")
 target_link_libraries(dkcloud_ffi INTERFACE Threads::Threads ${CMAKE_DL_LIBS} m)
-add_dependencies(dkcloud_ffi dkcloud_ffi_cargo)
+if(TARGET dkcloud_ffi_cargo)
+    add_dependencies(dkcloud_ffi dkcloud_ffi_cargo)
+endif()
 add_library(dkcloud::ffi ALIAS dkcloud_ffi)

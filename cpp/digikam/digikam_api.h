@@ -12,6 +12,8 @@
 #   include <dpluginaction.h>
 #elif DKCLOUD_DIGIKAM_ABI == 709
 #   include "abi-7.9/dplugingeneric.h"
+#elif DKCLOUD_DIGIKAM_ABI == 806
+#   include "abi-8.6/dplugingeneric.h"
 #else
 #   error "no declarations of digiKam's plugin API for this digiKam version (set DKCLOUD_DIGIKAM_ABI)"
 #endif

@@ -93,7 +93,12 @@ void DkCloudPlugin::warnAboutClashes()
             for (const QAction* action : m_host->findChildren<QAction*>(info.actionObjectName))
             {
                 QStringList menus;
-                for (const QWidget* widget : action->associatedWidgets())
+#if QT_VERSION >= QT_VERSION_CHECK(6, 0, 0)
+                const QList<QObject*> widgets = action->associatedObjects(); // Qt 6: widgets and others
+#else
+                const QList<QWidget*> widgets = action->associatedWidgets();
+#endif
+                for (const QObject* widget : widgets)
                     menus << QString::fromLatin1(widget->metaObject()->className()) + QLatin1Char(':') + widget->objectName();
                 writeTestHook(QStringLiteral("action %1 text=%2 shortcut=%3 in=%4")
                                   .arg(info.actionObjectName, action->text(),

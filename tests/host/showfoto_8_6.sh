@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# The plugin inside the real digiKam 8.6 on Qt 6: Debian 13 ("trixie") in a
+# chroot made with debootstrap, since the host is Debian 12 (digiKam 7.9).
+#
+#   showfoto_8_6.sh SOURCE_DIR FFI_LIBRARY FFI_INCLUDE_DIR EMULATOR ARTIFACTS_DIR
+#   showfoto_8_6.sh --prepare-root          # only create/refresh the cached root
+#
+# 1. Creates (once; cached in $DKCLOUD_TRIXIE_ROOT, default
+#    /var/cache/dkcloud/trixie-root) a trixie root with debootstrap and installs
+#    showfoto, digikam (8.6.0), qt6-base-dev, cmake, g++, Xvfb and the X tools.
+# 2. Configures and builds this source tree in the root with
+#    -DDKCLOUD_QT_MAJOR=6 against libdigikamcore.so.8.6.0 and the Rust static
+#    library (and cxx headers) built on the host: the host's glibc is older
+#    than trixie's, so its staticlib and emulator run there unchanged.
+# 3. Runs that build's ctest there (the ABI check of cpp/digikam/abi-8.6
+#    against libdigikamcore.so.8.6.0, digiKam's own OneDrive plugin driven
+#    through our declarations, bridge, offscreen dialog, benchmark), then the
+#    same in-host test as for 7.9 (tests/host/showfoto_7_9.sh) against showfoto
+#    8.6 under Xvfb: the plugin loads, both actions with their shortcuts, the
+#    dialog opens with the photo, uploads land byte-identical; and the clash
+#    case. Screenshots: ARTIFACTS_DIR/showfoto_8_6_*.png.
+#
+# Host paths are bind-mounted into the root at the same paths, in a private
+# mount namespace (nothing is left mounted afterwards); the network namespace
+# is shared, so the emulator listens on the host's loopback.
+# Exit 77 (skipped) only where the machine cannot run debootstrap: not root,
+# or no way to reach the Debian mirror.
+set -uo pipefail
+
+root="${DKCLOUD_TRIXIE_ROOT:-/var/cache/dkcloud/trixie-root}"
+mirror="${DKCLOUD_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+packages=(showfoto digikam qt6-base-dev cmake make g++ xvfb xauth openbox xdotool imagemagick curl python3 binutils ca-certificates)
+here="$(cd "$(dirname "$0")" && pwd)"
+
+skip() { echo "SKIP: $*"; exit 77; }
+log() { echo "[showfoto_8_6 $(date +%T)] $*"; }
+
+[ "$(id -u)" -eq 0 ] || skip "creating a Debian 13 root with debootstrap needs root (run as root, or see README)"
+for tool in unshare chroot mount flock; do
+    command -v "$tool" >/dev/null || skip "$tool is missing"
+done
+
+# Runs a command in the root with /proc, /dev and /sys mounted, in a private
+# mount namespace. Extra bind mounts: BINDS=(host_path[:ro] ...) at the same path.
+in_root() {
+    local script='
+        set -e
+        r="$1"; shift
+        mount -t proc proc "$r/proc"
+        mount --rbind /dev "$r/dev"
+        mount --rbind /sys "$r/sys"
+        mount -t tmpfs -o mode=1777 tmpfs "$r/tmp"
+        mkdir -p "$r/tmp/.X11-unix"
+        mount --bind /tmp/.X11-unix "$r/tmp/.X11-unix"
+        while [ "$1" != "--" ]; do
+            spec="$1"; shift
+            path="${spec%:ro}"
+            mkdir -p "$r$path"
+            mount --bind "$path" "$r$path"
+            [ "$spec" = "$path" ] || mount -o remount,bind,ro "$r$path"
+        done
+        shift
+        exec chroot "$r" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+            HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive TERM=dumb "$@"'
+    mkdir -p /tmp/.X11-unix && chmod 1777 /tmp/.X11-unix
+    # Parents before children, so that nested bind mounts stack correctly.
+    local sorted=()
+    if [ "${#BINDS[@]}" -gt 0 ]; then
+        mapfile -t sorted < <(printf '%s\n' "${BINDS[@]}" | awk '{ print length($0) "\t" $0 }' | sort -n | cut -f2-)
+    fi
+    unshare --mount --propagation private bash -c "$script" in_root "$1" "${sorted[@]}" -- "${@:2}"
+}
+
+# Removes a half-made root, never following a mount left inside it.
+remove_tree() {
+    local m
+    if [ -e "$1" ]; then
+        findmnt -rn -o TARGET | grep -F "$1/" | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+        rm -rf --one-file-system "$1"
+    fi
+}
+
+prepare_root() {
+    local wanted
+    wanted="$(printf '%s\n' "${packages[@]}")"
+    mkdir -p "$(dirname "$root")"
+    exec 8>"$root.lock"
+    flock 8
+    if [ -f "$root/.dkcloud-ready" ] && [ "$(cat "$root/.dkcloud-ready")" = "$wanted" ]; then
+        log "cached trixie root: $root"
+        return 0
+    fi
+    local t0=$SECONDS
+    if [ ! -f "$root/.dkcloud-ready" ]; then
+        if ! command -v debootstrap >/dev/null; then
+            log "installing debootstrap on the host"
+            apt-get install -y --no-install-recommends debootstrap >/dev/null 2>&1 \
+                || skip "debootstrap is missing and apt-get install debootstrap failed"
+        fi
+        if ! curl -sfI --max-time 20 "$mirror/dists/trixie/Release" >/dev/null 2>&1 \
+            && ! wget -q --spider --timeout=20 "$mirror/dists/trixie/Release" 2>/dev/null; then
+            skip "cannot reach the Debian mirror $mirror (no network): cannot create the trixie root"
+        fi
+        remove_tree "$root.tmp"
+        log "debootstrap --variant=minbase trixie $root.tmp $mirror"
+        if ! debootstrap --variant=minbase trixie "$root.tmp" "$mirror" >"$root.debootstrap.log" 2>&1; then
+            tail -20 "$root.debootstrap.log"
+            remove_tree "$root.tmp"
+            echo "FAIL: debootstrap failed (log above)"
+            exit 1
+        fi
+        printf '#!/bin/sh\nexit 101\n' >"$root.tmp/usr/sbin/policy-rc.d"
+        chmod 755 "$root.tmp/usr/sbin/policy-rc.d"
+        remove_tree "$root"
+        mv "$root.tmp" "$root"
+        log "debootstrap done in $((SECONDS - t0)) s"
+    fi
+    local t1=$SECONDS
+    log "apt-get install ${packages[*]}"
+    BINDS=()
+    if ! in_root "$root" sh -c "apt-get update -q && apt-get install -y -q --no-install-recommends ${packages[*]} && apt-get clean" \
+        >"$root.apt.log" 2>&1; then
+        tail -30 "$root.apt.log"
+        echo "FAIL: apt-get install in the trixie root failed (log above)"
+        exit 1
+    fi
+    log "packages installed in $((SECONDS - t1)) s"
+    printf '%s\n' "$wanted" >"$root/.dkcloud-ready"
+    flock -u 8
+}
+
+if [ "${1:-}" = "--prepare-root" ]; then
+    prepare_root
+    exit 0
+fi
+
+[ "$#" -eq 5 ] || { echo "usage: $0 SOURCE_DIR FFI_LIBRARY FFI_INCLUDE_DIR EMULATOR ARTIFACTS_DIR"; exit 2; }
+src="$(readlink -f "$1")"
+ffi_lib="$(readlink -f "$2")"
+ffi_inc="$(readlink -f "$3")"
+emulator="$(readlink -f "$4")"
+artifacts="$5"
+mkdir -p "$artifacts"
+artifacts="$(readlink -f "$artifacts")"
+[ -f "$ffi_lib" ] || { echo "FAIL: no Rust static library at $ffi_lib (cargo build --locked -p dkcloud-ffi)"; exit 1; }
+[ -f "$ffi_inc/dkcloud-ffi/src/lib.rs.h" ] || { echo "FAIL: no cxx headers under $ffi_inc"; exit 1; }
+[ -x "$emulator" ] || { echo "FAIL: no emulator at $emulator (cargo build --locked -p dkcloud-emulator)"; exit 1; }
+
+start=$SECONDS
+prepare_root
+exec 8>&-
+
+# One build folder in the root per host build (so that two host builds never
+# share one), kept between runs: reruns only recompile what changed.
+key="$(printf '%s' "$ffi_inc" | md5sum | cut -c1-12)"
+build="/var/tmp/dkcloud-qt6-build-$key"
+exec 9>"$root$build.lock"
+flock 9
+if [ -f "$root$build/CMakeCache.txt" ] && ! grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$src" "$root$build/CMakeCache.txt"; then
+    rm -rf "${root:?}$build"
+fi
+run="$(mktemp -d /tmp/dkcloud-trixie.XXXXXX)"
+chmod 755 "$run"
+trap 'rm -rf "$run"' EXIT
+
+BINDS=("$src:ro" "$(dirname "$ffi_lib"):ro" "$ffi_inc:ro" "$(dirname "$emulator"):ro" "$artifacts" "$run")
+# The inner steps. The 7.9 script reads Qt's plugin folder from `qmake`:
+# trixie's Qt 6 qmake lives in /usr/lib/qt6/bin.
+cat >"$run/inner.sh" <<EOF
+#!/bin/bash
+set -uo pipefail
+export PATH=/usr/lib/qt6/bin:\$PATH
+echo "== digiKam in the root: \$(ls /usr/lib/digikam/libdigikamcore.so.*.*.* /usr/lib/x86_64-linux-gnu/libdigikamcore.so.*.*.* 2>/dev/null)"
+t0=\$SECONDS
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DDKCLOUD_QT_MAJOR=6 \\
+    -DDKCLOUD_PREBUILT_FFI_LIBRARY="$ffi_lib" -DDKCLOUD_PREBUILT_FFI_INCLUDE_DIR="$ffi_inc" \\
+    -DDKCLOUD_PREBUILT_EMULATOR="$emulator" >"$run/configure.log" 2>&1 \\
+    || { cat "$run/configure.log"; echo "FAIL: cmake configure (Qt 6)"; exit 1; }
+grep 'dkcloud:' "$run/configure.log"
+cmake --build "$build" -j2 >"$run/build.log" 2>&1 || { tail -60 "$run/build.log"; echo "FAIL: build (Qt 6)"; exit 1; }
+echo "== built with Qt 6 in \$((SECONDS - t0)) s"
+ok=0
+plugin="$build/Generic_DkCloud_Plugin.so"
+needed="\$(readelf -d "\$plugin" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | tr '\n' ' ')"
+echo "== the plugin needs: \$needed"
+case "\$needed" in *libdigikamcore.so.8.6.0*libQt6*|*libQt6*libdigikamcore.so.8.6.0*) ;; *) echo "FAIL: the plugin is not linked to digiKam 8.6 and Qt 6"; ok=1 ;; esac
+echo "== ctest of the Qt 6 / digiKam 8.6 build"
+ctest --test-dir "$build" --output-on-failure -E '^host_showfoto' || ok=1
+for mode in normal clash; do
+    echo "== in-host test in showfoto 8.6 (\$mode)"
+    mkdir -p "$run/shots-\$mode"
+    # (its screenshot names say 7_9: they are renamed below)
+    if ! bash "$src/tests/host/showfoto_7_9.sh" "\$plugin" "$emulator" "$run/shots-\$mode" \$mode | grep -v '^screenshots*: '; then
+        ok=1
+    fi
+    for f in "$run/shots-\$mode"/showfoto_7_9_*.png; do
+        [ -e "\$f" ] && cp "\$f" "$artifacts/\$(basename "\$f" | sed 's/^showfoto_7_9_/showfoto_8_6_/')"
+    done
+done
+exit \$ok
+EOF
+chmod 755 "$run/inner.sh"
+
+log "building and testing in the trixie root (build folder $build)"
+in_root "$root" /bin/bash "$run/inner.sh"
+rc=$?
+echo "screenshots: $artifacts/showfoto_8_6_*.png"
+log "total $((SECONDS - start)) s"
+exit $rc
