@@ -26,7 +26,10 @@ template <typename T>
 struct Outcome
 {
     std::optional<T> value;
+    // The engine's details (for the log and a "details" line), and what kind
+    // of problem it is: the dialog words its message from the kind.
     QString          error;
+    ffi::ErrorKind   kind = ffi::ErrorKind::None;
 
     bool ok() const { return value.has_value(); }
 };
@@ -46,10 +49,12 @@ Outcome<T> callEngine(const std::function<T()>& work)
     }
     catch (const rust::Error& e)
     {
-        outcome.error = QString::fromUtf8(e.what());
+        outcome.kind  = ffi::errorKindOf(e.what());
+        outcome.error = toQString(ffi::errorDetailOf(e.what()));
     }
     catch (const std::exception& e)
     {
+        outcome.kind  = ffi::ErrorKind::Internal;
         outcome.error = QString::fromUtf8(e.what());
     }
     return outcome;

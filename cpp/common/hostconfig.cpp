@@ -1,29 +1,18 @@
 #include "hostconfig.h"
 
-#include "rcfile.h"
+#include <KConfigGroup>
+#include <KSharedConfig>
 
 #include <QAction>
-#include <QCoreApplication>
-#include <QDir>
-#include <QStandardPaths>
 
 namespace DkCloud
 {
 
-QString hostRcPath()
-{
-    const QString overridden = qEnvironmentVariable("DKCLOUD_PLUGIN_RC");
-    if (!overridden.isEmpty())
-        return overridden;
-    const QString app = QCoreApplication::applicationName().toLower();
-    const QString file = app.contains(QLatin1String("showfoto")) ? QStringLiteral("showfotorc") : QStringLiteral("digikamrc");
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)).filePath(file);
-}
-
 bool builtinEnabledInConfig(ServiceId id)
 {
-    const auto enabled = RcFile(hostRcPath()).readGroup(QStringLiteral("EnabledDPlugins"));
-    return enabled.value(serviceInfo(id).builtinPluginIid, QStringLiteral("true")).toLower() != QLatin1String("false");
+    // digiKam enables a plugin unless its group says false.
+    const KConfigGroup enabled = KSharedConfig::openConfig()->group(QStringLiteral("EnabledDPlugins"));
+    return enabled.readEntry(serviceInfo(id).builtinPluginIid, true);
 }
 
 bool builtinActionPresent(ServiceId id, const QObject* hostWindow)

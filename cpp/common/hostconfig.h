@@ -1,6 +1,5 @@
-// Where the plugin keeps its settings (the host's own rc file: digikamrc or
-// showfotorc) and whether digiKam's built-in exporter for a service is enabled
-// there, which makes our shortcut ambiguous.
+// Whether digiKam's built-in exporter for a service is enabled in the host's
+// configuration, which makes our shortcut ambiguous.
 #pragma once
 
 #include "service.h"
@@ -11,10 +10,6 @@ class QObject;
 
 namespace DkCloud
 {
-
-// $DKCLOUD_PLUGIN_RC if set (tests), else digikamrc or showfotorc, by the
-// application running, under $XDG_CONFIG_HOME.
-QString hostRcPath();
 
 // True unless [EnabledDPlugins] says false for digiKam's own exporter (digiKam
 // enables plugins by default).

@@ -3,6 +3,7 @@
 // exporter each one replaces.
 #pragma once
 
+#include <QIcon>
 #include <QKeySequence>
 #include <QString>
 
@@ -26,12 +27,16 @@ struct ServiceInfo
     QString      settingsGroup;       // group in the host's rc file
     QString      builtinPluginIid;    // digiKam's own exporter for this service
     QString      builtinActionName;
-    QString      webHome;             // the service's web site, for "open folder" links
 };
 
 const ServiceInfo& serviceInfo(ServiceId id);
 
-// The folder's page on the service's web site.
-QString folderWebUrl(ServiceId id, const QString& folder);
+// The service's icon from the desktop theme, else one drawn here (a cloud in
+// the service's colour), so menus and Settings > Plugins never show a blank.
+QIcon serviceIcon(ServiceId id);
+QIcon pluginIcon();
+
+// dkcloud's own version (digiKam's loader only knows digiKam's).
+QString dkcloudVersion();
 
 } // namespace DkCloud

@@ -1,7 +1,7 @@
 #include "exportsettings.h"
 
-#include "hostconfig.h"
-#include "rcfile.h"
+#include <KConfigGroup>
+#include <KSharedConfig>
 
 namespace DkCloud
 {
@@ -9,56 +9,52 @@ namespace DkCloud
 namespace
 {
 
-bool toBool(const QString& value, bool fallback)
-{
-    if (value.isEmpty())
-        return fallback;
-    return value.toLower() == QLatin1String("true");
-}
+const QStringList conflictPolicies = {QStringLiteral("replace"), QStringLiteral("rename"), QStringLiteral("skip")};
 
-int toInt(const QString& value, int fallback, int low, int high)
+KConfigGroup settingsGroup(ServiceId id)
 {
-    bool ok       = false;
-    const int got = value.toInt(&ok);
-    return ok ? qBound(low, got, high) : fallback;
-}
-
-QString fromBool(bool value)
-{
-    return value ? QStringLiteral("true") : QStringLiteral("false");
+    return KSharedConfig::openConfig()->group(serviceInfo(id).settingsGroup);
 }
 
 } // namespace
 
 ExportSettings ExportSettings::load(ServiceId id)
 {
-    const auto group = RcFile(hostRcPath()).readGroup(serviceInfo(id).settingsGroup);
+    const KConfigGroup group = settingsGroup(id);
     ExportSettings s;
-    s.account        = group.value(QStringLiteral("Account"));
-    s.folder         = group.value(QStringLiteral("Current Album"), s.folder);
-    s.resize         = toBool(group.value(QStringLiteral("Resize")), s.resize);
-    s.jpegQuality    = toInt(group.value(QStringLiteral("Image Quality")), s.jpegQuality, 1, 100);
-    s.maxDimension   = toInt(group.value(QStringLiteral("Maximum Width")), s.maxDimension, 16, 100000);
-    s.uploadOriginal = toBool(group.value(QStringLiteral("Upload Original")), s.uploadOriginal);
-    s.clientId       = group.value(QStringLiteral("Client Id"));
-    s.clientSecret   = group.value(QStringLiteral("Client Secret"));
-    s.tenant         = group.value(QStringLiteral("Tenant"));
+    s.account        = group.readEntry("Account", s.account);
+    s.folder         = group.readEntry("Current Album", s.folder);
+    s.resize         = group.readEntry("Resize", s.resize);
+    s.jpegQuality    = qBound(1, group.readEntry("Image Quality", s.jpegQuality), 100);
+    s.maxDimension   = qBound(16, group.readEntry("Maximum Width", s.maxDimension), 100000);
+    s.uploadOriginal = group.readEntry("Upload Original", s.uploadOriginal);
+    const QString conflict = group.readEntry("On Conflict", s.conflict);
+    if (conflictPolicies.contains(conflict))
+        s.conflict = conflict;
+    s.clientId = group.readEntry("Client Id", QString());
+    if (id == ServiceId::OneDrive)
+        s.tenant = group.readEntry("Tenant", QString());
     return s;
 }
 
-bool ExportSettings::save(ServiceId id) const
+void ExportSettings::save(ServiceId id) const
 {
-    QMap<QString, QString> group;
-    group.insert(QStringLiteral("Account"), account);
-    group.insert(QStringLiteral("Current Album"), folder);
-    group.insert(QStringLiteral("Resize"), fromBool(resize));
-    group.insert(QStringLiteral("Image Quality"), QString::number(jpegQuality));
-    group.insert(QStringLiteral("Maximum Width"), QString::number(maxDimension));
-    group.insert(QStringLiteral("Upload Original"), fromBool(uploadOriginal));
-    group.insert(QStringLiteral("Client Id"), clientId);
-    group.insert(QStringLiteral("Client Secret"), clientSecret);
-    group.insert(QStringLiteral("Tenant"), tenant);
-    return RcFile(hostRcPath()).writeGroup(serviceInfo(id).settingsGroup, group);
+    KConfigGroup group = settingsGroup(id);
+    group.writeEntry("Account", account);
+    group.writeEntry("Current Album", folder);
+    group.writeEntry("Resize", resize);
+    group.writeEntry("Image Quality", jpegQuality);
+    group.writeEntry("Maximum Width", maxDimension);
+    group.writeEntry("Upload Original", uploadOriginal);
+    group.writeEntry("On Conflict", conflict);
+    group.writeEntry("Client Id", clientId);
+    if (id == ServiceId::OneDrive)
+        group.writeEntry("Tenant", tenant);
+    else
+        group.deleteEntry("Tenant");
+    // Earlier versions kept a client secret here in plain text.
+    group.deleteEntry("Client Secret");
+    group.sync();
 }
 
 } // namespace DkCloud

@@ -1,5 +1,8 @@
-// What the export window remembers per service, in the host's rc file (group
-// "dkcloud OneDrive Settings" / "dkcloud Dropbox Settings").
+// What the export window remembers per service, in the host's own
+// configuration (KSharedConfig::openConfig(): digikamrc or showfotorc, or the
+// file given with `digikam --config`), group "dkcloud OneDrive Settings" /
+// "dkcloud Dropbox Settings". No secret is ever written there: logins live
+// in dkcloud's token store, and a desktop app registration needs no secret.
 #pragma once
 
 #include "service.h"
@@ -17,13 +20,15 @@ struct ExportSettings
     int     jpegQuality  = 90;
     int     maxDimension = 1600;
     bool    uploadOriginal = true;
+    // What to do with a different file of the same name: replace, rename
+    // (keep both) or skip. Identical files are never sent again.
+    QString conflict = QStringLiteral("replace");
     // App registration; DKCLOUD_* environment variables override these.
     QString clientId;
-    QString clientSecret;
-    QString tenant;
+    QString tenant; // OneDrive only
 
     static ExportSettings load(ServiceId id);
-    bool save(ServiceId id) const;
+    void save(ServiceId id) const;
 };
 
 } // namespace DkCloud

@@ -4,6 +4,7 @@
 #include "imagelist.h"
 #include "registrationdialog.h"
 #include "testhook.h"
+#include "wording.h"
 
 #include <QCheckBox>
 #include <QCloseEvent>
@@ -34,29 +35,6 @@ namespace DkCloud
 namespace
 {
 
-QString humanBytes(double bytes)
-{
-    const char* units[] = {"B", "KiB", "MiB", "GiB"};
-    int unit            = 0;
-    while (bytes >= 1024.0 && unit < 3)
-    {
-        bytes /= 1024.0;
-        ++unit;
-    }
-    return QString::number(bytes, 'f', unit == 0 ? 0 : 1) + QLatin1Char(' ') + QLatin1String(units[unit]);
-}
-
-QString humanDuration(qint64 seconds)
-{
-    if (seconds < 0)
-        return QObject::tr("unknown");
-    if (seconds < 60)
-        return QObject::tr("%1 s").arg(seconds);
-    if (seconds < 3600)
-        return QObject::tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
-    return QObject::tr("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
-}
-
 // $BROWSER first (as xdg-open does; tests point it at a script), else the desktop's choice.
 void openInBrowser(const QString& url)
 {
@@ -86,7 +64,7 @@ ExportWindow::ExportWindow(ServiceId service, const QList<QUrl>& items, QWidget*
 {
     setObjectName(QStringLiteral("dkcloudExportWindow"));
     setWindowTitle(tr("Export to %1").arg(serviceInfo(service).name));
-    setWindowIcon(QIcon::fromTheme(serviceInfo(service).iconName, QIcon::fromTheme(QStringLiteral("folder-cloud"))));
+    setWindowIcon(serviceIcon(service));
     setModal(false);
     buildUi();
     loadSettings();
@@ -118,7 +96,10 @@ void ExportWindow::buildUi()
     remove->setObjectName(QStringLiteral("removePhotosButton"));
     remove->setToolTip(tr("Remove the selected photos from the list"));
     connect(addPhotos, &QPushButton::clicked, this, &ExportWindow::addPhotosFromDisk);
-    connect(remove, &QPushButton::clicked, m_list, &ImageList::removeSelected);
+    connect(remove, &QPushButton::clicked, this, [this]() {
+        m_list->removeSelected();
+        somethingChanged();
+    });
     auto* listButtons = new QHBoxLayout;
     listButtons->addStretch();
     listButtons->addWidget(addPhotos);
@@ -135,8 +116,11 @@ void ExportWindow::buildUi()
     m_accounts = new QComboBox(accountBox);
     m_accounts->setObjectName(QStringLiteral("accountCombo"));
     m_accounts->setToolTip(tr("Accounts you logged in with before"));
-    m_login = new QPushButton(tr("Log in"), accountBox);
+    m_login = new QPushButton(tr("&Log in"), accountBox);
     m_login->setObjectName(QStringLiteral("loginButton"));
+    m_logout = new QPushButton(tr("Log &out"), accountBox);
+    m_logout->setObjectName(QStringLiteral("logoutButton"));
+    m_logout->setToolTip(tr("Forget this account: its login is deleted from this computer"));
     auto* registration = new QPushButton(QIcon::fromTheme(QStringLiteral("configure")), tr("App Registration..."), accountBox);
     registration->setObjectName(QStringLiteral("registrationButton"));
     auto* accountForm = new QFormLayout;
@@ -146,9 +130,11 @@ void ExportWindow::buildUi()
     accountLayout->addLayout(accountForm);
     auto* accountButtons = new QHBoxLayout;
     accountButtons->addWidget(m_login, 1);
+    accountButtons->addWidget(m_logout);
     accountButtons->addWidget(registration);
     accountLayout->addLayout(accountButtons);
     connect(m_login, &QPushButton::clicked, this, &ExportWindow::logIn);
+    connect(m_logout, &QPushButton::clicked, this, &ExportWindow::logOut);
     connect(registration, &QPushButton::clicked, this, &ExportWindow::editRegistration);
     connect(m_accounts, QOverload<int>::of(&QComboBox::activated), this, [this](int index) {
         const QString chosen = m_accounts->itemText(index);
@@ -165,9 +151,9 @@ void ExportWindow::buildUi()
     m_folders->setObjectName(QStringLiteral("folderCombo"));
     m_folders->setEditable(true);
     m_folders->setInsertPolicy(QComboBox::NoInsert);
-    m_newFolder = new QPushButton(tr("New Album"), albumBox);
+    m_newFolder = new QPushButton(tr("&New Album"), albumBox);
     m_newFolder->setObjectName(QStringLiteral("newAlbumButton"));
-    m_reload = new QPushButton(tr("Reload"), albumBox);
+    m_reload = new QPushButton(tr("&Reload"), albumBox);
     m_reload->setObjectName(QStringLiteral("reloadButton"));
     auto* albumForm = new QFormLayout;
     albumForm->addRow(tr("Album:"), m_folders);
@@ -180,6 +166,7 @@ void ExportWindow::buildUi()
     albumLayout->addLayout(albumButtons);
     connect(m_newFolder, &QPushButton::clicked, this, &ExportWindow::askNewFolder);
     connect(m_reload, &QPushButton::clicked, this, &ExportWindow::reloadFolders);
+    connect(m_folders, &QComboBox::currentTextChanged, this, &ExportWindow::somethingChanged);
 
     // Right: options.
     auto* optionsBox = new QGroupBox(tr("Options"), this);
@@ -201,15 +188,30 @@ void ExportWindow::buildUi()
     optionsForm->addRow(tr("JPEG Quality:"), m_quality);
     optionsForm->addRow(tr("Maximum Dimension:"), m_dimension);
     optionsForm->setContentsMargins(24, 0, 0, 0);
+    // A different photo of the same name in the album (an edited one, say).
+    // Identical photos are never sent again, whatever is chosen here.
+    m_conflict = new QComboBox(optionsBox);
+    m_conflict->setObjectName(QStringLiteral("conflictCombo"));
+    m_conflict->addItem(tr("Replace it with this photo"), QStringLiteral("replace"));
+    m_conflict->addItem(tr("Keep both (store this one under a new name)"), QStringLiteral("rename"));
+    m_conflict->addItem(tr("Skip this photo"), QStringLiteral("skip"));
+    m_conflict->setToolTip(tr("When the album already has a different file of the same name, e.g. after you edited "
+                              "a photo. Identical photos are recognised by their hash and never sent twice."));
+    auto* conflictForm = new QFormLayout;
+    conflictForm->addRow(tr("If a photo is already there:"), m_conflict);
     auto* optionsLayout = new QVBoxLayout(optionsBox);
     optionsLayout->addWidget(m_original);
     optionsLayout->addWidget(m_resize);
     optionsLayout->addLayout(optionsForm);
-    connect(m_resize, &QCheckBox::toggled, this, &ExportWindow::updateButtons);
+    optionsLayout->addLayout(conflictForm);
+    connect(m_conflict, QOverload<int>::of(&QComboBox::currentIndexChanged), this, &ExportWindow::somethingChanged);
+    connect(m_quality, QOverload<int>::of(&QSpinBox::valueChanged), this, &ExportWindow::somethingChanged);
+    connect(m_dimension, QOverload<int>::of(&QSpinBox::valueChanged), this, &ExportWindow::somethingChanged);
+    connect(m_resize, &QCheckBox::toggled, this, &ExportWindow::somethingChanged);
     connect(m_original, &QCheckBox::toggled, this, [this](bool on) {
         if (on)
             m_resize->setChecked(false);
-        updateButtons();
+        somethingChanged();
     });
     connect(m_resize, &QCheckBox::toggled, this, [this](bool on) {
         if (on)
@@ -254,10 +256,10 @@ void ExportWindow::buildUi()
     m_summary->setTextFormat(Qt::RichText);
     m_summary->setWordWrap(true);
 
-    m_start = new QPushButton(QIcon::fromTheme(QStringLiteral("network-workgroup")), tr("Start Upload"), this);
+    m_start = new QPushButton(QIcon::fromTheme(QStringLiteral("network-workgroup")), tr("&Start Upload"), this);
     m_start->setObjectName(QStringLiteral("startButton"));
     m_start->setDefault(true);
-    m_close = new QPushButton(QIcon::fromTheme(QStringLiteral("window-close")), tr("Close"), this);
+    m_close = new QPushButton(QIcon::fromTheme(QStringLiteral("window-close")), tr("&Close"), this);
     m_close->setObjectName(QStringLiteral("closeButton"));
     connect(m_start, &QPushButton::clicked, this, &ExportWindow::startUpload);
     connect(m_close, &QPushButton::clicked, this, &ExportWindow::reject);
@@ -265,10 +267,11 @@ void ExportWindow::buildUi()
     about->setObjectName(QStringLiteral("aboutButton"));
     connect(about, &QPushButton::clicked, this, [this]() {
         QMessageBox::about(this, tr("About dkcloud"),
-                           tr("<p><b>dkcloud</b> exports photos from digiKam to OneDrive and Dropbox.</p>"
+                           tr("<p><b>dkcloud %1</b> exports photos from digiKam to OneDrive and Dropbox.</p>"
                               "<p>Sign in once in your browser; uploads are resumable, run several at a "
                               "time and are checked against the service's hash.</p>"
-                              "<p>License: GPL-2.0-or-later</p>"));
+                              "<p>License: GPL-2.0-or-later</p>")
+                               .arg(dkcloudVersion()));
     });
 
     auto* progressRow = new QHBoxLayout;
@@ -284,7 +287,7 @@ void ExportWindow::buildUi()
     layout->addLayout(panes, 1);
     layout->addLayout(progressRow);
     layout->addLayout(buttons);
-    resize(860, 620);
+    resize(900, 640);
     Q_UNUSED(info);
 }
 
@@ -294,6 +297,7 @@ void ExportWindow::loadSettings()
     m_quality->setValue(m_settings.jpegQuality);
     m_dimension->setValue(m_settings.maxDimension);
     m_original->setChecked(m_settings.uploadOriginal && !m_settings.resize);
+    m_conflict->setCurrentIndex(qMax(0, m_conflict->findData(m_settings.conflict)));
     m_folders->addItem(m_settings.folder);
     updateButtons();
 }
@@ -304,11 +308,11 @@ void ExportWindow::saveSettings()
     m_settings.jpegQuality    = m_quality->value();
     m_settings.maxDimension   = m_dimension->value();
     m_settings.uploadOriginal = m_original->isChecked();
+    m_settings.conflict       = m_conflict->currentData().toString();
     const QString folder      = m_folders->currentText().trimmed();
     if (!folder.isEmpty())
         m_settings.folder = folder;
-    if (!m_settings.save(m_service))
-        qCWarning(DKCLOUD_LOG) << "cannot save settings to" << hostRcPath();
+    m_settings.save(m_service);
 }
 
 QList<QUrl> ExportWindow::items() const
@@ -319,7 +323,7 @@ QList<QUrl> ExportWindow::items() const
 void ExportWindow::addItems(const QList<QUrl>& items)
 {
     m_list->addUrls(items);
-    m_list->setAllStates(QString());
+    somethingChanged();
     QStringList paths;
     for (const QUrl& url : m_list->urls())
         paths << url.toLocalFile();
@@ -333,10 +337,25 @@ void ExportWindow::setNotice(const QString& text)
     m_notice->setVisible(!text.isEmpty());
 }
 
-void ExportWindow::showError(const QString& what, const QString& message)
+void ExportWindow::showError(const QString& what, ffi::ErrorKind kind, const QString& detail)
 {
-    qCWarning(DKCLOUD_LOG).noquote() << what << message;
-    m_status->setText(QStringLiteral("<b>%1</b> %2").arg(what.toHtmlEscaped(), message.toHtmlEscaped()));
+    qCWarning(DKCLOUD_LOG).noquote() << what << detail;
+    const QString text = explainError(m_service, kind, detail);
+    m_status->setText(QStringLiteral("<b>%1</b> %2").arg(what.toHtmlEscaped(), text.toHtmlEscaped()));
+    // The engine's own words stay reachable, for a bug report.
+    m_status->setToolTip(detail);
+}
+
+void ExportWindow::somethingChanged()
+{
+    // A new list or new options: the marks of the last run no longer describe it.
+    if (m_finishedUnchanged)
+    {
+        m_finishedUnchanged = false;
+        m_list->setAllStates(QString());
+        m_summary->clear();
+    }
+    updateButtons();
 }
 
 void ExportWindow::setBusy(bool busy)
@@ -356,8 +375,12 @@ void ExportWindow::updateButtons()
     m_newFolder->setEnabled(idle && m_session);
     m_reload->setEnabled(idle && m_session);
     m_login->setEnabled(!uploading && m_session);
+    m_logout->setEnabled(idle && m_session && m_loggedIn);
     m_accounts->setEnabled(!uploading);
-    m_start->setEnabled(idle && m_session && m_list->topLevelItemCount() > 0);
+    m_conflict->setEnabled(!uploading);
+    // After a run, Start Upload waits for a change (photos, album or options):
+    // pressing it again would only repeat what the list already shows.
+    m_start->setEnabled(idle && m_session && m_loggedIn && m_list->topLevelItemCount() > 0 && !m_finishedUnchanged);
 }
 
 void ExportWindow::openSession()
@@ -365,34 +388,57 @@ void ExportWindow::openSession()
     const ServiceInfo& info = serviceInfo(m_service);
     ffi::AppRegistration registration;
     registration.client_id     = toRust(m_settings.clientId);
-    registration.client_secret = toRust(m_settings.clientSecret);
     registration.tenant        = toRust(m_settings.tenant);
-    const ffi::Service service = m_service == ServiceId::OneDrive ? ffi::Service::OneDrive : ffi::Service::Dropbox;
+    const ffi::Service service = engineService();
 
-    const auto accounts = callEngine<rust::Vec<rust::String>>([service]() { return ffi::accounts(service); });
-    m_accounts->clear();
-    if (accounts.ok())
-    {
-        for (const auto& name : *accounts.value)
-            m_accounts->addItem(toQString(name));
-    }
-    if (!m_settings.account.isEmpty() && m_accounts->findText(m_settings.account) < 0)
-        m_accounts->addItem(m_settings.account);
-    m_accounts->setCurrentText(m_settings.account);
-
+    m_loggedIn            = false;
     const QString account = m_settings.account;
     auto session          = callEngine<rust::Box<ffi::ExportSession>>(
         [&]() { return ffi::openSession(service, registration, toRust(account)); });
     if (!session.ok())
     {
         m_session.reset();
-        showError(tr("Cannot use %1:").arg(info.name), session.error);
+        showError(tr("Cannot use %1:").arg(info.name), session.kind, session.error);
         updateButtons();
         return;
     }
     m_session = std::make_shared<rust::Box<ffi::ExportSession>>(std::move(*session.value));
     updateButtons();
     refreshAccount();
+}
+
+ffi::Service ExportWindow::engineService() const
+{
+    return m_service == ServiceId::OneDrive ? ffi::Service::OneDrive : ffi::Service::Dropbox;
+}
+
+void ExportWindow::refreshAccounts()
+{
+    // The combo lists the logins the token store still holds, never a name
+    // that is only remembered in the settings.
+    const ffi::Service service = engineService();
+    runInBackground<rust::Vec<rust::String>>(
+        this, [service]() { return ffi::accounts(service); },
+        [this](const Outcome<rust::Vec<rust::String>>& outcome) {
+            m_accounts->clear();
+            if (!outcome.ok())
+            {
+                qCWarning(DKCLOUD_LOG).noquote() << "cannot list the stored logins:" << outcome.error;
+                return;
+            }
+            for (const auto& name : *outcome.value)
+                m_accounts->addItem(toQString(name));
+            const QString current = m_loggedIn ? m_accountName->text() : QString();
+            m_accounts->setCurrentIndex(m_accounts->findText(current));
+        });
+}
+
+void ExportWindow::showLoggedOut()
+{
+    m_loggedIn = false;
+    m_accountName->setText(tr("not logged in"));
+    m_login->setText(tr("&Log in"));
+    updateButtons();
 }
 
 void ExportWindow::refreshAccount()
@@ -408,16 +454,19 @@ void ExportWindow::refreshAccount()
             setBusy(false);
             if (!outcome.ok())
             {
-                m_accountName->setText(tr("not logged in"));
-                m_login->setText(tr("Log in"));
-                showError(tr("Not logged in:"), outcome.error);
+                showLoggedOut();
+                refreshAccounts();
+                showError(tr("Not logged in:"), outcome.kind, outcome.error);
                 writeTestHook(QStringLiteral("account-error error=%1").arg(outcome.error));
                 return;
             }
             const QString name = toQString(*outcome.value);
+            m_loggedIn         = true;
             m_accountName->setText(name);
             m_login->setText(tr("Change Account"));
             m_status->clear();
+            refreshAccounts();
+            updateButtons();
             Q_EMIT accountChanged(name);
             writeTestHook(QStringLiteral("account name=%1").arg(name));
             reloadFolders();
@@ -441,21 +490,87 @@ void ExportWindow::logIn()
     setBusy(true);
     m_login->setEnabled(false);
     m_status->setText(tr("Opening the sign-in page..."));
-    runInBackground<rust::String>(
+    runInBackground<ffi::LoginStep>(
         this, [session, events]() { return (*session)->login(std::static_pointer_cast<ffi::LoginEvents>(events)); },
+        [this](const Outcome<ffi::LoginStep>& outcome) {
+            setBusy(false);
+            if (!outcome.ok())
+            {
+                showError(tr("Login failed:"), outcome.kind, outcome.error);
+                return;
+            }
+            if (outcome.value->signed_in)
+                loggedIn(toQString(outcome.value->account));
+            else
+                askForPastedCode(toQString(outcome.value->paste_instructions));
+        });
+}
+
+void ExportWindow::askForPastedCode(const QString& instructions)
+{
+    // The loopback port was taken: the browser shows a code instead.
+    writeTestHook(QStringLiteral("paste-code"));
+    bool ok            = false;
+    const QString code = QInputDialog::getText(this, tr("Finish Logging In"), instructions, QLineEdit::Normal,
+                                               QString(), &ok).trimmed();
+    if (!ok || code.isEmpty())
+    {
+        m_status->setText(tr("Login cancelled. Click \"Log in\" to try again."));
+        return;
+    }
+    auto session            = m_session;
+    const rust::String text = toRust(code);
+    setBusy(true);
+    runInBackground<rust::String>(
+        this, [session, text]() { return (*session)->finishLogin(text); },
         [this](const Outcome<rust::String>& outcome) {
             setBusy(false);
             if (!outcome.ok())
             {
-                showError(tr("Login failed:"), outcome.error);
+                showError(tr("Login failed:"), outcome.kind, outcome.error);
                 return;
             }
-            m_settings.account = toQString(*outcome.value);
-            if (m_accounts->findText(m_settings.account) < 0)
-                m_accounts->addItem(m_settings.account);
-            m_accounts->setCurrentText(m_settings.account);
+            loggedIn(toQString(*outcome.value));
+        });
+}
+
+void ExportWindow::loggedIn(const QString& account)
+{
+    m_settings.account = account;
+    saveSettings();
+    refreshAccount();
+}
+
+void ExportWindow::logOut()
+{
+    if (!m_session || !m_loggedIn)
+        return;
+    const QString name = m_accountName->text();
+    const auto answer  = QMessageBox::question(
+        this, tr("Log out"),
+        tr("Log out of %1 as %2? dkcloud forgets this login on this computer; you can log in again at any time.")
+            .arg(serviceInfo(m_service).name, name));
+    if (answer != QMessageBox::Yes)
+        return;
+    auto session = m_session;
+    setBusy(true);
+    runInBackground<rust::String>(
+        this, [session]() { return (*session)->logout(); },
+        [this](const Outcome<rust::String>& outcome) {
+            setBusy(false);
+            if (!outcome.ok())
+            {
+                showError(tr("Cannot log out:"), outcome.kind, outcome.error);
+                return;
+            }
+            m_settings.account.clear();
             saveSettings();
-            refreshAccount();
+            showLoggedOut();
+            m_folders->clear();
+            m_folders->addItem(m_settings.folder);
+            refreshAccounts();
+            m_status->setText(tr("Logged out of %1.").arg(toQString(*outcome.value)));
+            writeTestHook(QStringLiteral("logged-out name=%1").arg(toQString(*outcome.value)));
         });
 }
 
@@ -471,7 +586,7 @@ void ExportWindow::reloadFolders()
             setBusy(false);
             if (!outcome.ok())
             {
-                showError(tr("Cannot list albums:"), outcome.error);
+                showError(tr("Cannot list albums:"), outcome.kind, outcome.error);
                 writeTestHook(QStringLiteral("folders-error error=%1").arg(outcome.error));
                 return;
             }
@@ -516,14 +631,15 @@ void ExportWindow::createFolder(const QString& path)
             setBusy(false);
             if (!outcome.ok())
             {
-                showError(tr("Cannot create the album:"), outcome.error);
+                showError(tr("Cannot create the album:"), outcome.kind, outcome.error);
                 return;
             }
             const QString created = toQString(*outcome.value);
             if (m_folders->findText(created) < 0)
                 m_folders->addItem(QIcon::fromTheme(QStringLiteral("folder")), created);
             m_folders->setCurrentText(created);
-            m_status->setText(tr("Created %1").arg(created));
+            m_status->setText(tr("Album %1 is ready.").arg(created));
+            writeTestHook(QStringLiteral("folder-created path=%1").arg(created));
         });
 }
 
@@ -539,8 +655,12 @@ void ExportWindow::editRegistration()
 
 void ExportWindow::addPhotosFromDisk()
 {
+    // Start where the listed photos are (the album's folder), else in Pictures.
+    const QList<QUrl> listed = m_list->urls();
+    const QString start = listed.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::PicturesLocation)
+                                           : QFileInfo(listed.first().toLocalFile()).absolutePath();
     const QStringList files = QFileDialog::getOpenFileNames(
-        this, tr("Add Photos"), QStandardPaths::writableLocation(QStandardPaths::PicturesLocation),
+        this, tr("Add Photos"), start,
         tr("Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.webp *.dng *.cr2 *.nef *.arw);;All files (*)"));
     QList<QUrl> urls;
     for (const QString& file : files)
@@ -578,17 +698,19 @@ void ExportWindow::startUpload()
     handlers.finished    = [this](const ffi::JobSummary& s) { onFinished(s); };
     m_uploadEvents       = std::make_shared<QtUploadEvents>(this, handlers);
 
-    const rust::String folder = toRust(m_settings.folder);
-    auto session              = m_session;
-    auto events               = std::static_pointer_cast<ffi::UploadEvents>(m_uploadEvents);
-    auto job                  = callEngine<rust::Box<ffi::UploadJob>>([&]() {
-        return (*session)->startUpload(rust::Slice<const ffi::LocalFile>(files.data(), files.size()), folder, options, events);
+    const rust::String folder   = toRust(m_settings.folder);
+    const rust::String conflict = toRust(m_settings.conflict);
+    auto session                = m_session;
+    auto events                 = std::static_pointer_cast<ffi::UploadEvents>(m_uploadEvents);
+    auto job                    = callEngine<rust::Box<ffi::UploadJob>>([&]() {
+        return (*session)->startUpload(rust::Slice<const ffi::LocalFile>(files.data(), files.size()), folder, options,
+                                       conflict, events);
     });
     if (!job.ok())
     {
         m_uploadEvents->detach();
         writeTestHook(QStringLiteral("upload-refused error=%1").arg(job.error));
-        showError(tr("Cannot start the upload:"), job.error);
+        showError(tr("Cannot start the upload:"), job.kind, job.error);
         return;
     }
     m_job = std::make_unique<rust::Box<ffi::UploadJob>>(std::move(*job.value));
@@ -598,7 +720,7 @@ void ExportWindow::startUpload()
     m_status->clear();
     m_rate->clear();
     m_jobClock.start();
-    m_close->setText(tr("Cancel"));
+    m_close->setText(tr("&Cancel"));
     writeTestHook(QStringLiteral("started"));
     updateButtons();
 }
@@ -606,29 +728,22 @@ void ExportWindow::startUpload()
 void ExportWindow::onFileChanged(const ffi::FileEvent& event)
 {
     const int row = static_cast<int>(event.index);
-    switch (event.state)
+    if (event.state == ffi::FileState::Uploading)
     {
-        case ffi::FileState::Waiting:
-            m_list->setState(row, tr("waiting"));
-            break;
-        case ffi::FileState::Uploading:
-        {
-            const int percent = event.bytes_total ? int(event.bytes_sent * 100 / event.bytes_total) : 0;
-            m_list->setState(row, tr("uploading %1%").arg(percent));
-            break;
-        }
-        case ffi::FileState::Done:
-            m_list->setState(row, tr("done"), QColor(0x2e, 0x7d, 0x32));
-            break;
-        case ffi::FileState::Failed:
-            m_list->setState(row, tr("failed: %1").arg(toQString(event.message)), QColor(0xc6, 0x28, 0x28));
-            break;
-        case ffi::FileState::Cancelled:
-            m_list->setState(row, tr("cancelled"));
-            break;
-        default:
-            break;
+        const int percent = event.bytes_total ? int(event.bytes_sent * 100 / event.bytes_total) : 0;
+        m_list->setState(row, tr("uploading %1%").arg(percent));
+        return;
     }
+    const FileStateText state = fileStateText(m_service, event);
+    if (state.text.isEmpty())
+        return;
+    m_list->setState(row, state.text, state.colour);
+    const QList<QUrl> urls = m_list->urls();
+    const QString local    = row < urls.size() ? urls.at(row).toLocalFile() : QString();
+    if (event.state == ffi::FileState::Failed)
+        qCWarning(DKCLOUD_LOG).noquote() << local << "failed:" << toQString(event.message);
+    writeTestHook(QStringLiteral("file path=%1 state=%2 remote=%3")
+                      .arg(local, state.hookName, toQString(event.remote_path)));
 }
 
 void ExportWindow::onProgress(const ffi::JobProgress& progress)
@@ -647,28 +762,35 @@ void ExportWindow::onFinished(const ffi::JobSummary& summary)
     m_job.reset();
     if (m_uploadEvents)
         m_uploadEvents->detach();
-    m_close->setText(tr("Close"));
+    m_close->setText(tr("&Close"));
     const QString folder = toQString(summary.folder);
-    QString url          = toQString(summary.folder_web_url);
-    if (url.isEmpty())
-        url = folderWebUrl(m_service, folder);
-    QString text;
-    if (summary.cancelled)
-        text = tr("Cancelled: %1 uploaded, %2 failed.").arg(summary.files_uploaded).arg(summary.files_failed);
-    else
-        text = tr("%1 uploaded, %2 failed.").arg(summary.files_uploaded).arg(summary.files_failed);
-    if (!toQString(summary.message).isEmpty())
-        text += QLatin1Char(' ') + toQString(summary.message).toHtmlEscaped();
-    text += QStringLiteral(" <a href=\"%1\">%2</a>").arg(url.toHtmlEscaped(), tr("Open %1 on %2").arg(folder.toHtmlEscaped(), serviceInfo(m_service).name));
+    const QString url    = toQString(summary.folder_web_url);
+    QString text         = summaryText(m_service, summary).toHtmlEscaped();
+    // The folder's own address from the service; no guessed link when it gave none.
+    if (!url.isEmpty())
+        text += QStringLiteral(" <a href=\"%1\">%2</a>")
+                    .arg(url.toHtmlEscaped(), tr("Open %1 on %2").arg(folder.toHtmlEscaped(), serviceInfo(m_service).name));
     m_summary->setText(text);
-    if (!summary.cancelled && summary.files_failed == 0)
+    const size_t stored = summary.files_uploaded + summary.files_replaced + summary.files_kept_both;
+    if (!summary.cancelled && summary.files_failed == 0 && toQString(summary.message).isEmpty())
         m_progress->setValue(m_progress->maximum());
-    m_rate->setText(tr("%1 of %2 photos in %3")
-                        .arg(summary.files_uploaded)
+    m_rate->setText(tr("%1 of %2 photos stored in %3")
+                        .arg(stored + summary.files_already_there)
                         .arg(m_list->topLevelItemCount())
                         .arg(humanDuration(m_jobClock.elapsed() / 1000)));
-    qCInfo(DKCLOUD_LOG).noquote() << "upload finished:" << summary.files_uploaded << "uploaded," << summary.files_failed << "failed";
-    writeTestHook(QStringLiteral("finished uploaded=%1 failed=%2").arg(summary.files_uploaded).arg(summary.files_failed));
+    qCInfo(DKCLOUD_LOG).noquote() << "upload finished:" << summaryText(m_service, summary);
+    writeTestHook(QStringLiteral("finished uploaded=%1 already=%2 replaced=%3 kept=%4 skipped=%5 failed=%6 cancelled=%7 url=%8")
+                      .arg(summary.files_uploaded)
+                      .arg(summary.files_already_there)
+                      .arg(summary.files_replaced)
+                      .arg(summary.files_kept_both)
+                      .arg(summary.files_skipped)
+                      .arg(summary.files_failed)
+                      .arg(summary.cancelled ? 1 : 0)
+                      .arg(url));
+    // A run that ended with every photo in place waits for a change before
+    // it can be repeated; failures can be retried at once.
+    m_finishedUnchanged = !summary.cancelled && summary.files_failed == 0 && toQString(summary.message).isEmpty();
     updateButtons();
     Q_EMIT uploadFinished();
 }

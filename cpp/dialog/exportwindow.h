@@ -45,6 +45,10 @@ public:
     ImageList*    imageList() const { return m_list; }
     QComboBox*    folderCombo() const { return m_folders; }
     QPushButton*  startButton() const { return m_start; }
+    QPushButton*  loginButton() const { return m_login; }
+    QPushButton*  logoutButton() const { return m_logout; }
+    QComboBox*    accountCombo() const { return m_accounts; }
+    QComboBox*    conflictCombo() const { return m_conflict; }
     QLabel*       accountLabel() const { return m_accountName; }
     QLabel*       statusLabel() const { return m_status; }
     QLabel*       summaryLabel() const { return m_summary; }
@@ -60,6 +64,7 @@ public Q_SLOTS:
     void reloadFolders();
     void createFolder(const QString& path);
     void logIn();
+    void logOut();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -71,7 +76,13 @@ private:
     void saveSettings();
     void openSession();
     void refreshAccount();
-    void showError(const QString& what, const QString& message);
+    void showError(const QString& what, ffi::ErrorKind kind, const QString& detail);
+    void somethingChanged();
+    ffi::Service engineService() const;
+    void refreshAccounts();
+    void showLoggedOut();
+    void askForPastedCode(const QString& instructions);
+    void loggedIn(const QString& account);
     void setBusy(bool busy);
     void updateButtons();
     void askNewFolder();
@@ -93,11 +104,17 @@ private:
     QElapsedTimer                                  m_jobClock;
     int                                            m_busy = 0;
     bool                                           m_autoUploaded = false;
+    // The account is known to the service (accountName() answered).
+    bool                                           m_loggedIn = false;
+    // The last run ended with every photo in place and nothing changed since.
+    bool                                           m_finishedUnchanged = false;
 
     ImageList*    m_list         = nullptr;
     QLabel*       m_accountName  = nullptr;
     QComboBox*    m_accounts     = nullptr;
     QPushButton*  m_login        = nullptr;
+    QPushButton*  m_logout       = nullptr;
+    QComboBox*    m_conflict     = nullptr;
     QComboBox*    m_folders      = nullptr;
     QPushButton*  m_newFolder    = nullptr;
     QPushButton*  m_reload       = nullptr;

@@ -42,13 +42,9 @@ RegistrationDialog::RegistrationDialog(ServiceId id, const ExportSettings& setti
     QStringList overridden;
     const QString prefix = envPrefix(id);
     m_clientId           = field(settings.clientId, prefix + QStringLiteral("CLIENT_ID"), overridden);
-    m_secret             = field(settings.clientSecret, prefix + QStringLiteral("CLIENT_SECRET"), overridden);
-    m_secret->setEchoMode(QLineEdit::Password);
-    m_secret->setPlaceholderText(tr("optional"));
 
     auto* form = new QFormLayout;
     form->addRow(tr("Client ID:"), m_clientId);
-    form->addRow(tr("Client secret:"), m_secret);
     if (id == ServiceId::OneDrive)
     {
         m_tenant = field(settings.tenant, prefix + QStringLiteral("TENANT"), overridden);
@@ -56,8 +52,12 @@ RegistrationDialog::RegistrationDialog(ServiceId id, const ExportSettings& setti
         form->addRow(tr("Tenant:"), m_tenant);
     }
 
+    // A secret would end up in the host's settings in plain text: none is
+    // asked for here (a desktop registration signs in with PKCE and needs none).
     auto* help = new QLabel(
-        tr("Leave empty to use dkcloud's config.toml. See \"Registering your own app\" in dkcloud's README."));
+        tr("Register a desktop app with %1 and enter its client ID (no client secret is needed). "
+           "Leave empty to use dkcloud's config.toml. See \"Registering your own app\" in dkcloud's README.")
+            .arg(info.name));
     help->setWordWrap(true);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -78,8 +78,6 @@ void RegistrationDialog::apply(ExportSettings& settings) const
 {
     if (m_clientId->isEnabled())
         settings.clientId = m_clientId->text().trimmed();
-    if (m_secret->isEnabled())
-        settings.clientSecret = m_secret->text().trimmed();
     if (m_tenant && m_tenant->isEnabled())
         settings.tenant = m_tenant->text().trimmed();
 }

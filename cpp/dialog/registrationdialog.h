@@ -21,7 +21,6 @@ public:
 
 private:
     QLineEdit* m_clientId = nullptr;
-    QLineEdit* m_secret   = nullptr;
     QLineEdit* m_tenant   = nullptr;
 };
 

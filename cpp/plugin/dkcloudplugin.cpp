@@ -26,7 +26,8 @@ DkCloudPlugin::~DkCloudPlugin()
 
 QString DkCloudPlugin::name() const
 {
-    return tr("dkcloud (OneDrive and Dropbox)");
+    // Sorted among digiKam's exporters by the services it serves.
+    return tr("OneDrive and Dropbox (dkcloud)");
 }
 
 QString DkCloudPlugin::iid() const
@@ -36,22 +37,24 @@ QString DkCloudPlugin::iid() const
 
 QIcon DkCloudPlugin::icon() const
 {
-    return QIcon::fromTheme(QStringLiteral("folder-cloud"), QIcon::fromTheme(QStringLiteral("internet-services")));
+    return pluginIcon();
 }
 
 QString DkCloudPlugin::description() const
 {
-    return tr("Export photos to OneDrive and Dropbox with resumable, parallel uploads");
+    return tr("Export photos to OneDrive and Dropbox with resumable, parallel uploads (dkcloud %1)").arg(dkcloudVersion());
 }
 
 QString DkCloudPlugin::details() const
 {
-    return tr("<p>Uploads the selected photos to Microsoft OneDrive or Dropbox.</p>"
+    return tr("<p><b>dkcloud %1</b></p>"
+              "<p>Uploads the selected photos to Microsoft OneDrive or Dropbox.</p>"
               "<p>You sign in once in your web browser; dkcloud keeps the login (refresh tokens), "
               "uploads large files in resumable pieces, several at a time, and checks every stored "
               "file against its hash.</p>"
               "<p>It replaces digiKam's own OneDrive and Dropbox exporters and uses their shortcuts "
-              "(Ctrl+Alt+Shift+O and Ctrl+Alt+Shift+D): disable those two in the plugin settings.</p>");
+              "(Ctrl+Alt+Shift+O and Ctrl+Alt+Shift+D): disable those two in the plugin settings.</p>")
+        .arg(dkcloudVersion());
 }
 
 QList<Digikam::DPluginAuthor> DkCloudPlugin::authors() const
@@ -73,7 +76,7 @@ void DkCloudPlugin::addServiceAction(ServiceId service, QObject* parent)
 {
     const ServiceInfo& info = serviceInfo(service);
     auto* action            = new Digikam::DPluginAction(parent);
-    action->setIcon(QIcon::fromTheme(info.iconName, icon()));
+    action->setIcon(serviceIcon(service));
     action->setText(info.actionText);
     action->setObjectName(info.actionObjectName);
     action->setShortcut(info.shortcut);

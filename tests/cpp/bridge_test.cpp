@@ -5,6 +5,11 @@
 #include "dkcloud-ffi/src/lib.rs.h"
 #include "emulator_process.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -84,6 +89,24 @@ public:
         return m_changed.wait_for(lock, std::chrono::seconds(seconds), condition);
     }
 
+    // The last final state of file `index` (call with m_mutex held).
+    FileState stateOf(size_t index) const
+    {
+        FileState state = FileState::Uploading;
+        for (const auto& f : m_files)
+            if (f.index == index && f.state != FileState::Uploading)
+                state = f.state;
+        return state;
+    }
+    std::string remoteOf(size_t index) const
+    {
+        std::string remote;
+        for (const auto& f : m_files)
+            if (f.index == index && f.state != FileState::Uploading)
+                remote.assign(f.remote_path.data(), f.remote_path.size());
+        return remote;
+    }
+
     mutable std::mutex                      m_mutex;
     mutable std::condition_variable         m_changed;
     mutable std::vector<FileEvent>          m_files;
@@ -107,6 +130,29 @@ public:
     }
     mutable std::string opened;
 };
+
+// Records the sign-in page without visiting it.
+class RecordingBrowser final : public LoginEvents
+{
+public:
+    void openUrl(rust::Str url) const override { opened.assign(url.data(), url.size()); }
+    mutable std::string opened;
+};
+
+// GET a page (no token), its body.
+std::string fetch(const std::string& url)
+{
+    std::string body;
+    if (FILE* pipe = ::popen(("curl -s -L '" + url + "'").c_str(), "r"))
+    {
+        char buffer[4096];
+        size_t n = 0;
+        while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
+            body.append(buffer, n);
+        ::pclose(pipe);
+    }
+    return body;
+}
 
 UploadOptions originalFiles()
 {
@@ -170,8 +216,11 @@ int main(int argc, char** argv)
     }
     catch (const rust::Error& e)
     {
-        check(std::string(e.what()).find("not logged in") != std::string::npos,
-              std::string("not logged in: accountName() throws rust::Error: ") + e.what());
+        check(errorKindOf(e.what()) == ErrorKind::NotLoggedIn,
+              std::string("not logged in: accountName() throws rust::Error of kind NotLoggedIn: ") + e.what());
+        // The dialog words this itself; the command line's advice stays out.
+        check(str(errorDetailOf(e.what())).find("dkcloud login") == std::string::npos,
+              std::string("no command-line advice in the details: ") + e.what());
     }
 
     // -- login: the engine asks us to open the sign-in page; curl plays the browser
@@ -179,7 +228,9 @@ int main(int argc, char** argv)
     {
         auto session = openSession(Service::OneDrive, noRegistration, "");
         auto browser = std::make_shared<CurlBrowser>();
-        const std::string account = str(session->login(browser));
+        const LoginStep step      = session->login(browser);
+        const std::string account = str(step.account);
+        check(step.signed_in, "the browser login signed in without a pasted code");
         check(browser->opened.find("/authorize") != std::string::npos, "login opened the sign-in page " + browser->opened);
         check(!account.empty(), "login returned the account " + account);
         const std::string name = str(session->accountName());
@@ -189,10 +240,61 @@ int main(int argc, char** argv)
         // A new session finds the saved login by itself.
         auto again = openSession(Service::OneDrive, noRegistration, account);
         check(str(again->accountName()) == name, "a new session reuses the saved login");
+        // Log out: the login is gone from the token store and the account list.
+        check(str(again->logout()) == account, "logout names the account it logged out");
+        check(accounts(Service::OneDrive).empty(), "after logout accounts() lists no login");
+        try
+        {
+            openSession(Service::OneDrive, noRegistration, account)->accountName();
+            check(false, "after logout the account is not logged in");
+        }
+        catch (const rust::Error& e)
+        {
+            check(errorKindOf(e.what()) == ErrorKind::NotLoggedIn, std::string("after logout: ") + e.what());
+        }
     }
     catch (const rust::Error& e)
     {
         check(false, std::string("login: ") + e.what());
+    }
+
+    // -- Dropbox's fixed loopback port is taken: the login asks for the code the page shows
+    {
+        const int blocker = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family      = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port        = 0;
+        socklen_t len        = sizeof(addr);
+        const bool bound = blocker >= 0 && ::bind(blocker, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+                           ::listen(blocker, 1) == 0 &&
+                           ::getsockname(blocker, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+        check(bound, "a loopback port to block");
+        const int port = ntohs(addr.sin_port);
+        (void)std::system(("mkdir -p '" + home + "/config' && printf '[dropbox]\\nredirect_port = " +
+                           std::to_string(port) + "\\n' > '" + home + "/config/config.toml'").c_str());
+        try
+        {
+            auto session = openSession(Service::Dropbox, noRegistration, "");
+            auto browser = std::make_shared<RecordingBrowser>();
+            const LoginStep step = session->login(browser);
+            check(!step.signed_in && !str(step.paste_instructions).empty(),
+                  "port taken: the login waits for a pasted code: " + str(step.paste_instructions));
+            const std::string page = fetch(browser->opened);
+            const std::string marker = "<code id=\"auth-code\">";
+            const auto at = page.find(marker);
+            const std::string code = at == std::string::npos ? std::string()
+                : page.substr(at + marker.size(), page.find('<', at + marker.size()) - at - marker.size());
+            check(!code.empty(), "the sign-in page shows a code");
+            const std::string account = str(session->finishLogin(code));
+            check(!account.empty() && str(session->accountName()) == account, "the pasted code logs in " + account);
+        }
+        catch (const rust::Error& e)
+        {
+            check(false, std::string("pasted-code login: ") + e.what());
+        }
+        ::close(blocker);
+        (void)std::system(("rm -f '" + home + "/config/config.toml'").c_str());
     }
 
     setEnv("DKCLOUD_STATIC_TOKEN", token);
@@ -223,7 +325,7 @@ int main(int argc, char** argv)
             std::vector<LocalFile> files{localFile(small), localFile(large)};
             auto events = std::make_shared<RecordingEvents>();
             auto job    = session->startUpload(rust::Slice<const LocalFile>(files.data(), files.size()), "/Photos/2024/Trip",
-                                               originalFiles(), events);
+                                               originalFiles(), "replace", events);
             const bool ended = job->waitFor(60000);
             check(ended && job->isFinished(), name + ": upload job finished");
             events->waitFor([&] { return !events->m_summaries.empty(); }, 5);
@@ -237,8 +339,8 @@ int main(int argc, char** argv)
             }
             int done = 0;
             for (const auto& f : events->m_files)
-                done += f.state == FileState::Done ? 1 : 0;
-            check(done == 2, name + ": both files reported done");
+                done += f.state == FileState::Uploaded ? 1 : 0;
+            check(done == 2, name + ": both files reported uploaded");
             check(!events->m_progress.empty() && events->m_progress.back().bytes_sent == smallData.size() + largeData.size(),
                   name + ": progress ends at the total size");
             if (service == Service::OneDrive)
@@ -246,6 +348,52 @@ int main(int argc, char** argv)
                 check(download(emulator.url(), token, "/Photos/2024/Trip/large-OneDrive.jpg", home + "/back.jpg") == largeData,
                       name + ": the stored large file is byte-identical");
             }
+            // The photo is edited and sent again: each policy's truth, told per file and counted by kind.
+            const std::string edited = writeRandomFile(small, 310 * 1024, 7);
+            const auto rerun = [&](const char* policy) {
+                auto again = std::make_shared<RecordingEvents>();
+                auto job2  = session->startUpload(rust::Slice<const LocalFile>(files.data(), files.size()),
+                                                  "/Photos/2024/Trip", originalFiles(), policy, again);
+                job2->waitFor(60000);
+                again->waitFor([&] { return !again->m_summaries.empty(); }, 5);
+                return again;
+            };
+            {
+                auto skip = rerun("skip");
+                std::lock_guard<std::mutex> l(skip->m_mutex);
+                const auto& s = skip->m_summaries.front();
+                check(s.files_skipped == 1 && s.files_already_there == 1 && s.files_uploaded == 0,
+                      name + ": skip: the edited photo is skipped, the other already there");
+                check(skip->stateOf(0) == FileState::Skipped && skip->stateOf(1) == FileState::AlreadyThere,
+                      name + ": skip: per-file states say the same");
+            }
+            {
+                auto kept = rerun("rename");
+                std::lock_guard<std::mutex> l(kept->m_mutex);
+                const auto& s = kept->m_summaries.front();
+                check(s.files_kept_both == 1 && s.files_already_there == 1, name + ": rename: kept both, 1 already there");
+                check(kept->stateOf(0) == FileState::KeptBoth && kept->remoteOf(0) != "/Photos/2024/Trip/small-" + name + ".jpg",
+                      name + ": rename: stored under a new name " + kept->remoteOf(0));
+            }
+            {
+                auto replaced = rerun("replace");
+                std::lock_guard<std::mutex> l(replaced->m_mutex);
+                const auto& s = replaced->m_summaries.front();
+                check(s.files_replaced == 1 && s.files_already_there == 1 && s.files_uploaded == 0 && s.files_failed == 0,
+                      name + ": replace: 1 replaced, 1 already there (" + std::to_string(s.files_replaced) + " replaced, " +
+                          std::to_string(s.files_already_there) + " already there, " + std::to_string(s.files_uploaded) +
+                          " uploaded, " + std::to_string(s.files_kept_both) + " kept, " + std::to_string(s.files_failed) +
+                          " failed: " + str(s.message) + ")");
+                check(replaced->stateOf(0) == FileState::Replaced, name + ": replace: the edited photo is reported replaced");
+                check(!str(s.folder_web_url).empty() && str(s.folder_web_url).find(emulator.url()) == 0,
+                      name + ": the summary links to the folder's page on the service: " + str(s.folder_web_url));
+                if (!str(s.folder_web_url).empty())
+                    check(fetch(str(s.folder_web_url)).find("small-" + name + ".jpg") != std::string::npos,
+                          name + ": the folder's page lists the photo");
+            }
+            if (service == Service::OneDrive)
+                check(download(emulator.url(), token, "/Photos/2024/Trip/small-OneDrive.jpg", home + "/back.jpg") == edited,
+                      name + ": the cloud holds the edited photo");
         }
         catch (const rust::Error& e)
         {
@@ -262,7 +410,7 @@ int main(int argc, char** argv)
         resize.upload_original = false;
         resize.resize          = true;
         resize.jpeg_quality    = 0;
-        session->startUpload(rust::Slice<const LocalFile>(files.data(), files.size()), "/x", resize,
+        session->startUpload(rust::Slice<const LocalFile>(files.data(), files.size()), "/x", resize, "replace",
                              std::make_shared<RecordingEvents>());
         check(false, "a JPEG quality of 0 is refused");
     }
@@ -283,7 +431,7 @@ int main(int argc, char** argv)
             std::vector<LocalFile> files{localFile(big)};
             auto events = std::make_shared<RecordingEvents>();
             auto job    = session->startUpload(rust::Slice<const LocalFile>(files.data(), files.size()), "/Slow",
-                                               originalFiles(), events);
+                                               originalFiles(), "replace", events);
             events->waitFor([&] { return !events->m_progress.empty(); }, 20);
             const auto started = std::chrono::steady_clock::now();
             job->cancel();

@@ -1,11 +1,15 @@
 // The export window's real widgets, offscreen, against dkcloud-emulator:
 // the photo list, account, albums, upload with per-item states, cancel from
-// Close, settings remembered in the host's rc file, the clash notice.
+// Close, conflicts told as they happened, settings remembered in the host's
+// own KConfig (no secrets), account truth and log out, the clash notice.
 #include "emulator_process.h"
 #include "exportwindow.h"
 #include "hostconfig.h"
+#include "exportsettings.h"
 #include "imagelist.h"
-#include "rcfile.h"
+
+#include <KConfigGroup>
+#include <KSharedConfig>
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -14,7 +18,10 @@
 #include <QImage>
 #include <QProcess>
 #include <QSpinBox>
+#include <QApplication>
 #include <QLabel>
+#include <QMessageBox>
+#include <QTimer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -32,19 +39,27 @@ class DialogTest : public QObject
 private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
-    void rcFileKeepsOtherLines();
+    void settingsGoToTheHostConfigWithoutSecrets();
     void clashIsDetectedFromTheHostConfig();
     void opensWithItemsAccountAndAlbums();
     void createsNestedAlbum();
     void uploadsAndShowsEachItemsState();
+    void anEditedPhotoIsReplacedOrPlainlySkipped();
     void remembersSettingsPerService();
     void resizeUploadsAShrunkJpeg();
     void closeDuringUploadCancelsIt();
     void dropboxWindowSharesTheClass();
     void logsInThroughTheBrowserAndRemembersTheAccount();
+    void aRememberedAccountWithoutLoginIsNotShown();
 
 private:
     QString photo(const QString& name, const QColor& color, int width = 640);
+    QByteArray stored(const QString& remotePath);
+    KConfigGroup group(const QString& name) const
+    {
+        KSharedConfig::openConfig()->reparseConfiguration();
+        return KSharedConfig::openConfig()->group(name);
+    }
 
     QTemporaryDir                    m_dir;
     std::unique_ptr<EmulatorProcess> m_emulator;
@@ -62,7 +77,14 @@ void DialogTest::initTestCase()
     qputenv("DKCLOUD_STATIC_TOKEN", "dialog-token");
     qputenv("DKCLOUD_CONFIG_DIR", m_dir.filePath(QStringLiteral("dkcloud")).toUtf8());
     qputenv("DKCLOUD_TOKEN_STORE", "file");
-    qputenv("DKCLOUD_PLUGIN_RC", m_dir.filePath(QStringLiteral("digikamrc")).toUtf8());
+    // The host's configuration, as `digikam --config FILE` makes it: an earlier
+    // version left a client secret and a Dropbox tenant in it.
+    const QString rc = m_dir.filePath(QStringLiteral("digikamrc"));
+    QFile file(rc);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("[General Settings]\nVersion=7.9.0\n\n[dkcloud Dropbox Settings]\nClient Secret=old-plain-secret\nTenant=common\n\n[Last]\nx=y\n");
+    file.close();
+    KConfig::setMainConfigName(rc);
     m_artifacts = qEnvironmentVariable("DKCLOUD_TEST_ARTIFACTS", m_dir.path());
 }
 
@@ -80,28 +102,47 @@ QString DialogTest::photo(const QString& name, const QColor& color, int width)
     return path;
 }
 
-void DialogTest::rcFileKeepsOtherLines()
+QByteArray DialogTest::stored(const QString& remotePath)
 {
-    const QString path = m_dir.filePath(QStringLiteral("keep-rc"));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("[General]\nRecent Files[$e]=$HOME/a.jpg\n\n[dkcloud OneDrive Settings]\nResize=true\nOther=1\n\n[Last]\nx=y\n");
-    file.close();
-    QVERIFY(RcFile(path).writeGroup(QStringLiteral("dkcloud OneDrive Settings"), {{QStringLiteral("Resize"), QStringLiteral("false")}, {QStringLiteral("New"), QStringLiteral("2")}}));
+    const QString target = m_dir.filePath(QStringLiteral("stored.bin"));
+    QFile::remove(target);
+    const QString url = QString::fromStdString(m_emulator->url()) + QStringLiteral("/v1.0/me/drive/root:%1:/content").arg(remotePath);
+    QProcess::execute(QStringLiteral("curl"), {QStringLiteral("-sfL"), QStringLiteral("-H"), QStringLiteral("Authorization: Bearer dialog-token"), url,
+                                               QStringLiteral("-o"), target});
+    QFile file(target);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+void DialogTest::settingsGoToTheHostConfigWithoutSecrets()
+{
+    ExportSettings dropbox = ExportSettings::load(ServiceId::Dropbox);
+    dropbox.clientId       = QStringLiteral("db-app");
+    dropbox.save(ServiceId::Dropbox);
+    ExportSettings onedrive = ExportSettings::load(ServiceId::OneDrive);
+    onedrive.tenant         = QStringLiteral("consumers");
+    onedrive.save(ServiceId::OneDrive);
+    QFile file(m_dir.filePath(QStringLiteral("digikamrc")));
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QString text = QString::fromUtf8(file.readAll());
-    QCOMPARE(text, QStringLiteral("[General]\nRecent Files[$e]=$HOME/a.jpg\n\n[dkcloud OneDrive Settings]\nResize=false\nOther=1\nNew=2\n\n[Last]\nx=y\n"));
-    QCOMPARE(RcFile(path).readGroup(QStringLiteral("Last")).value(QStringLiteral("x")), QStringLiteral("y"));
+    QVERIFY2(!text.contains(QStringLiteral("old-plain-secret")) && !text.contains(QStringLiteral("Secret")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("[Last]\nx=y")) && text.contains(QStringLiteral("Version=7.9.0")), qPrintable(text));
+    QCOMPARE(group(QStringLiteral("dkcloud Dropbox Settings")).readEntry("Client Id", QString()), QStringLiteral("db-app"));
+    QVERIFY(!group(QStringLiteral("dkcloud Dropbox Settings")).hasKey("Tenant"));
+    QCOMPARE(group(QStringLiteral("dkcloud OneDrive Settings")).readEntry("Tenant", QString()), QStringLiteral("consumers"));
+    onedrive.tenant.clear();
+    onedrive.save(ServiceId::OneDrive);
+    dropbox.clientId.clear();
+    dropbox.save(ServiceId::Dropbox);
 }
 
 void DialogTest::clashIsDetectedFromTheHostConfig()
 {
-    const RcFile rc(hostRcPath());
     // digiKam enables plugins unless told otherwise.
     QVERIFY(builtinEnabledInConfig(ServiceId::OneDrive));
     QVERIFY(!clashWarning(ServiceId::OneDrive, nullptr).isEmpty());
-    QVERIFY(rc.writeGroup(QStringLiteral("EnabledDPlugins"), {{QStringLiteral("org.kde.digikam.plugin.generic.OneDrive"), QStringLiteral("false")},
-                                                              {QStringLiteral("org.kde.digikam.plugin.generic.DropBox"), QStringLiteral("false")}}));
+    KConfigGroup plugins = KSharedConfig::openConfig()->group(QStringLiteral("EnabledDPlugins"));
+    plugins.writeEntry("org.kde.digikam.plugin.generic.OneDrive", false);
+    plugins.writeEntry("org.kde.digikam.plugin.generic.DropBox", false);
     QVERIFY(clashWarning(ServiceId::OneDrive, nullptr).isEmpty());
     QVERIFY(clashWarning(ServiceId::Dropbox, nullptr).isEmpty());
 
@@ -161,20 +202,71 @@ void DialogTest::uploadsAndShowsEachItemsState()
     QVERIFY(window.isUploading() || finished.count() == 1);
     QVERIFY(finished.count() == 1 || finished.wait(30000));
     for (int row = 0; row < 2; ++row)
-        QCOMPARE(window.imageList()->topLevelItem(row)->text(ImageList::StateColumn), QStringLiteral("done"));
-    QVERIFY2(window.summaryLabel()->text().contains(QStringLiteral("2 uploaded, 0 failed")), qPrintable(window.summaryLabel()->text()));
-    QVERIFY(window.summaryLabel()->text().contains(QStringLiteral("href=")));
+        QCOMPARE(window.imageList()->topLevelItem(row)->text(ImageList::StateColumn), QStringLiteral("uploaded"));
+    QVERIFY2(window.summaryLabel()->text().startsWith(QStringLiteral("2 uploaded.")), qPrintable(window.summaryLabel()->text()));
+    // The link is the folder's address as the service gave it (the emulator's page).
+    const QString emulator = QString::fromStdString(m_emulator->url());
+    QVERIFY2(window.summaryLabel()->text().contains(QStringLiteral("href=\"%1/_web/onedrive/Holidays/2025/Alps\"").arg(emulator)),
+             qPrintable(window.summaryLabel()->text()));
     QCOMPARE(window.progressBar()->value(), window.progressBar()->maximum());
+    // Nothing changed since: Start Upload waits for a change.
+    QVERIFY(!window.startButton()->isEnabled());
     window.grab().save(m_artifacts + QStringLiteral("/dialog_onedrive_after_upload.png"));
+}
+
+void DialogTest::anEditedPhotoIsReplacedOrPlainlySkipped()
+{
+    const QString green = m_dir.filePath(QStringLiteral("green.jpg"));
+    const QList<QUrl> items{QUrl::fromLocalFile(green), QUrl::fromLocalFile(m_dir.filePath(QStringLiteral("yellow.jpg")))};
+    QImage edited(1600, 1200, QImage::Format_RGB32);
+    edited.fill(Qt::darkGreen);
+    QVERIFY(edited.save(green, "JPEG", 90));
+    QFile editedFile(green);
+    QVERIFY(editedFile.open(QIODevice::ReadOnly));
+    const QByteArray editedBytes = editedFile.readAll();
+    QVERIFY(stored(QStringLiteral("/Holidays/2025/Alps/green.jpg")) != editedBytes);
+
+    // Skip: the cloud keeps the old photo, and the dialog says so.
+    {
+        ExportWindow window(ServiceId::OneDrive, items);
+        QSignalSpy folders(&window, &ExportWindow::foldersReloaded);
+        QSignalSpy finished(&window, &ExportWindow::uploadFinished);
+        window.show();
+        QVERIFY(folders.wait(15000));
+        QCOMPARE(window.conflictCombo()->currentData().toString(), QStringLiteral("replace"));  // the default
+        window.conflictCombo()->setCurrentIndex(window.conflictCombo()->findData(QStringLiteral("skip")));
+        window.startUpload();
+        QVERIFY(finished.count() == 1 || finished.wait(30000));
+        QVERIFY2(window.imageList()->topLevelItem(0)->text(ImageList::StateColumn).startsWith(QStringLiteral("skipped: a different file")),
+                 qPrintable(window.imageList()->topLevelItem(0)->text(ImageList::StateColumn)));
+        QCOMPARE(window.imageList()->topLevelItem(1)->text(ImageList::StateColumn), QStringLiteral("already there (identical)"));
+        const QString summary = window.summaryLabel()->text();
+        QVERIFY2(summary.startsWith(QStringLiteral("1 already there, 1 skipped.")) && !summary.contains(QStringLiteral("uploaded")),
+                 qPrintable(summary));
+        QVERIFY(stored(QStringLiteral("/Holidays/2025/Alps/green.jpg")) != editedBytes);
+        window.grab().save(m_artifacts + QStringLiteral("/dialog_onedrive_skipped_edit.png"));
+        // A change (the policy) clears the old marks and lets Start Upload run again.
+        window.conflictCombo()->setCurrentIndex(window.conflictCombo()->findData(QStringLiteral("replace")));
+        QVERIFY(window.startButton()->isEnabled());
+        QVERIFY(window.imageList()->topLevelItem(0)->text(ImageList::StateColumn).isEmpty());
+        window.startUpload();
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(window.imageList()->topLevelItem(0)->text(ImageList::StateColumn), QStringLiteral("uploaded, replaced the older copy"));
+        QCOMPARE(window.imageList()->topLevelItem(1)->text(ImageList::StateColumn), QStringLiteral("already there (identical)"));
+        QVERIFY2(window.summaryLabel()->text().startsWith(QStringLiteral("1 replaced, 1 already there.")), qPrintable(window.summaryLabel()->text()));
+        window.grab().save(m_artifacts + QStringLiteral("/dialog_onedrive_replaced_edit.png"));
+    }
+    QCOMPARE(stored(QStringLiteral("/Holidays/2025/Alps/green.jpg")), editedBytes);
+    QCOMPARE(group(QStringLiteral("dkcloud OneDrive Settings")).readEntry("On Conflict", QString()), QStringLiteral("replace"));
 }
 
 void DialogTest::remembersSettingsPerService()
 {
-    const auto group = RcFile(hostRcPath()).readGroup(QStringLiteral("dkcloud OneDrive Settings"));
-    QCOMPARE(group.value(QStringLiteral("Current Album")), QStringLiteral("/Holidays/2025/Alps"));
+    QCOMPARE(group(QStringLiteral("dkcloud OneDrive Settings")).readEntry("Current Album", QString()), QStringLiteral("/Holidays/2025/Alps"));
     ExportWindow window(ServiceId::OneDrive, {});
     QCOMPARE(window.folderCombo()->currentText(), QStringLiteral("/Holidays/2025/Alps"));
-    QVERIFY(RcFile(hostRcPath()).readGroup(QStringLiteral("dkcloud Dropbox Settings")).isEmpty());
+    // Each service keeps its own: the OneDrive album did not leak into Dropbox's group.
+    QVERIFY(group(QStringLiteral("dkcloud Dropbox Settings")).readEntry("Current Album", QString()) != QStringLiteral("/Holidays/2025/Alps"));
 }
 
 void DialogTest::resizeUploadsAShrunkJpeg()
@@ -191,7 +283,7 @@ void DialogTest::resizeUploadsAShrunkJpeg()
     window.findChild<QSpinBox*>(QStringLiteral("qualitySpin"))->setValue(80);
     window.startUpload();
     QVERIFY(finished.count() == 1 || finished.wait(30000));
-    QVERIFY2(window.summaryLabel()->text().contains(QStringLiteral("1 uploaded, 0 failed")), qPrintable(window.summaryLabel()->text()));
+    QVERIFY2(window.summaryLabel()->text().startsWith(QStringLiteral("1 uploaded.")), qPrintable(window.summaryLabel()->text()));
     // Fetch what the service stored and look at its pixels.
     const QString stored = m_dir.filePath(QStringLiteral("stored-grey.jpg"));
     const QString url = QString::fromStdString(m_emulator->url()) + QStringLiteral("/v1.0/me/drive/root:/Resized/grey.jpg:/content");
@@ -222,11 +314,11 @@ void DialogTest::closeDuringUploadCancelsIt()
         QTRY_VERIFY_WITH_TIMEOUT(window.imageList()->topLevelItem(0)->text(ImageList::StateColumn).startsWith(QStringLiteral("uploading")), 15000);
         window.grab().save(m_artifacts + QStringLiteral("/dialog_onedrive_uploading.png"));
         auto* close = window.findChild<QPushButton*>(QStringLiteral("closeButton"));
-        QCOMPARE(close->text(), QStringLiteral("Cancel"));
+        QCOMPARE(close->text(), QStringLiteral("&Cancel"));
         QTest::mouseClick(close, Qt::LeftButton);
         QVERIFY(finished.count() == 1 || finished.wait(15000));
         QVERIFY2(window.summaryLabel()->text().startsWith(QStringLiteral("Cancelled")), qPrintable(window.summaryLabel()->text()));
-        QCOMPARE(close->text(), QStringLiteral("Close"));
+        QCOMPARE(close->text(), QStringLiteral("&Close"));
         QVERIFY(window.isVisible());
     }
     // A window destroyed in the middle of an upload: the job is cancelled and
@@ -255,7 +347,8 @@ void DialogTest::dropboxWindowSharesTheClass()
     window.folderCombo()->setCurrentText(QStringLiteral("/Camera Uploads"));
     window.startUpload();
     QVERIFY(finished.count() == 1 || finished.wait(30000));
-    QCOMPARE(window.imageList()->topLevelItem(0)->text(ImageList::StateColumn), QStringLiteral("done"));
+    QCOMPARE(window.imageList()->topLevelItem(0)->text(ImageList::StateColumn), QStringLiteral("uploaded"));
+    QVERIFY2(window.summaryLabel()->text().contains(QStringLiteral("/home/Camera%20Uploads\"")), qPrintable(window.summaryLabel()->text()));
     window.grab().save(m_artifacts + QStringLiteral("/dialog_dropbox_after_upload.png"));
 }
 
@@ -270,8 +363,13 @@ void DialogTest::logsInThroughTheBrowserAndRemembersTheAccount()
     QSignalSpy account(&window, &ExportWindow::accountChanged);
     window.show();
     QTRY_VERIFY_WITH_TIMEOUT(window.statusLabel()->text().contains(QStringLiteral("Not logged in")), 15000);
+    // Words for the dialog: its own button, never a command to run.
+    QVERIFY2(window.statusLabel()->text().contains(QStringLiteral("Click &quot;Log in&quot;")) &&
+                 !window.statusLabel()->text().contains(QStringLiteral("dkcloud login")),
+             qPrintable(window.statusLabel()->text()));
+    QVERIFY(!window.startButton()->isEnabled());
     auto* login = window.findChild<QPushButton*>(QStringLiteral("loginButton"));
-    QCOMPARE(login->text(), QStringLiteral("Log in"));
+    QCOMPARE(login->text(), QStringLiteral("&Log in"));
     QTRY_VERIFY_WITH_TIMEOUT(login->isEnabled(), 5000);
     QTest::mouseClick(login, Qt::LeftButton);
     QVERIFY2(account.wait(30000), qPrintable(window.statusLabel()->text()));
@@ -279,15 +377,47 @@ void DialogTest::logsInThroughTheBrowserAndRemembersTheAccount()
     QVERIFY(!name.isEmpty() && name != QStringLiteral("not logged in"));
     QCOMPARE(login->text(), QStringLiteral("Change Account"));
     auto* accounts = window.findChild<QComboBox*>(QStringLiteral("accountCombo"));
-    QVERIFY(accounts->findText(name) >= 0);
-    QCOMPARE(RcFile(hostRcPath()).readGroup(QStringLiteral("dkcloud OneDrive Settings")).value(QStringLiteral("Account")), name);
+    QTRY_VERIFY_WITH_TIMEOUT(accounts->findText(name) >= 0, 10000);
+    QCOMPARE(group(QStringLiteral("dkcloud OneDrive Settings")).readEntry("Account", QString()), name);
     // A new window finds the saved login without asking.
-    ExportWindow again(ServiceId::OneDrive, {});
-    QSignalSpy againAccount(&again, &ExportWindow::accountChanged);
-    QVERIFY(againAccount.wait(15000));
-    QCOMPARE(again.accountLabel()->text(), name);
+    {
+        ExportWindow again(ServiceId::OneDrive, {});
+        QSignalSpy againAccount(&again, &ExportWindow::accountChanged);
+        QVERIFY(againAccount.wait(15000));
+        QCOMPARE(again.accountLabel()->text(), name);
+    }
+    // Log out: confirmed in a question box, then the login is gone.
+    QTRY_VERIFY_WITH_TIMEOUT(window.logoutButton()->isEnabled(), 10000);
+    QTimer::singleShot(300, []() {
+        if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget()))
+            box->button(QMessageBox::Yes)->click();
+    });
+    QTest::mouseClick(window.logoutButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(window.accountLabel()->text(), QStringLiteral("not logged in"), 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(accounts->count(), 0, 10000);
+    QVERIFY(window.statusLabel()->text().contains(QStringLiteral("Logged out of")));
+    QCOMPARE(group(QStringLiteral("dkcloud OneDrive Settings")).readEntry("Account", QString()), QString());
+    QVERIFY(!window.startButton()->isEnabled());
     qputenv("DKCLOUD_STATIC_TOKEN", "dialog-token");
     qunsetenv("BROWSER");
+}
+
+void DialogTest::aRememberedAccountWithoutLoginIsNotShown()
+{
+    // Settings name an account whose login the token store no longer holds.
+    qunsetenv("DKCLOUD_STATIC_TOKEN");
+    KConfigGroup settings = KSharedConfig::openConfig()->group(QStringLiteral("dkcloud Dropbox Settings"));
+    settings.writeEntry("Account", QStringLiteral("ghost@example.com"));
+    settings.sync();
+    ExportWindow window(ServiceId::Dropbox, {});
+    window.show();
+    QTRY_VERIFY_WITH_TIMEOUT(window.statusLabel()->text().contains(QStringLiteral("Not logged in")), 15000);
+    QCOMPARE(window.accountLabel()->text(), QStringLiteral("not logged in"));
+    QTest::qWait(500);
+    QCOMPARE(window.accountCombo()->findText(QStringLiteral("ghost@example.com")), -1);
+    QVERIFY(!window.logoutButton()->isEnabled());
+    window.grab().save(m_artifacts + QStringLiteral("/dialog_dropbox_not_logged_in.png"));
+    qputenv("DKCLOUD_STATIC_TOKEN", "dialog-token");
 }
 
 QTEST_MAIN(DialogTest)

@@ -187,7 +187,7 @@ if [ -n "$main" ]; then
     sleep 1
     import -window root "$artifacts/showfoto_7_9_onedrive_dialog.png" 2>/dev/null
 
-    check "upload to the emulator finished" grep -q '^OneDrive finished uploaded=1 failed=0' "$work/hook.log"
+    check "upload to the emulator finished" grep -q '^OneDrive finished uploaded=1 already=0 replaced=0 kept=0 skipped=0 failed=0 cancelled=0 ' "$work/hook.log"
     folder="$(sed -n 's/^Current Album=//p' "$XDG_CONFIG_HOME/showfotorc" | head -1)"
     folder="${folder:-/Pictures}"
     curl -sfL -H "Authorization: Bearer $token" \
@@ -200,7 +200,7 @@ if [ -n "$main" ]; then
     db_window="$(wait_window "Export to Dropbox")"
     check "Ctrl+Alt+Shift+D opens 'Export to Dropbox'" test -n "$db_window"
     for _ in $(seq 60); do grep -q '^Dropbox finished' "$work/hook.log" && break; sleep 0.5; done
-    check "Dropbox upload finished" grep -q '^Dropbox finished uploaded=1 failed=0' "$work/hook.log"
+    check "Dropbox upload finished" grep -q '^Dropbox finished uploaded=1 already=0 replaced=0 kept=0 skipped=0 failed=0 cancelled=0 ' "$work/hook.log"
     # The emulator has no Dropbox download: compare Dropbox's content hash instead.
     check "the photo on Dropbox has the local file's content hash" python3 - "$photo" "$base" <<'PY'
 import hashlib, json, sys, urllib.request

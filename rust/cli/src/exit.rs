@@ -28,7 +28,7 @@ impl CliError {
 impl From<Error> for CliError {
     fn from(e: Error) -> Self {
         let code = match &e {
-            Error::Auth { .. } => AUTH,
+            Error::Auth { .. } | Error::LoginNeeded { .. } => AUTH,
             Error::InvalidInput(_) => USAGE,
             _ => OTHER,
         };

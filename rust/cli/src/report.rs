@@ -58,9 +58,11 @@ fn eta(p: &Progress) -> String {
 fn outcome_word(outcome: &FileOutcome) -> (&'static str, Option<&str>) {
     match outcome {
         FileOutcome::Uploaded => ("uploaded", None),
+        FileOutcome::Replaced => ("replaced", None),
+        FileOutcome::KeptBoth => ("kept both", None),
         FileOutcome::AlreadyUploaded => ("already uploaded", None),
-        FileOutcome::SkippedIdentical => ("skipped (identical)", None),
-        FileOutcome::SkippedExisting => ("skipped (exists)", None),
+        FileOutcome::SkippedIdentical => ("already there", None),
+        FileOutcome::SkippedExisting => ("skipped (differs)", None),
         FileOutcome::WouldUpload => ("would upload", None),
         FileOutcome::Failed(reason) => ("FAILED", Some(reason.as_str())),
         FileOutcome::Cancelled => ("cancelled", None),
@@ -138,12 +140,16 @@ impl Reporter {
         let secs = s.elapsed_ms as f64 / 1000.0;
         let rate = if secs > 0.0 { s.bytes_sent as f64 / secs } else { 0.0 };
         let mut parts = vec![format!("{} uploaded", s.uploaded)];
-        if s.already_uploaded > 0 {
-            parts.push(format!("{} already uploaded", s.already_uploaded));
-        }
-        if s.skipped_identical + s.skipped_existing > 0 {
-            parts.push(format!("{} skipped", s.skipped_identical + s.skipped_existing));
-        }
+        let mut also = |n: u64, what: &str| {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
+        };
+        also(s.replaced, "replaced");
+        also(s.kept_both, "kept both (stored under a new name)");
+        also(s.already_uploaded, "already uploaded by an earlier run");
+        also(s.skipped_identical, "already there (identical)");
+        also(s.skipped_existing, "skipped (a different file has that name; --on-conflict replace or rename to store it)");
         if s.would_upload > 0 {
             parts.push(format!("{} would upload", s.would_upload));
         }
@@ -157,5 +163,8 @@ impl Reporter {
             bytes(rate as u64),
             s.folders_created
         );
+        if let Some(url) = &s.folder_web_url {
+            println!("On the web: {url}");
+        }
     }
 }

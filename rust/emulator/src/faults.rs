@@ -112,6 +112,10 @@ impl Bandwidth {
 }
 
 fn classify(method: &Method, path: &str) -> Option<Api> {
+    // The web pages the services' web addresses lead to are never faulted.
+    if path.starts_with("/_web/") || path == crate::web::DROPBOX_PREFIX || path.starts_with("/home/") {
+        return None;
+    }
     if path.starts_with("/v1.0/") || path.starts_with("/_upload/") {
         return Some(Api::Graph);
     }

@@ -3,7 +3,10 @@
 //! One listener serves both services, told apart by path:
 //! Microsoft identity under `/{tenant}/oauth2/v2.0/`, Graph under `/v1.0/`,
 //! Dropbox OAuth under `/oauth2/`, Dropbox RPC and content under `/2/`.
-//! Inspection endpoints for tests live under `/_emulator/` (see [`inspect`]).
+//! Inspection endpoints for tests live under `/_emulator/` (see [`inspect`]);
+//! the web pages the services' web addresses lead to under `/_web/onedrive/`
+//! and `/home/` (see [`web`]). Absolute URLs handed out use the origin the
+//! client reached (see [`origin`]).
 
 pub mod config;
 pub mod dropbox;
@@ -11,11 +14,13 @@ pub mod faults;
 pub mod graph;
 pub mod inspect;
 pub mod oauth;
+pub mod origin;
 pub mod persist;
 pub mod server;
 pub mod stats;
 pub mod store;
 pub mod tokens;
+pub mod web;
 
 pub use config::{Config, Consent};
 pub use tokens::Service;
@@ -26,7 +31,6 @@ pub const USER_EMAIL: &str = "user@emulator.invalid";
 pub const ONEDRIVE_DRIVE_ID: &str = "e1f0c0de0d51a3b7";
 pub const DROPBOX_ACCOUNT_ID: &str = "dbid:AADkCloudEmulatorAccount0000000001";
 
-use axum::http::{header, HeaderMap};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -47,19 +51,6 @@ pub struct Emulator {
 }
 
 pub type App = Arc<Emulator>;
-
-impl Emulator {
-    /// The base URL clients used to reach us (from their `Host` header), for
-    /// URLs we hand out such as upload session URLs and paging links.
-    pub fn external_base(&self, headers: &HeaderMap) -> String {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
-            .unwrap_or("127.0.0.1");
-        format!("{}://{}", self.scheme, host)
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -143,6 +134,7 @@ pub async fn start(config: Config) -> Result<RunningEmulator, StartError> {
         .merge(graph::routes())
         .merge(dropbox::routes())
         .merge(inspect::routes())
+        .merge(web::routes())
         .layer(axum::middleware::from_fn_with_state(app.clone(), faults::layer))
         .with_state(app.clone());
     let listener = tokio::net::TcpListener::bind(config.listen)

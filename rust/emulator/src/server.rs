@@ -1,8 +1,11 @@
 //! The accept loop: plain HTTP or TLS, HTTP/1.1 and HTTP/2, with a per-connection
-//! kill switch so that injected faults can drop a connection without answering.
+//! kill switch so that injected faults can drop a connection without answering,
+//! and the connection's local address (for [`crate::origin`]) on every request.
 
+use crate::origin::LocalAddr;
 use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -51,6 +54,7 @@ pub async fn serve(
             accepted = listener.accept() => {
                 let Ok((stream, _peer)) = accepted else { continue };
                 let _ = stream.set_nodelay(true);
+                let local = stream.local_addr().ok();
                 let router = router.clone();
                 let tls = tls.clone();
                 let shutdown = shutdown.clone();
@@ -58,10 +62,10 @@ pub async fn serve(
                     match tls {
                         Some(acceptor) => {
                             if let Ok(stream) = acceptor.accept(stream).await {
-                                connection(stream, router, shutdown).await;
+                                connection(stream, local, router, shutdown).await;
                             }
                         }
-                        None => connection(stream, router, shutdown).await,
+                        None => connection(stream, local, router, shutdown).await,
                     }
                 });
             }
@@ -70,7 +74,7 @@ pub async fn serve(
     }
 }
 
-async fn connection<S>(stream: S, router: Router, mut shutdown: watch::Receiver<bool>)
+async fn connection<S>(stream: S, local: Option<SocketAddr>, router: Router, mut shutdown: watch::Receiver<bool>)
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
@@ -78,6 +82,9 @@ where
     let conn_kill = ConnKill(kill.clone());
     let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
         req.extensions_mut().insert(conn_kill.clone());
+        if let Some(addr) = local {
+            req.extensions_mut().insert(LocalAddr(addr));
+        }
         router.clone().oneshot(req.map(axum::body::Body::new))
     });
     let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());

@@ -57,13 +57,26 @@ impl Accounts {
         Ok(self.read()?.accounts)
     }
 
+    /// The service's accounts whose tokens are still in their store (a login
+    /// whose secrets were removed elsewhere is not offered as logged in).
+    pub async fn with_tokens(&self, service: ServiceKind) -> Result<Vec<Account>> {
+        let mut usable = Vec::new();
+        for account in self.list()?.into_iter().filter(|a| a.service == service) {
+            let store = SecretStore::at(account.store, &self.paths).await?;
+            if store.load(service, &account.id).await?.is_some() {
+                usable.push(account);
+            }
+        }
+        Ok(usable)
+    }
+
     /// The account `wanted` names (its id, email or display name, ignoring
     /// case), or the service's default account when `wanted` is `None`.
     pub fn find(&self, service: ServiceKind, wanted: Option<&str>) -> Result<Account> {
         let all: Vec<Account> = self.list()?.into_iter().filter(|a| a.service == service).collect();
         let login = crate::auth::login_command(service);
         if all.is_empty() {
-            return Err(Error::Auth { service, message: format!("not logged in; run `{login}`") });
+            return Err(Error::LoginNeeded { service, message: format!("not logged in; run `{login}`") });
         }
         let Some(wanted) = wanted.map(str::trim).filter(|w| !w.is_empty()) else {
             return Ok(all.iter().find(|a| a.default).unwrap_or(&all[0]).clone());
@@ -76,7 +89,7 @@ impl Accounts {
             all.iter().filter(|a| a.email.as_deref().is_some_and(same) || same(&a.display_name)).collect();
         match matches.as_slice() {
             [one] => Ok((*one).clone()),
-            [] => Err(Error::Auth {
+            [] => Err(Error::LoginNeeded {
                 service,
                 message: format!("no account '{wanted}' (logged in: {}); run `{login}` to add one", names(&all)),
             }),
@@ -154,7 +167,7 @@ impl Accounts {
 
     pub async fn load_tokens(&self, account: &Account) -> Result<TokenSet> {
         let store = SecretStore::at(account.store, &self.paths).await?;
-        store.load(account.service, &account.id).await?.ok_or_else(|| Error::Auth {
+        store.load(account.service, &account.id).await?.ok_or_else(|| Error::LoginNeeded {
             service: account.service,
             message: format!(
                 "the saved login of {} is missing; run `{}` again",

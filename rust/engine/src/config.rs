@@ -291,12 +291,15 @@ impl Config {
         match configured.as_deref().map(str::trim).filter(|id| !id.is_empty()) {
             Some(id) => Ok(id.to_owned()),
             None if endpoints.emulator => Ok(EMULATOR_CLIENT_ID.to_owned()),
-            None => Err(Error::Config(format!(
-                "no {service} app is configured: register an app with {service} and put its client id in {} \
-                 ([{}] client_id = \"...\") or in {var}; {REGISTER_HINT}",
-                self.paths.config_file().display(),
-                service_section(service),
-            ))),
+            None => Err(Error::AppNotRegistered {
+                service,
+                message: format!(
+                    "no {service} app is configured: register an app with {service} and put its client id in {} \
+                     ([{}] client_id = \"...\") or in {var}; {REGISTER_HINT}",
+                    self.paths.config_file().display(),
+                    service_section(service),
+                ),
+            }),
         }
     }
 
@@ -380,7 +383,8 @@ mod tests {
         let emu = Endpoints::emulator("http://127.0.0.1:1");
         assert_eq!(c.client_id(ServiceKind::Dropbox, &emu).expect("emulator id"), EMULATOR_CLIENT_ID);
         let err = c.client_id(ServiceKind::OneDrive, &Endpoints::default()).unwrap_err();
-        assert!(matches!(err, Error::Config(_)));
+        assert!(matches!(err, Error::AppNotRegistered { service: ServiceKind::OneDrive, .. }));
+        assert_eq!(err.kind(), crate::ErrorKind::AppNotRegistered);
         let text = err.to_string();
         assert!(text.contains("Registering your own app") && text.contains("DKCLOUD_ONEDRIVE_CLIENT_ID"), "{text}");
     }

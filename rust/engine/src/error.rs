@@ -11,9 +11,16 @@ pub enum Error {
     /// Configuration is missing or wrong (no client id, bad endpoint URL, ...).
     #[error("{0}")]
     Config(String),
-    /// Login is needed, or failed, or the stored login is no longer accepted.
+    /// A login attempt failed (refused, timed out, the browser could not be opened, ...).
     #[error("{service}: {message}")]
     Auth { service: ServiceKind, message: String },
+    /// There is no usable login: none was made, the named account is unknown,
+    /// or the stored one is gone or no longer accepted. Logging in fixes it.
+    #[error("{service}: {message}")]
+    LoginNeeded { service: ServiceKind, message: String },
+    /// No app registration (client id) is configured for the service.
+    #[error("{message}")]
+    AppNotRegistered { service: ServiceKind, message: String },
     /// The service answered with an error we do not retry.
     #[error("{service} said {status} {code}: {message}")]
     Service { service: ServiceKind, status: u16, code: String, message: String },
@@ -40,4 +47,97 @@ pub enum Error {
     /// The stored copy's hash differs from the local file's: the stored copy is bad.
     #[error("{path}: the copy stored on {service} does not match the local file (local hash {local}, stored {stored})")]
     HashMismatch { service: ServiceKind, path: String, local: String, stored: String },
+}
+
+/// What kind of problem an error is, for front ends that word messages
+/// themselves (the dialog names its own buttons; the CLI its commands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// No usable login: log in (again).
+    NotLoggedIn,
+    /// The login itself failed or was refused.
+    LoginFailed,
+    /// No app registration (client id) for the service.
+    AppNotRegistered,
+    /// The service's storage is full.
+    QuotaFull,
+    /// The service does not allow this name or path.
+    NameNotAllowed,
+    /// The service could not be reached (after retries).
+    Network,
+    /// The service refused the request for another reason.
+    Refused,
+    /// A local file could not be read (or changed while it was sent).
+    LocalFile,
+    /// The name is taken by a different file and the policy forbids touching it.
+    Conflict,
+    /// The stored copy does not match the local file.
+    Mismatch,
+    /// Bad input or configuration.
+    Invalid,
+    Cancelled,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotLoggedIn => "not_logged_in",
+            Self::LoginFailed => "login_failed",
+            Self::AppNotRegistered => "app_not_registered",
+            Self::QuotaFull => "quota_full",
+            Self::NameNotAllowed => "name_not_allowed",
+            Self::Network => "network",
+            Self::Refused => "refused",
+            Self::LocalFile => "local_file",
+            Self::Conflict => "conflict",
+            Self::Mismatch => "mismatch",
+            Self::Invalid => "invalid",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// Service error codes that mean "the storage is full" (Graph, Dropbox).
+const QUOTA_CODES: &[&str] = &["quotaLimitReached", "insufficientStorage", "insufficient_space", "insufficient_quota"];
+/// Service error codes that mean "this name or path is not allowed".
+const NAME_CODES: &[&str] = &["nameNotAllowed", "invalidName", "disallowed_name", "malformed_path", "too_long"];
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Auth { .. } => ErrorKind::LoginFailed,
+            Self::LoginNeeded { .. } => ErrorKind::NotLoggedIn,
+            Self::AppNotRegistered { .. } => ErrorKind::AppNotRegistered,
+            Self::Service { status, code, .. } => {
+                let has = |codes: &[&str]| codes.iter().any(|c| code.split('/').any(|part| part == *c));
+                if *status == 507 || has(QUOTA_CODES) {
+                    ErrorKind::QuotaFull
+                } else if has(NAME_CODES) {
+                    ErrorKind::NameNotAllowed
+                } else {
+                    ErrorKind::Refused
+                }
+            }
+            Self::Network { .. } => ErrorKind::Network,
+            Self::File { .. } | Self::Io(_) | Self::FileChanged { .. } => ErrorKind::LocalFile,
+            Self::Conflict { .. } => ErrorKind::Conflict,
+            Self::HashMismatch { .. } => ErrorKind::Mismatch,
+            Self::Cancelled => ErrorKind::Cancelled,
+            Self::Config(_) | Self::InvalidInput(_) => ErrorKind::Invalid,
+        }
+    }
+
+    /// The service's own words (or the local cause) without advice on what
+    /// to run: front ends add their own. Empty when the kind says it all.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Service { message, code, .. } if message.is_empty() => code.clone(),
+            Self::Service { message, .. } => message.clone(),
+            Self::Network { message, .. } => message.clone(),
+            Self::Auth { message, .. } => message.clone(),
+            Self::LoginNeeded { .. } | Self::AppNotRegistered { .. } | Self::Cancelled => String::new(),
+            other => other.to_string(),
+        }
+    }
 }

@@ -21,4 +21,4 @@ pub mod remote;
 pub mod upload;
 
 pub use endpoints::{Endpoints, ServiceKind};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};

@@ -34,6 +34,16 @@ pub struct RemoteEntry {
     pub size: u64,
     /// QuickXorHash (OneDrive) or content_hash (Dropbox) of a file.
     pub hash: Option<String>,
+    /// Its page on the service's web site, when the service reports one.
+    pub web_url: Option<String>,
+}
+
+/// A folder made (or found) by [`Remote::create_folder`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folder {
+    pub entry: RemoteEntry,
+    /// False when the folder (and its parents) existed already.
+    pub created: bool,
 }
 
 /// One page of a folder listing; pass `next` back for the following page.
@@ -117,7 +127,11 @@ pub trait Remote: Send + Sync {
         cancel: &'a CancellationToken,
     ) -> BoxFuture<'a, Result<Page>>;
     /// Creates a folder and any missing parents; an existing folder is fine.
-    fn create_folder<'a>(&'a self, path: &'a str, cancel: &'a CancellationToken) -> BoxFuture<'a, Result<RemoteEntry>>;
+    fn create_folder<'a>(&'a self, path: &'a str, cancel: &'a CancellationToken) -> BoxFuture<'a, Result<Folder>>;
+    /// The entry's page on the service's web site.
+    fn web_url(&self, entry: &RemoteEntry) -> Option<String> {
+        entry.web_url.clone()
+    }
     /// The entry at `path`, or `None` if nothing is there.
     fn resolve<'a>(&'a self, path: &'a str, cancel: &'a CancellationToken)
         -> BoxFuture<'a, Result<Option<RemoteEntry>>>;
@@ -175,12 +189,10 @@ pub fn connect(
 ) -> std::sync::Arc<dyn Remote> {
     match service {
         ServiceKind::OneDrive => std::sync::Arc::new(crate::onedrive::OneDrive::new(http.clone(), &endpoints.graph, tokens)),
-        ServiceKind::Dropbox => std::sync::Arc::new(crate::dropbox::Dropbox::new(
-            http.clone(),
-            &endpoints.dropbox_api,
-            &endpoints.dropbox_content,
-            tokens,
-        )),
+        ServiceKind::Dropbox => std::sync::Arc::new(
+            crate::dropbox::Dropbox::new(http.clone(), &endpoints.dropbox_api, &endpoints.dropbox_content, tokens)
+                .with_web(&endpoints.dropbox_www),
+        ),
     }
 }
 

@@ -137,7 +137,8 @@ async fn refused_refresh_token_asks_to_log_in_again() {
     let creds = credentials(&s, ServiceKind::OneDrive).await;
     let err = creds.access_token().await.expect_err("refresh must fail");
     let text = err.to_string();
-    assert!(matches!(err, Error::Auth { .. }), "{err:?}");
+    assert!(matches!(err, Error::LoginNeeded { .. }), "{err:?}");
+    assert_eq!(err.kind(), dkcloud_engine::ErrorKind::NotLoggedIn);
     assert!(text.contains("log in again") && text.contains("`dkcloud login onedrive`"), "{text}");
     assert_no_secret(&format!("{text} {err:?}"), &["expired-access-secret", "revoked-refresh-secret"]);
     s.emu.shutdown().await;

@@ -155,8 +155,9 @@ async fn nested_folders_are_created_and_listed_with_paging() {
     let env = start().await;
     let db = env.dropbox();
     let cancel = CancellationToken::new();
-    assert!(db.create_folder("/A/B/C", &cancel).await.unwrap().is_folder);
-    db.create_folder("/A/B/C", &cancel).await.unwrap();
+    let made = db.create_folder("/A/B/C", &cancel).await.unwrap();
+    assert!(made.entry.is_folder && made.created);
+    assert!(!db.create_folder("/A/B/C", &cancel).await.unwrap().created);
     for i in 0..2100 {
         std::fs::create_dir_all(env.stored(ServiceKind::Dropbox, &format!("/A/f{i:04}"))).unwrap();
     }

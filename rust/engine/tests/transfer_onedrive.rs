@@ -129,10 +129,10 @@ async fn nested_folders_are_created_and_listed() {
     let od = env.onedrive();
     let cancel = CancellationToken::new();
     let made = od.create_folder("/A/B/C", &cancel).await.unwrap();
-    assert!(made.is_folder);
-    // Again: an existing folder is fine.
-    od.create_folder("/A/B/C", &cancel).await.unwrap();
-    od.create_folder("/A/B2", &cancel).await.unwrap();
+    assert!(made.entry.is_folder && made.created);
+    // Again: an existing folder is fine, and said to be existing.
+    assert!(!od.create_folder("/A/B/C", &cancel).await.unwrap().created);
+    assert!(od.create_folder("/A/B2", &cancel).await.unwrap().created);
     let mut names: Vec<String> = list_all(&od, "/A", &cancel).await.unwrap().into_iter().map(|e| e.name).collect();
     names.sort();
     assert_eq!(names, ["B", "B2"]);

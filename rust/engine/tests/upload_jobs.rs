@@ -32,6 +32,11 @@ impl Collect {
         assert_eq!(found.len(), 1, "one report for {name}: {files:?}");
         found[0].outcome.clone()
     }
+
+    fn kind_of(&self, name: &str) -> Option<dkcloud_engine::ErrorKind> {
+        let files = self.files.lock().unwrap();
+        files.iter().find(|r| r.local.file_name().is_some_and(|n| n == name)).and_then(|r| r.error_kind)
+    }
 }
 
 fn options(journal: &std::path::Path) -> UploadOptions {
@@ -129,14 +134,18 @@ async fn conflict_policies_do_what_they_say(kind: ServiceKind) {
     opts.journal_dir = Some(other_journal.path().to_owned());
     opts.conflict = ConflictPolicy::Fail;
     let (s, ev) = run(&env, kind, src.clone(), "/Out", opts.clone()).await;
-    assert_eq!(s.failed, 3, "{s:?}");
+    // Identical files are already there under every policy; only the different one fails.
+    assert_eq!((s.failed, s.skipped_identical, s.uploaded), (1, 2, 0), "{s:?}");
     assert!(matches!(ev.outcome_of("changed.jpg"), FileOutcome::Failed(m) if m.contains("already exists")));
+    assert_eq!(ev.kind_of("changed.jpg"), Some(dkcloud_engine::ErrorKind::Conflict));
 
     let third = tempfile::tempdir().unwrap();
     opts.journal_dir = Some(third.path().to_owned());
     opts.conflict = ConflictPolicy::Replace;
-    let (s, _) = run(&env, kind, src.clone(), "/Out", opts.clone()).await;
-    assert_eq!(s.uploaded, 3);
+    let (s, ev) = run(&env, kind, src.clone(), "/Out", opts.clone()).await;
+    assert_eq!((s.replaced, s.skipped_identical, s.uploaded), (1, 2, 0), "{s:?}");
+    assert_eq!(ev.outcome_of("changed.jpg"), FileOutcome::Replaced);
+    assert_eq!(ev.outcome_of("same.jpg"), FileOutcome::SkippedIdentical);
     assert_stored(&env, kind, "/Out/In/changed.jpg", &changed);
 
     let fourth = tempfile::tempdir().unwrap();
@@ -144,7 +153,8 @@ async fn conflict_policies_do_what_they_say(kind: ServiceKind) {
     opts.conflict = ConflictPolicy::Rename;
     let edited = env.make_file("In/fresh.jpg", 3100, 33);
     let (s, ev) = run(&env, kind, src, "/Out", opts).await;
-    assert_eq!(s.uploaded, 3);
+    assert_eq!((s.kept_both, s.skipped_identical, s.uploaded), (1, 2, 0), "{s:?}");
+    assert_eq!(ev.outcome_of("fresh.jpg"), FileOutcome::KeptBoth);
     let renamed = ev.files.lock().unwrap().iter().find(|r| r.local.ends_with("fresh.jpg")).unwrap().remote.clone().unwrap();
     assert_ne!(renamed, "/Out/In/fresh.jpg");
     assert_stored(&env, kind, &renamed, &edited);

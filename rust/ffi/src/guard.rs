@@ -6,7 +6,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 pub(crate) fn guarded<T>(what: &str, f: impl FnOnce() -> BridgeResult<T>) -> BridgeResult<T> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(result) => result,
-        Err(payload) => Err(BridgeError(format!("internal error in {what}: {}", panic_message(&payload)))),
+        Err(payload) => Err(BridgeError::new(
+            crate::bridge::ErrorKind::Internal,
+            format!("internal error in {what}: {}", panic_message(&payload)),
+        )),
     }
 }
 
@@ -35,6 +38,8 @@ mod tests {
     #[test]
     fn a_panic_becomes_an_error() {
         let result: BridgeResult<()> = guarded("test", || panic!("boom"));
-        assert_eq!(result.unwrap_err().0, "internal error in test: boom");
+        let error = result.unwrap_err();
+        assert_eq!(error.detail(), "internal error in test: boom");
+        assert_eq!(crate::error_kind_of(&error.0), crate::bridge::ErrorKind::Internal);
     }
 }

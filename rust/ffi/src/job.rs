@@ -1,7 +1,7 @@
 //! `UploadJob`: an engine upload job running on the bridge's runtime, its
 //! events translated for the C++ side.
 
-use crate::bridge::{FileEvent, FileState, JobProgress, JobSummary, UploadEvents};
+use crate::bridge::{ErrorKind, FileEvent, FileState, JobProgress, JobSummary, UploadEvents};
 use crate::guard::{guarded_infallible, panic_message};
 use crate::runtime::runtime;
 use crate::BridgeResult;
@@ -40,8 +40,18 @@ struct Forwarder {
 }
 
 impl Forwarder {
-    fn file_event(&self, index: usize, state: FileState, sent: u64, total: u64, message: String, remote: String) {
-        let event = FileEvent { index, state, bytes_sent: sent, bytes_total: total, message, remote_path: remote };
+    #[allow(clippy::too_many_arguments)]
+    fn file_event(
+        &self,
+        index: usize,
+        state: FileState,
+        sent: u64,
+        total: u64,
+        message: String,
+        error_kind: ErrorKind,
+        remote: String,
+    ) {
+        let event = FileEvent { index, state, bytes_sent: sent, bytes_total: total, message, error_kind, remote_path: remote };
         self.sink.file_changed(&event);
     }
 }
@@ -53,7 +63,8 @@ impl JobEvents for Forwarder {
             if let Some(&index) = self.index.get(&absolute(&active.local)) {
                 if last.get(&index) != Some(&active.sent) {
                     last.insert(index, active.sent);
-                    self.file_event(index, FileState::Uploading, active.sent, active.size, String::new(), String::new());
+                    let (sent, size) = (active.sent, active.size);
+                    self.file_event(index, FileState::Uploading, sent, size, String::new(), ErrorKind::None, String::new());
                 }
             }
         }
@@ -73,16 +84,54 @@ impl JobEvents for Forwarder {
     fn file_done(&self, report: &FileReport) {
         let Some(&index) = self.index.get(&absolute(&report.local)) else { return };
         let remote = report.remote.clone().unwrap_or_default();
-        let (state, message) = match &report.outcome {
-            FileOutcome::Uploaded | FileOutcome::AlreadyUploaded => (FileState::Done, String::new()),
-            FileOutcome::SkippedIdentical => (FileState::Done, "already there, identical".to_owned()),
-            FileOutcome::SkippedExisting => (FileState::Done, "a file of that name is already there: skipped".to_owned()),
-            FileOutcome::WouldUpload => (FileState::Waiting, String::new()),
-            FileOutcome::Failed(reason) => (FileState::Failed, reason.clone()),
-            FileOutcome::Cancelled => (FileState::Cancelled, String::new()),
+        let Some(state) = file_state(&report.outcome) else { return };
+        let (message, kind) = match &report.outcome {
+            FileOutcome::Failed(reason) => {
+                (reason.clone(), report.error_kind.map_or(ErrorKind::Internal, crate::error_kind))
+            }
+            _ => (String::new(), ErrorKind::None),
         };
-        self.file_event(index, state, report.bytes_sent, report.bytes_sent, message, remote);
+        self.file_event(index, state, report.bytes_sent, report.bytes_sent, message, kind, remote);
     }
+}
+
+/// The state a finished file is shown in; `None` for a dry run's plan
+/// (the dialog never asks for one).
+fn file_state(outcome: &FileOutcome) -> Option<FileState> {
+    Some(match outcome {
+        FileOutcome::Uploaded => FileState::Uploaded,
+        FileOutcome::Replaced => FileState::Replaced,
+        FileOutcome::KeptBoth => FileState::KeptBoth,
+        // Finished by an earlier run of this job, which stored it (journal + hash).
+        FileOutcome::AlreadyUploaded | FileOutcome::SkippedIdentical => FileState::AlreadyThere,
+        FileOutcome::SkippedExisting => FileState::Skipped,
+        FileOutcome::Failed(_) => FileState::Failed,
+        FileOutcome::Cancelled => FileState::Cancelled,
+        FileOutcome::WouldUpload => return None,
+    })
+}
+
+/// The job's totals by final state; each file counts once, in its own kind.
+fn job_summary(folder: String, s: &dkcloud_engine::upload::Summary) -> JobSummary {
+    JobSummary {
+        files_uploaded: s.uploaded as usize,
+        files_replaced: s.replaced as usize,
+        files_kept_both: s.kept_both as usize,
+        files_already_there: (s.already_uploaded + s.skipped_identical) as usize,
+        files_skipped: s.skipped_existing as usize,
+        files_failed: s.failed as usize,
+        cancelled: s.cancelled,
+        folder,
+        folder_web_url: s.folder_web_url.clone().unwrap_or_default(),
+        message: String::new(),
+        error_kind: ErrorKind::None,
+    }
+}
+
+/// A job that ended before its files did (the folder could not be made, ...).
+fn job_failed(folder: String, message: String, error_kind: ErrorKind) -> JobSummary {
+    let nothing = dkcloud_engine::upload::Summary::default();
+    JobSummary { message, error_kind, ..job_summary(folder, &nothing) }
 }
 
 impl UploadJob {
@@ -107,19 +156,21 @@ impl UploadJob {
         let (task_cancel, task_done) = (cancel.clone(), done.clone());
         runtime.spawn(async move {
             let outcome = AssertUnwindSafe(job.run(forwarder, task_cancel.clone())).catch_unwind().await;
-            let mut summary = JobSummary { folder, ..Default::default() };
-            match outcome {
-                Ok(Ok(s)) => {
-                    summary.files_uploaded = (s.uploaded + s.already_uploaded + s.skipped_identical + s.skipped_existing) as usize;
-                    summary.files_failed = s.failed as usize;
-                    summary.cancelled = s.cancelled;
-                }
+            let summary = match outcome {
+                Ok(Ok(s)) => job_summary(folder, &s),
                 Ok(Err(e)) => {
-                    summary.cancelled = task_cancel.is_cancelled();
-                    summary.message = e.to_string();
+                    let message = match e.detail() {
+                        d if d.is_empty() => e.to_string(),
+                        d => d,
+                    };
+                    let kind = crate::error_kind(e.kind());
+                    JobSummary { cancelled: task_cancel.is_cancelled(), ..job_failed(folder, message, kind) }
                 }
-                Err(panic) => summary.message = format!("internal error in the upload: {}", panic_message(&panic)),
-            }
+                Err(panic) => {
+                    let message = format!("internal error in the upload: {}", panic_message(&panic));
+                    job_failed(folder, message, ErrorKind::Internal)
+                }
+            };
             sink.finished(&summary);
             let (lock, cvar) = &*task_done;
             *lock.lock().unwrap_or_else(|e| e.into_inner()) = true;

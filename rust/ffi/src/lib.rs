@@ -23,13 +23,12 @@ pub mod bridge {
         Dropbox,
     }
 
-    /// The app registration typed in the plugin's settings. Empty fields fall
-    /// back to dkcloud's config.toml; `DKCLOUD_*` environment variables win
-    /// over both.
+    /// The app registration typed in the plugin's settings (never a secret:
+    /// one belongs in config.toml or the environment). Empty fields fall back
+    /// to dkcloud's config.toml; `DKCLOUD_*` environment variables win over both.
     #[derive(Debug, Clone, Default)]
     struct AppRegistration {
         client_id: String,
-        client_secret: String,
         tenant: String,
     }
 
@@ -48,13 +47,43 @@ pub mod bridge {
         path: Vec<u8>,
     }
 
+    /// Where one file stands; each finished file ends in exactly one of the
+    /// states after `Uploading`, which is what happened on the service.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     enum FileState {
-        Waiting,
         Uploading,
-        Done,
+        /// Stored under a name that was free.
+        Uploaded,
+        /// The same bytes were already there (hash-verified): nothing sent.
+        AlreadyThere,
+        /// Stored over a different file of that name.
+        Replaced,
+        /// Stored beside a different file of that name, as `remote_path`.
+        KeptBoth,
+        /// A different file of that name is there and was left alone.
+        Skipped,
         Failed,
         Cancelled,
+    }
+
+    /// What kind of problem an error is, so the dialog can say what to do in
+    /// its own words (the message itself is for details and logs).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum ErrorKind {
+        None,
+        NotLoggedIn,
+        LoginFailed,
+        AppNotRegistered,
+        QuotaFull,
+        NameNotAllowed,
+        Network,
+        Refused,
+        LocalFile,
+        Conflict,
+        Mismatch,
+        Invalid,
+        Cancelled,
+        Internal,
     }
 
     /// One file changed state or advanced; `index` is its position in the
@@ -65,8 +94,9 @@ pub mod bridge {
         state: FileState,
         bytes_sent: u64,
         bytes_total: u64,
-        /// Why it failed, in words for the user; empty otherwise.
+        /// Why it failed (the engine's words, for details); empty otherwise.
         message: String,
+        error_kind: ErrorKind,
         /// Where it was stored, once done.
         remote_path: String,
     }
@@ -83,9 +113,14 @@ pub mod bridge {
         eta_seconds: i64,
     }
 
-    #[derive(Debug, Clone, Default)]
+    /// Counts per final state: they add up to the files given.
+    #[derive(Debug, Clone)]
     struct JobSummary {
         files_uploaded: usize,
+        files_replaced: usize,
+        files_kept_both: usize,
+        files_already_there: usize,
+        files_skipped: usize,
         files_failed: usize,
         cancelled: bool,
         folder: String,
@@ -93,6 +128,17 @@ pub mod bridge {
         folder_web_url: String,
         /// A failure of the job as a whole (not of one file), else empty.
         message: String,
+        error_kind: ErrorKind,
+    }
+
+    /// How a browser login went: signed in, or waiting for a pasted code
+    /// (the loopback port could not be had).
+    #[derive(Debug, Clone, Default)]
+    struct LoginStep {
+        signed_in: bool,
+        account: String,
+        /// What to ask the user to paste, when not signed in yet.
+        paste_instructions: String,
     }
 
     unsafe extern "C++" {
@@ -118,13 +164,27 @@ pub mod bridge {
         /// `account` empty: the last account used with this service, if any.
         #[cxx_name = "openSession"]
         fn open_session(service: Service, registration: &AppRegistration, account: &str) -> Result<Box<ExportSession>>;
-        /// Accounts logged in before, for the account combo.
+        /// Accounts logged in before whose tokens are still stored, for the
+        /// account combo (blocking: may ask the Secret Service).
         fn accounts(service: Service) -> Result<Vec<String>>;
+        /// The kind and the details of an error thrown by a bridge call
+        /// (its `what()`), split apart.
+        #[cxx_name = "errorKindOf"]
+        fn error_kind_of(what: &str) -> ErrorKind;
+        #[cxx_name = "errorDetailOf"]
+        fn error_detail_of(what: &str) -> String;
 
         /// Runs the browser login (blocking: call it off the GUI thread);
-        /// `events.openUrl` is asked to show the sign-in page. Returns the
-        /// account name and makes it this session's account.
-        fn login(self: &ExportSession, events: SharedPtr<LoginEvents>) -> Result<String>;
+        /// `events.openUrl` is asked to show the sign-in page. Signed in: the
+        /// account name, now this session's account. Else the page shows a
+        /// code to paste into `finishLogin`.
+        fn login(self: &ExportSession, events: SharedPtr<LoginEvents>) -> Result<LoginStep>;
+        /// Completes a login waiting for a pasted code (blocking); returns the account name.
+        #[cxx_name = "finishLogin"]
+        fn finish_login(self: &ExportSession, pasted: &str) -> Result<String>;
+        /// Logs this session's account out: its tokens are deleted (and
+        /// revoked where the service allows). Returns the account name.
+        fn logout(self: &ExportSession) -> Result<String>;
         #[cxx_name = "cancelLogin"]
         fn cancel_login(self: &ExportSession);
         /// The account's display name, asked from the service (blocking).
@@ -136,13 +196,15 @@ pub mod bridge {
         /// Creates a folder and its missing parents; returns its normalised path (blocking).
         #[cxx_name = "createFolder"]
         fn create_folder(self: &ExportSession, path: &str) -> Result<String>;
-        /// Starts uploading in the background and returns at once.
+        /// Starts uploading in the background and returns at once;
+        /// `conflict` is `replace`, `rename` or `skip`.
         #[cxx_name = "startUpload"]
         fn start_upload(
             self: &ExportSession,
             files: &[LocalFile],
             folder: &str,
             options: &UploadOptions,
+            conflict: &str,
             events: SharedPtr<UploadEvents>,
         ) -> Result<Box<UploadJob>>;
 
@@ -163,9 +225,27 @@ unsafe impl Sync for bridge::LoginEvents {}
 unsafe impl Send for bridge::UploadEvents {}
 unsafe impl Sync for bridge::UploadEvents {}
 
-/// The error every bridge call returns: a message for the user.
+/// The error every bridge call returns. It crosses to C++ as one string
+/// (`rust::Error::what()`): the kind's name, U+001F, the details; C++ splits
+/// it with `errorKindOf` / `errorDetailOf`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BridgeError(pub String);
+
+const KIND_SEPARATOR: char = '\u{1f}';
+
+impl BridgeError {
+    pub fn new(kind: bridge::ErrorKind, detail: impl Into<String>) -> Self {
+        BridgeError(format!("{}{KIND_SEPARATOR}{}", kind_name(kind), detail.into()))
+    }
+
+    pub fn invalid(detail: impl Into<String>) -> Self {
+        Self::new(bridge::ErrorKind::Invalid, detail)
+    }
+
+    pub fn detail(&self) -> &str {
+        self.0.split_once(KIND_SEPARATOR).map_or(self.0.as_str(), |(_, d)| d)
+    }
+}
 
 impl std::fmt::Display for BridgeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -177,13 +257,86 @@ impl std::error::Error for BridgeError {}
 
 impl From<dkcloud_engine::Error> for BridgeError {
     fn from(e: dkcloud_engine::Error) -> Self {
-        BridgeError(e.to_string())
+        // Only the details: advice on what to do is each front end's own.
+        BridgeError::new(error_kind(e.kind()), e.detail())
     }
+}
+
+pub(crate) fn error_kind(kind: dkcloud_engine::ErrorKind) -> bridge::ErrorKind {
+    use bridge::ErrorKind as B;
+    use dkcloud_engine::ErrorKind as E;
+    match kind {
+        E::NotLoggedIn => B::NotLoggedIn,
+        E::LoginFailed => B::LoginFailed,
+        E::AppNotRegistered => B::AppNotRegistered,
+        E::QuotaFull => B::QuotaFull,
+        E::NameNotAllowed => B::NameNotAllowed,
+        E::Network => B::Network,
+        E::Refused => B::Refused,
+        E::LocalFile => B::LocalFile,
+        E::Conflict => B::Conflict,
+        E::Mismatch => B::Mismatch,
+        E::Invalid => B::Invalid,
+        E::Cancelled => B::Cancelled,
+    }
+}
+
+const KINDS: [(bridge::ErrorKind, &str); 14] = [
+    (bridge::ErrorKind::None, "none"),
+    (bridge::ErrorKind::NotLoggedIn, "not_logged_in"),
+    (bridge::ErrorKind::LoginFailed, "login_failed"),
+    (bridge::ErrorKind::AppNotRegistered, "app_not_registered"),
+    (bridge::ErrorKind::QuotaFull, "quota_full"),
+    (bridge::ErrorKind::NameNotAllowed, "name_not_allowed"),
+    (bridge::ErrorKind::Network, "network"),
+    (bridge::ErrorKind::Refused, "refused"),
+    (bridge::ErrorKind::LocalFile, "local_file"),
+    (bridge::ErrorKind::Conflict, "conflict"),
+    (bridge::ErrorKind::Mismatch, "mismatch"),
+    (bridge::ErrorKind::Invalid, "invalid"),
+    (bridge::ErrorKind::Cancelled, "cancelled"),
+    (bridge::ErrorKind::Internal, "internal"),
+];
+
+fn kind_name(kind: bridge::ErrorKind) -> &'static str {
+    KINDS.iter().find(|(k, _)| *k == kind).map_or("internal", |(_, n)| n)
+}
+
+pub fn error_kind_of(what: &str) -> bridge::ErrorKind {
+    let Some((name, _)) = what.split_once(KIND_SEPARATOR) else { return bridge::ErrorKind::Internal };
+    KINDS.iter().find(|(_, n)| *n == name).map_or(bridge::ErrorKind::Internal, |(k, _)| *k)
+}
+
+pub fn error_detail_of(what: &str) -> String {
+    what.split_once(KIND_SEPARATOR).map_or(what, |(_, d)| d).to_owned()
 }
 
 pub type BridgeResult<T> = Result<T, BridgeError>;
 
-/// What a bridge function whose engine part does not exist yet returns.
-pub(crate) fn not_available(what: &str) -> BridgeError {
-    BridgeError(format!("not available yet: {what} (the dkcloud engine does not provide it yet)"))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_carries_its_kind_and_details_across() {
+        let e: BridgeError = dkcloud_engine::Error::LoginNeeded {
+            service: dkcloud_engine::ServiceKind::OneDrive,
+            message: "not logged in; run `dkcloud login onedrive`".into(),
+        }
+        .into();
+        assert_eq!(error_kind_of(&e.0), bridge::ErrorKind::NotLoggedIn);
+        // The command-line hint stays out of what the dialog shows.
+        assert!(!error_detail_of(&e.0).contains("dkcloud login"), "{e}");
+        let quota: BridgeError = dkcloud_engine::Error::Service {
+            service: dkcloud_engine::ServiceKind::Dropbox,
+            status: 409,
+            code: "path/insufficient_space".into(),
+            message: "no room".into(),
+        }
+        .into();
+        assert_eq!(error_kind_of(&quota.0), bridge::ErrorKind::QuotaFull);
+        assert_eq!(error_detail_of(&quota.0), "no room");
+        assert_eq!(error_kind_of("a panic without a kind"), bridge::ErrorKind::Internal);
+        assert_eq!(error_detail_of("a panic without a kind"), "a panic without a kind");
+    }
 }

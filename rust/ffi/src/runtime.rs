@@ -18,7 +18,7 @@ pub(crate) fn runtime() -> BridgeResult<&'static Runtime> {
                 .map_err(|e| format!("cannot start dkcloud's network threads: {e}"))
         })
         .as_ref()
-        .map_err(|e| BridgeError(e.clone()))
+        .map_err(|e| BridgeError::new(crate::bridge::ErrorKind::Internal, e.clone()))
 }
 
 /// Runs a future to completion from a thread that is not one of the runtime's.

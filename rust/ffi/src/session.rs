@@ -1,14 +1,15 @@
 //! `ExportSession`: one service and one account, as the export window sees it.
 
-use crate::bridge::{AppRegistration, LocalFile, LoginEvents, Service, UploadEvents, UploadOptions};
+use crate::bridge::{AppRegistration, ErrorKind, LocalFile, LoginEvents, LoginStep, Service, UploadEvents, UploadOptions};
 use crate::guard::{guarded, guarded_infallible};
 use crate::job::UploadJob;
 use crate::runtime::block_on;
-use crate::{not_available, BridgeError, BridgeResult};
+use crate::{BridgeError, BridgeResult};
 use cxx::SharedPtr;
 use dkcloud_engine::accounts::Accounts;
-use dkcloud_engine::auth::{BrowserLogin, Credentials, Login, OAuthApp, StaticToken, TokenProvider};
-use dkcloud_engine::config::{ClientSecret, Config, EnvOverrides};
+use dkcloud_engine::auth::{BrowserLogin, Credentials, Login, LoginOutcome, OAuthApp, PasteLogin, StaticToken, TokenProvider};
+use dkcloud_engine::upload::ConflictPolicy;
+use dkcloud_engine::config::{Config, EnvOverrides};
 use dkcloud_engine::http::{Http, HttpOptions};
 use dkcloud_engine::remote::{list_all, normalize, Remote};
 use dkcloud_engine::{Endpoints, ServiceKind};
@@ -29,13 +30,15 @@ pub struct ExportSession {
     account: Mutex<Option<String>>,
     remote: tokio::sync::Mutex<Option<Arc<dyn Remote>>>,
     login_cancel: Mutex<CancellationToken>,
+    /// A login waiting for the code the user pastes.
+    paste: Mutex<Option<PasteLogin>>,
 }
 
 pub(crate) fn service_kind(service: Service) -> BridgeResult<ServiceKind> {
     match service {
         Service::OneDrive => Ok(ServiceKind::OneDrive),
         Service::Dropbox => Ok(ServiceKind::Dropbox),
-        _ => Err(BridgeError("unknown service".into())),
+        _ => Err(BridgeError::invalid("unknown service")),
     }
 }
 
@@ -51,11 +54,6 @@ fn config_with(service: ServiceKind, registration: &AppRegistration) -> BridgeRe
                     config.onedrive.client_id = Some(id);
                 }
             }
-            if env.onedrive_client_secret.is_none() {
-                if let Some(secret) = given(&registration.client_secret) {
-                    config.onedrive.client_secret = Some(ClientSecret::new(secret));
-                }
-            }
             if env.onedrive_tenant.is_none() {
                 if let Some(tenant) = given(&registration.tenant) {
                     config.onedrive.tenant = tenant;
@@ -66,11 +64,6 @@ fn config_with(service: ServiceKind, registration: &AppRegistration) -> BridgeRe
             if env.dropbox_client_id.is_none() {
                 if let Some(id) = given(&registration.client_id) {
                     config.dropbox.client_id = Some(id);
-                }
-            }
-            if env.dropbox_client_secret.is_none() {
-                if let Some(secret) = given(&registration.client_secret) {
-                    config.dropbox.client_secret = Some(ClientSecret::new(secret));
                 }
             }
         }
@@ -94,6 +87,7 @@ pub fn open_session(service: Service, registration: &AppRegistration, account: &
             account: Mutex::new(account),
             remote: tokio::sync::Mutex::new(None),
             login_cancel: Mutex::new(CancellationToken::new()),
+            paste: Mutex::new(None),
         }))
     })
 }
@@ -102,8 +96,9 @@ pub fn accounts(service: Service) -> BridgeResult<Vec<String>> {
     guarded("accounts", || {
         let service = service_kind(service)?;
         let config = Config::from_env()?;
-        let list = Accounts::from_config(&config).list()?;
-        Ok(list.into_iter().filter(|a| a.service == service).map(|a| account_label(&a.display_name, a.email.as_deref())).collect())
+        let accounts = Accounts::from_config(&config);
+        let usable = block_on(accounts.with_tokens(service))??;
+        Ok(usable.into_iter().map(|a| account_label(&a.display_name, a.email.as_deref())).collect())
     })
 }
 
@@ -137,10 +132,10 @@ impl ExportSession {
         Ok(remote)
     }
 
-    pub fn login(&self, events: SharedPtr<LoginEvents>) -> BridgeResult<String> {
+    pub fn login(&self, events: SharedPtr<LoginEvents>) -> BridgeResult<LoginStep> {
         guarded("login", || {
             if events.is_null() {
-                return Err(BridgeError("login needs somewhere to show the sign-in page".into()));
+                return Err(BridgeError::invalid("login needs somewhere to show the sign-in page"));
             }
             let cancel = CancellationToken::new();
             if let Ok(mut slot) = self.login_cancel.lock() {
@@ -152,16 +147,49 @@ impl ExportSession {
                 events.open_url(url);
                 Ok(())
             };
-            let account = block_on(async {
-                let outcome = match login.with_browser(&opener).await? {
-                    BrowserLogin::SignedIn(outcome) => outcome,
-                    BrowserLogin::PasteCode(_) => return Err(not_available("logging in with a pasted code")),
-                };
-                let account = Accounts::from_config(&self.config).add(&outcome).await?;
-                Ok::<_, BridgeError>(account)
-            })??;
+            match block_on(login.with_browser(&opener))?? {
+                BrowserLogin::SignedIn(outcome) => {
+                    let account = self.save_login(&outcome)?;
+                    Ok(LoginStep { signed_in: true, account, paste_instructions: String::new() })
+                }
+                BrowserLogin::PasteCode(paste) => {
+                    let paste_instructions = paste.instructions().to_owned();
+                    *self.paste.lock().unwrap_or_else(|p| p.into_inner()) = Some(paste);
+                    Ok(LoginStep { signed_in: false, account: String::new(), paste_instructions })
+                }
+            }
+        })
+    }
+
+    pub fn finish_login(&self, pasted: &str) -> BridgeResult<String> {
+        guarded("finishLogin", || {
+            let Some(paste) = self.paste.lock().unwrap_or_else(|p| p.into_inner()).take() else {
+                return Err(BridgeError::new(ErrorKind::LoginFailed, "no login is waiting for a code; log in again"));
+            };
+            let outcome = block_on(paste.finish(pasted))??;
+            self.save_login(&outcome)
+        })
+    }
+
+    /// Stores a finished login and makes it this session's account.
+    fn save_login(&self, outcome: &LoginOutcome) -> BridgeResult<String> {
+        let account = block_on(Accounts::from_config(&self.config).add(outcome))??;
+        if let Ok(mut chosen) = self.account.lock() {
+            *chosen = Some(account.id.clone());
+        }
+        *self.remote.blocking_lock() = None;
+        Ok(account_label(&account.display_name, account.email.as_deref()))
+    }
+
+    pub fn logout(&self) -> BridgeResult<String> {
+        guarded("logout", || {
+            let accounts = Accounts::from_config(&self.config);
+            let wanted = self.account.lock().map(|a| a.clone()).unwrap_or(None);
+            let account = accounts.find(self.service, wanted.as_deref())?;
+            let app = OAuthApp::new(self.service, &self.config, &self.endpoints)?;
+            block_on(dkcloud_engine::auth::logout(&self.http.client, &app, &accounts, &account))??;
             if let Ok(mut chosen) = self.account.lock() {
-                *chosen = Some(account.id.clone());
+                *chosen = None;
             }
             *self.remote.blocking_lock() = None;
             Ok(account_label(&account.display_name, account.email.as_deref()))
@@ -219,7 +247,7 @@ impl ExportSession {
         guarded("createFolder", || {
             let path = normalize(path);
             if path == "/" {
-                return Err(BridgeError("give the new album a name".into()));
+                return Err(BridgeError::invalid("give the new album a name"));
             }
             block_on(async {
                 let remote = self.remote().await?;
@@ -234,18 +262,25 @@ impl ExportSession {
         files: &[LocalFile],
         folder: &str,
         options: &UploadOptions,
+        conflict: &str,
         events: SharedPtr<UploadEvents>,
     ) -> BridgeResult<Box<UploadJob>> {
         guarded("startUpload", || {
             if events.is_null() {
-                return Err(BridgeError("an upload needs somewhere to report to".into()));
+                return Err(BridgeError::invalid("an upload needs somewhere to report to"));
             }
             if files.is_empty() {
-                return Err(BridgeError("there are no photos to upload".into()));
+                return Err(BridgeError::invalid("there are no photos to upload"));
             }
+            let conflict: ConflictPolicy = conflict.parse().map_err(BridgeError::invalid)?;
+            if conflict == ConflictPolicy::Fail {
+                return Err(BridgeError::invalid("the dialog offers replace, rename or skip"));
+            }
+            let mut options = engine_options(options)?;
+            options.conflict = conflict;
             let remote = block_on(self.remote())??;
             let paths = files.iter().map(|f| crate::job::path_from_bytes(&f.path)).collect();
-            UploadJob::start(remote, paths, normalize(folder), engine_options(options)?, events)
+            UploadJob::start(remote, paths, normalize(folder), options, events)
         })
     }
 }
@@ -257,10 +292,10 @@ fn engine_options(options: &UploadOptions) -> BridgeResult<dkcloud_engine::uploa
         None
     } else {
         if !(1..=100).contains(&options.jpeg_quality) {
-            return Err(BridgeError(format!("JPEG quality must be 1 to 100, not {}", options.jpeg_quality)));
+            return Err(BridgeError::invalid(format!("JPEG quality must be 1 to 100, not {}", options.jpeg_quality)));
         }
         if options.max_dimension == 0 {
-            return Err(BridgeError("the maximum dimension must be at least 1 pixel".into()));
+            return Err(BridgeError::invalid("the maximum dimension must be at least 1 pixel"));
         }
         Some(dkcloud_engine::upload::PrepareOptions {
             resize: Some(options.max_dimension),

@@ -26,8 +26,9 @@ pub async fn mkdir(ctx: &Context, remote: &str) -> Result<(), CliError> {
         return Err(CliError::usage("the root folder always exists"));
     }
     let service = ctx.remote(target.service).await?;
-    let entry = service.create_folder(&target.path, &CancellationToken::new()).await?;
-    let shown = if entry.path.is_empty() { target.path.clone() } else { entry.path };
-    println!("Created {}:{shown}", target.service.to_string().to_lowercase());
+    let folder = service.create_folder(&target.path, &CancellationToken::new()).await?;
+    let shown = if folder.entry.path.is_empty() { target.path.clone() } else { folder.entry.path };
+    let what = if folder.created { "Created" } else { "Already there:" };
+    println!("{what} {}:{shown}", target.service.to_string().to_lowercase());
     Ok(())
 }

@@ -5,11 +5,12 @@ use super::error::{GraphError, GraphResult};
 use super::items::{self, drive_item};
 use super::paths::ItemRef;
 use super::{blocking, query_value, resolve, tagged};
+use crate::origin::Origin;
 use crate::tokens::Service;
 use crate::App;
 use axum::body::Body;
 use axum::extract::{Path as UrlPath, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use std::collections::HashMap;
@@ -42,10 +43,16 @@ impl Downloads {
     }
 }
 
-pub async fn metadata(app: &App, item: ItemRef, query: Vec<(String, String)>) -> GraphResult<Response> {
+pub async fn metadata(
+    app: &App,
+    origin: &Origin,
+    item: ItemRef,
+    query: Vec<(String, String)>,
+) -> GraphResult<Response> {
+    let origin = origin.clone();
     blocking(app, move |app| {
         let entry = items::existing(&app.store, &resolve(app, &item)?)?;
-        let value = drive_item(&app.store, &app.graph.ids, &entry)?;
+        let value = drive_item(&app.store, &app.graph.ids, &entry, &origin)?;
         let fields = query_value(&query, "$select").map(items::parse_select);
         Ok(Json(items::select(value, fields.as_deref())).into_response())
     })
@@ -64,8 +71,8 @@ pub async fn delete(app: &App, item: ItemRef) -> GraphResult<Response> {
     .await
 }
 
-pub async fn redirect(app: &App, headers: &HeaderMap, item: ItemRef) -> GraphResult<Response> {
-    let base = app.external_base(headers);
+pub async fn redirect(app: &App, origin: &Origin, item: ItemRef) -> GraphResult<Response> {
+    let base = origin.clone();
     blocking(app, move |app| {
         let entry = items::existing(&app.store, &resolve(app, &item)?)?;
         if entry.is_dir {

@@ -6,6 +6,7 @@ use super::items::{self, drive_item};
 use super::names;
 use super::paths::ItemRef;
 use super::{blocking, resolve};
+use crate::origin::Origin;
 use crate::store::PathError;
 use crate::tokens::Service;
 use crate::App;
@@ -34,7 +35,13 @@ pub async fn read_json(body: Body) -> GraphResult<Option<Value>> {
     Ok(Some(value))
 }
 
-pub async fn create(app: &App, item: ItemRef, query: Vec<(String, String)>, body: Body) -> GraphResult<Response> {
+pub async fn create(
+    app: &App,
+    origin: &Origin,
+    item: ItemRef,
+    query: Vec<(String, String)>,
+    body: Body,
+) -> GraphResult<Response> {
     let request = read_json(body).await?.ok_or_else(|| GraphError::invalid_request("A JSON body is required."))?;
     let name = request
         .get("name")
@@ -50,6 +57,7 @@ pub async fn create(app: &App, item: ItemRef, query: Vec<(String, String)>, body
         None => Conflict::from_query(&query)?.unwrap_or(Conflict::Fail),
     };
     names::check_name(&name)?;
+    let origin = origin.clone();
     blocking(app, move |app| {
         let parent = items::existing(&app.store, &resolve(app, &item)?)?;
         if !parent.is_dir {
@@ -69,7 +77,7 @@ pub async fn create(app: &App, item: ItemRef, query: Vec<(String, String)>, body
                 }
             }
         };
-        Ok((status, Json(drive_item(&app.store, &app.graph.ids, &entry)?)).into_response())
+        Ok((status, Json(drive_item(&app.store, &app.graph.ids, &entry, &origin)?)).into_response())
     })
     .await
 }

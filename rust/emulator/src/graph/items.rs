@@ -5,6 +5,7 @@
 //! the id -> path map is a cache, rebuilt by walking the store for an unknown id.
 
 use super::error::{GraphError, GraphResult};
+use crate::origin::Origin;
 use crate::store::{Entry, Store};
 use crate::tokens::Service;
 use crate::ONEDRIVE_DRIVE_ID;
@@ -99,8 +100,9 @@ fn parent_path(parent_remote: &str) -> String {
     format!("/drive/root:{}", parent_remote.trim_end_matches('/'))
 }
 
-/// The driveItem of an existing entry.
-pub fn drive_item(store: &Store, ids: &Ids, entry: &Entry) -> std::io::Result<Value> {
+/// The driveItem of an existing entry; its `webUrl` is the emulator's page for it
+/// (see [`crate::web`]) at the origin the client reached.
+pub fn drive_item(store: &Store, ids: &Ids, entry: &Entry, origin: &Origin) -> std::io::Result<Value> {
     let meta = fs::metadata(&entry.fs_path)?;
     let modified = meta.modified()?;
     let created = meta.created().unwrap_or(modified);
@@ -118,7 +120,7 @@ pub fn drive_item(store: &Store, ids: &Ids, entry: &Entry) -> std::io::Result<Va
         "lastModifiedDateTime": timestamp(modified),
         "eTag": format!("\"{{{id}}},{version}\""),
         "cTag": format!("\"c:{{{id}}},{version}\""),
-        "webUrl": format!("https://onedrive.live.com/?cid={ONEDRIVE_DRIVE_ID}&id={}", id.replace('!', "%21")),
+        "webUrl": crate::web::onedrive_url(origin, &entry.remote),
         "createdBy": {"user": {"displayName": crate::USER_NAME, "id": ONEDRIVE_DRIVE_ID}},
         "lastModifiedBy": {"user": {"displayName": crate::USER_NAME, "id": ONEDRIVE_DRIVE_ID}},
         "fileSystemInfo": {"createdDateTime": timestamp(created), "lastModifiedDateTime": timestamp(modified)},

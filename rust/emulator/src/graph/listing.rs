@@ -5,9 +5,10 @@ use super::error::{GraphError, GraphResult};
 use super::items::{self, drive_item};
 use super::paths::ItemRef;
 use super::{blocking, query_value, resolve};
+use crate::origin::Origin;
 use crate::store::{ChildInfo, Entry};
 use crate::App;
-use axum::http::{HeaderMap, Uri};
+use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -66,12 +67,13 @@ fn next_link(base: &str, uri: &Uri, offset: usize) -> String {
 
 pub async fn list(
     app: &App,
-    headers: &HeaderMap,
+    origin: &Origin,
     uri: &Uri,
     item: ItemRef,
     query: Vec<(String, String)>,
 ) -> GraphResult<Response> {
-    let base = app.external_base(headers);
+    let origin = origin.clone();
+    let base = origin.to_string();
     let uri = uri.clone();
     blocking(app, move |app| {
         let folder = items::existing(&app.store, &resolve(app, &item)?)?;
@@ -97,7 +99,7 @@ pub async fn list(
                 remote: format!("{parent}/{}", child.name),
                 is_dir: child.is_dir,
             };
-            value.push(items::select(drive_item(&app.store, &app.graph.ids, &entry)?, fields.as_deref()));
+            value.push(items::select(drive_item(&app.store, &app.graph.ids, &entry, &origin)?, fields.as_deref()));
         }
         let mut body = json!({
             "@odata.context": format!("{base}/v1.0/$metadata#Collection(driveItem)"),

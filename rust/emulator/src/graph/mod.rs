@@ -15,6 +15,7 @@ mod profile;
 mod sessions;
 mod upload;
 
+use crate::origin::Origin;
 use crate::stats::RequestKind;
 use crate::tokens::Service;
 use crate::{App, Config};
@@ -99,7 +100,14 @@ fn query_value<'a>(query: &'a [(String, String)], key: &str) -> Option<&'a str> 
     query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
 }
 
-async fn api(State(app): State<App>, method: Method, uri: Uri, headers: HeaderMap, body: Body) -> Response {
+async fn api(
+    State(app): State<App>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    origin: Origin,
+    body: Body,
+) -> Response {
     if let Err(resp) = app.tokens.require(Service::OneDrive, &headers) {
         body::drain(body).await;
         return tagged("graph.unauthorized", Ok(resp));
@@ -122,20 +130,22 @@ async fn api(State(app): State<App>, method: Method, uri: Uri, headers: HeaderMa
         }
     };
     match (method, item.action) {
-        (Method::GET, Action::Metadata) => tagged("graph.get_item", content::metadata(&app, item, query).await),
+        (Method::GET, Action::Metadata) => {
+            tagged("graph.get_item", content::metadata(&app, &origin, item, query).await)
+        }
         (Method::DELETE, Action::Metadata) => tagged("graph.delete", content::delete(&app, item).await),
         (Method::GET, Action::Children) => {
-            tagged("graph.list_children", listing::list(&app, &headers, &uri, item, query).await)
+            tagged("graph.list_children", listing::list(&app, &origin, &uri, item, query).await)
         }
         (Method::POST, Action::Children) => {
-            tagged("graph.create_folder", folders::create(&app, item, query, body).await)
+            tagged("graph.create_folder", folders::create(&app, &origin, item, query, body).await)
         }
-        (Method::GET, Action::Content) => tagged("graph.download", content::redirect(&app, &headers, item).await),
+        (Method::GET, Action::Content) => tagged("graph.download", content::redirect(&app, &origin, item).await),
         (Method::PUT, Action::Content) => {
-            tagged("graph.simple_upload", upload::simple(&app, &headers, item, query, body).await)
+            tagged("graph.simple_upload", upload::simple(&app, &headers, &origin, item, query, body).await)
         }
         (Method::POST, Action::CreateUploadSession) => {
-            tagged("graph.create_upload_session", sessions::create(&app, &headers, item, body).await)
+            tagged("graph.create_upload_session", sessions::create(&app, &origin, item, body).await)
         }
         _ => {
             body::drain(body).await;

@@ -12,6 +12,7 @@ use super::names;
 use super::paths::ItemRef;
 use super::upload::{content_length, upload_target};
 use super::{blocking, tagged};
+use crate::origin::Origin;
 use crate::persist::Persisted;
 use crate::tokens::Service;
 use crate::App;
@@ -169,7 +170,7 @@ fn session_options(body: Option<Value>, default_behavior: Conflict) -> GraphResu
 }
 
 /// `POST .../createUploadSession`.
-pub async fn create(app: &App, headers: &HeaderMap, item: ItemRef, body: Body) -> GraphResult<Response> {
+pub async fn create(app: &App, origin: &Origin, item: ItemRef, body: Body) -> GraphResult<Response> {
     let default_behavior = if item.rel.is_none() { Conflict::Replace } else { Conflict::Fail };
     let options = session_options(read_json(body).await?, default_behavior)?;
     let remote = blocking(app, move |app| {
@@ -199,7 +200,7 @@ pub async fn create(app: &App, headers: &HeaderMap, item: ItemRef, body: Body) -
         modified: options.modified,
     };
     let mut answer = session.status();
-    answer["uploadUrl"] = json!(format!("{}/_upload/graph/{id}", app.external_base(headers)));
+    answer["uploadUrl"] = json!(format!("{origin}/_upload/graph/{id}"));
     sessions.save(&id, session);
     Ok(Json(answer).into_response())
 }
@@ -302,12 +303,13 @@ pub async fn put_fragment(
     State(app): State<App>,
     UrlPath(id): UrlPath<String>,
     headers: HeaderMap,
+    origin: Origin,
     body: Body,
 ) -> Response {
-    tagged("graph.upload_fragment", fragment(&app, &id, &headers, body).await)
+    tagged("graph.upload_fragment", fragment(&app, &id, &headers, origin, body).await)
 }
 
-async fn fragment(app: &App, id: &str, headers: &HeaderMap, body: Body) -> GraphResult<Response> {
+async fn fragment(app: &App, id: &str, headers: &HeaderMap, origin: Origin, body: Body) -> GraphResult<Response> {
     let sessions = &app.graph.sessions;
     let lock = sessions.lock(id);
     let _turn = lock.lock().await;
@@ -333,7 +335,7 @@ async fn fragment(app: &App, id: &str, headers: &HeaderMap, body: Body) -> Graph
         sessions.save(id, session);
         return Ok((StatusCode::ACCEPTED, Json(answer)).into_response());
     }
-    finish(app, id, session).await
+    finish(app, id, session, origin).await
 }
 
 /// Appends exactly `len` body bytes to the part file at `offset`; on any
@@ -357,14 +359,14 @@ async fn append(part: &Path, offset: u64, len: u64, body: Body) -> GraphResult<(
 }
 
 /// The last fragment arrived: store the file, end the session either way.
-async fn finish(app: &App, id: &str, session: Session) -> GraphResult<Response> {
+async fn finish(app: &App, id: &str, session: Session, origin: Origin) -> GraphResult<Response> {
     let part = app.graph.sessions.part(id);
     let result = blocking(app, move |app| {
         let hashes = dkcloud_hash::hash_reader(std::fs::File::open(&part)?)?;
         let file = Received { temp: &part, size: hashes.size, hashes, modified: session.modified.map(Into::into) };
         let (entry, created) = commit_file(app, &session.remote, session.behavior, file)?;
         let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-        Ok((status, Json(drive_item(&app.store, &app.graph.ids, &entry)?)).into_response())
+        Ok((status, Json(drive_item(&app.store, &app.graph.ids, &entry, &origin)?)).into_response())
     })
     .await;
     app.graph.sessions.remove(id);

@@ -6,6 +6,7 @@ use super::error::{GraphError, GraphResult};
 use super::items::drive_item;
 use super::paths::ItemRef;
 use super::{blocking, resolve};
+use crate::origin::Origin;
 use crate::tokens::Service;
 use crate::App;
 use axum::body::Body;
@@ -47,6 +48,7 @@ pub fn upload_target(app: &App, item: &ItemRef) -> GraphResult<(String, u64)> {
 pub async fn simple(
     app: &App,
     headers: &HeaderMap,
+    origin: &Origin,
     item: ItemRef,
     query: Vec<(String, String)>,
     body: Body,
@@ -88,11 +90,12 @@ pub async fn simple(
         }
     };
     let temp_for_commit = temp.clone();
+    let origin = origin.clone();
     let committed = blocking(app, move |app| {
         let file = Received { temp: &temp_for_commit, size, hashes, modified: None };
         let (entry, created) = commit_file(app, &remote, behavior, file)?;
         let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-        Ok((status, Json(drive_item(&app.store, &app.graph.ids, &entry)?)).into_response())
+        Ok((status, Json(drive_item(&app.store, &app.graph.ids, &entry, &origin)?)).into_response())
     })
     .await;
     if committed.is_err() {

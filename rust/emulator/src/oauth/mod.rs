@@ -10,7 +10,7 @@ mod devices;
 mod dropbox_authorize;
 mod dropbox_token;
 mod errors;
-mod html;
+pub(crate) mod html;
 mod ms_authorize;
 mod ms_device;
 mod ms_token;

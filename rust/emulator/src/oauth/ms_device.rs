@@ -5,10 +5,11 @@ use super::html::{escape, page};
 use super::ms_authorize::valid_tenant;
 use super::params::Params;
 use super::tagged;
+use crate::origin::Origin;
 use crate::App;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -18,16 +19,11 @@ use serde_json::json;
 /// list that error), so polling faster is harmless.
 const POLL_INTERVAL_SECS: u64 = 1;
 
-pub async fn devicecode(
-    State(app): State<App>,
-    Path(tenant): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    tagged("identity.devicecode", respond(&app, &tenant, &headers, &Params::parse(&body)))
+pub async fn devicecode(State(app): State<App>, Path(tenant): Path<String>, origin: Origin, body: Bytes) -> Response {
+    tagged("identity.devicecode", respond(&app, &tenant, &origin, &Params::parse(&body)))
 }
 
-fn respond(app: &App, tenant: &str, headers: &HeaderMap, p: &Params) -> Response {
+fn respond(app: &App, tenant: &str, origin: &Origin, p: &Params) -> Response {
     if !valid_tenant(tenant) {
         return error("invalid_request", 90002, &format!("Tenant '{tenant}' not found."));
     }
@@ -38,7 +34,7 @@ fn respond(app: &App, tenant: &str, headers: &HeaderMap, p: &Params) -> Response
         return missing("scope");
     };
     let (device_code, user_code) = app.oauth.devices.start(client_id, scope);
-    let verification_uri = format!("{}/devicelogin", app.external_base(headers));
+    let verification_uri = format!("{origin}/devicelogin");
     let body = json!({
         "device_code": device_code,
         "user_code": user_code,

@@ -126,7 +126,7 @@ impl Credentials {
         }
         let refresh_token =
             saved.and_then(|s| s.refresh_token).or_else(|| current.refresh_token.clone()).ok_or_else(|| {
-                Error::Auth {
+                Error::LoginNeeded {
                     service,
                     message: format!(
                         "the access token expired and this login cannot be refreshed; run `{}` to log in again",
@@ -137,7 +137,7 @@ impl Credentials {
         let response = request_token(&self.client, &self.app, Grant::Refresh { refresh_token: &refresh_token }).await;
         let mut tokens = match response {
             Ok(r) => r.into_token_set(Some(refresh_token)),
-            Err(TokenError::OAuth(e)) if e.error == "invalid_grant" => return Err(Error::Auth {
+            Err(TokenError::OAuth(e)) if e.error == "invalid_grant" => return Err(Error::LoginNeeded {
                 service,
                 message: format!(
                     "the saved login of {} is no longer accepted (it expired or was revoked); run `{}` to log in again",
@@ -146,7 +146,7 @@ impl Credentials {
                 ),
             }),
             Err(TokenError::OAuth(e)) => {
-                return Err(Error::Auth {
+                return Err(Error::LoginNeeded {
                     service,
                     message: format!(
                         "refreshing the login failed: {}; run `{}` to log in again",

@@ -6,7 +6,7 @@ use super::types::{
     PathArg, SpaceUsage,
 };
 use crate::http::{Auth, Reply, Transport};
-use crate::remote::{normalize, Account, Page, Quota, RemoteEntry};
+use crate::remote::{normalize, Account, Folder, Page, Quota, RemoteEntry};
 use crate::{Error, Result, ServiceKind};
 use reqwest::header::CONTENT_TYPE;
 use serde::Serialize;
@@ -100,6 +100,7 @@ pub(super) fn entry(m: Metadata) -> RemoteEntry {
         is_folder: m.tag == "folder",
         size: m.size,
         hash: m.content_hash,
+        web_url: None,
         name: m.name,
     }
 }
@@ -166,7 +167,14 @@ impl DropboxClient {
         let p = api_path(path);
         if p.is_empty() {
             // The root has no metadata on Dropbox.
-            return Ok(Some(RemoteEntry { name: String::new(), path: "/".into(), is_folder: true, size: 0, hash: None }));
+            return Ok(Some(RemoteEntry {
+                name: String::new(),
+                path: "/".into(),
+                is_folder: true,
+                size: 0,
+                hash: None,
+                web_url: None,
+            }));
         }
         let reply = self.rpc("files/get_metadata", Some(&PathArg { path: &p }), cancel).await?;
         if reply.status == 409 && api_error(&reply).0.iter().any(|t| t == "not_found") {
@@ -179,7 +187,7 @@ impl DropboxClient {
     }
 
     /// Dropbox creates missing parents itself; an existing folder is fine.
-    pub async fn create_folder(&self, path: &str, cancel: &CancellationToken) -> Result<RemoteEntry> {
+    pub async fn create_folder(&self, path: &str, cancel: &CancellationToken) -> Result<Folder> {
         let p = api_path(path);
         if p.is_empty() {
             return Err(Error::InvalidInput("the root folder always exists".into()));
@@ -188,12 +196,20 @@ impl DropboxClient {
         if reply.is_success() {
             // `FolderMetadata` here, without the `.tag` of the metadata union.
             let made = entry(reply.json::<CreateFolderResult>(ServiceKind::Dropbox)?.metadata);
-            return Ok(RemoteEntry { is_folder: true, ..made });
+            return Ok(Folder { entry: RemoteEntry { is_folder: true, ..made }, created: true });
         }
         let (t, _) = api_error(&reply);
         if reply.status == 409 && t.iter().any(|x| x == "conflict") {
             if t.last().is_some_and(|x| x == "folder") {
-                return Ok(RemoteEntry { name: crate::remote::split(&p).1.to_owned(), path: p, is_folder: true, size: 0, hash: None });
+                let entry = RemoteEntry {
+                    name: crate::remote::split(&p).1.to_owned(),
+                    path: p,
+                    is_folder: true,
+                    size: 0,
+                    hash: None,
+                    web_url: None,
+                };
+                return Ok(Folder { entry, created: false });
             }
             return Err(Error::InvalidInput(format!("{p} is a file on Dropbox, not a folder")));
         }

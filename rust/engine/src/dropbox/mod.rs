@@ -10,7 +10,7 @@ pub use upload::{chunk_size, CHUNK_UNIT, MAX_FILE_SIZE};
 
 use crate::auth::TokenProvider;
 use crate::http::{Http, Transport};
-use crate::remote::{Account, OpenSession, Page, Quota, Remote, RemoteEntry, UploadSpec, Uploaded};
+use crate::remote::{Account, Folder, OpenSession, Page, Quota, Remote, RemoteEntry, UploadSpec, Uploaded};
 use crate::upload::source::HashKind;
 use crate::{Result, ServiceKind};
 use batch::Batcher;
@@ -24,6 +24,8 @@ use tokio_util::sync::CancellationToken;
 pub struct Dropbox {
     client: DropboxClient,
     batcher: Batcher,
+    /// Dropbox's web site (`https://www.dropbox.com`), for folder addresses.
+    web: String,
 }
 
 impl Dropbox {
@@ -35,7 +37,13 @@ impl Dropbox {
             api: api.trim_end_matches('/').to_owned(),
             content: content.trim_end_matches('/').to_owned(),
         };
-        Self { batcher: Batcher::new(client.clone()), client }
+        Self { batcher: Batcher::new(client.clone()), client, web: "https://www.dropbox.com".into() }
+    }
+
+    /// Where folder pages live ([`crate::Endpoints::dropbox_www`]).
+    pub fn with_web(mut self, web: &str) -> Self {
+        self.web = web.trim_end_matches('/').to_owned();
+        self
     }
 }
 
@@ -69,8 +77,21 @@ impl Remote for Dropbox {
         Box::pin(self.client.list_page(path, cursor, cancel))
     }
 
-    fn create_folder<'a>(&'a self, path: &'a str, cancel: &'a CancellationToken) -> BoxFuture<'a, Result<RemoteEntry>> {
+    fn create_folder<'a>(&'a self, path: &'a str, cancel: &'a CancellationToken) -> BoxFuture<'a, Result<Folder>> {
         Box::pin(self.client.create_folder(path, cancel))
+    }
+
+    /// Dropbox's API reports no web address: a folder's page is `/home` + its path.
+    fn web_url(&self, entry: &RemoteEntry) -> Option<String> {
+        const SEGMENT: &percent_encoding::AsciiSet =
+            &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+        let path: String = entry
+            .path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("/{}", percent_encoding::utf8_percent_encode(s, SEGMENT)))
+            .collect();
+        Some(format!("{}/home{path}", self.web))
     }
 
     fn resolve<'a>(

@@ -2,7 +2,7 @@
 
 use super::types::{Children, Drive, DriveItem, ErrorBody, NewFolder, User};
 use crate::http::{Auth, Reply, Transport};
-use crate::remote::{join, normalize, split, Account, Page, Quota, RemoteEntry};
+use crate::remote::{join, normalize, split, Account, Folder, Page, Quota, RemoteEntry};
 use crate::{Error, Result, ServiceKind};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::sync::{Arc, Mutex};
@@ -143,11 +143,12 @@ impl GraphClient {
         Ok(Some(e))
     }
 
-    pub async fn create_folder(&self, path: &str, cancel: &CancellationToken) -> Result<RemoteEntry> {
+    pub async fn create_folder(&self, path: &str, cancel: &CancellationToken) -> Result<Folder> {
         let path = normalize(path);
         if let Some(existing) = self.resolve(&path, cancel).await? {
-            return folder_or_error(existing);
+            return Ok(Folder { entry: folder_or_error(existing)?, created: false });
         }
+        let mut created = false;
         let mut current = "/".to_owned();
         let mut last = None;
         for name in path.split('/').filter(|s| !s.is_empty()) {
@@ -163,7 +164,10 @@ impl GraphClient {
                 .await?;
             let child = join(&current, name);
             last = Some(match reply.status {
-                200 | 201 => entry(&current, reply.json(ServiceKind::OneDrive)?),
+                200 | 201 => {
+                    created = true;
+                    entry(&current, reply.json(ServiceKind::OneDrive)?)
+                }
                 // Already there (or created by a retried request): fine if it is a folder.
                 409 => match self.resolve(&child, cancel).await? {
                     Some(existing) => folder_or_error(existing)?,
@@ -173,7 +177,8 @@ impl GraphClient {
             });
             current = child;
         }
-        last.ok_or_else(|| Error::InvalidInput("the root folder always exists".into()))
+        let entry = last.ok_or_else(|| Error::InvalidInput("the root folder always exists".into()))?;
+        Ok(Folder { entry, created })
     }
 }
 
@@ -191,6 +196,7 @@ pub(super) fn entry(parent: &str, item: DriveItem) -> RemoteEntry {
         is_folder: item.folder.is_some(),
         size: item.size,
         hash: item.quick_xor_hash().map(str::to_owned),
+        web_url: item.web_url,
         name: item.name,
     }
 }

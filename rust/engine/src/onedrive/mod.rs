@@ -8,7 +8,7 @@ pub use upload::{fragment_size, FRAGMENT_UNIT, MAX_FILE_SIZE, SIMPLE_LIMIT};
 
 use crate::auth::TokenProvider;
 use crate::http::{Http, Transport};
-use crate::remote::{Account, OpenSession, Page, Quota, Remote, RemoteEntry, UploadSpec, Uploaded};
+use crate::remote::{Account, Folder, OpenSession, Page, Quota, Remote, RemoteEntry, UploadSpec, Uploaded};
 use crate::upload::source::HashKind;
 use crate::{Result, ServiceKind};
 use client::GraphClient;
@@ -60,7 +60,7 @@ impl Remote for OneDrive {
         Box::pin(self.graph.list_page(path, cursor, cancel))
     }
 
-    fn create_folder<'a>(&'a self, path: &'a str, cancel: &'a CancellationToken) -> BoxFuture<'a, Result<RemoteEntry>> {
+    fn create_folder<'a>(&'a self, path: &'a str, cancel: &'a CancellationToken) -> BoxFuture<'a, Result<Folder>> {
         Box::pin(self.graph.create_folder(path, cancel))
     }
 

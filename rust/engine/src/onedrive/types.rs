@@ -28,6 +28,8 @@ pub struct DriveItem {
     pub size: u64,
     pub folder: Option<serde_json::Value>,
     pub file: Option<FileFacet>,
+    #[serde(rename = "webUrl")]
+    pub web_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -12,7 +12,7 @@ use crate::remote::{join, list_all, normalize, split, OpenSession, Remote, Remot
 use crate::{Error, Result, ServiceKind};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
@@ -61,6 +61,8 @@ impl Ctx {
             s.bytes_sent += report.bytes_sent;
             match &report.outcome {
                 FileOutcome::Uploaded => s.uploaded += 1,
+                FileOutcome::Replaced => s.replaced += 1,
+                FileOutcome::KeptBoth => s.kept_both += 1,
                 FileOutcome::AlreadyUploaded => s.already_uploaded += 1,
                 FileOutcome::SkippedIdentical => s.skipped_identical += 1,
                 FileOutcome::SkippedExisting => s.skipped_existing += 1,
@@ -79,13 +81,32 @@ impl Ctx {
     }
 
     fn report_simple(&self, local: &Path, remote: Option<&str>, outcome: FileOutcome) {
+        let error_kind = matches!(outcome, FileOutcome::Failed(_)).then_some(crate::ErrorKind::LocalFile);
         self.report(FileReport {
             local: local.to_owned(),
             remote: remote.map(str::to_owned),
             outcome,
             bytes_sent: 0,
             notices: Vec::new(),
+            error_kind,
         });
+    }
+
+    fn report_error(&self, local: &Path, remote: Option<&str>, error: &Error) {
+        self.report(FileReport {
+            local: local.to_owned(),
+            remote: remote.map(str::to_owned),
+            outcome: FileOutcome::Failed(error.to_string()),
+            bytes_sent: 0,
+            notices: Vec::new(),
+            error_kind: Some(error.kind()),
+        });
+    }
+
+    fn count_folder(&self, folder: &crate::remote::Folder) {
+        if folder.created {
+            self.summary.lock().unwrap_or_else(|p| p.into_inner()).folders_created += 1;
+        }
     }
 }
 
@@ -131,12 +152,12 @@ impl UploadJob {
             preparer,
         });
         if !ctx.dry_run && destination != "/" {
-            remote.create_folder(&destination, &cancel).await?;
+            ctx.count_folder(&remote.create_folder(&destination, &cancel).await?);
         }
 
         let ticker = spawn_ticker(ctx.tracker.clone(), events.clone());
         let (tx, mut rx) = mpsc::channel(256);
-        walk::spawn(sources, destination, kind, tx);
+        walk::spawn(sources, destination.clone(), kind, tx);
         let slots = Arc::new(Semaphore::new(self.options.jobs.max(1)));
         let mut tasks = JoinSet::new();
         let mut listing: Option<Listing> = None;
@@ -154,9 +175,9 @@ impl UploadJob {
                         continue;
                     }
                     match remote.create_folder(&folder, &cancel).await {
-                        Ok(_) => ctx.summary.lock().unwrap_or_else(|p| p.into_inner()).folders_created += 1,
+                        Ok(made) => ctx.count_folder(&made),
                         Err(Error::Cancelled) => break,
-                        Err(e) => ctx.report_simple(&local, Some(&folder), FileOutcome::Failed(e.to_string())),
+                        Err(e) => ctx.report_error(&local, Some(&folder), &e),
                     }
                 }
                 WalkItem::Bad { local, reason } => {
@@ -170,24 +191,31 @@ impl UploadJob {
                         Some(p) => match p.planned_name(&local) {
                             Ok(name) => join(split(&target).0, &name),
                             Err(e) => {
-                                ctx.report_simple(&local, Some(&target), FileOutcome::Failed(e.to_string()));
+                                ctx.report_error(&local, Some(&target), &e);
                                 continue;
                             }
                         },
                         None => target,
                     };
-                    if ctx.journal.as_ref().is_some_and(|j| j.is_done(&local, &stamp)) {
+                    // Done by an earlier run: where it was meant to go, or (keep both) anywhere.
+                    let done = ctx.journal.as_ref().is_some_and(|j| {
+                        if ctx.conflict == ConflictPolicy::Rename {
+                            j.is_done(&local, &stamp)
+                        } else {
+                            j.is_done_at(&local, &stamp, &target)
+                        }
+                    });
+                    if done {
                         ctx.report_simple(&local, Some(&target), FileOutcome::AlreadyUploaded);
                         continue;
                     }
                     if stamp.size > remote.max_file_size() {
                         let reason = format!("{} bytes is more than {kind} accepts ({} bytes)", stamp.size, remote.max_file_size());
-                        ctx.report_simple(&local, Some(&target), FileOutcome::Failed(reason));
+                        ctx.report_error(&local, Some(&target), &Error::InvalidInput(reason));
                         continue;
                     }
-                    let existing = if ctx.conflict == ConflictPolicy::Replace {
-                        None
-                    } else {
+                    // Listed under every policy: what is there decides what the user is told.
+                    let existing = {
                         let (parent, name) = split(&target);
                         if listing.as_ref().is_none_or(|l| l.folder != parent) {
                             listing = Some(load_listing(&*remote, parent, &cancel).await);
@@ -216,7 +244,22 @@ impl UploadJob {
         let mut summary = ctx.summary.lock().unwrap_or_else(|p| p.into_inner()).clone();
         summary.elapsed_ms = started.elapsed().as_millis() as u64;
         summary.cancelled = cancel.is_cancelled();
+        if !ctx.dry_run && !summary.cancelled {
+            summary.folder_web_url = folder_web_url(&*remote, &destination, &cancel).await;
+        }
         Ok(summary)
+    }
+}
+
+/// The destination's web page; a job that could not look it up still succeeded.
+async fn folder_web_url(remote: &dyn Remote, folder: &str, cancel: &CancellationToken) -> Option<String> {
+    match remote.resolve(folder, cancel).await {
+        Ok(Some(entry)) => remote.web_url(&entry),
+        Ok(None) => None,
+        Err(e) => {
+            tracing::warn!(folder, "cannot look up the folder's web address: {e}");
+            None
+        }
     }
 }
 
@@ -258,10 +301,13 @@ struct FileObserver {
     remote: String,
     stamp: FileStamp,
     slot: Arc<Mutex<Option<OwnedSemaphorePermit>>>,
+    /// Highest offset sent for this file in this run.
+    sent: Arc<AtomicU64>,
 }
 
 impl UploadObserver for FileObserver {
     fn sent(&self, offset: u64) {
+        self.sent.fetch_max(offset, Ordering::Relaxed);
         self.ctx.tracker.sent(self.id, offset);
     }
 
@@ -293,7 +339,7 @@ async fn file_task(
             Ok(prepared) => Some(prepared),
             Err(e) => {
                 ctx.tracker.bytes_total.fetch_sub(stamp.size, Ordering::Relaxed);
-                ctx.report_simple(&local, Some(&target), FileOutcome::Failed(e.to_string()));
+                ctx.report_error(&local, Some(&target), &e);
                 return;
             }
         },
@@ -310,10 +356,16 @@ async fn file_task(
     }
     let id = ctx.tracker.begin(local.clone(), upload_stamp.size);
     let slot = Arc::new(Mutex::new(Some(permit)));
-    let (outcome, stored_as, bytes_sent) =
-        transfer(&ctx, id, &upload_path, &target, upload_stamp, existing, &slot).await;
-    let stored = if outcome == FileOutcome::Uploaded { upload_stamp.size } else { 0 };
-    if outcome != FileOutcome::Uploaded {
+    let sent = Arc::new(AtomicU64::new(0));
+    let (outcome, stored_as, bytes_sent, error_kind) =
+        match transfer(&ctx, id, &upload_path, &target, upload_stamp, existing, &slot, &sent).await {
+            Ok(done) => (done.outcome, done.stored_as, done.bytes_sent, None),
+            Err(Error::Cancelled) => (FileOutcome::Cancelled, target.clone(), 0, None),
+            Err(e) => (FileOutcome::Failed(e.to_string()), target.clone(), 0, Some(e.kind())),
+        };
+    let stored_now = matches!(outcome, FileOutcome::Uploaded | FileOutcome::Replaced | FileOutcome::KeptBoth);
+    let stored = if stored_now { upload_stamp.size } else { 0 };
+    if !stored_now {
         ctx.tracker.bytes_total.fetch_sub(upload_stamp.size, Ordering::Relaxed);
     } else {
         ctx.summary.lock().unwrap_or_else(|p| p.into_inner()).bytes_uploaded += upload_stamp.size;
@@ -321,10 +373,10 @@ async fn file_task(
     ctx.tracker.end(id, stored);
     let mut notices = Vec::new();
     if let Some(p) = prepared {
-        if outcome == FileOutcome::Uploaded && upload_path != local {
+        if stored_now && upload_path != local {
             // The next run checks the source file, not the prepared copy.
             if let Some(j) = &ctx.journal {
-                j.finished(&local, stamp, &target);
+                j.finished(&local, stamp, &stored_as);
             }
         }
         if outcome != FileOutcome::Cancelled {
@@ -332,7 +384,7 @@ async fn file_task(
         }
         notices = p.notices;
     }
-    ctx.report(FileReport { local, remote: Some(stored_as), outcome, bytes_sent, notices });
+    ctx.report(FileReport { local, remote: Some(stored_as), outcome, bytes_sent, notices, error_kind });
 }
 
 /// Whether a stored file is this local file (size and service hash).
@@ -346,6 +398,54 @@ async fn identical(ctx: &Ctx, local: &Path, stamp: FileStamp, entry: &RemoteEntr
     Ok(hash.finish() == *stored)
 }
 
+/// How one file's transfer ended (failures are the `Err` of [`transfer`]).
+struct Transferred {
+    outcome: FileOutcome,
+    stored_as: String,
+    bytes_sent: u64,
+}
+
+impl Transferred {
+    fn untouched(outcome: FileOutcome, target: &str) -> Self {
+        Self { outcome, stored_as: target.to_owned(), bytes_sent: 0 }
+    }
+}
+
+/// What to ask of the service, given what the listing found at the target:
+/// `Err` with the final result when nothing is to be sent.
+async fn wire_conflict(
+    ctx: &Ctx,
+    local: &Path,
+    target: &str,
+    stamp: FileStamp,
+    existing: Option<&RemoteEntry>,
+) -> Result<std::result::Result<WireConflict, Transferred>> {
+    let Some(entry) = existing else { return Ok(Ok(WireConflict::Fail)) };
+    if entry.is_folder {
+        return Err(Error::InvalidInput(format!("{target} is a folder on {}", ctx.remote.kind())));
+    }
+    if identical(ctx, local, stamp, entry).await? {
+        return Ok(Err(Transferred::untouched(FileOutcome::SkippedIdentical, target)));
+    }
+    match ctx.conflict {
+        ConflictPolicy::Replace => Ok(Ok(WireConflict::Replace)),
+        ConflictPolicy::Rename => Ok(Ok(WireConflict::Rename)),
+        ConflictPolicy::Skip => Ok(Err(Transferred::untouched(FileOutcome::SkippedExisting, target))),
+        ConflictPolicy::Fail => Err(Error::Conflict { service: ctx.remote.kind(), path: target.to_owned() }),
+    }
+}
+
+/// The outcome of a stored upload, by what was asked of the service.
+fn stored_outcome(wire: WireConflict, target: &str, stored_as: &str) -> FileOutcome {
+    match wire {
+        WireConflict::Fail => FileOutcome::Uploaded,
+        WireConflict::Replace => FileOutcome::Replaced,
+        WireConflict::Rename if !stored_as.eq_ignore_ascii_case(target) => FileOutcome::KeptBoth,
+        WireConflict::Rename => FileOutcome::Uploaded,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn transfer(
     ctx: &Arc<Ctx>,
     id: u64,
@@ -354,28 +454,14 @@ async fn transfer(
     mut stamp: FileStamp,
     existing: Option<RemoteEntry>,
     slot: &Arc<Mutex<Option<OwnedSemaphorePermit>>>,
-) -> (FileOutcome, String, u64) {
-    let failed = |e: Error| (FileOutcome::Failed(e.to_string()), target.to_owned(), 0);
-    let mut wire = match (ctx.conflict, &existing) {
-        (_, Some(e)) if e.is_folder => {
-            return (FileOutcome::Failed(format!("{target} is a folder on {}", ctx.remote.kind())), target.to_owned(), 0)
-        }
-        (ConflictPolicy::Replace, _) => WireConflict::Replace,
-        (ConflictPolicy::Rename, Some(_)) => WireConflict::Rename,
-        (ConflictPolicy::Skip, Some(e)) => {
-            return match identical(ctx, local, stamp, e).await {
-                Ok(true) => (FileOutcome::SkippedIdentical, target.to_owned(), 0),
-                Ok(false) => (FileOutcome::SkippedExisting, target.to_owned(), 0),
-                Err(e) => failed(e),
-            }
-        }
-        (ConflictPolicy::Fail, Some(_)) => {
-            return failed(Error::Conflict { service: ctx.remote.kind(), path: target.to_owned() });
-        }
-        (_, None) => WireConflict::Fail,
+    sent: &Arc<AtomicU64>,
+) -> Result<Transferred> {
+    let mut wire = match wire_conflict(ctx, local, target, stamp, existing.as_ref()).await? {
+        Ok(wire) => wire,
+        Err(done) => return Ok(done),
     };
     if ctx.dry_run {
-        return (FileOutcome::WouldUpload, target.to_owned(), 0);
+        return Ok(Transferred::untouched(FileOutcome::WouldUpload, target));
     }
     let mut resume = None;
     if let Some(journal) = &ctx.journal {
@@ -389,6 +475,8 @@ async fn transfer(
             }
         }
     }
+    // Bytes of this file sent by an earlier run (a journaled session) count as ours.
+    let mut ours = resume.is_some();
     let mut bytes_sent = 0;
     let mut resent = false;
     loop {
@@ -399,6 +487,7 @@ async fn transfer(
             remote: target.to_owned(),
             stamp,
             slot: slot.clone(),
+            sent: sent.clone(),
         });
         let result = ctx
             .remote
@@ -417,45 +506,41 @@ async fn transfer(
             Ok(up) => {
                 bytes_sent += up.bytes_sent;
                 if let Some(j) = &ctx.journal {
-                    j.finished(local, stamp, target);
+                    j.finished(local, stamp, &up.entry.path);
                 }
-                return (FileOutcome::Uploaded, up.entry.path, bytes_sent);
+                let outcome = stored_outcome(wire, target, &up.entry.path);
+                return Ok(Transferred { outcome, stored_as: up.entry.path, bytes_sent });
             }
             Err(Error::FileChanged { .. }) if !resent => {
                 // Once more with the file as it is now; a second change is reported.
                 resent = true;
-                match FileStamp::read(local).await {
-                    Ok(now) => stamp = now,
-                    Err(e) => return failed(e),
-                }
+                stamp = FileStamp::read(local).await?;
             }
             Err(Error::Conflict { .. }) if wire == WireConflict::Fail => {
                 // The name was free when planned: either an earlier attempt of ours
                 // landed (its answer lost) or someone else wrote it meanwhile.
-                let theirs = match ctx.remote.resolve(target, &ctx.cancel).await {
-                    Ok(e) => e,
-                    Err(e) => return failed(e),
-                };
+                ours |= sent.load(Ordering::Relaxed) > 0;
+                let theirs = ctx.remote.resolve(target, &ctx.cancel).await?;
                 if let Some(entry) = &theirs {
-                    match identical(ctx, local, stamp, entry).await {
-                        Ok(true) => {
-                            if let Some(j) = &ctx.journal {
-                                j.finished(local, stamp, target);
-                            }
-                            return (FileOutcome::Uploaded, entry.path.clone(), bytes_sent);
+                    if identical(ctx, local, stamp, entry).await? {
+                        if let Some(j) = &ctx.journal {
+                            j.finished(local, stamp, target);
                         }
-                        Ok(false) => {}
-                        Err(e) => return failed(e),
+                        // Ours only if we sent its bytes; else another run stored the same file.
+                        let outcome = if ours { FileOutcome::Uploaded } else { FileOutcome::SkippedIdentical };
+                        return Ok(Transferred { outcome, stored_as: entry.path.clone(), bytes_sent });
                     }
                 }
                 match ctx.conflict {
                     ConflictPolicy::Rename => wire = WireConflict::Rename,
-                    ConflictPolicy::Skip => return (FileOutcome::SkippedExisting, target.to_owned(), bytes_sent),
-                    _ => return failed(Error::Conflict { service: ctx.remote.kind(), path: target.to_owned() }),
+                    ConflictPolicy::Replace => wire = WireConflict::Replace,
+                    ConflictPolicy::Skip => {
+                        return Ok(Transferred { outcome: FileOutcome::SkippedExisting, stored_as: target.to_owned(), bytes_sent })
+                    }
+                    ConflictPolicy::Fail => return Err(Error::Conflict { service: ctx.remote.kind(), path: target.to_owned() }),
                 }
             }
-            Err(Error::Cancelled) => return (FileOutcome::Cancelled, target.to_owned(), bytes_sent),
-            Err(e) => return failed(e),
+            Err(e) => return Err(e),
         }
     }
 }

@@ -16,7 +16,7 @@ use crate::remote::OpenSession;
 use crate::{Error, Result, ServiceKind};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -59,7 +59,8 @@ pub struct Recorded {
 pub struct Journal {
     path: PathBuf,
     file: Mutex<std::fs::File>,
-    done: Mutex<HashSet<u64>>,
+    /// Finished files: digest of (path, size, mtime) -> digest of where it was stored.
+    done: Mutex<HashMap<u64, u64>>,
     open: Mutex<HashMap<PathBuf, Recorded>>,
 }
 
@@ -69,6 +70,12 @@ fn digest(local: &Path, stamp: &FileStamp) -> u64 {
     h.update(stamp.size.to_le_bytes());
     h.update(stamp.mtime_ns.to_le_bytes());
     let d = h.finalize();
+    u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
+}
+
+/// A remote path's digest; both services ignore case in names.
+fn remote_digest(remote: &str) -> u64 {
+    let d = Sha256::digest(remote.to_lowercase().as_bytes());
     u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
 }
 
@@ -105,7 +112,7 @@ impl Journal {
         let io = |e: std::io::Error| Error::File { path: dir.display().to_string(), message: e.to_string() };
         std::fs::create_dir_all(dir).map_err(io)?;
         let path = dir.join(format!("{id}.jsonl"));
-        let mut done = HashSet::new();
+        let mut done = HashMap::new();
         let mut open = HashMap::new();
         if let Ok(existing) = std::fs::File::open(&path) {
             for line in std::io::BufReader::new(existing).lines() {
@@ -118,9 +125,9 @@ impl Journal {
                     Record::Closed { local } => {
                         open.remove(&local);
                     }
-                    Record::Done { key, .. } => {
+                    Record::Done { key, remote } => {
                         open.remove(&key.local);
-                        done.insert(digest(&key.local, &key.stamp));
+                        done.insert(digest(&key.local, &key.stamp), remote_digest(&remote));
                     }
                 }
             }
@@ -134,7 +141,13 @@ impl Journal {
     }
 
     pub fn is_done(&self, local: &Path, stamp: &FileStamp) -> bool {
-        self.done.lock().unwrap_or_else(|p| p.into_inner()).contains(&digest(local, stamp))
+        self.done.lock().unwrap_or_else(|p| p.into_inner()).contains_key(&digest(local, stamp))
+    }
+
+    /// Whether this file, as it is, was stored at `remote` (not elsewhere,
+    /// as a kept-both copy under another name).
+    pub fn is_done_at(&self, local: &Path, stamp: &FileStamp, remote: &str) -> bool {
+        self.done.lock().unwrap_or_else(|p| p.into_inner()).get(&digest(local, stamp)) == Some(&remote_digest(remote))
     }
 
     /// The session an earlier run left open for this file, taken out of the journal's memory.
@@ -165,7 +178,7 @@ impl Journal {
     }
 
     pub fn finished(&self, local: &Path, stamp: FileStamp, remote: &str) {
-        self.done.lock().unwrap_or_else(|p| p.into_inner()).insert(digest(local, &stamp));
+        self.done.lock().unwrap_or_else(|p| p.into_inner()).insert(digest(local, &stamp), remote_digest(remote));
         self.append(&Record::Done { key: FileKey { local: local.to_owned(), stamp }, remote: remote.to_owned() });
     }
 }

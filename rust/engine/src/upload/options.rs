@@ -5,13 +5,15 @@ use std::path::PathBuf;
 
 /// What to do when the remote name is already taken.
 ///
-/// - `Rename`: keep both; the service picks a new name (`photo 1.jpg`).
-/// - `Replace`: overwrite the remote file.
-/// - `Skip` (default): never touch an existing remote file. Identical
-///   content (same size and service hash) is reported as
-///   [`FileOutcome::SkippedIdentical`]; different content as
-///   [`FileOutcome::SkippedExisting`] (not an error: nothing was lost).
-/// - `Fail`: an existing name is a per-file error.
+/// Whatever the policy, a remote file with identical content (same size and
+/// service hash) is left alone and reported as
+/// [`FileOutcome::SkippedIdentical`]. For a different file of that name:
+/// - `Rename`: keep both; the service picks a new name (`photo 1.jpg`),
+///   reported as [`FileOutcome::KeptBoth`].
+/// - `Replace`: overwrite the remote file ([`FileOutcome::Replaced`]).
+/// - `Skip` (default): leave it; reported as [`FileOutcome::SkippedExisting`]
+///   (not an error: nothing was lost, but the local file is not stored).
+/// - `Fail`: a per-file error.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ConflictPolicy {
@@ -73,7 +75,13 @@ pub const DROPBOX_DEFAULT_CHUNK: u64 = 32 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", content = "reason", rename_all = "snake_case")]
 pub enum FileOutcome {
+    /// Stored under a name that was free.
     Uploaded,
+    /// Stored over a different file of the same name.
+    Replaced,
+    /// Stored beside a different file of the same name, under the new name
+    /// in [`FileReport::remote`].
+    KeptBoth,
     /// Finished by an earlier run of the same job (from its journal).
     AlreadyUploaded,
     SkippedIdentical,
@@ -97,17 +105,23 @@ pub struct FileReport {
     /// What the user should know (e.g. a RAW file uploaded as the original).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<String>,
+    /// What kind of failure, when the outcome is `Failed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_kind: Option<crate::ErrorKind>,
 }
 
 /// Totals of a job (results themselves are streamed, not kept).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub uploaded: u64,
+    pub replaced: u64,
+    pub kept_both: u64,
     pub already_uploaded: u64,
     pub skipped_identical: u64,
     pub skipped_existing: u64,
     pub would_upload: u64,
     pub failed: u64,
+    /// Folders this run created (not those that were there already).
     pub folders_created: u64,
     /// Bytes sent over the network (retries included).
     pub bytes_sent: u64,
@@ -115,4 +129,14 @@ pub struct Summary {
     pub bytes_uploaded: u64,
     pub elapsed_ms: u64,
     pub cancelled: bool,
+    /// The destination folder's page on the service's web site.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder_web_url: Option<String>,
+}
+
+impl Summary {
+    /// Files whose bytes are now stored (new, replaced or kept beside another).
+    pub fn stored(&self) -> u64 {
+        self.uploaded + self.replaced + self.kept_both
+    }
 }

@@ -1,0 +1,148 @@
+#include "wording.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QStringList>
+
+namespace DkCloud
+{
+
+namespace
+{
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("DkCloud::ExportWindow", text);
+}
+
+const QColor good(0x2e, 0x7d, 0x32);
+const QColor warn(0x9a, 0x5b, 0x00);
+const QColor bad(0xc6, 0x28, 0x28);
+
+// The reason in a list row: short, the details behind it.
+QString failureReason(ServiceId service, ffi::ErrorKind kind, const QString& detail)
+{
+    const QString name = serviceInfo(service).name;
+    switch (kind)
+    {
+        case ffi::ErrorKind::NotLoggedIn:
+            return tr("not logged in");
+        case ffi::ErrorKind::QuotaFull:
+            return tr("%1 is full").arg(name);
+        case ffi::ErrorKind::NameNotAllowed:
+            return tr("%1 does not accept this name").arg(name);
+        case ffi::ErrorKind::Network:
+            return tr("%1 could not be reached").arg(name);
+        case ffi::ErrorKind::Conflict:
+            return tr("a different file of this name is in the album");
+        default:
+            return detail;
+    }
+}
+
+} // namespace
+
+QString humanBytes(double bytes)
+{
+    const char* units[] = {"B", "KiB", "MiB", "GiB"};
+    int unit            = 0;
+    while (bytes >= 1024.0 && unit < 3)
+    {
+        bytes /= 1024.0;
+        ++unit;
+    }
+    return QString::number(bytes, 'f', unit == 0 ? 0 : 1) + QLatin1Char(' ') + QLatin1String(units[unit]);
+}
+
+QString humanDuration(qint64 seconds)
+{
+    if (seconds < 0)
+        return tr("unknown");
+    if (seconds < 60)
+        return tr("%1 s").arg(seconds);
+    if (seconds < 3600)
+        return tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
+    return tr("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
+}
+
+QString explainError(ServiceId service, ffi::ErrorKind kind, const QString& detail)
+{
+    const QString name = serviceInfo(service).name;
+    switch (kind)
+    {
+        case ffi::ErrorKind::NotLoggedIn:
+            return tr("You are not logged in to %1 (or the saved login has expired). Click \"Log in\".").arg(name);
+        case ffi::ErrorKind::LoginFailed:
+            return tr("The login did not complete: %1. Click \"Log in\" to try again.").arg(detail);
+        case ffi::ErrorKind::AppNotRegistered:
+            return tr("dkcloud has no %1 app registration yet. Click \"App Registration...\" and enter your "
+                      "app's client ID.").arg(name);
+        case ffi::ErrorKind::QuotaFull:
+            return tr("Your %1 storage is full. Free some space, then click \"Start Upload\" again.").arg(name);
+        case ffi::ErrorKind::NameNotAllowed:
+            return tr("%1 does not accept this name (%2). Choose another album name.").arg(name, detail);
+        case ffi::ErrorKind::Network:
+            return tr("%1 could not be reached (%2). Check the network connection and try again.").arg(name, detail);
+        case ffi::ErrorKind::Refused:
+            return tr("%1 refused: %2").arg(name, detail);
+        case ffi::ErrorKind::LocalFile:
+            return tr("A photo could not be read: %1").arg(detail);
+        case ffi::ErrorKind::Cancelled:
+            return tr("Cancelled.");
+        case ffi::ErrorKind::Internal:
+            return tr("Internal error in dkcloud: %1").arg(detail);
+        default:
+            return detail;
+    }
+}
+
+FileStateText fileStateText(ServiceId service, const ffi::FileEvent& event)
+{
+    const QString stored = QFileInfo(toQString(event.remote_path)).fileName();
+    switch (event.state)
+    {
+        case ffi::FileState::Uploaded:
+            return {tr("uploaded"), good, QStringLiteral("uploaded")};
+        case ffi::FileState::AlreadyThere:
+            return {tr("already there (identical)"), good, QStringLiteral("already-there")};
+        case ffi::FileState::Replaced:
+            return {tr("uploaded, replaced the older copy"), good, QStringLiteral("replaced")};
+        case ffi::FileState::KeptBoth:
+            return {tr("uploaded as %1 (kept both)").arg(stored), good, QStringLiteral("kept-both")};
+        case ffi::FileState::Skipped:
+            return {tr("skipped: a different file of this name is in the album"), warn, QStringLiteral("skipped")};
+        case ffi::FileState::Failed:
+            return {tr("failed: %1").arg(failureReason(service, event.error_kind, toQString(event.message))), bad,
+                    QStringLiteral("failed")};
+        case ffi::FileState::Cancelled:
+            return {tr("cancelled"), QColor(), QStringLiteral("cancelled")};
+        default:
+            return {};
+    }
+}
+
+QString summaryText(ServiceId service, const ffi::JobSummary& s)
+{
+    QStringList parts;
+    const auto count = [&parts](size_t n, const QString& text) {
+        if (n > 0)
+            parts << text.arg(n);
+    };
+    count(s.files_uploaded, tr("%1 uploaded"));
+    count(s.files_replaced, tr("%1 replaced"));
+    count(s.files_kept_both, tr("%1 kept both"));
+    count(s.files_already_there, tr("%1 already there"));
+    count(s.files_skipped, tr("%1 skipped"));
+    count(s.files_failed, tr("%1 failed"));
+    QString text = parts.isEmpty() ? tr("Nothing was uploaded.") : parts.join(QStringLiteral(", ")) + QLatin1Char('.');
+    if (s.cancelled)
+        text = tr("Cancelled: %1").arg(text);
+    if (!toQString(s.message).isEmpty())
+        text += QLatin1Char(' ') + explainError(service, s.error_kind, toQString(s.message));
+    if (s.files_skipped > 0)
+        text += QLatin1Char(' ') + tr("Skipped photos were not stored: choose \"Replace it\" or \"Keep both\" under "
+                                      "\"If a photo is already there\" to store them.");
+    return text;
+}
+
+} // namespace DkCloud
