@@ -463,7 +463,7 @@ void ExportWindow::refreshAccount()
             const QString name = toQString(*outcome.value);
             m_loggedIn         = true;
             m_accountName->setText(name);
-            m_login->setText(tr("Change Account"));
+            m_login->setText(tr("Change &Account"));
             m_status->clear();
             refreshAccounts();
             updateButtons();

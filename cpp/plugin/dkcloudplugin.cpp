@@ -66,6 +66,8 @@ QList<Digikam::DPluginAuthor> DkCloudPlugin::authors() const
 void DkCloudPlugin::setup(QObject* parent)
 {
     m_host = parent;
+    writeTestHook(QStringLiteral("plugin name=%1 version=%2 icon=%3")
+                      .arg(name(), dkcloudVersion(), icon().isNull() ? QStringLiteral("no") : QStringLiteral("yes")));
     addServiceAction(ServiceId::OneDrive, parent);
     addServiceAction(ServiceId::Dropbox, parent);
     // The other plugins' actions exist once the loader has set them all up.
@@ -103,9 +105,10 @@ void DkCloudPlugin::warnAboutClashes()
 #endif
                 for (const QObject* widget : widgets)
                     menus << QString::fromLatin1(widget->metaObject()->className()) + QLatin1Char(':') + widget->objectName();
-                writeTestHook(QStringLiteral("action %1 text=%2 shortcut=%3 in=%4")
+                writeTestHook(QStringLiteral("action %1 text=%2 shortcut=%3 in=%4 icon=%5")
                                   .arg(info.actionObjectName, action->text(),
-                                       action->shortcut().toString(QKeySequence::PortableText), menus.join(QLatin1Char(','))));
+                                       action->shortcut().toString(QKeySequence::PortableText), menus.join(QLatin1Char(',')),
+                                       action->icon().isNull() ? QStringLiteral("no") : QStringLiteral("yes")));
             }
         }
     }

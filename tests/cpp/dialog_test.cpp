@@ -19,6 +19,12 @@
 #include <QProcess>
 #include <QSpinBox>
 #include <QApplication>
+#include <QFileDialog>
+#include <QInputDialog>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <QLabel>
 #include <QMessageBox>
 #include <QTimer>
@@ -51,6 +57,8 @@ private Q_SLOTS:
     void dropboxWindowSharesTheClass();
     void logsInThroughTheBrowserAndRemembersTheAccount();
     void aRememberedAccountWithoutLoginIsNotShown();
+    void aTakenLoginPortAsksForThePastedCode();
+    void smallThingsPhotosFolderIconsAndVersion();
 
 private:
     QString photo(const QString& name, const QColor& color, int width = 640);
@@ -375,7 +383,7 @@ void DialogTest::logsInThroughTheBrowserAndRemembersTheAccount()
     QVERIFY2(account.wait(30000), qPrintable(window.statusLabel()->text()));
     const QString name = window.accountLabel()->text();
     QVERIFY(!name.isEmpty() && name != QStringLiteral("not logged in"));
-    QCOMPARE(login->text(), QStringLiteral("Change Account"));
+    QCOMPARE(login->text(), QStringLiteral("Change &Account"));
     auto* accounts = window.findChild<QComboBox*>(QStringLiteral("accountCombo"));
     QTRY_VERIFY_WITH_TIMEOUT(accounts->findText(name) >= 0, 10000);
     QCOMPARE(group(QStringLiteral("dkcloud OneDrive Settings")).readEntry("Account", QString()), name);
@@ -418,6 +426,106 @@ void DialogTest::aRememberedAccountWithoutLoginIsNotShown()
     QVERIFY(!window.logoutButton()->isEnabled());
     window.grab().save(m_artifacts + QStringLiteral("/dialog_dropbox_not_logged_in.png"));
     qputenv("DKCLOUD_STATIC_TOKEN", "dialog-token");
+}
+
+void DialogTest::aTakenLoginPortAsksForThePastedCode()
+{
+    // Dropbox matches redirect addresses exactly, so its loopback port is fixed;
+    // here something else holds it. The browser gets the page that shows a code.
+    const int squatter = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family      = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len        = sizeof(addr);
+    QVERIFY(squatter >= 0 && ::bind(squatter, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 && ::listen(squatter, 1) == 0 &&
+            ::getsockname(squatter, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    QDir().mkpath(m_dir.filePath(QStringLiteral("dkcloud")));
+    QFile config(m_dir.filePath(QStringLiteral("dkcloud/config.toml")));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write(QStringLiteral("[dropbox]\nredirect_port = %1\n").arg(ntohs(addr.sin_port)).toUtf8());
+    config.close();
+    const QString page = m_dir.filePath(QStringLiteral("code-page.html"));
+    qunsetenv("DKCLOUD_STATIC_TOKEN");
+    const QString browser = m_dir.filePath(QStringLiteral("show-page.sh"));
+    QFile script(browser);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write(QStringLiteral("#!/bin/sh\ncurl -s \"$1\" > '%1'\n").arg(page).toUtf8());
+    script.close();
+    script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    qputenv("BROWSER", browser.toUtf8());
+
+    ExportWindow window(ServiceId::Dropbox, {});
+    QSignalSpy account(&window, &ExportWindow::accountChanged);
+    window.show();
+    QTRY_VERIFY_WITH_TIMEOUT(window.loginButton()->isEnabled() && window.statusLabel()->text().contains(QStringLiteral("Not logged in")), 15000);
+    // The person reads the code off the page and types it into the dialog's question.
+    bool asked = false;
+    int ticks  = 0;
+    QTimer typist;
+    connect(&typist, &QTimer::timeout, this, [&]() {
+        auto* input = qobject_cast<QInputDialog*>(QApplication::activeModalWidget());
+        if (input && ++ticks > 100)
+        {
+            input->reject(); // no page in 20 s: fail below rather than hang
+            typist.stop();
+            return;
+        }
+        QFile shown(page);
+        if (!input || !shown.open(QIODevice::ReadOnly))
+            return;
+        const QString html   = QString::fromUtf8(shown.readAll());
+        const QString marker = QStringLiteral("<code id=\"auth-code\">");
+        const int at         = html.indexOf(marker);
+        if (at < 0)
+            return;
+        asked = input->labelText().contains(QStringLiteral("code"));
+        input->setTextValue(html.mid(at + marker.size(), html.indexOf(QLatin1Char('<'), at + marker.size()) - at - marker.size()));
+        input->accept();
+        typist.stop();
+    });
+    typist.start(200);
+    QTest::mouseClick(window.loginButton(), Qt::LeftButton);
+    QVERIFY2(account.wait(30000), qPrintable(window.statusLabel()->text()));
+    QVERIFY(asked);
+    QVERIFY(window.accountLabel()->text() != QStringLiteral("not logged in"));
+    QFile::remove(config.fileName());
+    ::close(squatter);
+    qunsetenv("BROWSER");
+    qputenv("DKCLOUD_STATIC_TOKEN", "dialog-token");
+}
+
+void DialogTest::smallThingsPhotosFolderIconsAndVersion()
+{
+    // Icons exist even without an icon theme (drawn ones).
+    QVERIFY(!serviceIcon(ServiceId::OneDrive).isNull() && !serviceIcon(ServiceId::Dropbox).isNull());
+    QVERIFY(!pluginIcon().isNull());
+    const QString album = m_dir.filePath(QStringLiteral("album"));
+    QDir().mkpath(album);
+    QFile::copy(m_dir.filePath(QStringLiteral("red.jpg")), album + QStringLiteral("/red.jpg"));
+    ExportWindow window(ServiceId::OneDrive, {QUrl::fromLocalFile(album + QStringLiteral("/red.jpg"))});
+    window.show();
+    // "+ Photos" opens where the listed photos are.
+    QString shownDir;
+    QTimer::singleShot(500, this, [&]() {
+        if (auto* files = qobject_cast<QFileDialog*>(QApplication::activeModalWidget()))
+        {
+            shownDir = files->directory().absolutePath();
+            files->reject();
+        }
+    });
+    QTest::mouseClick(window.findChild<QPushButton*>(QStringLiteral("addPhotosButton")), Qt::LeftButton);
+    QCOMPARE(shownDir, QFileInfo(album).absoluteFilePath());
+    // The About box names dkcloud's own version.
+    QString about;
+    QTimer::singleShot(300, this, [&]() {
+        if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget()))
+        {
+            about = box->text();
+            box->accept();
+        }
+    });
+    QTest::mouseClick(window.findChild<QPushButton*>(QStringLiteral("aboutButton")), Qt::LeftButton);
+    QVERIFY2(about.contains(QStringLiteral("dkcloud %1").arg(dkcloudVersion())) && !dkcloudVersion().isEmpty(), qPrintable(about));
 }
 
 QTEST_MAIN(DialogTest)

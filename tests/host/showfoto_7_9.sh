@@ -148,6 +148,9 @@ check "OneDrive action in a menu with Ctrl+Alt+Shift+O" \
     grep -Eq '^action export_dkcloud_onedrive text=Export to &OneDrive\.\.\. shortcut=Ctrl\+Alt\+Shift\+O in=.*QMenu' "$work/hook.log"
 check "Dropbox action in a menu with Ctrl+Alt+Shift+D" \
     grep -Eq '^action export_dkcloud_dropbox text=Export to &Dropbox\.\.\. shortcut=Ctrl\+Alt\+Shift\+D in=.*QMenu' "$work/hook.log"
+check "both menu entries have an icon" test "$(grep -Ec '^action export_dkcloud_(onedrive|dropbox) .* icon=yes' "$work/hook.log")" -ge 2
+check "the plugin has an icon, its own version and a name that sorts by the services" \
+    grep -Eq '^plugin name=OneDrive and Dropbox \(dkcloud\) version=[0-9]+\.[0-9]+\.[0-9]+ icon=yes' "$work/hook.log"
 check "no shortcut clash reported" bash -c "! grep -q 'exporter is enabled' '$work/showfoto.log'"
 
 wait_window() { # wait_window TITLE -> window id

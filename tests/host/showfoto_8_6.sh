@@ -29,7 +29,7 @@ set -uo pipefail
 
 root="${DKCLOUD_TRIXIE_ROOT:-/var/cache/dkcloud/trixie-root}"
 mirror="${DKCLOUD_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-packages=(showfoto digikam qt6-base-dev cmake make g++ xvfb xauth openbox xdotool imagemagick curl python3 binutils ca-certificates)
+packages=(showfoto digikam qt6-base-dev libkf6config-dev sqlite3 cmake make g++ xvfb xauth openbox xdotool imagemagick curl python3 binutils ca-certificates)
 here="$(cd "$(dirname "$0")" && pwd)"
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -197,6 +197,16 @@ for mode in normal clash; do
         [ -e "\$f" ] && cp "\$f" "$artifacts/\$(basename "\$f" | sed 's/^showfoto_7_9_/showfoto_8_6_/')"
     done
 done
+# digiKam itself (the album view), as a user: selection, browser login, upload.
+echo "== in-host test in digiKam 8.6 (album view)"
+mkdir -p "$run/shots-digikam"
+if ! bash "$src/tests/host/digikam_host.sh" "\$plugin" "$emulator" "$run/shots-digikam" 8_6 | grep -v '^screenshots*: '; then
+    ok=1
+fi
+for f in "$run/shots-digikam"/digikam_8_6_*.png; do
+    [ -e "\$f" ] && cp "\$f" "$artifacts/"
+done
+echo "screenshots: $artifacts/digikam_8_6_*.png"
 exit \$ok
 EOF
 chmod 755 "$run/inner.sh"

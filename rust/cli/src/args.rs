@@ -83,7 +83,7 @@ pub enum ConflictArg {
     Rename,
     /// Overwrite the remote file.
     Replace,
-    /// Leave the remote file alone when it has the same content; rename otherwise.
+    /// Leave a different remote file of that name alone (the local file is not stored).
     Skip,
     /// Report the file as failed.
     Fail,
@@ -100,7 +100,7 @@ pub struct UploadArgs {
     /// Size of each upload request for large files, e.g. 10M, 48MiB.
     #[arg(long, value_parser = parse_size)]
     pub chunk_size: Option<u64>,
-    /// What to do when a file of that name exists.
+    /// What to do when a different file of that name exists (identical files are never sent again).
     #[arg(long, value_enum, default_value_t = ConflictArg::Rename)]
     pub on_conflict: ConflictArg,
     /// Show what would be uploaded, upload nothing.

@@ -221,8 +221,36 @@ async fn rerun_of_a_finished_job_sends_nothing_again() {
     assert!(second.status.success(), "{}", text(&second));
     let sent_after = env.stats().await["request_body_bytes"].as_u64().unwrap();
     assert_eq!(sent_before, sent_after, "no file bytes are sent again");
-    assert!(String::from_utf8_lossy(&second.stdout).contains("5 already uploaded"), "{}", text(&second));
+    let second_out = String::from_utf8_lossy(&second.stdout);
+    assert!(second_out.contains("Done: 0 uploaded, 5 already uploaded"), "{}", text(&second));
+    // The folder existed: the rerun created none.
+    assert!(second_out.contains("folders created: 0"), "{}", text(&second));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("folders created: 2"), "{}", text(&first));
     assert_eq!(env.stored("onedrive").await.len(), 5);
+
+    // Another job (another journal) of the same files: they are there already,
+    // stored by someone else, so this run uploads none of them.
+    let other_state = env.path("other-state");
+    let third = env
+        .run_with(&["upload", src.to_str().unwrap(), dest], &[("XDG_STATE_HOME", other_state.to_str().unwrap())])
+        .await;
+    let third_out = String::from_utf8_lossy(&third.stdout);
+    assert!(third_out.contains("Done: 0 uploaded, 5 already there (identical)"), "{}", text(&third));
+    assert!(third_out.contains("0 B sent"), "{}", text(&third));
+
+    // An edited file: the default (rename) keeps both copies and says where the new one went.
+    std::fs::write(src.join("0.jpg"), pattern(210_000, 77)).unwrap();
+    let state = [("XDG_STATE_HOME", other_state.to_str().unwrap())];
+    let edited = env.run_with(&["upload", src.to_str().unwrap(), dest], &state).await;
+    let edited_out = String::from_utf8_lossy(&edited.stdout);
+    assert!(edited_out.contains("Done: 0 uploaded, 1 kept both (stored under a new name), 4 already there"), "{}", text(&edited));
+    assert!(String::from_utf8_lossy(&edited.stderr).contains("-> /Set/Set/0 1.jpg"), "{}", text(&edited));
+    // Skip leaves the stored one and says so plainly.
+    let skipped = env.run_with(&["upload", "--on-conflict", "skip", src.to_str().unwrap(), dest], &state).await;
+    assert!(String::from_utf8_lossy(&skipped.stdout).contains("1 skipped (a different file has that name"), "{}", text(&skipped));
+    assert!(String::from_utf8_lossy(&skipped.stderr).contains("skipped (differs)"), "{}", text(&skipped));
+    let replaced = env.run_with(&["upload", "--on-conflict", "replace", src.to_str().unwrap(), dest], &state).await;
+    assert!(String::from_utf8_lossy(&replaced.stdout).contains("Done: 0 uploaded, 1 replaced, 4 already"), "{}", text(&replaced));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,0 +1,517 @@
+#!/usr/bin/env bash
+# The plugin inside digiKam itself (the album view), driven as a user would:
+# keys in the real GUI under Xvfb + openbox, the browser login against the
+# emulator, uploads checked byte for byte.
+#
+#   digikam_host.sh PLUGIN.so EMULATOR ARTIFACTS_DIR [VERSION_TAG]
+#
+# VERSION_TAG (7_9, 8_6) names the screenshots, ARTIFACTS_DIR/digikam_TAG_*.png;
+# by default it comes from `digikam --version`. Runs with digiKam 7.9 (Debian
+# 12, Qt 5) and 8.6 (Debian 13, Qt 6; see showfoto_8_6.sh).
+#
+#  1. A clean user (XDG_* folders in a temp dir), the plugin on DK_PLUGIN_PATH
+#     beside copies of digiKam's dimg/editor/rawimport/bqm plugins, the
+#     built-in OneDrive/Dropbox exporters disabled in the seeded digikamrc.
+#  2. A collection PHOTOS with an album Trip of 4 generated JPEGs: digiKam is
+#     started once to create its database, the collection is added with
+#     sqlite3, digiKam restarts with the collection highlighted in its album
+#     tree (seeded sidebar state); a click on it and Down open Trip.
+#  3. Ctrl+A, a click on the first thumbnail and Shift+Right select 2 photos; both
+#     Export entries exist with their shortcuts (Alt+X shows the menu).
+#  4. Ctrl+Alt+Shift+O opens "Export to OneDrive" with exactly those 2.
+#  5. Alt+L logs in through $BROWSER (a script that fetches the sign-in address
+#     and follows its redirects to the plugin's loopback listener).
+#  6. Alt+N makes the nested album /dkcloud-test/2026/Trip.
+#  7. Alt+S uploads both; the emulator's stored files equal the originals.
+#  8. One photo edited on disk, the dialog reopened (still logged in, album
+#     remembered), Alt+S: one replaced, one already there, bytes equal.
+#  9. Select None (Ctrl+Shift+A): the dialog gets the album's 4 photos.
+# 10. The same as 4-7 for Dropbox (Ctrl+Alt+Shift+D, /dkcloud-test/Trip).
+# Exit 77 (skipped) when digikam or the X tools are missing.
+set -uo pipefail
+
+[ "$#" -ge 3 ] || { echo "usage: $0 PLUGIN.so EMULATOR ARTIFACTS_DIR [VERSION_TAG]"; exit 2; }
+plugin="$(readlink -f "$1")"
+emulator="$2"
+artifacts="$3"
+tag="${4:-}"
+
+for tool in digikam Xvfb openbox xdotool import sqlite3 curl; do
+    if ! command -v "$tool" >/dev/null; then
+        echo "SKIP: $tool is missing (apt-get install digikam xvfb xauth openbox xdotool imagemagick sqlite3 curl)"
+        exit 77
+    fi
+done
+[ -x "$emulator" ] || { echo "SKIP: no emulator at $emulator (cargo build -p dkcloud-emulator)"; exit 77; }
+[ -f "$plugin" ] || { echo "FAIL: no plugin at $plugin"; exit 1; }
+convert_bin=/usr/bin/convert
+[ -x "$convert_bin" ] || convert_bin=convert
+command -v "$convert_bin" >/dev/null || { echo "SKIP: ImageMagick's convert is missing"; exit 77; }
+mkdir -p "$artifacts"
+artifacts="$(readlink -f "$artifacts")"
+
+start_time=$SECONDS
+version="$(QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=/tmp timeout 60 digikam --version 2>/dev/null \
+    | sed -n 's/^digikam \([0-9][0-9.]*\).*/\1/p' | head -1)"
+[ -n "$version" ] || { echo "FAIL: digikam --version says no version"; exit 1; }
+[ -n "$tag" ] || tag="$(echo "$version" | cut -d. -f1-2 | tr . _)"
+shot() { import -window root "$artifacts/digikam_${tag}_$1.png" 2>/dev/null; }
+
+qt_plugins="$(qmake -query QT_INSTALL_PLUGINS 2>/dev/null)"
+dk_plugins=""
+for dir in "$qt_plugins/digikam" /usr/lib/x86_64-linux-gnu/qt6/plugins/digikam /usr/lib/x86_64-linux-gnu/qt5/plugins/digikam; do
+    if [ -d "$dir/dimg" ]; then dk_plugins="$dir"; break; fi
+done
+[ -n "$dk_plugins" ] || { echo "FAIL: cannot find digiKam's plugin folder (dimg)"; exit 1; }
+
+work="$(mktemp -d /tmp/dkhost-digikam.XXXXXX)"
+pids=()
+cleanup() {
+    local pid
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+    sleep 0.5
+    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null; done
+    [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+passed=0
+failed=0
+check() { # check NAME COMMAND...
+    local name="$1"; shift
+    if "$@"; then echo "ok   $name"; passed=$((passed + 1)); else echo "FAIL $name"; failed=$((failed + 1)); fi
+}
+note() { echo "[digikam_$tag $((SECONDS - start_time)) s] $*"; }
+
+# 1. A clean user; our plugin beside digiKam's image loaders and tools, not its generic plugins.
+export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" XDG_CACHE_HOME="$work/cache" XDG_RUNTIME_DIR="$work/runtime"
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR" "$work/db"
+chmod 700 "$XDG_RUNTIME_DIR"
+mkdir -p "$work/plugins/generic"
+ln -s "$plugin" "$work/plugins/generic/Generic_DkCloud_Plugin.so"
+for kind in dimg editor rawimport bqm; do
+    [ -d "$dk_plugins/$kind" ] && cp -r "$dk_plugins/$kind" "$work/plugins/$kind"
+done
+export DK_PLUGIN_PATH="$work/plugins"
+
+# 2. The collection: PHOTOS, album Trip, 4 distinct JPEGs.
+album="$work/PHOTOS/Trip"
+mkdir -p "$album"
+photos=()
+colours=(steelblue-orange darkgreen-yellow purple-pink black-white)
+for i in 1 2 3 4; do
+    "$convert_bin" -size 800x600 "gradient:${colours[$((i - 1))]}" -pointsize 72 -fill white \
+        -annotate +60+320 "Trip photo $i" "$album/photo$i.jpg"
+    [ -s "$album/photo$i.jpg" ] || { echo "FAIL: could not make test JPEGs"; exit 1; }
+    photos+=("$album/photo$i.jpg")
+done
+selected=("${photos[0]}" "${photos[1]}") # a click on the first, Shift+Right
+
+rc="$XDG_CONFIG_HOME/digikamrc"
+write_rc() { # write_rc [with-album-tree-state]
+    cat >"$rc" <<EOF
+[General Settings]
+Version=$version
+
+[Album Settings]
+Show Splash=false
+
+[Database Settings]
+Database Type=QSQLITE
+Database Name=$work/db/
+Database Name Thumbnails=$work/db/
+Database Name Face=$work/db/
+Database Name Similarity=$work/db/
+Internal Database Server=false
+
+[EnabledDPlugins]
+org.kde.digikam.plugin.generic.OneDrive=false
+org.kde.digikam.plugin.generic.DropBox=false
+EOF
+    # Album ids 1 (the collection's root PHOTOS) and 2 (Trip), inserted below:
+    # PHOTOS current and expanded, so Trip is the row below it.
+    [ -z "${1:-}" ] || printf '\n[AlbumFolderView Sidebar]\nCurrentIndex=1\nExpansion=0,1\nSelection=1\n' >>"$rc"
+}
+
+# The emulator, with the real (browser) login: no static token.
+"$emulator" --data "$work/emulator" >"$work/emulator.out" 2>"$work/emulator.err" &
+pids+=($!)
+for _ in $(seq 100); do grep -q '^listening on ' "$work/emulator.out" && break; sleep 0.1; done
+base="$(sed -n 's/^listening on //p' "$work/emulator.out" | head -1)"
+[ -n "$base" ] || { echo "FAIL: emulator did not start"; cat "$work/emulator.err"; exit 1; }
+hook="$work/hook.log"
+: >"$hook"
+export DKCLOUD_EMULATOR="$base" DKCLOUD_CONFIG_DIR="$work/dkcloud" DKCLOUD_TOKEN_STORE=file DKCLOUD_TEST_HOOK="$hook"
+unset DKCLOUD_STATIC_TOKEN DKCLOUD_TEST_AUTO_UPLOAD
+# What a person's browser does: open the sign-in page (the emulator consents
+# at once) and follow the redirect to the plugin's loopback listener.
+cat >"$work/browser.sh" <<EOF
+#!/bin/sh
+echo "open \$1" >>"$work/browser.log"
+curl -sfL -o /dev/null "\$1" >>"$work/browser.log" 2>&1
+echo "curl rc=\$?" >>"$work/browser.log"
+EOF
+chmod 755 "$work/browser.sh"
+export BROWSER="$work/browser.sh"
+
+# X server and window manager.
+display=""
+for n in $(seq 90 130); do
+    if [ ! -e "/tmp/.X$n-lock" ] && [ ! -e "/tmp/.X11-unix/X$n" ]; then display=":$n"; break; fi
+done
+[ -n "$display" ] || { echo "FAIL: no free X display"; exit 1; }
+Xvfb "$display" -screen 0 1280x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+pids+=($!)
+export DISPLAY="$display"
+for _ in $(seq 100); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
+openbox >"$work/openbox.log" 2>&1 &
+pids+=($!)
+sleep 1
+
+export QT_LOGGING_RULES="digikam.general=true;dkcloud.plugin=true"
+export QTWEBENGINE_DISABLE_SANDBOX=1
+dk_pid=""
+start_digikam() {
+    digikam --config "$rc" --database-directory "$work/db" >>"$work/digikam.log" 2>&1 &
+    dk_pid=$!
+    pids+=($dk_pid)
+}
+stop_digikam() {
+    kill "$dk_pid" 2>/dev/null
+    for _ in $(seq 40); do kill -0 "$dk_pid" 2>/dev/null || return 0; sleep 0.25; done
+    kill -9 "$dk_pid" 2>/dev/null
+    sleep 0.5
+}
+
+# Windows by title (xdotool's --name misses digiKam's main window): visible
+# windows of class digikam whose title matches the extended regex $1.
+find_window() {
+    local w
+    xdotool search --onlyvisible --class digikam 2>/dev/null | while read -r w; do
+        if xdotool getwindowname "$w" 2>/dev/null | grep -Eqi -- "$1"; then echo "$w"; break; fi
+    done
+}
+wait_window() { # wait_window REGEX [SECONDS] -> window id
+    local w="" i
+    for i in $(seq $((${2:-60} * 2))); do
+        w="$(find_window "$1")"
+        [ -n "$w" ] && { echo "$w"; return 0; }
+        sleep 0.5
+    done
+    return 1
+}
+wait_gone() { # wait_gone WINDOW [SECONDS]
+    local i
+    for i in $(seq $((${2:-10} * 2))); do
+        xdotool search --onlyvisible --class digikam 2>/dev/null | grep -qx "$1" || return 0
+        sleep 0.5
+    done
+    return 1
+}
+# The main window: the largest "digiKam" (progress pop-ups have that title too).
+title() { printf '^%s( — [[:alnum:]]+)?$' "$1"; } # the window manager's title: "TITLE — digiKam"
+find_main() {
+    local w best="" area=0 WIDTH HEIGHT
+    for w in $(xdotool search --onlyvisible --class digikam 2>/dev/null); do
+        [ "$(xdotool getwindowname "$w" 2>/dev/null)" = digiKam ] || continue
+        eval "$(xdotool getwindowgeometry --shell "$w" 2>/dev/null | grep -E '^(WIDTH|HEIGHT)=')"
+        if [ "${WIDTH:-0}" -ge 500 ] && [ $((WIDTH * HEIGHT)) -gt "$area" ]; then best="$w"; area=$((WIDTH * HEIGHT)); fi
+    done
+    echo "$best"
+}
+activate() { xdotool windowactivate --sync "$1" 2>/dev/null || xdotool windowfocus --sync "$1" 2>/dev/null; sleep 0.5; }
+key() { xdotool key --clearmodifiers "$@"; }
+close_download_dialog() { # digiKam's "Download required files" (face models), at every start
+    local dl
+    dl="$(find_window "$(title 'Download required files')")"
+    [ -n "$dl" ] || return 1
+    activate "$dl"
+    key Escape
+    wait_gone "$dl" 5
+}
+press_in_main() {
+    close_download_dialog
+    activate "$(find_main)"
+    key "$@"
+}
+
+# Hook lines since a mark: each step looks only at what it caused.
+mark=0
+set_mark() { mark="$(wc -l <"$hook")"; }
+new_lines() { tail -n +$((mark + 1)) "$hook"; }
+wait_hook() { # wait_hook REGEX [SECONDS]: a new line matches
+    local i
+    for i in $(seq $((${2:-60} * 2))); do
+        new_lines | grep -Eq -- "$1" && return 0
+        sleep 0.5
+    done
+    return 1
+}
+has_hook() { new_lines | grep -Eq -- "$1"; }
+re() { printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'; }
+items_are() { # items_are REGEX FILE...: the items= of the new line matching REGEX are exactly FILE...
+    local line got want
+    line="$(new_lines | grep -E -- "$1" | tail -1)"
+    got="$(printf '%s\n' "${line##* items=}" | tr '|' '\n' | sort)"
+    shift
+    want="$(printf '%s\n' "$@" | sort)"
+    if [ -n "$line" ] && [ "$got" = "$want" ]; then return 0; fi
+    echo "     items: ${line##* items=}"
+    return 1
+}
+close_dialog() { # close_dialog WINDOW NAME: Alt+C ("&Close"), as a user closes it
+    [ -n "$1" ] || return 0
+    activate "$1"
+    key alt+c
+    if wait_gone "$1" 10; then
+        check "$2 closes with Alt+C" true
+    else
+        check "$2 closes with Alt+C" false
+        activate "$1" # so that the next steps can go on
+        key Escape
+        wait_gone "$1" 5
+    fi
+    sleep 0.5
+}
+same_bytes() { [ -f "$2" ] && cmp -s "$1" "$2"; }
+
+# Screen analysis (main window 1280x870 at 0,0), on screenshots:
+# blue_runs PNG X: the runs "FIRST LAST" of digiKam's selection blue (the album
+# header, selected thumbnails) down the column X, between y=40 and y=700.
+blue_runs() {
+    "$convert_bin" "$1" -crop "1x660+$2+40" txt:- 2>/dev/null | awk -F'[ ,:()]+' 'NR > 1 {
+        y = $2 + 40; blue = ($5 > 200 && $3 < 120 && $4 > 140)
+        if (blue) { if (first == "") first = y; last = y } else if (first != "") { print first, last; first = "" } }
+        END { if (first != "") print first, last }'
+}
+# row_y PNG: the middle of the album tree's highlighted (light blue) row, at x=300.
+row_y() {
+    "$convert_bin" "$1" -crop 1x500+300+40 txt:- 2>/dev/null | awk -F'[ ,:()]+' 'NR > 1 {
+        y = $2; r = $3; b = $5
+        if (b - r > 30 && r > 150) { if (first == "") first = y; last = y } else if (first != "") exit }
+        END { if (first != "") print int((first + last) / 2) + 40 }'
+}
+# The album view's header (a blue bar 30-60 px high at x=1000; the welcome page has none).
+album_header_shown() { blue_runs "$1" 1000 | awk '$2 - $1 >= 30 && $2 - $1 <= 70 { found = 1 } END { exit !found }'; }
+# tile_y PNG: the date line, low in the caption part (below the picture, 80-160 px
+# of blue at x=470) of the first selected thumbnail (not its rating stars).
+tile_y() { blue_runs "$1" 470 | awk '$2 - $1 >= 80 && $2 - $1 <= 160 { print int($1 + ($2 - $1) * 0.8); exit }'; }
+
+# Start 1: an empty database: digiKam creates its schema and asks for a collection.
+note "digiKam $version: first start (creates the database)"
+write_rc
+start_digikam
+schema=""
+for _ in $(seq 120); do
+    if [ -n "$(find_window '^Configure')" ] \
+        && sqlite3 "$work/db/digikam4.db" "select count(*) from AlbumRoots" >/dev/null 2>&1; then
+        schema=yes; break
+    fi
+    kill -0 "$dk_pid" 2>/dev/null || break
+    sleep 0.5
+done
+check "digiKam creates its database on the first start" test -n "$schema"
+stop_digikam
+
+# The collection and its two albums; start 2 with Trip current in the album tree.
+today="$(date +%F)"
+sqlite3 "$work/db/digikam4.db" \
+    "insert into AlbumRoots (id, label, status, type, identifier, specificPath) values (1, 'PHOTOS', 0, 1, 'volumeid:?path=$work/PHOTOS', '/');
+     insert into Albums (id, albumRoot, relativePath, date) values (1, 1, '/', '$today'), (2, 1, '/Trip', '$today');" \
+    || echo "FAIL: could not add the collection to digikam4.db"
+write_rc with-album-tree-state
+note "second start (the collection is known)"
+start_digikam
+main=""
+for _ in $(seq 180); do
+    main="$(find_main)"
+    [ -n "$main" ] && break
+    sleep 0.5
+done
+check "digiKam's main window appears" test -n "$main"
+if [ -z "$main" ]; then
+    shot no_main
+    echo "--- digikam.log (last lines)"; tail -30 "$work/digikam.log"
+    echo "$passed passed, $failed failed"
+    exit 1
+fi
+# The "Download required files" dialog comes with the main window: close it.
+for _ in $(seq 40); do close_download_dialog && break; sleep 0.5; done
+sleep 1
+main="$(find_main)"
+xdotool windowmove "$main" 0 0 2>/dev/null
+xdotool windowsize "$main" 1280 870 2>/dev/null
+sleep 2
+# The album tree highlights PHOTOS (seeded): click it, Down opens Trip.
+import -window root "$work/start.png" 2>/dev/null
+photos_y="$(row_y "$work/start.png")"
+check "the album tree shows the collection PHOTOS (seeded state)" test -n "$photos_y"
+[ -n "$photos_y" ] && xdotool mousemove 120 "$photos_y" click 1
+sleep 1
+key Down
+sleep 3 # thumbnails
+shot album
+import -window root "$work/album.png" 2>/dev/null
+check "the album Trip is open (not the welcome page)" album_header_shown "$work/album.png"
+check "digiKam scanned the album's 4 photos" \
+    test "$(sqlite3 "$work/db/digikam4.db" "select count(*) from Images where album = 2 and name like 'photo%.jpg'")" = 4
+check "digiKam's loader loaded our plugin" \
+    grep -q "Plugin of type Digikam::DPluginGeneric loaded from .*Generic_DkCloud_Plugin.so" "$work/digikam.log"
+note "album open"
+
+# 3. Two photos: Select All (Ctrl+A) shows where the first thumbnail is; a
+# click on it, Shift+Right.
+select_two() {
+    local y
+    press_in_main ctrl+a
+    sleep 1
+    import -window root "$work/all.png" 2>/dev/null
+    y="$(tile_y "$work/all.png")"
+    [ -n "$y" ] || { echo "     (no selected thumbnail found on the screen)"; return 1; }
+    xdotool mousemove 520 "$y" click 1
+    sleep 0.5
+    xdotool mousemove 1200 800 # no hover overlay in the screenshots
+    key shift+Right
+    sleep 1
+}
+check "two photos selected with the mouse and Shift+Right" select_two
+shot selected
+check "OneDrive action with Ctrl+Alt+Shift+O in digiKam's menus" \
+    grep -Eq '^action export_dkcloud_onedrive text=Export to &OneDrive\.\.\. shortcut=Ctrl\+Alt\+Shift\+O in=.*QMenu' "$hook"
+check "Dropbox action with Ctrl+Alt+Shift+D in digiKam's menus" \
+    grep -Eq '^action export_dkcloud_dropbox text=Export to &Dropbox\.\.\. shortcut=Ctrl\+Alt\+Shift\+D in=.*QMenu' "$hook"
+check "no shortcut clash reported" bash -c "! grep -q 'exporter is enabled' '$work/digikam.log'"
+# The Export menu (Alt+X, "E&xport"), as a user sees it.
+press_in_main alt+x
+sleep 1.5
+shot export_menu
+key Escape
+sleep 0.3
+key Escape
+sleep 0.5
+
+# 4. Ctrl+Alt+Shift+O: the dialog with exactly the 2 selected photos.
+set_mark
+press_in_main ctrl+alt+shift+o
+od="$(wait_window "$(title 'Export to OneDrive')" 30)"
+check "Ctrl+Alt+Shift+O opens 'Export to OneDrive'" test -n "$od"
+wait_hook '^OneDrive opened ' 10
+check "the dialog lists exactly the 2 selected photos" items_are '^OneDrive opened ' "${selected[@]}"
+sleep 2
+shot onedrive_opened
+
+# 5-7. Log in (browser), new album, upload.
+export_round() { # export_round SERVICE WINDOW FOLDER STORE_DIR
+    local service="$1" window="$2" folder="$3" store="$4" f logged="" dialog
+    [ -n "$window" ] || { check "$service: no dialog, nothing to do" false; return 1; }
+    activate "$window"
+    key alt+l
+    if wait_hook "^$service account name=" 60; then logged=yes; fi
+    check "$service: Alt+L logs in through the browser" test -n "$logged"
+    sleep 1
+    shot "${service,,}_logged_in"
+    [ -n "$logged" ] || return 1
+
+    set_mark
+    activate "$window"
+    key alt+n
+    dialog="$(wait_window "$(title 'New Album')" 15)"
+    check "$service: Alt+N opens 'New Album'" test -n "$dialog"
+    [ -n "$dialog" ] || return 1
+    activate "$dialog"
+    key ctrl+a
+    xdotool type --clearmodifiers --delay 40 "$folder"
+    sleep 0.5
+    shot "${service,,}_new_album"
+    key Return
+    check "$service: album $folder created" wait_hook "^$service folder-created path=$(re "$folder")( |\$)" 60
+    sleep 1
+
+    set_mark
+    activate "$window"
+    key alt+s
+    check "$service: Alt+S uploads both photos" \
+        wait_hook "^$service finished uploaded=2 already=0 replaced=0 kept=0 skipped=0 failed=0 cancelled=0( |\$)" 60
+    for f in "${selected[@]}"; do
+        check "$service: $(basename "$f") uploaded to $folder" \
+            has_hook "^$service file path=$(re "$f") state=uploaded remote=$(re "$folder/$(basename "$f")")( |\$)"
+        check "$service: stored $(basename "$f") equals the original" same_bytes "$f" "$store$folder/$(basename "$f")"
+    done
+    sleep 1
+    shot "${service,,}_uploaded"
+}
+od_ok=""
+export_round OneDrive "$od" /dkcloud-test/2026/Trip "$work/emulator/onedrive" && od_ok=yes
+close_dialog "$od" "OneDrive dialog"
+
+# 8. One photo edited on disk; same selection, the dialog again: already logged
+# in, album remembered; one replaced, one already there.
+edited="${selected[1]}"
+cp "$edited" "$work/before-edit.jpg"
+"$convert_bin" "$edited" -negate "$edited"
+check "the edited photo's bytes changed" bash -c "! cmp -s '$edited' '$work/before-edit.jpg'"
+set_mark
+press_in_main ctrl+alt+shift+o
+od="$(wait_window "$(title 'Export to OneDrive')" 30)"
+check "Ctrl+Alt+Shift+O opens 'Export to OneDrive' again" test -n "$od"
+if [ -n "$od_ok" ] && [ -n "$od" ]; then
+    check "OneDrive: still logged in when reopened" wait_hook '^OneDrive account name=' 30
+    check "OneDrive: the same 2 photos" items_are '^OneDrive opened ' "${selected[@]}"
+    sleep 1
+    set_mark
+    activate "$od"
+    key alt+s
+    check "OneDrive: second upload replaces one, finds one already there" \
+        wait_hook '^OneDrive finished uploaded=0 already=1 replaced=1 kept=0 skipped=0 failed=0 cancelled=0( |$)' 60
+    folder=/dkcloud-test/2026/Trip
+    check "OneDrive: the edited photo is replaced in the remembered album" \
+        has_hook "^OneDrive file path=$(re "$edited") state=replaced remote=$(re "$folder/$(basename "$edited")")( |\$)"
+    check "OneDrive: the other photo is already there" \
+        has_hook "^OneDrive file path=$(re "${selected[0]}") state=already-there remote=$(re "$folder/$(basename "${selected[0]}")")( |\$)"
+    check "OneDrive: stored $(basename "$edited") equals the edited photo" \
+        same_bytes "$edited" "$work/emulator/onedrive$folder/$(basename "$edited")"
+    sleep 1
+    shot onedrive_second_upload
+else
+    check "OneDrive: second upload (needs the first round)" false
+    shot onedrive_reopened
+fi
+close_dialog "$od" "OneDrive dialog (second)"
+
+# 9. Select None: the album's 4 photos (the plugin's fallback).
+press_in_main ctrl+shift+a
+sleep 1
+shot select_none
+set_mark
+press_in_main ctrl+alt+shift+o
+od="$(wait_window "$(title 'Export to OneDrive')" 30)"
+check "with nothing selected, Ctrl+Alt+Shift+O opens 'Export to OneDrive'" test -n "$od"
+wait_hook '^OneDrive opened ' 10
+check "with nothing selected, the dialog lists the album's 4 photos" items_are '^OneDrive opened ' "${photos[@]}"
+sleep 2
+shot onedrive_album_fallback
+close_dialog "$od" "OneDrive dialog (album)"
+
+# 10. Dropbox on the 2 photos.
+check "two photos selected again" select_two
+set_mark
+press_in_main ctrl+alt+shift+d
+db="$(wait_window "$(title 'Export to Dropbox')" 30)"
+check "Ctrl+Alt+Shift+D opens 'Export to Dropbox'" test -n "$db"
+wait_hook '^Dropbox opened ' 10
+check "the Dropbox dialog lists exactly the 2 selected photos" items_are '^Dropbox opened ' "${selected[@]}"
+sleep 2
+shot dropbox_opened
+# The emulator keeps Dropbox paths with the case given (lookups ignore case).
+export_round Dropbox "$db" /dkcloud-test/Trip "$work/emulator/dropbox"
+close_dialog "$db" "Dropbox dialog"
+
+if [ "$failed" -gt 0 ]; then
+    echo "--- hook.log"; cat "$hook"
+    echo "--- browser.log"; cat "$work/browser.log" 2>/dev/null
+    echo "--- digikam.log (dkcloud and plugin lines)"; grep -E 'dkcloud\.|DkCloud' "$work/digikam.log" | head -60
+fi
+note "done"
+echo "screenshots: $artifacts/digikam_${tag}_*.png"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
