@@ -238,8 +238,8 @@ void ExportWindow::buildUi()
     right->addStretch();
 
     auto* panes = new QHBoxLayout;
-    panes->addLayout(left, 3);
-    panes->addLayout(right, 2);
+    panes->addLayout(left, 1);
+    panes->addLayout(right, 1);
 
     // Bottom: progress and buttons.
     m_progress = new QProgressBar(this);
@@ -287,7 +287,7 @@ void ExportWindow::buildUi()
     layout->addLayout(panes, 1);
     layout->addLayout(progressRow);
     layout->addLayout(buttons);
-    resize(900, 640);
+    resize(1040, 660);
     Q_UNUSED(info);
 }
 

@@ -40,9 +40,11 @@ ImageList::ImageList(QWidget* parent)
     setSelectionMode(QAbstractItemView::ExtendedSelection);
     setAlternatingRowColors(true);
     header()->setSectionResizeMode(ThumbnailColumn, QHeaderView::ResizeToContents);
-    header()->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
-    header()->setSectionResizeMode(StateColumn, QHeaderView::ResizeToContents);
-    header()->setStretchLastSection(false);
+    // The file name as wide as it needs, the state in the rest (its tooltip
+    // holds the whole text when the window is narrow).
+    header()->setSectionResizeMode(NameColumn, QHeaderView::ResizeToContents);
+    header()->setSectionResizeMode(StateColumn, QHeaderView::Stretch);
+    header()->setStretchLastSection(true);
 }
 
 int ImageList::addUrls(const QList<QUrl>& urls)

@@ -107,7 +107,9 @@ for i in 1 2 3 4; do
 done
 selected=("${photos[0]}" "${photos[1]}") # a click on the first, Shift+Right
 
-rc="$XDG_CONFIG_HOME/digikamrc"
+# Not at the default place: the plugin must follow `digikam --config`.
+mkdir -p "$work/profile"
+rc="$work/profile/digikamrc"
 write_rc() { # write_rc [with-album-tree-state]
     cat >"$rc" <<EOF
 [General Settings]
@@ -505,6 +507,19 @@ shot dropbox_opened
 # The emulator keeps Dropbox paths with the case given (lookups ignore case).
 export_round Dropbox "$db" /dkcloud-test/Trip "$work/emulator/dropbox"
 close_dialog "$db" "Dropbox dialog"
+
+# Settings went through digiKam's own configuration object: the file given
+# with --config, one group per service, only what applies to it, no secret.
+sleep 1
+check "settings are in the --config file digiKam runs with" \
+    bash -c "grep -qx 'Current Album=/dkcloud-test/2026/Trip' <(awk -v g='[dkcloud OneDrive Settings]' '/^\\[/{on=(\$0==g)} on' '$rc')"
+check "the Dropbox group remembers its own album" bash -c "grep -qx 'Current Album=/dkcloud-test/Trip' <(awk -v g='[dkcloud Dropbox Settings]' '/^\\[/{on=(\$0==g)} on' '$rc')"
+check "no secret and no Dropbox tenant in the host's settings" \
+    bash -c "! grep -qi 'secret' '$rc' && ! awk -v g='[dkcloud Dropbox Settings]' '/^\\[/{on=(\$0==g)} on' '$rc' | grep -q '^Tenant'"
+check "nothing written to the default digikamrc instead" test ! -e "$XDG_CONFIG_HOME/digikamrc"
+check "the plugin has its own version, an icon and a name that sorts by the services" \
+    grep -Eq '^plugin name=OneDrive and Dropbox \(dkcloud\) version=[0-9]+\.[0-9]+\.[0-9]+ icon=yes' "$hook"
+check "both menu entries have an icon" test "$(grep -Ec '^action export_dkcloud_(onedrive|dropbox) .* icon=yes' "$hook")" -ge 2
 
 if [ "$failed" -gt 0 ]; then
     echo "--- hook.log"; cat "$hook"

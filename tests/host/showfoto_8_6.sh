@@ -18,7 +18,9 @@
 #    same in-host test as for 7.9 (tests/host/showfoto_7_9.sh) against showfoto
 #    8.6 under Xvfb: the plugin loads, both actions with their shortcuts, the
 #    dialog opens with the photo, uploads land byte-identical; and the clash
-#    case. Screenshots: ARTIFACTS_DIR/showfoto_8_6_*.png.
+#    case; then digiKam 8.6 itself (tests/host/digikam_host.sh: album view,
+#    selection, login, nested album, upload, edit and upload again).
+#    Screenshots: ARTIFACTS_DIR/showfoto_8_6_*.png, digikam_8_6_*.png.
 #
 # Host paths are bind-mounted into the root at the same paths, in a private
 # mount namespace (nothing is left mounted afterwards); the network namespace
@@ -29,7 +31,7 @@ set -uo pipefail
 
 root="${DKCLOUD_TRIXIE_ROOT:-/var/cache/dkcloud/trixie-root}"
 mirror="${DKCLOUD_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-packages=(showfoto digikam qt6-base-dev libkf6config-dev sqlite3 cmake make g++ xvfb xauth openbox xdotool imagemagick curl python3 binutils ca-certificates)
+packages=(showfoto digikam qt6-base-dev libkf6config-dev qt6-declarative-dev sqlite3 cmake make g++ xvfb xauth openbox xdotool imagemagick curl python3 binutils ca-certificates)
 here="$(cd "$(dirname "$0")" && pwd)"
 
 skip() { echo "SKIP: $*"; exit 77; }
