@@ -496,7 +496,7 @@ void ExportWindow::logIn()
             setBusy(false);
             if (!outcome.ok())
             {
-                showError(tr("Login failed:"), outcome.kind, outcome.error);
+                showError(tr("Cannot log in:"), outcome.kind, outcome.error);
                 return;
             }
             if (outcome.value->signed_in)
@@ -527,7 +527,7 @@ void ExportWindow::askForPastedCode(const QString& instructions)
             setBusy(false);
             if (!outcome.ok())
             {
-                showError(tr("Login failed:"), outcome.kind, outcome.error);
+                showError(tr("Cannot log in:"), outcome.kind, outcome.error);
                 return;
             }
             loggedIn(toQString(*outcome.value));

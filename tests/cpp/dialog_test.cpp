@@ -59,6 +59,7 @@ private Q_SLOTS:
     void aRememberedAccountWithoutLoginIsNotShown();
     void aTakenLoginPortAsksForThePastedCode();
     void smallThingsPhotosFolderIconsAndVersion();
+    void noAppRegisteredPointsAtItsOwnDialog();
 
 private:
     QString photo(const QString& name, const QColor& color, int width = 640);
@@ -526,6 +527,27 @@ void DialogTest::smallThingsPhotosFolderIconsAndVersion()
     });
     QTest::mouseClick(window.findChild<QPushButton*>(QStringLiteral("aboutButton")), Qt::LeftButton);
     QVERIFY2(about.contains(QStringLiteral("dkcloud %1").arg(dkcloudVersion())) && !dkcloudVersion().isEmpty(), qPrintable(about));
+}
+
+void DialogTest::noAppRegisteredPointsAtItsOwnDialog()
+{
+    // The real services (no emulator) and no client id anywhere: nothing is
+    // sent; the dialog points at its own App Registration, not at config files.
+    const QByteArray emulator = qgetenv("DKCLOUD_EMULATOR");
+    qunsetenv("DKCLOUD_EMULATOR");
+    qunsetenv("DKCLOUD_STATIC_TOKEN");
+    ExportWindow window(ServiceId::OneDrive, {});
+    window.show();
+    QTRY_VERIFY_WITH_TIMEOUT(window.loginButton()->isEnabled() && window.statusLabel()->text().contains(QStringLiteral("Not logged in")), 15000);
+    QTest::mouseClick(window.loginButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(window.statusLabel()->text().contains(QStringLiteral("App Registration...")), 15000);
+    const QString text = window.statusLabel()->text();
+    QVERIFY2(!text.contains(QStringLiteral("config.toml")) && !text.contains(QStringLiteral("README")) &&
+                 !text.contains(QStringLiteral("DKCLOUD_")),
+             qPrintable(text));
+    window.grab().save(m_artifacts + QStringLiteral("/dialog_onedrive_no_app_registered.png"));
+    qputenv("DKCLOUD_EMULATOR", emulator);
+    qputenv("DKCLOUD_STATIC_TOKEN", "dialog-token");
 }
 
 QTEST_MAIN(DialogTest)
