@@ -1,5 +1,10 @@
 //! Item metadata, deletion and downloads. `GET .../content` answers, as Graph
-//! does, with a 302 to a short-lived pre-authenticated URL that serves the bytes.
+//! does, with a 302 to a short-lived pre-authenticated URL that serves the bytes
+//! (the same URL as the item's `@microsoft.graph.downloadUrl`), with byte ranges.
+//!
+//! A download URL carries the item id and an expiry, signed with a key kept in
+//! the state folder, so URLs handed out stay good across a restart with the
+//! same data and no table of them is needed.
 
 use super::error::{GraphError, GraphResult};
 use super::items::{self, drive_item};
@@ -10,36 +15,90 @@ use crate::tokens::Service;
 use crate::App;
 use axum::body::Body;
 use axum::extract::{Path as UrlPath, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use std::io::SeekFrom;
+use std::path::Path;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
-/// How long a download URL stays valid (Graph's last about an hour).
-const DOWNLOAD_URL_LIFETIME: Duration = Duration::from_secs(3600);
+/// How long a download URL stays valid (Graph's last from minutes to about an hour).
+const DOWNLOAD_URL_LIFETIME_SECS: i64 = 3600;
+const KEY_LEN: usize = 32;
 
-/// Download tokens -> remote path. Kept in memory only: like Graph's, these
-/// URLs are short-lived, and a client asks for a new one when one fails.
-#[derive(Default)]
+/// Signs and checks download URLs.
 pub struct Downloads {
-    tokens: Mutex<HashMap<String, (String, Instant)>>,
+    key: [u8; KEY_LEN],
+}
+
+fn b64() -> base64::engine::GeneralPurpose {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+}
+
+/// HMAC-SHA-256 (RFC 2104) over `message`.
+fn hmac(key: &[u8; KEY_LEN], message: &[u8]) -> [u8; 32] {
+    let mut block = [0u8; 64];
+    block[..KEY_LEN].copy_from_slice(key);
+    let pad = |byte: u8| block.iter().map(|b| b ^ byte).collect::<Vec<u8>>();
+    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(message).finalize();
+    Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize().into()
 }
 
 impl Downloads {
-    fn issue(&self, remote: &str) -> String {
-        let token = crate::tokens::random_token(24);
-        let now = Instant::now();
-        let mut map = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
-        map.retain(|_, (_, expires)| *expires > now);
-        map.insert(token.clone(), (remote.to_owned(), now + DOWNLOAD_URL_LIFETIME));
-        token
+    /// Loads the signing key from `state_dir` (`graph-download-key.json`), creating it on first use.
+    pub fn open(state_dir: &Path) -> std::io::Result<Self> {
+        let path = state_dir.join("graph-download-key.json");
+        let invalid =
+            || std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{} is not a signing key", path.display()));
+        let mut key = [0u8; KEY_LEN];
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+                let hex = value.get("key").and_then(|k| k.as_str()).filter(|h| h.len() == 2 * KEY_LEN && h.is_ascii());
+                let hex = hex.ok_or_else(invalid)?;
+                for (i, byte) in key.iter_mut().enumerate() {
+                    *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| invalid())?;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                rand::fill(&mut key[..]);
+                let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+                let tmp = path.with_extension("json.tmp");
+                std::fs::write(&tmp, serde_json::json!({ "key": hex }).to_string())?;
+                std::fs::rename(&tmp, &path)?;
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(Self { key })
     }
 
-    fn get(&self, token: &str) -> Option<String> {
-        let map = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(token).filter(|(_, expires)| *expires > Instant::now()).map(|(remote, _)| remote.clone())
+    fn token(&self, id: &str, expires: i64) -> String {
+        let payload = format!("{id}\n{expires}");
+        let mac = hmac(&self.key, payload.as_bytes());
+        format!("{}.{}", b64().encode(payload), b64().encode(&mac[..20]))
+    }
+
+    /// A fresh download URL for the item `id` at `origin`.
+    pub fn url(&self, origin: &Origin, id: &str) -> String {
+        let expires = chrono::Utc::now().timestamp() + DOWNLOAD_URL_LIFETIME_SECS;
+        format!("{origin}/_download/graph/{}", self.token(id, expires))
+    }
+
+    /// The item id a token was issued for, if it is genuine and not expired.
+    fn check(&self, token: &str) -> Option<String> {
+        let (payload_b64, mac_b64) = token.split_once('.')?;
+        let payload = String::from_utf8(b64().decode(payload_b64).ok()?).ok()?;
+        let mac = b64().decode(mac_b64).ok()?;
+        let expected = hmac(&self.key, payload.as_bytes());
+        // Constant-time comparison.
+        if mac.len() != 20 || mac.iter().zip(&expected[..20]).fold(0u8, |acc, (a, b)| acc | (a ^ b)) != 0 {
+            return None;
+        }
+        let (id, expires) = payload.rsplit_once('\n')?;
+        let expires: i64 = expires.parse().ok()?;
+        (expires > chrono::Utc::now().timestamp()).then(|| id.to_owned())
     }
 }
 
@@ -52,7 +111,7 @@ pub async fn metadata(
     let origin = origin.clone();
     blocking(app, move |app| {
         let entry = items::existing(&app.store, &resolve(app, &item)?)?;
-        let value = drive_item(&app.store, &app.graph.ids, &entry, &origin)?;
+        let value = drive_item(app, &entry, &origin)?;
         let fields = query_value(&query, "$select").map(items::parse_select);
         Ok(Json(items::select(value, fields.as_deref())).into_response())
     })
@@ -65,41 +124,215 @@ pub async fn delete(app: &App, item: ItemRef) -> GraphResult<Response> {
         if entry.remote == "/" {
             return Err(GraphError::new(StatusCode::FORBIDDEN, "accessDenied", "The root folder cannot be deleted."));
         }
+        let _guard = app.graph.commit_lock.lock().unwrap_or_else(|p| p.into_inner());
         app.store.remove(Service::OneDrive, &entry)?;
+        app.graph.ids.forget(&entry.remote);
         Ok(StatusCode::NO_CONTENT.into_response())
     })
     .await
 }
 
-pub async fn redirect(app: &App, origin: &Origin, item: ItemRef) -> GraphResult<Response> {
+/// Whether an `If-None-Match` / `If-Match` value lists one of the item's tags (or `*`).
+/// Graph's tags contain commas, so the list is split only outside quotes.
+pub fn tag_listed(value: &str, tags: &(String, String)) -> bool {
+    let mut listed = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    for (i, c) in value.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                listed.push(&value[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    listed.push(&value[start..]);
+    listed.into_iter().map(|t| t.trim().trim_start_matches("W/")).any(|t| t == "*" || t == tags.0 || t == tags.1)
+}
+
+/// The tags of a stored entry, as its driveItem shows them.
+pub fn entry_tags(app: &App, entry: &crate::store::Entry) -> std::io::Result<(String, String)> {
+    let meta = std::fs::metadata(&entry.fs_path)?;
+    let size = if entry.is_dir { crate::store::dir_size(&entry.fs_path)? } else { meta.len() };
+    Ok(items::tags(&app.graph.ids.remember(&entry.remote), meta.modified()?, size))
+}
+
+pub async fn redirect(app: &App, headers: &HeaderMap, origin: &Origin, item: ItemRef) -> GraphResult<Response> {
     let base = origin.clone();
+    let if_none_match = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
     blocking(app, move |app| {
         let entry = items::existing(&app.store, &resolve(app, &item)?)?;
         if entry.is_dir {
             return Err(GraphError::invalid_request("A folder has no content to download."));
         }
-        let token = app.graph.downloads.issue(&entry.remote);
-        let location = format!("{base}/_download/graph/{token}");
+        if let Some(value) = if_none_match {
+            if tag_listed(&value, &entry_tags(app, &entry)?) {
+                return Ok(StatusCode::NOT_MODIFIED.into_response());
+            }
+        }
+        let id = app.graph.ids.remember(&entry.remote);
+        let location = app.graph.downloads.url(&base, &id);
         Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response())
     })
     .await
 }
 
-/// `GET /_download/graph/{token}`: the bytes, no bearer needed.
-pub async fn serve(State(app): State<App>, UrlPath(token): UrlPath<String>) -> Response {
+/// A satisfiable byte range, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ByteRange {
+    first: u64,
+    last: u64,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum RangeAsk {
+    /// No usable `Range` header (absent, not bytes, or several ranges): the whole file.
+    Whole,
+    Part(ByteRange),
+    Unsatisfiable,
+}
+
+/// Parses `Range: bytes=a-b`, `bytes=a-` and `bytes=-n` (RFC 9110 14.1.2) against a length.
+fn parse_range(value: Option<&str>, len: u64) -> RangeAsk {
+    let Some(spec) = value.and_then(|v| v.trim().strip_prefix("bytes=")) else {
+        return RangeAsk::Whole;
+    };
+    if spec.contains(',') {
+        // Multipart answers are not offered; ignoring the header is allowed.
+        return RangeAsk::Whole;
+    }
+    let Some((start, end)) = spec.trim().split_once('-') else {
+        return RangeAsk::Whole;
+    };
+    let number = |s: &str| s.trim().parse::<u64>().ok();
+    match (start.trim().is_empty(), end.trim().is_empty()) {
+        (true, true) => RangeAsk::Whole,
+        (true, false) => match number(end) {
+            Some(0) => RangeAsk::Unsatisfiable,
+            Some(_) if len == 0 => RangeAsk::Unsatisfiable,
+            Some(n) => RangeAsk::Part(ByteRange { first: len.saturating_sub(n), last: len - 1 }),
+            None => RangeAsk::Whole,
+        },
+        (false, open_end) => {
+            let Some(first) = number(start) else { return RangeAsk::Whole };
+            let last = if open_end {
+                len.saturating_sub(1)
+            } else {
+                match number(end) {
+                    Some(l) if l >= first => l.min(len.saturating_sub(1)),
+                    _ => return RangeAsk::Whole,
+                }
+            };
+            if first >= len {
+                RangeAsk::Unsatisfiable
+            } else {
+                RangeAsk::Part(ByteRange { first, last })
+            }
+        }
+    }
+}
+
+/// `GET /_download/graph/{token}`: the bytes, no bearer needed, streamed from disk.
+pub async fn serve(State(app): State<App>, UrlPath(token): UrlPath<String>, headers: HeaderMap) -> Response {
     let result = async {
-        let remote = app.graph.downloads.get(&token).ok_or_else(GraphError::not_found)?;
-        let entry = items::existing(&app.store, &remote)?;
-        let file = tokio::fs::File::open(&entry.fs_path).await?;
+        let id = app.graph.downloads.check(&token).ok_or_else(GraphError::not_found)?;
+        let entry = blocking(&app, move |app| {
+            let remote = app.graph.ids.resolve(&app.store, &id)?.ok_or_else(GraphError::not_found)?;
+            items::existing(&app.store, &remote)
+        })
+        .await?;
+        if entry.is_dir {
+            return Err(GraphError::not_found());
+        }
+        let mut file = tokio::fs::File::open(&entry.fs_path).await?;
         let len = file.metadata().await?.len();
         let name = entry.remote.rsplit('/').next().unwrap_or_default();
-        let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
-        Ok((
-            [(header::CONTENT_TYPE, items::mime_type(name).to_owned()), (header::CONTENT_LENGTH, len.to_string())],
-            body,
-        )
-            .into_response())
+        let range = parse_range(headers.get(header::RANGE).and_then(|v| v.to_str().ok()), len);
+        let mut resp = match range {
+            RangeAsk::Unsatisfiable => {
+                let mut resp = GraphError::new(
+                    StatusCode::RANGE_NOT_SATISFIABLE,
+                    "invalidRange",
+                    "The requested range is not satisfiable.",
+                )
+                .into_response();
+                if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
+                    resp.headers_mut().insert(header::CONTENT_RANGE, v);
+                }
+                resp
+            }
+            RangeAsk::Whole => {
+                let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
+                (StatusCode::OK, [(header::CONTENT_LENGTH, len.to_string())], body).into_response()
+            }
+            RangeAsk::Part(r) => {
+                file.seek(SeekFrom::Start(r.first)).await?;
+                let count = r.last - r.first + 1;
+                let body = Body::from_stream(tokio_util::io::ReaderStream::new(file.take(count)));
+                (
+                    StatusCode::PARTIAL_CONTENT,
+                    [
+                        (header::CONTENT_LENGTH, count.to_string()),
+                        (header::CONTENT_RANGE, format!("bytes {}-{}/{len}", r.first, r.last)),
+                    ],
+                    body,
+                )
+                    .into_response()
+            }
+        };
+        let h = resp.headers_mut();
+        h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+        if !h.contains_key(header::CONTENT_TYPE) {
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(items::mime_type(name)));
+        }
+        Ok(resp)
     }
     .await;
     tagged("graph.download_content", result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part(first: u64, last: u64) -> RangeAsk {
+        RangeAsk::Part(ByteRange { first, last })
+    }
+
+    #[test]
+    fn ranges_in_the_three_forms() {
+        assert_eq!(parse_range(Some("bytes=0-9"), 100), part(0, 9));
+        assert_eq!(parse_range(Some("bytes=90-200"), 100), part(90, 99));
+        assert_eq!(parse_range(Some("bytes=10-"), 100), part(10, 99));
+        assert_eq!(parse_range(Some("bytes=-10"), 100), part(90, 99));
+        assert_eq!(parse_range(Some("bytes=-1000"), 100), part(0, 99));
+        assert_eq!(parse_range(Some("bytes=100-"), 100), RangeAsk::Unsatisfiable);
+        assert_eq!(parse_range(Some("bytes=-0"), 100), RangeAsk::Unsatisfiable);
+        assert_eq!(parse_range(Some("bytes=-5"), 0), RangeAsk::Unsatisfiable);
+        assert_eq!(parse_range(Some("bytes=5-2"), 100), RangeAsk::Whole);
+        assert_eq!(parse_range(Some("bytes=0-1,5-6"), 100), RangeAsk::Whole);
+        assert_eq!(parse_range(Some("items=0-1"), 100), RangeAsk::Whole);
+        assert_eq!(parse_range(None, 100), RangeAsk::Whole);
+    }
+
+    #[test]
+    fn tag_lists_split_outside_quotes() {
+        let tags = ("\"{A!1},5\"".to_owned(), "\"c:{A!1},5\"".to_owned());
+        assert!(tag_listed("\"{A!1},5\"", &tags));
+        assert!(tag_listed("\"x,1\", \"c:{A!1},5\"", &tags));
+        assert!(tag_listed("*", &tags));
+        assert!(!tag_listed("\"{A!1},6\"", &tags));
+    }
+
+    #[test]
+    fn tokens_are_signed_and_expire() {
+        let d = Downloads { key: [7; KEY_LEN] };
+        let t = d.token("ID!1", chrono::Utc::now().timestamp() + 60);
+        assert_eq!(d.check(&t).as_deref(), Some("ID!1"));
+        let other = Downloads { key: [8; KEY_LEN] };
+        assert_eq!(other.check(&t), None);
+        assert_eq!(d.check(&d.token("ID!1", chrono::Utc::now().timestamp() - 1)), None);
+        assert_eq!(d.check("garbage"), None);
+    }
 }

@@ -73,11 +73,12 @@ pub async fn create(
                 Placement::Existing(existing) if existing.is_dir => (existing, StatusCode::OK),
                 Placement::Existing(file) => {
                     app.store.remove(Service::OneDrive, &file)?;
+                    app.graph.ids.forget(&file.remote);
                     (app.store.create_dirs(Service::OneDrive, &file.remote)?, StatusCode::CREATED)
                 }
             }
         };
-        Ok((status, Json(drive_item(&app.store, &app.graph.ids, &entry, &origin)?)).into_response())
+        Ok((status, Json(drive_item(app, &entry, &origin)?)).into_response())
     })
     .await
 }

@@ -99,7 +99,7 @@ pub async fn list(
                 remote: format!("{parent}/{}", child.name),
                 is_dir: child.is_dir,
             };
-            value.push(items::select(drive_item(&app.store, &app.graph.ids, &entry, &origin)?, fields.as_deref()));
+            value.push(items::select(drive_item(app, &entry, &origin)?, fields.as_deref()));
         }
         let mut body = json!({
             "@odata.context": format!("{base}/v1.0/$metadata#Collection(driveItem)"),

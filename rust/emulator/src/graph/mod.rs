@@ -13,6 +13,7 @@ mod names;
 mod paths;
 mod profile;
 mod sessions;
+mod update;
 mod upload;
 
 use crate::origin::Origin;
@@ -34,17 +35,17 @@ pub struct GraphState {
     ids: items::Ids,
     sessions: sessions::Sessions,
     downloads: content::Downloads,
-    /// Held from the conflict check to the commit of a new file or folder, so
-    /// two writers cannot both find a name free.
+    /// Held from the conflict check to the commit of a new file or folder (and
+    /// across a move or a delete), so two writers cannot both find a name free.
     commit_lock: Mutex<()>,
 }
 
 impl GraphState {
     pub fn open(config: &Config, state_dir: &Path) -> std::io::Result<Self> {
         Ok(Self {
-            ids: items::Ids::default(),
+            ids: items::Ids::open(state_dir)?,
             sessions: sessions::Sessions::open(state_dir, config.session_lifetime)?,
-            downloads: content::Downloads::default(),
+            downloads: content::Downloads::open(state_dir)?,
             commit_lock: Mutex::new(()),
         })
     }
@@ -123,6 +124,7 @@ async fn api(
     let item = match route {
         Route::Me if method == Method::GET => return tagged("graph.me", Ok(profile::me())),
         Route::Drive if method == Method::GET => return tagged("graph.drive", Ok(profile::drive(&app))),
+        Route::Drives if method == Method::GET => return tagged("graph.drives", Ok(profile::drives(&app))),
         Route::Item(item) => item,
         _ => {
             body::drain(body).await;
@@ -134,13 +136,18 @@ async fn api(
             tagged("graph.get_item", content::metadata(&app, &origin, item, query).await)
         }
         (Method::DELETE, Action::Metadata) => tagged("graph.delete", content::delete(&app, item).await),
+        (Method::PATCH, Action::Metadata) => {
+            tagged("graph.update", update::update(&app, &headers, &origin, item, query, body).await)
+        }
         (Method::GET, Action::Children) => {
             tagged("graph.list_children", listing::list(&app, &origin, &uri, item, query).await)
         }
         (Method::POST, Action::Children) => {
             tagged("graph.create_folder", folders::create(&app, &origin, item, query, body).await)
         }
-        (Method::GET, Action::Content) => tagged("graph.download", content::redirect(&app, &origin, item).await),
+        (Method::GET, Action::Content) => {
+            tagged("graph.download", content::redirect(&app, &headers, &origin, item).await)
+        }
         (Method::PUT, Action::Content) => {
             tagged("graph.simple_upload", upload::simple(&app, &headers, &origin, item, query, body).await)
         }

@@ -8,6 +8,8 @@ use crate::ONEDRIVE_DRIVE_ID;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Me,
+    /// `/me/drives` (and `/drives`): the list of the user's drives.
+    Drives,
     Drive,
     Item(ItemRef),
 }
@@ -53,13 +55,17 @@ pub fn parse(raw_path: &str) -> GraphResult<Route> {
     if rest == "me" {
         return Ok(Route::Me);
     }
-    let tail = if let Some(tail) = rest.strip_prefix("me/drive") {
-        tail
-    } else if let Some(after) = rest.strip_prefix("drives/") {
+    if rest == "me/drives" || rest == "drives" {
+        return Ok(Route::Drives);
+    }
+    // `/me/drives/{id}/...` and `/drives/{id}/...` are the drive `/me/drive/...` is.
+    let tail = if let Some(after) = rest.strip_prefix("me/drives/").or_else(|| rest.strip_prefix("drives/")) {
         let (id, tail) = after.split_at(after.find('/').unwrap_or(after.len()));
         if !decode(id)?.eq_ignore_ascii_case(ONEDRIVE_DRIVE_ID) {
             return Err(GraphError::not_found());
         }
+        tail
+    } else if let Some(tail) = rest.strip_prefix("me/drive").filter(|t| t.is_empty() || t.starts_with('/')) {
         tail
     } else {
         return Err(unknown_segment(rest.split('/').next().unwrap_or(rest)));
@@ -130,6 +136,20 @@ mod tests {
             item(Base::Id("X!1".into()), None, Action::Children)
         );
         assert_eq!(parse("/v1.0/me/drive/items/root").unwrap(), item(Base::Root, None, Action::Metadata));
+    }
+
+    #[test]
+    fn me_drives_with_an_id_is_the_drive() {
+        let id = ONEDRIVE_DRIVE_ID;
+        assert_eq!(parse("/v1.0/me/drives").unwrap(), Route::Drives);
+        assert_eq!(parse(&format!("/v1.0/me/drives/{id}")).unwrap(), Route::Drive);
+        assert_eq!(parse(&format!("/v1.0/me/drives/{id}/root")).unwrap(), item(Base::Root, None, Action::Metadata));
+        assert_eq!(
+            parse(&format!("/v1.0/me/drives/{}/items/X!1/children", id.to_uppercase())).unwrap(),
+            item(Base::Id("X!1".into()), None, Action::Children)
+        );
+        assert_eq!(parse("/v1.0/me/drives/other/root").unwrap_err().code, "itemNotFound");
+        assert_eq!(parse("/v1.0/me/drivesx").unwrap_err().code, "invalidRequest");
     }
 
     #[test]

@@ -1,10 +1,10 @@
-//! `/me` and `/me/drive`: the one user and their drive with its quota.
+//! `/me`, `/me/drive` and `/me/drives`: the one user and their drive with its quota.
 
 use crate::tokens::Service;
 use crate::{App, ONEDRIVE_DRIVE_ID, USER_EMAIL, USER_NAME};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
+use serde_json::{json, Value};
 
 pub fn me() -> Response {
     let (given, surname) = USER_NAME.split_once(' ').unwrap_or((USER_NAME, ""));
@@ -33,11 +33,26 @@ fn quota_state(used: u64, total: u64) -> &'static str {
     }
 }
 
+/// `GET /me/drive`.
 pub fn drive(app: &App) -> Response {
+    let mut value = drive_value(app);
+    value["@odata.context"] = json!("https://graph.microsoft.com/v1.0/$metadata#drives/$entity");
+    Json(value).into_response()
+}
+
+/// `GET /me/drives`: the one drive.
+pub fn drives(app: &App) -> Response {
+    Json(json!({
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#drives",
+        "value": [drive_value(app)],
+    }))
+    .into_response()
+}
+
+fn drive_value(app: &App) -> Value {
     let total = app.store.quota();
     let used = app.store.used(Service::OneDrive);
-    Json(json!({
-        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#drives/$entity",
+    json!({
         "id": ONEDRIVE_DRIVE_ID,
         "driveType": "personal",
         "name": "OneDrive",
@@ -49,6 +64,5 @@ pub fn drive(app: &App) -> Response {
             "deleted": 0,
             "state": quota_state(used, total),
         },
-    }))
-    .into_response()
+    })
 }

@@ -366,7 +366,7 @@ async fn finish(app: &App, id: &str, session: Session, origin: Origin) -> GraphR
         let file = Received { temp: &part, size: hashes.size, hashes, modified: session.modified.map(Into::into) };
         let (entry, created) = commit_file(app, &session.remote, session.behavior, file)?;
         let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-        Ok((status, Json(drive_item(&app.store, &app.graph.ids, &entry, &origin)?)).into_response())
+        Ok((status, Json(drive_item(app, &entry, &origin)?)).into_response())
     })
     .await;
     app.graph.sessions.remove(id);

@@ -95,7 +95,7 @@ pub async fn simple(
         let file = Received { temp: &temp_for_commit, size, hashes, modified: None };
         let (entry, created) = commit_file(app, &remote, behavior, file)?;
         let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-        Ok((status, Json(drive_item(&app.store, &app.graph.ids, &entry, &origin)?)).into_response())
+        Ok((status, Json(drive_item(app, &entry, &origin)?)).into_response())
     })
     .await;
     if committed.is_err() {
