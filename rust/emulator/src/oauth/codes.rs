@@ -24,6 +24,9 @@ pub struct CodeGrant {
     pub challenge: Option<Challenge>,
     /// Whether redeeming it also gives a refresh token.
     pub offline: bool,
+    /// The OpenID Connect `nonce` of the authorize request, echoed in the ID token.
+    #[serde(default)]
+    pub nonce: Option<String>,
     pub expires_at: i64,
     /// Redeemed codes are kept until they expire so that reuse is recognised as such.
     pub redeemed: bool,
@@ -100,6 +103,7 @@ mod tests {
             scope: "s".into(),
             challenge: None,
             offline: false,
+            nonce: None,
             expires_at,
             redeemed: false,
         }

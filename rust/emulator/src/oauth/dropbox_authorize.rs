@@ -116,6 +116,7 @@ fn respond(app: &App, p: &Params) -> Response {
         scope: p.get("scope").unwrap_or(DEFAULT_SCOPE).to_owned(),
         challenge,
         offline,
+        nonce: None,
         expires_at: now_unix() + CODE_LIFETIME_SECS,
         redeemed: false,
     });

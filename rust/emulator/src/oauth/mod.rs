@@ -1,5 +1,6 @@
 //! The two OAuth 2.0 servers: Microsoft identity platform (v2.0 endpoints under
-//! `/{tenant}/oauth2/v2.0/`, plus the `/devicelogin` page) and Dropbox
+//! `/{tenant}/oauth2/v2.0/`, OpenID Connect discovery and signing keys, plus the
+//! `/devicelogin` page) and Dropbox
 //! (`/oauth2/authorize`, `/oauth2/token`, `/2/auth/token/revoke`).
 //!
 //! Tokens themselves live in [`crate::tokens`]; this module keeps what leads to
@@ -11,12 +12,15 @@ mod dropbox_authorize;
 mod dropbox_token;
 mod errors;
 pub(crate) mod html;
+mod ms_account;
 mod ms_authorize;
 mod ms_device;
+mod ms_discovery;
 mod ms_token;
 mod params;
 mod pkce;
 mod redirect;
+mod signing;
 
 use crate::stats::RequestKind;
 use crate::{App, Config};
@@ -28,6 +32,7 @@ use std::path::Path;
 pub struct OAuthState {
     codes: codes::CodeBook,
     devices: devices::DeviceBook,
+    keys: signing::SigningKey,
 }
 
 impl OAuthState {
@@ -35,6 +40,7 @@ impl OAuthState {
         Ok(Self {
             codes: codes::CodeBook::open(state_dir)?,
             devices: devices::DeviceBook::open(state_dir, config.device_code_lifetime)?,
+            keys: signing::SigningKey::open(state_dir)?,
         })
     }
 }
@@ -44,6 +50,11 @@ pub fn routes() -> Router<App> {
         .route("/{tenant}/oauth2/v2.0/authorize", get(ms_authorize::authorize))
         .route("/{tenant}/oauth2/v2.0/token", post(ms_token::token))
         .route("/{tenant}/oauth2/v2.0/devicecode", post(ms_device::devicecode))
+        .route("/{tenant}/oauth2/v2.0/logout", get(ms_discovery::logout))
+        .route("/{tenant}/v2.0/.well-known/openid-configuration", get(ms_discovery::openid_configuration))
+        .route("/{tenant}/.well-known/openid-configuration", get(ms_discovery::openid_configuration))
+        .route("/{tenant}/discovery/v2.0/keys", get(ms_discovery::keys))
+        .route("/{tenant}/discovery/instance", get(ms_discovery::instance))
         .route("/devicelogin", get(ms_device::devicelogin))
         .route("/oauth2/authorize", get(dropbox_authorize::authorize))
         .route("/oauth2/token", post(dropbox_token::token))

@@ -5,6 +5,7 @@
 
 use super::codes::{CodeGrant, CODE_LIFETIME_SECS};
 use super::html::error_page;
+use super::ms_account::{client_info, is_tenant_id};
 use super::params::{has_scope, Params};
 use super::pkce::{Challenge, ChallengeError};
 use super::redirect::{found, loopback};
@@ -19,9 +20,7 @@ pub fn valid_tenant(tenant: &str) -> bool {
     if ["common", "consumers", "organizations"].iter().any(|t| t.eq_ignore_ascii_case(tenant)) {
         return true;
     }
-    let groups: Vec<&str> = tenant.split('-').collect();
-    groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+    is_tenant_id(tenant)
 }
 
 pub async fn authorize(State(app): State<App>, Path(tenant): Path<String>, RawQuery(query): RawQuery) -> Response {
@@ -114,12 +113,18 @@ fn respond(app: &App, tenant: &str, p: &Params) -> Response {
         scope: scope.to_owned(),
         challenge,
         offline: has_scope(scope, "offline_access"),
+        nonce: p.get("nonce").map(str::to_owned),
         expires_at: now_unix() + CODE_LIFETIME_SECS,
         redeemed: false,
     });
     let mut params = vec![("code", code.as_str())];
     if !state.is_empty() {
         params.push(("state", state));
+    }
+    // Asked for with `client_info=1` (MSAL does, to route its token request by account).
+    let info = client_info();
+    if p.get("client_info") == Some("1") {
+        params.push(("client_info", info.as_str()));
     }
     found(redirect, &params)
 }

@@ -1,12 +1,18 @@
 //! `POST /{tenant}/oauth2/v2.0/token`: Microsoft's token endpoint for the
 //! authorization code, refresh token (rotated on every use) and device code grants.
+//!
+//! When the scope has `openid` (MSAL always adds `openid profile offline_access`)
+//! the answer carries a signed `id_token` (see [`super::ms_account`]); with
+//! `client_info=1` in the request, also `client_info`.
 
 use super::codes::RedeemError;
 use super::devices::Poll;
 use super::errors::{microsoft as error, microsoft_missing as missing, no_store};
+use super::ms_account::{client_info, id_token_claims};
 use super::ms_authorize::valid_tenant;
 use super::params::{has_scope, Params};
 use super::tagged;
+use crate::origin::Origin;
 use crate::tokens::Service;
 use crate::App;
 use axum::body::Bytes;
@@ -21,11 +27,19 @@ pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_cod
 /// token response's `scope`, which names the resource scopes only.
 const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
 
-pub async fn token(State(app): State<App>, Path(tenant): Path<String>, body: Bytes) -> Response {
-    tagged("identity.token", respond(&app, &tenant, &Params::parse(&body)))
+pub async fn token(State(app): State<App>, Path(tenant): Path<String>, origin: Origin, body: Bytes) -> Response {
+    tagged("identity.token", respond(&app, &tenant, &origin, &Params::parse(&body)))
 }
 
-fn respond(app: &App, tenant: &str, p: &Params) -> Response {
+/// Where and how a token request was made: what the ID token and `client_info` depend on.
+struct Request<'a> {
+    origin: &'a Origin,
+    tenant: &'a str,
+    client_id: &'a str,
+    client_info: bool,
+}
+
+fn respond(app: &App, tenant: &str, origin: &Origin, p: &Params) -> Response {
     if !valid_tenant(tenant) {
         return error("invalid_request", 90002, &format!("Tenant '{tenant}' not found."));
     }
@@ -35,10 +49,11 @@ fn respond(app: &App, tenant: &str, p: &Params) -> Response {
     let Some(client_id) = p.get("client_id") else {
         return missing("client_id");
     };
+    let req = Request { origin, tenant, client_id, client_info: p.get("client_info") == Some("1") };
     match grant_type {
-        "authorization_code" => authorization_code(app, client_id, p),
-        "refresh_token" => refresh_token(app, client_id, p),
-        DEVICE_CODE_GRANT => device_code(app, client_id, p),
+        "authorization_code" => authorization_code(app, &req, p),
+        "refresh_token" => refresh_token(app, &req, p),
+        DEVICE_CODE_GRANT => device_code(app, &req, p),
         other => {
             error("unsupported_grant_type", 70003, &format!("The app requested an unsupported grant type '{other}'."))
         }
@@ -53,7 +68,8 @@ enum Refusal {
     WrongVerifier,
 }
 
-fn authorization_code(app: &App, client_id: &str, p: &Params) -> Response {
+fn authorization_code(app: &App, req: &Request, p: &Params) -> Response {
+    let client_id = req.client_id;
     let Some(code) = p.get("code") else {
         return missing("code");
     };
@@ -77,7 +93,7 @@ fn authorization_code(app: &App, client_id: &str, p: &Params) -> Response {
         }
     });
     match redeemed {
-        Ok(grant) => issue(app, client_id, &grant.scope, &grant.scope),
+        Ok(grant) => issue(app, req, &grant.scope, &grant.scope, grant.nonce.as_deref()),
         Err(RedeemError::Unknown) => error("invalid_grant", 70000, "The provided value for the 'code' parameter is not valid."),
         Err(RedeemError::AlreadyRedeemed) => error(
             "invalid_grant",
@@ -115,7 +131,8 @@ fn same_redirect(a: &str, b: &str) -> bool {
     }
 }
 
-fn refresh_token(app: &App, client_id: &str, p: &Params) -> Response {
+fn refresh_token(app: &App, req: &Request, p: &Params) -> Response {
+    let client_id = req.client_id;
     let Some(token) = p.get("refresh_token") else {
         return missing("refresh_token");
     };
@@ -135,15 +152,16 @@ fn refresh_token(app: &App, client_id: &str, p: &Params) -> Response {
         return invalid();
     };
     let access_scope = p.get("scope").unwrap_or(&grant.scope).to_owned();
-    issue(app, client_id, &access_scope, &grant.scope)
+    issue(app, req, &access_scope, &grant.scope, None)
 }
 
-fn device_code(app: &App, client_id: &str, p: &Params) -> Response {
+fn device_code(app: &App, req: &Request, p: &Params) -> Response {
+    let client_id = req.client_id;
     let Some(device_code) = p.get("device_code") else {
         return missing("device_code");
     };
     match app.oauth.devices.poll(device_code, client_id, app.config.consent) {
-        Poll::Approved(grant) => issue(app, client_id, &grant.scope, &grant.scope),
+        Poll::Approved(grant) => issue(app, req, &grant.scope, &grant.scope, None),
         Poll::Pending => error("authorization_pending", 70016, "OAuth 2.0 device flow error. Authorization is pending. Continue polling."),
         Poll::Declined => error("authorization_declined", 70000, "The user declined the authorization request."),
         Poll::Expired => error("expired_token", 70019, "Verification code expired."),
@@ -158,8 +176,10 @@ fn device_code(app: &App, client_id: &str, p: &Params) -> Response {
 }
 
 /// The success response. `refresh_scope` is what a refresh token would carry; one is
-/// issued only when it includes `offline_access`.
-fn issue(app: &App, client_id: &str, access_scope: &str, refresh_scope: &str) -> Response {
+/// issued only when it includes `offline_access`. An ID token is issued when
+/// `access_scope` includes `openid`; `nonce` is the authorize request's, if any.
+fn issue(app: &App, req: &Request, access_scope: &str, refresh_scope: &str, nonce: Option<&str>) -> Response {
+    let client_id = req.client_id;
     let (access_token, expires_in) = app.tokens.issue_access(Service::OneDrive, client_id, access_scope);
     let shown_scope: Vec<&str> =
         access_scope.split_whitespace().filter(|s| !OIDC_SCOPES.iter().any(|o| o.eq_ignore_ascii_case(s))).collect();
@@ -172,6 +192,13 @@ fn issue(app: &App, client_id: &str, access_scope: &str, refresh_scope: &str) ->
     });
     if has_scope(refresh_scope, "offline_access") {
         body["refresh_token"] = json!(app.tokens.issue_refresh(Service::OneDrive, client_id, refresh_scope));
+    }
+    if has_scope(access_scope, "openid") {
+        let claims = id_token_claims(req.origin, req.tenant, client_id, access_scope, nonce);
+        body["id_token"] = json!(app.oauth.keys.sign_jwt(&claims));
+    }
+    if req.client_info {
+        body["client_info"] = json!(client_info());
     }
     no_store(Json(body).into_response())
 }
