@@ -29,7 +29,8 @@ pub use tokens::Service;
 pub const USER_NAME: &str = "Emulator User";
 pub const USER_EMAIL: &str = "user@emulator.invalid";
 pub const ONEDRIVE_DRIVE_ID: &str = "e1f0c0de0d51a3b7";
-pub const DROPBOX_ACCOUNT_ID: &str = "dbid:AADkCloudEmulatorAccount0000000001";
+/// Dropbox account ids are `dbid:` and 35 characters, 40 in all (`users_common.AccountId`).
+pub const DROPBOX_ACCOUNT_ID: &str = "dbid:AADkCloudEmulatorAccount00000000001";
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

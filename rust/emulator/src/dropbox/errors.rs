@@ -67,6 +67,7 @@ impl WriteFailure {
 pub(crate) enum LookupFailure {
     MalformedPath,
     NotFound,
+    NotFile,
     NotFolder,
 }
 
@@ -75,6 +76,7 @@ impl LookupFailure {
         void(match self {
             LookupFailure::MalformedPath => "malformed_path",
             LookupFailure::NotFound => "not_found",
+            LookupFailure::NotFile => "not_file",
             LookupFailure::NotFolder => "not_folder",
         })
     }

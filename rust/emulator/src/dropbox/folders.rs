@@ -27,12 +27,12 @@ const DELETE: Route = Route { name: "files/delete_v2", kind: "dropbox.delete_v2"
 const MAX_PAGE: u64 = 2000;
 
 /// Runs blocking disk work off the async threads.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
+pub(super) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
     tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::Internal(e.to_string()))?
 }
 
 /// The existing entry a path argument names.
-fn resolve(app: &App, path: &PathArg) -> ApiResult<Result<Entry, LookupFailure>> {
+pub(super) fn resolve(app: &App, path: &PathArg) -> ApiResult<Result<Entry, LookupFailure>> {
     let remote = match path {
         PathArg::Root => String::new(),
         PathArg::Path(p) => p.clone(),

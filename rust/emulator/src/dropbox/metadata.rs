@@ -99,6 +99,12 @@ impl Catalog {
         self.items.read(|s| s.by_path.iter().find(|(_, r)| r.id == id).map(|(p, _)| p.clone()))
     }
 
+    /// The lowercased path of the file whose current rev is `rev` (only
+    /// current revisions are kept).
+    pub fn path_of_rev(&self, rev: &str) -> Option<String> {
+        self.items.read(|s| s.by_path.iter().find(|(_, r)| r.rev == rev).map(|(p, _)| p.clone()))
+    }
+
     /// The entry at this path, and everything under it, is gone.
     pub fn forget(&self, path_lower: &str) {
         let prefix = format!("{path_lower}/");

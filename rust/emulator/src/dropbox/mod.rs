@@ -6,10 +6,13 @@
 mod args;
 mod body;
 mod commit;
+mod download;
 mod errors;
 mod finish;
 mod folders;
+mod links;
 mod metadata;
+mod serve;
 mod session_store;
 mod sessions;
 mod upload;
@@ -19,16 +22,18 @@ use crate::tokens::Service;
 use crate::{App, Config};
 use axum::body::Body;
 use axum::http::{HeaderMap, Uri};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Router;
 use errors::{ApiError, ApiResult};
 use serde::de::DeserializeOwned;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 pub struct DropboxState {
     catalog: metadata::Catalog,
     sessions: session_store::Sessions,
+    links: links::Links,
     /// Writes to the namespace happen one at a time (Dropbox takes a namespace
     /// lock per commit; its contention is what `too_many_write_operations` means).
     namespace: Mutex<()>,
@@ -39,8 +44,15 @@ impl DropboxState {
         Ok(Self {
             catalog: metadata::Catalog::open(state_dir)?,
             sessions: session_store::Sessions::open(state_dir, config.session_lifetime)?,
+            links: links::Links::open(state_dir)?,
             namespace: Mutex::new(()),
         })
+    }
+
+    /// How long temporary links handed out from now on stay valid (four hours
+    /// unless a test shortens it to see them expire).
+    pub fn set_temporary_link_lifetime(&self, lifetime: Duration) {
+        self.links.set_lifetime_ms(u64::try_from(lifetime.as_millis()).unwrap_or(u64::MAX));
     }
 
     fn namespace_lock(&self) -> MutexGuard<'_, ()> {
@@ -52,6 +64,8 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/2/users/get_current_account", post(users::get_current_account))
         .route("/2/users/get_space_usage", post(users::get_space_usage))
+        .route("/2/users/get_account", post(users::get_account))
+        .route("/2/users/get_account_batch", post(users::get_account_batch))
         .route("/2/files/list_folder", post(folders::list_folder))
         .route("/2/files/list_folder/continue", post(folders::list_folder_continue))
         .route("/2/files/get_metadata", post(folders::get_metadata))
@@ -59,9 +73,13 @@ pub fn routes() -> Router<App> {
         .route("/2/files/delete_v2", post(folders::delete_v2))
         .route("/2/files/upload", post(upload::upload))
         .route("/2/files/upload_session/start", post(sessions::start))
+        .route("/2/files/upload_session/start_batch", post(sessions::start_batch))
         .route("/2/files/upload_session/append_v2", post(sessions::append_v2))
         .route("/2/files/upload_session/finish", post(finish::finish))
         .route("/2/files/upload_session/finish_batch_v2", post(finish::finish_batch_v2))
+        .route("/2/files/download", post(download::download).get(download::download))
+        .route("/2/files/get_temporary_link", post(download::get_temporary_link))
+        .route(&format!("{}{{token}}", download::LINK_PREFIX), get(download::fetch_link))
 }
 
 fn authorize(app: &App, headers: &HeaderMap) -> ApiResult<()> {

@@ -112,19 +112,25 @@ impl Sessions {
     }
 
     pub fn create(&self, concurrent: bool) -> std::io::Result<String> {
+        Ok(self.create_many(concurrent, 1)?.remove(0))
+    }
+
+    /// `count` new empty sessions, recorded in one save of the table.
+    pub fn create_many(&self, concurrent: bool, count: usize) -> std::io::Result<Vec<String>> {
         self.purge_expired();
-        let id = format!("pid_upload_session:{}", random_token(24));
-        std::fs::create_dir_all(self.session_dir(&id))?;
-        let session = Session {
-            concurrent,
-            offset: 0,
-            closed: false,
-            chunks: BTreeMap::new(),
-            total: None,
-            expires_at: now_ms().saturating_add(self.lifetime_ms),
-        };
-        self.table.update(|t| t.sessions.insert(id.clone(), session));
-        Ok(id)
+        let ids: Vec<String> = (0..count).map(|_| format!("pid_upload_session:{}", random_token(24))).collect();
+        for id in &ids {
+            std::fs::create_dir_all(self.session_dir(id))?;
+        }
+        let expires_at = now_ms().saturating_add(self.lifetime_ms);
+        self.table.update(|t| {
+            for id in &ids {
+                let session =
+                    Session { concurrent, offset: 0, closed: false, chunks: BTreeMap::new(), total: None, expires_at };
+                t.sessions.insert(id.clone(), session);
+            }
+        });
+        Ok(ids)
     }
 
     /// Turns a fully received upload that could not be written into a closed

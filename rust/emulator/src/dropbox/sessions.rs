@@ -2,11 +2,11 @@
 //! their bytes in order; concurrent ones take 4 MiB-aligned chunks in any
 //! order, assembled at finish (see [`super::finish`]).
 
-use super::args::tag_of;
+use super::args::{tag_of, ArgSource};
 use super::body::{self, declared_over, receive, ReceiveError, MAX_REQUEST_BODY};
 use super::errors::{nested, respond, void, ApiError, ApiResult, Route, SessionFailure};
 use super::session_store::{Running, MAX_FILE};
-use super::{content_call, refuse};
+use super::{content_call, refuse, rpc_call};
 use crate::App;
 use axum::body::Body;
 use axum::extract::State;
@@ -19,6 +19,11 @@ use tokio::io::AsyncSeekExt;
 
 const START: Route = Route { name: "files/upload_session/start", kind: "dropbox.upload_session_start" };
 const APPEND: Route = Route { name: "files/upload_session/append_v2", kind: "dropbox.append_v2" };
+const START_BATCH: Route =
+    Route { name: "files/upload_session/start_batch", kind: "dropbox.upload_session_start_batch" };
+
+/// `UploadSessionStartBatchArg.num_sessions` is `UInt64(min_value=1, max_value=1000)`.
+const MAX_BATCH_SESSIONS: u64 = 1000;
 
 /// Concurrent sessions take chunks in multiples of this (except the last).
 const CHUNK_UNIT: u64 = 4 * 1024 * 1024;
@@ -27,6 +32,13 @@ const CHUNK_UNIT: u64 = 4 * 1024 * 1024;
 struct StartArg {
     #[serde(default)]
     close: bool,
+    #[serde(default)]
+    session_type: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct StartBatchArg {
+    num_sessions: Value,
     #[serde(default)]
     session_type: Option<Value>,
 }
@@ -115,19 +127,56 @@ pub(super) async fn append_bytes(
     }
 }
 
+/// `session_type` of a start call: absent or `sequential` is false, `concurrent` true.
+fn is_concurrent(session_type: Option<&Value>, source: ArgSource) -> ApiResult<bool> {
+    match session_type.filter(|v| !v.is_null()).map(tag_of) {
+        None | Some(Some("sequential")) => Ok(false),
+        Some(Some("concurrent")) => Ok(true),
+        Some(Some(other)) => {
+            Err(ApiError::BadInput(format!("{}: session_type: unknown tag '{other}'", source.label())))
+        }
+        Some(None) => Err(ApiError::BadInput(format!("{}: session_type: expected a union tag", source.label()))),
+    }
+}
+
+pub(crate) async fn start_batch(State(app): State<App>, headers: HeaderMap, body: Body) -> Response {
+    respond(START_BATCH, start_sessions(&app, &headers, body).await)
+}
+
+/// `upload_session/start_batch`: empty sessions, filled with `append_v2` and
+/// committed with `finish` or `finish_batch_v2` like those from `start`. Its
+/// error union is `Void`, so a bad count is a 400.
+async fn start_sessions(app: &App, headers: &HeaderMap, body: Body) -> ApiResult<Value> {
+    let arg: StartBatchArg = rpc_call(app, headers, body).await?;
+    let label = ArgSource::Body.label();
+    let count = match arg.num_sessions.as_u64() {
+        Some(n) if (1..=MAX_BATCH_SESSIONS).contains(&n) => n,
+        Some(n) => {
+            return Err(ApiError::BadInput(format!(
+                "{label}: num_sessions: {n} is not within 1 and {MAX_BATCH_SESSIONS}"
+            )))
+        }
+        None => {
+            return Err(ApiError::BadInput(format!(
+                "{label}: num_sessions: expected an integer from 1 to {MAX_BATCH_SESSIONS}, got {}",
+                arg.num_sessions
+            )))
+        }
+    };
+    let concurrent = is_concurrent(arg.session_type.as_ref(), ArgSource::Body)?;
+    let ids = app.dropbox.sessions.create_many(concurrent, count as usize)?;
+    Ok(json!({ "session_ids": ids }))
+}
+
 pub(crate) async fn start(State(app): State<App>, headers: HeaderMap, uri: Uri, body: Body) -> Response {
     respond(START, start_session(&app, &headers, &uri, body).await)
 }
 
 async fn start_session(app: &App, headers: &HeaderMap, uri: &Uri, body: Body) -> ApiResult<Value> {
     let (arg, source, body) = content_call::<StartArg>(app, headers, uri, body).await?;
-    let concurrent = match arg.session_type.as_ref().map(tag_of) {
-        None | Some(Some("sequential")) => false,
-        Some(Some("concurrent")) => true,
-        _ => {
-            let e = ApiError::BadInput(format!("{}: session_type: unknown tag", source.label()));
-            return Err(refuse(body, e).await);
-        }
+    let concurrent = match is_concurrent(arg.session_type.as_ref(), source) {
+        Ok(c) => c,
+        Err(e) => return Err(refuse(body, e).await),
     };
     let sessions = &app.dropbox.sessions;
     if concurrent {
