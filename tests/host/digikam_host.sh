@@ -64,35 +64,15 @@ for dir in "$qt_plugins/digikam" /usr/lib/x86_64-linux-gnu/qt6/plugins/digikam /
 done
 [ -n "$dk_plugins" ] || { echo "FAIL: cannot find digiKam's plugin folder (dimg)"; exit 1; }
 
-work="$(mktemp -d /tmp/dkhost-digikam.XXXXXX)"
-pids=()
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-    sleep 0.5
-    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null; done
-    [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-check() { # check NAME COMMAND...
-    local name="$1"; shift
-    if "$@"; then echo "ok   $name"; passed=$((passed + 1)); else echo "FAIL $name"; failed=$((failed + 1)); fi
-}
+# shellcheck source=tests/host/lib.sh
+. "$(dirname "$0")/lib.sh"
+host_work dkhost-digikam
 note() { echo "[digikam_$tag $((SECONDS - start_time)) s] $*"; }
 
 # 1. A clean user; our plugin beside digiKam's image loaders and tools, not its generic plugins.
-export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" XDG_CACHE_HOME="$work/cache" XDG_RUNTIME_DIR="$work/runtime"
-mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR" "$work/db"
-chmod 700 "$XDG_RUNTIME_DIR"
-mkdir -p "$work/plugins/generic"
-ln -s "$plugin" "$work/plugins/generic/Generic_DkCloud_Plugin.so"
-for kind in dimg editor rawimport bqm; do
-    [ -d "$dk_plugins/$kind" ] && cp -r "$dk_plugins/$kind" "$work/plugins/$kind"
-done
-export DK_PLUGIN_PATH="$work/plugins"
+clean_user
+mkdir -p "$work/db"
+plugin_path "$plugin" "$dk_plugins" dimg editor rawimport bqm
 
 # 2. The collection: PHOTOS, album Trip, 4 distinct JPEGs.
 album="$work/PHOTOS/Trip"
@@ -136,11 +116,7 @@ EOF
 }
 
 # The emulator, with the real (browser) login: no static token.
-"$emulator" --data "$work/emulator" >"$work/emulator.out" 2>"$work/emulator.err" &
-pids+=($!)
-for _ in $(seq 100); do grep -q '^listening on ' "$work/emulator.out" && break; sleep 0.1; done
-base="$(sed -n 's/^listening on //p' "$work/emulator.out" | head -1)"
-[ -n "$base" ] || { echo "FAIL: emulator did not start"; cat "$work/emulator.err"; exit 1; }
+start_emulator "$emulator"
 hook="$work/hook.log"
 : >"$hook"
 export DKCLOUD_EMULATOR="$base" DKCLOUD_CONFIG_DIR="$work/dkcloud" DKCLOUD_TOKEN_STORE=file DKCLOUD_TEST_HOOK="$hook"
@@ -156,19 +132,7 @@ EOF
 chmod 755 "$work/browser.sh"
 export BROWSER="$work/browser.sh"
 
-# X server and window manager.
-display=""
-for n in $(seq 90 130); do
-    if [ ! -e "/tmp/.X$n-lock" ] && [ ! -e "/tmp/.X11-unix/X$n" ]; then display=":$n"; break; fi
-done
-[ -n "$display" ] || { echo "FAIL: no free X display"; exit 1; }
-Xvfb "$display" -screen 0 1280x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-pids+=($!)
-export DISPLAY="$display"
-for _ in $(seq 100); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
-openbox >"$work/openbox.log" 2>&1 &
-pids+=($!)
-sleep 1
+start_x
 
 export QT_LOGGING_RULES="digikam.general=true;dkcloud.plugin=true"
 export QTWEBENGINE_DISABLE_SANDBOX=1

@@ -35,40 +35,20 @@ convert_bin=/usr/bin/convert
 qt_plugins="$(qmake -query QT_INSTALL_PLUGINS 2>/dev/null || echo /usr/lib/x86_64-linux-gnu/qt5/plugins)"
 dk_plugins="$qt_plugins/digikam"
 
-work="$(mktemp -d /tmp/dkcloud-host.XXXXXX)"
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-    sleep 0.5
-    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null; done
-    [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-check() { # check NAME COMMAND...
-    local name="$1"; shift
-    if "$@"; then echo "ok   $name"; passed=$((passed + 1)); else echo "FAIL $name"; failed=$((failed + 1)); fi
-}
+# shellcheck source=tests/host/lib.sh
+. "$(dirname "$0")/lib.sh"
+host_work dkcloud-host
 
 # A clean user: own config, data and cache folders; built-ins disabled.
-export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" XDG_CACHE_HOME="$work/cache" XDG_RUNTIME_DIR="$work/runtime"
-mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
-chmod 700 "$XDG_RUNTIME_DIR"
+clean_user
 [ "$mode" = clash ] || "$(dirname "$0")/../../cpp/tools/disable-builtin-exporters" >/dev/null
 
 # Our plugin beside copies of digiKam's image loaders and editor tools (7.9
 # reads DK_PLUGIN_PATH as one folder); digiKam's own generic plugins (and
 # their shortcuts) stay out.
-mkdir -p "$work/plugins/generic" "$work/plugins/dimg" "$work/plugins/editor" "$work/plugins/rawimport" "$work/plugins/bqm"
-ln -s "$plugin" "$work/plugins/generic/Generic_DkCloud_Plugin.so"
-kinds="dimg editor rawimport bqm"
-[ "$mode" = clash ] && kinds="$kinds generic"
-for kind in $kinds; do
-    [ -d "$dk_plugins/$kind" ] && cp -r "$dk_plugins/$kind/." "$work/plugins/$kind/"
-done
-export DK_PLUGIN_PATH="$work/plugins"
+kinds=(dimg editor rawimport bqm)
+[ "$mode" = clash ] && kinds+=(generic)
+plugin_path "$plugin" "$dk_plugins" "${kinds[@]}"
 
 mkdir -p "$work/photos"
 photo="$work/photos/dkcloud-test.jpg"
@@ -77,27 +57,12 @@ photo="$work/photos/dkcloud-test.jpg"
 
 # The emulator, with a token that needs no login.
 token="host-test-token"
-"$emulator" --static-token "$token" --data "$work/emulator" >"$work/emulator.out" 2>"$work/emulator.err" &
-pids+=($!)
-for _ in $(seq 50); do grep -q '^listening on ' "$work/emulator.out" && break; sleep 0.1; done
-base="$(sed -n 's/^listening on //p' "$work/emulator.out" | head -1)"
-[ -n "$base" ] || { echo "FAIL: emulator did not start"; cat "$work/emulator.err"; exit 1; }
+start_emulator "$emulator" --static-token "$token"
 export DKCLOUD_EMULATOR="$base" DKCLOUD_STATIC_TOKEN="$token" DKCLOUD_CONFIG_DIR="$work/dkcloud" DKCLOUD_TOKEN_STORE=file
 export DKCLOUD_TEST_HOOK="$work/hook.log" DKCLOUD_TEST_AUTO_UPLOAD=1
 export BROWSER=true
 
-# X server and window manager.
-display=""
-for n in $(seq 90 120); do
-    if [ ! -e "/tmp/.X$n-lock" ] && [ ! -e "/tmp/.X11-unix/X$n" ]; then display=":$n"; break; fi
-done
-Xvfb "$display" -screen 0 1280x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-pids+=($!)
-export DISPLAY="$display"
-for _ in $(seq 50); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
-openbox >"$work/openbox.log" 2>&1 &
-pids+=($!)
-sleep 1
+start_x
 
 export QT_LOGGING_RULES="digikam.general=true;dkcloud.plugin=true"
 export QTWEBENGINE_DISABLE_SANDBOX=1
