@@ -16,6 +16,7 @@ pub mod inspect;
 pub mod oauth;
 pub mod origin;
 pub mod persist;
+mod ranged;
 pub mod server;
 pub mod stats;
 pub mod store;

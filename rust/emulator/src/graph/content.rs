@@ -13,16 +13,13 @@ use super::{blocking, query_value, resolve, tagged};
 use crate::origin::Origin;
 use crate::tokens::Service;
 use crate::App;
-use axum::body::Body;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
-use std::io::SeekFrom;
 use std::path::Path;
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 /// How long a download URL stays valid (Graph's last from minutes to about an hour).
 const DOWNLOAD_URL_LIFETIME_SECS: i64 = 3600;
@@ -178,61 +175,6 @@ pub async fn redirect(app: &App, headers: &HeaderMap, origin: &Origin, item: Ite
     .await
 }
 
-/// A satisfiable byte range, both ends included.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct ByteRange {
-    first: u64,
-    last: u64,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum RangeAsk {
-    /// No usable `Range` header (absent, not bytes, or several ranges): the whole file.
-    Whole,
-    Part(ByteRange),
-    Unsatisfiable,
-}
-
-/// Parses `Range: bytes=a-b`, `bytes=a-` and `bytes=-n` (RFC 9110 14.1.2) against a length.
-fn parse_range(value: Option<&str>, len: u64) -> RangeAsk {
-    let Some(spec) = value.and_then(|v| v.trim().strip_prefix("bytes=")) else {
-        return RangeAsk::Whole;
-    };
-    if spec.contains(',') {
-        // Multipart answers are not offered; ignoring the header is allowed.
-        return RangeAsk::Whole;
-    }
-    let Some((start, end)) = spec.trim().split_once('-') else {
-        return RangeAsk::Whole;
-    };
-    let number = |s: &str| s.trim().parse::<u64>().ok();
-    match (start.trim().is_empty(), end.trim().is_empty()) {
-        (true, true) => RangeAsk::Whole,
-        (true, false) => match number(end) {
-            Some(0) => RangeAsk::Unsatisfiable,
-            Some(_) if len == 0 => RangeAsk::Unsatisfiable,
-            Some(n) => RangeAsk::Part(ByteRange { first: len.saturating_sub(n), last: len - 1 }),
-            None => RangeAsk::Whole,
-        },
-        (false, open_end) => {
-            let Some(first) = number(start) else { return RangeAsk::Whole };
-            let last = if open_end {
-                len.saturating_sub(1)
-            } else {
-                match number(end) {
-                    Some(l) if l >= first => l.min(len.saturating_sub(1)),
-                    _ => return RangeAsk::Whole,
-                }
-            };
-            if first >= len {
-                RangeAsk::Unsatisfiable
-            } else {
-                RangeAsk::Part(ByteRange { first, last })
-            }
-        }
-    }
-}
-
 /// `GET /_download/graph/{token}`: the bytes, no bearer needed, streamed from disk.
 pub async fn serve(State(app): State<App>, UrlPath(token): UrlPath<String>, headers: HeaderMap) -> Response {
     let result = async {
@@ -245,46 +187,24 @@ pub async fn serve(State(app): State<App>, UrlPath(token): UrlPath<String>, head
         if entry.is_dir {
             return Err(GraphError::not_found());
         }
-        let mut file = tokio::fs::File::open(&entry.fs_path).await?;
+        let file = tokio::fs::File::open(&entry.fs_path).await?;
         let len = file.metadata().await?.len();
         let name = entry.remote.rsplit('/').next().unwrap_or_default();
-        let range = parse_range(headers.get(header::RANGE).and_then(|v| v.to_str().ok()), len);
-        let mut resp = match range {
-            RangeAsk::Unsatisfiable => {
-                let mut resp = GraphError::new(
-                    StatusCode::RANGE_NOT_SATISFIABLE,
-                    "invalidRange",
-                    "The requested range is not satisfiable.",
-                )
-                .into_response();
-                if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
-                    resp.headers_mut().insert(header::CONTENT_RANGE, v);
-                }
-                resp
-            }
-            RangeAsk::Whole => {
-                let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
-                (StatusCode::OK, [(header::CONTENT_LENGTH, len.to_string())], body).into_response()
-            }
-            RangeAsk::Part(r) => {
-                file.seek(SeekFrom::Start(r.first)).await?;
-                let count = r.last - r.first + 1;
-                let body = Body::from_stream(tokio_util::io::ReaderStream::new(file.take(count)));
-                (
-                    StatusCode::PARTIAL_CONTENT,
-                    [
-                        (header::CONTENT_LENGTH, count.to_string()),
-                        (header::CONTENT_RANGE, format!("bytes {}-{}/{len}", r.first, r.last)),
-                    ],
-                    body,
-                )
-                    .into_response()
-            }
-        };
-        let h = resp.headers_mut();
-        h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-        if !h.contains_key(header::CONTENT_TYPE) {
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(items::mime_type(name)));
+        let mut head = HeaderMap::new();
+        head.insert(header::CONTENT_TYPE, HeaderValue::from_static(items::mime_type(name)));
+        let mut resp = crate::ranged::file_response(&headers, file, len, head).await?;
+        if resp.status() == StatusCode::RANGE_NOT_SATISFIABLE {
+            // Graph explains a refused range in its own error body.
+            let error = GraphError::new(
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                "invalidRange",
+                "The requested range is not satisfiable.",
+            );
+            let kept = std::mem::take(resp.headers_mut());
+            resp = error.into_response();
+            resp.headers_mut().extend(
+                kept.into_iter().filter_map(|(k, v)| k.map(|k| (k, v))).filter(|(k, _)| *k != header::CONTENT_TYPE),
+            );
         }
         Ok(resp)
     }
@@ -295,26 +215,6 @@ pub async fn serve(State(app): State<App>, UrlPath(token): UrlPath<String>, head
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn part(first: u64, last: u64) -> RangeAsk {
-        RangeAsk::Part(ByteRange { first, last })
-    }
-
-    #[test]
-    fn ranges_in_the_three_forms() {
-        assert_eq!(parse_range(Some("bytes=0-9"), 100), part(0, 9));
-        assert_eq!(parse_range(Some("bytes=90-200"), 100), part(90, 99));
-        assert_eq!(parse_range(Some("bytes=10-"), 100), part(10, 99));
-        assert_eq!(parse_range(Some("bytes=-10"), 100), part(90, 99));
-        assert_eq!(parse_range(Some("bytes=-1000"), 100), part(0, 99));
-        assert_eq!(parse_range(Some("bytes=100-"), 100), RangeAsk::Unsatisfiable);
-        assert_eq!(parse_range(Some("bytes=-0"), 100), RangeAsk::Unsatisfiable);
-        assert_eq!(parse_range(Some("bytes=-5"), 0), RangeAsk::Unsatisfiable);
-        assert_eq!(parse_range(Some("bytes=5-2"), 100), RangeAsk::Whole);
-        assert_eq!(parse_range(Some("bytes=0-1,5-6"), 100), RangeAsk::Whole);
-        assert_eq!(parse_range(Some("items=0-1"), 100), RangeAsk::Whole);
-        assert_eq!(parse_range(None, 100), RangeAsk::Whole);
-    }
 
     #[test]
     fn tag_lists_split_outside_quotes() {
