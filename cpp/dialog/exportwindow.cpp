@@ -192,6 +192,9 @@ void ExportWindow::buildUi()
     // Identical photos are never sent again, whatever is chosen here.
     m_conflict = new QComboBox(optionsBox);
     m_conflict->setObjectName(QStringLiteral("conflictCombo"));
+    // Its longest choice must not widen the whole column (the list needs the room).
+    m_conflict->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_conflict->setMinimumContentsLength(18);
     m_conflict->addItem(tr("Replace it with this photo"), QStringLiteral("replace"));
     m_conflict->addItem(tr("Keep both (store this one under a new name)"), QStringLiteral("rename"));
     m_conflict->addItem(tr("Skip this photo"), QStringLiteral("skip"));
@@ -238,8 +241,8 @@ void ExportWindow::buildUi()
     right->addStretch();
 
     auto* panes = new QHBoxLayout;
-    panes->addLayout(left, 1);
-    panes->addLayout(right, 1);
+    panes->addLayout(left, 3);
+    panes->addLayout(right, 2);
 
     // Bottom: progress and buttons.
     m_progress = new QProgressBar(this);
@@ -278,16 +281,18 @@ void ExportWindow::buildUi()
     progressRow->addWidget(m_progress, 1);
     progressRow->addWidget(m_rate);
     auto* buttons = new QHBoxLayout;
-    buttons->addWidget(m_summary, 1);
+    buttons->addStretch(1);
     buttons->addWidget(m_start);
     buttons->addWidget(m_close);
     buttons->addWidget(about);
 
+    // The summary gets a line of its own: it may wrap without being cut off.
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(panes, 1);
     layout->addLayout(progressRow);
+    layout->addWidget(m_summary);
     layout->addLayout(buttons);
-    resize(1040, 660);
+    resize(1100, 680);
     Q_UNUSED(info);
 }
 
@@ -771,6 +776,7 @@ void ExportWindow::onFinished(const ffi::JobSummary& summary)
         text += QStringLiteral(" <a href=\"%1\">%2</a>")
                     .arg(url.toHtmlEscaped(), tr("Open %1 on %2").arg(folder.toHtmlEscaped(), serviceInfo(m_service).name));
     m_summary->setText(text);
+    m_status->setText(summaryAdvice(summary));
     const size_t stored = summary.files_uploaded + summary.files_replaced + summary.files_kept_both;
     if (!summary.cancelled && summary.files_failed == 0 && toQString(summary.message).isEmpty())
         m_progress->setValue(m_progress->maximum());

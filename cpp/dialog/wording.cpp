@@ -110,7 +110,7 @@ FileStateText fileStateText(ServiceId service, const ffi::FileEvent& event)
         case ffi::FileState::KeptBoth:
             return {tr("uploaded as %1 (kept both)").arg(stored), good, QStringLiteral("kept-both")};
         case ffi::FileState::Skipped:
-            return {tr("skipped: a different file of this name is in the album"), warn, QStringLiteral("skipped")};
+            return {tr("skipped: a different file has this name"), warn, QStringLiteral("skipped")};
         case ffi::FileState::Failed:
             return {tr("failed: %1").arg(failureReason(service, event.error_kind, toQString(event.message))), bad,
                     QStringLiteral("failed")};
@@ -139,10 +139,15 @@ QString summaryText(ServiceId service, const ffi::JobSummary& s)
         text = tr("Cancelled: %1").arg(text);
     if (!toQString(s.message).isEmpty())
         text += QLatin1Char(' ') + explainError(service, s.error_kind, toQString(s.message));
-    if (s.files_skipped > 0)
-        text += QLatin1Char(' ') + tr("Skipped photos were not stored: choose \"Replace it\" or \"Keep both\" under "
-                                      "\"If a photo is already there\" to store them.");
     return text;
+}
+
+QString summaryAdvice(const ffi::JobSummary& s)
+{
+    if (s.files_skipped == 0)
+        return {};
+    return tr("Skipped photos were not stored: to store them, choose \"Replace it with this photo\" or \"Keep "
+              "both\" under \"If a photo is already there\", then click \"Start Upload\".");
 }
 
 } // namespace DkCloud

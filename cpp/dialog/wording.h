@@ -28,7 +28,10 @@ struct FileStateText
 // A photo's final state; empty text for states that are not final.
 FileStateText fileStateText(ServiceId service, const ffi::FileEvent& event);
 
-// "2 uploaded, 1 replaced, 1 already there. <advice>": each kind counted on its own.
+// "2 uploaded, 1 replaced, 1 already there.": each kind counted on its own.
 QString summaryText(ServiceId service, const ffi::JobSummary& summary);
+
+// What to do about photos the run left out (skipped), else empty.
+QString summaryAdvice(const ffi::JobSummary& summary);
 
 } // namespace DkCloud

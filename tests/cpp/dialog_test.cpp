@@ -252,6 +252,8 @@ void DialogTest::anEditedPhotoIsReplacedOrPlainlySkipped()
         const QString summary = window.summaryLabel()->text();
         QVERIFY2(summary.startsWith(QStringLiteral("1 already there, 1 skipped.")) && !summary.contains(QStringLiteral("uploaded")),
                  qPrintable(summary));
+        // ... and says what to click to store it after all.
+        QVERIFY2(window.statusLabel()->text().contains(QStringLiteral("Replace it with this photo")), qPrintable(window.statusLabel()->text()));
         QVERIFY(stored(QStringLiteral("/Holidays/2025/Alps/green.jpg")) != editedBytes);
         window.grab().save(m_artifacts + QStringLiteral("/dialog_onedrive_skipped_edit.png"));
         // A change (the policy) clears the old marks and lets Start Upload run again.
