@@ -518,8 +518,10 @@ async fn transfer(
             }
             Err(Error::Conflict { .. }) if wire == WireConflict::Fail => {
                 // The name was free when planned: either an earlier attempt of ours
-                // landed (its answer lost) or someone else wrote it meanwhile.
-                ours |= sent.load(Ordering::Relaxed) > 0;
+                // landed (its answer lost) or someone else wrote it meanwhile. Ours
+                // if we sent its bytes (an empty file has none to tell by: an attempt
+                // was made, so it counts as ours, as a lost answer would be).
+                ours |= sent.load(Ordering::Relaxed) > 0 || stamp.size == 0;
                 let theirs = ctx.remote.resolve(target, &ctx.cancel).await?;
                 if let Some(entry) = &theirs {
                     if identical(ctx, local, stamp, entry).await? {
@@ -527,7 +529,11 @@ async fn transfer(
                             j.finished(local, stamp, target);
                         }
                         // Ours only if we sent its bytes; else another run stored the same file.
-                        let outcome = if ours { FileOutcome::Uploaded } else { FileOutcome::SkippedIdentical };
+                        let (outcome, bytes_sent) = if ours {
+                            (FileOutcome::Uploaded, bytes_sent.max(sent.load(Ordering::Relaxed)))
+                        } else {
+                            (FileOutcome::SkippedIdentical, bytes_sent)
+                        };
                         return Ok(Transferred { outcome, stored_as: entry.path.clone(), bytes_sent });
                     }
                 }
