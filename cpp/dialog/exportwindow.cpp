@@ -770,7 +770,8 @@ void ExportWindow::onFinished(const ffi::JobSummary& summary)
     m_close->setText(tr("&Close"));
     const QString folder = toQString(summary.folder);
     const QString url    = toQString(summary.folder_web_url);
-    QString text         = summaryText(m_service, summary).toHtmlEscaped();
+    const QString counts = summaryText(m_service, summary);
+    QString text         = counts.toHtmlEscaped();
     // The folder's own address from the service; no guessed link when it gave none.
     if (!url.isEmpty())
         text += QStringLiteral(" <a href=\"%1\">%2</a>")
@@ -784,7 +785,7 @@ void ExportWindow::onFinished(const ffi::JobSummary& summary)
                         .arg(stored + summary.files_already_there)
                         .arg(m_list->topLevelItemCount())
                         .arg(humanDuration(m_jobClock.elapsed() / 1000)));
-    qCInfo(DKCLOUD_LOG).noquote() << "upload finished:" << summaryText(m_service, summary);
+    qCInfo(DKCLOUD_LOG).noquote() << "upload finished:" << counts;
     writeTestHook(QStringLiteral("finished uploaded=%1 already=%2 replaced=%3 kept=%4 skipped=%5 failed=%6 cancelled=%7 url=%8")
                       .arg(summary.files_uploaded)
                       .arg(summary.files_already_there)
