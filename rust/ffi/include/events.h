@@ -17,8 +17,10 @@ class LoginEvents
 {
 public:
     virtual ~LoginEvents() = default;
-    // The sign-in page to show in the user's browser.
-    virtual void openUrl(rust::Str url) const = 0;
+    // The sign-in page was handed to the user's browser (`$BROWSER`, else
+    // xdg-open), or no browser could be started (`opened` false): either way
+    // the dialog may show the address for the user to open by hand.
+    virtual void pageOpened(rust::Str url, bool opened) const = 0;
 };
 
 class UploadEvents

@@ -145,8 +145,8 @@ pub mod bridge {
         include!("dkcloud-ffi/include/events.h");
 
         type LoginEvents;
-        #[cxx_name = "openUrl"]
-        fn open_url(self: &LoginEvents, url: &str);
+        #[cxx_name = "pageOpened"]
+        fn page_opened(self: &LoginEvents, url: &str, opened: bool);
 
         type UploadEvents;
         #[cxx_name = "fileChanged"]
@@ -174,8 +174,9 @@ pub mod bridge {
         #[cxx_name = "errorDetailOf"]
         fn error_detail_of(what: &str) -> String;
 
-        /// Runs the browser login (blocking: call it off the GUI thread);
-        /// `events.openUrl` is asked to show the sign-in page. Signed in: the
+        /// Runs the browser login (blocking: call it off the GUI thread): the
+        /// engine opens the sign-in page in the user's browser and tells
+        /// `events.pageOpened`. Signed in: the
         /// account name, now this session's account. Else the page shows a
         /// code to paste into `finishLogin`.
         fn login(self: &ExportSession, events: SharedPtr<LoginEvents>) -> Result<LoginStep>;

@@ -7,7 +7,7 @@ use crate::runtime::block_on;
 use crate::{BridgeError, BridgeResult};
 use cxx::SharedPtr;
 use dkcloud_engine::accounts::Accounts;
-use dkcloud_engine::auth::{BrowserLogin, Credentials, Login, LoginOutcome, OAuthApp, PasteLogin, StaticToken, TokenProvider};
+use dkcloud_engine::auth::{BrowserLogin, Credentials, Login, LoginOutcome, OAuthApp, PasteLogin, StaticToken, SystemBrowser, TokenProvider, UrlOpener as _};
 use dkcloud_engine::upload::ConflictPolicy;
 use dkcloud_engine::config::{Config, EnvOverrides};
 use dkcloud_engine::http::{Http, HttpOptions};
@@ -144,7 +144,11 @@ impl ExportSession {
             let app = OAuthApp::new(self.service, &self.config, &self.endpoints)?;
             let login = Login::new(self.http.client.clone(), app, self.config.login_timeout()).with_cancel(cancel);
             let opener = move |url: &str| -> dkcloud_engine::Result<()> {
-                events.open_url(url);
+                let opened = SystemBrowser::default().open(url);
+                if let Err(e) = &opened {
+                    eprintln!("dkcloud: no browser could be started: {e}");
+                }
+                events.page_opened(url, opened.is_ok());
                 Ok(())
             };
             match block_on(login.with_browser(&opener))?? {
