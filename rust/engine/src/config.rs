@@ -7,9 +7,11 @@
 //! so nothing here reads the environment except the `from_env` conveniences:
 //! every constructor takes explicit values ([`Paths`], [`EnvOverrides`]).
 
-use crate::auth::StoreKind;
+use crate::fsio::io_error as file_error;
+use crate::onedrive::{DEFAULT_SCOPES, DEFAULT_TENANT};
+use crate::dropbox::DEFAULT_REDIRECT_PORT;
 use crate::{Endpoints, Error, Result, ServiceKind};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -17,24 +19,33 @@ use std::time::Duration;
 /// services never see it.
 pub const EMULATOR_CLIENT_ID: &str = "dkcloud-emulator-client";
 
-/// Dropbox compares redirect URIs exactly, port included, so the loopback
-/// listener needs a fixed port that the app registration lists
-/// (`http://localhost:53682/`). 53682 is the port rclone made familiar, so an
-/// app registered for rclone works unchanged.
-pub const DEFAULT_DROPBOX_PORT: u16 = 53682;
-
-/// `common` lets both personal Microsoft accounts and work or school accounts
-/// sign in; the app registration's "supported account types" narrows it.
-pub const DEFAULT_TENANT: &str = "common";
-
-/// Least privilege for uploading into the user's own drive, a refresh token
-/// (`offline_access`) and the user's name for the account list (`User.Read`).
-pub const DEFAULT_ONEDRIVE_SCOPES: &str = "Files.ReadWrite offline_access User.Read";
-
 pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The section of the README that explains how to get a client id.
 const REGISTER_HINT: &str = "see \"Registering your own app\" in the README";
+
+/// `DKCLOUD_TOKEN_STORE` / `[login] token_store`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreKind {
+    /// The Secret Service when one answers, else the file.
+    #[default]
+    Auto,
+    Keyring,
+    File,
+}
+
+impl std::str::FromStr for StoreKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "auto" => Ok(Self::Auto),
+            "keyring" => Ok(Self::Keyring),
+            "file" => Ok(Self::File),
+            other => Err(format!("unknown token store '{other}' (expected auto, keyring or file)")),
+        }
+    }
+}
 
 /// Where dkcloud keeps its files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,10 +101,6 @@ impl Paths {
         }
         Ok(dir)
     }
-}
-
-pub(crate) fn file_error(path: &Path, what: &str, e: std::io::Error) -> Error {
-    Error::File { path: path.display().to_string(), message: format!("{what}: {e}") }
 }
 
 /// The `DKCLOUD_*` variables that override the config file, captured once.
@@ -157,6 +164,20 @@ impl std::fmt::Debug for ClientSecret {
     }
 }
 
+/// An app registration a front end brings: the plugin's settings, or the
+/// registration in an imported `.env`. Empty values count as absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppOverrides {
+    pub client_id: Option<String>,
+    pub client_secret: Option<ClientSecret>,
+    /// Microsoft's tenant (ignored for services without tenants).
+    pub tenant: Option<String>,
+}
+
+fn given(value: &Option<String>) -> Option<String> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+}
+
 /// `[onedrive]` in config.toml.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -174,7 +195,7 @@ impl Default for OneDriveSettings {
             client_id: None,
             client_secret: None,
             tenant: DEFAULT_TENANT.into(),
-            scopes: DEFAULT_ONEDRIVE_SCOPES.into(),
+            scopes: DEFAULT_SCOPES.into(),
         }
     }
 }
@@ -192,7 +213,7 @@ pub struct DropboxSettings {
 
 impl Default for DropboxSettings {
     fn default() -> Self {
-        Self { client_id: None, client_secret: None, redirect_port: DEFAULT_DROPBOX_PORT }
+        Self { client_id: None, client_secret: None, redirect_port: DEFAULT_REDIRECT_PORT }
     }
 }
 
@@ -277,6 +298,48 @@ impl Config {
         Ok(())
     }
 
+    /// The plugin's settings for `service`: they win over config.toml, but
+    /// not over a `DKCLOUD_*` variable (`env`, as given to [`Config::load`]).
+    pub fn override_app(&mut self, service: ServiceKind, app: &AppOverrides, env: &EnvOverrides) {
+        let (env_id, env_secret) = match service {
+            ServiceKind::OneDrive => (&env.onedrive_client_id, &env.onedrive_client_secret),
+            ServiceKind::Dropbox => (&env.dropbox_client_id, &env.dropbox_client_secret),
+        };
+        let (id, secret) = self.app_slots(service);
+        if env_id.is_none() {
+            if let Some(v) = given(&app.client_id) {
+                *id = Some(v);
+            }
+        }
+        if env_secret.is_none() && app.client_secret.is_some() {
+            secret.clone_from(&app.client_secret);
+        }
+        if service == ServiceKind::OneDrive && env.onedrive_tenant.is_none() {
+            if let Some(t) = given(&app.tenant) {
+                self.onedrive.tenant = t;
+            }
+        }
+    }
+
+    /// An imported registration for `service`: used only where neither
+    /// config.toml nor the environment names one.
+    pub fn fill_app(&mut self, service: ServiceKind, app: &AppOverrides) {
+        let (id, secret) = self.app_slots(service);
+        if id.is_none() {
+            *id = given(&app.client_id);
+        }
+        if secret.is_none() {
+            secret.clone_from(&app.client_secret);
+        }
+    }
+
+    fn app_slots(&mut self, service: ServiceKind) -> (&mut Option<String>, &mut Option<ClientSecret>) {
+        match service {
+            ServiceKind::OneDrive => (&mut self.onedrive.client_id, &mut self.onedrive.client_secret),
+            ServiceKind::Dropbox => (&mut self.dropbox.client_id, &mut self.dropbox.client_secret),
+        }
+    }
+
     pub fn login_timeout(&self) -> Duration {
         Duration::from_secs(self.login.timeout_secs.max(1))
     }
@@ -284,10 +347,11 @@ impl Config {
     /// The client id to use for `service`: the configured one, the emulator's
     /// fixed test id, or an error that says how to get one.
     pub fn client_id(&self, service: ServiceKind, endpoints: &Endpoints) -> Result<String> {
-        let (configured, var) = match service {
-            ServiceKind::OneDrive => (&self.onedrive.client_id, "DKCLOUD_ONEDRIVE_CLIENT_ID"),
-            ServiceKind::Dropbox => (&self.dropbox.client_id, "DKCLOUD_DROPBOX_CLIENT_ID"),
+        let configured = match service {
+            ServiceKind::OneDrive => &self.onedrive.client_id,
+            ServiceKind::Dropbox => &self.dropbox.client_id,
         };
+        let var = crate::services::profile(service).client_id_var;
         match configured.as_deref().map(str::trim).filter(|id| !id.is_empty()) {
             Some(id) => Ok(id.to_owned()),
             None if endpoints.emulator => Ok(EMULATOR_CLIENT_ID.to_owned()),
@@ -297,7 +361,7 @@ impl Config {
                     "no {service} app is configured: register an app with {service} and put its client id in {} \
                      ([{}] client_id = \"...\") or in {var}; {REGISTER_HINT}",
                     self.paths.config_file().display(),
-                    service_section(service),
+                    service.id(),
                 ),
             }),
         }
@@ -308,13 +372,6 @@ impl Config {
             ServiceKind::OneDrive => self.onedrive.client_secret.as_ref(),
             ServiceKind::Dropbox => self.dropbox.client_secret.as_ref(),
         }
-    }
-}
-
-fn service_section(service: ServiceKind) -> &'static str {
-    match service {
-        ServiceKind::OneDrive => "onedrive",
-        ServiceKind::Dropbox => "dropbox",
     }
 }
 

@@ -4,32 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ServiceKind {
-    OneDrive,
-    Dropbox,
-}
-
-impl std::fmt::Display for ServiceKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            ServiceKind::OneDrive => "OneDrive",
-            ServiceKind::Dropbox => "Dropbox",
-        })
-    }
-}
-
-impl std::str::FromStr for ServiceKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "onedrive" => Ok(ServiceKind::OneDrive),
-            "dropbox" => Ok(ServiceKind::Dropbox),
-            other => Err(format!("unknown service '{other}' (expected onedrive or dropbox)")),
-        }
-    }
-}
 
 /// Base URLs, without a trailing slash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

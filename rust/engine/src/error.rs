@@ -1,7 +1,7 @@
 //! One error type for the engine. Messages are written for the person who
 //! reads them (a photographer, or a script's log), and never contain a token.
 
-use crate::endpoints::ServiceKind;
+use crate::service::ServiceKind;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

@@ -1,24 +1,41 @@
 //! The dkcloud upload engine: everything the digiKam plugin and the `dkcloud`
 //! command-line tool do, with no FFI and no Qt.
 //!
-//! Layout:
-//! - [`endpoints`]: where each service lives (real, national cloud, or the emulator).
-//! - [`auth`]: app registration, login flows, token refresh, token storage.
-//! - [`http`]: the shared HTTP client and the retry pacer.
-//! - [`onedrive`], [`dropbox`]: one folder per service, wire types apart.
+//! Layout, lowest first (a module only uses those above it):
+//! - [`service`], [`error`]: which service; what went wrong.
+//! - primitives: [`fsio`] (local file errors, private files), [`hashing`],
+//!   [`stamp`], [`token`] (what a service object asks for its requests),
+//!   [`profile`] (what a service profile holds), [`endpoints`], [`names`].
+//! - [`http`]: the shared client, the retry pacer, the watchdog, file bodies.
+//! - [`remote`]: the trait every service implements, and remote paths.
+//! - [`config`]: config.toml and the environment.
+//! - [`onedrive`], [`dropbox`]: one folder per service: wire types, client,
+//!   uploads and the service's profile; [`services`] finds them by kind.
+//! - [`auth`]: app registration, login flows, token refresh and storage, accounts.
 //! - [`upload`]: jobs: planning, parallel transfers, resume journal, progress, cancel.
+//! - [`session`]: one service and account for a front end: the API the CLI,
+//!   the demo and the plugin's bridge use.
 
-pub mod accounts;
 pub mod auth;
-pub mod dropbox;
 pub mod config;
+pub mod dropbox;
 pub mod endpoints;
 pub mod error;
+pub(crate) mod fsio;
+pub mod hashing;
 pub mod http;
 pub mod names;
 pub mod onedrive;
+pub mod profile;
 pub mod remote;
+pub mod service;
+pub mod services;
+pub mod session;
+pub mod stamp;
+pub mod token;
 pub mod upload;
 
-pub use endpoints::{Endpoints, ServiceKind};
+pub use endpoints::Endpoints;
 pub use error::{Error, ErrorKind, Result};
+pub use service::ServiceKind;
+pub use session::{LoginStep, Session, TreeLimits};

@@ -4,7 +4,9 @@
 //!
 //! Remote paths are absolute, `/`-separated, and `/` is the root.
 
-use crate::upload::source::{FileStamp, HashKind};
+use crate::hashing::HashKind;
+use crate::profile::ServiceProfile;
+use crate::stamp::FileStamp;
 use crate::{Result, ServiceKind};
 use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
@@ -15,6 +17,21 @@ use tokio_util::sync::CancellationToken;
 pub struct Account {
     pub name: String,
     pub email: Option<String>,
+}
+
+impl Account {
+    /// The email, else the name: what an account list shows.
+    pub fn short_label(&self) -> String {
+        email_or_name(&self.name, self.email.as_deref())
+    }
+}
+
+/// `email` when it is known and says more than `name`, else `name`.
+pub fn email_or_name(name: &str, email: Option<&str>) -> String {
+    match email {
+        Some(e) if !e.is_empty() && e != name => e.to_owned(),
+        _ => name.to_owned(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,10 +125,18 @@ pub struct Uploaded {
 }
 
 pub trait Remote: Send + Sync {
-    fn kind(&self) -> ServiceKind;
-    fn hash_kind(&self) -> HashKind;
+    /// What dkcloud knows about the service: hash, limits, chunk rules.
+    fn profile(&self) -> &'static ServiceProfile;
+    fn kind(&self) -> ServiceKind {
+        self.profile().kind
+    }
+    fn hash_kind(&self) -> HashKind {
+        self.profile().hash
+    }
     /// The largest file the service stores.
-    fn max_file_size(&self) -> u64;
+    fn max_file_size(&self) -> u64 {
+        self.profile().max_file_size
+    }
     /// Whether names differing only in case are the same file.
     fn case_insensitive(&self) -> bool {
         true
@@ -178,22 +203,6 @@ pub fn split(path: &str) -> (&str, &str) {
 pub fn normalize(path: &str) -> String {
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
     format!("/{}", parts.join("/"))
-}
-
-/// The service object for `service` at `endpoints`, acting with `tokens`.
-pub fn connect(
-    service: ServiceKind,
-    http: &crate::http::Http,
-    endpoints: &crate::Endpoints,
-    tokens: std::sync::Arc<dyn crate::auth::TokenProvider>,
-) -> std::sync::Arc<dyn Remote> {
-    match service {
-        ServiceKind::OneDrive => std::sync::Arc::new(crate::onedrive::OneDrive::new(http.clone(), &endpoints.graph, tokens)),
-        ServiceKind::Dropbox => std::sync::Arc::new(
-            crate::dropbox::Dropbox::new(http.clone(), &endpoints.dropbox_api, &endpoints.dropbox_content, tokens)
-                .with_web(&endpoints.dropbox_www),
-        ),
-    }
 }
 
 #[cfg(test)]

@@ -21,14 +21,8 @@ pub(crate) fn guarded_infallible<T: Default>(what: &str, f: impl FnOnce() -> T) 
     })
 }
 
-pub(crate) fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "a panic".to_string()
-    }
+fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
+    dkcloud_engine::upload::panic_text(payload.as_ref())
 }
 
 #[cfg(test)]

@@ -1,24 +1,19 @@
 //! `UploadJob`: an engine upload job running on the bridge's runtime, its
-//! events translated for the C++ side.
+//! events and its end translated for the C++ side.
 
 use crate::bridge::{ErrorKind, FileEvent, FileState, JobProgress, JobSummary, UploadEvents};
-use crate::guard::{guarded_infallible, panic_message};
+use crate::guard::guarded_infallible;
 use crate::runtime::runtime;
 use crate::BridgeResult;
 use cxx::SharedPtr;
-use dkcloud_engine::remote::Remote;
-use dkcloud_engine::upload::{self, FileOutcome, FileReport, JobEvents, Progress, UploadOptions};
-use futures_util::FutureExt;
+use dkcloud_engine::upload::{self, FileOutcome, FileReport, JobEnd, JobEvents, Progress, RunningJob};
 use std::collections::HashMap;
-use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio_util::sync::CancellationToken;
 
 pub struct UploadJob {
-    cancel: CancellationToken,
-    done: Arc<(Mutex<bool>, Condvar)>,
+    running: RunningJob,
 }
 
 pub(crate) fn path_from_bytes(bytes: &[u8]) -> PathBuf {
@@ -128,6 +123,23 @@ fn job_summary(folder: String, s: &dkcloud_engine::upload::Summary) -> JobSummar
     }
 }
 
+/// How the job ended, as the dialog's summary.
+fn job_end(folder: String, end: JobEnd) -> JobSummary {
+    match end {
+        JobEnd::Finished(summary) => job_summary(folder, &summary),
+        JobEnd::Failed { error, cancelled } => {
+            let message = match error.detail() {
+                d if d.is_empty() => error.to_string(),
+                d => d,
+            };
+            JobSummary { cancelled, ..job_failed(folder, message, crate::error_kind(error.kind())) }
+        }
+        JobEnd::Crashed(panic) => {
+            job_failed(folder, format!("internal error in the upload: {panic}"), ErrorKind::Internal)
+        }
+    }
+}
+
 /// A job that ended before its files did (the folder could not be made, ...).
 fn job_failed(folder: String, message: String, error_kind: ErrorKind) -> JobSummary {
     let nothing = dkcloud_engine::upload::Summary::default();
@@ -136,71 +148,26 @@ fn job_failed(folder: String, message: String, error_kind: ErrorKind) -> JobSumm
 
 impl UploadJob {
     pub(crate) fn start(
-        remote: Arc<dyn Remote>,
+        job: upload::UploadJob,
         files: Vec<PathBuf>,
-        folder: String,
-        options: UploadOptions,
         sink: SharedPtr<UploadEvents>,
     ) -> BridgeResult<Box<UploadJob>> {
-        let runtime = runtime()?;
         let index = files.iter().enumerate().map(|(i, p)| (absolute(p), i)).collect();
         let forwarder = Arc::new(Forwarder { sink: sink.clone(), index, sent: Mutex::new(HashMap::new()) });
-        let job = upload::UploadJob {
-            remote,
-            sources: files,
-            destination: folder.clone(),
-            options,
-        };
-        let cancel = CancellationToken::new();
-        let done = Arc::new((Mutex::new(false), Condvar::new()));
-        let (task_cancel, task_done) = (cancel.clone(), done.clone());
-        runtime.spawn(async move {
-            let outcome = AssertUnwindSafe(job.run(forwarder, task_cancel.clone())).catch_unwind().await;
-            let summary = match outcome {
-                Ok(Ok(s)) => job_summary(folder, &s),
-                Ok(Err(e)) => {
-                    let message = match e.detail() {
-                        d if d.is_empty() => e.to_string(),
-                        d => d,
-                    };
-                    let kind = crate::error_kind(e.kind());
-                    JobSummary { cancelled: task_cancel.is_cancelled(), ..job_failed(folder, message, kind) }
-                }
-                Err(panic) => {
-                    let message = format!("internal error in the upload: {}", panic_message(&panic));
-                    job_failed(folder, message, ErrorKind::Internal)
-                }
-            };
-            sink.finished(&summary);
-            let (lock, cvar) = &*task_done;
-            *lock.lock().unwrap_or_else(|e| e.into_inner()) = true;
-            cvar.notify_all();
-        });
-        Ok(Box::new(UploadJob { cancel, done }))
+        let folder = job.destination.clone();
+        let running = job.spawn(runtime()?.handle(), forwarder, move |end| sink.finished(&job_end(folder, end)));
+        Ok(Box::new(UploadJob { running }))
     }
 
     pub fn cancel(&self) {
-        guarded_infallible("cancel", || self.cancel.cancel())
+        guarded_infallible("cancel", || self.running.cancel())
     }
 
     pub fn is_finished(&self) -> bool {
-        guarded_infallible("isFinished", || *self.done.0.lock().unwrap_or_else(|e| e.into_inner()))
+        guarded_infallible("isFinished", || self.running.is_finished())
     }
 
     pub fn wait_for(&self, timeout_ms: u64) -> bool {
-        guarded_infallible("waitFor", || {
-            let (lock, cvar) = &*self.done;
-            let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
-            let (done, _) = cvar
-                .wait_timeout_while(guard, Duration::from_millis(timeout_ms), |done| !*done)
-                .unwrap_or_else(|e| e.into_inner());
-            *done
-        })
-    }
-}
-
-impl Drop for UploadJob {
-    fn drop(&mut self) {
-        self.cancel.cancel();
+        guarded_infallible("waitFor", || self.running.wait_for(Duration::from_millis(timeout_ms)))
     }
 }

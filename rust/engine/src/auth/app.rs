@@ -1,19 +1,23 @@
-//! One service's app registration joined with where that service lives: the
-//! client id and secret, scopes, and the URLs of its OAuth endpoints.
+//! One service's app registration joined with where that service lives and
+//! what its profile says: the client id and secret, scopes, and the URLs of
+//! its OAuth endpoints.
 
 use crate::config::{ClientSecret, Config};
+use crate::profile::{RedirectRule, ServiceProfile};
 use crate::{Endpoints, Error, Result, ServiceKind};
 
 #[derive(Debug, Clone)]
 pub struct OAuthApp {
     pub service: ServiceKind,
+    pub profile: &'static ServiceProfile,
     pub client_id: String,
     pub client_secret: Option<ClientSecret>,
-    /// Microsoft's tenant (`common`, `consumers`, `organizations` or an id).
+    /// Microsoft's tenant (`common`, `consumers`, `organizations` or an id);
+    /// empty for a service without tenants.
     pub tenant: String,
-    /// Space-separated; empty for Dropbox, whose scopes come from the app registration.
+    /// Space-separated; empty when the app registration decides them (Dropbox).
     pub scopes: String,
-    /// Dropbox's fixed loopback port (0: any free port, emulator only).
+    /// The loopback port of the browser login's redirect (0: any free port).
     pub redirect_port: u16,
     pub endpoints: Endpoints,
 }
@@ -22,60 +26,55 @@ impl OAuthApp {
     /// Refuses plain-HTTP endpoints off this machine and a missing client id.
     pub fn new(service: ServiceKind, config: &Config, endpoints: &Endpoints) -> Result<Self> {
         endpoints.check_secure()?;
-        let tenant = config.onedrive.tenant.trim();
-        if service == ServiceKind::OneDrive
+        let profile = crate::services::profile(service);
+        let tenant = if profile.oauth.uses_tenant { config.onedrive.tenant.trim() } else { "" };
+        if profile.oauth.uses_tenant
             && (tenant.is_empty() || !tenant.chars().all(|c| c.is_ascii_alphanumeric() || "-.".contains(c)))
         {
             return Err(Error::Config(format!(
                 "'{tenant}' is not a Microsoft tenant (use common, consumers, organizations or a tenant id)"
             )));
         }
+        let scopes = match service {
+            ServiceKind::OneDrive => config.onedrive.scopes.as_str(),
+            ServiceKind::Dropbox => profile.oauth.default_scopes,
+        };
+        let redirect_port = match profile.oauth.redirect {
+            RedirectRule::AnyLoopbackPort => 0,
+            RedirectRule::RegisteredPort => config.dropbox.redirect_port,
+        };
         Ok(Self {
             service,
+            profile,
             client_id: config.client_id(service, endpoints)?,
             client_secret: config.client_secret(service).cloned(),
             tenant: tenant.to_owned(),
-            scopes: match service {
-                ServiceKind::OneDrive => config.onedrive.scopes.split_whitespace().collect::<Vec<_>>().join(" "),
-                ServiceKind::Dropbox => String::new(),
-            },
-            redirect_port: config.dropbox.redirect_port,
+            scopes: scopes.split_whitespace().collect::<Vec<_>>().join(" "),
+            redirect_port,
             endpoints: endpoints.clone(),
         })
     }
 
-    fn microsoft(&self, leaf: &str) -> String {
-        format!("{}/{}/oauth2/v2.0/{leaf}", self.endpoints.microsoft_login, self.tenant)
-    }
-
     pub fn authorize_url(&self) -> String {
-        match self.service {
-            ServiceKind::OneDrive => self.microsoft("authorize"),
-            ServiceKind::Dropbox => format!("{}/oauth2/authorize", self.endpoints.dropbox_www),
-        }
+        (self.profile.oauth.authorize_url)(&self.endpoints, &self.tenant)
     }
 
     pub fn token_url(&self) -> String {
-        match self.service {
-            ServiceKind::OneDrive => self.microsoft("token"),
-            ServiceKind::Dropbox => format!("{}/oauth2/token", self.endpoints.dropbox_api),
-        }
+        (self.profile.oauth.token_url)(&self.endpoints, &self.tenant)
     }
 
-    /// Microsoft's device authorization endpoint (Dropbox has none).
+    /// The device authorization endpoint, when the service has the flow.
     pub fn device_code_url(&self) -> Option<String> {
-        (self.service == ServiceKind::OneDrive).then(|| self.microsoft("devicecode"))
+        self.profile.oauth.device_code_url.map(|url| url(&self.endpoints, &self.tenant))
+    }
+
+    /// Where a logout revokes the login, when the service allows it.
+    pub fn revoke_url(&self) -> Option<String> {
+        self.profile.oauth.revoke_url.map(|url| url(&self.endpoints, &self.tenant))
     }
 
     /// The command that logs this service in again, for error messages.
-    pub fn login_command(&self) -> String {
-        login_command(self.service)
-    }
-}
-
-pub(crate) fn login_command(service: ServiceKind) -> String {
-    match service {
-        ServiceKind::OneDrive => "dkcloud login onedrive".into(),
-        ServiceKind::Dropbox => "dkcloud login dropbox".into(),
+    pub fn login_command(&self) -> &'static str {
+        self.profile.login_command
     }
 }

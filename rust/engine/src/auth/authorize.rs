@@ -2,7 +2,7 @@
 //! login, made with the oauth2 crate, plus each service's own parameters.
 
 use super::app::OAuthApp;
-use crate::{Error, Result, ServiceKind};
+use crate::{Error, Result};
 use oauth2::basic::BasicClient;
 use oauth2::{AuthUrl, ClientId, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope};
 
@@ -27,15 +27,9 @@ pub(crate) fn build(app: &OAuthApp, redirect_uri: Option<&str>) -> Result<Author
         .authorize_url(CsrfToken::new_random)
         .add_scopes(app.scopes.split_whitespace().map(|s| Scope::new(s.to_owned())))
         .set_pkce_challenge(challenge);
-    request = match app.service {
-        // Lets the user pick (or add) an account rather than silently reusing
-        // the browser's current one: several accounts per service are supported.
-        ServiceKind::OneDrive => {
-            request.add_extra_param("response_mode", "query").add_extra_param("prompt", "select_account")
-        }
-        // Without it Dropbox issues no refresh token.
-        ServiceKind::Dropbox => request.add_extra_param("token_access_type", "offline"),
-    };
+    for (name, value) in app.profile.oauth.authorize_params {
+        request = request.add_extra_param(*name, *value);
+    }
     let (url, state) = request.url();
     Ok(AuthorizeRequest {
         url: url.to_string(),

@@ -40,7 +40,7 @@ impl std::fmt::Debug for EnvFile {
 impl EnvFile {
     pub fn read(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| crate::config::file_error(path, "cannot read the .env file", e))?;
+            .map_err(|e| crate::fsio::io_error(path, "cannot read the .env file", e))?;
         Self::parse(&text).map_err(|message| Error::File { path: path.display().to_string(), message })
     }
 

@@ -1,7 +1,7 @@
 //! Logging in: authorization code + PKCE through the browser with a loopback
 //! redirect, the paste-the-code variant, and (in [`super::device`]) the
 //! device code flow. Each ends with the account identified and a
-//! [`LoginOutcome`] the caller saves with [`crate::accounts::Accounts::add`].
+//! [`LoginOutcome`] the caller saves with [`super::Accounts::add`].
 //!
 //! Redirect URIs: `http://localhost:PORT/`, while the listener binds 127.0.0.1
 //! only. Microsoft's app registration portal accepts `http://localhost` (not
@@ -74,14 +74,11 @@ impl Login {
     /// Opens the login page with `opener` and waits for the loopback redirect.
     pub async fn with_browser(&self, opener: &dyn UrlOpener) -> Result<BrowserLogin> {
         let service = self.app.service;
-        let port = match service {
-            ServiceKind::OneDrive => 0,
-            ServiceKind::Dropbox => self.app.redirect_port,
-        };
+        let port = self.app.redirect_port;
         let listener = match Loopback::bind(port).await {
             Ok(l) => l,
-            Err(e) if service == ServiceKind::Dropbox && e.kind() == std::io::ErrorKind::AddrInUse => {
-                tracing::info!("port {port} is taken; Dropbox login falls back to pasting the code");
+            Err(e) if port != 0 && e.kind() == std::io::ErrorKind::AddrInUse => {
+                tracing::info!("port {port} is taken; the {service} login falls back to pasting the code");
                 let paste = self.start_paste().await?;
                 opener.open(paste.url())?;
                 return Ok(BrowserLogin::PasteCode(paste));
@@ -199,12 +196,7 @@ impl PasteLogin {
 
     /// What to tell the user to paste.
     pub fn instructions(&self) -> &'static str {
-        match self.service() {
-            ServiceKind::Dropbox => "After allowing access, Dropbox shows a code: paste it here.",
-            ServiceKind::OneDrive => {
-                "After signing in, the browser shows an error page at a localhost address: copy the whole address from the address bar and paste it here."
-            }
-        }
+        self.login.app.profile.oauth.paste_instructions
     }
 
     pub async fn finish(self, pasted: &str) -> Result<LoginOutcome> {

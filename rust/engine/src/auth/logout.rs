@@ -4,10 +4,10 @@
 //! revocation endpoint; its refresh token simply goes unused.
 
 use super::app::OAuthApp;
-use super::session::Credentials;
-use super::TokenProvider as _;
-use crate::accounts::{Account, Accounts};
-use crate::{Result, ServiceKind};
+use super::credentials::Credentials;
+use crate::token::TokenProvider as _;
+use super::accounts::{Account, Accounts};
+use crate::Result;
 use std::time::Duration;
 
 /// What logging out did.
@@ -26,23 +26,25 @@ pub async fn logout(
     accounts: &Accounts,
     account: &Account,
 ) -> Result<LogoutReport> {
-    let revoked = match app.service {
-        ServiceKind::Dropbox => match revoke_dropbox(client, app, accounts, account).await {
+    let revoked = match app.revoke_url() {
+        Some(url) => match revoke(client, app, &url, accounts, account).await {
             Ok(()) => true,
             Err(e) => {
-                tracing::warn!("could not revoke the Dropbox login of {} at Dropbox: {e}", account.display_name);
+                let service = app.service;
+                tracing::warn!("could not revoke the {service} login of {} at {service}: {e}", account.display_name);
                 false
             }
         },
-        ServiceKind::OneDrive => false,
+        None => false,
     };
     accounts.remove(account).await?;
     Ok(LogoutReport { account: account.clone(), revoked })
 }
 
-async fn revoke_dropbox(
+async fn revoke(
     client: &reqwest::Client,
     app: &OAuthApp,
+    url: &str,
     accounts: &Accounts,
     account: &Account,
 ) -> Result<()> {
@@ -52,7 +54,7 @@ async fn revoke_dropbox(
         .with_refresh_margin(Duration::from_secs(30));
     let access = credentials.access_token().await?;
     let response = client
-        .post(format!("{}/2/auth/token/revoke", app.endpoints.dropbox_api))
+        .post(url)
         .bearer_auth(access)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .body("null")

@@ -133,10 +133,7 @@ where
 }
 
 pub(crate) fn timed_out(service: ServiceKind, timeout: Duration) -> Error {
-    let alternatives = match service {
-        ServiceKind::OneDrive => "--no-browser (paste the address) or --device-code",
-        ServiceKind::Dropbox => "--no-browser (paste the code)",
-    };
+    let alternatives = crate::services::profile(service).oauth.fallback_options;
     Error::Auth {
         service,
         message: format!("no answer from the browser within {} s; try again, or use {alternatives}", timeout.as_secs()),

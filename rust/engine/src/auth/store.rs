@@ -1,37 +1,14 @@
 //! Where token secrets live: the desktop Secret Service (KWallet and GNOME
 //! Keyring both serve it) or, without one, a file readable by the owner only.
-//! The account list itself holds no secrets (see [`crate::accounts`]).
+//! The account list itself holds no secrets (see [`super::Accounts`]).
 
 use super::store_file::FileStore;
 use super::store_keyring::KeyringStore;
 use super::TokenSet;
-use crate::config::Paths;
+use crate::config::{Paths, StoreKind};
 use crate::{Result, ServiceKind};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
-
-/// `DKCLOUD_TOKEN_STORE` / `[login] token_store`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StoreKind {
-    /// The Secret Service when one answers, else the file.
-    #[default]
-    Auto,
-    Keyring,
-    File,
-}
-
-impl std::str::FromStr for StoreKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "auto" => Ok(Self::Auto),
-            "keyring" => Ok(Self::Keyring),
-            "file" => Ok(Self::File),
-            other => Err(format!("unknown token store '{other}' (expected auto, keyring or file)")),
-        }
-    }
-}
 
 /// Where one account's secrets actually went (recorded in the account list,
 /// so that a later run looks in the same place even when `auto` would now
@@ -105,13 +82,4 @@ impl SecretStore {
             Self::File(f) => f.delete(service, account_id),
         }
     }
-}
-
-/// The key of one account's secrets in either store.
-pub(crate) fn secret_key(service: ServiceKind, account_id: &str) -> String {
-    let service = match service {
-        ServiceKind::OneDrive => "onedrive",
-        ServiceKind::Dropbox => "dropbox",
-    };
-    format!("{service}:{account_id}")
 }

@@ -3,12 +3,11 @@
 //! renamed over the old one, so a crash never leaves half a file and no other
 //! user can read it even for an instant.
 
-use super::store::secret_key;
+use super::tokens::secret_key;
 use super::TokenSet;
-use crate::config::file_error;
+use crate::fsio::{io_error as file_error, write_atomic_private};
 use crate::{Result, ServiceKind};
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -80,43 +79,4 @@ impl FileStore {
             serde_json::to_vec_pretty(all).map_err(|e| crate::Error::Config(format!("cannot encode tokens: {e}")))?;
         write_atomic_private(&self.path, &json).map_err(|e| file_error(&self.path, "cannot write the token file", e))
     }
-}
-
-/// Replaces `path` with `bytes` through a temporary file created with mode
-/// 0600, then re-asserts 0600 on the result (the rename keeps the temporary
-/// file's mode; this also repairs a file someone loosened by hand).
-pub(crate) fn write_atomic_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    // A random name: two writers (two processes, or two objects) never share it.
-    let tmp = dir.join(format!(".{name}.{:016x}.tmp", rand::random::<u64>()));
-    let result = write_private(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result?;
-    set_private(path)
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
-    // A leftover temporary file from a crashed run keeps its old mode on open.
-    set_private(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
-}
-
-#[cfg(unix)]
-fn set_private(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt as _;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-}
-
-#[cfg(not(unix))]
-fn set_private(_path: &Path) -> std::io::Result<()> {
-    Ok(())
 }

@@ -3,7 +3,7 @@
 //! needed. One item per account, found by its attributes; the secret is the
 //! account's [`TokenSet`] as JSON.
 
-use super::store::secret_key;
+use super::tokens::secret_key;
 use super::TokenSet;
 use crate::{Error, Result, ServiceKind};
 use secret_service::{EncryptionType, SecretService};

@@ -80,6 +80,11 @@ impl OAuthErrorBody {
     }
 }
 
+/// The key of one account's secrets in either store.
+pub(crate) fn secret_key(service: crate::ServiceKind, account_id: &str) -> String {
+    format!("{}:{account_id}", service.id())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,16 +2,18 @@
 
 pub mod batch;
 mod client;
+mod profile;
 pub mod types;
 mod upload;
 
 pub use client::header_arg;
-pub use upload::{chunk_size, CHUNK_UNIT, MAX_FILE_SIZE};
+pub use profile::{CHUNK_UNIT, DEFAULT_REDIRECT_PORT, PROFILE};
+pub use upload::chunk_size;
 
-use crate::auth::TokenProvider;
+use crate::token::TokenProvider;
 use crate::http::{Http, Transport};
 use crate::remote::{Account, Folder, OpenSession, Page, Quota, Remote, RemoteEntry, UploadSpec, Uploaded};
-use crate::upload::source::HashKind;
+use crate::profile::ServiceProfile;
 use crate::{Result, ServiceKind};
 use batch::Batcher;
 use client::DropboxClient;
@@ -48,16 +50,8 @@ impl Dropbox {
 }
 
 impl Remote for Dropbox {
-    fn kind(&self) -> ServiceKind {
-        ServiceKind::Dropbox
-    }
-
-    fn hash_kind(&self) -> HashKind {
-        HashKind::DropboxContent
-    }
-
-    fn max_file_size(&self) -> u64 {
-        MAX_FILE_SIZE
+    fn profile(&self) -> &'static ServiceProfile {
+        &PROFILE
     }
 
     fn account<'a>(&'a self, cancel: &'a CancellationToken) -> BoxFuture<'a, Result<Account>> {

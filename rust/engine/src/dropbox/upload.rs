@@ -14,22 +14,18 @@ use super::client::{api_error, api_path, entry, find_u64, header_arg, service_er
 use super::types::{AppendArg, CommitInfo, Cursor, FinishEntry, Metadata, StartArg, StartResult};
 use crate::http::{Auth, Reply};
 use crate::remote::{OpenSession, RemoteEntry, UploadSpec, Uploaded, WireConflict};
-use crate::upload::source::{range_body, HashKind, RunningHash, SentHook};
+use super::profile::PROFILE;
+use crate::hashing::RunningHash;
+use crate::http::{range_body, SentHook};
 use crate::{Error, Result, ServiceKind};
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use std::sync::Arc;
 
-/// Chunks must be multiples of this (Dropbox's block size).
-pub const CHUNK_UNIT: u64 = 4 * 1024 * 1024;
-/// 37 units = 148 MiB, under the 150 MiB per-request cap.
-const MAX_CHUNK_UNITS: u64 = 37;
-/// Dropbox's largest upload: 2^41 - 2^22 bytes.
-pub const MAX_FILE_SIZE: u64 = (1 << 41) - (1 << 22);
 const MAX_NEW_SESSIONS: u32 = 3;
 
 /// The chunk size used for a requested one.
 pub fn chunk_size(requested: u64) -> u64 {
-    (requested / CHUNK_UNIT).clamp(1, MAX_CHUNK_UNITS) * CHUNK_UNIT
+    PROFILE.chunks.size_for(requested)
 }
 
 fn sent_hook(spec: &UploadSpec<'_>) -> SentHook {
@@ -60,13 +56,13 @@ enum Appended {
 
 pub(super) async fn upload(c: &DropboxClient, batcher: &Batcher, spec: UploadSpec<'_>) -> Result<Uploaded> {
     let size = spec.stamp.size;
-    if size > MAX_FILE_SIZE {
+    if size > PROFILE.max_file_size {
         return Err(Error::File {
             path: spec.local.display().to_string(),
-            message: format!("{size} bytes is more than Dropbox's limit of {MAX_FILE_SIZE} bytes"),
+            message: format!("{size} bytes is more than Dropbox's limit of {} bytes", PROFILE.max_file_size),
         });
     }
-    let mut hash = RunningHash::new(HashKind::DropboxContent);
+    let mut hash = RunningHash::new(PROFILE.hash);
     let mut session = match &spec.resume {
         Some(OpenSession::Dropbox { session_id, offset, closed }) => {
             Some(Session { id: session_id.clone(), offset: *offset, closed: *closed })

@@ -6,7 +6,7 @@
 use super::pacer::{retry_after, retryable_status, Pacer};
 use super::watchdog::Activity;
 use super::Http;
-use crate::auth::TokenProvider;
+use crate::token::TokenProvider;
 use crate::{Error, Result, ServiceKind};
 use bytes::{Bytes, BytesMut};
 use reqwest::header::HeaderMap;

@@ -1,15 +1,17 @@
 //! OneDrive through Microsoft Graph (`/me/drive`), wire types in [`types`].
 
 mod client;
+mod profile;
 pub mod types;
 mod upload;
 
-pub use upload::{fragment_size, FRAGMENT_UNIT, MAX_FILE_SIZE, SIMPLE_LIMIT};
+pub use profile::{DEFAULT_SCOPES, DEFAULT_TENANT, FRAGMENT_UNIT, PROFILE, SIMPLE_LIMIT};
+pub use upload::fragment_size;
 
-use crate::auth::TokenProvider;
+use crate::token::TokenProvider;
 use crate::http::{Http, Transport};
 use crate::remote::{Account, Folder, OpenSession, Page, Quota, Remote, RemoteEntry, UploadSpec, Uploaded};
-use crate::upload::source::HashKind;
+use crate::profile::ServiceProfile;
 use crate::{Result, ServiceKind};
 use client::GraphClient;
 use futures_util::future::BoxFuture;
@@ -31,16 +33,8 @@ impl OneDrive {
 }
 
 impl Remote for OneDrive {
-    fn kind(&self) -> ServiceKind {
-        ServiceKind::OneDrive
-    }
-
-    fn hash_kind(&self) -> HashKind {
-        HashKind::QuickXor
-    }
-
-    fn max_file_size(&self) -> u64 {
-        MAX_FILE_SIZE
+    fn profile(&self) -> &'static ServiceProfile {
+        &PROFILE
     }
 
     fn account<'a>(&'a self, cancel: &'a CancellationToken) -> BoxFuture<'a, Result<Account>> {

@@ -12,7 +12,9 @@ use super::client::{parse_error, service_error, GraphClient};
 use super::types::{CreateSession, DriveItem, FileSystemInfo, SessionItem, UploadSession};
 use crate::http::Auth;
 use crate::remote::{OpenSession, RemoteEntry, UploadSpec, Uploaded, WireConflict};
-use crate::upload::source::{bytes_body, range_body, read_range, RunningHash, HashKind, SentHook};
+use super::profile::{PROFILE, SIMPLE_LIMIT};
+use crate::hashing::RunningHash;
+use crate::http::{bytes_body, range_body, read_range, SentHook};
 use crate::{Error, Result, ServiceKind};
 use bytes::Bytes;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE};
@@ -20,14 +22,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
-/// Files up to this size go in one PUT (the limit every Graph document agrees on).
-pub const SIMPLE_LIMIT: u64 = 4 * 1024 * 1024;
-/// Fragments must be multiples of this.
-pub const FRAGMENT_UNIT: u64 = 320 * 1024;
-/// 191 units = 59.7 MiB, under the 60 MiB per-request cap.
-const MAX_FRAGMENT_UNITS: u64 = 191;
-/// OneDrive's largest file: 250 GB.
-pub const MAX_FILE_SIZE: u64 = 250 * 1000 * 1000 * 1000;
 /// Times a job may lose its session (404) and start a new one.
 const MAX_NEW_SESSIONS: u32 = 3;
 /// How long deleting an abandoned session may take.
@@ -35,7 +29,7 @@ const CANCEL_CLEANUP: Duration = Duration::from_secs(10);
 
 /// The fragment size used for a requested chunk size.
 pub fn fragment_size(requested: u64) -> u64 {
-    (requested / FRAGMENT_UNIT).clamp(1, MAX_FRAGMENT_UNITS) * FRAGMENT_UNIT
+    PROFILE.chunks.size_for(requested)
 }
 
 fn behavior(c: WireConflict) -> &'static str {
@@ -53,10 +47,10 @@ fn sent_hook(spec: &UploadSpec<'_>) -> SentHook {
 
 pub(super) async fn upload(g: &GraphClient, spec: UploadSpec<'_>) -> Result<Uploaded> {
     let size = spec.stamp.size;
-    if size > MAX_FILE_SIZE {
+    if size > PROFILE.max_file_size {
         return Err(Error::File {
             path: spec.local.display().to_string(),
-            message: format!("{size} bytes is more than OneDrive's limit of {MAX_FILE_SIZE} bytes"),
+            message: format!("{size} bytes is more than OneDrive's limit of {} bytes", PROFILE.max_file_size),
         });
     }
     match &spec.resume {
@@ -82,7 +76,7 @@ async fn simple(g: &GraphClient, spec: &UploadSpec<'_>) -> Result<Uploaded> {
     let size = spec.stamp.size;
     let data = read_range(spec.local, 0, size).await?;
     spec.stamp.check_unchanged(spec.local).await?;
-    let mut hash = RunningHash::new(HashKind::QuickXor);
+    let mut hash = RunningHash::new(PROFILE.hash);
     hash.feed(&data);
     let url = format!("{}?@microsoft.graph.conflictBehavior={}", g.item_url(spec.remote_path, "/content"), behavior(spec.conflict));
     let client = g.transport.client().clone();
@@ -116,7 +110,7 @@ enum SessionEnd {
 }
 
 async fn session_upload(g: &GraphClient, spec: &UploadSpec<'_>) -> Result<Uploaded> {
-    let mut hash = RunningHash::new(HashKind::QuickXor);
+    let mut hash = RunningHash::new(PROFILE.hash);
     let mut resume_url = match &spec.resume {
         Some(OpenSession::OneDrive { upload_url }) => Some(upload_url.clone()),
         _ => None,

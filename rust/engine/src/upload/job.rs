@@ -3,13 +3,14 @@
 //! time, journal everything for resume, publish progress, honour cancel.
 
 use super::journal::{self, Journal};
-use super::options::{ConflictPolicy, FileOutcome, FileReport, Summary, UploadOptions, DROPBOX_DEFAULT_CHUNK, ONEDRIVE_DEFAULT_CHUNK};
+use super::options::{ConflictPolicy, FileOutcome, FileReport, Summary, UploadOptions};
 use super::progress::{Progress, Publisher, Tracker, TICK};
-use super::source::{FileStamp, RunningHash};
+use crate::hashing::RunningHash;
+use crate::stamp::FileStamp;
 use super::prepare::Preparer;
 use super::walk::{self, WalkItem};
 use crate::remote::{join, list_all, normalize, split, OpenSession, Remote, RemoteEntry, UploadObserver, UploadSpec, WireConflict};
-use crate::{Error, Result, ServiceKind};
+use crate::{Error, Result};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -135,10 +136,7 @@ impl UploadJob {
         };
         let journal = if self.options.dry_run { None } else { Some(Journal::open(&state_dir, &job_id)?) };
         let preparer = self.options.prepare.clone().map(|o| Preparer::new(o, state_dir.join("prepared").join(&job_id)));
-        let chunk_size = self.options.chunk_size.unwrap_or(match kind {
-            ServiceKind::OneDrive => ONEDRIVE_DEFAULT_CHUNK,
-            ServiceKind::Dropbox => DROPBOX_DEFAULT_CHUNK,
-        });
+        let chunk_size = self.options.chunk_size.unwrap_or(remote.profile().chunks.default_size);
         let ctx = Arc::new(Ctx {
             remote: remote.clone(),
             journal,

@@ -11,7 +11,7 @@
 //! in memory, so a 100,000-file job needs under 2 MiB for it; open sessions
 //! are few (one per parallel transfer at most).
 
-use super::source::FileStamp;
+use crate::stamp::FileStamp;
 use crate::remote::OpenSession;
 use crate::{Error, Result, ServiceKind};
 use serde::{Deserialize, Serialize};

@@ -6,12 +6,11 @@ pub mod journal;
 mod options;
 mod prepare;
 pub mod progress;
-pub mod source;
+mod running;
 mod walk;
 
 pub use job::{JobEvents, NoEvents, UploadJob};
-pub use options::{
-    ConflictPolicy, FileOutcome, FileReport, Summary, UploadOptions, DROPBOX_DEFAULT_CHUNK, ONEDRIVE_DEFAULT_CHUNK,
-};
+pub use options::{resized_photos, ConflictPolicy, FileOutcome, FileReport, Summary, UploadOptions};
+pub use running::{panic_text, JobEnd, RunningJob};
 pub use dkcloud_prepare::PrepareOptions;
 pub use progress::{ActiveFile, Progress};

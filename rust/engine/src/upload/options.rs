@@ -66,11 +66,22 @@ impl Default for UploadOptions {
     }
 }
 
-/// OneDrive: Microsoft suggests 5-10 MiB fragments.
-pub const ONEDRIVE_DEFAULT_CHUNK: u64 = 10 * 1024 * 1024;
-/// Dropbox: chunks are streamed from disk, so a bigger one costs no memory;
-/// 32 MiB keeps the re-send after a failed request short.
-pub const DROPBOX_DEFAULT_CHUNK: u64 = 32 * 1024 * 1024;
+/// Photos re-encoded as JPEG at `quality` (1 to 100), scaled to fit in
+/// `max_dimension` pixels with their aspect kept.
+pub fn resized_photos(max_dimension: u32, quality: u32) -> crate::Result<dkcloud_prepare::PrepareOptions> {
+    if !(1..=100).contains(&quality) {
+        return Err(crate::Error::InvalidInput(format!("JPEG quality must be 1 to 100, not {quality}")));
+    }
+    if max_dimension == 0 {
+        return Err(crate::Error::InvalidInput("the maximum dimension must be at least 1 pixel".into()));
+    }
+    Ok(dkcloud_prepare::PrepareOptions {
+        resize: Some(max_dimension),
+        quality: quality as u8,
+        original: false,
+        strip_location: false,
+    })
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", content = "reason", rename_all = "snake_case")]

@@ -7,7 +7,7 @@
 //! and the options: a job that is interrupted and run again finds the same
 //! bytes under the same path, so its open upload session can be continued.
 
-use super::source::FileStamp;
+use crate::stamp::FileStamp;
 use crate::{Error, Result};
 use dkcloud_prepare::{Destination, PrepareOptions, Prepared};
 use sha2::{Digest, Sha256};

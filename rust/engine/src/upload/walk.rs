@@ -7,7 +7,7 @@
 //! loop and not entered. Files come before subfolders, names sorted, so a
 //! folder's files are contiguous in the walk.
 
-use super::source::FileStamp;
+use crate::stamp::FileStamp;
 use crate::names::{check_path, remote_name};
 use crate::remote::join;
 use crate::ServiceKind;

@@ -5,8 +5,9 @@
 
 use super::app::OAuthApp;
 use super::token_client::{request_token, Grant, TokenError};
-use super::{TokenProvider, TokenSet};
-use crate::accounts::{Account, Accounts};
+use super::TokenSet;
+use crate::token::TokenProvider;
+use super::accounts::{Account, Accounts};
 use crate::config::Config;
 use crate::{Endpoints, Error, Result, ServiceKind};
 use futures_util::future::BoxFuture;

@@ -1,3 +1,5 @@
+//! What a service object asks for before each request: a valid access token.
+
 use crate::Result;
 use futures_util::future::BoxFuture;
 

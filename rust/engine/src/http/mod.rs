@@ -1,12 +1,15 @@
 //! The shared HTTP client and what every call to a service goes through:
 //! a retry pacer that honours `Retry-After` ([`pacer`]), an inactivity
 //! watchdog that abandons stalled exchanges ([`watchdog`]), and the send loop
-//! that ties them to a token provider and a cancel token ([`transport`]).
+//! that ties them to a token provider and a cancel token ([`transport`]),
+//! and request bodies streamed from local files ([`body`]).
 
+mod body;
 mod pacer;
 mod transport;
 mod watchdog;
 
+pub use body::{bytes_body, range_body, read_range, SentHook};
 pub use pacer::{retry_after, Pacer, PacerConfig};
 pub use transport::{cancellable, Auth, Reply, Transport};
 pub use watchdog::{Activity, ActivityStream};

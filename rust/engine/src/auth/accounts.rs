@@ -2,8 +2,9 @@
 //! default. The list (`accounts.json` in the config folder) holds names and
 //! ids only; each account's tokens live in the secret store recorded with it.
 
-use crate::auth::{LoginOutcome, SecretStore, StoreKind, StoreLocation, TokenSet};
-use crate::config::{file_error, Config, Paths};
+use super::{LoginOutcome, SecretStore, StoreLocation, TokenSet};
+use crate::config::{Config, Paths, StoreKind};
+use crate::fsio::io_error as file_error;
 use crate::{Error, Result, ServiceKind};
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
@@ -21,6 +22,13 @@ pub struct Account {
     pub default: bool,
     /// Where its tokens are.
     pub store: StoreLocation,
+}
+
+impl Account {
+    /// The email, else the name: what an account list shows.
+    pub fn short_label(&self) -> String {
+        crate::remote::email_or_name(&self.display_name, self.email.as_deref())
+    }
 }
 
 #[derive(Default, Serialize, Deserialize)]
@@ -74,7 +82,7 @@ impl Accounts {
     /// case), or the service's default account when `wanted` is `None`.
     pub fn find(&self, service: ServiceKind, wanted: Option<&str>) -> Result<Account> {
         let all: Vec<Account> = self.list()?.into_iter().filter(|a| a.service == service).collect();
-        let login = crate::auth::login_command(service);
+        let login = crate::services::profile(service).login_command;
         if all.is_empty() {
             return Err(Error::LoginNeeded { service, message: format!("not logged in; run `{login}`") });
         }
@@ -172,7 +180,7 @@ impl Accounts {
             message: format!(
                 "the saved login of {} is missing; run `{}` again",
                 account.display_name,
-                crate::auth::login_command(account.service)
+                crate::services::profile(account.service).login_command
             ),
         })
     }
@@ -203,7 +211,7 @@ impl Accounts {
         let json = serde_json::to_vec_pretty(file)
             .map_err(|e| Error::Config(format!("cannot encode the account list: {e}")))?;
         // Owner-only too: it names the user's accounts and email addresses.
-        crate::auth::write_atomic_private(&path, &json)
+        crate::fsio::write_atomic_private(&path, &json)
             .map_err(|e| file_error(&path, "cannot write the account list", e))
     }
 }

@@ -1,0 +1,54 @@
+//! Errors about local files, and writing a private file atomically.
+
+use crate::Error;
+use std::io::Write as _;
+use std::path::Path;
+
+/// An error about the local file at `path`.
+pub(crate) fn file_error(path: &Path, message: impl std::fmt::Display) -> Error {
+    Error::File { path: path.display().to_string(), message: message.to_string() }
+}
+
+/// `what` went wrong with `path`, because of `e`.
+pub(crate) fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
+    file_error(path, format!("{what}: {e}"))
+}
+
+/// Replaces `path` with `bytes` through a temporary file created with mode
+/// 0600, then re-asserts 0600 on the result (the rename keeps the temporary
+/// file's mode; this also repairs a file someone loosened by hand).
+pub(crate) fn write_atomic_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    // A random name: two writers (two processes, or two objects) never share it.
+    let tmp = dir.join(format!(".{name}.{:016x}.tmp", rand::random::<u64>()));
+    let result = write_private(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result?;
+    set_private(path)
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    // A leftover temporary file from a crashed run keeps its old mode on open.
+    set_private(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+#[cfg(unix)]
+fn set_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn set_private(_path: &Path) -> std::io::Result<()> {
+    Ok(())
+}

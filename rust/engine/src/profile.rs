@@ -1,0 +1,77 @@
+//! What the engine needs to know about a service beyond its wire protocol:
+//! its OAuth addresses and rules, scopes, how it splits uploads, its limits.
+//! Each service folder defines its own (`onedrive::PROFILE`,
+//! `dropbox::PROFILE`); [`crate::services::profile`] finds one by kind.
+
+use crate::hashing::HashKind;
+use crate::{Endpoints, ServiceKind};
+
+/// Builds one OAuth address from where the service lives and the tenant
+/// (Microsoft's; other services ignore it).
+pub type UrlRule = fn(&Endpoints, &str) -> String;
+
+/// Where the browser login's redirect may point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedirectRule {
+    /// Any free loopback port (the service ignores the port when matching).
+    AnyLoopbackPort,
+    /// The port registered with the app, exactly (configured; 0 only for the emulator).
+    RegisteredPort,
+}
+
+/// A service's OAuth endpoints and login rules.
+#[derive(Debug, Clone, Copy)]
+pub struct OAuthProfile {
+    pub authorize_url: UrlRule,
+    pub token_url: UrlRule,
+    /// The device authorization endpoint, for services that offer the flow.
+    pub device_code_url: Option<UrlRule>,
+    /// Where a refresh token is revoked at logout, if the service has such an endpoint.
+    pub revoke_url: Option<UrlRule>,
+    /// Space-separated scopes asked for by default; empty when the app
+    /// registration decides them.
+    pub default_scopes: &'static str,
+    /// Extra parameters of the authorize request.
+    pub authorize_params: &'static [(&'static str, &'static str)],
+    /// Whether the service knows tenants (Microsoft identity).
+    pub uses_tenant: bool,
+    pub redirect: RedirectRule,
+    /// What the user pastes when the loopback redirect cannot be used.
+    pub paste_instructions: &'static str,
+    /// `dkcloud login` options that work without the loopback redirect.
+    pub fallback_options: &'static str,
+}
+
+/// How an upload is cut into requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChunkRule {
+    /// Every request but the last carries a multiple of this many bytes.
+    pub unit: u64,
+    /// The most units one request may carry.
+    pub max_units: u64,
+    /// Bytes per request when the user asks for no size.
+    pub default_size: u64,
+}
+
+impl ChunkRule {
+    /// The request size used for a requested one: a whole number of units,
+    /// at least one, at most the service's cap.
+    pub fn size_for(&self, requested: u64) -> u64 {
+        (requested / self.unit).clamp(1, self.max_units) * self.unit
+    }
+}
+
+/// Everything the engine knows about one service.
+#[derive(Debug, Clone, Copy)]
+pub struct ServiceProfile {
+    pub kind: ServiceKind,
+    /// The command that logs in, for the command line's advice.
+    pub login_command: &'static str,
+    /// The environment variable that names the app's client id.
+    pub client_id_var: &'static str,
+    pub oauth: OAuthProfile,
+    pub chunks: ChunkRule,
+    pub hash: HashKind,
+    /// The largest file the service stores.
+    pub max_file_size: u64,
+}
