@@ -1,12 +1,16 @@
 //! Upload jobs: walking the sources, planning remote names, parallel
 //! transfers, the resume journal, progress and cancel.
 
+mod context;
 mod job;
 pub mod journal;
 mod options;
+mod plan;
 mod prepare;
 pub mod progress;
+mod report;
 mod running;
+mod transfer;
 mod walk;
 
 pub use job::{JobEvents, NoEvents, UploadJob};

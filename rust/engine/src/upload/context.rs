@@ -1,0 +1,56 @@
+//! What every step of a job shares: the service, the journal, the policy,
+//! the ledger and the cancel token.
+
+use super::journal::{self, Journal};
+use super::options::{ConflictPolicy, UploadOptions};
+use super::prepare::Preparer;
+use super::report::{JobEvents, Ledger};
+use crate::remote::Remote;
+use crate::Result;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+
+pub(super) struct Ctx {
+    pub remote: Arc<dyn Remote>,
+    pub journal: Option<Journal>,
+    pub ledger: Ledger,
+    pub conflict: ConflictPolicy,
+    pub chunk_size: u64,
+    pub dry_run: bool,
+    pub cancel: CancellationToken,
+    pub preparer: Option<Preparer>,
+}
+
+impl Ctx {
+    /// Opens the job's journal (none for a dry run) and its prepared-file cache,
+    /// both keyed by the service, the `sources` and the `destination`.
+    pub fn open(
+        remote: Arc<dyn Remote>,
+        sources: &[PathBuf],
+        destination: &str,
+        options: &UploadOptions,
+        events: Arc<dyn JobEvents>,
+        cancel: CancellationToken,
+    ) -> Result<Self> {
+        let kind = remote.kind();
+        let job_id = journal::job_id(kind, sources, destination);
+        let state_dir = match &options.journal_dir {
+            Some(d) => d.clone(),
+            None => journal::default_dir()?,
+        };
+        let journal = if options.dry_run { None } else { Some(Journal::open(&state_dir, &job_id)?) };
+        let preparer = options.prepare.clone().map(|o| Preparer::new(o, state_dir.join("prepared").join(&job_id)));
+        let chunk_size = options.chunk_size.unwrap_or(remote.profile().chunks.default_size);
+        Ok(Self {
+            remote,
+            journal,
+            ledger: Ledger::new(events),
+            conflict: options.conflict,
+            chunk_size,
+            dry_run: options.dry_run,
+            cancel,
+            preparer,
+        })
+    }
+}
