@@ -18,6 +18,7 @@ pub mod origin;
 pub mod persist;
 mod ranged;
 pub mod server;
+pub mod stand_in_browser;
 pub mod stats;
 pub mod store;
 pub mod tokens;

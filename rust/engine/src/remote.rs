@@ -34,6 +34,14 @@ pub fn email_or_name(name: &str, email: Option<&str>) -> String {
     }
 }
 
+/// "Name <email>", or the name alone.
+pub fn name_with_email(name: &str, email: Option<&str>) -> String {
+    match email {
+        Some(e) if !e.is_empty() && e != name => format!("{name} <{e}>"),
+        _ => name.to_owned(),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Quota {
     pub used: u64,

@@ -6,7 +6,8 @@ mod auth_support;
 
 use auth_support::{following_browser, location_of, setup, Setup};
 use dkcloud_emulator::Consent;
-use dkcloud_engine::auth::{BrowserLogin, Credentials, LoginOutcome, SystemBrowser, TokenProvider as _};
+use dkcloud_engine::auth::{BrowserLogin, Credentials, LoginOutcome, SystemBrowser};
+use dkcloud_engine::token::TokenProvider as _;
 use dkcloud_engine::{Error, ServiceKind};
 use std::time::Duration;
 

@@ -6,10 +6,11 @@ mod auth_support;
 
 use auth_support::{assert_no_secret, following_browser, setup, Setup};
 use dkcloud_emulator::Consent;
-use dkcloud_engine::accounts::Account;
+use dkcloud_engine::auth::Account;
 use dkcloud_engine::auth::{
-    logout, AccountInfo, BrowserLogin, Credentials, EnvFile, LoginOutcome, StoreLocation, TokenProvider as _, TokenSet,
+    logout, AccountInfo, BrowserLogin, Credentials, EnvFile, LoginOutcome, StoreLocation, TokenSet,
 };
+use dkcloud_engine::token::TokenProvider as _;
 use dkcloud_engine::{Error, ServiceKind};
 use std::os::unix::fs::PermissionsExt as _;
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 mod transfer_support;
 
 use dkcloud_engine::remote::{list_all, OpenSession, Remote, UploadObserver, UploadSpec, WireConflict};
-use dkcloud_engine::upload::source::FileStamp;
+use dkcloud_engine::stamp::FileStamp;
 use dkcloud_engine::{Error, ServiceKind};
 use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;

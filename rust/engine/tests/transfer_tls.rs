@@ -3,7 +3,7 @@
 
 mod transfer_support;
 
-use dkcloud_engine::auth::StaticToken;
+use dkcloud_engine::token::StaticToken;
 use dkcloud_engine::http::{Http, HttpOptions};
 use dkcloud_engine::onedrive::OneDrive;
 use dkcloud_engine::remote::Remote;

@@ -2,10 +2,9 @@
 
 use crate::context::Context;
 use crate::exit::CliError;
-use dkcloud_engine::accounts::Accounts;
 
 pub fn accounts(ctx: &Context) -> Result<(), CliError> {
-    let list = Accounts::from_config(&ctx.config).list()?;
+    let list = ctx.accounts().list()?;
     if list.is_empty() {
         println!("No accounts. Log in with `dkcloud login onedrive` or `dkcloud login dropbox`.");
         return Ok(());

@@ -8,9 +8,8 @@ use crate::commands::upload::{self, JobRequest};
 use crate::context::Context;
 use crate::exit::CliError;
 use crate::samples;
-use dkcloud_engine::accounts::Accounts;
-use dkcloud_engine::auth::{BrowserLogin, Login, OAuthApp};
-use dkcloud_engine::{Error, ServiceKind};
+use dkcloud_emulator::stand_in_browser::StandInBrowser;
+use dkcloud_engine::{Error, LoginStep, ServiceKind};
 use std::path::PathBuf;
 
 const DESTINATIONS: [(ServiceKind, &str); 2] =
@@ -66,16 +65,15 @@ async fn demo(emulator: &dkcloud_emulator::RunningEmulator, root: &std::path::Pa
 
     println!("\nWhere the files landed (the emulator keeps them as plain files):");
     for (service, destination) in DESTINATIONS {
-        let remote = ctx.remote(service).await?;
         let cancel = tokio_util::sync::CancellationToken::new();
         let base = format!("{destination}/{}", folder.file_name().and_then(|n| n.to_str()).unwrap_or(""));
-        let entries = dkcloud_engine::remote::list_all(remote.as_ref(), &base, &cancel).await?;
-        let store = emulator.data_dir().join(service.to_string().to_lowercase());
+        let entries = ctx.session(service)?.list(&base, &cancel).await?;
+        let store = emulator.data_dir().join(service.id());
         for e in entries.iter().filter(|e| !e.is_folder) {
             let on_disk = store.join(base.trim_start_matches('/')).join(&e.name);
             println!(
                 "  {}:{base}/{}  {} bytes  {}  -> {}",
-                service.to_string().to_lowercase(),
+                service.id(),
                 e.name,
                 e.size,
                 e.hash.as_deref().unwrap_or("-"),
@@ -86,54 +84,26 @@ async fn demo(emulator: &dkcloud_emulator::RunningEmulator, root: &std::path::Pa
     Ok(worst)
 }
 
-/// Signs in through the emulator's real OAuth endpoints; the "browser" is a
-/// task here that follows the authorize redirect to our loopback listener.
+/// Signs in through the emulator's real OAuth endpoints; the emulator's
+/// stand-in browser plays the user, allowing access at once.
 async fn sign_in(ctx: &Context, service: ServiceKind) -> Result<(), CliError> {
-    let app = OAuthApp::new(service, &ctx.config, &ctx.endpoints)?;
-    let login = Login::new(ctx.http.client.clone(), app, ctx.config.login_timeout());
-    let client = ctx.http.client.clone();
-    let browser = move |url: &str| -> dkcloud_engine::Result<()> {
-        let url = url.to_owned();
-        let client = client.clone();
-        tokio::spawn(async move {
-            if let Err(e) = follow_login(&client, &url).await {
-                eprintln!("demo browser: {e}");
-            }
-        });
+    let session = ctx.session(service)?;
+    let browser = StandInBrowser::new();
+    let opener = |url: &str| -> dkcloud_engine::Result<()> {
+        browser.open(url);
         Ok(())
     };
-    let outcome = match login.with_browser(&browser).await? {
-        BrowserLogin::SignedIn(outcome) => outcome,
-        BrowserLogin::PasteCode(paste) => {
-            // The fixed Dropbox port is taken: read the code from the page instead.
-            let page = ctx.http.client.get(paste.url()).send().await.map_err(|e| CliError::other(e.to_string()))?;
-            let body = page.text().await.map_err(|e| CliError::other(e.to_string()))?;
-            let code = body
-                .split("<code id=\"auth-code\">")
-                .nth(1)
-                .and_then(|rest| rest.split('<').next())
-                .ok_or_else(|| CliError::other("the emulator's code page shows no code"))?
-                .to_owned();
-            paste.finish(&code).await?
+    let account = match session.login_in_browser(&opener, Default::default()).await? {
+        LoginStep::SignedIn(account) => account,
+        LoginStep::PasteCode { .. } => {
+            // The fixed Dropbox port is taken: the page shows a code instead.
+            let code = browser
+                .shown_code(std::time::Duration::from_secs(30))
+                .await
+                .ok_or_else(|| CliError::other("the emulator's code page shows no code"))?;
+            session.finish_paste(&code).await?
         }
     };
-    Accounts::from_config(&ctx.config).add(&outcome).await?;
-    println!("Signed in to {service} as {} (authorization code + PKCE, loopback redirect)", outcome.account.label());
-    Ok(())
-}
-
-async fn follow_login(client: &reqwest::Client, url: &str) -> Result<(), String> {
-    let no_redirects = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| e.to_string())?;
-    let consent = no_redirects.get(url).send().await.map_err(|e| e.to_string())?;
-    let location = consent
-        .headers()
-        .get(reqwest::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| format!("the sign-in page answered {} without a redirect", consent.status()))?
-        .to_owned();
-    client.get(location).send().await.map_err(|e| e.to_string())?;
+    println!("Signed in to {service} as {} (authorization code + PKCE, loopback redirect)", account.label());
     Ok(())
 }

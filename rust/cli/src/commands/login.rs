@@ -3,9 +3,8 @@
 use crate::args::{LoginArgs, ServiceArg};
 use crate::context::Context;
 use crate::exit::CliError;
-use dkcloud_engine::accounts::Accounts;
-use dkcloud_engine::auth::{BrowserLogin, Login, LoginOutcome, OAuthApp, SystemBrowser};
-use dkcloud_engine::{Error, ServiceKind};
+use dkcloud_engine::auth::{Account, SystemBrowser};
+use dkcloud_engine::{Error, LoginStep, ServiceKind, Session};
 use std::io::{BufRead, IsTerminal, Write};
 
 pub fn service_of(arg: ServiceArg) -> ServiceKind {
@@ -17,17 +16,16 @@ pub fn service_of(arg: ServiceArg) -> ServiceKind {
 
 pub async fn login(ctx: &Context, args: &LoginArgs) -> Result<(), CliError> {
     let service = service_of(args.service);
-    let app = OAuthApp::new(service, &ctx.config, &ctx.endpoints)?;
-    let login = Login::new(ctx.http.client.clone(), app, ctx.config.login_timeout());
-    let outcome = if let Some(refresh) = ctx.env_file.as_ref().and_then(|e| e.refresh_token.clone()) {
+    let session = ctx.session(service)?;
+    let account = if let Some(refresh) = ctx.env_file.as_ref().and_then(|e| e.refresh_token.clone()) {
         eprintln!("Using the refresh token from the .env file.");
-        login.from_refresh_token(&refresh).await?
+        session.login_with_refresh_token(&refresh).await?
     } else if args.device_code {
         if service != ServiceKind::OneDrive {
             return Err(CliError::usage("--device-code is only offered by OneDrive; Dropbox has no device code flow"));
         }
-        login
-            .device_code(|prompt| {
+        session
+            .login_with_device_code(|prompt| {
                 let text = prompt.message.clone().unwrap_or_else(|| {
                     format!("To sign in, open {} and enter the code {}", prompt.verification_uri, prompt.user_code)
                 });
@@ -35,29 +33,29 @@ pub async fn login(ctx: &Context, args: &LoginArgs) -> Result<(), CliError> {
             })
             .await?
     } else if args.no_browser {
-        let paste = login.start_paste().await?;
-        eprintln!("Open this address in a browser and sign in:\n\n  {}\n", paste.url());
-        let answer = ask(paste.instructions())?;
-        paste.finish(&answer).await?
-    } else {
-        let opener = SystemBrowser::default();
-        eprintln!("Opening your browser to sign in to {service}...");
-        match login.with_browser(&opener).await? {
-            BrowserLogin::SignedIn(outcome) => outcome,
-            BrowserLogin::PasteCode(paste) => {
-                let answer = ask(paste.instructions())?;
-                paste.finish(&answer).await?
-            }
+        let step = session.start_paste().await?;
+        if let LoginStep::PasteCode { url, .. } = &step {
+            eprintln!("Open this address in a browser and sign in:\n\n  {url}\n");
         }
+        finish(&session, step).await?
+    } else {
+        eprintln!("Opening your browser to sign in to {service}...");
+        let step = session.login_in_browser(&SystemBrowser::default(), Default::default()).await?;
+        finish(&session, step).await?
     };
-    save(ctx, &outcome).await
+    println!("Logged in to {} as {}.", account.service, account.label());
+    Ok(())
 }
 
-async fn save(ctx: &Context, outcome: &LoginOutcome) -> Result<(), CliError> {
-    let accounts = Accounts::from_config(&ctx.config);
-    let account = accounts.add(outcome).await?;
-    println!("Logged in to {} as {}.", account.service, outcome.account.label());
-    Ok(())
+/// A login that waits for a pasted code asks for it at the terminal.
+async fn finish(session: &Session, step: LoginStep) -> Result<Account, CliError> {
+    match step {
+        LoginStep::SignedIn(account) => Ok(account),
+        LoginStep::PasteCode { instructions, .. } => {
+            let answer = ask(&instructions)?;
+            Ok(session.finish_paste(&answer).await?)
+        }
+    }
 }
 
 /// Reads one line from a terminal; never prompts without one.
@@ -76,10 +74,10 @@ fn ask(prompt: &str) -> Result<String, CliError> {
 }
 
 pub async fn logout(ctx: &Context, service: Option<ServiceArg>) -> Result<(), CliError> {
-    let accounts = Accounts::from_config(&ctx.config);
+    let accounts = ctx.accounts();
     let services: Vec<ServiceKind> = match service {
         Some(s) => vec![service_of(s)],
-        None => vec![ServiceKind::OneDrive, ServiceKind::Dropbox],
+        None => ServiceKind::ALL.to_vec(),
     };
     let mut removed = 0;
     for service in services {
@@ -87,9 +85,9 @@ pub async fn logout(ctx: &Context, service: Option<ServiceArg>) -> Result<(), Cl
             Some(_) => vec![accounts.find(service, ctx.account.as_deref())?],
             None => accounts.list()?.into_iter().filter(|a| a.service == service).collect(),
         };
+        let session = ctx.session(service)?;
         for account in chosen {
-            let app = OAuthApp::new(service, &ctx.config, &ctx.endpoints)?;
-            let report = dkcloud_engine::auth::logout(&ctx.http.client, &app, &accounts, &account).await?;
+            let report = session.logout_account(&account).await?;
             let note = if report.revoked { " (revoked at the service)" } else { "" };
             println!("Logged out of {} as {}{note}.", service, account.display_name);
             removed += 1;

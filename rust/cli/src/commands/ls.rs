@@ -7,9 +7,7 @@ use tokio_util::sync::CancellationToken;
 
 pub async fn ls(ctx: &Context, remote: &str) -> Result<(), CliError> {
     let target = remote_arg::parse(remote).map_err(CliError::usage)?;
-    let service = ctx.remote(target.service).await?;
-    let cancel = CancellationToken::new();
-    let entries = dkcloud_engine::remote::list_all(service.as_ref(), &target.path, &cancel).await?;
+    let entries = ctx.session(target.service)?.list(&target.path, &CancellationToken::new()).await?;
     for e in entries {
         if e.is_folder {
             println!("{:>14}  {}/", "", e.name);
@@ -25,10 +23,10 @@ pub async fn mkdir(ctx: &Context, remote: &str) -> Result<(), CliError> {
     if target.path == "/" {
         return Err(CliError::usage("the root folder always exists"));
     }
-    let service = ctx.remote(target.service).await?;
-    let folder = service.create_folder(&target.path, &CancellationToken::new()).await?;
-    let shown = if folder.entry.path.is_empty() { target.path.clone() } else { folder.entry.path };
+    let session = ctx.session(target.service)?;
+    let (path, folder) = session.create_folder(&target.path, &CancellationToken::new()).await?;
+    let shown = if folder.entry.path.is_empty() { path } else { folder.entry.path };
     let what = if folder.created { "Created" } else { "Already there:" };
-    println!("{what} {}:{shown}", target.service.to_string().to_lowercase());
+    println!("{what} {}:{shown}", target.service.id());
     Ok(())
 }

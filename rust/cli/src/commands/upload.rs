@@ -6,7 +6,7 @@ use crate::context::Context;
 use crate::exit::{self, CliError};
 use crate::remote_arg;
 use crate::report::{self, Reporter};
-use dkcloud_engine::upload::{ConflictPolicy, JobEvents, UploadJob, UploadOptions};
+use dkcloud_engine::upload::{ConflictPolicy, JobEvents, UploadOptions};
 use dkcloud_engine::ServiceKind;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -53,7 +53,7 @@ pub async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
 }
 
 pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError> {
-    let remote = ctx.remote(request.service).await?;
+    let session = ctx.session(request.service)?;
     let options = UploadOptions {
         jobs: request.jobs as usize,
         chunk_size: request.chunk_size,
@@ -67,7 +67,7 @@ pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError>
         journal_dir: request.journal_dir,
         prepare: request.prepare,
     };
-    let job = UploadJob { remote, sources: request.sources, destination: request.destination, options };
+    let job = session.upload_job(request.sources, &request.destination, options).await?;
     let reporter = Arc::new(report::choose(request.json, ctx.progress));
     let cancel = CancellationToken::new();
     let on_interrupt = {

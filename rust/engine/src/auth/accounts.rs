@@ -25,6 +25,11 @@ pub struct Account {
 }
 
 impl Account {
+    /// "Name <email>", or the name alone.
+    pub fn label(&self) -> String {
+        crate::remote::name_with_email(&self.display_name, self.email.as_deref())
+    }
+
     /// The email, else the name: what an account list shows.
     pub fn short_label(&self) -> String {
         crate::remote::email_or_name(&self.display_name, self.email.as_deref())

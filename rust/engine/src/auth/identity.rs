@@ -20,10 +20,7 @@ pub struct AccountInfo {
 impl AccountInfo {
     /// "Name <email>", or the name alone.
     pub fn label(&self) -> String {
-        match &self.email {
-            Some(e) if !e.is_empty() && e != &self.display_name => format!("{} <{e}>", self.display_name),
-            _ => self.display_name.clone(),
-        }
+        crate::remote::name_with_email(&self.display_name, self.email.as_deref())
     }
 }
 

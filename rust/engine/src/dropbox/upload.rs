@@ -281,6 +281,7 @@ mod tests {
 
     #[test]
     fn chunks_are_whole_blocks_under_150_mib() {
+        use super::super::profile::CHUNK_UNIT;
         assert_eq!(chunk_size(5 * 1024 * 1024), CHUNK_UNIT);
         assert_eq!(chunk_size(48 * 1024 * 1024), 48 * 1024 * 1024);
         assert_eq!(chunk_size(0), CHUNK_UNIT);

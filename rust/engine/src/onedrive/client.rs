@@ -214,7 +214,7 @@ mod tests {
 
     fn client() -> GraphClient {
         let http = crate::http::Http::new(&crate::http::HttpOptions::default()).unwrap();
-        let tokens = std::sync::Arc::new(crate::auth::StaticToken::new(ServiceKind::OneDrive, "t"));
+        let tokens = std::sync::Arc::new(crate::token::StaticToken::new(ServiceKind::OneDrive, "t"));
         GraphClient {
             transport: Transport::new(http, ServiceKind::OneDrive, tokens),
             base: "https://g/v1.0".into(),

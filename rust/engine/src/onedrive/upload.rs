@@ -349,6 +349,7 @@ mod tests {
 
     #[test]
     fn fragments_are_whole_units_under_sixty_mib() {
+        use super::super::profile::FRAGMENT_UNIT;
         assert_eq!(fragment_size(10 * 1024 * 1024), 32 * FRAGMENT_UNIT);
         assert_eq!(fragment_size(1), FRAGMENT_UNIT);
         assert_eq!(fragment_size(5 * 1024 * 1024 + 5), 16 * FRAGMENT_UNIT);

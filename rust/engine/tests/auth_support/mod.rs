@@ -5,8 +5,9 @@
 #![allow(dead_code)] // each test binary uses its own part of this
 
 use dkcloud_emulator::{Config as EmuConfig, Consent, RunningEmulator};
-use dkcloud_engine::accounts::Accounts;
-use dkcloud_engine::auth::{Login, OAuthApp, StoreKind};
+use dkcloud_engine::auth::Accounts;
+use dkcloud_engine::auth::{Login, OAuthApp};
+use dkcloud_engine::config::StoreKind;
 use dkcloud_engine::config::{Config, EnvOverrides, Paths};
 use dkcloud_engine::http::{client, HttpOptions};
 use dkcloud_engine::{Endpoints, ServiceKind};

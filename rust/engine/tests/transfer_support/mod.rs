@@ -3,7 +3,7 @@
 #![allow(dead_code)] // each test crate uses a different part of this module
 
 use dkcloud_emulator::{Config, RunningEmulator};
-use dkcloud_engine::auth::StaticToken;
+use dkcloud_engine::token::StaticToken;
 use dkcloud_engine::dropbox::Dropbox;
 use dkcloud_engine::http::{Http, HttpOptions, PacerConfig};
 use dkcloud_engine::onedrive::OneDrive;
