@@ -19,6 +19,16 @@ pub enum RedirectRule {
     RegisteredPort,
 }
 
+/// What the user pastes when the loopback redirect cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasteRule {
+    /// The service shows a code when the authorize request has no redirect (Dropbox).
+    ShownCode,
+    /// The service always redirects: the user copies the loopback address
+    /// the browser ends on, where nothing listens (Microsoft).
+    RedirectAddress,
+}
+
 /// A service's OAuth endpoints and login rules.
 #[derive(Debug, Clone, Copy)]
 pub struct OAuthProfile {
@@ -36,7 +46,8 @@ pub struct OAuthProfile {
     /// Whether the service knows tenants (Microsoft identity).
     pub uses_tenant: bool,
     pub redirect: RedirectRule,
-    /// What the user pastes when the loopback redirect cannot be used.
+    pub paste: PasteRule,
+    /// What to tell the user to paste.
     pub paste_instructions: &'static str,
     /// `dkcloud login` options that work without the loopback redirect.
     pub fallback_options: &'static str,

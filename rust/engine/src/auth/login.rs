@@ -17,6 +17,7 @@ use super::identity::{fetch_account, AccountInfo};
 use super::loopback::{code_from_redirect_url, Loopback};
 use super::token_client::{request_token, Grant, TokenError};
 use super::TokenSet;
+use crate::profile::PasteRule;
 use crate::{Error, Result, ServiceKind};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -108,11 +109,11 @@ impl Login {
     /// redirect URI); Microsoft redirects to a loopback address where nothing
     /// listens, and the user copies that address from the browser.
     pub async fn start_paste(&self) -> Result<PasteLogin> {
-        let redirect_uri = match self.app.service {
-            ServiceKind::Dropbox => None,
+        let redirect_uri = match self.app.profile.oauth.paste {
+            PasteRule::ShownCode => None,
             // A port that was free a moment ago: should something answer there
             // after all, it is at least not a well-known service.
-            ServiceKind::OneDrive => {
+            PasteRule::RedirectAddress => {
                 let probe = Loopback::bind(0).await.map_err(|e| Error::Auth {
                     service: self.app.service,
                     message: format!("cannot pick a loopback port: {e}"),
@@ -201,15 +202,15 @@ impl PasteLogin {
 
     pub async fn finish(self, pasted: &str) -> Result<LoginOutcome> {
         let service = self.service();
-        let code = match service {
-            ServiceKind::OneDrive => code_from_redirect_url(service, pasted, &self.request.state)?,
-            ServiceKind::Dropbox => {
+        let code = match self.login.app.profile.oauth.paste {
+            PasteRule::RedirectAddress => code_from_redirect_url(service, pasted, &self.request.state)?,
+            PasteRule::ShownCode => {
                 let text = pasted.trim();
                 // Someone may paste a whole URL; its state is checked then.
                 if text.contains("code=") {
                     code_from_redirect_url(service, text, &self.request.state)?
                 } else if text.is_empty() || text.chars().any(char::is_whitespace) {
-                    return Err(Error::InvalidInput("that is not a Dropbox code; copy the code Dropbox shows".into()));
+                    return Err(Error::InvalidInput(format!("that is not a {service} code; copy the code {service} shows").into()));
                 } else {
                     text.to_owned()
                 }

@@ -1,7 +1,7 @@
 //! Dropbox's profile: its OAuth addresses and rules, upload chunks and limits.
 
 use crate::hashing::HashKind;
-use crate::profile::{ChunkRule, OAuthProfile, RedirectRule, ServiceProfile};
+use crate::profile::{ChunkRule, OAuthProfile, PasteRule, RedirectRule, ServiceProfile};
 use crate::ServiceKind;
 
 /// Dropbox compares redirect URIs exactly, port included, so the loopback
@@ -29,6 +29,7 @@ pub const PROFILE: ServiceProfile = ServiceProfile {
         authorize_params: &[("token_access_type", "offline")],
         uses_tenant: false,
         redirect: RedirectRule::RegisteredPort,
+        paste: PasteRule::ShownCode,
         paste_instructions: "After allowing access, Dropbox shows a code: paste it here.",
         fallback_options: "--no-browser (paste the code)",
     },

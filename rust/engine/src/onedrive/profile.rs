@@ -2,7 +2,7 @@
 //! upload fragments and limits.
 
 use crate::hashing::HashKind;
-use crate::profile::{ChunkRule, OAuthProfile, RedirectRule, ServiceProfile};
+use crate::profile::{ChunkRule, OAuthProfile, PasteRule, RedirectRule, ServiceProfile};
 use crate::{Endpoints, ServiceKind};
 
 /// `common` lets both personal Microsoft accounts and work or school accounts
@@ -39,6 +39,7 @@ pub const PROFILE: ServiceProfile = ServiceProfile {
         uses_tenant: true,
         // Microsoft ignores the port of a `http://localhost` redirect when matching.
         redirect: RedirectRule::AnyLoopbackPort,
+        paste: PasteRule::RedirectAddress,
         paste_instructions: "After signing in, the browser shows an error page at a localhost address: copy the whole address from the address bar and paste it here.",
         fallback_options: "--no-browser (paste the address) or --device-code",
     },

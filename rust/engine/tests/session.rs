@@ -1,0 +1,152 @@
+//! The engine's `Session`, the API every front end uses, against the emulator
+//! over real HTTP: browser login (and the paste-the-code fallback when the
+//! registered port is taken), the folder tree, folder creation, an upload
+//! whose bytes land, and logout.
+
+use dkcloud_emulator::stand_in_browser::StandInBrowser;
+use dkcloud_emulator::Config as EmuConfig;
+use dkcloud_engine::config::{AppOverrides, Config, EnvOverrides, Paths, StoreKind};
+use dkcloud_engine::upload::{NoEvents, UploadOptions};
+use dkcloud_engine::{Endpoints, ErrorKind, LoginStep, ServiceKind, Session, TreeLimits};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+struct Setup {
+    emu: dkcloud_emulator::RunningEmulator,
+    config: Config,
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+}
+
+async fn setup() -> Setup {
+    let data = tempfile::tempdir().expect("emulator data");
+    let conf = tempfile::tempdir().expect("config dir");
+    let emu = dkcloud_emulator::start(EmuConfig { data: Some(data.path().to_owned()), ..Default::default() })
+        .await
+        .expect("emulator starts");
+    let mut config = Config::load(&Paths::new(conf.path()), &EnvOverrides::default()).expect("config");
+    config.login.token_store = StoreKind::File;
+    config.dropbox.redirect_port = 0;
+    Setup { emu, config, _dirs: (data, conf) }
+}
+
+impl Setup {
+    fn session(&self, service: ServiceKind) -> Session {
+        Session::new(service, self.config.clone(), Endpoints::emulator(&self.emu.base_url())).expect("session")
+    }
+}
+
+async fn log_in(session: &Session) -> dkcloud_engine::auth::Account {
+    let browser = StandInBrowser::new();
+    let opener = |url: &str| -> dkcloud_engine::Result<()> {
+        browser.open(url);
+        Ok(())
+    };
+    match session.login_in_browser(&opener, CancellationToken::new()).await.expect("login") {
+        LoginStep::SignedIn(account) => account,
+        other => panic!("expected a signed-in login, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_session_logs_in_makes_folders_uploads_and_logs_out() {
+    let s = setup().await;
+    for service in ServiceKind::ALL {
+        let session = s.session(service);
+        let err = session.remote().await.err().expect("no login yet");
+        assert_eq!(err.kind(), ErrorKind::NotLoggedIn, "{err}");
+
+        let account = log_in(&session).await;
+        assert_eq!(account.service, service);
+        assert_eq!(session.usable_accounts().await.expect("accounts"), vec![account.clone()]);
+        let cancel = CancellationToken::new();
+        assert!(!session.whoami(&cancel).await.expect("whoami").name.is_empty());
+
+        let (path, folder) = session.create_folder("Photos//2026/Trip/", &cancel).await.expect("folder");
+        assert_eq!(path, "/Photos/2026/Trip");
+        assert!(folder.created);
+        let (_, again) = session.create_folder("/Photos/2026/Trip", &cancel).await.expect("folder again");
+        assert!(!again.created, "an existing folder is not reported as made");
+        let root = session.create_folder("/", &cancel).await.unwrap_err();
+        assert_eq!(root.kind(), ErrorKind::Invalid);
+
+        let tree = session.folder_tree(TreeLimits::default(), &cancel).await.expect("tree");
+        assert_eq!(tree, ["/", "/Photos", "/Photos/2026", "/Photos/2026/Trip"]);
+        let shallow = session.folder_tree(TreeLimits { depth: 1, folders: 500 }, &cancel).await.expect("tree");
+        assert_eq!(shallow, ["/", "/Photos"]);
+
+        let local = tempfile::tempdir().expect("photos");
+        let photo = local.path().join("a.jpg");
+        std::fs::write(&photo, b"not really a jpeg, but bytes to store").expect("write");
+        let journal = local.path().join("journal");
+        let options = UploadOptions { journal_dir: Some(journal), ..Default::default() };
+        let job = session.upload_job(vec![photo.clone()], "Photos/2026/Trip", options).await.expect("job");
+        assert_eq!(job.destination, "/Photos/2026/Trip");
+        let summary = job.run(Arc::new(NoEvents), cancel.clone()).await.expect("upload");
+        assert_eq!(summary.uploaded, 1, "{summary:?}");
+        let listed = session.list("/Photos/2026/Trip", &cancel).await.expect("list");
+        assert_eq!(listed.iter().map(|e| (e.name.as_str(), e.size)).collect::<Vec<_>>(), [("a.jpg", 37)]);
+        let stored = s.emu.data_dir().join(service.id()).join("Photos/2026/Trip/a.jpg");
+        assert_eq!(std::fs::read(stored).expect("stored"), std::fs::read(&photo).expect("local"));
+
+        let nothing = session.upload_job(Vec::new(), "/x", UploadOptions::default()).await.err().expect("refused");
+        assert_eq!(nothing.kind(), ErrorKind::Invalid);
+
+        let report = session.logout().await.expect("logout");
+        assert_eq!(report.account.id, account.id);
+        assert!(session.usable_accounts().await.expect("accounts").is_empty());
+        assert_eq!(session.remote().await.err().expect("logged out").kind(), ErrorKind::NotLoggedIn);
+    }
+}
+
+#[tokio::test]
+async fn a_taken_registered_port_falls_back_to_pasting_the_code() {
+    let mut s = setup().await;
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a port to block");
+    s.config.dropbox.redirect_port = taken.local_addr().expect("addr").port();
+    let session = s.session(ServiceKind::Dropbox);
+    let browser = StandInBrowser::new();
+    let opener = |url: &str| -> dkcloud_engine::Result<()> {
+        browser.open(url);
+        Ok(())
+    };
+    let step = session.login_in_browser(&opener, CancellationToken::new()).await.expect("login starts");
+    let LoginStep::PasteCode { url, instructions } = step else { panic!("expected the paste fallback: {step:?}") };
+    assert!(url.starts_with(&s.emu.base_url()), "{url}");
+    assert!(instructions.contains("paste"), "{instructions}");
+    let wrong = session.finish_paste("not a code").await.unwrap_err();
+    assert_eq!(wrong.kind(), ErrorKind::Invalid, "{wrong}");
+    // A failed paste ends that login: a new one is needed.
+    let step = session.login_in_browser(&opener, CancellationToken::new()).await.expect("login again");
+    assert!(matches!(step, LoginStep::PasteCode { .. }));
+    let code = browser.shown_code(Duration::from_secs(10)).await.expect("the page showed a code");
+    let account = session.finish_paste(&code).await.expect("pasted code accepted");
+    assert_eq!(session.account().expect("chosen").id, account.id);
+    let none = session.finish_paste(&code).await.unwrap_err();
+    assert_eq!(none.kind(), ErrorKind::LoginFailed, "{none}");
+}
+
+#[tokio::test]
+async fn the_front_ends_registration_wins_over_the_file_but_not_over_the_environment() {
+    let mut config = Config::default();
+    config.onedrive.client_id = Some("from-file".into());
+    let plugin = AppOverrides { client_id: Some(" from-plugin ".into()), tenant: Some("consumers".into()), ..Default::default() };
+    let mut c = config.clone();
+    c.override_app(ServiceKind::OneDrive, &plugin, &EnvOverrides::default());
+    assert_eq!(c.onedrive.client_id.as_deref(), Some("from-plugin"));
+    assert_eq!(c.onedrive.tenant, "consumers");
+    let env = EnvOverrides { onedrive_client_id: Some("from-env".into()), ..Default::default() };
+    let mut c = config.clone();
+    c.onedrive.client_id = Some("from-env".into());
+    c.override_app(ServiceKind::OneDrive, &plugin, &env);
+    assert_eq!(c.onedrive.client_id.as_deref(), Some("from-env"));
+    let empty = AppOverrides { client_id: Some("  ".into()), ..Default::default() };
+    let mut c = config.clone();
+    c.override_app(ServiceKind::OneDrive, &empty, &EnvOverrides::default());
+    assert_eq!(c.onedrive.client_id.as_deref(), Some("from-file"), "an empty setting keeps the file's");
+    let mut c = config.clone();
+    c.fill_app(ServiceKind::OneDrive, &plugin);
+    assert_eq!(c.onedrive.client_id.as_deref(), Some("from-file"), "an import only fills what is missing");
+    c.fill_app(ServiceKind::Dropbox, &plugin);
+    assert_eq!(c.dropbox.client_id.as_deref(), Some("from-plugin"));
+}
