@@ -1,17 +1,18 @@
-//! Dropbox RPC and content calls, and the non-upload operations: account,
-//! space usage, listing, folders, metadata.
+//! Dropbox's HTTP plumbing: the client for RPC calls, the `Dropbox-API-Arg`
+//! header, error unions, paths and entries. The calls themselves are in
+//! [`super::service`] (account, space usage, listing, folders, metadata),
+//! [`super::upload`] and [`super::batch`].
 
-use super::types::{
-    ApiError, CreateFolderArg, CreateFolderResult, CursorArg, FullAccount, ListFolderArg, ListFolderResult, Metadata,
-    PathArg, SpaceUsage,
-};
+use super::types::{ApiError, Metadata};
 use crate::http::{Auth, Reply, Transport};
-use crate::remote::{normalize, Account, Folder, Page, Quota, RemoteEntry};
+use crate::remote::{normalize, RemoteEntry};
 use crate::{Error, Result, ServiceKind};
 use reqwest::header::CONTENT_TYPE;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
+/// Dropbox's two API hosts reached through one transport, shared by the
+/// service object and its commit batcher.
 #[derive(Debug, Clone)]
 pub struct DropboxClient {
     pub(super) transport: Transport,
@@ -124,96 +125,6 @@ impl DropboxClient {
                 Ok(client.post(&url).header(CONTENT_TYPE, "application/json").body(body.clone()))
             })
             .await
-    }
-
-    pub async fn account(&self, cancel: &CancellationToken) -> Result<Account> {
-        let reply = self.rpc::<()>("users/get_current_account", None, cancel).await?;
-        if !reply.is_success() {
-            return Err(service_error(&reply));
-        }
-        let a: FullAccount = reply.json(ServiceKind::Dropbox)?;
-        Ok(Account { name: a.name.display_name, email: a.email })
-    }
-
-    pub async fn quota(&self, cancel: &CancellationToken) -> Result<Quota> {
-        let reply = self.rpc::<()>("users/get_space_usage", None, cancel).await?;
-        if !reply.is_success() {
-            return Err(service_error(&reply));
-        }
-        let u: SpaceUsage = reply.json(ServiceKind::Dropbox)?;
-        Ok(Quota { used: u.used, total: u.allocation.and_then(|a| a.allocated) })
-    }
-
-    pub async fn list_page(&self, path: &str, cursor: Option<String>, cancel: &CancellationToken) -> Result<Page> {
-        let reply = match &cursor {
-            Some(c) => self.rpc("files/list_folder/continue", Some(&CursorArg { cursor: c }), cancel).await?,
-            None => {
-                let p = api_path(path);
-                self.rpc("files/list_folder", Some(&ListFolderArg { path: &p, recursive: false, limit: 2000 }), cancel)
-                    .await?
-            }
-        };
-        if !reply.is_success() {
-            return Err(service_error(&reply));
-        }
-        let r: ListFolderResult = reply.json(ServiceKind::Dropbox)?;
-        Ok(Page {
-            entries: r.entries.into_iter().filter(|m| m.tag != "deleted").map(entry).collect(),
-            next: r.has_more.then_some(r.cursor),
-        })
-    }
-
-    pub async fn resolve(&self, path: &str, cancel: &CancellationToken) -> Result<Option<RemoteEntry>> {
-        let p = api_path(path);
-        if p.is_empty() {
-            // The root has no metadata on Dropbox.
-            return Ok(Some(RemoteEntry {
-                name: String::new(),
-                path: "/".into(),
-                is_folder: true,
-                size: 0,
-                hash: None,
-                web_url: None,
-            }));
-        }
-        let reply = self.rpc("files/get_metadata", Some(&PathArg { path: &p }), cancel).await?;
-        if reply.status == 409 && api_error(&reply).0.iter().any(|t| t == "not_found") {
-            return Ok(None);
-        }
-        if !reply.is_success() {
-            return Err(service_error(&reply));
-        }
-        Ok(Some(entry(reply.json(ServiceKind::Dropbox)?)))
-    }
-
-    /// Dropbox creates missing parents itself; an existing folder is fine.
-    pub async fn create_folder(&self, path: &str, cancel: &CancellationToken) -> Result<Folder> {
-        let p = api_path(path);
-        if p.is_empty() {
-            return Err(Error::InvalidInput("the root folder always exists".into()));
-        }
-        let reply = self.rpc("files/create_folder_v2", Some(&CreateFolderArg { path: &p, autorename: false }), cancel).await?;
-        if reply.is_success() {
-            // `FolderMetadata` here, without the `.tag` of the metadata union.
-            let made = entry(reply.json::<CreateFolderResult>(ServiceKind::Dropbox)?.metadata);
-            return Ok(Folder { entry: RemoteEntry { is_folder: true, ..made }, created: true });
-        }
-        let (t, _) = api_error(&reply);
-        if reply.status == 409 && t.iter().any(|x| x == "conflict") {
-            if t.last().is_some_and(|x| x == "folder") {
-                let entry = RemoteEntry {
-                    name: crate::remote::split(&p).1.to_owned(),
-                    path: p,
-                    is_folder: true,
-                    size: 0,
-                    hash: None,
-                    web_url: None,
-                };
-                return Ok(Folder { entry, created: false });
-            }
-            return Err(Error::InvalidInput(format!("{p} is a file on Dropbox, not a folder")));
-        }
-        Err(service_error(&reply))
     }
 }
 

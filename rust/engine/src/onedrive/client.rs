@@ -1,8 +1,12 @@
-//! Graph calls other than uploads: account, quota, listing, folders.
+//! The OneDrive service object and its Graph plumbing: item addresses,
+//! GET requests, error answers, entries, background cleanups. The calls
+//! themselves are in [`super::service`] (account, quota, listing, folders)
+//! and [`super::upload`].
 
-use super::types::{Children, Drive, DriveItem, ErrorBody, NewFolder, User};
-use crate::http::{Auth, Reply, Transport};
-use crate::remote::{join, normalize, split, Account, Folder, Page, Quota, RemoteEntry};
+use super::types::{DriveItem, ErrorBody};
+use crate::http::{Auth, Http, Reply, Transport};
+use crate::remote::{join, normalize, RemoteEntry};
+use crate::token::TokenProvider;
 use crate::{Error, Result, ServiceKind};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::sync::{Arc, Mutex};
@@ -12,9 +16,9 @@ use tokio_util::sync::CancellationToken;
 /// Everything but unreserved characters is escaped inside a path segment.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
-/// A Graph drive (`/me/drive`) reached through one transport.
+/// One OneDrive account: a Graph drive (`/me/drive`) reached through one transport.
 #[derive(Debug, Clone)]
-pub struct GraphClient {
+pub struct OneDrive {
     pub(super) transport: Transport,
     /// e.g. `https://graph.microsoft.com/v1.0`, no trailing slash.
     pub(super) base: String,
@@ -51,21 +55,19 @@ pub fn service_error(reply: &Reply) -> Error {
     Error::Service { service: ServiceKind::OneDrive, status: reply.status, code, message: e.message }
 }
 
-impl GraphClient {
-    /// Runs `work` in the background; [`GraphClient::settle`] waits for it.
+impl OneDrive {
+    /// `graph_base` is the Graph root with its version, e.g. [`crate::Endpoints::graph`].
+    pub fn new(http: Http, graph_base: &str, tokens: Arc<dyn TokenProvider>) -> Self {
+        let transport = Transport::new(http, ServiceKind::OneDrive, tokens);
+        Self { transport, base: graph_base.trim_end_matches('/').to_owned(), cleanups: Default::default() }
+    }
+
+    /// Runs `work` in the background; `Remote::settle` waits for it.
     pub(super) fn cleanup(&self, work: impl std::future::Future<Output = ()> + Send + 'static) {
         let mut handles = self.cleanups.lock().unwrap_or_else(|p| p.into_inner());
         // Forget the ones already done, so a long job does not collect them.
         handles.retain(|h| !h.is_finished());
         handles.push(tokio::spawn(work));
-    }
-
-    /// Waits until background cleanups have finished.
-    pub async fn settle(&self) {
-        let handles = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(|p| p.into_inner()));
-        for h in handles {
-            let _ = h.await;
-        }
     }
 
     /// `/me/drive/root` or `/me/drive/root:/a/b:` followed by `suffix`.
@@ -80,113 +82,9 @@ impl GraphClient {
         format!("{}/me/drive/root:/{}{colon_suffix}", self.base, encoded.join("/"))
     }
 
-    async fn get(&self, url: &str, what: &str, cancel: &CancellationToken) -> Result<Reply> {
+    pub(super) async fn get(&self, url: &str, what: &str, cancel: &CancellationToken) -> Result<Reply> {
         let client = self.transport.client().clone();
         self.transport.send(cancel, Auth::Bearer, what, |_| Ok(client.get(url))).await
-    }
-
-    pub async fn account(&self, cancel: &CancellationToken) -> Result<Account> {
-        let reply = self.get(&format!("{}/me", self.base), "read the account", cancel).await?;
-        if !reply.is_success() {
-            return Err(service_error(&reply));
-        }
-        let user: User = reply.json(ServiceKind::OneDrive)?;
-        let email = user.mail.or(user.user_principal_name);
-        let name = user.display_name.or_else(|| email.clone()).unwrap_or_default();
-        Ok(Account { name, email })
-    }
-
-    pub async fn quota(&self, cancel: &CancellationToken) -> Result<Quota> {
-        let reply = self.get(&format!("{}/me/drive", self.base), "read the quota", cancel).await?;
-        if !reply.is_success() {
-            return Err(service_error(&reply));
-        }
-        let drive: Drive = reply.json(ServiceKind::OneDrive)?;
-        let q = drive.quota.unwrap_or(super::types::DriveQuota { used: None, total: None });
-        Ok(Quota { used: q.used.unwrap_or(0), total: q.total })
-    }
-
-    pub async fn list_page(&self, path: &str, cursor: Option<String>, cancel: &CancellationToken) -> Result<Page> {
-        let url = match cursor {
-            // Paging links are absolute; our token only goes to our own Graph host.
-            Some(next) if same_origin(&next, &self.base) => next,
-            Some(_) => return Err(Error::InvalidInput("the paging link points to another server".into())),
-            None => format!("{}?$top=1000", self.item_url(path, "/children")),
-        };
-        let reply = self.get(&url, "list a folder", cancel).await?;
-        if !reply.is_success() {
-            return Err(service_error(&reply));
-        }
-        let children: Children = reply.json(ServiceKind::OneDrive)?;
-        let folder = normalize(path);
-        Ok(Page {
-            entries: children.value.into_iter().map(|item| entry(&folder, item)).collect(),
-            next: children.next_link,
-        })
-    }
-
-    pub async fn resolve(&self, path: &str, cancel: &CancellationToken) -> Result<Option<RemoteEntry>> {
-        let reply = self.get(&self.item_url(path, ""), "look up an item", cancel).await?;
-        if reply.status == 404 {
-            return Ok(None);
-        }
-        if !reply.is_success() {
-            return Err(service_error(&reply));
-        }
-        let item: DriveItem = reply.json(ServiceKind::OneDrive)?;
-        let path = normalize(path);
-        let parent = split(&path).0.to_owned();
-        let mut e = entry(&parent, item);
-        if path == "/" {
-            e.path = path;
-        }
-        Ok(Some(e))
-    }
-
-    pub async fn create_folder(&self, path: &str, cancel: &CancellationToken) -> Result<Folder> {
-        let path = normalize(path);
-        if let Some(existing) = self.resolve(&path, cancel).await? {
-            return Ok(Folder { entry: folder_or_error(existing)?, created: false });
-        }
-        let mut created = false;
-        let mut current = "/".to_owned();
-        let mut last = None;
-        for name in path.split('/').filter(|s| !s.is_empty()) {
-            let url = self.item_url(&current, "/children");
-            let body = serde_json::to_vec(&NewFolder { name, folder: Default::default(), conflict_behavior: "fail" })
-                .map_err(|e| Error::InvalidInput(e.to_string()))?;
-            let client = self.transport.client().clone();
-            let reply = self
-                .transport
-                .send(cancel, Auth::Bearer, "create a folder", |_| {
-                    Ok(client.post(&url).header("content-type", "application/json").body(body.clone()))
-                })
-                .await?;
-            let child = join(&current, name);
-            last = Some(match reply.status {
-                200 | 201 => {
-                    created = true;
-                    entry(&current, reply.json(ServiceKind::OneDrive)?)
-                }
-                // Already there (or created by a retried request): fine if it is a folder.
-                409 => match self.resolve(&child, cancel).await? {
-                    Some(existing) => folder_or_error(existing)?,
-                    None => return Err(service_error(&reply)),
-                },
-                _ => return Err(service_error(&reply)),
-            });
-            current = child;
-        }
-        let entry = last.ok_or_else(|| Error::InvalidInput("the root folder always exists".into()))?;
-        Ok(Folder { entry, created })
-    }
-}
-
-fn folder_or_error(e: RemoteEntry) -> Result<RemoteEntry> {
-    if e.is_folder {
-        Ok(e)
-    } else {
-        Err(Error::InvalidInput(format!("{} is a file on OneDrive, not a folder", e.path)))
     }
 }
 
@@ -201,7 +99,7 @@ pub(super) fn entry(parent: &str, item: DriveItem) -> RemoteEntry {
     }
 }
 
-fn same_origin(a: &str, b: &str) -> bool {
+pub(super) fn same_origin(a: &str, b: &str) -> bool {
     match (url::Url::parse(a), url::Url::parse(b)) {
         (Ok(a), Ok(b)) => a.origin() == b.origin(),
         _ => false,
@@ -212,10 +110,10 @@ fn same_origin(a: &str, b: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn client() -> GraphClient {
+    fn client() -> OneDrive {
         let http = crate::http::Http::new(&crate::http::HttpOptions::default()).unwrap();
         let tokens = std::sync::Arc::new(crate::token::StaticToken::new(ServiceKind::OneDrive, "t"));
-        GraphClient {
+        OneDrive {
             transport: Transport::new(http, ServiceKind::OneDrive, tokens),
             base: "https://g/v1.0".into(),
             cleanups: Default::default(),

@@ -8,10 +8,10 @@
 //! it is sent, because that fragment commits the file: a file that changed
 //! while it was being read is never stored.
 
-use super::client::{parse_error, service_error, GraphClient};
+use super::client::{parse_error, service_error, OneDrive};
 use super::types::{CreateSession, DriveItem, FileSystemInfo, SessionItem, UploadSession};
 use crate::http::Auth;
-use crate::remote::{OpenSession, RemoteEntry, UploadSpec, Uploaded, WireConflict};
+use crate::remote::{OpenSession, Remote, RemoteEntry, UploadSpec, Uploaded, WireConflict};
 use super::profile::{PROFILE, SIMPLE_LIMIT};
 use crate::hashing::RunningHash;
 use crate::http::{bytes_body, range_body, read_range, SentHook};
@@ -45,7 +45,7 @@ fn sent_hook(spec: &UploadSpec<'_>) -> SentHook {
     Arc::new(move |offset| observer.sent(offset))
 }
 
-pub(super) async fn upload(g: &GraphClient, spec: UploadSpec<'_>) -> Result<Uploaded> {
+pub(super) async fn upload(g: &OneDrive, spec: UploadSpec<'_>) -> Result<Uploaded> {
     let size = spec.stamp.size;
     if size > PROFILE.max_file_size {
         return Err(Error::File {
@@ -64,7 +64,7 @@ pub(super) async fn upload(g: &GraphClient, spec: UploadSpec<'_>) -> Result<Uplo
     }
 }
 
-async fn simple_or_session(g: &GraphClient, spec: &UploadSpec<'_>) -> Result<Uploaded> {
+async fn simple_or_session(g: &OneDrive, spec: &UploadSpec<'_>) -> Result<Uploaded> {
     if spec.stamp.size <= SIMPLE_LIMIT {
         simple(g, spec).await
     } else {
@@ -72,7 +72,7 @@ async fn simple_or_session(g: &GraphClient, spec: &UploadSpec<'_>) -> Result<Upl
     }
 }
 
-async fn simple(g: &GraphClient, spec: &UploadSpec<'_>) -> Result<Uploaded> {
+async fn simple(g: &OneDrive, spec: &UploadSpec<'_>) -> Result<Uploaded> {
     let size = spec.stamp.size;
     let data = read_range(spec.local, 0, size).await?;
     spec.stamp.check_unchanged(spec.local).await?;
@@ -109,7 +109,7 @@ enum SessionEnd {
     Gone,
 }
 
-async fn session_upload(g: &GraphClient, spec: &UploadSpec<'_>) -> Result<Uploaded> {
+async fn session_upload(g: &OneDrive, spec: &UploadSpec<'_>) -> Result<Uploaded> {
     let mut hash = RunningHash::new(PROFILE.hash);
     let mut resume_url = match &spec.resume {
         Some(OpenSession::OneDrive { upload_url }) => Some(upload_url.clone()),
@@ -154,7 +154,7 @@ async fn session_upload(g: &GraphClient, spec: &UploadSpec<'_>) -> Result<Upload
             Err(e @ (Error::Cancelled | Error::Conflict { .. } | Error::File { .. } | Error::FileChanged { .. })) => {
                 // Nothing of this session will be used: do not leave it behind. The
                 // delete runs on its own so that a cancel returns at once
-                // (see `GraphClient::settle`).
+                // (see `Remote::settle` in `service.rs`).
                 if !matches!(e, Error::Conflict { .. }) {
                     let g2 = g.clone();
                     g.cleanup(async move {
@@ -170,7 +170,7 @@ async fn session_upload(g: &GraphClient, spec: &UploadSpec<'_>) -> Result<Upload
     }
 }
 
-async fn create_session(g: &GraphClient, spec: &UploadSpec<'_>) -> Result<String> {
+async fn create_session(g: &OneDrive, spec: &UploadSpec<'_>) -> Result<String> {
     let url = g.item_url(spec.remote_path, "/createUploadSession");
     let body = serde_json::to_vec(&CreateSession {
         item: SessionItem {
@@ -203,7 +203,7 @@ async fn create_session(g: &GraphClient, spec: &UploadSpec<'_>) -> Result<String
 }
 
 /// The next byte the session wants, or `None` when the session is gone.
-async fn status(g: &GraphClient, url: &str, cancel: &CancellationToken) -> Result<Option<u64>> {
+async fn status(g: &OneDrive, url: &str, cancel: &CancellationToken) -> Result<Option<u64>> {
     let client = g.transport.client().clone();
     let reply = g.transport.send(cancel, Auth::None, "ask for the upload status", |_| Ok(client.get(url))).await?;
     match reply.status {
@@ -214,7 +214,7 @@ async fn status(g: &GraphClient, url: &str, cancel: &CancellationToken) -> Resul
 }
 
 async fn fragments(
-    g: &GraphClient,
+    g: &OneDrive,
     spec: &UploadSpec<'_>,
     url: &str,
     mut offset: u64,
@@ -292,7 +292,7 @@ async fn fragments(
 }
 
 /// The file at the target path, if it is exactly this local file.
-async fn already_stored(g: &GraphClient, spec: &UploadSpec<'_>, hash: &mut RunningHash) -> Result<Option<RemoteEntry>> {
+async fn already_stored(g: &OneDrive, spec: &UploadSpec<'_>, hash: &mut RunningHash) -> Result<Option<RemoteEntry>> {
     let Some(existing) = g.resolve(spec.remote_path, spec.cancel).await? else {
         return Ok(None);
     };
@@ -305,7 +305,7 @@ async fn already_stored(g: &GraphClient, spec: &UploadSpec<'_>, hash: &mut Runni
 }
 
 /// Compares the stored file's hash with the local one.
-async fn verified(g: &GraphClient, spec: &UploadSpec<'_>, item: DriveItem, hash: &RunningHash) -> Result<RemoteEntry> {
+async fn verified(g: &OneDrive, spec: &UploadSpec<'_>, item: DriveItem, hash: &RunningHash) -> Result<RemoteEntry> {
     let parent = crate::remote::split(spec.remote_path).0.to_owned();
     let mut entry = super::client::entry(&parent, item);
     if entry.hash.is_none() {
@@ -330,14 +330,14 @@ async fn verified(g: &GraphClient, spec: &UploadSpec<'_>, item: DriveItem, hash:
     }
 }
 
-async fn delete_session(g: &GraphClient, url: &str) {
+async fn delete_session(g: &OneDrive, url: &str) {
     let client = g.transport.client().clone();
     let never = CancellationToken::new();
     let _ = g.transport.send(&never, Auth::None, "cancel an upload session", |_| Ok(client.delete(url))).await;
 }
 
 /// Deletes a journaled session that will not be continued.
-pub(super) async fn discard(g: &GraphClient, session: &OpenSession) {
+pub(super) async fn discard(g: &OneDrive, session: &OpenSession) {
     if let OpenSession::OneDrive { upload_url } = session {
         let _ = tokio::time::timeout(Duration::from_secs(5), delete_session(g, upload_url)).await;
     }
