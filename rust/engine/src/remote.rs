@@ -118,6 +118,9 @@ pub struct UploadSpec<'a> {
     pub conflict: WireConflict,
     /// Bytes per request; each service rounds it to what it accepts.
     pub chunk_size: u64,
+    /// The user asked for no particular size: the service may grow requests
+    /// beyond `chunk_size` to keep the link busy (see each service's uploads).
+    pub adapt_chunks: bool,
     /// A session from an earlier run to continue.
     pub resume: Option<OpenSession>,
     pub observer: std::sync::Arc<dyn UploadObserver>,

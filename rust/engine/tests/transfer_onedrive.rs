@@ -51,6 +51,7 @@ async fn put(
             remote_path: target,
             conflict,
             chunk_size: chunk,
+            adapt_chunks: false,
             resume,
             observer,
             cancel,

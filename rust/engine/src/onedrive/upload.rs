@@ -12,12 +12,13 @@ use super::client::{parse_error, service_error, OneDrive};
 use super::types::{CreateSession, DriveItem, FileSystemInfo, SessionItem, UploadSession};
 use crate::http::Auth;
 use crate::remote::{OpenSession, Remote, RemoteEntry, UploadSpec, Uploaded, WireConflict};
-use super::profile::{PROFILE, SIMPLE_LIMIT};
+use super::profile::{FRAGMENT_UNIT, PROFILE, SIMPLE_LIMIT};
 use crate::hashing::RunningHash;
 use crate::http::{bytes_body, range_body, read_range, SentHook};
 use crate::{Error, Result, ServiceKind};
 use bytes::Bytes;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -213,6 +214,45 @@ async fn status(g: &OneDrive, url: &str, cancel: &CancellationToken) -> Result<O
     }
 }
 
+/// A fragment's request should take about this long when the size is ours
+/// to choose: the wait for each answer (a round trip, during which nothing is
+/// sent, since Graph takes fragments one after another) then costs a few
+/// percent of the link, and a fragment lost to a network error is cheap to resend.
+const FRAGMENT_TIME: Duration = Duration::from_secs(1);
+
+/// The last fragment commits the file, so it is read into memory to check
+/// the file's stamp first; at most this much of it (a multiple of 320 KiB).
+const LAST_FRAGMENT_MAX: u64 = 32 * FRAGMENT_UNIT;
+
+/// How many bytes to send from `offset`: `frag`, but split so the last
+/// fragment stays small.
+fn piece_len(remaining: u64, frag: u64) -> u64 {
+    if remaining > frag {
+        frag
+    } else if remaining > LAST_FRAGMENT_MAX {
+        (remaining - LAST_FRAGMENT_MAX).div_ceil(FRAGMENT_UNIT) * FRAGMENT_UNIT
+    } else {
+        remaining
+    }
+}
+
+/// The next fragment size after one of `bytes` took `took`: what the link
+/// carries in [`FRAGMENT_TIME`], never below the requested size.
+fn grown(requested: u64, bytes: u64, took: Duration) -> u64 {
+    let rate = bytes as f64 / took.as_secs_f64().max(0.001);
+    fragment_size((rate * FRAGMENT_TIME.as_secs_f64()) as u64).max(requested)
+}
+
+/// Brings `hash` to `end` on another task while a fragment is being sent.
+fn hash_ahead(hash: &mut RunningHash, path: &Path, end: u64) -> tokio::task::JoinHandle<(RunningHash, Result<()>)> {
+    let mut ahead = std::mem::replace(hash, RunningHash::new(PROFILE.hash));
+    let path = path.to_owned();
+    tokio::spawn(async move {
+        let done = ahead.advance_to(&path, end).await;
+        (ahead, done)
+    })
+}
+
 async fn fragments(
     g: &OneDrive,
     spec: &UploadSpec<'_>,
@@ -222,7 +262,8 @@ async fn fragments(
     bytes_sent: &mut u64,
 ) -> Result<SessionEnd> {
     let size = spec.stamp.size;
-    let frag = fragment_size(spec.chunk_size);
+    let requested = fragment_size(spec.chunk_size);
+    let mut frag = requested;
     let client = g.transport.client().clone();
     let hook = sent_hook(spec);
     loop {
@@ -241,10 +282,10 @@ async fn fragments(
                 None => return Ok(SessionEnd::Gone),
             }
         }
-        hash.advance_to(spec.local, offset).await?;
         spec.observer.sent(offset);
-        let end = (offset + frag).min(size);
+        let end = offset + piece_len(size - offset, frag);
         let last_piece: Option<(Bytes, RunningHash)> = if end == size {
+            hash.advance_to(spec.local, offset).await?;
             let data = read_range(spec.local, offset, end).await?;
             spec.stamp.check_unchanged(spec.local).await?;
             let mut whole = hash.clone();
@@ -253,8 +294,11 @@ async fn fragments(
         } else {
             None
         };
+        // Hashing what goes out overlaps with sending it.
+        let hashing = last_piece.is_none().then(|| hash_ahead(hash, spec.local, end));
         let range = format!("bytes {offset}-{}/{size}", end - 1);
-        let reply = g
+        let started = std::time::Instant::now();
+        let sent = g
             .transport
             .send(spec.cancel, Auth::None, "upload a fragment", |activity| {
                 let body = match &last_piece {
@@ -263,10 +307,19 @@ async fn fragments(
                 };
                 Ok(client.put(url).header(CONTENT_LENGTH, end - offset).header(CONTENT_RANGE, range.as_str()).body(body))
             })
-            .await?;
+            .await;
+        if let Some(task) = hashing {
+            let (ahead, done) = task.await.map_err(|e| Error::File { path: spec.local.display().to_string(), message: format!("hashing stopped: {e}") })?;
+            *hash = ahead;
+            done?;
+        }
+        let reply = sent?;
         match reply.status {
             202 => {
                 *bytes_sent += end - offset;
+                if spec.adapt_chunks {
+                    frag = grown(requested, end - offset, started.elapsed());
+                }
                 offset = reply.json::<UploadSession>(ServiceKind::OneDrive).ok().and_then(|s| s.next_offset()).unwrap_or(end);
             }
             200 | 201 => {
@@ -348,8 +401,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_last_fragment_stays_small_and_every_other_is_whole_units() {
+        const MIB: u64 = 1024 * 1024;
+        let frag = fragment_size(50 * MIB);
+        assert_eq!(piece_len(100 * MIB, frag), frag);
+        let first = piece_len(40 * MIB, frag);
+        assert_eq!(first % FRAGMENT_UNIT, 0);
+        assert!(40 * MIB - first <= LAST_FRAGMENT_MAX && 40 * MIB - first > 0);
+        assert_eq!(piece_len(3 * MIB, frag), 3 * MIB);
+        assert_eq!(piece_len(LAST_FRAGMENT_MAX, frag), LAST_FRAGMENT_MAX);
+    }
+
+    #[test]
+    fn fragments_grow_to_a_second_of_the_link_but_never_below_the_request() {
+        const MIB: u64 = 1024 * 1024;
+        let requested = fragment_size(10 * MIB);
+        // 10 MiB in 0.2 s: 50 MiB/s, so about 50 MiB per fragment.
+        let next = grown(requested, 10 * MIB, Duration::from_millis(200));
+        assert!((48 * MIB..=50 * MIB).contains(&next), "{next}");
+        assert_eq!(next % FRAGMENT_UNIT, 0);
+        assert_eq!(grown(requested, 10 * MIB, Duration::from_secs(10)), requested);
+        assert!(grown(requested, 10 * MIB, Duration::from_millis(1)) < 60 * MIB);
+    }
+
+    #[test]
     fn fragments_are_whole_units_under_sixty_mib() {
-        use super::super::profile::FRAGMENT_UNIT;
         assert_eq!(fragment_size(10 * 1024 * 1024), 32 * FRAGMENT_UNIT);
         assert_eq!(fragment_size(1), FRAGMENT_UNIT);
         assert_eq!(fragment_size(5 * 1024 * 1024 + 5), 16 * FRAGMENT_UNIT);

@@ -17,6 +17,8 @@ pub(super) struct Ctx {
     pub ledger: Ledger,
     pub conflict: ConflictPolicy,
     pub chunk_size: u64,
+    /// No size was asked for: services may grow their requests.
+    pub adapt_chunks: bool,
     pub dry_run: bool,
     pub cancel: CancellationToken,
     pub preparer: Option<Preparer>,
@@ -48,6 +50,7 @@ impl Ctx {
             ledger: Ledger::new(events),
             conflict: options.conflict,
             chunk_size,
+            adapt_chunks: options.chunk_size.is_none(),
             dry_run: options.dry_run,
             cancel,
             preparer,

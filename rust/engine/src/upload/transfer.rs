@@ -171,6 +171,7 @@ impl FileTransfer<'_> {
             remote_path: self.target,
             conflict: wire,
             chunk_size: self.ctx.chunk_size,
+            adapt_chunks: self.ctx.adapt_chunks,
             resume,
             observer,
             cancel: &self.ctx.cancel,
