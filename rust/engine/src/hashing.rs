@@ -76,6 +76,27 @@ impl RunningHash {
         Ok(())
     }
 
+    /// Brings the hash to `target` on another task (while the bytes are being
+    /// sent, say); the task hands the hash back with the outcome.
+    pub fn advance_in_background(mut self, path: &Path, target: u64) -> tokio::task::JoinHandle<(Self, Result<()>)> {
+        let path = path.to_owned();
+        tokio::spawn(async move {
+            let done = self.advance_to(&path, target).await;
+            (self, done)
+        })
+    }
+
+    /// The hash brought to `target` by [`RunningHash::advance_in_background`], back in `slot`.
+    pub async fn join_background(
+        slot: &mut Self,
+        task: tokio::task::JoinHandle<(Self, Result<()>)>,
+        path: &Path,
+    ) -> Result<()> {
+        let (hash, done) = task.await.map_err(|e| file_error(path, format!("hashing stopped: {e}")))?;
+        *slot = hash;
+        done
+    }
+
     /// The service's textual form: base64 QuickXorHash or hex content_hash.
     pub fn finish(&self) -> String {
         match &self.hasher {

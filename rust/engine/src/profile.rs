@@ -64,7 +64,20 @@ pub struct ChunkRule {
     pub default_size: u64,
 }
 
+/// A request should take about this long when the size is ours to choose:
+/// the wait for each answer (a round trip, during which nothing is sent when
+/// requests go one after another) then costs a few percent of the link, and a
+/// request lost to a network error is cheap to resend.
+pub const REQUEST_TIME: std::time::Duration = std::time::Duration::from_secs(1);
+
 impl ChunkRule {
+    /// The next request size after one of `bytes` took `took`: what the link
+    /// carries in [`REQUEST_TIME`], never below `requested`.
+    pub fn grown(&self, requested: u64, bytes: u64, took: std::time::Duration) -> u64 {
+        let rate = bytes as f64 / took.as_secs_f64().max(0.001);
+        self.size_for((rate * REQUEST_TIME.as_secs_f64()) as u64).max(self.size_for(requested))
+    }
+
     /// The request size used for a requested one: a whole number of units,
     /// at least one, at most the service's cap.
     pub fn size_for(&self, requested: u64) -> u64 {

@@ -140,14 +140,22 @@ async fn send_rest(
     bytes_sent: &mut u64,
 ) -> Result<bool> {
     let size = spec.stamp.size;
-    let chunk = chunk_size(spec.chunk_size);
+    let requested = chunk_size(spec.chunk_size);
+    let mut chunk = requested;
     while !s.closed {
-        hash.advance_to(spec.local, s.offset).await?;
         spec.observer.sent(s.offset);
         let end = (s.offset + chunk).min(size);
         let close = end == size;
-        match append(c, spec, &s.id, s.offset, end, close, bytes_sent).await? {
+        // Hashing what goes out overlaps with sending it.
+        let hashing = std::mem::replace(hash, RunningHash::new(PROFILE.hash)).advance_in_background(spec.local, end);
+        let started = std::time::Instant::now();
+        let appended = append(c, spec, &s.id, s.offset, end, close, bytes_sent).await;
+        RunningHash::join_background(hash, hashing, spec.local).await?;
+        match appended? {
             Appended::To(offset) => {
+                if spec.adapt_chunks && offset == end {
+                    chunk = PROFILE.chunks.grown(requested, end - s.offset, started.elapsed());
+                }
                 s.offset = offset;
                 s.closed = close && offset == end;
             }

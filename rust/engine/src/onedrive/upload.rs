@@ -18,7 +18,6 @@ use crate::http::{bytes_body, range_body, read_range, SentHook};
 use crate::{Error, Result, ServiceKind};
 use bytes::Bytes;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE};
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -214,12 +213,6 @@ async fn status(g: &OneDrive, url: &str, cancel: &CancellationToken) -> Result<O
     }
 }
 
-/// A fragment's request should take about this long when the size is ours
-/// to choose: the wait for each answer (a round trip, during which nothing is
-/// sent, since Graph takes fragments one after another) then costs a few
-/// percent of the link, and a fragment lost to a network error is cheap to resend.
-const FRAGMENT_TIME: Duration = Duration::from_secs(1);
-
 /// The last fragment commits the file, so it is read into memory to check
 /// the file's stamp first; at most this much of it (a multiple of 320 KiB).
 const LAST_FRAGMENT_MAX: u64 = 32 * FRAGMENT_UNIT;
@@ -234,23 +227,6 @@ fn piece_len(remaining: u64, frag: u64) -> u64 {
     } else {
         remaining
     }
-}
-
-/// The next fragment size after one of `bytes` took `took`: what the link
-/// carries in [`FRAGMENT_TIME`], never below the requested size.
-fn grown(requested: u64, bytes: u64, took: Duration) -> u64 {
-    let rate = bytes as f64 / took.as_secs_f64().max(0.001);
-    fragment_size((rate * FRAGMENT_TIME.as_secs_f64()) as u64).max(requested)
-}
-
-/// Brings `hash` to `end` on another task while a fragment is being sent.
-fn hash_ahead(hash: &mut RunningHash, path: &Path, end: u64) -> tokio::task::JoinHandle<(RunningHash, Result<()>)> {
-    let mut ahead = std::mem::replace(hash, RunningHash::new(PROFILE.hash));
-    let path = path.to_owned();
-    tokio::spawn(async move {
-        let done = ahead.advance_to(&path, end).await;
-        (ahead, done)
-    })
 }
 
 async fn fragments(
@@ -295,7 +271,9 @@ async fn fragments(
             None
         };
         // Hashing what goes out overlaps with sending it.
-        let hashing = last_piece.is_none().then(|| hash_ahead(hash, spec.local, end));
+        let hashing = last_piece.is_none().then(|| {
+            std::mem::replace(hash, RunningHash::new(PROFILE.hash)).advance_in_background(spec.local, end)
+        });
         let range = format!("bytes {offset}-{}/{size}", end - 1);
         let started = std::time::Instant::now();
         let sent = g
@@ -309,16 +287,14 @@ async fn fragments(
             })
             .await;
         if let Some(task) = hashing {
-            let (ahead, done) = task.await.map_err(|e| Error::File { path: spec.local.display().to_string(), message: format!("hashing stopped: {e}") })?;
-            *hash = ahead;
-            done?;
+            RunningHash::join_background(hash, task, spec.local).await?;
         }
         let reply = sent?;
         match reply.status {
             202 => {
                 *bytes_sent += end - offset;
                 if spec.adapt_chunks {
-                    frag = grown(requested, end - offset, started.elapsed());
+                    frag = PROFILE.chunks.grown(requested, end - offset, started.elapsed());
                 }
                 offset = reply.json::<UploadSession>(ServiceKind::OneDrive).ok().and_then(|s| s.next_offset()).unwrap_or(end);
             }
@@ -417,6 +393,7 @@ mod tests {
         const MIB: u64 = 1024 * 1024;
         let requested = fragment_size(10 * MIB);
         // 10 MiB in 0.2 s: 50 MiB/s, so about 50 MiB per fragment.
+        let grown = |r, b, t| PROFILE.chunks.grown(r, b, t);
         let next = grown(requested, 10 * MIB, Duration::from_millis(200));
         assert!((48 * MIB..=50 * MIB).contains(&next), "{next}");
         assert_eq!(next % FRAGMENT_UNIT, 0);
