@@ -96,6 +96,10 @@ pub enum OpenSession {
     OneDrive { upload_url: String },
     /// A Dropbox session; `closed` once the last chunk was appended.
     Dropbox { session_id: String, offset: u64, closed: bool },
+    /// A Dropbox session taking `chunk`-sized pieces in parallel; `done`
+    /// holds the offsets of the pieces it confirmed.
+    #[serde(rename = "dropbox_concurrent")]
+    DropboxConcurrent { session_id: String, chunk: u64, done: Vec<u64>, closed: bool },
 }
 
 /// Told about an upload as it goes: bytes sent (absolute offset in the

@@ -25,6 +25,8 @@ struct Put<'a> {
     env: &'a Env,
     remote: &'a dyn Remote,
     chunk: u64,
+    /// The chunk size is the engine's to choose (large files go concurrent).
+    adapt: bool,
     cancel: CancellationToken,
 }
 
@@ -46,7 +48,7 @@ impl Put<'_> {
                 remote_path: target,
                 conflict,
                 chunk_size: self.chunk,
-                adapt_chunks: false,
+                adapt_chunks: self.adapt,
                 resume,
                 observer,
                 cancel: &self.cancel,
@@ -72,7 +74,7 @@ async fn small_file_with_a_non_ascii_name_is_stored_and_verified() {
     let env = start().await;
     let db = env.dropbox();
     let data = env.make_file("a.jpg", 100_000, 1);
-    let put = Put { env: &env, remote: &db, chunk: 8 * MIB, cancel: CancellationToken::new() };
+    let put = Put { env: &env, remote: &db, chunk: 8 * MIB, adapt: false, cancel: CancellationToken::new() };
     let target = "/Fotos/Ärger 😀 ü.jpg";
     let up = put.go("a.jpg", target, WireConflict::Fail, None, Arc::default()).await.unwrap();
     assert_eq!(up.entry.hash.as_deref(), Some(dkcloud_hash::content_hash_hex(&data).as_str()));
@@ -89,7 +91,7 @@ async fn large_file_is_sent_in_chunks_and_committed() {
     let env = start().await;
     let db = env.dropbox();
     let data = env.make_file("big.mov", 25 * MIB, 2);
-    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, cancel: CancellationToken::new() };
+    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, adapt: false, cancel: CancellationToken::new() };
     let up = put.go("big.mov", "/Videos/big.mov", WireConflict::Fail, None, Arc::default()).await.unwrap();
     assert_eq!(up.bytes_sent, 25 * MIB);
     assert_eq!(std::fs::read(env.stored(ServiceKind::Dropbox, "/Videos/big.mov")).unwrap(), data);
@@ -103,7 +105,7 @@ async fn zero_byte_file_is_uploaded() {
     let env = start().await;
     let db = env.dropbox();
     env.make_file("empty", 0, 1);
-    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, cancel: CancellationToken::new() };
+    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, adapt: false, cancel: CancellationToken::new() };
     let up = put.go("empty", "/empty", WireConflict::Fail, None, Arc::default()).await.unwrap();
     assert_eq!(up.entry.size, 0);
     assert!(env.stored(ServiceKind::Dropbox, "/empty").is_file());
@@ -179,7 +181,7 @@ async fn conflict_fail_refuses_replace_overwrites_rename_keeps_both() {
     let db = env.dropbox();
     env.make_file("one", 1000, 1);
     let second = env.make_file("two", 2000, 2);
-    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, cancel: CancellationToken::new() };
+    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, adapt: false, cancel: CancellationToken::new() };
     put.go("one", "/c.jpg", WireConflict::Fail, None, Arc::default()).await.unwrap();
     let refused = put.go("two", "/c.jpg", WireConflict::Fail, None, Arc::default()).await;
     assert!(matches!(refused, Err(Error::Conflict { .. })), "{refused:?}");
@@ -197,7 +199,7 @@ async fn a_resumed_session_continues_from_the_correct_offset() {
     let db = env.dropbox();
     let data = env.make_file("big.bin", 20 * MIB, 3);
     let rec = Arc::new(Recorder::default());
-    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, cancel: CancellationToken::new() };
+    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, adapt: false, cancel: CancellationToken::new() };
     {
         let fut = put.go("big.bin", "/big.bin", WireConflict::Fail, None, rec.clone());
         tokio::pin!(fut);
@@ -231,10 +233,82 @@ async fn a_vanished_session_is_started_again() {
     let env = start().await;
     let db = env.dropbox();
     let data = env.make_file("f.bin", 6 * MIB, 5);
-    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, cancel: CancellationToken::new() };
+    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, adapt: false, cancel: CancellationToken::new() };
     let stale = OpenSession::Dropbox { session_id: "no-such-session".into(), offset: 4 * MIB, closed: false };
     let up = put.go("f.bin", "/f.bin", WireConflict::Fail, Some(stale), Arc::default()).await.unwrap();
     assert_eq!(up.bytes_sent, 6 * MIB);
     assert_eq!(std::fs::read(env.stored(ServiceKind::Dropbox, "/f.bin")).unwrap(), data);
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_large_file_goes_through_a_concurrent_session_and_is_verified() {
+    let env = start().await;
+    let db = env.dropbox();
+    // 10 whole chunks and a short closing one.
+    let data = env.make_file("video.mp4", 40 * MIB + 12345, 11);
+    let rec = Arc::new(Recorder::default());
+    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, adapt: true, cancel: CancellationToken::new() };
+    let up = put.go("video.mp4", "/v/video.mp4", WireConflict::Fail, None, rec.clone()).await.unwrap();
+    assert_eq!(up.bytes_sent, 40 * MIB + 12345);
+    assert_eq!(up.entry.size, 40 * MIB + 12345);
+    assert_eq!(up.entry.hash.as_deref(), Some(dkcloud_hash::content_hash_hex(&data).as_str()));
+    assert_eq!(std::fs::read(env.stored(ServiceKind::Dropbox, "/v/video.mp4")).unwrap(), data);
+    assert_eq!(env.count("dropbox.upload_session_start").await, 1);
+    // Ten chunks, then the closing one.
+    assert_eq!(env.count("dropbox.append_v2").await, 11);
+    let notes = rec.sessions.lock().unwrap().clone();
+    let closed = notes.iter().flatten().any(|n| matches!(n, OpenSession::DropboxConcurrent { closed: true, done, .. } if done.len() == 10));
+    assert!(closed, "the journal heard of every chunk and the close: {notes:?}");
+    assert_eq!(notes.last(), Some(&None), "nothing is left to resume");
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_concurrent_session_resumes_by_sending_only_the_missing_chunks() {
+    let env = start().await;
+    let db = env.dropbox();
+    let data = env.make_file("big.bin", 32 * MIB, 7);
+    let rec = Arc::new(Recorder::default());
+    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, adapt: true, cancel: CancellationToken::new() };
+    {
+        let fut = put.go("big.bin", "/big.bin", WireConflict::Fail, None, rec.clone());
+        tokio::pin!(fut);
+        loop {
+            tokio::select! {
+                r = &mut fut => panic!("finished too early: {r:?}"),
+                _ = tokio::time::sleep(std::time::Duration::from_millis(2)) => {
+                    let notes = rec.sessions.lock().unwrap().clone();
+                    if notes.iter().flatten().any(|n| matches!(n, OpenSession::DropboxConcurrent { done, .. } if done.len() >= 3)) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    let note = rec.sessions.lock().unwrap().iter().flatten().last().cloned().expect("a session note");
+    let OpenSession::DropboxConcurrent { done, closed: false, .. } = &note else { panic!("not a concurrent note: {note:?}") };
+    let confirmed = done.len() as u64;
+    assert!(confirmed >= 3);
+    let up = put.go("big.bin", "/big.bin", WireConflict::Fail, Some(note.clone()), Arc::default()).await.unwrap();
+    // Confirmed chunks are never sent again (a chunk that arrived just as the
+    // first run stopped, unconfirmed, may be).
+    assert!(up.bytes_sent <= 32 * MIB - confirmed * 4 * MIB, "sent {} of {} again", up.bytes_sent, 32 * MIB);
+    assert_eq!(std::fs::read(env.stored(ServiceKind::Dropbox, "/big.bin")).unwrap(), data);
+    assert_eq!(env.count("dropbox.upload_session_start").await, 1, "the journaled session was continued");
+    assert_eq!(env.files(ServiceKind::Dropbox).await.len(), 1);
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_vanished_concurrent_session_is_started_again() {
+    let env = start().await;
+    let db = env.dropbox();
+    let data = env.make_file("f.bin", 20 * MIB, 9);
+    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, adapt: true, cancel: CancellationToken::new() };
+    let stale = OpenSession::DropboxConcurrent { session_id: "no-such-session".into(), chunk: 4 * MIB, done: vec![0, 4 * MIB], closed: false };
+    let up = put.go("f.bin", "/f.bin", WireConflict::Fail, Some(stale), Arc::default()).await.unwrap();
+    assert_eq!(std::fs::read(env.stored(ServiceKind::Dropbox, "/f.bin")).unwrap(), data);
+    assert_eq!(up.entry.size, 20 * MIB);
     env.emu.shutdown().await;
 }

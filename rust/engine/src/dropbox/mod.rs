@@ -4,6 +4,7 @@
 
 pub mod batch;
 mod client;
+mod concurrent;
 mod profile;
 mod service;
 pub mod types;

@@ -8,7 +8,7 @@ use super::profile::PROFILE;
 use super::types::{
     CreateFolderArg, CreateFolderResult, CursorArg, FullAccount, ListFolderArg, ListFolderResult, PathArg, SpaceUsage,
 };
-use super::upload;
+use super::{concurrent, upload};
 use crate::http::{Http, Transport};
 use crate::profile::ServiceProfile;
 use crate::remote::{Account, Folder, OpenSession, Page, Quota, Remote, RemoteEntry, UploadSpec, Uploaded};
@@ -175,7 +175,11 @@ impl Remote for Dropbox {
     }
 
     fn upload<'a>(&'a self, spec: UploadSpec<'a>) -> BoxFuture<'a, Result<Uploaded>> {
-        Box::pin(upload::upload(&self.client, &self.batcher, spec))
+        if concurrent::suits(&spec) {
+            Box::pin(concurrent::upload(&self.client, &self.batcher, spec))
+        } else {
+            Box::pin(upload::upload(&self.client, &self.batcher, spec))
+        }
     }
 
     /// Dropbox sessions cannot be deleted; an unused one expires after 7 days.

@@ -74,6 +74,15 @@ pub struct CreateFolderResult {
 #[derive(Debug, Serialize)]
 pub struct StartArg {
     pub close: bool,
+    /// `concurrent` for a session that takes chunks in parallel; absent: sequential.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_type: Option<SessionType>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(tag = ".tag", rename_all = "snake_case")]
+pub enum SessionType {
+    Concurrent,
 }
 
 #[derive(Debug, Deserialize)]

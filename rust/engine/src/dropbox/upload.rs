@@ -34,10 +34,10 @@ fn sent_hook(spec: &UploadSpec<'_>) -> SentHook {
 }
 
 /// Where a session stands.
-struct Session {
-    id: String,
-    offset: u64,
-    closed: bool,
+pub(super) struct Session {
+    pub id: String,
+    pub offset: u64,
+    pub closed: bool,
 }
 
 impl Session {
@@ -170,17 +170,19 @@ async fn send_rest(
     Ok(true)
 }
 
-async fn content_call(
+/// A content-host call whose body is `[start, end)` of the file; `hook`
+/// hears the bytes go out.
+pub(super) async fn content_call(
     c: &DropboxClient,
     spec: &UploadSpec<'_>,
     endpoint: &str,
     arg: String,
     start: u64,
     end: u64,
+    hook: SentHook,
 ) -> Result<Reply> {
     let url = format!("{}/2/{endpoint}", c.content);
     let client = c.transport.client().clone();
-    let hook = sent_hook(spec);
     c.transport
         .send(spec.cancel, Auth::Bearer, endpoint, |activity| {
             Ok(client
@@ -197,8 +199,8 @@ async fn start(c: &DropboxClient, spec: &UploadSpec<'_>, bytes_sent: &mut u64) -
     let size = spec.stamp.size;
     let end = chunk_size(spec.chunk_size).min(size);
     let close = end == size;
-    let arg = header_arg(&StartArg { close })?;
-    let reply = content_call(c, spec, "files/upload_session/start", arg, 0, end).await?;
+    let arg = header_arg(&StartArg { close, session_type: None })?;
+    let reply = content_call(c, spec, "files/upload_session/start", arg, 0, end, sent_hook(spec)).await?;
     if !reply.is_success() {
         return Err(service_error(&reply));
     }
@@ -219,7 +221,7 @@ async fn append(
 ) -> Result<Appended> {
     let cursor = Cursor { session_id: id.to_owned(), offset };
     let arg = header_arg(&AppendArg { cursor: &cursor, close })?;
-    let reply = content_call(c, spec, "files/upload_session/append_v2", arg, offset, end).await?;
+    let reply = content_call(c, spec, "files/upload_session/append_v2", arg, offset, end, sent_hook(spec)).await?;
     if reply.is_success() {
         *bytes_sent += end - offset;
         return Ok(Appended::To(end));
@@ -240,7 +242,7 @@ async fn append(
     Err(service_error(&reply))
 }
 
-async fn commit(
+pub(super) async fn commit(
     batcher: &Batcher,
     spec: &UploadSpec<'_>,
     s: &Session,
@@ -265,7 +267,7 @@ async fn commit(
     batcher.commit(entry, spec.cancel).await
 }
 
-fn verified(spec: &UploadSpec<'_>, meta: Metadata, hash: &RunningHash) -> Result<RemoteEntry> {
+pub(super) fn verified(spec: &UploadSpec<'_>, meta: Metadata, hash: &RunningHash) -> Result<RemoteEntry> {
     let e = entry(meta);
     let local = hash.finish();
     match &e.hash {
