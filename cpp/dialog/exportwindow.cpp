@@ -9,7 +9,6 @@
 #include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
-#include <QDesktopServices>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -20,7 +19,6 @@
 #include <QLabel>
 #include <QLoggingCategory>
 #include <QMessageBox>
-#include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
@@ -31,31 +29,6 @@ Q_LOGGING_CATEGORY(DKCLOUD_LOG, "dkcloud.plugin", QtInfoMsg)
 
 namespace DkCloud
 {
-
-namespace
-{
-
-// $BROWSER first (as xdg-open does; tests point it at a script), else the desktop's choice.
-void openInBrowser(const QString& url)
-{
-    const QString browser = qEnvironmentVariable("BROWSER");
-    for (const QString& command : browser.split(QLatin1Char(':'), Qt::SkipEmptyParts))
-    {
-        QStringList args = QProcess::splitCommand(command);
-        if (args.isEmpty())
-            continue;
-        const QString program = args.takeFirst();
-        if (command.contains(QLatin1String("%s")))
-            args.replaceInStrings(QStringLiteral("%s"), url);
-        else
-            args << url;
-        if (QProcess::startDetached(program, args))
-            return;
-    }
-    QDesktopServices::openUrl(QUrl(url));
-}
-
-} // namespace
 
 ExportWindow::ExportWindow(ServiceId service, const QList<QUrl>& items, QWidget* parent)
     : QDialog(parent)
@@ -230,7 +203,9 @@ void ExportWindow::buildUi()
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("statusLabel"));
     m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Selectable, and its links open (the sign-in page when no browser could be started).
+    m_status->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_status->setOpenExternalLinks(true);
 
     auto* right = new QVBoxLayout;
     right->addWidget(accountBox);
@@ -485,10 +460,8 @@ void ExportWindow::logIn()
     // "Change Account": a new login adds or switches the account.
     if (m_loginEvents)
         m_loginEvents->detach();
-    m_loginEvents = std::make_shared<QtLoginEvents>(this, [this](const QString& url) {
-        qCInfo(DKCLOUD_LOG).noquote() << "opening the sign-in page" << url;
-        m_status->setText(tr("Finish signing in in your web browser..."));
-        openInBrowser(url);
+    m_loginEvents = std::make_shared<QtLoginEvents>(this, [this](const QString& url, bool opened) {
+        showSignInPage(url, opened);
     });
     auto session = m_session;
     auto events  = m_loginEvents;
@@ -509,6 +482,15 @@ void ExportWindow::logIn()
             else
                 askForPastedCode(toQString(outcome.value->paste_instructions));
         });
+}
+
+void ExportWindow::showSignInPage(const QString& url, bool opened)
+{
+    qCInfo(DKCLOUD_LOG).noquote() << (opened ? "the sign-in page is open in the browser:" : "no browser could be started; the sign-in page:") << url;
+    QString text = tr("Finish signing in in your web browser...").toHtmlEscaped();
+    if (!opened)
+        text += QStringLiteral("<br>") + signInLinkHtml(url);
+    m_status->setText(text);
 }
 
 void ExportWindow::askForPastedCode(const QString& instructions)

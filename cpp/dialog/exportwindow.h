@@ -81,6 +81,7 @@ private:
     ffi::Service engineService() const;
     void refreshAccounts();
     void showLoggedOut();
+    void showSignInPage(const QString& url, bool opened);
     void askForPastedCode(const QString& instructions);
     void loggedIn(const QString& account);
     void setBusy(bool busy);

@@ -142,6 +142,16 @@ QString summaryText(ServiceId service, const ffi::JobSummary& s)
     return text;
 }
 
+QString signInLinkHtml(const QString& url)
+{
+    // The whole address is the link's target; shown, it is cut short so that
+    // it does not widen the dialog (right-click > Copy Link Location copies it all).
+    const int shown    = 60;
+    const QString text = url.size() > shown ? url.left(shown) + QChar(0x2026) : url;
+    return tr("No web browser could be started. Open this address in a web browser: %1")
+        .arg(QStringLiteral("<a href=\"%1\">%2</a>").arg(url.toHtmlEscaped(), text.toHtmlEscaped()));
+}
+
 QString summaryAdvice(const ffi::JobSummary& s)
 {
     if (s.files_skipped == 0)

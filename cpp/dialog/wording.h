@@ -31,6 +31,9 @@ FileStateText fileStateText(ServiceId service, const ffi::FileEvent& event);
 // "2 uploaded, 1 replaced, 1 already there.": each kind counted on its own.
 QString summaryText(ServiceId service, const ffi::JobSummary& summary);
 
+// No browser could be started: the sign-in page as a link to open by hand (rich text).
+QString signInLinkHtml(const QString& url);
+
 // What to do about photos the run left out (skipped), else empty.
 QString summaryAdvice(const ffi::JobSummary& summary);
 
