@@ -1,7 +1,8 @@
 // The export window, one class for both services: the flow of an export
-// (session, account, albums, upload) over the widgets of ExportWidget. All
-// network work happens in the engine; this class starts it and shows its
-// state. Its signals tell what happened, for whoever watches the dialog (the
+// (session, account, albums, upload) over the widgets of ExportWidget;
+// exportwindow.cpp holds the window, albums and upload, exportaccount.cpp the
+// session and account. All network work happens in the engine; this class
+// starts it and shows its state. Its signals tell what happened, for whoever watches the dialog (the
 // tests do; nothing in the plugin needs them).
 #pragma once
 
