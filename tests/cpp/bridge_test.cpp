@@ -174,22 +174,6 @@ std::string logInThroughBrowser(const ExportSession& session, const std::string&
     return str(step.account);
 }
 
-// A loopback port nobody listens on right now.
-int freePort()
-{
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family      = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len        = sizeof(addr);
-    int port             = 0;
-    if (s >= 0 && ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-        ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-        port = ntohs(addr.sin_port);
-    ::close(s);
-    return port;
-}
-
 // Dropbox's loopback port is fixed by configuration: one that is free here.
 void useDropboxPort(const std::string& configDir, int port)
 {

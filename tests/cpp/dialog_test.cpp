@@ -74,22 +74,6 @@ private:
 // redirects to the engine's loopback listener.
 const QByteArray curlBrowser = "curl -s -L -o /dev/null";
 
-// A loopback port nobody listens on right now.
-int freePort()
-{
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family      = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len        = sizeof(addr);
-    int port             = 0;
-    if (s >= 0 && ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-        ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-        port = ntohs(addr.sin_port);
-    ::close(s);
-    return port;
-}
-
 } // namespace
 
 class DialogTest : public QObject

@@ -27,3 +27,6 @@ private:
 
 // A fresh temporary folder (removed by the caller's process exit or rm).
 std::string makeTempDir(const std::string& prefix);
+
+// A loopback port nobody listens on right now.
+int freePort();

@@ -9,7 +9,7 @@ use super::batch::Batcher;
 use super::client::{api_error, header_arg, service_error, DropboxClient};
 use super::profile::PROFILE;
 use super::types::{AppendArg, Cursor, SessionType, StartArg, StartResult};
-use super::upload::{chunk_size, commit, content_call, verified, Session};
+use super::upload::{another_session, chunk_size, commit, content_call, verified, Session};
 use crate::hashing::RunningHash;
 use crate::remote::{OpenSession, UploadSpec, Uploaded};
 use crate::{Error, Result, ServiceKind};
@@ -20,8 +20,6 @@ use std::sync::{Arc, Mutex};
 
 /// Chunks in flight at once.
 const IN_FLIGHT: usize = 4;
-/// Times a job may lose its session and start a new one.
-const MAX_NEW_SESSIONS: u32 = 3;
 
 /// Whether `spec` goes through a concurrent session: a file of several
 /// chunks whose chunk size is the engine's to choose (an explicit size asks
@@ -77,13 +75,7 @@ pub(super) async fn upload(c: &DropboxClient, batcher: &Batcher, spec: UploadSpe
         let mut s = match open.take() {
             Some(s) => s,
             None => {
-                new_sessions += 1;
-                if new_sessions > MAX_NEW_SESSIONS + 1 {
-                    return Err(Error::Network {
-                        service: ServiceKind::Dropbox,
-                        message: format!("{}: the upload session kept disappearing", spec.remote_path),
-                    });
-                }
+                another_session(&mut new_sessions, &spec)?;
                 start(c, &spec).await?
             }
         };

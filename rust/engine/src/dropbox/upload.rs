@@ -81,13 +81,7 @@ pub(super) async fn upload(c: &DropboxClient, batcher: &Batcher, spec: UploadSpe
                 Appended::Gone => continue,
             },
             None => {
-                new_sessions += 1;
-                if new_sessions > MAX_NEW_SESSIONS + 1 {
-                    return Err(Error::Network {
-                        service: ServiceKind::Dropbox,
-                        message: format!("{}: the upload session kept disappearing", spec.remote_path),
-                    });
-                }
+                another_session(&mut new_sessions, &spec)?;
                 start(c, &spec, &mut bytes_sent).await?
             }
         };
@@ -128,6 +122,18 @@ pub(super) async fn upload(c: &DropboxClient, batcher: &Batcher, spec: UploadSpe
             }
         }
     }
+}
+
+/// Counts a new session for `spec`; an error once sessions kept disappearing.
+pub(super) fn another_session(new_sessions: &mut u32, spec: &UploadSpec<'_>) -> Result<()> {
+    *new_sessions += 1;
+    if *new_sessions > MAX_NEW_SESSIONS + 1 {
+        return Err(Error::Network {
+            service: ServiceKind::Dropbox,
+            message: format!("{}: the upload session kept disappearing", spec.remote_path),
+        });
+    }
+    Ok(())
 }
 
 /// Appends until the session holds the whole file and is closed; `false`
