@@ -40,16 +40,19 @@ else()
     set(DKCLOUD_FFI_INCLUDE_DIR "${CMAKE_BINARY_DIR}/cxxbridge")
     file(MAKE_DIRECTORY "${DKCLOUD_FFI_INCLUDE_DIR}")
 
+    # One cargo invocation for the library, `dkcloud` and the emulator: cargo
+    # unifies dependency features per invocation, so building them apart would
+    # compile shared dependencies twice (scripts/quickstart relies on this).
     add_custom_target(dkcloud_ffi_cargo
         COMMAND ${CMAKE_COMMAND} -E env
                 "DKCLOUD_FFI_INCLUDE_DIR=${DKCLOUD_FFI_INCLUDE_DIR}"
                 "CARGO_TARGET_DIR=${DKCLOUD_CARGO_TARGET_DIR}"
-                "${CARGO_EXECUTABLE}" build --locked -p dkcloud-ffi ${_profile_flag}
+                "${CARGO_EXECUTABLE}" build --locked -p dkcloud-ffi -p dkcloud-cli -p dkcloud-emulator ${_profile_flag}
         WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
         BYPRODUCTS "${DKCLOUD_FFI_LIBRARY}"
                    "${DKCLOUD_FFI_INCLUDE_DIR}/dkcloud-ffi/src/lib.rs.h"
                    "${DKCLOUD_FFI_INCLUDE_DIR}/rust/cxx.h"
-        COMMENT "cargo build -p dkcloud-ffi (${_profile})"
+        COMMENT "cargo build -p dkcloud-ffi -p dkcloud-cli -p dkcloud-emulator (${_profile})"
         USES_TERMINAL)
 endif()
 
