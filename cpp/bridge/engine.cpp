@@ -1,5 +1,7 @@
 #include "engine.h"
 
+#include <QFile>
+
 namespace DkCloud
 {
 
@@ -19,17 +21,31 @@ rust::String toRust(const QString& text)
     return rust::String(utf8.constData(), static_cast<size_t>(utf8.size()));
 }
 
-QtLoginEvents::QtLoginEvents(QObject* target, std::function<void(const QString&)> openUrl)
+std::vector<ffi::LocalFile> toLocalFiles(const QList<QUrl>& urls)
+{
+    std::vector<ffi::LocalFile> files;
+    for (const QUrl& url : urls)
+    {
+        ffi::LocalFile file;
+        const QByteArray path = QFile::encodeName(url.toLocalFile());
+        for (char byte : path)
+            file.path.push_back(static_cast<uint8_t>(byte));
+        files.push_back(std::move(file));
+    }
+    return files;
+}
+
+QtLoginEvents::QtLoginEvents(QObject* target, PageOpened pageOpened)
     : m_poster(target)
-    , m_openUrl(std::move(openUrl))
+    , m_pageOpened(std::move(pageOpened))
 {
 }
 
-void QtLoginEvents::openUrl(rust::Str url) const
+void QtLoginEvents::pageOpened(rust::Str url, bool opened) const
 {
     const QString copy = toQString(url);
-    auto handler       = m_openUrl;
-    m_poster.post([handler, copy]() { handler(copy); });
+    auto handler       = m_pageOpened;
+    m_poster.post([handler, copy, opened]() { handler(copy, opened); });
 }
 
 QtUploadEvents::QtUploadEvents(QObject* target, Handlers handlers)

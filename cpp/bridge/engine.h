@@ -8,14 +8,17 @@
 #include "dkcloud-ffi/src/lib.rs.h"
 
 #include <QCoreApplication>
+#include <QList>
 #include <QPointer>
 #include <QString>
+#include <QUrl>
 
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 namespace DkCloud
 {
@@ -37,6 +40,8 @@ struct Outcome
 QString toQString(rust::Str text);
 QString toQString(const rust::String& text);
 rust::String toRust(const QString& text);
+// Local files as the engine takes them: paths as raw bytes (QFile::encodeName).
+std::vector<ffi::LocalFile> toLocalFiles(const QList<QUrl>& urls);
 
 // Runs an engine call; a rust::Error (or any exception) becomes the outcome's error.
 template <typename T>
@@ -112,16 +117,19 @@ void runInBackground(QObject* context, std::function<T()> work, std::function<vo
     }).detach();
 }
 
+// Hands "the sign-in page was opened (or no browser could be started)" to the GUI thread.
 class QtLoginEvents final : public ffi::LoginEvents
 {
 public:
-    QtLoginEvents(QObject* target, std::function<void(const QString&)> openUrl);
-    void openUrl(rust::Str url) const override;
+    using PageOpened = std::function<void(const QString& url, bool opened)>;
+
+    QtLoginEvents(QObject* target, PageOpened pageOpened);
+    void pageOpened(rust::Str url, bool opened) const override;
     void detach() { m_poster.detach(); }
 
 private:
-    mutable GuiPoster                   m_poster;
-    std::function<void(const QString&)> m_openUrl;
+    mutable GuiPoster m_poster;
+    PageOpened        m_pageOpened;
 };
 
 class QtUploadEvents final : public ffi::UploadEvents

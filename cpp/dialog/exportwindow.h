@@ -1,29 +1,30 @@
-// The export window, one class for both services, laid out like digiKam's own
-// web-service exporters: the photo list on the left; Account, Album and
-// Options on the right; progress, Start Upload and Close at the bottom. All
-// network work happens in the engine; this class only shows its state.
+// The export window, one class for both services: the flow of an export
+// (session, account, albums, upload) over the widgets of ExportWidget;
+// exportwindow.cpp holds the window, albums and upload, exportaccount.cpp the
+// session and account. All network work happens in the engine; this class
+// starts it and shows its state. Its signals tell what happened, for whoever watches the dialog (the
+// tests do; nothing in the plugin needs them).
 #pragma once
 
 #include "engine.h"
 #include "exportsettings.h"
+#include "uploadprogress.h"
 
 #include <QDialog>
-#include <QElapsedTimer>
 #include <QList>
 #include <QUrl>
 
 #include <memory>
 
-class QCheckBox;
 class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
-class QSpinBox;
 
 namespace DkCloud
 {
 
+class ExportWidget;
 class ImageList;
 
 class ExportWindow : public QDialog
@@ -41,23 +42,43 @@ public:
     // A warning shown above the buttons (e.g. a shortcut clash), empty hides it.
     void setNotice(const QString& text);
 
-    // For tests: the widgets by role.
-    ImageList*    imageList() const { return m_list; }
-    QComboBox*    folderCombo() const { return m_folders; }
-    QPushButton*  startButton() const { return m_start; }
-    QPushButton*  loginButton() const { return m_login; }
-    QPushButton*  logoutButton() const { return m_logout; }
-    QComboBox*    accountCombo() const { return m_accounts; }
-    QComboBox*    conflictCombo() const { return m_conflict; }
-    QLabel*       accountLabel() const { return m_accountName; }
-    QLabel*       statusLabel() const { return m_status; }
-    QLabel*       summaryLabel() const { return m_summary; }
-    QProgressBar* progressBar() const { return m_progress; }
+    // The widgets by role (for tests).
+    ExportWidget* widget() const { return m_ui; }
+    ImageList*    imageList() const;
+    QComboBox*    folderCombo() const;
+    QPushButton*  startButton() const;
+    QPushButton*  loginButton() const;
+    QPushButton*  logoutButton() const;
+    QComboBox*    accountCombo() const;
+    QComboBox*    conflictCombo() const;
+    QLabel*       accountLabel() const;
+    QLabel*       statusLabel() const;
+    QLabel*       summaryLabel() const;
+    QProgressBar* progressBar() const;
 
 Q_SIGNALS:
+    // The service knows the account (at opening, after a login, a switch).
     void accountChanged(const QString& name);
-    void foldersReloaded();
-    void uploadFinished();
+    // Not logged in, or the service could not tell who: the engine's details.
+    void accountFailed(const QString& error);
+    // The sign-in page went to the browser, or (`inBrowser` false: no browser
+    // could be started) is shown as a link to open by hand.
+    void signInPageOpened(const QString& url, bool inBrowser);
+    // The login port was taken: the dialog asks for the code the page shows.
+    void pasteCodeRequested();
+    void loggedOut(const QString& name);
+    // The album list arrived: `count` entries in the album combo.
+    void foldersLoaded(int count);
+    void foldersFailed(const QString& error);
+    void folderCreated(const QString& path);
+    // The engine would not start the upload (nothing was sent).
+    void uploadRefused(const QString& error);
+    void uploadStarted();
+    // A photo reached its final state, FileStateText::name (uploaded,
+    // already-there, replaced, kept-both, skipped, failed, cancelled), stored
+    // at `remotePath` on the service.
+    void fileFinished(const QString& localPath, const QString& state, const QString& remotePath);
+    void uploadFinished(const DkCloud::UploadResult& result);
 
 public Q_SLOTS:
     void startUpload();
@@ -71,64 +92,45 @@ protected:
     void reject() override;
 
 private:
-    void buildUi();
-    void loadSettings();
+    void connectWidgets();
     void saveSettings();
     void openSession();
+    void switchAccount(int index);
     void refreshAccount();
+    void showAccount(const QString& name);
+    void refreshAccounts();
+    void showLoggedOut();
+    void showSignInPage(const QString& url, bool opened);
+    void askForPastedCode(const QString& instructions);
+    void loggedIn(const QString& account);
+    void showFolders(const rust::Vec<rust::String>& folders);
     void showError(const QString& what, ffi::ErrorKind kind, const QString& detail);
     void somethingChanged();
     ffi::Service engineService() const;
-    void refreshAccounts();
-    void showLoggedOut();
-    void askForPastedCode(const QString& instructions);
-    void loggedIn(const QString& account);
     void setBusy(bool busy);
     void updateButtons();
     void askNewFolder();
     void editRegistration();
     void addPhotosFromDisk();
+    std::shared_ptr<QtUploadEvents> makeUploadEvents();
     void onFileChanged(const ffi::FileEvent& event);
-    void onProgress(const ffi::JobProgress& progress);
     void onFinished(const ffi::JobSummary& summary);
     bool stopJob(int waitMs);
-    void writeTestHook(const QString& event) const;
 
     ServiceId      m_service;
     ExportSettings m_settings;
+    ExportWidget*  m_ui = nullptr;
+    std::unique_ptr<UploadProgressView> m_view;
 
     std::shared_ptr<rust::Box<ffi::ExportSession>> m_session;
     std::unique_ptr<rust::Box<ffi::UploadJob>>     m_job;
     std::shared_ptr<QtUploadEvents>                m_uploadEvents;
     std::shared_ptr<QtLoginEvents>                 m_loginEvents;
-    QElapsedTimer                                  m_jobClock;
     int                                            m_busy = 0;
-    bool                                           m_autoUploaded = false;
     // The account is known to the service (accountName() answered).
     bool                                           m_loggedIn = false;
     // The last run ended with every photo in place and nothing changed since.
     bool                                           m_finishedUnchanged = false;
-
-    ImageList*    m_list         = nullptr;
-    QLabel*       m_accountName  = nullptr;
-    QComboBox*    m_accounts     = nullptr;
-    QPushButton*  m_login        = nullptr;
-    QPushButton*  m_logout       = nullptr;
-    QComboBox*    m_conflict     = nullptr;
-    QComboBox*    m_folders      = nullptr;
-    QPushButton*  m_newFolder    = nullptr;
-    QPushButton*  m_reload       = nullptr;
-    QCheckBox*    m_resize       = nullptr;
-    QSpinBox*     m_quality      = nullptr;
-    QSpinBox*     m_dimension    = nullptr;
-    QCheckBox*    m_original     = nullptr;
-    QLabel*       m_notice       = nullptr;
-    QLabel*       m_status       = nullptr;
-    QLabel*       m_summary      = nullptr;
-    QProgressBar* m_progress     = nullptr;
-    QLabel*       m_rate         = nullptr;
-    QPushButton*  m_start        = nullptr;
-    QPushButton*  m_close        = nullptr;
 };
 
 } // namespace DkCloud

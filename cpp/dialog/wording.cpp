@@ -142,6 +142,52 @@ QString summaryText(ServiceId service, const ffi::JobSummary& s)
     return text;
 }
 
+QString waitingText()
+{
+    return tr("waiting");
+}
+
+QString uploadingText(int percent)
+{
+    return tr("uploading %1%").arg(percent);
+}
+
+QString progressText(const ffi::JobProgress& progress)
+{
+    return tr("%1 of %2 photos, %3/s, %4 left")
+        .arg(progress.files_done)
+        .arg(progress.files_total)
+        .arg(humanBytes(progress.bytes_per_second))
+        .arg(humanDuration(progress.eta_seconds));
+}
+
+QString storedText(size_t stored, int total, qint64 seconds)
+{
+    return tr("%1 of %2 photos stored in %3").arg(stored).arg(total).arg(humanDuration(seconds));
+}
+
+QString summaryHtml(ServiceId service, const ffi::JobSummary& summary)
+{
+    const QString folder = toQString(summary.folder);
+    const QString url    = toQString(summary.folder_web_url);
+    QString text         = summaryText(service, summary).toHtmlEscaped();
+    // The folder's own address from the service; no guessed link when it gave none.
+    if (!url.isEmpty())
+        text += QStringLiteral(" <a href=\"%1\">%2</a>")
+                    .arg(url.toHtmlEscaped(), tr("Open %1 on %2").arg(folder.toHtmlEscaped(), serviceInfo(service).name));
+    return text;
+}
+
+QString signInLinkHtml(const QString& url)
+{
+    // The whole address is the link's target; shown, it is cut short so that
+    // it does not widen the dialog (right-click > Copy Link Location copies it all).
+    const int shown    = 60;
+    const QString text = url.size() > shown ? url.left(shown) + QChar(0x2026) : url;
+    return tr("No web browser could be started. Open this address in a web browser: %1")
+        .arg(QStringLiteral("<a href=\"%1\">%2</a>").arg(url.toHtmlEscaped(), text.toHtmlEscaped()));
+}
+
 QString summaryAdvice(const ffi::JobSummary& s)
 {
     if (s.files_skipped == 0)

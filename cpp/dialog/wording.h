@@ -1,6 +1,6 @@
 // What the export window says, in a photographer's words: engine errors by
 // their kind (naming the dialog's own buttons, never a command line), each
-// finished photo's state, the summary of a run, sizes and durations.
+// photo's state, a run's progress and summary, sizes and durations.
 #pragma once
 
 #include "engine.h"
@@ -22,14 +22,32 @@ struct FileStateText
 {
     QString text;      // shown in the list
     QColor  colour;
-    QString hookName;  // uploaded, already-there, replaced, kept-both, skipped, failed, cancelled
+    // A name that stays the same in every language, for signals and logs:
+    // uploaded, already-there, replaced, kept-both, skipped, failed, cancelled.
+    QString name;
 };
 
 // A photo's final state; empty text for states that are not final.
 FileStateText fileStateText(ServiceId service, const ffi::FileEvent& event);
 
+// A photo before its turn, and on its way.
+QString waitingText();
+QString uploadingText(int percent);
+
+// "3 of 10 photos, 4.2 MiB/s, 1 min 5 s left"
+QString progressText(const ffi::JobProgress& progress);
+// "10 of 10 photos stored in 1 min 5 s"
+QString storedText(size_t stored, int total, qint64 seconds);
+
 // "2 uploaded, 1 replaced, 1 already there.": each kind counted on its own.
 QString summaryText(ServiceId service, const ffi::JobSummary& summary);
+
+// No browser could be started: the sign-in page as a link to open by hand (rich text).
+QString signInLinkHtml(const QString& url);
+
+// The summary for the dialog (rich text), with a link to the folder's page
+// when the service gave its address.
+QString summaryHtml(ServiceId service, const ffi::JobSummary& summary);
 
 // What to do about photos the run left out (skipped), else empty.
 QString summaryAdvice(const ffi::JobSummary& summary);

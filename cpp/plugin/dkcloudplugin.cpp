@@ -2,10 +2,8 @@
 
 #include "exportwindow.h"
 #include "hostconfig.h"
-#include "testhook.h"
 
 #include <QAction>
-#include <QApplication>
 #include <QLoggingCategory>
 #include <QTimer>
 
@@ -66,12 +64,10 @@ QList<Digikam::DPluginAuthor> DkCloudPlugin::authors() const
 void DkCloudPlugin::setup(QObject* parent)
 {
     m_host = parent;
-    writeTestHook(QStringLiteral("plugin name=%1 version=%2 icon=%3")
-                      .arg(name(), dkcloudVersion(), icon().isNull() ? QStringLiteral("no") : QStringLiteral("yes")));
     addServiceAction(ServiceId::OneDrive, parent);
     addServiceAction(ServiceId::Dropbox, parent);
     // The other plugins' actions exist once the loader has set them all up.
-    QTimer::singleShot(0, this, &DkCloudPlugin::warnAboutClashes);
+    QTimer::singleShot(0, this, &DkCloudPlugin::hostReady);
 }
 
 void DkCloudPlugin::addServiceAction(ServiceId service, QObject* parent)
@@ -88,36 +84,15 @@ void DkCloudPlugin::addServiceAction(ServiceId service, QObject* parent)
     addAction(action);
 }
 
-void DkCloudPlugin::warnAboutClashes()
+void DkCloudPlugin::hostReady()
 {
-    if (m_host)
-    {
-        for (ServiceId service : {ServiceId::OneDrive, ServiceId::Dropbox})
-        {
-            const ServiceInfo& info = serviceInfo(service);
-            for (const QAction* action : m_host->findChildren<QAction*>(info.actionObjectName))
-            {
-                QStringList menus;
-#if QT_VERSION >= QT_VERSION_CHECK(6, 0, 0)
-                const QList<QObject*> widgets = action->associatedObjects(); // Qt 6: widgets and others
-#else
-                const QList<QWidget*> widgets = action->associatedWidgets();
-#endif
-                for (const QObject* widget : widgets)
-                    menus << QString::fromLatin1(widget->metaObject()->className()) + QLatin1Char(':') + widget->objectName();
-                writeTestHook(QStringLiteral("action %1 text=%2 shortcut=%3 in=%4 icon=%5")
-                                  .arg(info.actionObjectName, action->text(),
-                                       action->shortcut().toString(QKeySequence::PortableText), menus.join(QLatin1Char(',')),
-                                       action->icon().isNull() ? QStringLiteral("no") : QStringLiteral("yes")));
-            }
-        }
-    }
     for (ServiceId service : {ServiceId::OneDrive, ServiceId::Dropbox})
     {
         const QString warning = clashWarning(service, m_host);
         if (!warning.isEmpty())
             qCWarning(DKCLOUD_LOG).noquote() << warning;
     }
+    Q_EMIT actionsPlaced(m_host);
 }
 
 void DkCloudPlugin::cleanUp()
@@ -153,6 +128,7 @@ void DkCloudPlugin::openExportWindow(ServiceId service, QObject* action)
     window->setAttribute(Qt::WA_DeleteOnClose);
     window->setNotice(clashWarning(service, m_host));
     window->show();
+    Q_EMIT exportWindowOpened(window);
 }
 
 } // namespace DkCloud

@@ -3,14 +3,13 @@
 #pragma once
 
 #include "digikam_api.h"
+#include "exportwindow.h"
 #include "service.h"
 
 #include <QPointer>
 
 namespace DkCloud
 {
-
-class ExportWindow;
 
 class DkCloudPlugin : public Digikam::DPluginGeneric
 {
@@ -31,6 +30,12 @@ public:
     void setup(QObject* parent) override;
     void cleanUp() override;
 
+Q_SIGNALS:
+    // Every plugin of the host is set up: our actions are in its menus.
+    void actionsPlaced(QObject* host);
+    // An export window opened on the host's selection (or its album).
+    void exportWindowOpened(DkCloud::ExportWindow* window);
+
 private Q_SLOTS:
     void slotExportToOneDrive();
     void slotExportToDropbox();
@@ -38,7 +43,7 @@ private Q_SLOTS:
 private:
     void openExportWindow(ServiceId service, QObject* action);
     void addServiceAction(ServiceId service, QObject* parent);
-    void warnAboutClashes();
+    void hostReady();
 
     QPointer<ExportWindow> m_oneDrive;
     QPointer<ExportWindow> m_dropbox;

@@ -1,7 +1,8 @@
 // C++ calling the Rust static library through the cxx bridge, against a real
-// dkcloud-emulator over HTTP: login (the browser step done by curl), account
-// name, folders, upload (checked byte for byte), cancel, and errors arriving
-// as rust::Error. No Qt here: the bridge's C++ face must not need it.
+// dkcloud-emulator over HTTP: login (the engine starts $BROWSER, played by
+// curl; or tells the address when no browser starts), account name, folders,
+// upload (checked byte for byte), cancel, and errors arriving as rust::Error.
+// No Qt here: the bridge's C++ face must not need it.
 #include "dkcloud-ffi/src/lib.rs.h"
 #include "emulator_process.h"
 
@@ -114,30 +115,87 @@ public:
     mutable std::vector<JobSummary>         m_summaries;
 };
 
-// The "browser": fetches the sign-in page, whose redirect (the emulator
-// consents at once) reaches the engine's loopback listener.
-class CurlBrowser final : public LoginEvents
+// What the engine says about the sign-in page: the address, and whether a
+// browser ($BROWSER, else xdg-open) could be started for it.
+class RecordingLogin final : public LoginEvents
 {
 public:
-    void openUrl(rust::Str url) const override
+    void pageOpened(rust::Str url, bool opened) const override
     {
-        const std::string u(url.data(), url.size());
-        opened = u;
-        std::thread([u]() {
-            const std::string command = "curl -s -L -o /dev/null '" + u + "'";
-            (void)std::system(command.c_str());
-        }).detach();
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_url.assign(url.data(), url.size());
+        m_opened = opened;
+        ++m_calls;
+        m_changed.notify_all();
     }
-    mutable std::string opened;
+
+    bool waitForPage(int seconds) const
+    {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        return m_changed.wait_for(lock, std::chrono::seconds(seconds), [this] { return m_calls > 0; });
+    }
+    std::string url() const
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        return m_url;
+    }
+    bool opened() const
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        return m_opened;
+    }
+    int calls() const
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        return m_calls;
+    }
+
+private:
+    mutable std::mutex              m_mutex;
+    mutable std::condition_variable m_changed;
+    mutable std::string             m_url;
+    mutable bool                    m_opened = false;
+    mutable int                     m_calls  = 0;
 };
 
-// Records the sign-in page without visiting it.
-class RecordingBrowser final : public LoginEvents
+// The user's browser, played by curl: it fetches the sign-in page, whose
+// redirect (the emulator consents at once) reaches the engine's loopback listener.
+const char* const curlBrowser = "curl -s -L -o /dev/null";
+
+// A real login through the browser; returns the account.
+std::string logInThroughBrowser(const ExportSession& session, const std::string& what)
 {
-public:
-    void openUrl(rust::Str url) const override { opened.assign(url.data(), url.size()); }
-    mutable std::string opened;
-};
+    setEnv("BROWSER", curlBrowser);
+    auto events           = std::make_shared<RecordingLogin>();
+    const LoginStep step  = session.login(events);
+    const std::string url = events->url();
+    check(step.signed_in && events->calls() == 1 && events->opened() && url.find("/authorize") != std::string::npos,
+          what + ": logged in through the browser (the engine opened " + url + ")");
+    return str(step.account);
+}
+
+// A loopback port nobody listens on right now.
+int freePort()
+{
+    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family      = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len        = sizeof(addr);
+    int port             = 0;
+    if (s >= 0 && ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+        ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+        port = ntohs(addr.sin_port);
+    ::close(s);
+    return port;
+}
+
+// Dropbox's loopback port is fixed by configuration: one that is free here.
+void useDropboxPort(const std::string& configDir, int port)
+{
+    (void)std::system(("mkdir -p '" + configDir + "' && printf '[dropbox]\\nredirect_port = " + std::to_string(port) +
+                       "\\n' > '" + configDir + "/config.toml'").c_str());
+}
 
 // GET a page (no token), its body.
 std::string fetch(const std::string& url)
@@ -198,6 +256,8 @@ int main(int argc, char** argv)
     setEnv("XDG_CONFIG_HOME", home + "/xdg");
     setEnv("BROWSER", "");
 
+    // The bridge logs in for real; the emulator's static token only lets this
+    // test fetch what was stored, as a second client would.
     const std::string token = "bridge-test-token";
     EmulatorProcess emulator(emulatorPath, {"--static-token", token});
     check(emulator.ok(), "emulator started at " + emulator.url());
@@ -207,7 +267,6 @@ int main(int argc, char** argv)
     const AppRegistration noRegistration{};
 
     // -- errors are rust::Error, with words for the user
-    setEnv("DKCLOUD_STATIC_TOKEN", "");
     try
     {
         auto session = openSession(Service::OneDrive, noRegistration, "");
@@ -223,15 +282,11 @@ int main(int argc, char** argv)
               std::string("no command-line advice in the details: ") + e.what());
     }
 
-    // -- login: the engine asks us to open the sign-in page; curl plays the browser
+    // -- login: the engine opens the sign-in page in $BROWSER; curl plays the browser
     try
     {
-        auto session = openSession(Service::OneDrive, noRegistration, "");
-        auto browser = std::make_shared<CurlBrowser>();
-        const LoginStep step      = session->login(browser);
-        const std::string account = str(step.account);
-        check(step.signed_in, "the browser login signed in without a pasted code");
-        check(browser->opened.find("/authorize") != std::string::npos, "login opened the sign-in page " + browser->opened);
+        auto session              = openSession(Service::OneDrive, noRegistration, "");
+        const std::string account = logInThroughBrowser(*session, "OneDrive");
         check(!account.empty(), "login returned the account " + account);
         const std::string name = str(session->accountName());
         check(!name.empty(), "after login accountName() = " + name);
@@ -276,11 +331,14 @@ int main(int argc, char** argv)
         try
         {
             auto session = openSession(Service::Dropbox, noRegistration, "");
-            auto browser = std::make_shared<RecordingBrowser>();
-            const LoginStep step = session->login(browser);
+            // A browser that starts but shows nothing: the test reads the page itself.
+            setEnv("BROWSER", "true");
+            auto events          = std::make_shared<RecordingLogin>();
+            const LoginStep step = session->login(events);
             check(!step.signed_in && !str(step.paste_instructions).empty(),
                   "port taken: the login waits for a pasted code: " + str(step.paste_instructions));
-            const std::string page = fetch(browser->opened);
+            check(events->opened(), "the code page was handed to $BROWSER");
+            const std::string page = fetch(events->url());
             const std::string marker = "<code id=\"auth-code\">";
             const auto at = page.find(marker);
             const std::string code = at == std::string::npos ? std::string()
@@ -297,14 +355,57 @@ int main(int argc, char** argv)
         (void)std::system(("rm -f '" + home + "/config/config.toml'").c_str());
     }
 
-    setEnv("DKCLOUD_STATIC_TOKEN", token);
+    // -- no browser can be started: the engine still tells the address (to be opened by hand)
+    {
+        const std::string noPrograms = home + "/no-programs";
+        (void)std::system(("mkdir -p '" + noPrograms + "'").c_str());
+        const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
+        setEnv("BROWSER", "/nonexistent/dkcloud-browser");
+        setEnv("PATH", noPrograms); // and no xdg-open either
+        try
+        {
+            auto session = openSession(Service::OneDrive, noRegistration, "");
+            auto events  = std::make_shared<RecordingLogin>();
+            std::string loginError;
+            std::thread login([&]() {
+                try
+                {
+                    session->login(events);
+                    loginError = "none";
+                }
+                catch (const rust::Error& e)
+                {
+                    loginError = e.what();
+                }
+            });
+            const bool told = events->waitForPage(20);
+            setEnv("PATH", path);
+            check(told && !events->opened() && events->url().find("/authorize") != std::string::npos,
+                  "no browser: pageOpened(url, false) with the sign-in address " + events->url());
+            // The user opens the address by hand: the login completes.
+            if (told)
+                (void)std::system(("curl -s -L -o /dev/null '" + events->url() + "'").c_str());
+            login.join();
+            check(loginError == "none" && !str(session->accountName()).empty(),
+                  "the address opened by hand completes the login (" + loginError + ")");
+            session->logout();
+        }
+        catch (const rust::Error& e)
+        {
+            check(false, std::string("no browser: ") + e.what());
+        }
+        setEnv("PATH", path);
+    }
+
+    useDropboxPort(home + "/config", freePort());
     for (Service service : {Service::OneDrive, Service::Dropbox})
     {
         const std::string name = service == Service::OneDrive ? "OneDrive" : "Dropbox";
         try
         {
             auto session = openSession(service, noRegistration, "");
-            check(!str(session->accountName()).empty(), name + ": static token gives an account name");
+            logInThroughBrowser(*session, name);
+            check(!str(session->accountName()).empty(), name + ": the login gives an account name");
 
             const std::string created = str(session->createFolder("Photos/2024//Trip/"));
             check(created == "/Photos/2024/Trip", name + ": createFolder normalises nested paths: " + created);
@@ -421,11 +522,13 @@ int main(int argc, char** argv)
 
     // -- cancel: a slow emulator, cancel at the first progress
     {
-        EmulatorProcess slow(emulatorPath, {"--static-token", token, "--bandwidth", "262144", "--latency-ms", "2000"});
+        EmulatorProcess slow(emulatorPath, {"--bandwidth", "262144", "--latency-ms", "2000"});
         setEnv("DKCLOUD_EMULATOR", slow.url());
+        setEnv("DKCLOUD_CONFIG_DIR", home + "/config-slow");
         try
         {
             auto session = openSession(Service::OneDrive, noRegistration, "");
+            logInThroughBrowser(*session, "slow OneDrive");
             const std::string big = home + "/big.jpg";
             writeRandomFile(big, 8 * 1024 * 1024, 3);
             std::vector<LocalFile> files{localFile(big)};

@@ -1,7 +1,9 @@
 // The export window's real widgets, offscreen, against dkcloud-emulator:
 // the photo list, account, albums, upload with per-item states, cancel from
 // Close, conflicts told as they happened, settings remembered in the host's
-// own KConfig (no secrets), account truth and log out, the clash notice.
+// own KConfig (no secrets), account truth and log out, the sign-in page
+// without a browser, the clash notice. Every login is a real one through the
+// dialog ($BROWSER played by curl); the tests watch the window's signals.
 #include "emulator_process.h"
 #include "exportwindow.h"
 #include "hostconfig.h"
@@ -38,6 +40,58 @@
 
 using namespace DkCloud;
 
+namespace
+{
+
+// Sets an environment variable for a scope; the old value (or none) comes back.
+class ScopedEnv
+{
+public:
+    ScopedEnv(const char* name, const QByteArray& value)
+        : m_name(name)
+        , m_had(qEnvironmentVariableIsSet(name))
+        , m_old(qgetenv(name))
+    {
+        qputenv(name, value);
+    }
+    ~ScopedEnv()
+    {
+        if (m_had)
+            qputenv(m_name, m_old);
+        else
+            qunsetenv(m_name);
+    }
+    ScopedEnv(const ScopedEnv&)            = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+    const char* m_name;
+    bool        m_had;
+    QByteArray  m_old;
+};
+
+// The user's browser, played by curl: the emulator consents at once and
+// redirects to the engine's loopback listener.
+const QByteArray curlBrowser = "curl -s -L -o /dev/null";
+
+// A loopback port nobody listens on right now.
+int freePort()
+{
+    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family      = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len        = sizeof(addr);
+    int port             = 0;
+    if (s >= 0 && ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+        ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+        port = ntohs(addr.sin_port);
+    ::close(s);
+    return port;
+}
+
+} // namespace
+
 class DialogTest : public QObject
 {
     Q_OBJECT
@@ -60,8 +114,15 @@ private Q_SLOTS:
     void aTakenLoginPortAsksForThePastedCode();
     void smallThingsPhotosFolderIconsAndVersion();
     void noAppRegisteredPointsAtItsOwnDialog();
+    void withoutABrowserTheSignInAddressIsALink();
 
 private:
+    // A dkcloud configuration folder of its own (no logins in it yet).
+    QByteArray freshConfig(const QString& name);
+    // A screenshot for the artifacts, once pending layouts (new label heights) are done.
+    void shot(QWidget& window, const QString& name);
+    // Logs in to the service through the dialog's own Log in, as a user does.
+    void logInThroughTheDialog(ServiceId service);
     QString photo(const QString& name, const QColor& color, int width = 640);
     QByteArray stored(const QString& remotePath);
     KConfigGroup group(const QString& name) const
@@ -80,12 +141,14 @@ void DialogTest::initTestCase()
     QVERIFY(m_dir.isValid());
     const QByteArray emulator = qgetenv("DKCLOUD_TEST_EMULATOR");
     QVERIFY2(!emulator.isEmpty(), "set DKCLOUD_TEST_EMULATOR to target/debug/dkcloud-emulator");
+    // The dialog logs in for real; the emulator's static token only lets the
+    // test fetch what was stored, as a second client would.
     m_emulator = std::make_unique<EmulatorProcess>(emulator.toStdString(), std::vector<std::string>{"--static-token", "dialog-token"});
     QVERIFY(m_emulator->ok());
     qputenv("DKCLOUD_EMULATOR", QByteArray::fromStdString(m_emulator->url()));
-    qputenv("DKCLOUD_STATIC_TOKEN", "dialog-token");
     qputenv("DKCLOUD_CONFIG_DIR", m_dir.filePath(QStringLiteral("dkcloud")).toUtf8());
     qputenv("DKCLOUD_TOKEN_STORE", "file");
+    qputenv("BROWSER", curlBrowser);
     // The host's configuration, as `digikam --config FILE` makes it: an earlier
     // version left a client secret and a Dropbox tenant in it.
     const QString rc = m_dir.filePath(QStringLiteral("digikamrc"));
@@ -95,6 +158,41 @@ void DialogTest::initTestCase()
     file.close();
     KConfig::setMainConfigName(rc);
     m_artifacts = qEnvironmentVariable("DKCLOUD_TEST_ARTIFACTS", m_dir.path());
+    logInThroughTheDialog(ServiceId::OneDrive);
+    logInThroughTheDialog(ServiceId::Dropbox);
+}
+
+void DialogTest::shot(QWidget& window, const QString& name)
+{
+    QTest::qWait(200);
+    window.grab().save(m_artifacts + QLatin1Char('/') + name);
+}
+
+QByteArray DialogTest::freshConfig(const QString& name)
+{
+    const QString dir = m_dir.filePath(name);
+    QDir().mkpath(dir);
+    return dir.toUtf8();
+}
+
+void DialogTest::logInThroughTheDialog(ServiceId service)
+{
+    // Dropbox's loopback port is fixed by configuration: one that is free here.
+    if (service == ServiceId::Dropbox)
+    {
+        const QString dir = qEnvironmentVariable("DKCLOUD_CONFIG_DIR");
+        QDir().mkpath(dir);
+        QFile config(dir + QStringLiteral("/config.toml"));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(QStringLiteral("[dropbox]\nredirect_port = %1\n").arg(freePort()).toUtf8());
+    }
+    ExportWindow window(service, {});
+    QSignalSpy failed(&window, &ExportWindow::accountFailed);
+    QSignalSpy account(&window, &ExportWindow::accountChanged);
+    QVERIFY2(failed.count() == 1 || failed.wait(15000), "a new configuration has no login");
+    QTRY_VERIFY_WITH_TIMEOUT(window.loginButton()->isEnabled(), 5000);
+    window.logIn();
+    QVERIFY2(account.count() == 1 || account.wait(30000), qPrintable(window.statusLabel()->text()));
 }
 
 void DialogTest::cleanupTestCase()
@@ -167,7 +265,7 @@ void DialogTest::opensWithItemsAccountAndAlbums()
     const QList<QUrl> items{QUrl::fromLocalFile(photo(QStringLiteral("red.jpg"), Qt::red)),
                             QUrl::fromLocalFile(photo(QStringLiteral("blue.jpg"), Qt::blue))};
     ExportWindow window(ServiceId::OneDrive, items);
-    QSignalSpy folders(&window, &ExportWindow::foldersReloaded);
+    QSignalSpy folders(&window, &ExportWindow::foldersLoaded);
     window.show();
     QCOMPARE(window.windowTitle(), QStringLiteral("Export to OneDrive"));
     QCOMPARE(window.items(), items);
@@ -185,7 +283,7 @@ void DialogTest::opensWithItemsAccountAndAlbums()
 void DialogTest::createsNestedAlbum()
 {
     ExportWindow window(ServiceId::OneDrive, {});
-    QSignalSpy folders(&window, &ExportWindow::foldersReloaded);
+    QSignalSpy folders(&window, &ExportWindow::foldersLoaded);
     window.show();
     QVERIFY(folders.wait(15000));
     window.createFolder(QStringLiteral("Holidays/2025/Alps"));
@@ -201,7 +299,7 @@ void DialogTest::uploadsAndShowsEachItemsState()
     const QList<QUrl> items{QUrl::fromLocalFile(photo(QStringLiteral("green.jpg"), Qt::green, 1600)),
                             QUrl::fromLocalFile(photo(QStringLiteral("yellow.jpg"), Qt::yellow, 1200))};
     ExportWindow window(ServiceId::OneDrive, items);
-    QSignalSpy folders(&window, &ExportWindow::foldersReloaded);
+    QSignalSpy folders(&window, &ExportWindow::foldersLoaded);
     QSignalSpy finished(&window, &ExportWindow::uploadFinished);
     window.show();
     QVERIFY(folders.wait(15000));
@@ -220,7 +318,7 @@ void DialogTest::uploadsAndShowsEachItemsState()
     QCOMPARE(window.progressBar()->value(), window.progressBar()->maximum());
     // Nothing changed since: Start Upload waits for a change.
     QVERIFY(!window.startButton()->isEnabled());
-    window.grab().save(m_artifacts + QStringLiteral("/dialog_onedrive_after_upload.png"));
+    shot(window, QStringLiteral("dialog_onedrive_after_upload.png"));
 }
 
 void DialogTest::anEditedPhotoIsReplacedOrPlainlySkipped()
@@ -238,7 +336,7 @@ void DialogTest::anEditedPhotoIsReplacedOrPlainlySkipped()
     // Skip: the cloud keeps the old photo, and the dialog says so.
     {
         ExportWindow window(ServiceId::OneDrive, items);
-        QSignalSpy folders(&window, &ExportWindow::foldersReloaded);
+        QSignalSpy folders(&window, &ExportWindow::foldersLoaded);
         QSignalSpy finished(&window, &ExportWindow::uploadFinished);
         window.show();
         QVERIFY(folders.wait(15000));
@@ -255,7 +353,7 @@ void DialogTest::anEditedPhotoIsReplacedOrPlainlySkipped()
         // ... and says what to click to store it after all.
         QVERIFY2(window.statusLabel()->text().contains(QStringLiteral("Replace it with this photo")), qPrintable(window.statusLabel()->text()));
         QVERIFY(stored(QStringLiteral("/Holidays/2025/Alps/green.jpg")) != editedBytes);
-        window.grab().save(m_artifacts + QStringLiteral("/dialog_onedrive_skipped_edit.png"));
+        shot(window, QStringLiteral("dialog_onedrive_skipped_edit.png"));
         // A change (the policy) clears the old marks and lets Start Upload run again.
         window.conflictCombo()->setCurrentIndex(window.conflictCombo()->findData(QStringLiteral("replace")));
         QVERIFY(window.startButton()->isEnabled());
@@ -265,7 +363,7 @@ void DialogTest::anEditedPhotoIsReplacedOrPlainlySkipped()
         QCOMPARE(window.imageList()->topLevelItem(0)->text(ImageList::StateColumn), QStringLiteral("uploaded, replaced the older copy"));
         QCOMPARE(window.imageList()->topLevelItem(1)->text(ImageList::StateColumn), QStringLiteral("already there (identical)"));
         QVERIFY2(window.summaryLabel()->text().startsWith(QStringLiteral("1 replaced, 1 already there.")), qPrintable(window.summaryLabel()->text()));
-        window.grab().save(m_artifacts + QStringLiteral("/dialog_onedrive_replaced_edit.png"));
+        shot(window, QStringLiteral("dialog_onedrive_replaced_edit.png"));
     }
     QCOMPARE(stored(QStringLiteral("/Holidays/2025/Alps/green.jpg")), editedBytes);
     QCOMPARE(group(QStringLiteral("dkcloud OneDrive Settings")).readEntry("On Conflict", QString()), QStringLiteral("replace"));
@@ -283,7 +381,7 @@ void DialogTest::remembersSettingsPerService()
 void DialogTest::resizeUploadsAShrunkJpeg()
 {
     ExportWindow window(ServiceId::OneDrive, {QUrl::fromLocalFile(photo(QStringLiteral("grey.jpg"), Qt::gray, 1600))});
-    QSignalSpy folders(&window, &ExportWindow::foldersReloaded);
+    QSignalSpy folders(&window, &ExportWindow::foldersLoaded);
     QSignalSpy finished(&window, &ExportWindow::uploadFinished);
     window.show();
     QVERIFY(folders.wait(15000));
@@ -306,24 +404,27 @@ void DialogTest::resizeUploadsAShrunkJpeg()
 
 void DialogTest::closeDuringUploadCancelsIt()
 {
-    EmulatorProcess slow(qgetenv("DKCLOUD_TEST_EMULATOR").toStdString(), {"--static-token", "dialog-token", "--bandwidth", "131072", "--latency-ms", "2000"});
+    EmulatorProcess slow(qgetenv("DKCLOUD_TEST_EMULATOR").toStdString(), {"--bandwidth", "131072", "--latency-ms", "2000"});
     QVERIFY(slow.ok());
-    const QByteArray fast = qgetenv("DKCLOUD_EMULATOR");
-    qputenv("DKCLOUD_EMULATOR", QByteArray::fromStdString(slow.url()));
+    ScopedEnv emulator("DKCLOUD_EMULATOR", QByteArray::fromStdString(slow.url()));
+    ScopedEnv config("DKCLOUD_CONFIG_DIR", freshConfig(QStringLiteral("dkcloud-slow")));
+    logInThroughTheDialog(ServiceId::OneDrive);
+    if (QTest::currentTestFailed())
+        return;
     QFile big(m_dir.filePath(QStringLiteral("big.jpg")));
     QVERIFY(big.open(QIODevice::WriteOnly));
     big.write(QByteArray(6 * 1024 * 1024, 'x'));
     big.close();
     {
         ExportWindow window(ServiceId::OneDrive, {QUrl::fromLocalFile(big.fileName())});
-        QSignalSpy folders(&window, &ExportWindow::foldersReloaded);
+        QSignalSpy folders(&window, &ExportWindow::foldersLoaded);
         QSignalSpy finished(&window, &ExportWindow::uploadFinished);
         window.show();
         QVERIFY(folders.wait(15000));
         window.startUpload();
         QVERIFY(window.isUploading());
         QTRY_VERIFY_WITH_TIMEOUT(window.imageList()->topLevelItem(0)->text(ImageList::StateColumn).startsWith(QStringLiteral("uploading")), 15000);
-        window.grab().save(m_artifacts + QStringLiteral("/dialog_onedrive_uploading.png"));
+        shot(window, QStringLiteral("dialog_onedrive_uploading.png"));
         auto* close = window.findChild<QPushButton*>(QStringLiteral("closeButton"));
         QCOMPARE(close->text(), QStringLiteral("&Cancel"));
         QTest::mouseClick(close, Qt::LeftButton);
@@ -336,7 +437,7 @@ void DialogTest::closeDuringUploadCancelsIt()
     // late events find no window.
     {
         auto* window = new ExportWindow(ServiceId::OneDrive, {QUrl::fromLocalFile(big.fileName())});
-        QSignalSpy folders(window, &ExportWindow::foldersReloaded);
+        QSignalSpy folders(window, &ExportWindow::foldersLoaded);
         QVERIFY(folders.wait(15000));
         window->startUpload();
         QVERIFY(window->isUploading());
@@ -344,13 +445,12 @@ void DialogTest::closeDuringUploadCancelsIt()
         delete window;
         QTest::qWait(500);
     }
-    qputenv("DKCLOUD_EMULATOR", fast);
 }
 
 void DialogTest::dropboxWindowSharesTheClass()
 {
     ExportWindow window(ServiceId::Dropbox, {QUrl::fromLocalFile(photo(QStringLiteral("db.jpg"), Qt::cyan))});
-    QSignalSpy folders(&window, &ExportWindow::foldersReloaded);
+    QSignalSpy folders(&window, &ExportWindow::foldersLoaded);
     QSignalSpy finished(&window, &ExportWindow::uploadFinished);
     window.show();
     QCOMPARE(window.windowTitle(), QStringLiteral("Export to Dropbox"));
@@ -360,16 +460,15 @@ void DialogTest::dropboxWindowSharesTheClass()
     QVERIFY(finished.count() == 1 || finished.wait(30000));
     QCOMPARE(window.imageList()->topLevelItem(0)->text(ImageList::StateColumn), QStringLiteral("uploaded"));
     QVERIFY2(window.summaryLabel()->text().contains(QStringLiteral("/home/Camera%20Uploads\"")), qPrintable(window.summaryLabel()->text()));
-    window.grab().save(m_artifacts + QStringLiteral("/dialog_dropbox_after_upload.png"));
+    shot(window, QStringLiteral("dialog_dropbox_after_upload.png"));
 }
 
 void DialogTest::logsInThroughTheBrowserAndRemembersTheAccount()
 {
-    // No static token: a real login. $BROWSER plays the user's browser; the
+    // A configuration with no login yet. $BROWSER plays the user's browser; the
     // emulator consents at once and redirects to the engine's loopback listener
-    // (OneDrive: any free port; Dropbox's fixed port may be taken on a busy machine).
-    qunsetenv("DKCLOUD_STATIC_TOKEN");
-    qputenv("BROWSER", "curl -s -L -o /dev/null");
+    // (OneDrive: any free port).
+    ScopedEnv config("DKCLOUD_CONFIG_DIR", freshConfig(QStringLiteral("dkcloud-login")));
     ExportWindow window(ServiceId::OneDrive, {});
     QSignalSpy account(&window, &ExportWindow::accountChanged);
     window.show();
@@ -409,14 +508,12 @@ void DialogTest::logsInThroughTheBrowserAndRemembersTheAccount()
     QVERIFY(window.statusLabel()->text().contains(QStringLiteral("Logged out of")));
     QCOMPARE(group(QStringLiteral("dkcloud OneDrive Settings")).readEntry("Account", QString()), QString());
     QVERIFY(!window.startButton()->isEnabled());
-    qputenv("DKCLOUD_STATIC_TOKEN", "dialog-token");
-    qunsetenv("BROWSER");
 }
 
 void DialogTest::aRememberedAccountWithoutLoginIsNotShown()
 {
     // Settings name an account whose login the token store no longer holds.
-    qunsetenv("DKCLOUD_STATIC_TOKEN");
+    ScopedEnv config("DKCLOUD_CONFIG_DIR", freshConfig(QStringLiteral("dkcloud-ghost")));
     KConfigGroup settings = KSharedConfig::openConfig()->group(QStringLiteral("dkcloud Dropbox Settings"));
     settings.writeEntry("Account", QStringLiteral("ghost@example.com"));
     settings.sync();
@@ -427,8 +524,7 @@ void DialogTest::aRememberedAccountWithoutLoginIsNotShown()
     QTest::qWait(500);
     QCOMPARE(window.accountCombo()->findText(QStringLiteral("ghost@example.com")), -1);
     QVERIFY(!window.logoutButton()->isEnabled());
-    window.grab().save(m_artifacts + QStringLiteral("/dialog_dropbox_not_logged_in.png"));
-    qputenv("DKCLOUD_STATIC_TOKEN", "dialog-token");
+    shot(window, QStringLiteral("dialog_dropbox_not_logged_in.png"));
 }
 
 void DialogTest::aTakenLoginPortAsksForThePastedCode()
@@ -442,22 +538,23 @@ void DialogTest::aTakenLoginPortAsksForThePastedCode()
     socklen_t len        = sizeof(addr);
     QVERIFY(squatter >= 0 && ::bind(squatter, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 && ::listen(squatter, 1) == 0 &&
             ::getsockname(squatter, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    QDir().mkpath(m_dir.filePath(QStringLiteral("dkcloud")));
-    QFile config(m_dir.filePath(QStringLiteral("dkcloud/config.toml")));
+    const QByteArray dir = freshConfig(QStringLiteral("dkcloud-paste"));
+    ScopedEnv fresh("DKCLOUD_CONFIG_DIR", dir);
+    QFile config(QString::fromUtf8(dir) + QStringLiteral("/config.toml"));
     QVERIFY(config.open(QIODevice::WriteOnly));
     config.write(QStringLiteral("[dropbox]\nredirect_port = %1\n").arg(ntohs(addr.sin_port)).toUtf8());
     config.close();
     const QString page = m_dir.filePath(QStringLiteral("code-page.html"));
-    qunsetenv("DKCLOUD_STATIC_TOKEN");
     const QString browser = m_dir.filePath(QStringLiteral("show-page.sh"));
     QFile script(browser);
     QVERIFY(script.open(QIODevice::WriteOnly));
     script.write(QStringLiteral("#!/bin/sh\ncurl -s \"$1\" > '%1'\n").arg(page).toUtf8());
     script.close();
     script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-    qputenv("BROWSER", browser.toUtf8());
+    ScopedEnv showPage("BROWSER", browser.toUtf8());
 
     ExportWindow window(ServiceId::Dropbox, {});
+    QSignalSpy pasteAsked(&window, &ExportWindow::pasteCodeRequested);
     QSignalSpy account(&window, &ExportWindow::accountChanged);
     window.show();
     QTRY_VERIFY_WITH_TIMEOUT(window.loginButton()->isEnabled() && window.statusLabel()->text().contains(QStringLiteral("Not logged in")), 15000);
@@ -490,11 +587,9 @@ void DialogTest::aTakenLoginPortAsksForThePastedCode()
     QTest::mouseClick(window.loginButton(), Qt::LeftButton);
     QVERIFY2(account.wait(30000), qPrintable(window.statusLabel()->text()));
     QVERIFY(asked);
+    QCOMPARE(pasteAsked.count(), 1);
     QVERIFY(window.accountLabel()->text() != QStringLiteral("not logged in"));
-    QFile::remove(config.fileName());
     ::close(squatter);
-    qunsetenv("BROWSER");
-    qputenv("DKCLOUD_STATIC_TOKEN", "dialog-token");
 }
 
 void DialogTest::smallThingsPhotosFolderIconsAndVersion()
@@ -537,7 +632,7 @@ void DialogTest::noAppRegisteredPointsAtItsOwnDialog()
     // sent; the dialog points at its own App Registration, not at config files.
     const QByteArray emulator = qgetenv("DKCLOUD_EMULATOR");
     qunsetenv("DKCLOUD_EMULATOR");
-    qunsetenv("DKCLOUD_STATIC_TOKEN");
+    ScopedEnv config("DKCLOUD_CONFIG_DIR", freshConfig(QStringLiteral("dkcloud-unregistered")));
     ExportWindow window(ServiceId::OneDrive, {});
     window.show();
     QTRY_VERIFY_WITH_TIMEOUT(window.loginButton()->isEnabled() && window.statusLabel()->text().contains(QStringLiteral("Not logged in")), 15000);
@@ -547,9 +642,39 @@ void DialogTest::noAppRegisteredPointsAtItsOwnDialog()
     QVERIFY2(!text.contains(QStringLiteral("config.toml")) && !text.contains(QStringLiteral("README")) &&
                  !text.contains(QStringLiteral("DKCLOUD_")),
              qPrintable(text));
-    window.grab().save(m_artifacts + QStringLiteral("/dialog_onedrive_no_app_registered.png"));
+    shot(window, QStringLiteral("dialog_onedrive_no_app_registered.png"));
     qputenv("DKCLOUD_EMULATOR", emulator);
-    qputenv("DKCLOUD_STATIC_TOKEN", "dialog-token");
+}
+
+void DialogTest::withoutABrowserTheSignInAddressIsALink()
+{
+    // Neither $BROWSER nor xdg-open can be started: the dialog shows the
+    // sign-in address as a link, and opening it by hand completes the login.
+    ScopedEnv config("DKCLOUD_CONFIG_DIR", freshConfig(QStringLiteral("dkcloud-no-browser")));
+    ScopedEnv browser("BROWSER", "/nonexistent/dkcloud-browser");
+    ExportWindow window(ServiceId::OneDrive, {});
+    QSignalSpy page(&window, &ExportWindow::signInPageOpened);
+    QSignalSpy account(&window, &ExportWindow::accountChanged);
+    window.show();
+    QTRY_VERIFY_WITH_TIMEOUT(window.loginButton()->isEnabled() && window.statusLabel()->text().contains(QStringLiteral("Not logged in")), 15000);
+    {
+        ScopedEnv noPrograms("PATH", freshConfig(QStringLiteral("no-programs")));
+        QTest::mouseClick(window.loginButton(), Qt::LeftButton);
+        QVERIFY(page.wait(15000));
+    }
+    const QString url = page.first().at(0).toString();
+    QCOMPARE(page.first().at(1).toBool(), false);
+    QVERIFY2(url.startsWith(QString::fromStdString(m_emulator->url())) && url.contains(QStringLiteral("/authorize")), qPrintable(url));
+    const QString status = window.statusLabel()->text();
+    QVERIFY2(status.contains(QStringLiteral("Finish signing in in your web browser...")) &&
+                 status.contains(QStringLiteral("No web browser could be started")) &&
+                 status.contains(QStringLiteral("<a href=\"%1\">").arg(url.toHtmlEscaped())),
+             qPrintable(status));
+    QVERIFY(window.statusLabel()->textInteractionFlags() & Qt::LinksAccessibleByMouse);
+    shot(window, QStringLiteral("dialog_onedrive_no_browser.png"));
+    QCOMPARE(QProcess::execute(QStringLiteral("curl"), {QStringLiteral("-s"), QStringLiteral("-L"), QStringLiteral("-o"), QStringLiteral("/dev/null"), url}), 0);
+    QVERIFY2(account.wait(30000), qPrintable(window.statusLabel()->text()));
+    QVERIFY(window.accountLabel()->text() != QStringLiteral("not logged in"));
 }
 
 QTEST_MAIN(DialogTest)

@@ -5,7 +5,9 @@
 #
 #   digikam_host.sh PLUGIN.so EMULATOR ARTIFACTS_DIR [VERSION_TAG]
 #
-# VERSION_TAG (7_9, 8_6) names the screenshots, ARTIFACTS_DIR/digikam_TAG_*.png;
+# PLUGIN.so is the test build of the plugin (build/testing/): its probe writes
+# what the plugin and its windows signal to $DKCLOUD_TEST_HOOK, which this
+# script reads. VERSION_TAG (7_9, 8_6) names the screenshots, ARTIFACTS_DIR/digikam_TAG_*.png;
 # by default it comes from `digikam --version`. Runs with digiKam 7.9 (Debian
 # 12, Qt 5) and 8.6 (Debian 13, Qt 6; see showfoto_8_6.sh).
 #
@@ -115,12 +117,11 @@ EOF
     [ -z "${1:-}" ] || printf '\n[AlbumFolderView Sidebar]\nCurrentIndex=1\nExpansion=0,1\nSelection=1\n' >>"$rc"
 }
 
-# The emulator, with the real (browser) login: no static token.
+# The emulator, with the real (browser) login.
 start_emulator "$emulator"
 hook="$work/hook.log"
 : >"$hook"
 export DKCLOUD_EMULATOR="$base" DKCLOUD_CONFIG_DIR="$work/dkcloud" DKCLOUD_TOKEN_STORE=file DKCLOUD_TEST_HOOK="$hook"
-unset DKCLOUD_STATIC_TOKEN DKCLOUD_TEST_AUTO_UPLOAD
 # What a person's browser does: open the sign-in page (the emulator consents
 # at once) and follow the redirect to the plugin's loopback listener.
 cat >"$work/browser.sh" <<EOF

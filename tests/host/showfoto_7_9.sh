@@ -7,11 +7,17 @@
 # must say so in the log instead of failing silently, and the shortcut must
 # meet KDE's ambiguity (no window of ours opens).
 #
+# PLUGIN.so is the test build of the plugin (build/testing/): its probe writes
+# what the plugin and its windows signal to $DKCLOUD_TEST_HOOK. Logins are
+# real: `dkcloud login` ($DKCLOUD_CLI, default: beside EMULATOR) signs in to
+# both services of the emulator before showfoto starts, curl playing the
+# browser; the plugin finds those logins in the same token store.
+#
 # Proves: digiKam's loader loads the plugin (its own log says so), both
 # actions sit in the Export menu with their shortcuts, Ctrl+Alt+Shift+O opens
-# our window with the photo showfoto shows, Ctrl+Alt+Shift+D opens the Dropbox
-# one, and (once the engine can upload) the photo reaches the emulator
-# byte-identical. Screenshots go to ARTIFACTS_DIR.
+# our window with the photo showfoto shows, Alt+S (Start Upload) sends it and
+# it reaches the emulator byte-identical; the same for Ctrl+Alt+Shift+D and
+# Dropbox. Screenshots go to ARTIFACTS_DIR.
 # Exit 77 (skipped) when showfoto or the X tools are missing.
 set -uo pipefail
 
@@ -29,6 +35,8 @@ for tool in "${need[@]}"; do
     fi
 done
 [ -x "$emulator" ] || { echo "SKIP: no emulator at $emulator (cargo build -p dkcloud-emulator)"; exit 77; }
+cli="${DKCLOUD_CLI:-$(dirname "$emulator")/dkcloud}"
+[ -x "$cli" ] || { echo "FAIL: no dkcloud at $cli (cargo build -p dkcloud-cli)"; exit 1; }
 convert_bin=/usr/bin/convert
 [ -x "$convert_bin" ] || convert_bin=convert
 
@@ -55,11 +63,24 @@ photo="$work/photos/dkcloud-test.jpg"
 "$convert_bin" -size 800x600 gradient:steelblue-orange -pointsize 48 -fill white -annotate +40+300 'dkcloud' "$photo"
 [ -s "$photo" ] || { echo "FAIL: could not make a test JPEG"; exit 1; }
 
-# The emulator, with a token that needs no login.
-token="host-test-token"
-start_emulator "$emulator" --static-token "$token"
-export DKCLOUD_EMULATOR="$base" DKCLOUD_STATIC_TOKEN="$token" DKCLOUD_CONFIG_DIR="$work/dkcloud" DKCLOUD_TOKEN_STORE=file
-export DKCLOUD_TEST_HOOK="$work/hook.log" DKCLOUD_TEST_AUTO_UPLOAD=1
+# The emulator, and a real login to each of its services before the host
+# starts: curl plays the browser (the emulator consents at once and redirects
+# to dkcloud's loopback listener). Dropbox's loopback port is fixed by
+# configuration: one that is free here.
+start_emulator "$emulator"
+export DKCLOUD_EMULATOR="$base" DKCLOUD_CONFIG_DIR="$work/dkcloud" DKCLOUD_TOKEN_STORE=file
+export DKCLOUD_TEST_HOOK="$work/hook.log"
+: >"$DKCLOUD_TEST_HOOK"
+if [ "$mode" != clash ]; then
+    mkdir -p "$DKCLOUD_CONFIG_DIR"
+    port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    printf '[dropbox]\nredirect_port = %s\n' "$port" >"$DKCLOUD_CONFIG_DIR/config.toml"
+    for service in onedrive dropbox; do
+        check "logged in to $service with dkcloud login before showfoto starts" \
+            env BROWSER="curl -s -L -o /dev/null" timeout 60 "$cli" login "$service"
+    done
+fi
+# The plugin never needs a browser here.
 export BROWSER=true
 
 start_x
@@ -142,32 +163,47 @@ press_in_main() {
     xdotool key --clearmodifiers "$1"
 }
 
+wait_hook() { # wait_hook REGEX: a line of the hook file matches (30 s at most)
+    for _ in $(seq 60); do
+        grep -Eq -- "$1" "$work/hook.log" && return 0
+        sleep 0.5
+    done
+    return 1
+}
+
+# upload_with_alt_s SERVICE WINDOW: once the dialog has the account and the
+# albums, Alt+S (Start Upload) as a user presses it; waits for the end.
+upload_with_alt_s() {
+    local service="$1" window="$2"
+    [ -n "$window" ] || return 1
+    wait_hook "^$service (folders count=|account-error|folders-error)" || return 1
+    grep -q "^$service folders count=" "$work/hook.log" || return 1
+    xdotool windowactivate --sync "$window" 2>/dev/null || xdotool windowfocus --sync "$window"
+    sleep 0.5
+    xdotool key --clearmodifiers alt+s
+    wait_hook "^$service (finished|upload-refused)"
+}
+
 if [ -n "$main" ]; then
     press_in_main ctrl+alt+shift+o
     od_window="$(wait_window "Export to OneDrive")"
     check "Ctrl+Alt+Shift+O opens 'Export to OneDrive'" test -n "$od_window"
     check "the photo showfoto shows is in the list" grep -q "^OneDrive opened .*items=$photo\$" "$work/hook.log"
-    # Let the account, albums and (auto) upload happen.
-    for _ in $(seq 60); do
-        grep -Eq '^OneDrive (finished|upload-refused|account-error|folders-error)' "$work/hook.log" && break
-        sleep 0.5
-    done
+    check "OneDrive: Alt+S starts the upload once the albums are listed" upload_with_alt_s OneDrive "$od_window"
     sleep 1
     import -window root "$artifacts/showfoto_7_9_onedrive_dialog.png" 2>/dev/null
 
     check "upload to the emulator finished" grep -q '^OneDrive finished uploaded=1 already=0 replaced=0 kept=0 skipped=0 failed=0 cancelled=0 ' "$work/hook.log"
     folder="$(sed -n 's/^Current Album=//p' "$XDG_CONFIG_HOME/showfotorc" | head -1)"
     folder="${folder:-/Pictures}"
-    curl -sfL -H "Authorization: Bearer $token" \
-        "$base/v1.0/me/drive/root:${folder}/dkcloud-test.jpg:/content" -o "$work/downloaded.jpg"
-    check "the stored photo is byte-identical" cmp -s "$photo" "$work/downloaded.jpg"
+    check "the stored photo is byte-identical" cmp -s "$photo" "$work/emulator/onedrive${folder}/dkcloud-test.jpg"
 
     if [ -n "$od_window" ]; then xdotool windowclose "$od_window" 2>/dev/null || xdotool key --window "$od_window" Escape; fi
     sleep 1
     press_in_main ctrl+alt+shift+d
     db_window="$(wait_window "Export to Dropbox")"
     check "Ctrl+Alt+Shift+D opens 'Export to Dropbox'" test -n "$db_window"
-    for _ in $(seq 60); do grep -q '^Dropbox finished' "$work/hook.log" && break; sleep 0.5; done
+    check "Dropbox: Alt+S starts the upload once the albums are listed" upload_with_alt_s Dropbox "$db_window"
     check "Dropbox upload finished" grep -q '^Dropbox finished uploaded=1 already=0 replaced=0 kept=0 skipped=0 failed=0 cancelled=0 ' "$work/hook.log"
     # The emulator has no Dropbox download: compare Dropbox's content hash instead.
     check "the photo on Dropbox has the local file's content hash" python3 - "$photo" "$base" <<'PY'

@@ -14,10 +14,13 @@
 #    than trixie's, so its staticlib and emulator run there unchanged.
 # 3. Runs that build's ctest there (the ABI check of cpp/digikam/abi-8.6
 #    against libdigikamcore.so.8.6.0, digiKam's own OneDrive plugin driven
-#    through our declarations, bridge, offscreen dialog, benchmark), then the
+#    through our declarations, no test code in the shipped plugin, bridge,
+#    offscreen dialog), then, with that build's test plugin
+#    (BUILD/testing/Generic_DkCloud_Plugin.so, the one with the probe), the
 #    same in-host test as for 7.9 (tests/host/showfoto_7_9.sh) against showfoto
-#    8.6 under Xvfb: the plugin loads, both actions with their shortcuts, the
-#    dialog opens with the photo, uploads land byte-identical; and the clash
+#    8.6 under Xvfb: logged in beforehand with `dkcloud login` (the host's, beside
+#    the emulator), the plugin loads, both actions with their shortcuts, the
+#    dialog opens with the photo, Alt+S uploads it byte-identical; and the clash
 #    case; then digiKam 8.6 itself (tests/host/digikam_host.sh: album view,
 #    selection, login, nested album, upload, edit and upload again).
 #    Screenshots: ARTIFACTS_DIR/showfoto_8_6_*.png, digikam_8_6_*.png.
@@ -183,6 +186,7 @@ cmake --build "$build" -j2 >"$run/build.log" 2>&1 || { tail -60 "$run/build.log"
 echo "== built with Qt 6 in \$((SECONDS - t0)) s"
 ok=0
 plugin="$build/Generic_DkCloud_Plugin.so"
+test_plugin="$build/testing/Generic_DkCloud_Plugin.so"
 needed="\$(readelf -d "\$plugin" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | tr '\n' ' ')"
 echo "== the plugin needs: \$needed"
 case "\$needed" in *libdigikamcore.so.8.6.0*libQt6*|*libQt6*libdigikamcore.so.8.6.0*) ;; *) echo "FAIL: the plugin is not linked to digiKam 8.6 and Qt 6"; ok=1 ;; esac
@@ -192,7 +196,7 @@ for mode in normal clash; do
     echo "== in-host test in showfoto 8.6 (\$mode)"
     mkdir -p "$run/shots-\$mode"
     # (its screenshot names say 7_9: they are renamed below)
-    if ! bash "$src/tests/host/showfoto_7_9.sh" "\$plugin" "$emulator" "$run/shots-\$mode" \$mode | grep -v '^screenshots*: '; then
+    if ! bash "$src/tests/host/showfoto_7_9.sh" "\$test_plugin" "$emulator" "$run/shots-\$mode" \$mode | grep -v '^screenshots*: '; then
         ok=1
     fi
     for f in "$run/shots-\$mode"/showfoto_7_9_*.png; do
@@ -202,7 +206,7 @@ done
 # digiKam itself (the album view), as a user: selection, browser login, upload.
 echo "== in-host test in digiKam 8.6 (album view)"
 mkdir -p "$run/shots-digikam"
-if ! bash "$src/tests/host/digikam_host.sh" "\$plugin" "$emulator" "$run/shots-digikam" 8_6 | grep -v '^screenshots*: '; then
+if ! bash "$src/tests/host/digikam_host.sh" "\$test_plugin" "$emulator" "$run/shots-digikam" 8_6 | grep -v '^screenshots*: '; then
     ok=1
 fi
 for f in "$run/shots-digikam"/digikam_8_6_*.png; do

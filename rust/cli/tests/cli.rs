@@ -19,6 +19,10 @@ impl Env {
             dkcloud_emulator::Config { data: Some(dir.path().join("emulator")), ..Default::default() };
         tweak(&mut config);
         let emu = dkcloud_emulator::start(config).await.unwrap();
+        // Tests run in parallel: Dropbox's fixed loopback port would make two
+        // logins collide (the emulator, unlike Dropbox, takes any port).
+        std::fs::create_dir_all(dir.path().join("config")).unwrap();
+        std::fs::write(dir.path().join("config/config.toml"), "[dropbox]\nredirect_port = 0\n").unwrap();
         Self { emu, dir }
     }
 

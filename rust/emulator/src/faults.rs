@@ -90,24 +90,96 @@ impl Chaos {
 }
 
 /// A shared cap on request-body bytes per second over all connections.
+///
+/// A token bucket kept as the instant its debt is paid off: every chunk adds
+/// its bytes' worth of time, in pieces of at most [`PIECE`] that each take
+/// their turn, so streams share the cap evenly however large the chunks their
+/// connections happen to deliver (HTTP/1.1 reads grow to hundreds of KiB, TLS
+/// records and HTTP/2 frames stay at 16 KiB). A reader sleeps only once the
+/// debt exceeds [`SLEEP_ABOVE`], as a timer cannot sleep for the fraction of
+/// a millisecond a piece is worth.
+///
+/// While a body is being received the link is busy, and time the emulator
+/// spends not reading (a timer's overshoot, the gap before the next chunk, a
+/// loaded machine) is owed back, up to [`MAX_LAG`], as bytes a real link
+/// would have delivered into the socket's buffer meanwhile. An idle link
+/// saves up nothing: a client that pauses between requests gets no burst.
 pub struct Bandwidth {
-    bytes_per_sec: u64,
-    next_free: Mutex<Instant>,
+    seconds_per_byte: f64,
+    link: Mutex<Link>,
 }
+
+struct Link {
+    paid_until: Instant,
+    open_bodies: usize,
+}
+
+const PIECE: usize = 16 * 1024;
+const SLEEP_ABOVE: Duration = Duration::from_millis(4);
+const MAX_LAG: Duration = Duration::from_millis(50);
 
 impl Bandwidth {
     pub fn new(bytes_per_sec: u64) -> Self {
-        Self { bytes_per_sec: bytes_per_sec.max(1), next_free: Mutex::new(Instant::now()) }
+        let link = Link { paid_until: Instant::now(), open_bodies: 0 };
+        Self { seconds_per_byte: 1.0 / bytes_per_sec.max(1) as f64, link: Mutex::new(link) }
     }
 
-    async fn take(&self, n: usize) {
-        let until = {
-            let mut next = self.next_free.lock().unwrap_or_else(|p| p.into_inner());
-            let start = (*next).max(Instant::now());
-            *next = start + Duration::from_secs_f64(n as f64 / self.bytes_per_sec as f64);
-            *next
-        };
-        tokio::time::sleep_until(until).await;
+    fn link(&self) -> std::sync::MutexGuard<'_, Link> {
+        self.link.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn open_body(&self) {
+        let mut link = self.link();
+        if link.open_bodies == 0 {
+            link.paid_until = link.paid_until.max(Instant::now());
+        }
+        link.open_bodies += 1;
+    }
+
+    fn close_body(&self) {
+        let mut link = self.link();
+        link.open_bodies = link.open_bodies.saturating_sub(1);
+    }
+
+    async fn take(&self, mut n: usize) {
+        while n > 0 {
+            let piece = n.min(PIECE);
+            n -= piece;
+            let now = Instant::now();
+            let (lagging, due) = {
+                let mut link = self.link();
+                let lagging = link.paid_until < now;
+                let earliest = now.checked_sub(MAX_LAG).unwrap_or(now);
+                link.paid_until =
+                    link.paid_until.max(earliest) + Duration::from_secs_f64(piece as f64 * self.seconds_per_byte);
+                (lagging, link.paid_until)
+            };
+            if due > now + SLEEP_ABOVE {
+                tokio::time::sleep_until(due).await;
+            } else if lagging {
+                // Catching up after a stall: every stream that woke takes its turn.
+                tokio::task::yield_now().await;
+            }
+        }
+    }
+}
+
+/// Marks the link busy from a body's first chunk until the body is dropped.
+struct BodyOnLink(App);
+
+impl BodyOnLink {
+    fn open(app: &App) -> Option<Self> {
+        let bandwidth = app.bandwidth.as_ref()?;
+        bandwidth.open_body();
+        Some(Self(app.clone()))
+    }
+}
+
+impl Drop for BodyOnLink {
+    fn drop(&mut self) {
+        if let Some(bandwidth) = &self.0.bandwidth {
+            bandwidth.close_body();
+        }
     }
 }
 
@@ -206,7 +278,11 @@ fn candidates(app: &App, api: Api, req: &Request) -> Vec<Fault> {
 fn meter_body(app: &App, req: Request) -> Request {
     let (parts, body) = req.into_parts();
     let app = app.clone();
+    let mut on_link = None;
     let stream = body.into_data_stream().then(move |chunk| {
+        if on_link.is_none() {
+            on_link = BodyOnLink::open(&app);
+        }
         let app = app.clone();
         async move {
             if let Ok(bytes) = &chunk {

@@ -1,0 +1,281 @@
+#include "exportwidget.h"
+
+#include "imagelist.h"
+#include "service.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace DkCloud
+{
+
+ExportWidget::ExportWidget(QWidget* parent)
+    : QWidget(parent)
+{
+    // Created in tab order: the list, Account, Album, Options.
+    QLayout* left       = buildPhotoList();
+    QWidget* accountBox = buildAccountBox();
+    QWidget* albumBox   = buildAlbumBox();
+    QWidget* optionsBox = buildOptionsBox();
+
+    m_notice = new QLabel(this);
+    m_notice->setObjectName(QStringLiteral("clashNotice"));
+    m_notice->setWordWrap(true);
+    m_notice->setStyleSheet(QStringLiteral("QLabel { color: #9a5b00; }"));
+    m_notice->hide();
+
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("statusLabel"));
+    m_status->setWordWrap(true);
+    // Selectable, and its links open with the mouse (the sign-in page when no
+    // browser could be started); it takes no keyboard focus.
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
+    m_status->setOpenExternalLinks(true);
+
+    auto* right = new QVBoxLayout;
+    right->addWidget(accountBox);
+    right->addWidget(albumBox);
+    right->addWidget(optionsBox);
+    right->addWidget(m_notice);
+    right->addWidget(m_status);
+    right->addStretch();
+
+    auto* panes = new QHBoxLayout;
+    panes->addLayout(left, 3);
+    panes->addLayout(right, 2);
+
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("summaryLabel"));
+    m_summary->setOpenExternalLinks(true);
+    m_summary->setTextFormat(Qt::RichText);
+    m_summary->setWordWrap(true);
+
+    // The summary gets a line of its own: it may wrap without being cut off.
+    // The window's layout gives the margins.
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(panes, 1);
+    layout->addLayout(buildProgressRow());
+    layout->addWidget(m_summary);
+    layout->addLayout(buildButtons());
+    connectOptions();
+}
+
+QLayout* ExportWidget::buildPhotoList()
+{
+    m_list      = new ImageList(this);
+    m_addPhotos = new QPushButton(QIcon::fromTheme(QStringLiteral("list-add")), tr("+ Photos"), this);
+    m_addPhotos->setObjectName(QStringLiteral("addPhotosButton"));
+    m_addPhotos->setToolTip(tr("Add photos from disk"));
+    auto* remove = new QPushButton(QIcon::fromTheme(QStringLiteral("list-remove")), QStringLiteral("\u2212"), this);
+    remove->setObjectName(QStringLiteral("removePhotosButton"));
+    remove->setToolTip(tr("Remove the selected photos from the list"));
+    connect(remove, &QPushButton::clicked, this, [this]() {
+        m_list->removeSelected();
+        Q_EMIT choicesChanged();
+    });
+    auto* listButtons = new QHBoxLayout;
+    listButtons->addStretch();
+    listButtons->addWidget(m_addPhotos);
+    listButtons->addWidget(remove);
+    listButtons->addStretch();
+    auto* left = new QVBoxLayout;
+    left->addWidget(m_list, 1);
+    left->addLayout(listButtons);
+    return left;
+}
+
+QWidget* ExportWidget::buildAccountBox()
+{
+    auto* box     = new QGroupBox(tr("Account"), this);
+    m_accountName = new QLabel(tr("not logged in"), box);
+    m_accountName->setObjectName(QStringLiteral("accountName"));
+    m_accounts = new QComboBox(box);
+    m_accounts->setObjectName(QStringLiteral("accountCombo"));
+    m_accounts->setToolTip(tr("Accounts you logged in with before"));
+    m_login = new QPushButton(tr("&Log in"), box);
+    m_login->setObjectName(QStringLiteral("loginButton"));
+    m_logout = new QPushButton(tr("Log &out"), box);
+    m_logout->setObjectName(QStringLiteral("logoutButton"));
+    m_logout->setToolTip(tr("Forget this account: its login is deleted from this computer"));
+    m_registration = new QPushButton(QIcon::fromTheme(QStringLiteral("configure")), tr("App Registration..."), box);
+    m_registration->setObjectName(QStringLiteral("registrationButton"));
+    auto* form = new QFormLayout;
+    form->addRow(tr("Name:"), m_accountName);
+    form->addRow(tr("Accounts:"), m_accounts);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_login, 1);
+    buttons->addWidget(m_logout);
+    buttons->addWidget(m_registration);
+    auto* layout = new QVBoxLayout(box);
+    layout->addLayout(form);
+    layout->addLayout(buttons);
+    return box;
+}
+
+QWidget* ExportWidget::buildAlbumBox()
+{
+    auto* box = new QGroupBox(tr("Album"), this);
+    m_folders = new QComboBox(box);
+    m_folders->setObjectName(QStringLiteral("folderCombo"));
+    m_folders->setEditable(true);
+    m_folders->setInsertPolicy(QComboBox::NoInsert);
+    m_newFolder = new QPushButton(tr("&New Album"), box);
+    m_newFolder->setObjectName(QStringLiteral("newAlbumButton"));
+    m_reload = new QPushButton(tr("&Reload"), box);
+    m_reload->setObjectName(QStringLiteral("reloadButton"));
+    auto* form = new QFormLayout;
+    form->addRow(tr("Album:"), m_folders);
+    auto* buttons = new QHBoxLayout;
+    buttons->addStretch();
+    buttons->addWidget(m_newFolder);
+    buttons->addWidget(m_reload);
+    auto* layout = new QVBoxLayout(box);
+    layout->addLayout(form);
+    layout->addLayout(buttons);
+    return box;
+}
+
+QWidget* ExportWidget::buildOptionsBox()
+{
+    auto* box  = new QGroupBox(tr("Options"), this);
+    m_original = new QCheckBox(tr("Upload original image file"), box);
+    m_original->setObjectName(QStringLiteral("originalCheck"));
+    m_resize = new QCheckBox(tr("Resize photos before uploading"), box);
+    m_resize->setObjectName(QStringLiteral("resizeCheck"));
+    m_quality = new QSpinBox(box);
+    m_quality->setObjectName(QStringLiteral("qualitySpin"));
+    m_quality->setRange(1, 100);
+    m_quality->setValue(90);
+    m_dimension = new QSpinBox(box);
+    m_dimension->setObjectName(QStringLiteral("dimensionSpin"));
+    m_dimension->setRange(16, 20000);
+    m_dimension->setSingleStep(100);
+    m_dimension->setValue(1600);
+    m_dimension->setSuffix(tr(" px"));
+    auto* resizeForm = new QFormLayout;
+    resizeForm->addRow(tr("JPEG Quality:"), m_quality);
+    resizeForm->addRow(tr("Maximum Dimension:"), m_dimension);
+    resizeForm->setContentsMargins(24, 0, 0, 0);
+    buildConflictCombo(box);
+    auto* conflictForm = new QFormLayout;
+    conflictForm->addRow(tr("If a photo is already there:"), m_conflict);
+    auto* layout = new QVBoxLayout(box);
+    layout->addWidget(m_original);
+    layout->addWidget(m_resize);
+    layout->addLayout(resizeForm);
+    layout->addLayout(conflictForm);
+    return box;
+}
+
+void ExportWidget::buildConflictCombo(QWidget* parent)
+{
+    // A different photo of the same name in the album (an edited one, say).
+    // Identical photos are never sent again, whatever is chosen here.
+    m_conflict = new QComboBox(parent);
+    m_conflict->setObjectName(QStringLiteral("conflictCombo"));
+    // Its longest choice must not widen the whole column (the list needs the room).
+    m_conflict->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_conflict->setMinimumContentsLength(18);
+    m_conflict->addItem(tr("Replace it with this photo"), QStringLiteral("replace"));
+    m_conflict->addItem(tr("Keep both (store this one under a new name)"), QStringLiteral("rename"));
+    m_conflict->addItem(tr("Skip this photo"), QStringLiteral("skip"));
+    m_conflict->setToolTip(tr("When the album already has a different file of the same name, e.g. after you edited "
+                              "a photo. Identical photos are recognised by their hash and never sent twice."));
+}
+
+QLayout* ExportWidget::buildProgressRow()
+{
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("totalProgress"));
+    m_progress->setRange(0, 1000);
+    m_progress->setValue(0);
+    m_progress->setTextVisible(true);
+    m_progress->setFormat(QStringLiteral("%p%"));
+    m_rate = new QLabel(this);
+    m_rate->setObjectName(QStringLiteral("rateLabel"));
+    auto* row = new QHBoxLayout;
+    row->addWidget(m_progress, 1);
+    row->addWidget(m_rate);
+    return row;
+}
+
+QLayout* ExportWidget::buildButtons()
+{
+    m_start = new QPushButton(QIcon::fromTheme(QStringLiteral("network-workgroup")), tr("&Start Upload"), this);
+    m_start->setObjectName(QStringLiteral("startButton"));
+    m_start->setDefault(true);
+    m_close = new QPushButton(QIcon::fromTheme(QStringLiteral("window-close")), tr("&Close"), this);
+    m_close->setObjectName(QStringLiteral("closeButton"));
+    auto* about = new QPushButton(QIcon::fromTheme(QStringLiteral("help-about")), tr("About..."), this);
+    about->setObjectName(QStringLiteral("aboutButton"));
+    connect(about, &QPushButton::clicked, this, &ExportWidget::showAbout);
+    auto* buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    buttons->addWidget(m_start);
+    buttons->addWidget(m_close);
+    buttons->addWidget(about);
+    return buttons;
+}
+
+void ExportWidget::connectOptions()
+{
+    connect(m_folders, &QComboBox::currentTextChanged, this, &ExportWidget::choicesChanged);
+    connect(m_conflict, QOverload<int>::of(&QComboBox::currentIndexChanged), this, &ExportWidget::choicesChanged);
+    connect(m_quality, QOverload<int>::of(&QSpinBox::valueChanged), this, &ExportWidget::choicesChanged);
+    connect(m_dimension, QOverload<int>::of(&QSpinBox::valueChanged), this, &ExportWidget::choicesChanged);
+    connect(m_resize, &QCheckBox::toggled, this, &ExportWidget::choicesChanged);
+    // The original file or a resized copy: one excludes the other.
+    connect(m_original, &QCheckBox::toggled, this, [this](bool on) {
+        if (on)
+            m_resize->setChecked(false);
+        Q_EMIT choicesChanged();
+    });
+    connect(m_resize, &QCheckBox::toggled, this, [this](bool on) {
+        if (on)
+            m_original->setChecked(false);
+    });
+}
+
+void ExportWidget::showAbout()
+{
+    QMessageBox::about(this, tr("About dkcloud"),
+                       tr("<p><b>dkcloud %1</b> exports photos from digiKam to OneDrive and Dropbox.</p>"
+                          "<p>Sign in once in your browser; uploads are resumable, run several at a "
+                          "time and are checked against the service's hash.</p>"
+                          "<p>License: GPL-2.0-or-later</p>")
+                           .arg(dkcloudVersion()));
+}
+
+void ExportWidget::showSettings(const ExportSettings& settings)
+{
+    m_resize->setChecked(settings.resize);
+    m_quality->setValue(settings.jpegQuality);
+    m_dimension->setValue(settings.maxDimension);
+    m_original->setChecked(settings.uploadOriginal && !settings.resize);
+    m_conflict->setCurrentIndex(qMax(0, m_conflict->findData(settings.conflict)));
+    m_folders->addItem(settings.folder);
+}
+
+void ExportWidget::readSettings(ExportSettings& settings) const
+{
+    settings.resize         = m_resize->isChecked();
+    settings.jpegQuality    = m_quality->value();
+    settings.maxDimension   = m_dimension->value();
+    settings.uploadOriginal = m_original->isChecked();
+    settings.conflict       = m_conflict->currentData().toString();
+    const QString folder    = m_folders->currentText().trimmed();
+    if (!folder.isEmpty())
+        settings.folder = folder;
+}
+
+} // namespace DkCloud

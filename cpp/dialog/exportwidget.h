@@ -1,0 +1,97 @@
+// The export window's widgets and their layout, as in digiKam's own
+// web-service exporters: the photo list with + Photos / − on the left;
+// Account, Album and Options on the right; progress, summary, Start Upload,
+// Close and About at the bottom. It knows no engine and no flow: the window
+// connects to its buttons and fills its labels.
+#pragma once
+
+#include "exportsettings.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace DkCloud
+{
+
+class ImageList;
+
+class ExportWidget : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ExportWidget(QWidget* parent = nullptr);
+
+    // The options as the settings hold them, and back.
+    void showSettings(const ExportSettings& settings);
+    void readSettings(ExportSettings& settings) const;
+
+    ImageList*    imageList() const { return m_list; }
+    QPushButton*  addPhotosButton() const { return m_addPhotos; }
+    QLabel*       accountName() const { return m_accountName; }
+    QComboBox*    accountCombo() const { return m_accounts; }
+    QPushButton*  loginButton() const { return m_login; }
+    QPushButton*  logoutButton() const { return m_logout; }
+    QPushButton*  registrationButton() const { return m_registration; }
+    QComboBox*    folderCombo() const { return m_folders; }
+    QPushButton*  newAlbumButton() const { return m_newFolder; }
+    QPushButton*  reloadButton() const { return m_reload; }
+    QCheckBox*    originalCheck() const { return m_original; }
+    QCheckBox*    resizeCheck() const { return m_resize; }
+    QSpinBox*     qualitySpin() const { return m_quality; }
+    QSpinBox*     dimensionSpin() const { return m_dimension; }
+    QComboBox*    conflictCombo() const { return m_conflict; }
+    QLabel*       noticeLabel() const { return m_notice; }
+    QLabel*       statusLabel() const { return m_status; }
+    QProgressBar* progressBar() const { return m_progress; }
+    QLabel*       rateLabel() const { return m_rate; }
+    QLabel*       summaryLabel() const { return m_summary; }
+    QPushButton*  startButton() const { return m_start; }
+    QPushButton*  closeButton() const { return m_close; }
+
+Q_SIGNALS:
+    // The photos, the album or an option changed: what a new run would do.
+    void choicesChanged();
+
+private:
+    QLayout* buildPhotoList();
+    QWidget* buildAccountBox();
+    QWidget* buildAlbumBox();
+    QWidget* buildOptionsBox();
+    void buildConflictCombo(QWidget* parent);
+    QLayout* buildProgressRow();
+    QLayout* buildButtons();
+    void connectOptions();
+    void showAbout();
+
+    ImageList*    m_list         = nullptr;
+    QPushButton*  m_addPhotos    = nullptr;
+    QLabel*       m_accountName  = nullptr;
+    QComboBox*    m_accounts     = nullptr;
+    QPushButton*  m_login        = nullptr;
+    QPushButton*  m_logout       = nullptr;
+    QPushButton*  m_registration = nullptr;
+    QComboBox*    m_conflict     = nullptr;
+    QComboBox*    m_folders      = nullptr;
+    QPushButton*  m_newFolder    = nullptr;
+    QPushButton*  m_reload       = nullptr;
+    QCheckBox*    m_resize       = nullptr;
+    QSpinBox*     m_quality      = nullptr;
+    QSpinBox*     m_dimension    = nullptr;
+    QCheckBox*    m_original     = nullptr;
+    QLabel*       m_notice       = nullptr;
+    QLabel*       m_status       = nullptr;
+    QLabel*       m_summary      = nullptr;
+    QProgressBar* m_progress     = nullptr;
+    QLabel*       m_rate         = nullptr;
+    QPushButton*  m_start        = nullptr;
+    QPushButton*  m_close        = nullptr;
+};
+
+} // namespace DkCloud
