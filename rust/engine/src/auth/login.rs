@@ -210,7 +210,7 @@ impl PasteLogin {
                 if text.contains("code=") {
                     code_from_redirect_url(service, text, &self.request.state)?
                 } else if text.is_empty() || text.chars().any(char::is_whitespace) {
-                    return Err(Error::InvalidInput(format!("that is not a {service} code; copy the code {service} shows").into()));
+                    return Err(Error::InvalidInput(format!("that is not a {service} code; copy the code {service} shows")));
                 } else {
                     text.to_owned()
                 }
