@@ -1,9 +1,9 @@
-//! Decoding inputs into upright-agnostic pixels plus the metadata to carry over.
+//! Decoding PNG, TIFF and WebP into pixels as stored, plus the metadata to carry over
+//! (JPEG goes through `jpeg_pipeline`).
 
 use std::io::Cursor;
 
 use image::{DynamicImage, ImageDecoder, ImageReader};
-use turbojpeg::{Colorspace, Decompressor, Image, PixelFormat, ScalingFactor};
 
 use crate::exif::{self, ExifChanges};
 use crate::jpeg_segments;
@@ -65,77 +65,7 @@ impl Metadata {
 }
 
 fn reason(e: impl std::fmt::Display) -> String {
-    let text = e.to_string();
-    text.strip_prefix("TurboJPEG error: ")
-        .unwrap_or(&text)
-        .trim()
-        .to_string()
-}
-
-/// The smallest DCT scaling (1/8, 1/4, 1/2) that still leaves at least `target` pixels
-/// on the longest side, so the resampler always has something to do.
-fn dct_scale(width: usize, height: usize, target: Option<u32>) -> ScalingFactor {
-    let Some(target) = target else {
-        return ScalingFactor::ONE;
-    };
-    let longest = width.max(height);
-    for denom in [8, 4, 2] {
-        if longest.div_ceil(denom) >= target as usize {
-            return ScalingFactor::new(1, denom);
-        }
-    }
-    ScalingFactor::ONE
-}
-
-/// Decodes a JPEG, shrinking in the DCT domain as far as `target` allows.
-pub fn jpeg(
-    data: &[u8],
-    target: Option<u32>,
-    notices: &mut Vec<String>,
-) -> Result<Decoded, String> {
-    let found = jpeg_segments::read_header_metadata(data);
-    let mut decompressor = Decompressor::new().map_err(reason)?;
-    let header = decompressor.read_header(data).map_err(reason)?;
-    let scale = dct_scale(header.width, header.height, target);
-    decompressor.set_scaling_factor(scale).map_err(reason)?;
-    let scaled = header.scaled(scale);
-
-    let (format, channels) = match header.colorspace {
-        Colorspace::CMYK | Colorspace::YCCK => (PixelFormat::CMYK, 4),
-        Colorspace::Gray => (PixelFormat::GRAY, 1),
-        _ => (PixelFormat::RGB, 3),
-    };
-    let mut buffer = vec![0u8; scaled.width * scaled.height * channels];
-    let image = Image {
-        pixels: buffer.as_mut_slice(),
-        width: scaled.width,
-        pitch: scaled.width * channels,
-        height: scaled.height,
-        format,
-    };
-    decompressor.decompress(data, image).map_err(reason)?;
-
-    let (data, channels) = if channels == 4 {
-        notices.push("CMYK photo converted to RGB without colour management".into());
-        (pixels::cmyk_to_rgb(&buffer, found.adobe), 3)
-    } else {
-        (buffer, channels as u8)
-    };
-    let orientation = found.exif.as_deref().map_or(1, exif::orientation);
-    Ok(Decoded {
-        pixels: Pixels {
-            width: scaled.width as u32,
-            height: scaled.height as u32,
-            channels,
-            data,
-        },
-        metadata: Metadata {
-            exif: found.exif,
-            xmp: found.xmp,
-            icc: found.icc,
-        },
-        orientation,
-    })
+    e.to_string().trim().to_string()
 }
 
 /// Decodes PNG, TIFF or WebP with the `image` crate; alpha is flattened on white.

@@ -1,40 +1,64 @@
 //! JPEG encoding with libjpeg-turbo and re-attaching the metadata.
 
-use turbojpeg::{Compressor, Image, PixelFormat, Subsamp};
-
 use crate::decode::Metadata;
 use crate::jpeg_segments::{self, APP1, APP2, EXIF_HEADER, MAX_SEGMENT_PAYLOAD, XMP_HEADER};
+use crate::libjpeg::{Writer, WriterSettings};
 use crate::pixels::Pixels;
 
 /// Encodes `pixels` at `quality` with the metadata in front of the image data.
-///
-/// Chroma is subsampled 4:2:0 below quality 90 and kept whole from 90 up, as libvips
-/// and most cameras do; Huffman tables are optimised (smaller files, same pixels).
 pub fn jpeg(
     pixels: &Pixels,
     quality: u8,
     metadata: &Metadata,
     notices: &mut Vec<String>,
 ) -> Result<Vec<u8>, String> {
-    let fail = |e: turbojpeg::Error| format!("encoding failed: {e}");
-    let mut compressor = Compressor::new().map_err(fail)?;
-    compressor.set_quality(quality as i32).map_err(fail)?;
-    let (format, subsamp) = match (pixels.channels, quality) {
-        (1, _) => (PixelFormat::GRAY, Subsamp::Gray),
-        (_, 90..) => (PixelFormat::RGB, Subsamp::None),
-        _ => (PixelFormat::RGB, Subsamp::Sub2x2),
-    };
-    compressor.set_subsamp(subsamp).map_err(fail)?;
-    compressor.set_optimize(true).map_err(fail)?;
-    let image = Image {
-        pixels: pixels.data.as_slice(),
-        width: pixels.width as usize,
-        pitch: pixels.width as usize * pixels.channels as usize,
-        height: pixels.height as usize,
-        format,
-    };
-    let encoded = compressor.compress_to_vec(image).map_err(fail)?;
+    let encoded = self::pixels(pixels, quality)?;
+    Ok(with_metadata(&encoded, metadata, pixels.channels, notices))
+}
 
+/// Encodes `pixels` at `quality`, without metadata.
+pub fn pixels(pixels: &Pixels, quality: u8) -> Result<Vec<u8>, String> {
+    let settings = settings(
+        pixels.width as usize,
+        pixels.height as usize,
+        pixels.channels as usize,
+        quality,
+    );
+    let mut writer = Writer::new(settings).map_err(failed)?;
+    writer.write(&pixels.data).map_err(failed)?;
+    writer.finish().map_err(failed)
+}
+
+/// How an image of this size is encoded at `quality`.
+///
+/// Chroma is subsampled 4:2:0 below quality 90 and kept whole from 90 up, as libvips
+/// and most cameras do; Huffman tables are optimised (smaller files, same pixels).
+pub fn settings(width: usize, height: usize, channels: usize, quality: u8) -> WriterSettings {
+    WriterSettings {
+        width,
+        height,
+        components: channels,
+        quality,
+        luma_per_chroma: if channels == 3 && quality < 90 {
+            (2, 2)
+        } else {
+            (1, 1)
+        },
+        optimize: true,
+    }
+}
+
+pub fn failed(reason: String) -> String {
+    format!("encoding failed: {reason}")
+}
+
+/// Puts EXIF, XMP and the ICC profile in front of the image data of `encoded`.
+pub fn with_metadata(
+    encoded: &[u8],
+    metadata: &Metadata,
+    channels: u8,
+    notices: &mut Vec<String>,
+) -> Vec<u8> {
     let mut segments = Vec::new();
     if let Some(exif) = &metadata.exif {
         if EXIF_HEADER.len() + exif.len() <= MAX_SEGMENT_PAYLOAD {
@@ -51,7 +75,7 @@ pub fn jpeg(
         }
     }
     if let Some(icc) = &metadata.icc {
-        if icc_fits(icc, pixels.channels) {
+        if icc_fits(icc, channels) {
             segments.extend(
                 jpeg_segments::icc_segments(icc)
                     .into_iter()
@@ -63,7 +87,7 @@ pub fn jpeg(
             );
         }
     }
-    Ok(jpeg_segments::insert_segments(&encoded, &segments))
+    jpeg_segments::insert_segments(encoded, &segments)
 }
 
 /// An ICC profile's data colour space (header bytes 16..20) must match the output:

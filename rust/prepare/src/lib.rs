@@ -1,8 +1,10 @@
 //! Photo preparation before upload: shrink, re-encode as JPEG, keep the metadata.
 //!
 //! JPEG inputs are shrunk in the DCT domain while they are decoded (libjpeg-turbo
-//! scaling by 1/2, 1/4 or 1/8), finished with a SIMD Catmull-Rom resampler (in parallel when a core is free) and encoded
-//! with libjpeg-turbo's SIMD encoder. PNG, TIFF and WebP go through the `image` crate.
+//! scaling by the smallest number of eighths that still covers the target size); on a
+//! second thread, the rows already decoded are finished with a SIMD Catmull-Rom
+//! resampler and encoded with libjpeg-turbo's SIMD encoder, so both cores work on one
+//! photo. PNG, TIFF and WebP go through the `image` crate.
 //! EXIF, XMP and ICC are carried over; orientation is applied to the pixels.
 //!
 //! Entry points: [`prepare_file`] for one file, [`prepare_stream`] for a bounded,
@@ -13,7 +15,9 @@ mod decode;
 mod encode;
 mod error;
 mod exif;
+mod jpeg_pipeline;
 mod jpeg_segments;
+mod libjpeg;
 mod pixels;
 mod sniff;
 mod xmp;
@@ -191,7 +195,9 @@ pub fn planned_name(path: &Path, options: &PrepareOptions) -> std::io::Result<St
     let mut head = Vec::with_capacity(64);
     fs::File::open(path)?.take(64).read_to_end(&mut head)?;
     Ok(match sniff::classify(&head, &file_name) {
-        kind @ (InputKind::Jpeg | InputKind::Png | InputKind::Tiff | InputKind::Webp) => converted_name(&file_name, kind),
+        kind @ (InputKind::Jpeg | InputKind::Png | InputKind::Tiff | InputKind::Webp) => {
+            converted_name(&file_name, kind)
+        }
         _ => file_name,
     })
 }
@@ -205,7 +211,7 @@ pub fn convert(
 ) -> Result<Converted, String> {
     let mut notices = Vec::new();
     let decoded = match kind {
-        InputKind::Jpeg => decode::jpeg(data, options.resize, &mut notices)?,
+        InputKind::Jpeg => return jpeg_pipeline::convert(data, options),
         InputKind::Png | InputKind::Tiff | InputKind::Webp => decode::other(data, &mut notices)?,
         _ => return Err("not a decodable image".into()),
     };

@@ -54,6 +54,96 @@ pub fn fit_within(pixels: Pixels, max: u32) -> Pixels {
     }
 }
 
+/// Catmull-Rom reaches two pixels either side, scaled by the shrink factor.
+const FILTER_SUPPORT: f64 = 2.0;
+
+/// Resizes an image whose rows arrive from top to bottom, one band of output rows at
+/// a time, so resizing can start before the image is fully decoded. Each band is the
+/// same as the matching rows of a whole-image resize: the filter window of every
+/// output row lies inside the source rows handed in, or is clipped where the image
+/// itself ends.
+pub struct BandResizer {
+    src: (u32, u32),
+    dst: (u32, u32),
+    pixel_type: PixelType,
+    pitch: usize,
+    /// Source rows per output row.
+    scale: f64,
+    /// How far the filter reaches, in source rows.
+    reach: f64,
+    resizer: Resizer,
+}
+
+impl BandResizer {
+    pub fn new(src: (u32, u32), dst: (u32, u32), channels: u8) -> Self {
+        let scale = src.1 as f64 / dst.1 as f64;
+        BandResizer {
+            src,
+            dst,
+            pixel_type: if channels == 1 {
+                PixelType::U8
+            } else {
+                PixelType::U8x3
+            },
+            pitch: src.0 as usize * channels as usize,
+            scale,
+            reach: FILTER_SUPPORT * scale.max(1.0),
+            resizer: Resizer::new(),
+        }
+    }
+
+    /// Source rows (from the top) needed to make output rows up to `end`.
+    pub fn rows_needed(&self, end: u32) -> u32 {
+        if self.src == self.dst {
+            return end;
+        }
+        let last_centre = (end as f64 - 0.5) * self.scale;
+        ((last_centre + self.reach).ceil() as u32 + 1).min(self.src.1)
+    }
+
+    /// The first source row that output row `start` and those below it read.
+    pub fn first_row_used(&self, start: u32) -> u32 {
+        if self.src == self.dst {
+            return start;
+        }
+        let centre = (start as f64 + 0.5) * self.scale;
+        ((centre - self.reach).floor() - 1.0).max(0.0) as u32
+    }
+
+    /// Makes output rows `start..end` into `out` from `decoded`, source rows from
+    /// `decoded_from` on (at least from `first_row_used(start)` to `rows_needed(end)`).
+    pub fn band(
+        &mut self,
+        decoded: &[u8],
+        decoded_from: u32,
+        start: u32,
+        end: u32,
+        out: &mut [u8],
+    ) {
+        let (first, last) = (self.first_row_used(start), self.rows_needed(end));
+        let rows = (first - decoded_from) as usize * self.pitch
+            ..(last - decoded_from) as usize * self.pitch;
+        let rows = &decoded[rows];
+        if self.src == self.dst {
+            out.copy_from_slice(rows);
+            return;
+        }
+        let src = ImageRef::new(self.src.0, last - first, rows, self.pixel_type)
+            .expect("band length matches its dimensions");
+        let mut dst = Image::from_slice_u8(self.dst.0, end - start, out, self.pixel_type)
+            .expect("output band length matches its dimensions");
+        let top = start as f64 * self.scale - first as f64;
+        // Rounding must not push the box past the last row at the bottom of the image.
+        let height = ((end - start) as f64 * self.scale).min((last - first) as f64 - top);
+        let options = ResizeOptions::new()
+            .resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom))
+            .crop(0.0, top, self.src.0 as f64, height);
+        self.resizer
+            .resize(&src, &mut dst, &options)
+            .expect("same pixel type on both sides");
+    }
+}
+
 /// Turns the pixels so they display upright, following an EXIF orientation (1 to 8).
 pub fn apply_orientation(pixels: Pixels, orientation: u16) -> Pixels {
     if !(2..=8).contains(&orientation) {
@@ -92,8 +182,8 @@ pub fn apply_orientation(pixels: Pixels, orientation: u16) -> Pixels {
 
 /// CMYK samples to RGB without a colour management system. Adobe writers store
 /// the samples inverted (0 means full ink), which is what `inverted` says.
-pub fn cmyk_to_rgb(cmyk: &[u8], inverted: bool) -> Vec<u8> {
-    let mut rgb = Vec::with_capacity(cmyk.len() / 4 * 3);
+pub fn cmyk_to_rgb_into(cmyk: &[u8], inverted: bool, rgb: &mut Vec<u8>) {
+    rgb.reserve(cmyk.len() / 4 * 3);
     for px in cmyk.chunks_exact(4) {
         let [c, m, y, k] = if inverted {
             [px[0], px[1], px[2], px[3]]
@@ -106,7 +196,6 @@ pub fn cmyk_to_rgb(cmyk: &[u8], inverted: bool) -> Vec<u8> {
         rgb.push(((m as u32 * k + 127) / 255) as u8);
         rgb.push(((y as u32 * k + 127) / 255) as u8);
     }
-    rgb
 }
 
 /// Blends RGBA onto a white background.
@@ -126,4 +215,69 @@ pub fn flatten_gray_on_white(la: &[u8]) -> Vec<u8> {
     la.chunks_exact(2)
         .map(|px| ((px[0] as u32 * px[1] as u32 + 255 * (255 - px[1] as u32) + 127) / 255) as u8)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pattern(width: u32, height: u32, channels: u8) -> Pixels {
+        let data = (0..width * height * channels as u32)
+            .map(|i| ((i * 7919) % 251) as u8 ^ (i / (width * channels as u32)) as u8)
+            .collect();
+        Pixels {
+            width,
+            height,
+            channels,
+            data,
+        }
+    }
+
+    /// Feeds the rows in uneven strips, dropping the rows no longer needed, as the
+    /// JPEG pipeline does.
+    fn by_bands(src: &Pixels, dst: (u32, u32), band: u32) -> Vec<u8> {
+        let pitch_in = src.width as usize * src.channels as usize;
+        let pitch_out = dst.0 as usize * src.channels as usize;
+        let mut resizer = BandResizer::new((src.width, src.height), dst, src.channels);
+        let mut out = vec![0u8; dst.1 as usize * pitch_out];
+        let (mut window, mut first, mut made) = (Vec::new(), 0, 0);
+        for strip in src.data.chunks(pitch_in * 5) {
+            window.extend_from_slice(strip);
+            let rows_in = first + (window.len() / pitch_in) as u32;
+            while made < dst.1 {
+                let end = (made + band).min(dst.1);
+                if resizer.rows_needed(end) > rows_in {
+                    break;
+                }
+                let rows = made as usize * pitch_out..end as usize * pitch_out;
+                resizer.band(&window, first, made, end, &mut out[rows]);
+                made = end;
+            }
+            let unused = resizer.first_row_used(made.min(dst.1 - 1)) - first;
+            window.drain(..unused as usize * pitch_in);
+            first += unused;
+        }
+        assert_eq!(made, dst.1);
+        out
+    }
+
+    #[test]
+    fn resizing_in_bands_matches_resizing_the_whole_image() {
+        for (src, dst, channels) in [
+            ((300, 200), (205, 137), 3),
+            ((300, 200), (64, 43), 1),
+            ((120, 333), (100, 277), 3),
+            ((90, 60), (90, 60), 3),
+            ((97, 61), (64, 61), 1),
+        ] {
+            let image = pattern(src.0, src.1, channels);
+            let banded = by_bands(&image, dst, 16);
+            let mut whole = Image::new(dst.0, dst.1, image.pixel_type());
+            let options =
+                ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom));
+            let view = ImageRef::new(src.0, src.1, &image.data, image.pixel_type()).unwrap();
+            Resizer::new().resize(&view, &mut whole, &options).unwrap();
+            assert!(banded == whole.buffer(), "{src:?} -> {dst:?} differs");
+        }
+    }
 }

@@ -106,6 +106,63 @@ fn every_exif_orientation_ends_upright_with_the_tag_reset() {
 }
 
 #[test]
+fn shrunk_photos_also_end_upright_with_their_new_size_in_exif() {
+    let dir = tempfile::tempdir().unwrap();
+    let (display_w, display_h) = (768, 512);
+    for (orientation, red_at, green_at) in STORED_CORNERS {
+        let (w, h) = if orientation >= 5 {
+            (display_h, display_w)
+        } else {
+            (display_w, display_h)
+        };
+        let mut canvas = Canvas::filled(w, h, GRAY);
+        canvas.mark(red_at, 128, RED);
+        canvas.mark(green_at, 128, GREEN);
+        let tiff = exif_block(&ExifSpec {
+            orientation,
+            pixel_size: (w as u32, h as u32),
+            gps: false,
+        });
+        let jpeg = with_segments(&canvas.jpeg(95), &[exif_segment(&tiff)]);
+        let path = write(dir.path(), &format!("o{orientation}.jpg"), &jpeg);
+
+        // 1/2 DCT scaling (384 px), then resampling to 300 px.
+        let prepared = prepare(&path, &options(Some(300), 85));
+        assert_eq!(
+            prepared.dimensions,
+            Some((300, 200)),
+            "orientation {orientation}"
+        );
+        let out = bytes_of(&prepared);
+        let image = decode(&out);
+        assert_eq!(
+            (image.width, image.height),
+            (300, 200),
+            "orientation {orientation}"
+        );
+        let at = |corner| corner_colour(&image, corner, 16);
+        assert!(
+            near(at("TL"), RED),
+            "orientation {orientation}: top-left is {:?}",
+            at("TL")
+        );
+        assert!(
+            near(at("TR"), GREEN),
+            "orientation {orientation}: top-right is {:?}",
+            at("TR")
+        );
+        assert!(
+            near(at("BL"), GRAY) && near(at("BR"), GRAY),
+            "orientation {orientation}"
+        );
+        let exif = read_exif(&out);
+        assert_eq!(exif_uint(&exif, exif::Tag::Orientation), Some(1));
+        assert_eq!(exif_uint(&exif, exif::Tag::PixelXDimension), Some(300));
+        assert_eq!(exif_uint(&exif, exif::Tag::PixelYDimension), Some(200));
+    }
+}
+
+#[test]
 fn shrinks_to_the_longest_side_and_never_enlarges() {
     let dir = tempfile::tempdir().unwrap();
     let landscape = write(
