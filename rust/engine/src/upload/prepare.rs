@@ -7,6 +7,7 @@
 //! and the options: a job that is interrupted and run again finds the same
 //! bytes under the same path, so its open upload session can be continued.
 
+use crate::fsio::file_error;
 use crate::stamp::FileStamp;
 use crate::{Error, Result};
 use dkcloud_prepare::{Destination, PrepareOptions, Prepared};
@@ -47,7 +48,7 @@ impl Preparer {
 
     /// The name the file will have remotely (`.jpg` once converted), without decoding it.
     pub fn planned_name(&self, local: &Path) -> Result<String> {
-        dkcloud_prepare::planned_name(local, &self.options).map_err(|e| file_error(local, &e.to_string()))
+        dkcloud_prepare::planned_name(local, &self.options).map_err(|e| file_error(local, e))
     }
 
     pub async fn prepare(&self, local: &Path, stamp: FileStamp) -> Result<PreparedFile> {
@@ -60,7 +61,7 @@ impl Preparer {
         let (source, target) = (local.to_owned(), dir.clone());
         let converted = tokio::task::spawn_blocking(move || convert_into(&source, &options, &target))
             .await
-            .map_err(|e| file_error(local, &format!("preparation stopped: {e}")))??;
+            .map_err(|e| file_error(local, format!("preparation stopped: {e}")))??;
         Ok(match converted {
             Outcome::Converted(ready) => ready,
             // Untouched (original, video, an undecodable RAW): upload the source itself.
@@ -101,7 +102,7 @@ impl Preparer {
 /// so a crash never leaves a half-written file that looks complete).
 fn convert_into(source: &Path, options: &PrepareOptions, dir: &Path) -> Result<Outcome> {
     let prepared: Prepared =
-        dkcloud_prepare::prepare_file(source, options, &Destination::Memory).map_err(|e| file_error(source, &e.to_string()))?;
+        dkcloud_prepare::prepare_file(source, options, &Destination::Memory).map_err(|e| file_error(source, e))?;
     let dkcloud_prepare::Payload::Bytes(bytes) = prepared.payload else {
         return Ok(Outcome::Untouched { notices: prepared.notices });
     };
@@ -124,8 +125,4 @@ fn convert_into(source: &Path, options: &PrepareOptions, dir: &Path) -> Result<O
 enum Outcome {
     Converted(PreparedFile),
     Untouched { notices: Vec<String> },
-}
-
-fn file_error(path: &Path, message: &str) -> Error {
-    Error::File { path: path.display().to_string(), message: message.to_owned() }
 }
