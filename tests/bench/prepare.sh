@@ -57,21 +57,36 @@ build_ours() {
     (cd "$ROOT" && cargo build --release --quiet -p dkcloud-prepare --example bench >&2)
 }
 
-# measure NAME COMMAND...: runs RUNS times, records median wall seconds and peak RSS KiB.
-declare -A WALL RSS
+# measure NAME...: one untimed warm-up round (page cache, binaries, libraries), then RUNS
+# rounds; each round runs every named command (the array CMD_NAME) once, in turn, so
+# load from elsewhere falls on all of them alike. Records the median
+# wall seconds (nanosecond clock) and peak RSS KiB of each, and the size of its output
+# file (OUTFILE_NAME, when set) after its last run.
+declare -A WALL RSS OUT
 measure() {
-    local name=$1; shift
-    local walls=() rsss=() i
-    for ((i = 0; i < RUNS; i++)); do
-        rm -rf "$WORK/out" && mkdir -p "$WORK/out"
-        /usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/stderr.txt" || {
-            log "$name failed:"; cat "$WORK/stderr.txt" >&2; exit 1; }
-        walls+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + t[k]; print s}' "$WORK/time.txt")")
-        rsss+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")")
+    local -A walls=() rsss=()
+    local i name
+    for ((i = -1; i < RUNS; i++)); do
+        for name in "$@"; do
+            local -n cmd="CMD_$name" outfile="OUTFILE_$name"
+            rm -rf "$WORK/out" && mkdir -p "$WORK/out"
+            local start end
+            start=$(date +%s%N)
+            /usr/bin/time -v -o "$WORK/time.txt" "${cmd[@]}" >/dev/null 2>"$WORK/stderr.txt" || {
+                log "$name failed:"; cat "$WORK/stderr.txt" >&2; exit 1; }
+            end=$(date +%s%N)
+            if ((i < 0)); then unset -n cmd outfile; continue; fi
+            walls[$name]+="$(awk -v ns=$((end - start)) 'BEGIN {printf "%.3f", ns / 1e9}') "
+            rsss[$name]+="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt") "
+            [ -z "${outfile:-}" ] || OUT[$name]=$(stat -c %s "$outfile")
+            unset -n cmd outfile
+        done
     done
-    WALL[$name]=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
-    RSS[$name]=$(printf '%s\n' "${rsss[@]}" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
-    log "$name: ${WALL[$name]} s, ${RSS[$name]} KiB (median of $RUNS)"
+    for name in "$@"; do
+        WALL[$name]=$(printf '%s\n' ${walls[$name]} | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
+        RSS[$name]=$(printf '%s\n' ${rsss[$name]} | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
+        log "$name: ${WALL[$name]} s, ${RSS[$name]} KiB (median of $RUNS; runs: ${walls[$name]})"
+    done
 }
 
 output_size() { stat -c %s "$1"; }
@@ -80,18 +95,19 @@ install_missing
 make_photos
 build_ours
 cd "$WORK"
-declare -A OUT
-
-measure vips-single vipsthumbnail photo.jpg -s "$SIZE" -o "$WORK/out/%s.jpg[Q=$QUALITY]"
-OUT[vips]=$(output_size out/photo.jpg)
-measure magick-single convert photo.jpg -resize "${SIZE}x${SIZE}" -quality "$QUALITY" out/photo.jpg
-OUT[magick]=$(output_size out/photo.jpg)
-measure ours-single "$BENCH" --resize "$SIZE" --quality "$QUALITY" --out out photo.jpg
-OUT[ours]=$(output_size out/photo.jpg)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+CMD_vips_single=(vipsthumbnail photo.jpg -s "$SIZE" -o "$WORK/out/%s.jpg[Q=$QUALITY]")
+CMD_magick_single=(convert photo.jpg -resize "${SIZE}x${SIZE}" -quality "$QUALITY" out/photo.jpg)
+CMD_ours_single=("$BENCH" --resize "$SIZE" --quality "$QUALITY" --out out photo.jpg)
+OUTFILE_vips_single=out/photo.jpg
+OUTFILE_magick_single=out/photo.jpg
+OUTFILE_ours_single=out/photo.jpg
+measure vips_single magick_single ours_single
 identify -format '%wx%h' out/photo.jpg > "$WORK/dims.txt" 2>/dev/null || true
 
-measure vips-batch vipsthumbnail batch/*.jpg -s "$SIZE" -o "$WORK/out/%s.jpg[Q=$QUALITY]"
-measure ours-batch "$BENCH" --resize "$SIZE" --quality "$QUALITY" --workers 2 --out out batch/*.jpg
+CMD_vips_batch=(vipsthumbnail batch/*.jpg -s "$SIZE" -o "$WORK/out/%s.jpg[Q=$QUALITY]")
+CMD_ours_batch=("$BENCH" --resize "$SIZE" --quality "$QUALITY" --workers 2 --out out batch/*.jpg)
+measure vips_batch ours_batch
 
 mib() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
 kb() { awk -v b="$1" 'BEGIN {printf "%.0f", b / 1000}'; }
@@ -100,25 +116,25 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 verdict() { awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN {ok = (op == "<=") ? (a <= b) : (a >= b); print ok ? "holds" : "misses"}'; }
 
 photo_mb=$(awk -v b="$(output_size photo.jpg)" 'BEGIN {printf "%.1f", b / 1e6}')
-single_rate=$(rate 1 "${WALL[ours-single]}")
-batch_rate=$(rate "$BATCH" "${WALL[ours-batch]}")
-vips_batch_rate=$(rate "$BATCH" "${WALL[vips-batch]}")
+single_rate=$(rate 1 "${WALL[ours_single]}")
+batch_rate=$(rate "$BATCH" "${WALL[ours_batch]}")
+vips_batch_rate=$(rate "$BATCH" "${WALL[vips_batch]}")
 
 cat <<TABLE
 Photo preparation, $(date -u +%Y-%m-%d), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)).
 Input: 6000x4000 JPEG, quality 92, ${photo_mb} MB; output: longest side $SIZE px ($(cat "$WORK/dims.txt")), quality $QUALITY.
-Medians of $RUNS runs; wall time and peak RSS from \`/usr/bin/time -v\`, process start included.
+Medians of $RUNS alternating rounds after a warm-up round (each round runs every tool once, in turn); wall time from a nanosecond clock around \`/usr/bin/time -v\`, which gives peak RSS; process start included. Load average before/after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg).
 
 | Tool | one photo: wall | one photo: peak RSS | output size | $BATCH photos: wall | $BATCH photos: throughput |
 | --- | ---: | ---: | ---: | ---: | ---: |
-| vipsthumbnail $(vips --version | cut -d- -f2) | ${WALL[vips-single]} s | $(mib "${RSS[vips-single]}") MiB | $(kb "${OUT[vips]}") kB | ${WALL[vips-batch]} s | $vips_batch_rate photos/s |
-| ImageMagick \`convert\` $(convert -version | head -1 | awk '{print $3}') | ${WALL[magick-single]} s | $(mib "${RSS[magick-single]}") MiB | $(kb "${OUT[magick]}") kB | not run | |
-| dkcloud prepare (bench) | ${WALL[ours-single]} s | $(mib "${RSS[ours-single]}") MiB | $(kb "${OUT[ours]}") kB | ${WALL[ours-batch]} s (2 workers) | $batch_rate photos/s |
+| vipsthumbnail $(vips --version | cut -d- -f2) | ${WALL[vips_single]} s | $(mib "${RSS[vips_single]}") MiB | $(kb "${OUT[vips_single]}") kB | ${WALL[vips_batch]} s | $vips_batch_rate photos/s |
+| ImageMagick \`convert\` $(convert -version | head -1 | awk '{print $3}') | ${WALL[magick_single]} s | $(mib "${RSS[magick_single]}") MiB | $(kb "${OUT[magick_single]}") kB | not run | |
+| dkcloud prepare (bench) | ${WALL[ours_single]} s | $(mib "${RSS[ours_single]}") MiB | $(kb "${OUT[ours_single]}") kB | ${WALL[ours_batch]} s (2 workers) | $batch_rate photos/s |
 
 | Target | Measured | |
 | --- | --- | --- |
-| wall time at most 0.5x vipsthumbnail's | $(ratio "${WALL[ours-single]}" "${WALL[vips-single]}")x | $(verdict "$(ratio "${WALL[ours-single]}" "${WALL[vips-single]}")" "<=" 0.5) |
-| peak memory no higher than vipsthumbnail's | $(mib "${RSS[ours-single]}") MiB vs $(mib "${RSS[vips-single]}") MiB | $(verdict "${RSS[ours-single]}" "<=" "${RSS[vips-single]}") |
-| output no larger than vipsthumbnail's at quality $QUALITY | $(kb "${OUT[ours]}") kB vs $(kb "${OUT[vips]}") kB | $(verdict "${OUT[ours]}" "<=" "${OUT[vips]}") |
+| wall time at most 0.5x vipsthumbnail's | $(ratio "${WALL[ours_single]}" "${WALL[vips_single]}")x | $(verdict "$(ratio "${WALL[ours_single]}" "${WALL[vips_single]}")" "<=" 0.5) |
+| peak memory no higher than vipsthumbnail's | $(mib "${RSS[ours_single]}") MiB vs $(mib "${RSS[vips_single]}") MiB | $(verdict "${RSS[ours_single]}" "<=" "${RSS[vips_single]}") |
+| output no larger than vipsthumbnail's at quality $QUALITY | $(kb "${OUT[ours_single]}") kB vs $(kb "${OUT[vips_single]}") kB | $(verdict "${OUT[ours_single]}" "<=" "${OUT[vips_single]}") |
 | batch throughput at least 1.8x one photo's | $(ratio "$batch_rate" "$single_rate")x ($batch_rate vs $single_rate photos/s) | $(verdict "$(ratio "$batch_rate" "$single_rate")" ">=" 1.8) |
 TABLE
