@@ -53,26 +53,39 @@ const STORED_CORNERS: [(u16, &str, &str); 8] = [
     (8, "TR", "BR"),
 ];
 
+/// A photo as a camera stores it with `orientation`: the display's top-left
+/// corner marked red and top-right green (squares of `mark` px) once turned
+/// upright, `display` being its upright size.
+fn stored_rotated(
+    dir: &std::path::Path,
+    orientation: u16,
+    display: (usize, usize),
+    (red_at, green_at): (&str, &str),
+    mark: usize,
+) -> std::path::PathBuf {
+    let (w, h) = if orientation >= 5 { (display.1, display.0) } else { display };
+    let mut canvas = Canvas::filled(w, h, GRAY);
+    canvas.mark(red_at, mark, RED);
+    canvas.mark(green_at, mark, GREEN);
+    let tiff = exif_block(&ExifSpec { orientation, pixel_size: (w as u32, h as u32), gps: false });
+    let jpeg = with_segments(&canvas.jpeg(95), &[exif_segment(&tiff)]);
+    write(dir, &format!("o{orientation}.jpg"), &jpeg)
+}
+
+/// Red top-left, green top-right, grey below (corners sampled `sample` px in).
+fn assert_upright(image: &turbojpeg::Image<Vec<u8>>, orientation: u16, sample: usize) {
+    let at = |corner| corner_colour(image, corner, sample);
+    assert!(near(at("TL"), RED), "orientation {orientation}: top-left is {:?}", at("TL"));
+    assert!(near(at("TR"), GREEN), "orientation {orientation}: top-right is {:?}", at("TR"));
+    assert!(near(at("BL"), GRAY) && near(at("BR"), GRAY), "orientation {orientation}");
+}
+
 #[test]
 fn every_exif_orientation_ends_upright_with_the_tag_reset() {
     let dir = tempfile::tempdir().unwrap();
     let (display_w, display_h) = (96, 64);
     for (orientation, red_at, green_at) in STORED_CORNERS {
-        let (w, h) = if orientation >= 5 {
-            (display_h, display_w)
-        } else {
-            (display_w, display_h)
-        };
-        let mut canvas = Canvas::filled(w, h, GRAY);
-        canvas.mark(red_at, 16, RED);
-        canvas.mark(green_at, 16, GREEN);
-        let tiff = exif_block(&ExifSpec {
-            orientation,
-            pixel_size: (w as u32, h as u32),
-            gps: false,
-        });
-        let jpeg = with_segments(&canvas.jpeg(95), &[exif_segment(&tiff)]);
-        let path = write(dir.path(), &format!("o{orientation}.jpg"), &jpeg);
+        let path = stored_rotated(dir.path(), orientation, (display_w, display_h), (red_at, green_at), 16);
 
         let out = bytes_of(&prepare(&path, &options(None, 95)));
         let image = decode(&out);
@@ -81,21 +94,7 @@ fn every_exif_orientation_ends_upright_with_the_tag_reset() {
             (display_w, display_h),
             "orientation {orientation}"
         );
-        let at = |corner| corner_colour(&image, corner, 8);
-        assert!(
-            near(at("TL"), RED),
-            "orientation {orientation}: top-left is {:?}",
-            at("TL")
-        );
-        assert!(
-            near(at("TR"), GREEN),
-            "orientation {orientation}: top-right is {:?}",
-            at("TR")
-        );
-        assert!(
-            near(at("BL"), GRAY) && near(at("BR"), GRAY),
-            "orientation {orientation}"
-        );
+        assert_upright(&image, orientation, 8);
         let exif = read_exif(&out);
         assert_eq!(
             exif_uint(&exif, exif::Tag::Orientation),
@@ -110,21 +109,7 @@ fn shrunk_photos_also_end_upright_with_their_new_size_in_exif() {
     let dir = tempfile::tempdir().unwrap();
     let (display_w, display_h) = (768, 512);
     for (orientation, red_at, green_at) in STORED_CORNERS {
-        let (w, h) = if orientation >= 5 {
-            (display_h, display_w)
-        } else {
-            (display_w, display_h)
-        };
-        let mut canvas = Canvas::filled(w, h, GRAY);
-        canvas.mark(red_at, 128, RED);
-        canvas.mark(green_at, 128, GREEN);
-        let tiff = exif_block(&ExifSpec {
-            orientation,
-            pixel_size: (w as u32, h as u32),
-            gps: false,
-        });
-        let jpeg = with_segments(&canvas.jpeg(95), &[exif_segment(&tiff)]);
-        let path = write(dir.path(), &format!("o{orientation}.jpg"), &jpeg);
+        let path = stored_rotated(dir.path(), orientation, (display_w, display_h), (red_at, green_at), 128);
 
         // 1/2 DCT scaling (384 px), then resampling to 300 px.
         let prepared = prepare(&path, &options(Some(300), 85));
@@ -140,21 +125,7 @@ fn shrunk_photos_also_end_upright_with_their_new_size_in_exif() {
             (300, 200),
             "orientation {orientation}"
         );
-        let at = |corner| corner_colour(&image, corner, 16);
-        assert!(
-            near(at("TL"), RED),
-            "orientation {orientation}: top-left is {:?}",
-            at("TL")
-        );
-        assert!(
-            near(at("TR"), GREEN),
-            "orientation {orientation}: top-right is {:?}",
-            at("TR")
-        );
-        assert!(
-            near(at("BL"), GRAY) && near(at("BR"), GRAY),
-            "orientation {orientation}"
-        );
+        assert_upright(&image, orientation, 16);
         let exif = read_exif(&out);
         assert_eq!(exif_uint(&exif, exif::Tag::Orientation), Some(1));
         assert_eq!(exif_uint(&exif, exif::Tag::PixelXDimension), Some(300));
