@@ -14,7 +14,8 @@
 //! - [`auth`]: app registration, login flows, token refresh and storage, accounts.
 //! - [`upload`]: jobs: planning, parallel transfers, resume journal, progress, cancel.
 //! - [`session`]: one service and account for a front end: the API the CLI,
-//!   the demo and the plugin's bridge use.
+//!   the demo and the plugin's bridge use; [`resume`] adds resuming and
+//!   discarding unfinished jobs to it.
 
 pub mod auth;
 pub mod config;
@@ -28,6 +29,7 @@ pub mod names;
 pub mod onedrive;
 pub mod profile;
 pub mod remote;
+pub mod resume;
 pub mod service;
 pub mod services;
 pub mod session;
@@ -38,4 +40,5 @@ pub mod upload;
 pub use endpoints::Endpoints;
 pub use error::{Error, ErrorKind, Result};
 pub use service::ServiceKind;
+pub use resume::Discarded;
 pub use session::{LoginStep, Session, TreeLimits};

@@ -12,7 +12,7 @@ use crate::config::{AppOverrides, Config, EnvOverrides, Paths};
 use crate::http::{Http, HttpOptions};
 use crate::remote::{join, list_all, normalize, Folder, Remote, RemoteEntry};
 use crate::token::{StaticToken, TokenProvider};
-use crate::upload::{UploadJob, UploadOptions};
+use crate::upload::{AccountRef, UploadJob, UploadOptions};
 use crate::{Endpoints, Error, Result, ServiceKind};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -297,10 +297,15 @@ impl Session {
     }
 
     /// An upload of `sources` (files or folders) into `destination`, ready to run.
-    pub async fn upload_job(&self, sources: Vec<PathBuf>, destination: &str, options: UploadOptions) -> Result<UploadJob> {
+    /// Its record names this session's account unless `options.origin` does.
+    pub async fn upload_job(&self, sources: Vec<PathBuf>, destination: &str, mut options: UploadOptions) -> Result<UploadJob> {
         if sources.is_empty() {
             return Err(Error::InvalidInput("there is nothing to upload".into()));
         }
-        Ok(UploadJob { remote: self.remote().await?, sources, destination: normalize(destination), options })
+        let remote = self.remote().await?;
+        if options.origin.account.is_none() {
+            options.origin.account = self.account().ok().map(|a| AccountRef { id: a.id, name: a.display_name, email: a.email });
+        }
+        Ok(UploadJob { remote, sources, destination: normalize(destination), options })
     }
 }

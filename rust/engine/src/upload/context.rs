@@ -7,7 +7,7 @@ use super::prepare::Preparer;
 use super::report::{JobEvents, Ledger};
 use crate::remote::Remote;
 use crate::Result;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
@@ -22,6 +22,14 @@ pub(super) struct Ctx {
     pub dry_run: bool,
     pub cancel: CancellationToken,
     pub preparer: Option<Preparer>,
+    /// The job's name and the folder of its journal and record.
+    pub job_id: String,
+    pub state_dir: PathBuf,
+}
+
+/// Where job `id`'s prepared photos are cached.
+pub(super) fn prepared_dir(state_dir: &Path, id: &str) -> PathBuf {
+    state_dir.join("prepared").join(id)
 }
 
 impl Ctx {
@@ -42,7 +50,7 @@ impl Ctx {
             None => journal::default_dir()?,
         };
         let journal = if options.dry_run { None } else { Some(Journal::open(&state_dir, &job_id)?) };
-        let preparer = options.prepare.clone().map(|o| Preparer::new(o, state_dir.join("prepared").join(&job_id)));
+        let preparer = options.prepare.clone().map(|o| Preparer::new(o, prepared_dir(&state_dir, &job_id)));
         let chunk_size = options.chunk_size.unwrap_or(remote.profile().chunks.default_size);
         Ok(Self {
             remote,
@@ -54,6 +62,8 @@ impl Ctx {
             dry_run: options.dry_run,
             cancel,
             preparer,
+            job_id,
+            state_dir,
         })
     }
 }

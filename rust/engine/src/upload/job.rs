@@ -6,6 +6,7 @@
 use super::context::Ctx;
 use super::options::{FileOutcome, Summary, UploadOptions};
 use super::plan::Planner;
+use super::record::{EndState, JobRecord, RecordKeeper};
 use super::transfer::file_task;
 use super::walk::{self, WalkItem};
 use crate::remote::{normalize, Remote};
@@ -30,37 +31,65 @@ pub struct UploadJob {
 }
 
 impl UploadJob {
+    /// Runs the job to its end; unless it is a dry run, its record (see
+    /// [`super::record`]) says it is running meanwhile and how it ended.
     pub async fn run(self, events: Arc<dyn JobEvents>, cancel: CancellationToken) -> Result<Summary> {
-        let started = tokio::time::Instant::now();
-        let remote = self.remote.clone();
         let destination = normalize(&self.destination);
         let sources: Vec<PathBuf> = self
             .sources
             .iter()
             .map(|s| std::path::absolute(s).unwrap_or_else(|_| s.clone()))
             .collect();
-        let ctx = Arc::new(Ctx::open(remote.clone(), &sources, &destination, &self.options, events, cancel.clone())?);
-        if !ctx.dry_run && destination != "/" {
-            ctx.ledger.count_folder(&remote.create_folder(&destination, &cancel).await?);
+        let ctx = Arc::new(Ctx::open(self.remote.clone(), &sources, &destination, &self.options, events, cancel.clone())?);
+        let record = (!ctx.dry_run).then(|| {
+            let record = JobRecord::new(&ctx.job_id, self.remote.kind(), &sources, &destination, &self.options);
+            RecordKeeper::start(&ctx.state_dir, record)
+        });
+        let result = run_in(&ctx, sources, &destination, self.options.jobs).await;
+        if let Some(record) = &record {
+            let (state, error) = end_state(&result, &cancel);
+            record.end(state, error);
         }
-
-        let ticker = ctx.ledger.spawn_ticker();
-        let (tx, rx) = mpsc::channel(256);
-        walk::spawn(sources, destination.clone(), remote.kind(), tx);
-        dispatch(&ctx, rx, self.options.jobs).await;
-        // Deleting abandoned sessions may take a moment; a cancel must not wait
-        // for it (the deletes go on in the background while the runtime lives).
-        let settle_for = if cancel.is_cancelled() { Duration::from_millis(300) } else { Duration::from_secs(15) };
-        let _ = tokio::time::timeout(settle_for, remote.settle()).await;
-        ticker.abort();
-        let mut summary = ctx.ledger.close();
-        summary.elapsed_ms = started.elapsed().as_millis() as u64;
-        summary.cancelled = cancel.is_cancelled();
-        if !ctx.dry_run && !summary.cancelled {
-            summary.folder_web_url = folder_web_url(&*remote, &destination, &cancel).await;
-        }
-        Ok(summary)
+        result
     }
+}
+
+/// How a run's result is recorded. A run whose files failed stays on offer:
+/// running it again retries only those (the others are in the journal).
+fn end_state(result: &Result<Summary>, cancel: &CancellationToken) -> (EndState, Option<String>) {
+    match result {
+        Ok(summary) if summary.cancelled => (EndState::Cancelled, None),
+        Ok(summary) if summary.failed > 0 => (EndState::Incomplete, None),
+        Ok(_) => (EndState::Finished, None),
+        Err(Error::Cancelled) => (EndState::Cancelled, None),
+        Err(_) if cancel.is_cancelled() => (EndState::Cancelled, None),
+        Err(e) => (EndState::Failed, Some(e.to_string())),
+    }
+}
+
+async fn run_in(ctx: &Arc<Ctx>, sources: Vec<PathBuf>, destination: &str, jobs: usize) -> Result<Summary> {
+    let started = tokio::time::Instant::now();
+    let (remote, cancel) = (ctx.remote.clone(), &ctx.cancel);
+    if !ctx.dry_run && destination != "/" {
+        ctx.ledger.count_folder(&remote.create_folder(destination, cancel).await?);
+    }
+
+    let ticker = ctx.ledger.spawn_ticker();
+    let (tx, rx) = mpsc::channel(256);
+    walk::spawn(sources, destination.to_owned(), remote.kind(), tx);
+    dispatch(ctx, rx, jobs).await;
+    // Deleting abandoned sessions may take a moment; a cancel must not wait
+    // for it (the deletes go on in the background while the runtime lives).
+    let settle_for = if cancel.is_cancelled() { Duration::from_millis(300) } else { Duration::from_secs(15) };
+    let _ = tokio::time::timeout(settle_for, remote.settle()).await;
+    ticker.abort();
+    let mut summary = ctx.ledger.close();
+    summary.elapsed_ms = started.elapsed().as_millis() as u64;
+    summary.cancelled = cancel.is_cancelled();
+    if !ctx.dry_run && !summary.cancelled {
+        summary.folder_web_url = folder_web_url(&*remote, destination, cancel).await;
+    }
+    Ok(summary)
 }
 
 /// Plans the walk's items as they come and starts each planned file's

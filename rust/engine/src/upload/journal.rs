@@ -106,32 +106,67 @@ pub fn default_dir() -> Result<PathBuf> {
     Ok(base.join("dkcloud").join("jobs"))
 }
 
+/// What a journal holds: finished files and open sessions.
+#[derive(Default)]
+pub struct Contents {
+    /// Finished files: digest of (path, size, mtime) -> digest of where it was stored.
+    done: HashMap<u64, u64>,
+    open: HashMap<PathBuf, Recorded>,
+}
+
+impl Contents {
+    /// Reads the journal `dir/<id>.jsonl` without changing it; an absent one is empty.
+    pub fn read(dir: &Path, id: &str) -> Result<Self> {
+        let path = journal_path(dir, id);
+        let io = |e: std::io::Error| Error::File { path: path.display().to_string(), message: e.to_string() };
+        let mut contents = Self::default();
+        let existing = match std::fs::File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(contents),
+            Err(e) => return Err(io(e)),
+        };
+        for line in std::io::BufReader::new(existing).lines() {
+            // A line cut short by a crash is ignored, as is anything unknown.
+            let Ok(record) = serde_json::from_str::<Record>(&line.map_err(io)?) else { continue };
+            match record {
+                Record::Open(r) => {
+                    contents.open.insert(r.key.local.clone(), Recorded { stamp: r.key.stamp, remote: r.remote, session: r.session });
+                }
+                Record::Closed { local } => {
+                    contents.open.remove(&local);
+                }
+                Record::Done { key, remote } => {
+                    contents.open.remove(&key.local);
+                    contents.done.insert(digest(&key.local, &key.stamp), remote_digest(&remote));
+                }
+            }
+        }
+        Ok(contents)
+    }
+
+    /// Whether this file, as it is, was stored (wherever it went).
+    pub fn is_done(&self, local: &Path, stamp: &FileStamp) -> bool {
+        self.done.contains_key(&digest(local, stamp))
+    }
+
+    /// The sessions left open, to continue or to cancel.
+    pub fn open_sessions(&self) -> impl Iterator<Item = &Recorded> {
+        self.open.values()
+    }
+}
+
+/// Where the journal of job `id` is.
+pub fn journal_path(dir: &Path, id: &str) -> PathBuf {
+    dir.join(format!("{id}.jsonl"))
+}
+
 impl Journal {
     /// Opens (or creates) the journal `dir/<id>.jsonl` and reads what it holds.
     pub fn open(dir: &Path, id: &str) -> Result<Self> {
         let io = |e: std::io::Error| Error::File { path: dir.display().to_string(), message: e.to_string() };
         std::fs::create_dir_all(dir).map_err(io)?;
-        let path = dir.join(format!("{id}.jsonl"));
-        let mut done = HashMap::new();
-        let mut open = HashMap::new();
-        if let Ok(existing) = std::fs::File::open(&path) {
-            for line in std::io::BufReader::new(existing).lines() {
-                // A line cut short by a crash is ignored, as is anything unknown.
-                let Ok(record) = serde_json::from_str::<Record>(&line.map_err(io)?) else { continue };
-                match record {
-                    Record::Open(r) => {
-                        open.insert(r.key.local.clone(), Recorded { stamp: r.key.stamp, remote: r.remote, session: r.session });
-                    }
-                    Record::Closed { local } => {
-                        open.remove(&local);
-                    }
-                    Record::Done { key, remote } => {
-                        open.remove(&key.local);
-                        done.insert(digest(&key.local, &key.stamp), remote_digest(&remote));
-                    }
-                }
-            }
-        }
+        let Contents { done, open } = Contents::read(dir, id)?;
+        let path = journal_path(dir, id);
         let file = std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(io)?;
         Ok(Self { path, file: Mutex::new(file), done: Mutex::new(done), open: Mutex::new(open) })
     }

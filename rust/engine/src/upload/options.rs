@@ -51,6 +51,35 @@ pub struct UploadOptions {
     pub journal_dir: Option<PathBuf>,
     /// Resize and re-encode photos before upload; `None` uploads files as they are.
     pub prepare: Option<dkcloud_prepare::PrepareOptions>,
+    /// Who asked for the job, kept in its record so it can be listed and resumed.
+    pub origin: JobOrigin,
+}
+
+/// Who asked for a job: what its record tells a front end listing unfinished jobs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobOrigin {
+    /// The front end: `cli`, `digikam`, `showfoto`; empty when it did not say.
+    pub started_by: String,
+    /// The account the job acts as (never a token); `None` when it has no
+    /// saved login (a borrowed access token).
+    pub account: Option<AccountRef>,
+}
+
+/// An account as a job's record names it: enough to act as it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRef {
+    /// The service's stable account id.
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+impl AccountRef {
+    /// The email, else the name: what a list of jobs shows.
+    pub fn label(&self) -> String {
+        crate::remote::email_or_name(&self.name, self.email.as_deref())
+    }
 }
 
 impl Default for UploadOptions {
@@ -62,6 +91,7 @@ impl Default for UploadOptions {
             dry_run: false,
             journal_dir: None,
             prepare: None,
+            origin: JobOrigin::default(),
         }
     }
 }
