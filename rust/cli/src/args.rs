@@ -51,6 +51,10 @@ pub enum Command {
     Upload(UploadArgs),
     /// Resize and re-encode photos into a folder, as `upload --resize` would send them.
     Prepare(PrepareArgs),
+    /// List unfinished upload jobs (killed, crashed, cancelled or with failed files).
+    Jobs(JobsArgs),
+    /// Continue an unfinished upload job (the only one when no id is given).
+    Resume(ResumeArgs),
     /// Start an embedded emulator, make sample photos, upload them to both services.
     Demo {
         /// Keep the emulator's data in this folder instead of a temporary one.
@@ -143,6 +147,26 @@ impl PhotoArgs {
             strip_location: self.strip_location,
         })
     }
+}
+
+#[derive(Debug, Args)]
+pub struct JobsArgs {
+    /// One JSON object listing the jobs instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Forget this unfinished job: cancel its open upload sessions on the
+    /// service, delete its journal (the files it stored stay).
+    #[arg(long, value_name = "ID")]
+    pub discard: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// The job's id as `dkcloud jobs` shows it (a unique beginning is enough).
+    pub id: Option<String>,
+    /// One JSON object per line (events and a summary) instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

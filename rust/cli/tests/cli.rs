@@ -36,6 +36,10 @@ impl Env {
     }
 
     async fn run_with(&self, args: &[&str], extra_env: &[(&str, &str)]) -> Output {
+        self.command(args, extra_env).output().await.unwrap()
+    }
+
+    fn command(&self, args: &[&str], extra_env: &[(&str, &str)]) -> tokio::process::Command {
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_dkcloud"));
         cmd.args(args)
             .env_clear()
@@ -50,7 +54,7 @@ impl Env {
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
-        cmd.output().await.unwrap()
+        cmd
     }
 
     async fn login_both(&self) {
@@ -447,3 +451,7 @@ async fn prepare_command_writes_resized_copies_and_reports_bad_files() {
     let resized = image::open(out_dir.join("big.jpg")).unwrap();
     assert_eq!((resized.width(), resized.height()), (1200, 800));
 }
+
+/// Unfinished jobs: listed, resumed and discarded after a `kill -9`.
+#[path = "cli/jobs.rs"]
+mod jobs;

@@ -6,7 +6,7 @@ use crate::context::Context;
 use crate::exit::{self, CliError};
 use crate::remote_arg;
 use crate::report::{self, Reporter};
-use dkcloud_engine::upload::{ConflictPolicy, JobEvents, UploadOptions};
+use dkcloud_engine::upload::{ConflictPolicy, JobEvents, JobOrigin, UploadJob, UploadOptions};
 use dkcloud_engine::ServiceKind;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -66,16 +66,23 @@ pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError>
         dry_run: request.dry_run,
         journal_dir: request.journal_dir,
         prepare: request.prepare,
+        origin: JobOrigin { started_by: "cli".into(), account: None },
     };
     let job = session.upload_job(request.sources, &request.destination, options).await?;
-    let reporter = Arc::new(report::choose(request.json, ctx.progress));
+    run_shown(ctx, job, request.json).await
+}
+
+/// Runs `job` with its progress shown and Ctrl+C cancelling it; the exit code
+/// says how it went.
+pub async fn run_shown(ctx: &Context, job: UploadJob, json: bool) -> Result<u8, CliError> {
+    let reporter = Arc::new(report::choose(json, ctx.progress));
     let cancel = CancellationToken::new();
     let on_interrupt = {
         let cancel = cancel.clone();
         let reporter = reporter.clone();
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
-                reporter.note("Interrupted: cancelling open uploads (run the same command again to resume)...");
+                reporter.note("Interrupted: cancelling open uploads (`dkcloud resume` or the same command continues)...");
                 cancel.cancel();
             }
         })
