@@ -90,7 +90,7 @@ async fn killed_upload_is_listed_and_resumed(service: &str, big: usize, chunk: &
     let stdout = String::from_utf8_lossy(&resumed.stdout);
     assert!(stdout.contains("Done: 1 uploaded, 3 already uploaded"), "{}", text(&resumed));
     let stderr = String::from_utf8_lossy(&resumed.stderr);
-    assert!(stderr.contains(&format!("z.mov -> /Backup/Trip/z.mov")), "{}", text(&resumed));
+    assert!(stderr.contains("z.mov -> /Backup/Trip/z.mov"), "{}", text(&resumed));
     assert!(stderr.contains("already uploaded") && stderr.contains("a.jpg"), "{}", text(&resumed));
 
     // Exactly the four files, each byte-identical (hash and size).
@@ -144,7 +144,7 @@ fn open_upload_url(env: &Env, id: &str) -> String {
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter_map(|v| v["open"]["session"]["upload_url"].as_str().map(str::to_owned))
-        .last()
+        .next_back()
         .expect("an open upload session in the journal")
 }
 
