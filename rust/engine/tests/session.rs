@@ -1,12 +1,13 @@
 //! The engine's `Session`, the API every front end uses, against the emulator
 //! over real HTTP: browser login (and the paste-the-code fallback when the
 //! registered port is taken), the folder tree, folder creation, an upload
-//! whose bytes land, and logout.
+//! whose bytes land, and logout; an unfinished job listed and resumed.
 
 use dkcloud_emulator::stand_in_browser::StandInBrowser;
 use dkcloud_emulator::Config as EmuConfig;
 use dkcloud_engine::config::{AppOverrides, Config, EnvOverrides, Paths, StoreKind};
-use dkcloud_engine::upload::{NoEvents, UploadOptions};
+use dkcloud_engine::upload::record::record_path;
+use dkcloud_engine::upload::{unfinished_jobs, EndState, JobEnd, JobOrigin, JobRecord, NoEvents, UploadOptions};
 use dkcloud_engine::{Endpoints, ErrorKind, LoginStep, ServiceKind, Session, TreeLimits};
 use std::sync::Arc;
 use std::time::Duration;
@@ -149,4 +150,53 @@ async fn the_front_ends_registration_wins_over_the_file_but_not_over_the_environ
     assert_eq!(c.onedrive.client_id.as_deref(), Some("from-file"), "an import only fills what is missing");
     c.fill_app(ServiceKind::Dropbox, &plugin);
     assert_eq!(c.dropbox.client_id.as_deref(), Some("from-plugin"));
+}
+
+#[tokio::test]
+async fn a_job_with_a_failed_file_stays_on_offer_until_a_resumed_run_finishes_it() {
+    let s = setup().await;
+    let session = s.session(ServiceKind::OneDrive);
+    let account = log_in(&session).await;
+    let local = tempfile::tempdir().expect("photos");
+    let src = local.path().join("Trip");
+    std::fs::create_dir_all(&src).expect("folder");
+    std::fs::write(src.join("a.jpg"), vec![7u8; 5000]).expect("write");
+    // A link back to its own folder: reported as a failed file.
+    std::os::unix::fs::symlink(&src, src.join("loop")).expect("link");
+    let journal = local.path().join("jobs");
+    let origin = JobOrigin { started_by: "digikam".into(), account: None };
+    let options = UploadOptions { journal_dir: Some(journal.clone()), origin, ..Default::default() };
+    let job = session.upload_job(vec![src.clone()], "/Trip", options).await.expect("job");
+    let summary = job.run(Arc::new(NoEvents), CancellationToken::new()).await.expect("run");
+    assert_eq!((summary.uploaded, summary.failed), (1, 1), "{summary:?}");
+
+    let jobs = unfinished_jobs(Some(&journal), Some(ServiceKind::OneDrive)).await.expect("list");
+    assert_eq!(jobs.len(), 1);
+    let listed = &jobs[0];
+    assert_eq!(listed.record.state, EndState::Incomplete);
+    assert_eq!((listed.files_done, listed.files_total, listed.bytes_left), (1, 2, 0));
+    assert_eq!(listed.record.account.as_ref().map(|a| a.id.as_str()), Some(account.id.as_str()));
+    assert_eq!(listed.record.started_by, "digikam");
+    assert_eq!(listed.what(), format!("2 files from {}", src.display()));
+    assert!(unfinished_jobs(Some(&journal), Some(ServiceKind::Dropbox)).await.expect("list").is_empty());
+    let id = listed.record.short_id().to_owned();
+    let other_service = s.session(ServiceKind::Dropbox).resume_job(&id, Some(&journal)).await.err().expect("refused");
+    assert_eq!(other_service.kind(), ErrorKind::Invalid, "{other_service}");
+
+    std::fs::remove_file(src.join("loop")).expect("unlink");
+    std::fs::write(src.join("b.jpg"), vec![8u8; 3000]).expect("write");
+    let resumed = session.resume_job(&id, Some(&journal)).await.expect("resume");
+    // Run the way the plugin's bridge runs it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let _running = resumed.spawn(&tokio::runtime::Handle::current(), Arc::new(NoEvents), move |end| {
+        let _ = tx.send(end);
+    });
+    let end = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(30))).await.expect("join").expect("ended");
+    let JobEnd::Finished(summary) = end else { panic!("the resumed job did not finish: {end:?}") };
+    assert_eq!((summary.uploaded, summary.already_uploaded, summary.failed), (1, 1, 0), "{summary:?}");
+    assert!(unfinished_jobs(Some(&journal), None).await.expect("list").is_empty());
+    let record = JobRecord::load(&record_path(&journal, &listed.record.id)).expect("record");
+    assert_eq!((record.state, record.started_at), (EndState::Finished, listed.record.started_at));
+    let gone = session.resume_job(&id, Some(&journal)).await.err().expect("nothing to resume");
+    assert_eq!(gone.kind(), ErrorKind::Invalid, "{gone}");
 }

@@ -11,9 +11,11 @@ mod guard;
 mod job;
 mod runtime;
 mod session;
+mod unfinished;
 
 pub use job::UploadJob;
 pub use session::{accounts, open_session, ExportSession};
+pub use unfinished::unfinished_jobs;
 
 #[cxx::bridge(namespace = "dkcloud::ffi")]
 pub mod bridge {
@@ -38,6 +40,37 @@ pub mod bridge {
         jpeg_quality: u32,
         max_dimension: u32,
         upload_original: bool,
+        /// The host (`digikam`, `showfoto`), kept in the job's record so a
+        /// list of unfinished jobs can say who started each; empty: `plugin`.
+        started_by: String,
+    }
+
+    /// An upload job whose last run did not reach its end (killed, crashed,
+    /// cancelled, the host quit, or some files failed), for the dialog to offer.
+    #[derive(Debug, Clone)]
+    struct UnfinishedJob {
+        /// What `resumeJob` and `discardJob` take.
+        id: String,
+        /// E.g. "12 files from /home/x/Pictures/Trip".
+        what: String,
+        /// The remote folder, e.g. "/Pictures/Trip".
+        destination: String,
+        /// The account it acts as (email, else name); empty when unknown.
+        account: String,
+        files_done: u64,
+        files_total: u64,
+        /// Bytes of the files not stored yet (of the originals when resized).
+        bytes_left: u64,
+        /// When it was first started, in Unix seconds.
+        started: i64,
+        /// `cli`, `digikam`, `showfoto`, `plugin`...
+        started_by: String,
+        /// Another upload (in this or another process) runs it now: it
+        /// cannot be resumed or discarded until that ends.
+        running_now: bool,
+        /// The job's sources; the `index` of a resumed job's `FileEvent`s is
+        /// a position in this list.
+        files: Vec<LocalFile>,
     }
 
     /// A local file, its path as raw bytes (`QFile::encodeName`) so that
@@ -167,6 +200,10 @@ pub mod bridge {
         /// Accounts logged in before whose tokens are still stored, for the
         /// account combo (blocking: may ask the Secret Service).
         fn accounts(service: Service) -> Result<Vec<String>>;
+        /// The service's unfinished upload jobs, oldest first, with what is
+        /// left of each (blocking: walks each job's files; no network).
+        #[cxx_name = "unfinishedJobs"]
+        fn unfinished_jobs(service: Service) -> Result<Vec<UnfinishedJob>>;
         /// The kind and the details of an error thrown by a bridge call
         /// (its `what()`), split apart.
         #[cxx_name = "errorKindOf"]
@@ -208,6 +245,19 @@ pub mod bridge {
             conflict: &str,
             events: SharedPtr<UploadEvents>,
         ) -> Result<Box<UploadJob>>;
+
+        /// Continues the unfinished job `id` (see `unfinishedJobs`) in the
+        /// background, like `startUpload`: finished files are not sent again,
+        /// open upload sessions go on from where the service has them. It acts
+        /// as the account the job was started with. Blocking for a moment
+        /// (reads the job's record): call it off the GUI thread.
+        #[cxx_name = "resumeJob"]
+        fn resume_job(self: &ExportSession, id: &str, events: SharedPtr<UploadEvents>) -> Result<Box<UploadJob>>;
+        /// Forgets the unfinished job `id`: its open upload sessions are
+        /// cancelled on OneDrive (Dropbox's expire on their own within 7
+        /// days), its journal is deleted; files it stored stay. Blocking.
+        #[cxx_name = "discardJob"]
+        fn discard_job(self: &ExportSession, id: &str) -> Result<()>;
 
         /// Asks the job to stop; `finished` still comes, with `cancelled`.
         fn cancel(self: &UploadJob);

@@ -9,13 +9,13 @@ use crate::{BridgeError, BridgeResult};
 use cxx::SharedPtr;
 use dkcloud_engine::auth::{Account, SystemBrowser, UrlOpener};
 use dkcloud_engine::config::AppOverrides;
-use dkcloud_engine::upload::ConflictPolicy;
+use dkcloud_engine::upload::{ConflictPolicy, JobOrigin};
 use dkcloud_engine::{ServiceKind, Session, TreeLimits};
 use std::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 
 pub struct ExportSession {
-    session: Session,
+    pub(crate) session: Session,
     login_cancel: Mutex<CancellationToken>,
 }
 
@@ -134,11 +134,20 @@ impl ExportSession {
             let options = dkcloud_engine::upload::UploadOptions {
                 prepare: prepare_options(options)?,
                 conflict: conflict.parse::<ConflictPolicy>().map_err(BridgeError::invalid)?,
+                origin: JobOrigin { started_by: started_by(&options.started_by), account: None },
                 ..Default::default()
             };
             let job = block_on(self.session.upload_job(paths.clone(), folder, options))??;
             UploadJob::start(job, paths, events)
         })
+    }
+}
+
+/// The host's name for a job's record; `plugin` when the dialog did not say.
+fn started_by(host: &str) -> String {
+    match host.trim() {
+        "" => "plugin".to_owned(),
+        named => named.to_lowercase(),
     }
 }
 
