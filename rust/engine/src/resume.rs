@@ -31,7 +31,10 @@ impl Session {
     pub async fn resume_job(&self, id: &str, journal_dir: Option<&Path>) -> Result<UploadJob> {
         let record = self.unfinished_record(id, journal_dir)?;
         if job_id(record.service, &record.sources, &record.destination) != record.id {
-            return Err(Error::InvalidInput(format!("the record of job {} does not match its journal", record.short_id())));
+            return Err(Error::InvalidInput(format!(
+                "the record of job {} does not match its journal",
+                record.short_id()
+            )));
         }
         let remote = self.remote_as(record.account.as_ref()).await?;
         let origin = JobOrigin { started_by: record.started_by.clone(), account: record.account.clone() };
@@ -66,7 +69,12 @@ impl Session {
     fn unfinished_record(&self, id: &str, journal_dir: Option<&Path>) -> Result<JobRecord> {
         let record = find_unfinished(journal_dir, id)?;
         if record.service != self.service() {
-            return Err(Error::InvalidInput(format!("job {} is a {} upload, not {}", record.short_id(), record.service, self.service())));
+            return Err(Error::InvalidInput(format!(
+                "job {} is a {} upload, not {}",
+                record.short_id(),
+                record.service,
+                self.service()
+            )));
         }
         if record.is_running_now() {
             return Err(Error::InvalidInput(format!(
@@ -84,8 +92,8 @@ impl Session {
         if self.account().is_ok_and(|mine| mine.id == account.id) {
             return self.remote().await;
         }
-        let other = Session::new(self.service(), self.config().clone(), self.endpoints().clone())?.with_account(Some(&account.id));
+        let other = Session::new(self.service(), self.config().clone(), self.endpoints().clone())?
+            .with_account(Some(&account.id));
         other.remote().await
     }
 }
-

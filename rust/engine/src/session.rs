@@ -298,13 +298,19 @@ impl Session {
 
     /// An upload of `sources` (files or folders) into `destination`, ready to run.
     /// Its record names this session's account unless `options.origin` does.
-    pub async fn upload_job(&self, sources: Vec<PathBuf>, destination: &str, mut options: UploadOptions) -> Result<UploadJob> {
+    pub async fn upload_job(
+        &self,
+        sources: Vec<PathBuf>,
+        destination: &str,
+        mut options: UploadOptions,
+    ) -> Result<UploadJob> {
         if sources.is_empty() {
             return Err(Error::InvalidInput("there is nothing to upload".into()));
         }
         let remote = self.remote().await?;
         if options.origin.account.is_none() {
-            options.origin.account = self.account().ok().map(|a| AccountRef { id: a.id, name: a.display_name, email: a.email });
+            let account = self.account().ok();
+            options.origin.account = account.map(|a| AccountRef { id: a.id, name: a.display_name, email: a.email });
         }
         Ok(UploadJob { remote, sources, destination: normalize(destination), options })
     }

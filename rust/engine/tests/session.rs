@@ -191,7 +191,8 @@ async fn a_job_with_a_failed_file_stays_on_offer_until_a_resumed_run_finishes_it
     let _running = resumed.spawn(&tokio::runtime::Handle::current(), Arc::new(NoEvents), move |end| {
         let _ = tx.send(end);
     });
-    let end = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(30))).await.expect("join").expect("ended");
+    let waited = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(30))).await;
+    let end = waited.expect("join").expect("ended");
     let JobEnd::Finished(summary) = end else { panic!("the resumed job did not finish: {end:?}") };
     assert_eq!((summary.uploaded, summary.already_uploaded, summary.failed), (1, 1, 0), "{summary:?}");
     assert!(unfinished_jobs(Some(&journal), None).await.expect("list").is_empty());

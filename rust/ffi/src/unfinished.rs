@@ -68,8 +68,15 @@ mod tests {
         };
         let options = UploadOptions { origin, ..Default::default() };
         let sources = [PathBuf::from("/p/Trip/b.jpg"), PathBuf::from("/p/Trip/a.jpg")];
-        let record = JobRecord::new("0123456789ab", dkcloud_engine::ServiceKind::OneDrive, &sources, "/Pictures/Trip", &options);
-        let job = dkcloud_engine::upload::UnfinishedJob { record, files_total: 2, files_done: 1, bytes_total: 30, bytes_left: 10 };
+        let record =
+            JobRecord::new("0123456789ab", dkcloud_engine::ServiceKind::OneDrive, &sources, "/Pictures/Trip", &options);
+        let job = dkcloud_engine::upload::UnfinishedJob {
+            record,
+            files_total: 2,
+            files_done: 1,
+            bytes_total: 30,
+            bytes_left: 10,
+        };
         let shared = shared(&job);
         assert_eq!(shared.id, "0123456789ab");
         assert_eq!(shared.what, "2 files from /p/Trip");

@@ -33,7 +33,13 @@ pub async fn resume(ctx: &Context, args: &ResumeArgs) -> Result<u8, CliError> {
     };
     let session = ctx.session(record.service)?;
     let job = session.resume_job(&record.id, None).await?;
-    eprintln!("Resuming job {}: {} -> {}:{}", record.short_id(), sources_text(&record.sources), record.service.id(), record.destination);
+    eprintln!(
+        "Resuming job {}: {} -> {}:{}",
+        record.short_id(),
+        sources_text(&record.sources),
+        record.service.id(),
+        record.destination
+    );
     crate::commands::upload::run_shown(ctx, job, args.json).await
 }
 
@@ -102,7 +108,8 @@ fn state_text(job: &UnfinishedJob) -> String {
 }
 
 fn when(secs: i64) -> String {
-    chrono::DateTime::from_timestamp(secs, 0).map_or_else(|| secs.to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map_or_else(|| secs.to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
 }
 
 fn job_lines(job: &UnfinishedJob) -> String {

@@ -82,7 +82,7 @@ pub async fn run_shown(ctx: &Context, job: UploadJob, json: bool) -> Result<u8, 
         let reporter = reporter.clone();
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
-                reporter.note("Interrupted: cancelling open uploads (`dkcloud resume` or the same command continues)...");
+                reporter.note("Interrupted: cancelling open uploads (`dkcloud resume` continues the job)...");
                 cancel.cancel();
             }
         })

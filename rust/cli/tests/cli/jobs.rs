@@ -28,7 +28,8 @@ async fn body_bytes(env: &Env) -> u64 {
 /// Starts `dkcloud upload ARGS`, waits until the emulator stores `stored`
 /// files and has received `received` bytes, then kills it with SIGKILL.
 async fn upload_then_kill(env: &Env, args: &[&str], service: &str, stored: usize, received: u64) {
-    let mut child = env.command(args, &[]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let mut child =
+        env.command(args, &[]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
         if env.stored(service).await.len() >= stored && body_bytes(env).await >= received {
@@ -77,10 +78,16 @@ async fn killed_upload_is_listed_and_resumed(service: &str, big: usize, chunk: &
     let job = &jobs[0];
     assert_eq!((job["files_done"].as_u64(), job["files_total"].as_u64()), (Some(3), Some(4)), "{job}");
     assert_eq!((job["bytes_left"].as_u64(), job["bytes_total"].as_u64()), (Some(big as u64), Some(total)), "{job}");
-    assert_eq!((job["service"].as_str(), job["started_by"].as_str(), job["state"].as_str()), (Some(service), Some("cli"), Some("running")));
+    assert_eq!(
+        (job["service"].as_str(), job["started_by"].as_str(), job["state"].as_str()),
+        (Some(service), Some("cli"), Some("running"))
+    );
     assert_eq!(job["running_now"], false);
     assert_eq!(job["destination"], "/Backup");
-    assert_eq!((job["account"]["name"].as_str(), job["account"]["email"].as_str()), (Some("Emulator User"), Some("user@emulator.invalid")));
+    assert_eq!(
+        (job["account"]["name"].as_str(), job["account"]["email"].as_str()),
+        (Some("Emulator User"), Some("user@emulator.invalid"))
+    );
     assert_eq!(job["options"]["chunk_size"].as_u64(), Some(chunk_bytes), "{job}");
     assert!(listing.starts_with(job["short_id"].as_str().unwrap()), "{}", text(&listed));
     assert_private_and_tokenless(&env, job["id"].as_str().unwrap());
@@ -99,14 +106,21 @@ async fn killed_upload_is_listed_and_resumed(service: &str, big: usize, chunk: &
     // request the kill cut short (and a few KiB of JSON bodies: folders, commits).
     let sent = body_bytes(&env).await - before;
     assert!(sent >= total, "{sent} < {total}");
-    assert!(sent <= total + chunk_bytes + 16 * KIB as u64, "{service}: {sent} bytes sent for {total} (one request is {chunk_bytes})");
+    assert!(
+        sent <= total + chunk_bytes + 16 * KIB as u64,
+        "{service}: {sent} bytes sent for {total} (one request is {chunk_bytes})"
+    );
 
     let after = env.run(&["jobs"]).await;
     assert!(String::from_utf8_lossy(&after.stdout).contains("No unfinished upload jobs."), "{}", text(&after));
     assert!(jobs_json(&env).await.is_empty());
     // A finished job is not offered, but its journal still knows its files.
     let again = env.run(&["upload", "--jobs", "1", "--chunk-size", chunk, src.to_str().unwrap(), &dest]).await;
-    assert!(String::from_utf8_lossy(&again.stdout).contains("Done: 0 uploaded, 4 already uploaded"), "{}", text(&again));
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("Done: 0 uploaded, 4 already uploaded"),
+        "{}",
+        text(&again)
+    );
 }
 
 /// The record is private to the user and holds no token.
@@ -115,7 +129,8 @@ fn assert_private_and_tokenless(env: &Env, id: &str) {
     let mode = std::fs::metadata(&record).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "{}", record.display());
     let text = std::fs::read_to_string(&record).unwrap();
-    let tokens: serde_json::Value = serde_json::from_slice(&std::fs::read(env.path("config/tokens.json")).unwrap()).unwrap();
+    let tokens: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.path("config/tokens.json")).unwrap()).unwrap();
     let mut secrets = Vec::new();
     collect_strings(&tokens, &mut secrets);
     let secrets: Vec<_> = secrets.into_iter().filter(|s| s.len() > 30).collect();
@@ -185,7 +200,11 @@ async fn discarding_a_killed_onedrive_job_deletes_its_upload_session_and_journal
     assert_eq!(status_of(&url).await, 200, "the session is open before the discard");
     let discarded = env.run(&["jobs", "--discard", short]).await;
     assert!(discarded.status.success(), "{}", text(&discarded));
-    assert!(String::from_utf8_lossy(&discarded.stdout).contains("Upload sessions cancelled on OneDrive: 1."), "{}", text(&discarded));
+    assert!(
+        String::from_utf8_lossy(&discarded.stdout).contains("Upload sessions cancelled on OneDrive: 1."),
+        "{}",
+        text(&discarded)
+    );
     assert_eq!(status_of(&url).await, 404, "the upload session is gone on the service");
     assert!(!env.path(&format!("state/dkcloud/jobs/{id}.jsonl")).exists());
     assert!(!env.path(&format!("state/dkcloud/jobs/{id}.job.json")).exists());
@@ -219,7 +238,8 @@ async fn a_resized_upload_killed_half_way_resumes_its_prepared_photo() {
     std::fs::create_dir_all(&src).unwrap();
     super::write_photo(&src.join("a.jpg"), 1200, 800);
     noise_photo(&src.join("z.jpg"), 3000, 2000);
-    let originals = std::fs::metadata(src.join("a.jpg")).unwrap().len() + std::fs::metadata(src.join("z.jpg")).unwrap().len();
+    let originals =
+        std::fs::metadata(src.join("a.jpg")).unwrap().len() + std::fs::metadata(src.join("z.jpg")).unwrap().len();
     let z_original = std::fs::metadata(src.join("z.jpg")).unwrap().len();
     let chunk = 1280 * 1024u64;
     let photo = ["--resize", "2800", "--quality", "98"];
@@ -239,7 +259,11 @@ async fn a_resized_upload_killed_half_way_resumes_its_prepared_photo() {
 
     let resumed = env.run(&["resume", jobs[0]["short_id"].as_str().unwrap()]).await;
     assert_eq!(resumed.status.code(), Some(0), "{}", text(&resumed));
-    assert!(String::from_utf8_lossy(&resumed.stdout).contains("Done: 1 uploaded, 1 already uploaded"), "{}", text(&resumed));
+    assert!(
+        String::from_utf8_lossy(&resumed.stdout).contains("Done: 1 uploaded, 1 already uploaded"),
+        "{}",
+        text(&resumed)
+    );
     let stored = env.stored("onedrive").await;
     assert_eq!(stored.len(), 2, "{stored:?}");
     // The stored photo is exactly what `dkcloud prepare` makes of it (the preparer is
@@ -252,7 +276,11 @@ async fn a_resized_upload_killed_half_way_resumes_its_prepared_photo() {
     let prepared = env.run(&prepare).await;
     assert!(prepared.status.success(), "{}", text(&prepared));
     let expected = std::fs::read(out.join("z.jpg")).unwrap();
-    assert!(expected.len() as u64 > 4 * MIB as u64 + 2 * chunk, "the prepared photo needs an upload session: {}", expected.len());
+    assert!(
+        expected.len() as u64 > 4 * MIB as u64 + 2 * chunk,
+        "the prepared photo needs an upload session: {}",
+        expected.len()
+    );
     assert_eq!(std::fs::read(env.path("emulator/onedrive/Web/Shoot/z.jpg")).unwrap(), expected);
     let stored_total: u64 = stored.values().map(|(size, _)| size).sum();
     let sent = body_bytes(&env).await - before;

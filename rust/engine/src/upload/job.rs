@@ -40,7 +40,8 @@ impl UploadJob {
             .iter()
             .map(|s| std::path::absolute(s).unwrap_or_else(|_| s.clone()))
             .collect();
-        let ctx = Arc::new(Ctx::open(self.remote.clone(), &sources, &destination, &self.options, events, cancel.clone())?);
+        let remote = self.remote.clone();
+        let ctx = Arc::new(Ctx::open(remote, &sources, &destination, &self.options, events, cancel.clone())?);
         let record = (!ctx.dry_run).then(|| {
             let record = JobRecord::new(&ctx.job_id, self.remote.kind(), &sources, &destination, &self.options);
             RecordKeeper::start(&ctx.state_dir, record)

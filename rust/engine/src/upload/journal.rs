@@ -130,7 +130,8 @@ impl Contents {
             let Ok(record) = serde_json::from_str::<Record>(&line.map_err(io)?) else { continue };
             match record {
                 Record::Open(r) => {
-                    contents.open.insert(r.key.local.clone(), Recorded { stamp: r.key.stamp, remote: r.remote, session: r.session });
+                    let recorded = Recorded { stamp: r.key.stamp, remote: r.remote, session: r.session };
+                    contents.open.insert(r.key.local, recorded);
                 }
                 Record::Closed { local } => {
                     contents.open.remove(&local);

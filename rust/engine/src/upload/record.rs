@@ -130,7 +130,13 @@ pub fn record_path(dir: &Path, id: &str) -> PathBuf {
 }
 
 impl JobRecord {
-    pub fn new(id: &str, service: ServiceKind, sources: &[PathBuf], destination: &str, options: &UploadOptions) -> Self {
+    pub fn new(
+        id: &str,
+        service: ServiceKind,
+        sources: &[PathBuf],
+        destination: &str,
+        options: &UploadOptions,
+    ) -> Self {
         let now = now_secs();
         Self {
             version: VERSION,
@@ -178,7 +184,8 @@ impl JobRecord {
 
     pub fn save(&self, dir: &Path) -> Result<()> {
         let path = record_path(dir, &self.id);
-        let bytes = serde_json::to_vec_pretty(self).map_err(|e| Error::InvalidInput(format!("cannot record the job: {e}")))?;
+        let bytes =
+            serde_json::to_vec_pretty(self).map_err(|e| Error::InvalidInput(format!("cannot record the job: {e}")))?;
         std::fs::create_dir_all(dir).map_err(|e| crate::fsio::io_error(dir, "cannot make the jobs folder", e))?;
         write_atomic_private(&path, &bytes).map_err(|e| crate::fsio::io_error(&path, "cannot write the job record", e))
     }
@@ -219,7 +226,10 @@ fn process_alive(pid: u32) -> bool {
     }
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         // The state follows the command name, which is in parentheses and may hold spaces.
-        Ok(stat) => stat.rsplit_once(')').and_then(|(_, rest)| rest.trim_start().chars().next()).is_some_and(|s| !matches!(s, 'Z' | 'X')),
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.trim_start().chars().next())
+            .is_some_and(|s| !matches!(s, 'Z' | 'X')),
         Err(_) => false,
     }
 }
@@ -286,10 +296,19 @@ mod tests {
             jobs: 3,
             chunk_size: Some(4 << 20),
             conflict: ConflictPolicy::Replace,
-            prepare: Some(dkcloud_prepare::PrepareOptions { resize: Some(2048), quality: 85, original: false, strip_location: true }),
+            prepare: Some(dkcloud_prepare::PrepareOptions {
+                resize: Some(2048),
+                quality: 85,
+                original: false,
+                strip_location: true,
+            }),
             origin: JobOrigin {
                 started_by: "cli".into(),
-                account: Some(AccountRef { id: "abc".into(), name: "Ann".into(), email: Some("ann@example.com".into()) }),
+                account: Some(AccountRef {
+                    id: "abc".into(),
+                    name: "Ann".into(),
+                    email: Some("ann@example.com".into()),
+                }),
             },
             ..Default::default()
         };
@@ -305,7 +324,15 @@ mod tests {
         assert_eq!(back, record);
         assert_eq!(back.short_id(), "01234567");
         let options = back.options.to_options(None, JobOrigin::default());
-        assert_eq!(options.prepare, Some(dkcloud_prepare::PrepareOptions { resize: Some(2048), quality: 85, original: false, strip_location: true }));
+        assert_eq!(
+            options.prepare,
+            Some(dkcloud_prepare::PrepareOptions {
+                resize: Some(2048),
+                quality: 85,
+                original: false,
+                strip_location: true
+            })
+        );
         assert_eq!((options.jobs, options.chunk_size, options.conflict), (3, Some(4 << 20), ConflictPolicy::Replace));
     }
 

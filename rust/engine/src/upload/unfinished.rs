@@ -149,7 +149,8 @@ mod tests {
 
     #[test]
     fn what_names_the_folder_the_files_come_from() {
-        let sources = [PathBuf::from("/p/Trip/a.jpg"), PathBuf::from("/p/Trip/day 2/b.jpg"), PathBuf::from("/p/Trip/c.jpg")];
+        let sources =
+            [PathBuf::from("/p/Trip/a.jpg"), PathBuf::from("/p/Trip/day 2/b.jpg"), PathBuf::from("/p/Trip/c.jpg")];
         assert_eq!(common_folder(&sources), Some(PathBuf::from("/p/Trip")));
         assert_eq!(common_folder(&[PathBuf::from("/p/a.jpg")]), Some(PathBuf::from("/p")));
         assert_eq!(common_folder(&[]), None);
