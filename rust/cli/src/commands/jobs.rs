@@ -45,10 +45,14 @@ pub async fn resume(ctx: &Context, args: &ResumeArgs) -> Result<u8, CliError> {
 
 /// The one unfinished job that can be resumed, else a usage error listing them.
 async fn the_only_job() -> Result<dkcloud_engine::upload::JobRecord, CliError> {
-    let jobs: Vec<UnfinishedJob> =
-        unfinished_jobs(None, None).await?.into_iter().filter(|j| !j.record.is_running_now()).collect();
+    let (running, jobs): (Vec<UnfinishedJob>, Vec<UnfinishedJob>) =
+        unfinished_jobs(None, None).await?.into_iter().partition(|j| j.record.is_running_now());
     match jobs.as_slice() {
-        [] => Err(CliError::usage("there is no unfinished upload job to resume")),
+        [] if running.is_empty() => Err(CliError::usage("there is no unfinished upload job to resume")),
+        [] => Err(CliError::usage(format!(
+            "there is no unfinished upload job to resume ({} running now)",
+            running.len()
+        ))),
         [one] => Ok(one.record.clone()),
         several => {
             let listed: Vec<String> = several.iter().map(job_lines).collect();

@@ -31,6 +31,21 @@ async fn upload_then_kill(env: &Env, args: &[&str], service: &str, stored: usize
     let mut child =
         env.command(args, &[]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    // While it runs, it is listed as running now and cannot be resumed.
+    let pid = child.id().unwrap();
+    let running = loop {
+        let running: Vec<_> = jobs_json(env).await.into_iter().filter(|j| j["running_now"] == true).collect();
+        if !running.is_empty() {
+            break running;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the job was never listed as running");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(running.len(), 1, "{running:?}");
+    let busy = env.run(&["resume", running[0]["id"].as_str().unwrap()]).await;
+    assert_eq!(busy.status.code(), Some(2), "{}", text(&busy));
+    let why = String::from_utf8_lossy(&busy.stderr);
+    assert!(why.contains(&format!("is running now (process {pid})")), "{}", text(&busy));
     loop {
         if env.stored(service).await.len() >= stored && body_bytes(env).await >= received {
             break;

@@ -115,9 +115,13 @@ pub struct JobRecord {
     /// Why the last run stopped, when it failed as a whole.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// The process that ran (or runs) the job.
+    /// The process that ran (or runs) the job, and when it started (clock
+    /// ticks after boot; 0 when unknown): a later process given the same id is
+    /// not taken for it.
     #[serde(default)]
     pub pid: u32,
+    #[serde(default)]
+    pub pid_started: u64,
 }
 
 pub(crate) fn now_secs() -> i64 {
@@ -152,6 +156,7 @@ impl JobRecord {
             state: EndState::Running,
             error: None,
             pid: std::process::id(),
+            pid_started: process_state(std::process::id()).map_or(0, |(_, started)| started),
         }
     }
 
@@ -169,7 +174,7 @@ impl JobRecord {
     /// Whether a live process is running the job now (resuming or
     /// discarding it then would race that process).
     pub fn is_running_now(&self) -> bool {
-        self.state == EndState::Running && process_alive(self.pid)
+        self.state == EndState::Running && process_alive(self.pid, self.pid_started)
     }
 
     pub fn load(path: &Path) -> Result<Self> {
@@ -216,22 +221,27 @@ pub fn all_records(dir: &Path) -> Result<Vec<JobRecord>> {
     Ok(records)
 }
 
-/// Whether process `pid` is alive (a zombie is not).
-fn process_alive(pid: u32) -> bool {
+/// Whether process `pid`, started at `started` (0: whenever), is alive (a zombie is not).
+fn process_alive(pid: u32, started: u64) -> bool {
     if pid == 0 {
         return false;
     }
-    if pid == std::process::id() {
-        return true;
+    match process_state(pid) {
+        Some((state, since)) => !matches!(state, 'Z' | 'X') && (started == 0 || since == started),
+        // No /proc to ask: only this process is known to be alive.
+        None => pid == std::process::id(),
     }
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        // The state follows the command name, which is in parentheses and may hold spaces.
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.trim_start().chars().next())
-            .is_some_and(|s| !matches!(s, 'Z' | 'X')),
-        Err(_) => false,
-    }
+}
+
+/// A process's state letter and start time, from `/proc/PID/stat`.
+fn process_state(pid: u32) -> Option<(char, u64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces:
+    // state is the first, the start time the 20th.
+    let (_, rest) = stat.rsplit_once(')')?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let state = fields.first()?.chars().next()?;
+    Some((state, fields.get(19)?.parse().ok()?))
 }
 
 /// Keeps a running job's record: written at the start, rewritten at the
@@ -400,10 +410,14 @@ mod tests {
     }
 
     #[test]
-    fn a_gone_process_is_not_running() {
-        assert!(!process_alive(0));
-        assert!(process_alive(std::process::id()));
+    fn a_gone_process_or_a_later_one_with_its_id_is_not_running_the_job() {
+        let me = std::process::id();
+        let (_, started) = process_state(me).expect("/proc");
+        assert!(started > 0);
+        assert!(!process_alive(0, 0));
+        assert!(process_alive(me, started) && process_alive(me, 0));
+        assert!(!process_alive(me, started + 1), "another process that was given the same id");
         // Far above any pid_max.
-        assert!(!process_alive(u32::MAX - 1));
+        assert!(!process_alive(u32::MAX - 1, 0));
     }
 }
