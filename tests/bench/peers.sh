@@ -7,7 +7,8 @@
 # 50-500 KiB. Tools: rclone with its defaults (`rclone copy`), rclone tuned
 # (`--transfers 8`), dkcloud (`dkcloud upload`, its defaults) and dkcloud with
 # `--jobs 8` (to choose the default number of parallel uploads from
-# measurement); PEERS_TOOLS="rclone dkcloud" runs a subset. Both services.
+# measurement); PEERS_TOOLS="rclone dkcloud" runs a subset of the tools,
+# PEERS_WORKLOADS="big" a subset of the workloads. Both services.
 # The emulator adds 40 ms to every response and caps the total upload rate at
 # 50 MiB/s; the link limit is bytes / cap.
 #
@@ -221,7 +222,9 @@ table="$work/table.md"
     printf '| --- | --- | --- | ---: | ---: | ---: | ---: |\n'
 } >"$table"
 cat "$table"
-for w in photos big small; do
+read -r -a workloads <<<"${PEERS_WORKLOADS:-photos big small}"
+for w in "${workloads[@]}"; do
+    [ -n "${count[$w]:-}" ] || die "unknown workload in PEERS_WORKLOADS: $w"
     limit=$(echo "scale=3; ${bytes[$w]}/$BW" | bc)
     for service in onedrive dropbox; do
         declare -A walls=() rss=()
@@ -245,6 +248,6 @@ for w in photos big small; do
 done
 printf '\nLink limit (bytes / %s MiB/s cap, %s ms latency): ' "$((BW / 1048576))" $LATENCY_MS
 sep=
-for w in photos big small; do printf '%s%s: %.1f s' "$sep" "${label[$w]}" "$(echo "${bytes[$w]}/$BW" | bc -l)"; sep='; '; done
+for w in "${workloads[@]}"; do printf '%s%s: %.1f s' "$sep" "${label[$w]}" "$(echo "${bytes[$w]}/$BW" | bc -l)"; sep='; '; done
 printf '.\nMedians of %s alternating run(s); load average at the end: %s.\n\n' "$runs" "$(cut -d' ' -f1-3 /proc/loadavg)"
 cat "$table"

@@ -66,7 +66,7 @@ run() {
 }
 
 printf '\nBandwidth cap %s MiB/s, latency %s ms, %s run(s), medians.\n\n' "$(echo "scale=1; $BW/1048576" | bc)" $LATENCY "$RUNS"
-printf '| service | workload | link limit | dkcloud (4 jobs) | share of link | one at a time | dkcloud peak RSS |\n'
+printf '| service | workload | link limit | dkcloud (defaults: 8 jobs) | share of link | one at a time | dkcloud peak RSS |\n'
 printf '| --- | --- | ---: | ---: | ---: | ---: | ---: |\n'
 for service in onedrive dropbox; do
     for workload in batch big; do
@@ -74,7 +74,7 @@ for service in onedrive dropbox; do
         limit=$(echo "scale=2; $bytes/$BW" | bc)
         par=(); seq_=(); rss=()
         for r in $(seq "$RUNS"); do
-            read -r t m < <(run "$service:/bench-$r-par" "$src" 4); par+=("$t"); rss+=("$m")
+            read -r t m < <(run "$service:/bench-$r-par" "$src" 8); par+=("$t"); rss+=("$m")
             read -r t m < <(run "$service:/bench-$r-seq" "$src" 1); seq_+=("$t")
         done
         p=$(printf '%s\n' "${par[@]}" | median); s=$(printf '%s\n' "${seq_[@]}" | median)

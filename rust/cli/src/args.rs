@@ -95,7 +95,7 @@ pub struct UploadArgs {
     #[arg(required = true, num_args = 2.., value_name = "PATH... REMOTE")]
     pub paths: Vec<String>,
     /// Files uploaded in parallel.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=32))]
+    #[arg(long, default_value_t = dkcloud_engine::upload::DEFAULT_JOBS as u32, value_parser = clap::value_parser!(u32).range(1..=32))]
     pub jobs: u32,
     /// Size of each upload request for large files, e.g. 10M, 48MiB.
     #[arg(long, value_parser = parse_size)]

@@ -14,7 +14,7 @@ mod transfer;
 mod walk;
 
 pub use job::{JobEvents, NoEvents, UploadJob};
-pub use options::{resized_photos, ConflictPolicy, FileOutcome, FileReport, Summary, UploadOptions};
+pub use options::{resized_photos, ConflictPolicy, FileOutcome, FileReport, Summary, UploadOptions, DEFAULT_JOBS};
 pub use running::{panic_text, JobEnd, RunningJob};
 pub use dkcloud_prepare::PrepareOptions;
 pub use progress::{ActiveFile, Progress};
