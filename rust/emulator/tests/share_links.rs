@@ -318,3 +318,38 @@ async fn a_link_dies_with_its_item_and_follows_nothing_else() {
         h.client.get(h.url("/_emulator/links?service=dropbox")).send().await.unwrap().json().await.unwrap();
     assert_eq!(links["links"][0]["hasPassword"], false);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opening_links_is_never_faulted_by_chaos() {
+    let h = common::start().await;
+    let data = common::bytes(1500, 2);
+    upload(&h, "c/x.jpg", "", &data).await;
+    dropbox_upload(&h, "/c/y.jpg", &data).await;
+    let (_, perm) = post_json(&h, &format!("{DRIVE}/root:/c:/createLink"), &json!({"type": "view"})).await;
+    let (_, link) = rpc(&h, "sharing/create_shared_link_with_settings", json!({"path": "/c/y.jpg"})).await;
+    let folder_url = perm["link"]["webUrl"].as_str().unwrap().to_owned();
+    let file_url = link["url"].as_str().unwrap().to_owned();
+
+    // The same data with every API request faulted.
+    let addr = h.emu.addr();
+    let dir = h.dir;
+    h.emu.shutdown().await;
+    let config = dkcloud_emulator::Config {
+        listen: addr,
+        data: Some(dir.path().to_owned()),
+        static_token: Some(TOKEN.into()),
+        chaos_rate: 1.0,
+        stall_ms: 100,
+        ..Default::default()
+    };
+    let emu = dkcloud_emulator::start(config).await.unwrap();
+    let h = Harness { base: emu.base_url(), emu, client: common::client(), dir };
+    assert_ne!(get(&h, &format!("{DRIVE}/root")).await.0, StatusCode::OK, "the API is faulted");
+    for _ in 0..10 {
+        assert_eq!(open(&h, &file_url).await.2, data);
+        let (status, _, page) = open(&h, &folder_url).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(text(&page).contains("x.jpg"));
+        assert_eq!(open(&h, &format!("{folder_url}/x.jpg")).await.2, data);
+    }
+}
