@@ -65,7 +65,7 @@ pub struct SharedLink {
 impl SharedLink {
     /// Where this link does not do what `asked` wanted, in words (empty when
     /// it does). Only a reused link can differ; with a password on both sides
-    /// a reused link keeps its own, which is said too.
+    /// a reused link may keep an older one, which is said too.
     pub fn unmet(&self, asked: &LinkRequest) -> Vec<String> {
         let mut out = Vec::new();
         match (asked.access, self.access) {
@@ -86,7 +86,9 @@ impl SharedLink {
         match (asked.password.is_some(), self.password) {
             (true, false) => out.push("it has no password".to_owned()),
             (false, true) => out.push("it asks for a password".to_owned()),
-            (true, true) if self.reused => out.push("it keeps the password it was given before".to_owned()),
+            (true, true) if self.reused => {
+                out.push("it already had a password, which may not be the one given now".to_owned())
+            }
             _ => {}
         }
         out
