@@ -59,6 +59,7 @@ async fn demo(emulator: &dkcloud_emulator::RunningEmulator, root: &std::path::Pa
             json: false,
             journal_dir: Some(root.join("journal")),
             prepare: None,
+            link: false,
         };
         worst = worst.max(upload::run_job(&ctx, request).await?);
     }

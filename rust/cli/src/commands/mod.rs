@@ -1,5 +1,6 @@
 pub mod accounts;
 pub mod demo;
+pub mod link;
 pub mod login;
 pub mod ls;
 pub mod prepare;

@@ -6,6 +6,7 @@ use crate::context::Context;
 use crate::exit::{self, CliError};
 use crate::remote_arg;
 use crate::report::{self, Reporter};
+use dkcloud_engine::sharing::LinkRequest;
 use dkcloud_engine::upload::{ConflictPolicy, JobEvents, UploadOptions};
 use dkcloud_engine::ServiceKind;
 use std::path::PathBuf;
@@ -24,6 +25,8 @@ pub struct JobRequest {
     pub json: bool,
     pub journal_dir: Option<PathBuf>,
     pub prepare: Option<dkcloud_engine::upload::PrepareOptions>,
+    /// Make a view link to the destination folder after the upload.
+    pub link: bool,
 }
 
 pub async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
@@ -48,6 +51,7 @@ pub async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
         json: args.json,
         journal_dir: None,
         prepare: args.photo.options(),
+        link: args.link,
     };
     run_job(ctx, request).await
 }
@@ -81,13 +85,25 @@ pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError>
         })
     };
     let events: Arc<dyn JobEvents> = reporter.clone();
-    let outcome = job.run(events, cancel).await;
+    let outcome = job.run(events, cancel.clone()).await;
     on_interrupt.abort();
     let summary = outcome?;
-    reporter.finish(&summary);
+    let link = if request.link && !summary.cancelled {
+        Some(session.share_link(&request.destination, &LinkRequest::view(), &cancel).await)
+    } else {
+        None
+    };
+    reporter.finish(&summary, link.as_ref().and_then(|l| l.as_ref().ok()));
+    let link_failed = match link {
+        Some(Err(e)) => {
+            eprintln!("dkcloud: the upload is done, but no link could be made: {}", CliError::from(e).message);
+            true
+        }
+        _ => false,
+    };
     Ok(if summary.failed > 0 {
         exit::SOME_FAILED
-    } else if summary.cancelled {
+    } else if summary.cancelled || link_failed {
         exit::OTHER
     } else {
         exit::OK
