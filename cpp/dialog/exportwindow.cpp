@@ -3,6 +3,7 @@
 #include "exportwidget.h"
 #include "hostconfig.h"
 #include "imagelist.h"
+#include "progresswindow.h"
 #include "wording.h"
 
 #include <QCheckBox>
@@ -13,10 +14,12 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLoggingCategory>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTimer>
 #include <QVBoxLayout>
 
 Q_LOGGING_CATEGORY(DKCLOUD_LOG, "dkcloud.plugin", QtInfoMsg)
@@ -267,7 +270,12 @@ std::shared_ptr<QtUploadEvents> ExportWindow::makeUploadEvents()
 {
     QtUploadEvents::Handlers handlers;
     handlers.fileChanged = [this](const ffi::FileEvent& e) { onFileChanged(e); };
-    handlers.progress    = [this](const ffi::JobProgress& p) { m_view->progress(p); };
+    handlers.progress    = [this](const ffi::JobProgress& p) {
+        m_lastProgress = p;
+        m_view->progress(p);
+        if (m_background && p.bytes_total > 0)
+            m_background->update(int(p.bytes_sent * 1000 / p.bytes_total), progressText(p));
+    };
     handlers.finished    = [this](const ffi::JobSummary& s) { onFinished(s); };
     return std::make_shared<QtUploadEvents>(this, handlers);
 }
@@ -299,9 +307,10 @@ void ExportWindow::startUpload()
         Q_EMIT uploadRefused(job.error);
         return;
     }
-    m_job = std::make_unique<rust::Box<ffi::UploadJob>>(std::move(*job.value));
+    m_job          = std::make_unique<rust::Box<ffi::UploadJob>>(std::move(*job.value));
+    m_lastProgress = ffi::JobProgress();
+    m_lastProgress.files_total = urls.size();
     m_view->started();
-    m_ui->closeButton()->setText(tr("&Cancel"));
     updateButtons();
     Q_EMIT uploadStarted();
 }
@@ -324,7 +333,6 @@ void ExportWindow::onFinished(const ffi::JobSummary& summary)
     m_job.reset();
     if (m_uploadEvents)
         m_uploadEvents->detach();
-    m_ui->closeButton()->setText(tr("&Close"));
     m_view->finished(summary);
     qCInfo(DKCLOUD_LOG).noquote() << "upload finished:" << summaryText(m_service, summary);
     const UploadResult result = uploadResult(summary);
@@ -333,6 +341,105 @@ void ExportWindow::onFinished(const ffi::JobSummary& summary)
     m_finishedUnchanged = result.complete();
     updateButtons();
     Q_EMIT uploadFinished(result);
+    if (m_background)
+    {
+        m_background->finish(summaryHtml(m_service, summary), result.complete(), result.folderUrl);
+        m_background.reset();
+        // Its job is done: the plugin's window goes away (WA_DeleteOnClose).
+        close();
+    }
+}
+
+QString ExportWindow::runningUploadText() const
+{
+    return tr("%1 of %2 photos to %3")
+        .arg(m_lastProgress.files_done)
+        .arg(m_lastProgress.files_total)
+        .arg(m_settings.folder);
+}
+
+// -- an upload that goes on after the window closes
+
+void ExportWindow::askAboutRunningUpload()
+{
+    if (m_closeQuestion)
+    {
+        m_closeQuestion->raise();
+        return;
+    }
+    const QString name = serviceInfo(m_service).name;
+    auto* box          = new QMessageBox(QMessageBox::Question, tr("Upload in progress"),
+                                         tr("The upload to %1 is still running: %2.").arg(name, runningUploadText()),
+                                         QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("closeDuringUploadQuestion"));
+    box->setInformativeText(tr("Keep uploading in the background while you work, or stop the upload now? "
+                               "Photos already stored stay on %1.")
+                                .arg(name));
+    QPushButton* keep = box->addButton(tr("&Keep Uploading in Background"), QMessageBox::AcceptRole);
+    QPushButton* stop = box->addButton(tr("&Stop Upload"), QMessageBox::DestructiveRole);
+    QPushButton* back = box->addButton(tr("&Return to the Upload"), QMessageBox::RejectRole);
+    keep->setObjectName(QStringLiteral("keepInBackgroundButton"));
+    stop->setObjectName(QStringLiteral("stopUploadButton"));
+    back->setObjectName(QStringLiteral("returnToUploadButton"));
+    box->setDefaultButton(keep);
+    box->setEscapeButton(back);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, keep, stop](QAbstractButton* button) {
+        if (!isUploading())
+        {
+            // It ended while the question was open: only closing is left to do.
+            if (button == keep || button == stop)
+                close();
+            return;
+        }
+        if (button == keep)
+            keepUploadingInBackground();
+        else if (button == stop)
+            stopUpload();
+    });
+    m_closeQuestion = box;
+    box->open();
+    Q_EMIT closeQuestionShown();
+}
+
+void ExportWindow::keepUploadingInBackground()
+{
+    if (!isUploading() || m_background)
+        return;
+    saveSettings();
+    m_background = m_backgroundFactory ? m_backgroundFactory(*this)
+                                       : std::make_unique<ProgressWindow>(serviceInfo(m_service).name, this);
+    m_background->onStop = [this]() { stopUpload(); };
+    // Later, not inside the click: showing the window again ends the background view.
+    m_background->onShow = [this]() {
+        QTimer::singleShot(0, this, [this]() {
+            show();
+            raise();
+            activateWindow();
+        });
+    };
+    if (m_lastProgress.bytes_total > 0)
+        m_background->update(int(m_lastProgress.bytes_sent * 1000 / m_lastProgress.bytes_total), progressText(m_lastProgress));
+    else
+        m_background->update(0, runningUploadText());
+    hide();
+    qCInfo(DKCLOUD_LOG).noquote() << "upload to" << serviceInfo(m_service).name << "goes on in the background:" << runningUploadText();
+    Q_EMIT movedToBackground();
+}
+
+void ExportWindow::stopUpload()
+{
+    if (!isUploading())
+        return;
+    m_ui->statusLabel()->setText(tr("Cancelling..."));
+    (*m_job)->cancel();
+}
+
+void ExportWindow::showEvent(QShowEvent* event)
+{
+    // Back in front (Show Details, or the menu entry again): the window shows the progress itself.
+    m_background.reset();
+    QDialog::showEvent(event);
 }
 
 bool ExportWindow::stopJob(int waitMs)
@@ -353,9 +460,8 @@ void ExportWindow::reject()
 {
     if (isUploading())
     {
-        // First press cancels; the job's "finished" turns the button back into Close.
-        m_ui->statusLabel()->setText(tr("Cancelling..."));
-        (*m_job)->cancel();
+        // Close, Escape: ask whether the upload goes on in the background or stops.
+        askAboutRunningUpload();
         return;
     }
     saveSettings();
@@ -364,7 +470,12 @@ void ExportWindow::reject()
 
 void ExportWindow::closeEvent(QCloseEvent* event)
 {
-    stopJob(3000);
+    if (isUploading())
+    {
+        event->ignore();
+        askAboutRunningUpload();
+        return;
+    }
     saveSettings();
     QDialog::closeEvent(event);
 }

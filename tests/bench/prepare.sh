@@ -18,6 +18,8 @@ SIZE=2048
 QUALITY=85
 
 log() { echo "$*" >&2; }
+# shellcheck source=tests/bench/lib.sh
+. "$ROOT/tests/bench/lib.sh"
 
 install_missing() {
     local need=()
@@ -34,18 +36,9 @@ install_missing() {
     fi
 }
 
-# A 6000x4000 photo-like JPEG at quality 92: fractal plasma (soft structure) blended
-# with a gradient, plus fine noise (sensor grain), about 8.8 MB.
 make_photos() {
     mkdir -p "$WORK/batch"
-    if [ ! -s "$WORK/photo.jpg" ]; then
-        log "generating the 6000x4000 test photo (ImageMagick, about 30 s)"
-        convert -size 6000x4000 -seed 7 plasma:fractal -blur 0x2 \
-            \( -size 6000x4000 gradient:'#203060-#f0c080' \) \
-            -compose blend -define compose:args=50 -composite \
-            -attenuate 0.55 +noise Gaussian \
-            -quality 92 -sampling-factor 2x2 "$WORK/photo.jpg"
-    fi
+    make_test_photo "$WORK/photo.jpg"
     # The batch: distinct files with the same content (preparing them costs the same).
     for i in $(seq -w 1 "$BATCH"); do
         [ -s "$WORK/batch/photo$i.jpg" ] || cp "$WORK/photo.jpg" "$WORK/batch/photo$i.jpg"

@@ -7,11 +7,13 @@
 #
 # Usage: tests/bench/scale.sh [N] [KILL_AFTER_SECONDS]
 set -euo pipefail
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/../.."
 N=${1:-100000}
 KILL_AFTER=${2:-20}
 for tool in time curl; do command -v "$tool" >/dev/null || [ -x "/usr/bin/$tool" ] || { apt-get update -qq && apt-get install -y -qq "$tool"; }; done
-cargo build --locked --release -q -p dkcloud-cli -p dkcloud-emulator
+build_release_tools
 target=${CARGO_TARGET_DIR:-target}/release
 work=$(mktemp -d /tmp/dkcloud-scale.XXXXXX)
 trap 'kill $emu_pid 2>/dev/null || true; rm -rf "$work"' EXIT

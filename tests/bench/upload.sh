@@ -7,12 +7,14 @@
 #
 # Usage: tests/bench/upload.sh [RUNS] [BANDWIDTH_BYTES_PER_SEC]
 set -euo pipefail
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/../.."
 RUNS=${1:-3}
 BW=${2:-$((50 * 1024 * 1024))}
 LATENCY=40
 for tool in time bc; do command -v "$tool" >/dev/null || [ -x "/usr/bin/$tool" ] || { apt-get update -qq && apt-get install -y -qq "$tool"; }; done
-cargo build --locked --release -q -p dkcloud-cli -p dkcloud-emulator
+build_release_tools
 target=${CARGO_TARGET_DIR:-target}/release
 work=$(mktemp -d /tmp/dkcloud-bench.XXXXXX)
 trap 'kill $emu_pid 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -62,10 +64,9 @@ run() {
     /usr/bin/time -f "%e %M" -o "$work/time" "$target/dkcloud" upload --no-progress --jobs "$jobs" --on-conflict replace "$src" "$remote" >/dev/null 2>"$work/log" || { cat "$work/log" >&2; exit 1; }
     cat "$work/time"
 }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 printf '\nBandwidth cap %s MiB/s, latency %s ms, %s run(s), medians.\n\n' "$(echo "scale=1; $BW/1048576" | bc)" $LATENCY "$RUNS"
-printf '| service | workload | link limit | dkcloud (4 jobs) | share of link | one at a time | dkcloud peak RSS |\n'
+printf '| service | workload | link limit | dkcloud (defaults: 8 jobs) | share of link | one at a time | dkcloud peak RSS |\n'
 printf '| --- | --- | ---: | ---: | ---: | ---: | ---: |\n'
 for service in onedrive dropbox; do
     for workload in batch big; do
@@ -73,7 +74,7 @@ for service in onedrive dropbox; do
         limit=$(echo "scale=2; $bytes/$BW" | bc)
         par=(); seq_=(); rss=()
         for r in $(seq "$RUNS"); do
-            read -r t m < <(run "$service:/bench-$r-par" "$src" 4); par+=("$t"); rss+=("$m")
+            read -r t m < <(run "$service:/bench-$r-par" "$src" 8); par+=("$t"); rss+=("$m")
             read -r t m < <(run "$service:/bench-$r-seq" "$src" 1); seq_+=("$t")
         done
         p=$(printf '%s\n' "${par[@]}" | median); s=$(printf '%s\n' "${seq_[@]}" | median)

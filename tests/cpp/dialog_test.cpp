@@ -14,6 +14,7 @@
 #include <KSharedConfig>
 
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
@@ -91,7 +92,8 @@ private Q_SLOTS:
     void anEditedPhotoIsReplacedOrPlainlySkipped();
     void remembersSettingsPerService();
     void resizeUploadsAShrunkJpeg();
-    void closeDuringUploadCancelsIt();
+    void closeDuringUploadAsksAndCanStopIt();
+    void closeDuringUploadCanKeepItGoingInTheBackground();
     void dropboxWindowSharesTheClass();
     void logsInThroughTheBrowserAndRemembersTheAccount();
     void aRememberedAccountWithoutLoginIsNotShown();
@@ -108,7 +110,10 @@ private:
     // Logs in to the service through the dialog's own Log in, as a user does.
     void logInThroughTheDialog(ServiceId service);
     QString photo(const QString& name, const QColor& color, int width = 640);
-    QByteArray stored(const QString& remotePath);
+    // What the emulator (the main one, or the one at `base`) stores at remotePath.
+    QByteArray stored(const QString& remotePath, const std::string& base = std::string());
+    // The open "upload in progress" question: clicks its button named `button`.
+    void answerCloseQuestion(ExportWindow& window, const QString& button);
     KConfigGroup group(const QString& name) const
     {
         KSharedConfig::openConfig()->reparseConfiguration();
@@ -193,11 +198,12 @@ QString DialogTest::photo(const QString& name, const QColor& color, int width)
     return path;
 }
 
-QByteArray DialogTest::stored(const QString& remotePath)
+QByteArray DialogTest::stored(const QString& remotePath, const std::string& base)
 {
     const QString target = m_dir.filePath(QStringLiteral("stored.bin"));
     QFile::remove(target);
-    const QString url = QString::fromStdString(m_emulator->url()) + QStringLiteral("/v1.0/me/drive/root:%1:/content").arg(remotePath);
+    const QString url = QString::fromStdString(base.empty() ? m_emulator->url() : base) +
+                        QStringLiteral("/v1.0/me/drive/root:%1:/content").arg(remotePath);
     QProcess::execute(QStringLiteral("curl"), {QStringLiteral("-sfL"), QStringLiteral("-H"), QStringLiteral("Authorization: Bearer dialog-token"), url,
                                                QStringLiteral("-o"), target});
     QFile file(target);
@@ -386,7 +392,19 @@ void DialogTest::resizeUploadsAShrunkJpeg()
     window.findChild<QCheckBox*>(QStringLiteral("resizeCheck"))->setChecked(false);
 }
 
-void DialogTest::closeDuringUploadCancelsIt()
+void DialogTest::answerCloseQuestion(ExportWindow& window, const QString& button)
+{
+    QMessageBox* question = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((question = window.findChild<QMessageBox*>(QStringLiteral("closeDuringUploadQuestion"))) &&
+                                 question->isVisible(),
+                             5000);
+    QVERIFY2(question->text().contains(QStringLiteral("is still running")), qPrintable(question->text()));
+    auto* choice = question->findChild<QPushButton*>(button);
+    QVERIFY(choice);
+    QTest::mouseClick(choice, Qt::LeftButton);
+}
+
+void DialogTest::closeDuringUploadAsksAndCanStopIt()
 {
     EmulatorProcess slow(qgetenv("DKCLOUD_TEST_EMULATOR").toStdString(), {"--bandwidth", "131072", "--latency-ms", "2000"});
     QVERIFY(slow.ok());
@@ -403,6 +421,7 @@ void DialogTest::closeDuringUploadCancelsIt()
         ExportWindow window(ServiceId::OneDrive, {QUrl::fromLocalFile(big.fileName())});
         QSignalSpy folders(&window, &ExportWindow::foldersLoaded);
         QSignalSpy finished(&window, &ExportWindow::uploadFinished);
+        QSignalSpy asked(&window, &ExportWindow::closeQuestionShown);
         window.show();
         QVERIFY(folders.wait(15000));
         window.startUpload();
@@ -410,11 +429,21 @@ void DialogTest::closeDuringUploadCancelsIt()
         QTRY_VERIFY_WITH_TIMEOUT(window.imageList()->topLevelItem(0)->text(ImageList::StateColumn).startsWith(QStringLiteral("uploading")), 15000);
         shot(window, QStringLiteral("dialog_onedrive_uploading.png"));
         auto* close = window.findChild<QPushButton*>(QStringLiteral("closeButton"));
-        QCOMPARE(close->text(), QStringLiteral("&Cancel"));
+        QCOMPARE(close->text(), QStringLiteral("&Close"));
+        // Close asks; "Return to the Upload" changes nothing.
         QTest::mouseClick(close, Qt::LeftButton);
+        QCOMPARE(asked.count(), 1);
+        answerCloseQuestion(window, QStringLiteral("returnToUploadButton"));
+        QTest::qWait(300);
+        QVERIFY(window.isUploading());
+        QVERIFY(window.isVisible());
+        // Escape asks too; Stop Upload cancels, and the window stays with the summary.
+        QTest::keyClick(&window, Qt::Key_Escape);
+        QCOMPARE(asked.count(), 2);
+        answerCloseQuestion(window, QStringLiteral("stopUploadButton"));
         QVERIFY(finished.count() == 1 || finished.wait(15000));
         QVERIFY2(window.summaryLabel()->text().startsWith(QStringLiteral("Cancelled")), qPrintable(window.summaryLabel()->text()));
-        QCOMPARE(close->text(), QStringLiteral("&Close"));
+        QVERIFY(!window.isUploading());
         QVERIFY(window.isVisible());
     }
     // A window destroyed in the middle of an upload: the job is cancelled and
@@ -429,6 +458,96 @@ void DialogTest::closeDuringUploadCancelsIt()
         delete window;
         QTest::qWait(500);
     }
+}
+
+namespace
+{
+
+QWidget* backgroundWindow()
+{
+    for (QWidget* widget : QApplication::topLevelWidgets())
+        if (widget->objectName() == QLatin1String("dkcloudBackgroundUpload") && widget->isVisible())
+            return widget;
+    return nullptr;
+}
+
+} // namespace
+
+void DialogTest::closeDuringUploadCanKeepItGoingInTheBackground()
+{
+    // 6 MiB at 1 MiB/s: several seconds on the wire.
+    EmulatorProcess slow(qgetenv("DKCLOUD_TEST_EMULATOR").toStdString(),
+                         {"--bandwidth", "1048576", "--latency-ms", "50", "--static-token", "dialog-token"});
+    QVERIFY(slow.ok());
+    ScopedEnv emulator("DKCLOUD_EMULATOR", QByteArray::fromStdString(slow.url()));
+    ScopedEnv config("DKCLOUD_CONFIG_DIR", freshConfig(QStringLiteral("dkcloud-background")));
+    logInThroughTheDialog(ServiceId::OneDrive);
+    if (QTest::currentTestFailed())
+        return;
+    QFile big(m_dir.filePath(QStringLiteral("background.jpg")));
+    QVERIFY(big.open(QIODevice::WriteOnly));
+    QByteArray content;
+    for (int i = 0; i < 6 * 1024 * 1024 / 4; ++i)
+        content.append(reinterpret_cast<const char*>(&i), 4);
+    big.write(content);
+    big.close();
+
+    auto* window = new ExportWindow(ServiceId::OneDrive, {QUrl::fromLocalFile(big.fileName())});
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    QPointer<ExportWindow> alive(window);
+    QSignalSpy folders(window, &ExportWindow::foldersLoaded);
+    QSignalSpy finished(window, &ExportWindow::uploadFinished);
+    QSignalSpy background(window, &ExportWindow::movedToBackground);
+    window->show();
+    QVERIFY(folders.wait(15000));
+    window->folderCombo()->setCurrentText(QStringLiteral("/Background"));
+    window->startUpload();
+    QTRY_VERIFY_WITH_TIMEOUT(window->imageList()->topLevelItem(0)->text(ImageList::StateColumn).startsWith(QStringLiteral("uploading")), 15000);
+    window->close();
+    answerCloseQuestion(*window, QStringLiteral("keepInBackgroundButton"));
+    QCOMPARE(background.count(), 1);
+    QVERIFY(window->isInBackground());
+    QVERIFY(!window->isVisible());
+    QVERIFY(window->isUploading());
+
+    // The upload shows itself in a small window: progress, Show Details, Stop Upload.
+    QWidget* progress = backgroundWindow();
+    QVERIFY(progress);
+    QCOMPARE(progress->windowTitle(), QStringLiteral("Uploading to OneDrive"));
+    QVERIFY(progress->findChild<QPushButton*>(QStringLiteral("stopUploadButton"))->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(progress->findChild<QProgressBar*>(QStringLiteral("backgroundBar"))->value() > 0, 15000);
+    shot(*progress, QStringLiteral("dialog_background_uploading.png"));
+
+    // Show Details brings the export window back, Close sends the upload away again.
+    QTest::mouseClick(progress->findChild<QPushButton*>(QStringLiteral("showDetailsButton")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(window->isVisible(), 5000);
+    QVERIFY(!window->isInBackground());
+    QTRY_VERIFY_WITH_TIMEOUT(!backgroundWindow(), 5000);
+    QVERIFY(window->isUploading());
+    QTest::keyClick(window, Qt::Key_Escape);
+    answerCloseQuestion(*window, QStringLiteral("keepInBackgroundButton"));
+    QCOMPARE(background.count(), 2);
+
+    // It finishes on its own; the export window goes, the small one tells the outcome with the link.
+    QVERIFY(finished.count() == 1 || finished.wait(60000));
+    const auto result = finished.at(0).at(0).value<UploadResult>();
+    QCOMPARE(result.uploaded, 1);
+    QVERIFY(result.complete());
+    QTRY_VERIFY_WITH_TIMEOUT(alive.isNull(), 5000);
+    progress = backgroundWindow();
+    QVERIFY(progress);
+    QCOMPARE(progress->windowTitle(), QStringLiteral("Upload to OneDrive finished"));
+    const QString summary = progress->findChild<QLabel*>(QStringLiteral("backgroundStatus"))->text();
+    QVERIFY2(summary.contains(QStringLiteral("1 uploaded")) && summary.contains(QStringLiteral("href=")), qPrintable(summary));
+    auto* copy = progress->findChild<QPushButton*>(QStringLiteral("copyLinkButton"));
+    QVERIFY(copy->isVisible());
+    QVERIFY(!progress->findChild<QPushButton*>(QStringLiteral("stopUploadButton"))->isVisible());
+    shot(*progress, QStringLiteral("dialog_background_finished.png"));
+    QTest::mouseClick(copy, Qt::LeftButton);
+    QCOMPARE(QApplication::clipboard()->text(), result.folderUrl);
+    QCOMPARE(stored(QStringLiteral("/Background/background.jpg"), slow.url()), content);
+    QTest::mouseClick(progress->findChild<QPushButton*>(QStringLiteral("closeProgressButton")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!backgroundWindow(), 5000);
 }
 
 void DialogTest::dropboxWindowSharesTheClass()

@@ -17,7 +17,11 @@
 # actions sit in the Export menu with their shortcuts, Ctrl+Alt+Shift+O opens
 # our window with the photo showfoto shows, Alt+S (Start Upload) sends it and
 # it reaches the emulator byte-identical; the same for Ctrl+Alt+Shift+D and
-# Dropbox. Screenshots go to ARTIFACTS_DIR.
+# Dropbox. Then an upload that outlives its window: the photo changes, Alt+S
+# starts it (the emulator's upload rate is capped at 2 MiB/s), Escape asks
+# what to do with it, Alt+K keeps it uploading in the background: the export
+# window goes, a small progress window shows it, and at the end says what
+# happened; the cloud holds the changed photo. Screenshots go to ARTIFACTS_DIR.
 # Exit 77 (skipped) when showfoto or the X tools are missing.
 set -uo pipefail
 
@@ -60,14 +64,16 @@ plugin_path "$plugin" "$dk_plugins" "${kinds[@]}"
 
 mkdir -p "$work/photos"
 photo="$work/photos/dkcloud-test.jpg"
-"$convert_bin" -size 800x600 gradient:steelblue-orange -pointsize 48 -fill white -annotate +40+300 'dkcloud' "$photo"
+# Big enough (about 6 MB of fine noise) to take seconds at the capped rate.
+"$convert_bin" -size 1600x1200 gradient:steelblue-orange -attenuate 2 +noise Gaussian -pointsize 48 -fill white \
+    -annotate +40+300 'dkcloud' -quality 97 "$photo"
 [ -s "$photo" ] || { echo "FAIL: could not make a test JPEG"; exit 1; }
 
 # The emulator, and a real login to each of its services before the host
 # starts: curl plays the browser (the emulator consents at once and redirects
 # to dkcloud's loopback listener). Dropbox's loopback port is fixed by
 # configuration: one that is free here.
-start_emulator "$emulator"
+start_emulator "$emulator" --bandwidth $((2 * 1024 * 1024))
 export DKCLOUD_EMULATOR="$base" DKCLOUD_CONFIG_DIR="$work/dkcloud" DKCLOUD_TOKEN_STORE=file
 export DKCLOUD_TEST_HOOK="$work/hook.log"
 : >"$DKCLOUD_TEST_HOOK"
@@ -217,6 +223,46 @@ sys.exit(0 if stored and stored[0]["contentHash"] == local and stored[0]["size"]
 PY
     sleep 1
     import -window root "$artifacts/showfoto_7_9_dropbox_dialog.png" 2>/dev/null
+    if [ -n "$db_window" ]; then xdotool windowclose "$db_window" 2>/dev/null || xdotool key --window "$db_window" Escape; fi
+    sleep 1
+
+    # The photo changes (bytes appended after the image; it still opens), so
+    # the next upload sends it again, replacing the stored copy.
+    head -c 3000000 /dev/urandom >>"$photo"
+    mark="$(wc -l <"$work/hook.log")"
+    since_mark() { tail -n +$((mark + 1)) "$work/hook.log" | grep -Eq -- "$1"; }
+    wait_new() { for _ in $(seq 60); do since_mark "$1" && return 0; sleep 0.5; done; return 1; }
+    press_in_main ctrl+alt+shift+o
+    od_window="$(wait_window "Export to OneDrive")"
+    check "background: Ctrl+Alt+Shift+O opens 'Export to OneDrive' again" test -n "$od_window"
+    if [ -n "$od_window" ]; then
+        wait_new "^OneDrive folders count=" || true
+        xdotool windowactivate --sync "$od_window" 2>/dev/null || xdotool windowfocus --sync "$od_window"
+        sleep 0.5
+        xdotool key --clearmodifiers alt+s
+        check "background: Alt+S starts the upload" wait_new "^OneDrive started"
+        sleep 1
+        xdotool key --clearmodifiers Escape
+        check "background: Escape during the upload asks what to do with it" wait_hook "^OneDrive close-question"
+        sleep 1
+        import -window root "$artifacts/showfoto_7_9_close_question.png" 2>/dev/null
+        xdotool key --clearmodifiers alt+k
+        check "background: Alt+K keeps it uploading in the background" wait_hook "^OneDrive background"
+        progress="$(wait_window "Uploading to OneDrive")"
+        check "background: a small window shows the upload" test -n "$progress"
+        check "background: the export window is gone" bash -c "! xdotool search --onlyvisible --name '^Export to OneDrive\$' >/dev/null 2>&1"
+        check "background: the upload is still running when the window goes" \
+            bash -c "! grep -q '^OneDrive finished' <(grep -A100 '^OneDrive background' '$work/hook.log')"
+        import -window root "$artifacts/showfoto_7_9_background_uploading.png" 2>/dev/null
+        check "background: the upload ends, the changed photo replaced" \
+            wait_hook '^OneDrive finished uploaded=0 already=0 replaced=1 kept=0 skipped=0 failed=0 cancelled=0 '
+        finished="$(wait_window "Upload to OneDrive finished")"
+        check "background: the small window says the upload finished" test -n "$finished"
+        sleep 1
+        import -window root "$artifacts/showfoto_7_9_background_finished.png" 2>/dev/null
+        check "background: the stored photo is the changed one, byte for byte" \
+            cmp -s "$photo" "$work/emulator/onedrive${folder}/dkcloud-test.jpg"
+    fi
 fi
 
 if [ "$failed" -gt 0 ]; then

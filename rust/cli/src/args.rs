@@ -49,6 +49,8 @@ pub enum Command {
     Mkdir { remote: String },
     /// Upload files or folders (recursively, structure kept) to a remote folder.
     Upload(UploadArgs),
+    /// Print a link to a remote file or folder that works without signing in.
+    Link(LinkArgs),
     /// Resize and re-encode photos into a folder, as `upload --resize` would send them.
     Prepare(PrepareArgs),
     /// List unfinished upload jobs (killed, crashed, cancelled or with failed files).
@@ -99,7 +101,7 @@ pub struct UploadArgs {
     #[arg(required = true, num_args = 2.., value_name = "PATH... REMOTE")]
     pub paths: Vec<String>,
     /// Files uploaded in parallel.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=32))]
+    #[arg(long, default_value_t = dkcloud_engine::upload::DEFAULT_JOBS as u32, value_parser = clap::value_parser!(u32).range(1..=32))]
     pub jobs: u32,
     /// Size of each upload request for large files, e.g. 10M, 48MiB.
     #[arg(long, value_parser = parse_size)]
@@ -113,8 +115,35 @@ pub struct UploadArgs {
     /// One JSON object per line (events and a summary) instead of text.
     #[arg(long)]
     pub json: bool,
+    /// After the upload, print a view link to the destination folder (also in the JSON summary).
+    #[arg(long, conflicts_with = "dry_run")]
+    pub link: bool,
     #[command(flatten)]
     pub photo: PhotoArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Without --edit the link lets people view (and download); with it, edit.\n\
+    --password asks for the password on the terminal (it is not echoed); without a terminal it is \
+    read from DKCLOUD_LINK_PASSWORD. Expiry and passwords need a paid plan on both services.\n\
+    If the item already has a link, the service returns that one; dkcloud says so, and says where \
+    its settings differ from what was asked.")]
+pub struct LinkArgs {
+    /// The file or folder, e.g. `onedrive:/Photos/Trip` or `dropbox:/Photos/a.jpg`.
+    pub remote: String,
+    /// Let people with the link edit, not only view.
+    #[arg(long)]
+    pub edit: bool,
+    /// When the link stops working: an RFC 3339 time (2026-12-31T18:00:00+01:00), a date
+    /// (2026-12-31: the end of that day, UTC), or a duration from now (30m, 12h, 7d, 2w).
+    #[arg(long, value_name = "WHEN", value_parser = crate::expiry::parse)]
+    pub expires: Option<chrono::DateTime<chrono::Utc>>,
+    /// Protect the link with a password (asked for, never taken from the command line).
+    #[arg(long)]
+    pub password: bool,
+    /// Print a JSON object (url, access, expires, password, reused) instead of the address.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Photo preparation; without any of these, files are uploaded as they are.

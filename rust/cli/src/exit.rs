@@ -32,6 +32,10 @@ impl From<Error> for CliError {
             Error::InvalidInput(_) => USAGE,
             _ => OTHER,
         };
-        Self { code, message: e.to_string() }
+        let message = match &e {
+            Error::NotInPlan { .. } => format!("{e} (leave out --password and --expires)"),
+            _ => e.to_string(),
+        };
+        Self { code, message }
     }
 }

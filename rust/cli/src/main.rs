@@ -5,6 +5,8 @@ mod args;
 mod commands;
 mod context;
 mod exit;
+mod expiry;
+mod hidden_input;
 mod remote_arg;
 mod report;
 mod samples;
@@ -47,6 +49,7 @@ async fn run(cli: Cli) -> Result<u8, exit::CliError> {
         Command::Ls { remote } => commands::ls::ls(&ctx()?, remote).await.map(|_| exit::OK),
         Command::Mkdir { remote } => commands::ls::mkdir(&ctx()?, remote).await.map(|_| exit::OK),
         Command::Upload(args) => commands::upload::run(&ctx()?, args).await,
+        Command::Link(args) => commands::link::run(&ctx()?, args).await,
         Command::Prepare(args) => commands::prepare::run(args).await,
         Command::Jobs(args) => commands::jobs::run(&ctx()?, args).await,
         Command::Resume(args) => commands::jobs::resume(&ctx()?, args).await,

@@ -1,6 +1,7 @@
 //! How a running job looks: a progress bar on a terminal, plain lines in a
 //! log, or JSON lines for scripts.
 
+use dkcloud_engine::sharing::{LinkRequest, SharedLink};
 use dkcloud_engine::upload::{FileOutcome, FileReport, Progress, Summary};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::sync::Mutex;
@@ -129,12 +130,17 @@ impl Reporter {
         }
     }
 
-    pub fn finish(&self, s: &Summary) {
+    /// The summary line(s); `link`: the destination's link (`upload --link`).
+    pub fn finish(&self, s: &Summary, link: Option<&SharedLink>) {
         if let Reporter::Bar(bar) = self {
             bar.finish_and_clear();
         }
         if let Reporter::Json = self {
-            println!("{}", serde_json::json!({"event": "summary", "summary": s}));
+            let mut event = serde_json::json!({"event": "summary", "summary": s});
+            if let Some(link) = link {
+                event["link"] = crate::commands::link::as_json(link, &LinkRequest::view());
+            }
+            println!("{event}");
             return;
         }
         let secs = s.elapsed_ms as f64 / 1000.0;
@@ -165,6 +171,12 @@ impl Reporter {
         );
         if let Some(url) = &s.folder_web_url {
             println!("On the web: {url}");
+        }
+        if let Some(link) = link {
+            println!("Link: {}", link.url);
+            if let Some(note) = crate::commands::link::reuse_note(link, &LinkRequest::view()) {
+                eprintln!("{note}");
+            }
         }
     }
 }

@@ -2,6 +2,9 @@
 //! HTTP: logins, uploads under chaos, resume, exit codes, output formats, and
 //! what must never be printed.
 
+mod confined;
+
+use confined::text;
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -40,17 +43,8 @@ impl Env {
     }
 
     fn command(&self, args: &[&str], extra_env: &[(&str, &str)]) -> tokio::process::Command {
-        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_dkcloud"));
-        cmd.args(args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.path("home"))
-            .env("DKCLOUD_EMULATOR", self.emu.base_url())
-            .env("DKCLOUD_CONFIG_DIR", self.path("config"))
-            .env("DKCLOUD_TOKEN_STORE", "file")
-            .env("XDG_STATE_HOME", self.path("state"))
-            .env("BROWSER", browser_script(self.dir.path()))
-            .stdin(std::process::Stdio::null());
+        let mut cmd = confined::dkcloud(self.dir.path(), &self.emu.base_url(), &browser_script(self.dir.path()));
+        cmd.args(args);
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
@@ -90,15 +84,6 @@ impl Env {
 async fn reqwest_get(url: &str) -> serde_json::Value {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::get(url).await.unwrap().json().await.unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "status {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 /// A `BROWSER` that does what a person's browser would: open the sign-in page

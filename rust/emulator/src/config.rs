@@ -12,6 +12,17 @@ pub enum Consent {
     Deny,
 }
 
+/// What the account pays for, which decides the sharing-link settings it may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Plan {
+    /// Dropbox Basic, OneDrive without Microsoft 365: links without expiry or password.
+    #[default]
+    Free,
+    /// Dropbox Plus/Professional, OneDrive with Microsoft 365: expiry and passwords allowed.
+    Premium,
+}
+
 #[derive(Debug, Clone, clap::Parser)]
 #[command(name = "dkcloud-emulator", version, about = "A local OneDrive and Dropbox server for tests and offline use")]
 pub struct Config {
@@ -63,6 +74,9 @@ pub struct Config {
     /// Lifetime of Microsoft device codes (`expires_in` of the devicecode endpoint), in seconds.
     #[arg(long, default_value_t = 900)]
     pub device_code_lifetime: u64,
+    /// The account's plan on both services (sharing links with expiry or password need premium).
+    #[arg(long, value_enum, default_value_t = Plan::Free)]
+    pub plan: Plan,
 }
 
 impl Default for Config {
@@ -84,6 +98,7 @@ impl Default for Config {
             quota: 1 << 40,
             session_lifetime: 7 * 24 * 3600,
             device_code_lifetime: 900,
+            plan: Plan::Free,
         }
     }
 }

@@ -184,8 +184,9 @@ impl Drop for BodyOnLink {
 }
 
 fn classify(method: &Method, path: &str) -> Option<Api> {
-    // The web pages the services' web addresses lead to are never faulted.
-    if path.starts_with("/_web/") || path == crate::web::DROPBOX_PREFIX || path.starts_with("/home/") {
+    // The web pages the services' web addresses and sharing links lead to are never faulted.
+    let web = path.starts_with("/_web/") || path == crate::web::DROPBOX_PREFIX || path.starts_with("/home/");
+    if web || path.starts_with("/_links/") || path.starts_with("/scl/") {
         return None;
     }
     if path.starts_with("/v1.0/") || path.starts_with("/_upload/") {

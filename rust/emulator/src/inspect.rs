@@ -2,6 +2,8 @@
 //! - `GET /_emulator/files` lists stored files of both services with sizes and hashes
 //!   (`?service=onedrive|dropbox` to narrow it);
 //! - `GET /_emulator/stats` gives request counts by kind and injected faults;
+//! - `GET /_emulator/links` lists sharing links (service, item id, token, access,
+//!   expiry, whether a password is set; never the password);
 //! - `GET /_emulator/health` answers `ok`.
 
 use crate::stats::RequestKind;
@@ -19,6 +21,7 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/_emulator/files", get(files))
         .route("/_emulator/stats", get(stats))
+        .route("/_emulator/links", get(links))
         .route("/_emulator/health", get(|| async { "ok" }))
 }
 
@@ -53,6 +56,24 @@ async fn files(State(app): State<App>, Query(q): Query<FilesQuery>) -> Response 
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     };
     resp.extensions_mut().insert(RequestKind("emulator.files"));
+    resp
+}
+
+async fn links(State(app): State<App>, Query(q): Query<FilesQuery>) -> Response {
+    let links: Vec<serde_json::Value> = app
+        .links
+        .all(q.service)
+        .iter()
+        .map(|l| {
+            json!({
+                "service": l.service, "itemId": l.item_id, "token": l.token, "type": l.link_type,
+                "access": l.access, "scope": l.scope, "expires": l.expires, "hasPassword": l.has_password(),
+                "expired": l.expired(),
+            })
+        })
+        .collect();
+    let mut resp = Json(json!({ "links": links })).into_response();
+    resp.extensions_mut().insert(RequestKind("emulator.links"));
     resp
 }
 

@@ -13,6 +13,7 @@ pub mod dropbox;
 pub mod faults;
 pub mod graph;
 pub mod inspect;
+pub mod links;
 pub mod oauth;
 pub mod origin;
 pub mod persist;
@@ -24,7 +25,7 @@ pub mod store;
 pub mod tokens;
 pub mod web;
 
-pub use config::{Config, Consent};
+pub use config::{Config, Consent, Plan};
 pub use tokens::Service;
 
 /// The one account both emulated services have.
@@ -50,6 +51,8 @@ pub struct Emulator {
     pub bandwidth: Option<faults::Bandwidth>,
     pub graph: graph::GraphState,
     pub dropbox: dropbox::DropboxState,
+    /// Sharing links of both services.
+    pub links: links::Links,
     pub oauth: oauth::OAuthState,
 }
 
@@ -125,6 +128,7 @@ pub async fn start(config: Config) -> Result<RunningEmulator, StartError> {
         graph: graph::GraphState::open(&config, &state_dir).map_err(data_err)?,
         dropbox: dropbox::DropboxState::open(&config, &state_dir).map_err(data_err)?,
         oauth: oauth::OAuthState::open(&config, &state_dir).map_err(data_err)?,
+        links: links::Links::open(&state_dir).map_err(data_err)?,
         chaos: faults::Chaos::new(config.chaos_rate, config.chaos_seed),
         bandwidth: config.bandwidth.map(faults::Bandwidth::new),
         stats: stats::Stats::default(),
@@ -138,6 +142,7 @@ pub async fn start(config: Config) -> Result<RunningEmulator, StartError> {
         .merge(dropbox::routes())
         .merge(inspect::routes())
         .merge(web::routes())
+        .merge(links::pages::routes())
         .layer(axum::middleware::from_fn_with_state(app.clone(), faults::layer))
         .with_state(app.clone());
     let listener = tokio::net::TcpListener::bind(config.listen)

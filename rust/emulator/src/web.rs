@@ -189,7 +189,7 @@ fn not_found(service: Service, remote: &str) -> Response {
     page(StatusCode::NOT_FOUND, "Not found", &format!("<p id=\"error\">{}</p>", escape(&message)))
 }
 
-fn failure(message: &str) -> Response {
+pub(crate) fn failure(message: &str) -> Response {
     page(StatusCode::INTERNAL_SERVER_ERROR, "Error", &format!("<p id=\"error\">{}</p>", escape(message)))
 }
 

@@ -229,16 +229,9 @@ async fn temporary_link_survives_a_restart() {
     let (_, body) = rpc(&h, "files/get_temporary_link", json!({"path": "/kept.txt"})).await;
     let link = body["link"].as_str().unwrap().to_owned();
     let token = link.rsplit('/').next().unwrap().to_owned();
-    let common::Harness { emu, client, dir, .. } = h;
-    emu.shutdown().await;
-    let config = dkcloud_emulator::Config {
-        data: Some(dir.path().to_owned()),
-        static_token: Some(common::TOKEN.into()),
-        ..Default::default()
-    };
-    let emu = dkcloud_emulator::start(config).await.unwrap();
-    let resp = client.get(format!("{}/apitl/1/{token}", emu.base_url())).send().await.unwrap();
+    let h = common::restart(h).await;
+    let resp = h.client.get(h.url(&format!("/apitl/1/{token}"))).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.text().await.unwrap(), "still here");
-    emu.shutdown().await;
+    h.emu.shutdown().await;
 }

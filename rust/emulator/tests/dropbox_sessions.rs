@@ -211,17 +211,7 @@ async fn session_survives_an_emulator_restart() {
     let data = common::bytes(6 * MIB + 10, 2);
     let session = start_session(&h, &data[..2 * MIB], false).await;
     assert_eq!(append(&h, &session, (2 * MIB) as u64, &data[2 * MIB..5 * MIB], false).await.0, StatusCode::OK);
-    let common::Harness { emu, client, dir, .. } = h;
-    emu.shutdown().await;
-
-    let config = dkcloud_emulator::Config {
-        data: Some(dir.path().to_owned()),
-        static_token: Some(common::TOKEN.into()),
-        ..Default::default()
-    };
-    let emu = dkcloud_emulator::start(config).await.unwrap();
-    let base = emu.base_url();
-    let h = common::Harness { emu, client, base, dir };
+    let h = common::restart(h).await;
     let (status, body) = append(&h, &session, 0, b"x", false).await;
     assert_eq!(body["error"]["correct_offset"], 5 * MIB, "{status} {body}");
     let (status, meta) = finish(&h, &session, (5 * MIB) as u64, "/resumed.bin", &data[5 * MIB..]).await;
@@ -278,4 +268,23 @@ async fn an_append_cut_short_does_not_advance_the_offset() {
     let (status, _) = finish(&h, &session, 5, "/cut.bin", b"-end").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(h.stored("dropbox", "cut.bin").unwrap(), b"start-end");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_session_survives_an_emulator_restart() {
+    // Chunks are hashed as they arrive; after a restart those hashes are gone
+    // and finishing hashes the chunks it has on disk instead.
+    let h = common::start().await;
+    let unit = 4 * MIB;
+    let data = common::bytes(2 * unit + 5, 9);
+    let (_, body) = content(&h, "files/upload_session/start", json!({"session_type": "concurrent"}), vec![]).await;
+    let session = body["session_id"].as_str().unwrap().to_owned();
+    assert_eq!(append(&h, &session, unit as u64, &data[unit..2 * unit], false).await.0, StatusCode::OK);
+    let h = common::restart(h).await;
+    assert_eq!(append(&h, &session, 0, &data[..unit], false).await.0, StatusCode::OK);
+    assert_eq!(append(&h, &session, (2 * unit) as u64, &data[2 * unit..], true).await.0, StatusCode::OK);
+    let (status, meta) = finish(&h, &session, data.len() as u64, "/after-restart.bin", b"").await;
+    assert_eq!(status, StatusCode::OK, "{meta}");
+    assert_eq!(meta["content_hash"], hash(&data));
+    assert_eq!(h.stored("dropbox", "after-restart.bin").unwrap(), data);
 }

@@ -44,6 +44,10 @@ pub enum Error {
     /// The remote name is taken and the conflict policy forbids touching it.
     #[error("{path}: a different file with this name already exists on {service}")]
     Conflict { service: ServiceKind, path: String },
+    /// The account's plan does not include what was asked (a sharing link's
+    /// password or expiry on a free account).
+    #[error("{service}: {message}")]
+    NotInPlan { service: ServiceKind, message: String },
     /// The stored copy's hash differs from the local file's: the stored copy is bad.
     #[error("{path}: the copy stored on {service} does not match the local file (local hash {local}, stored {stored})")]
     HashMismatch { service: ServiceKind, path: String, local: String, stored: String },
@@ -74,6 +78,8 @@ pub enum ErrorKind {
     Conflict,
     /// The stored copy does not match the local file.
     Mismatch,
+    /// The account's plan does not include this (e.g. a link password on a free plan).
+    NotInPlan,
     /// Bad input or configuration.
     Invalid,
     Cancelled,
@@ -92,6 +98,7 @@ impl ErrorKind {
             Self::LocalFile => "local_file",
             Self::Conflict => "conflict",
             Self::Mismatch => "mismatch",
+            Self::NotInPlan => "not_in_plan",
             Self::Invalid => "invalid",
             Self::Cancelled => "cancelled",
         }
@@ -123,6 +130,7 @@ impl Error {
             Self::File { .. } | Self::Io(_) | Self::FileChanged { .. } => ErrorKind::LocalFile,
             Self::Conflict { .. } => ErrorKind::Conflict,
             Self::HashMismatch { .. } => ErrorKind::Mismatch,
+            Self::NotInPlan { .. } => ErrorKind::NotInPlan,
             Self::Cancelled => ErrorKind::Cancelled,
             Self::Config(_) | Self::InvalidInput(_) => ErrorKind::Invalid,
         }
@@ -135,7 +143,7 @@ impl Error {
             Self::Service { message, code, .. } if message.is_empty() => code.clone(),
             Self::Service { message, .. } => message.clone(),
             Self::Network { message, .. } => message.clone(),
-            Self::Auth { message, .. } => message.clone(),
+            Self::Auth { message, .. } | Self::NotInPlan { message, .. } => message.clone(),
             Self::LoginNeeded { .. } | Self::AppNotRegistered { .. } | Self::Cancelled => String::new(),
             other => other.to_string(),
         }

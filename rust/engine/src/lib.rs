@@ -5,7 +5,8 @@
 //! - [`service`], [`error`]: which service; what went wrong.
 //! - primitives: [`fsio`] (local file errors, private files), [`hashing`],
 //!   [`stamp`], [`token`] (what a service object asks for its requests),
-//!   [`profile`] (what a service profile holds), [`endpoints`], [`names`].
+//!   [`profile`] (what a service profile holds), [`endpoints`], [`names`],
+//!   [`sharing`] (what a sharing link is asked to be, and what it is).
 //! - [`http`]: the shared client, the retry pacer, the watchdog, file bodies.
 //! - [`remote`]: the trait every service implements, and remote paths.
 //! - [`config`]: config.toml and the environment.
@@ -33,6 +34,7 @@ pub mod resume;
 pub mod service;
 pub mod services;
 pub mod session;
+pub mod sharing;
 pub mod stamp;
 pub mod token;
 pub mod upload;

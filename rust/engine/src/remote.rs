@@ -6,6 +6,7 @@
 
 use crate::hashing::HashKind;
 use crate::profile::ServiceProfile;
+use crate::sharing::{LinkRequest, SharedLink};
 use crate::stamp::FileStamp;
 use crate::{Result, ServiceKind};
 use futures_util::future::BoxFuture;
@@ -177,6 +178,14 @@ pub trait Remote: Send + Sync {
         -> BoxFuture<'a, Result<Option<RemoteEntry>>>;
     /// Uploads one file (continuing `spec.resume` when given) and verifies it.
     fn upload<'a>(&'a self, spec: UploadSpec<'a>) -> BoxFuture<'a, Result<Uploaded>>;
+    /// A link to the file or folder at `path` that works without signing in:
+    /// a new one, or the service's existing one (`reused`, with its own settings).
+    fn share_link<'a>(
+        &'a self,
+        path: &'a str,
+        request: &'a LinkRequest,
+        cancel: &'a CancellationToken,
+    ) -> BoxFuture<'a, Result<SharedLink>>;
     /// Abandons a journaled session that will not be continued.
     fn discard_session<'a>(&'a self, session: &'a OpenSession) -> BoxFuture<'a, ()>;
     /// Waits for background cleanup (sessions deleted after a cancel) to end.

@@ -11,6 +11,7 @@ use crate::auth::{
 use crate::config::{AppOverrides, Config, EnvOverrides, Paths};
 use crate::http::{Http, HttpOptions};
 use crate::remote::{join, list_all, normalize, Folder, Remote, RemoteEntry};
+use crate::sharing::{LinkRequest, SharedLink};
 use crate::token::{StaticToken, TokenProvider};
 use crate::upload::{AccountRef, UploadJob, UploadOptions};
 use crate::{Endpoints, Error, Result, ServiceKind};
@@ -294,6 +295,14 @@ impl Session {
         }
         let folder = self.remote().await?.create_folder(&path, cancel).await?;
         Ok((path, folder))
+    }
+
+    /// A link to the file or folder at `path` that works without signing in
+    /// (see [`SharedLink::unmet`] for a reused link's own settings). An expiry
+    /// in the past or an empty password is refused before anything is sent.
+    pub async fn share_link(&self, path: &str, request: &LinkRequest, cancel: &CancellationToken) -> Result<SharedLink> {
+        crate::sharing::check(request)?;
+        self.remote().await?.share_link(&normalize(path), request, cancel).await
     }
 
     /// An upload of `sources` (files or folders) into `destination`, ready to run.

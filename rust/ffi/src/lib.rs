@@ -117,6 +117,8 @@ pub mod bridge {
         Invalid,
         Cancelled,
         Internal,
+        /// The account's plan does not include this (a link's password or expiry on a free plan).
+        NotInPlan,
     }
 
     /// One file changed state or advanced; `index` is its position in the
@@ -172,6 +174,23 @@ pub mod bridge {
         account: String,
         /// What to ask the user to paste, when not signed in yet.
         paste_instructions: String,
+    }
+
+    /// A link to a file or folder that works without signing in, as the
+    /// service reports it (a link the item already had keeps its own settings).
+    #[derive(Debug, Clone, Default)]
+    struct ShareLink {
+        url: String,
+        /// True: people with the link may edit; false: view only.
+        edit: bool,
+        /// When it stops working (Unix seconds, UTC); 0: never.
+        expires_unix_secs: i64,
+        has_password: bool,
+        /// The service returned the link the item already had.
+        reused: bool,
+        /// Where that link differs from what was asked, in words ("it never
+        /// expires"); empty when it does what was asked.
+        differs: Vec<String>,
     }
 
     unsafe extern "C++" {
@@ -234,6 +253,18 @@ pub mod bridge {
         /// Creates a folder and its missing parents; returns its normalised path (blocking).
         #[cxx_name = "createFolder"]
         fn create_folder(self: &ExportSession, path: &str) -> Result<String>;
+        /// A link to `remote_path` that works without signing in (blocking: call
+        /// it off the GUI thread). `edit`: people may edit, else view;
+        /// `expires_unix_secs` 0: never expires; `password` empty: none. A
+        /// password or an expiry on a free plan fails with `NotInPlan`.
+        #[cxx_name = "shareLink"]
+        fn share_link(
+            self: &ExportSession,
+            remote_path: &str,
+            edit: bool,
+            expires_unix_secs: i64,
+            password: &str,
+        ) -> Result<ShareLink>;
         /// Starts uploading in the background and returns at once;
         /// `conflict` is `replace`, `rename` or `skip`.
         #[cxx_name = "startUpload"]
@@ -329,10 +360,11 @@ pub(crate) fn error_kind(kind: dkcloud_engine::ErrorKind) -> bridge::ErrorKind {
         E::Mismatch => B::Mismatch,
         E::Invalid => B::Invalid,
         E::Cancelled => B::Cancelled,
+        E::NotInPlan => B::NotInPlan,
     }
 }
 
-const KINDS: [(bridge::ErrorKind, &str); 14] = [
+const KINDS: [(bridge::ErrorKind, &str); 15] = [
     (bridge::ErrorKind::None, "none"),
     (bridge::ErrorKind::NotLoggedIn, "not_logged_in"),
     (bridge::ErrorKind::LoginFailed, "login_failed"),
@@ -347,6 +379,7 @@ const KINDS: [(bridge::ErrorKind, &str); 14] = [
     (bridge::ErrorKind::Invalid, "invalid"),
     (bridge::ErrorKind::Cancelled, "cancelled"),
     (bridge::ErrorKind::Internal, "internal"),
+    (bridge::ErrorKind::NotInPlan, "not_in_plan"),
 ];
 
 fn kind_name(kind: bridge::ErrorKind) -> &'static str {
@@ -387,6 +420,13 @@ mod tests {
         .into();
         assert_eq!(error_kind_of(&quota.0), bridge::ErrorKind::QuotaFull);
         assert_eq!(error_detail_of(&quota.0), "no room");
+        let plan: BridgeError = dkcloud_engine::Error::NotInPlan {
+            service: dkcloud_engine::ServiceKind::Dropbox,
+            message: "no passwords on this plan".into(),
+        }
+        .into();
+        assert_eq!(error_kind_of(&plan.0), bridge::ErrorKind::NotInPlan);
+        assert_eq!(error_detail_of(&plan.0), "no passwords on this plan");
         assert_eq!(error_kind_of("a panic without a kind"), bridge::ErrorKind::Internal);
         assert_eq!(error_detail_of("a panic without a kind"), "a panic without a kind");
     }

@@ -1,7 +1,9 @@
 //! `ExportSession`: the engine's [`Session`] for the export window; each call
 //! converts its arguments, forwards, and converts the answer.
 
-use crate::bridge::{AppRegistration, LocalFile, LoginEvents, LoginStep, Service, UploadEvents, UploadOptions};
+use crate::bridge::{
+    AppRegistration, LocalFile, LoginEvents, LoginStep, Service, ShareLink, UploadEvents, UploadOptions,
+};
 use crate::guard::{guarded, guarded_infallible};
 use crate::job::{path_from_bytes, UploadJob};
 use crate::runtime::block_on;
@@ -9,6 +11,7 @@ use crate::{BridgeError, BridgeResult};
 use cxx::SharedPtr;
 use dkcloud_engine::auth::{Account, SystemBrowser, UrlOpener};
 use dkcloud_engine::config::AppOverrides;
+use dkcloud_engine::sharing::{LinkAccess, LinkRequest};
 use dkcloud_engine::upload::{ConflictPolicy, JobOrigin};
 use dkcloud_engine::{ServiceKind, Session, TreeLimits};
 use std::sync::Mutex;
@@ -118,6 +121,27 @@ impl ExportSession {
         guarded("createFolder", || Ok(block_on(self.session.create_folder(path, &CancellationToken::new()))??.0))
     }
 
+    pub fn share_link(
+        &self,
+        remote_path: &str,
+        edit: bool,
+        expires_unix_secs: i64,
+        password: &str,
+    ) -> BridgeResult<ShareLink> {
+        guarded("shareLink", || {
+            let request = link_request(edit, expires_unix_secs, password)?;
+            let link = block_on(self.session.share_link(remote_path, &request, &CancellationToken::new()))??;
+            Ok(ShareLink {
+                differs: link.unmet(&request),
+                edit: link.access == LinkAccess::Edit,
+                expires_unix_secs: link.expires.map_or(0, |t| t.timestamp()),
+                has_password: link.password,
+                reused: link.reused,
+                url: link.url,
+            })
+        })
+    }
+
     pub fn start_upload(
         &self,
         files: &[LocalFile],
@@ -151,6 +175,21 @@ fn started_by(host: &str) -> String {
     }
 }
 
+fn link_request(edit: bool, expires_unix_secs: i64, password: &str) -> BridgeResult<LinkRequest> {
+    let expires = match expires_unix_secs {
+        0 => None,
+        secs => Some(
+            chrono::DateTime::from_timestamp(secs, 0)
+                .ok_or_else(|| BridgeError::invalid(format!("{secs} is not a usable expiry time")))?,
+        ),
+    };
+    Ok(LinkRequest {
+        access: if edit { LinkAccess::Edit } else { LinkAccess::View },
+        expires,
+        password: Some(password.to_owned()).filter(|p| !p.is_empty()),
+    })
+}
+
 /// "Upload original" (or no resize) sends files untouched; "Resize"
 /// re-encodes photos as JPEG.
 fn prepare_options(options: &UploadOptions) -> BridgeResult<Option<dkcloud_engine::upload::PrepareOptions>> {
@@ -158,4 +197,20 @@ fn prepare_options(options: &UploadOptions) -> BridgeResult<Option<dkcloud_engin
         return Ok(None);
     }
     Ok(Some(dkcloud_engine::upload::resized_photos(options.max_dimension, options.jpeg_quality)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_requests_take_zero_and_empty_as_none() {
+        let plain = link_request(false, 0, "").unwrap();
+        assert_eq!(plain, LinkRequest::view());
+        let full = link_request(true, 1_893_553_445, "pw").unwrap();
+        assert_eq!(full.access, LinkAccess::Edit);
+        assert_eq!(full.expires.map(|t| t.timestamp()), Some(1_893_553_445));
+        assert_eq!(full.password.as_deref(), Some("pw"));
+        assert!(link_request(false, i64::MAX, "").is_err());
+    }
 }

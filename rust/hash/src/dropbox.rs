@@ -7,10 +7,16 @@ pub const DROPBOX_BLOCK_SIZE: usize = 4 * 1024 * 1024;
 
 #[derive(Clone, Default)]
 pub struct ContentHasher {
-    overall: Sha256,
+    /// The digest of each whole block so far (32 bytes per 4 MiB), kept so
+    /// that parts hashed apart can be joined (see `append_part`).
+    blocks: Vec<[u8; 32]>,
     block: Sha256,
     in_block: usize,
 }
+
+/// `append_part` needs the hash so far to end on a block boundary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotOnABlockBoundary;
 
 impl ContentHasher {
     pub fn new() -> Self {
@@ -24,19 +30,34 @@ impl ContentHasher {
             self.in_block += take;
             data = &data[take..];
             if self.in_block == DROPBOX_BLOCK_SIZE {
-                let digest = std::mem::take(&mut self.block).finalize();
-                self.overall.update(digest);
+                self.blocks.push(std::mem::take(&mut self.block).finalize().into());
                 self.in_block = 0;
             }
         }
     }
 
+    /// Appends the bytes `part` hashed on its own, as if they followed the
+    /// bytes hashed so far, which must end on a 4 MiB boundary (as the
+    /// chunks of a Dropbox concurrent upload session do).
+    pub fn append_part(&mut self, part: &ContentHasher) -> Result<(), NotOnABlockBoundary> {
+        if self.in_block != 0 {
+            return Err(NotOnABlockBoundary);
+        }
+        self.blocks.extend_from_slice(&part.blocks);
+        self.block = part.block.clone();
+        self.in_block = part.in_block;
+        Ok(())
+    }
+
     pub fn finish(mut self) -> [u8; 32] {
         if self.in_block > 0 {
-            let digest = std::mem::take(&mut self.block).finalize();
-            self.overall.update(digest);
+            self.blocks.push(std::mem::take(&mut self.block).finalize().into());
         }
-        self.overall.finalize().into()
+        let mut overall = Sha256::new();
+        for digest in &self.blocks {
+            overall.update(digest);
+        }
+        overall.finalize().into()
     }
 
     pub fn finish_hex(self) -> String {
@@ -70,6 +91,25 @@ mod tests {
             h.update(piece);
         }
         assert_eq!(h.finish_hex(), want);
+    }
+
+    #[test]
+    fn block_aligned_parts_hashed_apart_append_to_the_whole_files_hash() {
+        let data: Vec<u8> = (0..(3 * DROPBOX_BLOCK_SIZE + 777)).map(|i| (i % 253) as u8).collect();
+        let mut want = ContentHasher::new();
+        want.update(&data);
+        let want = want.finish_hex();
+        let mut whole = ContentHasher::new();
+        for part in [&data[..DROPBOX_BLOCK_SIZE], &data[DROPBOX_BLOCK_SIZE..3 * DROPBOX_BLOCK_SIZE], &data[3 * DROPBOX_BLOCK_SIZE..]] {
+            let mut h = ContentHasher::new();
+            h.update(part);
+            whole.append_part(&h).unwrap();
+        }
+        assert_eq!(whole.finish_hex(), want);
+        // A part may only follow a whole block.
+        let mut unaligned = ContentHasher::new();
+        unaligned.update(b"abc");
+        assert_eq!(unaligned.append_part(&ContentHasher::new()), Err(NotOnABlockBoundary));
     }
 
     #[test]

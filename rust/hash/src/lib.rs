@@ -6,7 +6,7 @@
 mod dropbox;
 mod quickxor;
 
-pub use dropbox::{ContentHasher, DROPBOX_BLOCK_SIZE};
+pub use dropbox::{ContentHasher, NotOnABlockBoundary, DROPBOX_BLOCK_SIZE};
 pub use quickxor::QuickXorHasher;
 
 /// QuickXorHash of a complete buffer, base64-encoded as OneDrive reports it.

@@ -52,13 +52,14 @@ async fn demo(emulator: &dkcloud_emulator::RunningEmulator, root: &std::path::Pa
             service,
             sources: vec![folder.clone()],
             destination: destination.to_owned(),
-            jobs: 4,
+            jobs: dkcloud_engine::upload::DEFAULT_JOBS as u32,
             chunk_size: None,
             conflict: crate::args::ConflictArg::Replace,
             dry_run: false,
             json: false,
             journal_dir: Some(root.join("journal")),
             prepare: None,
+            link: false,
         };
         worst = worst.max(upload::run_job(&ctx, request).await?);
     }

@@ -40,7 +40,7 @@ pub async fn resume(ctx: &Context, args: &ResumeArgs) -> Result<u8, CliError> {
         record.service.id(),
         record.destination
     );
-    crate::commands::upload::run_shown(ctx, job, args.json).await
+    crate::commands::upload::run_shown(ctx, job, args.json, None).await
 }
 
 /// The one unfinished job that can be resumed, else a usage error listing them.

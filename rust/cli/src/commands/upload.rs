@@ -6,8 +6,9 @@ use crate::context::Context;
 use crate::exit::{self, CliError};
 use crate::remote_arg;
 use crate::report::{self, Reporter};
+use dkcloud_engine::sharing::LinkRequest;
 use dkcloud_engine::upload::{ConflictPolicy, JobEvents, JobOrigin, UploadJob, UploadOptions};
-use dkcloud_engine::ServiceKind;
+use dkcloud_engine::{ServiceKind, Session};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
@@ -24,6 +25,8 @@ pub struct JobRequest {
     pub json: bool,
     pub journal_dir: Option<PathBuf>,
     pub prepare: Option<dkcloud_engine::upload::PrepareOptions>,
+    /// Make a view link to the destination folder after the upload.
+    pub link: bool,
 }
 
 pub async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
@@ -48,6 +51,7 @@ pub async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
         json: args.json,
         journal_dir: None,
         prepare: args.photo.options(),
+        link: args.link,
     };
     run_job(ctx, request).await
 }
@@ -69,12 +73,18 @@ pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError>
         origin: JobOrigin { started_by: "cli".into(), account: None },
     };
     let job = session.upload_job(request.sources, &request.destination, options).await?;
-    run_shown(ctx, job, request.json).await
+    let link = request.link.then_some((&session, request.destination.as_str()));
+    run_shown(ctx, job, request.json, link).await
 }
 
-/// Runs `job` with its progress shown and Ctrl+C cancelling it; the exit code
-/// says how it went.
-pub async fn run_shown(ctx: &Context, job: UploadJob, json: bool) -> Result<u8, CliError> {
+/// Runs `job` with its progress shown and Ctrl+C cancelling it; with `link`,
+/// a view link to that folder follows the summary. The exit code says how it went.
+pub async fn run_shown(
+    ctx: &Context,
+    job: UploadJob,
+    json: bool,
+    link: Option<(&Session, &str)>,
+) -> Result<u8, CliError> {
     let reporter = Arc::new(report::choose(json, ctx.progress));
     let cancel = CancellationToken::new();
     let on_interrupt = {
@@ -88,13 +98,26 @@ pub async fn run_shown(ctx: &Context, job: UploadJob, json: bool) -> Result<u8, 
         })
     };
     let events: Arc<dyn JobEvents> = reporter.clone();
-    let outcome = job.run(events, cancel).await;
+    let outcome = job.run(events, cancel.clone()).await;
     on_interrupt.abort();
     let summary = outcome?;
-    reporter.finish(&summary);
+    let link = match link {
+        Some((session, folder)) if !summary.cancelled => {
+            Some(session.share_link(folder, &LinkRequest::view(), &cancel).await)
+        }
+        _ => None,
+    };
+    reporter.finish(&summary, link.as_ref().and_then(|l| l.as_ref().ok()));
+    let link_failed = match link {
+        Some(Err(e)) => {
+            eprintln!("dkcloud: the upload is done, but no link could be made: {}", CliError::from(e).message);
+            true
+        }
+        _ => false,
+    };
     Ok(if summary.failed > 0 {
         exit::SOME_FAILED
-    } else if summary.cancelled {
+    } else if summary.cancelled || link_failed {
         exit::OTHER
     } else {
         exit::OK

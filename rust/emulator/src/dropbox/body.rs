@@ -30,6 +30,17 @@ impl Hashing {
         self.size
     }
 
+    /// Appends a part hashed on its own (a concurrent session's chunk, which
+    /// starts on a 4 MiB boundary); false when the hash so far does not end on one.
+    pub fn append_part(&mut self, part: &Hashing) -> bool {
+        if self.content.append_part(&part.content).is_err() {
+            return false;
+        }
+        self.quickxor.append_part(&part.quickxor);
+        self.size += part.size;
+        true
+    }
+
     pub fn finish(self) -> FileHashes {
         FileHashes { size: self.size, quickxor: self.quickxor.finish_base64(), content_hash: self.content.finish_hex() }
     }

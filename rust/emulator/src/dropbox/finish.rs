@@ -3,7 +3,7 @@
 //! each with its own success or failure).
 
 use super::args::ArgSource;
-use super::body::{self, declared_over, MAX_REQUEST_BODY};
+use super::body::{self, declared_over, Hashing, MAX_REQUEST_BODY};
 use super::commit::{commit_file, Commit, CommitArg, CommitError};
 use super::errors::{nested, respond, void, ApiError, ApiResult, Route, SessionFailure};
 use super::session_store::{Running, Session};
@@ -85,14 +85,20 @@ async fn finish_session(app: &App, headers: &HeaderMap, uri: &Uri, body: Body) -
     commit_session(app, &id, &session, arg.cursor.offset, &running, &commit).await
 }
 
-/// Concurrent: all chunks, in order, in one temporary file, hashed on the way.
-fn assemble(app: &App, id: &str, session: &Session) -> std::io::Result<(PathBuf, FileHashes)> {
+/// Concurrent: all chunks, in order, in one temporary file. The chunks were
+/// hashed as they arrived (`known`); after a restart they are hashed here.
+fn assemble(app: &App, id: &str, session: &Session, known: Option<Hashing>) -> std::io::Result<(PathBuf, FileHashes)> {
     let temp = app.store.temp_path();
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&temp)?);
-    let mut hashing = body::Hashing::default();
+    let mut out = std::fs::File::create(&temp)?;
+    let mut hashing = known.clone().unwrap_or_default();
     let mut buf = vec![0u8; 1 << 20];
     for &offset in session.chunks.keys() {
         let mut chunk = std::fs::File::open(app.dropbox.sessions.chunk_path(id, offset))?;
+        if known.is_some() {
+            // File to file in the kernel (copy_file_range), no pass through here.
+            std::io::copy(&mut chunk, &mut out)?;
+            continue;
+        }
         loop {
             let n = chunk.read(&mut buf)?;
             if n == 0 {
@@ -131,7 +137,8 @@ async fn commit_session(
             return Err(lookup_failed(SessionFailure::IncorrectOffset(total)));
         }
         let (app2, id2, session2) = (app.clone(), id.to_owned(), session.clone());
-        tokio::task::spawn_blocking(move || assemble(&app2, &id2, &session2))
+        let known = running.joined_chunk_hashes(session);
+        tokio::task::spawn_blocking(move || assemble(&app2, &id2, &session2, known))
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))??
     } else {

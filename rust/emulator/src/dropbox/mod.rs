@@ -10,11 +10,13 @@ mod download;
 mod errors;
 mod finish;
 mod folders;
+mod link_settings;
 mod links;
 mod metadata;
 mod serve;
 mod session_store;
 mod sessions;
+mod sharing;
 mod upload;
 mod users;
 
@@ -55,6 +57,11 @@ impl DropboxState {
         self.links.set_lifetime_ms(u64::try_from(lifetime.as_millis()).unwrap_or(u64::MAX));
     }
 
+    /// The remote path (lowercased) of the entry with this `id:...`, if it still exists.
+    pub(crate) fn path_of_id(&self, id: &str) -> Option<String> {
+        self.catalog.path_of_id(id)
+    }
+
     fn namespace_lock(&self) -> MutexGuard<'_, ()> {
         self.namespace.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -79,6 +86,9 @@ pub fn routes() -> Router<App> {
         .route("/2/files/upload_session/finish_batch_v2", post(finish::finish_batch_v2))
         .route("/2/files/download", post(download::download).get(download::download))
         .route("/2/files/get_temporary_link", post(download::get_temporary_link))
+        .route("/2/sharing/create_shared_link_with_settings", post(sharing::create_shared_link_with_settings))
+        .route("/2/sharing/list_shared_links", post(sharing::list_shared_links))
+        .route("/2/sharing/revoke_shared_link", post(sharing::revoke_shared_link))
         .route(&format!("{}{{token}}", download::LINK_PREFIX), get(download::fetch_link))
 }
 

@@ -48,12 +48,14 @@ struct Table {
     sessions: HashMap<String, Session>,
 }
 
-/// What a sequential session keeps in memory between appends: the running
-/// hash of its bytes, so finishing a large file needs no second read. Lost on a
+/// What a session keeps in memory between appends: the running hash of a
+/// sequential session's bytes, each received chunk's hash of a concurrent
+/// one, so finishing a large file needs no second pass to hash it. Lost on a
 /// restart, when finishing reads the data once more.
 #[derive(Default)]
 pub(crate) struct Running {
     hashing: Option<Hashing>,
+    chunks: BTreeMap<u64, Hashing>,
 }
 
 impl Running {
@@ -68,6 +70,24 @@ impl Running {
 
     pub fn set_hashing(&mut self, hashing: Option<Hashing>) {
         self.hashing = hashing;
+    }
+
+    /// A concurrent session's chunk arrived whole, hashed on the way.
+    pub fn set_chunk_hashing(&mut self, offset: u64, hashing: Hashing) {
+        self.chunks.insert(offset, hashing);
+    }
+
+    /// The whole file's hash from the chunks' own, when every chunk of
+    /// `session` was hashed as it arrived (not across a restart).
+    pub fn joined_chunk_hashes(&self, session: &Session) -> Option<Hashing> {
+        let mut whole = Hashing::default();
+        for (offset, len) in &session.chunks {
+            let part = self.chunks.get(offset).filter(|h| h.size() == *len)?;
+            if !whole.append_part(part) {
+                return None;
+            }
+        }
+        Some(whole)
     }
 }
 

@@ -3,7 +3,7 @@
 //! order, assembled at finish (see [`super::finish`]).
 
 use super::args::{tag_of, ArgSource};
-use super::body::{self, declared_over, receive, ReceiveError, MAX_REQUEST_BODY};
+use super::body::{self, declared_over, receive, Hashing, ReceiveError, MAX_REQUEST_BODY};
 use super::errors::{nested, respond, void, ApiError, ApiResult, Route, SessionFailure};
 use super::session_store::{Running, MAX_FILE};
 use super::{content_call, refuse, rpc_call};
@@ -271,7 +271,9 @@ async fn append_chunk(
     let temp = app.store.temp_path();
     let mut file = tokio::fs::File::create(&temp).await?;
     let room = MAX_FILE.saturating_sub(offset);
-    let received = receive(body, &mut file, room.min(MAX_REQUEST_BODY), None).await;
+    // Hashed as it arrives, so that finishing needs no second pass over the file.
+    let mut hashing = Hashing::default();
+    let received = receive(body, &mut file, room.min(MAX_REQUEST_BODY), Some(&mut hashing)).await;
     drop(file);
     let discard = |f: SessionFailure| {
         let _ = std::fs::remove_file(&temp);
@@ -290,7 +292,7 @@ async fn append_chunk(
     }
     let sessions = &app.dropbox.sessions;
     let lock = sessions.lock(id);
-    let _guard = lock.lock().await;
+    let mut running = lock.lock().await;
     let Some(session) = sessions.get(id) else {
         return Err(discard(SessionFailure::NotFound));
     };
@@ -303,6 +305,7 @@ async fn append_chunk(
     }
     if len > 0 {
         tokio::fs::rename(&temp, sessions.chunk_path(id, offset)).await?;
+        running.set_chunk_hashing(offset, hashing);
     } else {
         let _ = std::fs::remove_file(&temp);
     }

@@ -83,7 +83,10 @@ async fn account(app: &App, headers: &HeaderMap, body: Body) -> ApiResult<Value>
         "locale": "en",
         "referral_link": "https://db.tt/emulator",
         "is_paired": false,
-        "account_type": {".tag": "basic"},
+        "account_type": {".tag": match app.config.plan {
+            crate::Plan::Free => "basic",
+            crate::Plan::Premium => "pro",
+        }},
         "root_info": {".tag": "user", "root_namespace_id": ROOT_NAMESPACE_ID, "home_namespace_id": ROOT_NAMESPACE_ID},
     }))
 }

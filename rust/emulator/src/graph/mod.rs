@@ -8,6 +8,7 @@ mod content;
 mod error;
 mod folders;
 mod items;
+mod links;
 mod listing;
 mod names;
 mod paths;
@@ -59,6 +60,13 @@ pub fn routes() -> Router<App> {
             put(sessions::put_fragment).get(sessions::get_status).delete(sessions::cancel),
         )
         .route("/_download/graph/{token}", get(content::serve))
+}
+
+pub(crate) use items::mime_type;
+
+/// The remote path of the OneDrive item with this id, if it still exists.
+pub(crate) fn item_path(app: &App, id: &str) -> std::io::Result<Option<String>> {
+    app.graph.ids.resolve(&app.store, id)
 }
 
 /// Names the request kind for the statistics.
@@ -131,7 +139,7 @@ async fn api(
             return tagged("graph.bad_request", Err(method_not_allowed()));
         }
     };
-    match (method, item.action) {
+    match (method, item.action.clone()) {
         (Method::GET, Action::Metadata) => {
             tagged("graph.get_item", content::metadata(&app, &origin, item, query).await)
         }
@@ -153,6 +161,13 @@ async fn api(
         }
         (Method::POST, Action::CreateUploadSession) => {
             tagged("graph.create_upload_session", sessions::create(&app, &origin, item, body).await)
+        }
+        (Method::POST, Action::CreateLink) => {
+            tagged("graph.create_link", links::create(&app, &origin, item, body).await)
+        }
+        (Method::GET, Action::Permissions) => tagged("graph.list_permissions", links::list(&app, &origin, item).await),
+        (Method::DELETE, Action::Permission(id)) => {
+            tagged("graph.delete_permission", links::delete(&app, item, &id).await)
         }
         _ => {
             body::drain(body).await;

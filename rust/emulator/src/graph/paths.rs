@@ -29,12 +29,17 @@ pub enum Base {
     Id(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Metadata,
     Children,
     Content,
     CreateUploadSession,
+    CreateLink,
+    /// `.../permissions`: the item's sharing permissions.
+    Permissions,
+    /// `.../permissions/{id}`: one of them.
+    Permission(String),
 }
 
 fn decode(raw: &str) -> GraphResult<String> {
@@ -99,7 +104,12 @@ pub fn parse(raw_path: &str) -> GraphResult<Route> {
         "/children" => Action::Children,
         "/content" => Action::Content,
         "/createUploadSession" | "/microsoft.graph.createUploadSession" => Action::CreateUploadSession,
-        other => return Err(unknown_segment(other.trim_start_matches('/'))),
+        "/createLink" | "/microsoft.graph.createLink" => Action::CreateLink,
+        "/permissions" => Action::Permissions,
+        other => match other.strip_prefix("/permissions/").filter(|id| !id.is_empty() && !id.contains('/')) {
+            Some(id) => Action::Permission(decode(id)?),
+            None => return Err(unknown_segment(other.trim_start_matches('/'))),
+        },
     };
     // `root:` with an empty path addresses the root itself.
     let rel = rel.filter(|r| !r.trim_matches('/').is_empty());
@@ -136,6 +146,18 @@ mod tests {
             item(Base::Id("X!1".into()), None, Action::Children)
         );
         assert_eq!(parse("/v1.0/me/drive/items/root").unwrap(), item(Base::Root, None, Action::Metadata));
+        assert_eq!(
+            parse("/v1.0/me/drive/root:/a/b.jpg:/createLink").unwrap(),
+            item(Base::Root, Some("/a/b.jpg"), Action::CreateLink)
+        );
+        assert_eq!(
+            parse("/v1.0/me/drive/items/X!1/permissions/p%201").unwrap(),
+            item(Base::Id("X!1".into()), None, Action::Permission("p 1".into()))
+        );
+        assert_eq!(
+            parse("/v1.0/me/drive/items/X!1/permissions").unwrap(),
+            item(Base::Id("X!1".into()), None, Action::Permissions)
+        );
     }
 
     #[test]

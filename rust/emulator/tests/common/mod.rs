@@ -38,6 +38,16 @@ pub async fn start() -> Harness {
     start_with(|_| {}).await
 }
 
+/// Stops the emulator and starts a new one on the same data folder (a new port).
+pub async fn restart(h: Harness) -> Harness {
+    let Harness { emu, client, dir, .. } = h;
+    emu.shutdown().await;
+    let config = Config { data: Some(dir.path().to_owned()), static_token: Some(TOKEN.into()), ..Config::default() };
+    let emu = dkcloud_emulator::start(config).await.expect("emulator restarts");
+    let base = emu.base_url();
+    Harness { emu, client, base, dir }
+}
+
 impl Harness {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)

@@ -5,6 +5,7 @@
 pub mod batch;
 mod client;
 mod concurrent;
+mod links;
 mod profile;
 mod service;
 pub mod types;

@@ -8,10 +8,11 @@ use super::profile::PROFILE;
 use super::types::{
     CreateFolderArg, CreateFolderResult, CursorArg, FullAccount, ListFolderArg, ListFolderResult, PathArg, SpaceUsage,
 };
-use super::{concurrent, upload};
+use super::{concurrent, links, upload};
 use crate::http::{Http, Transport};
 use crate::profile::ServiceProfile;
 use crate::remote::{Account, Folder, OpenSession, Page, Quota, Remote, RemoteEntry, UploadSpec, Uploaded};
+use crate::sharing::{LinkRequest, SharedLink};
 use crate::token::TokenProvider;
 use crate::{Error, Result, ServiceKind};
 use futures_util::future::BoxFuture;
@@ -180,6 +181,15 @@ impl Remote for Dropbox {
         } else {
             Box::pin(upload::upload(&self.client, &self.batcher, spec))
         }
+    }
+
+    fn share_link<'a>(
+        &'a self,
+        path: &'a str,
+        request: &'a LinkRequest,
+        cancel: &'a CancellationToken,
+    ) -> BoxFuture<'a, Result<SharedLink>> {
+        Box::pin(links::share_link(&self.client, path, request, cancel))
     }
 
     /// Dropbox sessions cannot be deleted; an unused one expires after 7 days.

@@ -129,6 +129,69 @@ pub struct FinishBatchResult {
     pub entries: Vec<serde_json::Value>,
 }
 
+/// A void union member as an argument: `{".tag": "viewer"}`.
+#[derive(Debug, Serialize)]
+pub struct Tag {
+    #[serde(rename = ".tag")]
+    pub tag: &'static str,
+}
+
+/// `sharing/create_shared_link_with_settings`.
+#[derive(Debug, Serialize)]
+pub struct CreateSharedLinkArg<'a> {
+    pub path: &'a str,
+    pub settings: LinkSettings<'a>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LinkSettings<'a> {
+    pub audience: Tag,
+    pub access: Tag,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_password: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_password: Option<&'a str>,
+    /// Whole seconds, UTC (`2015-05-12T15:50:38Z`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// `sharing/list_shared_links`.
+#[derive(Debug, Serialize)]
+pub struct ListSharedLinksArg<'a> {
+    pub path: &'a str,
+    pub direct_only: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListSharedLinksResult {
+    pub links: Vec<SharedLinkMetadata>,
+}
+
+/// `SharedLinkMetadata` (only what dkcloud reads).
+#[derive(Debug, Deserialize)]
+pub struct SharedLinkMetadata {
+    pub url: String,
+    pub expires: Option<String>,
+    pub path_lower: Option<String>,
+    #[serde(default)]
+    pub link_permissions: LinkPermissions,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LinkPermissions {
+    pub link_access_level: Option<TagValue>,
+    pub resolved_visibility: Option<TagValue>,
+    pub effective_audience: Option<TagValue>,
+    pub require_password: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TagValue {
+    #[serde(rename = ".tag")]
+    pub tag: String,
+}
+
 /// An endpoint error: `{"error_summary": ..., "error": {".tag": ...}}`.
 #[derive(Debug, Deserialize)]
 pub struct ApiError {

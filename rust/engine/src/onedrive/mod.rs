@@ -3,6 +3,7 @@
 //! wire types in [`types`].
 
 mod client;
+mod links;
 mod profile;
 mod service;
 pub mod types;

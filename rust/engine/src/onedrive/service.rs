@@ -4,12 +4,13 @@
 use super::client::{entry, same_origin, service_error, OneDrive};
 use super::profile::PROFILE;
 use super::types::{Children, Drive, DriveItem, DriveQuota, NewFolder, User};
-use super::upload;
+use super::{links, upload};
 use crate::http::Auth;
 use crate::profile::ServiceProfile;
 use crate::remote::{
     join, normalize, split, Account, Folder, OpenSession, Page, Quota, Remote, RemoteEntry, UploadSpec, Uploaded,
 };
+use crate::sharing::{LinkRequest, SharedLink};
 use crate::{Error, Result, ServiceKind};
 use futures_util::future::BoxFuture;
 use tokio_util::sync::CancellationToken;
@@ -136,6 +137,15 @@ impl Remote for OneDrive {
 
     fn upload<'a>(&'a self, spec: UploadSpec<'a>) -> BoxFuture<'a, Result<Uploaded>> {
         Box::pin(upload::upload(self, spec))
+    }
+
+    fn share_link<'a>(
+        &'a self,
+        path: &'a str,
+        request: &'a LinkRequest,
+        cancel: &'a CancellationToken,
+    ) -> BoxFuture<'a, Result<SharedLink>> {
+        Box::pin(links::share_link(self, path, request, cancel))
     }
 
     fn discard_session<'a>(&'a self, session: &'a OpenSession) -> BoxFuture<'a, ()> {

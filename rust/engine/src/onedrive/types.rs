@@ -101,6 +101,39 @@ impl UploadSession {
     }
 }
 
+/// `POST .../createLink`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateLink<'a> {
+    #[serde(rename = "type")]
+    pub link_type: &'static str,
+    pub scope: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration_date_time: Option<String>,
+}
+
+/// A `permission` carrying a sharing link.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Permission {
+    #[serde(default)]
+    pub roles: Vec<String>,
+    pub link: Option<SharingLink>,
+    pub expiration_date_time: Option<String>,
+    #[serde(default)]
+    pub has_password: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SharingLink {
+    #[serde(rename = "type")]
+    pub link_type: Option<String>,
+    pub web_url: Option<String>,
+}
+
 #[derive(Debug, Deserialize)]
 pub struct ErrorBody {
     pub error: ErrorDetail,

@@ -18,6 +18,7 @@ mod walk;
 pub use job::{JobEvents, NoEvents, UploadJob};
 pub use options::{
     resized_photos, AccountRef, ConflictPolicy, FileOutcome, FileReport, JobOrigin, Summary, UploadOptions,
+    DEFAULT_JOBS,
 };
 pub use record::{EndState, JobRecord};
 pub use unfinished::{find_unfinished, forget, jobs_dir, unfinished_jobs, UnfinishedJob};
