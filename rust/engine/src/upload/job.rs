@@ -6,7 +6,8 @@
 use super::context::Ctx;
 use super::options::{FileOutcome, Summary, UploadOptions};
 use super::plan::Planner;
-use super::record::{EndState, JobRecord, RecordKeeper};
+use super::keeper::RecordKeeper;
+use super::record::{EndState, JobRecord};
 use super::transfer::file_task;
 use super::walk::{self, WalkItem};
 use crate::remote::{normalize, Remote};

@@ -3,6 +3,7 @@
 
 mod context;
 mod job;
+mod keeper;
 pub mod journal;
 mod options;
 mod plan;

@@ -7,15 +7,14 @@
 //! front end started it, when, and how its last run ended. It is written
 //! (atomically, mode 0600) when a run starts, in state `running`, and again
 //! when the run ends. A run that never wrote its end (killed, crashed, the
-//! host quit) stays `running` with the process id of a process that is gone.
+//! host quit) stays `running` with the process id of a process that is gone
+//! ([`super::keeper`] writes it for a running job).
 
 use super::options::{AccountRef, ConflictPolicy, JobOrigin, UploadOptions};
 use crate::fsio::write_atomic_private;
 use crate::{Error, Result, ServiceKind};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
 
 /// Bumped when the format changes in a way older readers would misread.
 const VERSION: u32 = 1;
@@ -244,86 +243,31 @@ fn process_state(pid: u32) -> Option<(char, u64)> {
     Some((state, fields.get(19)?.parse().ok()?))
 }
 
-/// Keeps a running job's record: written at the start, rewritten at the
-/// end; dropped without an end (the job's future was dropped, or it
-/// panicked), it records `interrupted`. A record that cannot be written is
-/// warned about, never a reason to stop the upload.
-pub(super) struct RecordKeeper {
-    dir: PathBuf,
-    record: Mutex<JobRecord>,
-    ended: AtomicBool,
-}
-
-impl RecordKeeper {
-    pub fn start(dir: &Path, mut record: JobRecord) -> Self {
-        // A resumed job keeps when it was first started (and who started it).
-        if let Ok(earlier) = JobRecord::load(&record_path(dir, &record.id)) {
-            if earlier.is_unfinished() {
-                record.started_at = earlier.started_at;
-                if record.started_by.is_empty() {
-                    record.started_by = earlier.started_by;
-                }
-            }
-        }
-        let keeper = Self { dir: dir.to_owned(), record: Mutex::new(record), ended: AtomicBool::new(false) };
-        keeper.write();
-        keeper
-    }
-
-    pub fn end(&self, state: EndState, error: Option<String>) {
-        self.ended.store(true, Ordering::SeqCst);
-        {
-            let mut record = self.record.lock().unwrap_or_else(|p| p.into_inner());
-            record.state = state;
-            record.error = error;
-            record.updated_at = now_secs();
-        }
-        self.write();
-    }
-
-    fn write(&self) {
-        let record = self.record.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        if let Err(e) = record.save(&self.dir) {
-            tracing::warn!("the job cannot be listed or resumed later: {e}");
-        }
-    }
-}
-
-impl Drop for RecordKeeper {
-    fn drop(&mut self) {
-        if !self.ended.load(Ordering::SeqCst) {
-            self.end(EndState::Interrupted, None);
-        }
-    }
+/// A record with every option set, for tests.
+#[cfg(test)]
+pub(super) fn sample(id: &str) -> JobRecord {
+    let options = UploadOptions {
+        jobs: 3,
+        chunk_size: Some(4 << 20),
+        conflict: ConflictPolicy::Replace,
+        prepare: Some(dkcloud_prepare::PrepareOptions {
+            resize: Some(2048),
+            quality: 85,
+            original: false,
+            strip_location: true,
+        }),
+        origin: JobOrigin {
+            started_by: "cli".into(),
+            account: Some(AccountRef { id: "abc".into(), name: "Ann".into(), email: Some("ann@example.com".into()) }),
+        },
+        ..Default::default()
+    };
+    JobRecord::new(id, ServiceKind::Dropbox, &[PathBuf::from("/p/Trip")], "/Backup", &options)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sample(id: &str) -> JobRecord {
-        let options = UploadOptions {
-            jobs: 3,
-            chunk_size: Some(4 << 20),
-            conflict: ConflictPolicy::Replace,
-            prepare: Some(dkcloud_prepare::PrepareOptions {
-                resize: Some(2048),
-                quality: 85,
-                original: false,
-                strip_location: true,
-            }),
-            origin: JobOrigin {
-                started_by: "cli".into(),
-                account: Some(AccountRef {
-                    id: "abc".into(),
-                    name: "Ann".into(),
-                    email: Some("ann@example.com".into()),
-                }),
-            },
-            ..Default::default()
-        };
-        JobRecord::new(id, ServiceKind::Dropbox, &[PathBuf::from("/p/Trip")], "/Backup", &options)
-    }
 
     #[test]
     fn a_record_round_trips_with_every_option() {
@@ -386,27 +330,6 @@ mod tests {
         value["version"] = serde_json::json!(VERSION + 1);
         std::fs::write(record_path(dir.path(), "x"), serde_json::to_vec(&value).unwrap()).unwrap();
         assert!(JobRecord::load(&record_path(dir.path(), "x")).is_err());
-    }
-
-    #[test]
-    fn a_keeper_dropped_without_an_end_records_an_interruption_and_keeps_the_first_start() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut first = sample("k");
-        first.started_at = 1000;
-        first.state = EndState::Cancelled;
-        first.save(dir.path()).unwrap();
-        let mut again = sample("k");
-        again.started_by.clear();
-        drop(RecordKeeper::start(dir.path(), again));
-        let record = JobRecord::load(&record_path(dir.path(), "k")).unwrap();
-        assert_eq!((record.state, record.started_at, record.started_by.as_str()), (EndState::Interrupted, 1000, "cli"));
-        let keeper = RecordKeeper::start(dir.path(), sample("k"));
-        assert!(JobRecord::load(&record_path(dir.path(), "k")).unwrap().is_running_now(), "this process runs it");
-        keeper.end(EndState::Finished, None);
-        drop(keeper);
-        let record = JobRecord::load(&record_path(dir.path(), "k")).unwrap();
-        assert_eq!(record.state, EndState::Finished);
-        assert!(!record.is_unfinished());
     }
 
     #[test]
