@@ -124,8 +124,9 @@ pub struct UploadArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = "Without --edit the link lets people view (and download); with it, edit.\n\
-    --password asks for the password on the terminal (it is not echoed); without a terminal it is \
-    read from DKCLOUD_LINK_PASSWORD. Expiry and passwords need a paid plan on both services.\n\
+    --password takes the password from DKCLOUD_LINK_PASSWORD when it is set, else asks for it twice \
+    on the terminal without echo; with neither it is a usage error. Expiry and passwords need a paid \
+    plan on both services.\n\
     If the item already has a link, the service returns that one; dkcloud says so, and says where \
     its settings differ from what was asked.")]
 pub struct LinkArgs {

@@ -10,10 +10,11 @@ use std::os::fd::AsRawFd;
 pub fn read_hidden(prompt: &str) -> std::io::Result<String> {
     let tty = std::fs::OpenOptions::new().read(true).write(true).open("/dev/tty")?;
     let mut out = tty.try_clone()?;
-    out.write_all(prompt.as_bytes())?;
-    out.flush()?;
     let line = {
+        // Echo goes off before the prompt shows, so nothing typed at once is echoed.
         let _quiet = EchoOff::new(&tty)?;
+        out.write_all(prompt.as_bytes())?;
+        out.flush()?;
         let mut line = String::new();
         BufReader::new(&tty).read_line(&mut line)?;
         line
