@@ -3,4 +3,5 @@ pub mod demo;
 pub mod login;
 pub mod ls;
 pub mod prepare;
+pub mod schedule;
 pub mod upload;
