@@ -54,6 +54,9 @@ pub enum Command {
     Prepare(PrepareArgs),
     /// Upload files or folders on a schedule: systemd user timers (or cron).
     Schedule(crate::commands::schedule::ScheduleArgs),
+    /// Write the man pages and shell completions into DIR (for packages).
+    #[command(hide = true)]
+    GenerateDocs { dir: PathBuf },
     /// Start an embedded emulator, make sample photos, upload them to both services.
     Demo {
         /// Keep the emulator's data in this folder instead of a temporary one.

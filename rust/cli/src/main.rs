@@ -48,6 +48,7 @@ async fn run(cli: Cli) -> Result<u8, exit::CliError> {
         Command::Mkdir { remote } => commands::ls::mkdir(&ctx()?, remote).await.map(|_| exit::OK),
         Command::Upload(args) => commands::upload::run(&ctx()?, args).await,
         Command::Prepare(args) => commands::prepare::run(args).await,
+        Command::GenerateDocs { dir } => commands::docs::run(dir),
         Command::Schedule(args) => commands::schedule::run(&cli.global, args).await,
         Command::Demo { data } => commands::demo::run(data.clone(), &cli.global).await,
     }

@@ -1,5 +1,6 @@
 pub mod accounts;
 pub mod demo;
+pub mod docs;
 pub mod login;
 pub mod ls;
 pub mod prepare;
