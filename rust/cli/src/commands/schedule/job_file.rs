@@ -50,7 +50,8 @@ pub fn write_replacing(path: &Path, text: &str) -> Result<(), CliError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
-    let partial = path.with_extension("partial");
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
     std::fs::write(&partial, text).map_err(fail)?;
     std::fs::rename(&partial, path).map_err(fail)
 }
