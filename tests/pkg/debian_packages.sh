@@ -6,7 +6,8 @@
 # demo, its man pages and completions are where man and the shells look, and
 # the timer units it writes pass `systemd-analyze verify` with their man page.
 # The packages are purged again at the end (the in-host tests load their own
-# plugin build; DKCLOUD_KEEP_PACKAGES=1 keeps them installed).
+# plugin build; DKCLOUD_KEEP_PACKAGES=1 keeps them installed, and packages that
+# were installed before the test stay installed).
 #
 #   tests/pkg/debian_packages.sh SOURCE_DIR
 #
@@ -68,8 +69,14 @@ for p in "$plugin" "$cli" "$emulator"; do
 done
 
 echo "== dpkg -i"
-purge() { dpkg --purge digikam-plugin-dkcloud dkcloud dkcloud-emulator >/dev/null 2>&1; }
-[ "${DKCLOUD_KEEP_PACKAGES:-0}" = 1 ] || trap purge EXIT
+# Purged afterwards unless kept or installed before this test (then they stay, at this version).
+installed_before="$(dpkg-query -W -f='${Status}\n' digikam-plugin-dkcloud dkcloud dkcloud-emulator 2>/dev/null | grep -c 'ok installed')"
+purge() {
+    if [ "${DKCLOUD_KEEP_PACKAGES:-0}" != 1 ] && [ "$installed_before" = 0 ]; then
+        dpkg --purge digikam-plugin-dkcloud dkcloud dkcloud-emulator >/dev/null 2>&1
+    fi
+}
+trap purge EXIT
 if ! dpkg -i "$plugin" "$cli" "$emulator"; then
     echo "FAIL: dpkg -i"; exit 1
 fi
@@ -82,7 +89,7 @@ check "bash completes dkcloud's subcommands" \
     'bash -c "source /usr/share/bash-completion/completions/dkcloud; COMP_WORDS=(dkcloud sch); COMP_CWORD=1; _dkcloud dkcloud sch dkcloud; printf \"%s\\n\" \"\${COMPREPLY[@]}\"" | grep -qx schedule'
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"; [ "${DKCLOUD_KEEP_PACKAGES:-0}" = 1 ] || purge' EXIT
+trap 'rm -rf "$work"; purge' EXIT
 check "the installed dkcloud uploads its demo photos to the embedded emulator" \
     '(cd "$work" && HOME="$work" /usr/bin/dkcloud demo --data "$work/demo" >"$work/demo.log" 2>&1) && [ "$(ls "$work/demo/emulator/onedrive/Pictures/dkcloud demo/Holiday 2026" | wc -l)" = 6 ]'
 mkdir -p "$work/photos" "$work/runtime" && chmod 700 "$work/runtime"
