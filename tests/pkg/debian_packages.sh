@@ -68,6 +68,21 @@ for p in "$plugin" "$cli" "$emulator"; do
         'dpkg-deb --fsys-tarfile "$p" | tar -xO "./usr/share/doc/$name/copyright" | grep -qx "License: GPL-2.0-or-later"'
 done
 
+root="${DKCLOUD_TRIXIE_ROOT:-/var/cache/dkcloud/trixie-root}"
+qt6_plugin="$src/dist/digikam-plugin-dkcloud_0.1.0-1~trixie_${arch}.deb"
+if [ -f "$root/.dkcloud-ready" ]; then
+    echo "== the digiKam 8.6 / Qt 6 package (built in $root)"
+    check "the Qt 6 plugin is in digiKam 8.6's plugin folder" \
+        '[ -f "$qt6_plugin" ] && contents "$qt6_plugin" | grep -qx "./usr/lib/x86_64-linux-gnu/qt6/plugins/digikam/generic/Generic_DkCloud_Plugin.so"'
+    core8="$(ls "$root"/usr/lib/x86_64-linux-gnu/libdigikamcore.so.8.*.* "$root"/usr/lib/digikam/libdigikamcore.so.8.*.* 2>/dev/null | head -1)"
+    trixie_pkg="$(dpkg-query --admindir="$root/var/lib/dpkg" -S "${core8#"$root"}" 2>/dev/null | cut -d: -f1)"
+    trixie_version="$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Version}' "$trixie_pkg" 2>/dev/null)"
+    check "the Qt 6 plugin depends on exactly $trixie_pkg $trixie_version" \
+        '[ -n "$trixie_pkg" ] && dpkg-deb -f "$qt6_plugin" Depends | grep -qF "$trixie_pkg (= $trixie_version)"'
+else
+    echo "SKIPPED: the digiKam 8.6 / Qt 6 package: no Debian 13 root at $root"
+fi
+
 echo "== dpkg -i"
 # Purged afterwards unless kept or installed before this test (then they stay, at this version).
 installed_before="$(dpkg-query -W -f='${Status}\n' digikam-plugin-dkcloud dkcloud dkcloud-emulator 2>/dev/null | grep -c 'ok installed')"
