@@ -103,6 +103,9 @@ check "the plugin is installed where digiKam loads it" '[ -f "/${plugin_dir#./}/
 check "bash completes dkcloud's subcommands" \
     'bash -c "source /usr/share/bash-completion/completions/dkcloud; COMP_WORDS=(dkcloud sch); COMP_CWORD=1; _dkcloud dkcloud sch dkcloud; printf \"%s\\n\" \"\${COMPREPLY[@]}\"" | grep -qx schedule'
 
+check "bash does not offer the hidden generate-docs" \
+    '! bash -c "source /usr/share/bash-completion/completions/dkcloud; COMP_WORDS=(dkcloud gen); COMP_CWORD=1; _dkcloud dkcloud gen dkcloud; printf \"%s\\n\" \"\${COMPREPLY[@]}\"" | grep -q generate'
+
 work="$(mktemp -d)"
 trap 'rm -rf "$work"; purge' EXIT
 check "the installed dkcloud uploads its demo photos to the embedded emulator" \
