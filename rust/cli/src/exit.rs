@@ -19,7 +19,7 @@ pub fn meaning(code: u8) -> &'static str {
         USAGE => "usage error",
         AUTH => "login needed or refused",
         BUSY => "another run was still going",
-        _ => "error",
+        _ => "other error",
     }
 }
 
