@@ -2,6 +2,7 @@
 //! reference; README.md shows them in use.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -9,7 +10,7 @@ use std::path::PathBuf;
     name = "dkcloud",
     version,
     about = "Upload photos and folders to OneDrive and Dropbox: resumable, parallel, verified",
-    after_help = "Exit codes: 0 all done, 1 some files failed, 2 usage error, 3 login needed or refused, 4 other error."
+    after_help = "Exit codes: 0 all done, 1 some files failed, 2 usage error, 3 login needed or refused, 4 other error, 5 another run of this scheduled job is still going."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -57,6 +58,11 @@ pub enum Command {
     Jobs(JobsArgs),
     /// Continue an unfinished upload job (the only one when no id is given).
     Resume(ResumeArgs),
+    /// Upload files or folders on a schedule: systemd user timers (or cron).
+    Schedule(crate::commands::schedule::ScheduleArgs),
+    /// Write the man pages and shell completions into DIR (for packages).
+    #[command(hide = true)]
+    GenerateDocs { dir: PathBuf },
     /// Start an embedded emulator, make sample photos, upload them to both services.
     Demo {
         /// Keep the emulator's data in this folder instead of a temporary one.
@@ -83,7 +89,8 @@ pub struct LoginArgs {
     pub no_browser: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ConflictArg {
     /// Keep both: the new file gets a new name.
     Rename,
@@ -95,7 +102,9 @@ pub enum ConflictArg {
     Fail,
 }
 
-#[derive(Debug, Args)]
+/// `Serialize` gives `dkcloud schedule` the upload's own arguments back
+/// (commands/schedule/upload_argv.rs), so a stored job is checked by this same parser.
+#[derive(Debug, Args, Serialize)]
 pub struct UploadArgs {
     /// Files or folders, then the destination (`onedrive:/path` or `dropbox:/path`).
     #[arg(required = true, num_args = 2.., value_name = "PATH... REMOTE")]
@@ -119,6 +128,7 @@ pub struct UploadArgs {
     #[arg(long, conflicts_with = "dry_run")]
     pub link: bool,
     #[command(flatten)]
+    #[serde(flatten)]
     pub photo: PhotoArgs,
 }
 
@@ -148,7 +158,7 @@ pub struct LinkArgs {
 }
 
 /// Photo preparation; without any of these, files are uploaded as they are.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, Serialize)]
 pub struct PhotoArgs {
     /// Shrink photos so their longest side is at most PX pixels (never enlarges).
     #[arg(long, value_name = "PX", value_parser = clap::value_parser!(u32).range(1..), conflicts_with = "original")]

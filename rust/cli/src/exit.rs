@@ -1,5 +1,6 @@
 //! Exit codes (documented in `dkcloud --help` and README):
-//! 0 all done, 1 some files failed, 2 usage error, 3 login needed or refused, 4 other error.
+//! 0 all done, 1 some files failed, 2 usage error, 3 login needed or refused, 4 other error,
+//! 5 another run of this scheduled job is still going.
 
 use dkcloud_engine::Error;
 
@@ -8,6 +9,19 @@ pub const SOME_FAILED: u8 = 1;
 pub const USAGE: u8 = 2;
 pub const AUTH: u8 = 3;
 pub const OTHER: u8 = 4;
+pub const BUSY: u8 = 5;
+
+/// What a code means, as `dkcloud --help` says it.
+pub fn meaning(code: u8) -> &'static str {
+    match code {
+        OK => "all done",
+        SOME_FAILED => "some files failed",
+        USAGE => "usage error",
+        AUTH => "login needed or refused",
+        BUSY => "another run was still going",
+        _ => "other error",
+    }
+}
 
 #[derive(Debug)]
 pub struct CliError {

@@ -53,6 +53,8 @@ async fn run(cli: Cli) -> Result<u8, exit::CliError> {
         Command::Prepare(args) => commands::prepare::run(args).await,
         Command::Jobs(args) => commands::jobs::run(&ctx()?, args).await,
         Command::Resume(args) => commands::jobs::resume(&ctx()?, args).await,
+        Command::GenerateDocs { dir } => commands::docs::run(dir),
+        Command::Schedule(args) => commands::schedule::run(&cli.global, args).await,
         Command::Demo { data } => commands::demo::run(data.clone(), &cli.global).await,
     }
 }

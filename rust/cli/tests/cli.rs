@@ -2,112 +2,12 @@
 //! HTTP: logins, uploads under chaos, resume, exit codes, output formats, and
 //! what must never be printed.
 
-mod confined;
+mod support;
 
-use confined::text;
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::Output;
-
-struct Env {
-    emu: dkcloud_emulator::RunningEmulator,
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    async fn start(tweak: impl FnOnce(&mut dkcloud_emulator::Config)) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let mut config =
-            dkcloud_emulator::Config { data: Some(dir.path().join("emulator")), ..Default::default() };
-        tweak(&mut config);
-        let emu = dkcloud_emulator::start(config).await.unwrap();
-        // Tests run in parallel: Dropbox's fixed loopback port would make two
-        // logins collide (the emulator, unlike Dropbox, takes any port).
-        std::fs::create_dir_all(dir.path().join("config")).unwrap();
-        std::fs::write(dir.path().join("config/config.toml"), "[dropbox]\nredirect_port = 0\n").unwrap();
-        Self { emu, dir }
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    /// Runs `dkcloud` with its config, state and browser confined to the test.
-    async fn run(&self, args: &[&str]) -> Output {
-        self.run_with(args, &[]).await
-    }
-
-    async fn run_with(&self, args: &[&str], extra_env: &[(&str, &str)]) -> Output {
-        self.command(args, extra_env).output().await.unwrap()
-    }
-
-    fn command(&self, args: &[&str], extra_env: &[(&str, &str)]) -> tokio::process::Command {
-        let mut cmd = confined::dkcloud(self.dir.path(), &self.emu.base_url(), &browser_script(self.dir.path()));
-        cmd.args(args);
-        for (k, v) in extra_env {
-            cmd.env(k, v);
-        }
-        cmd
-    }
-
-    async fn login_both(&self) {
-        for service in ["onedrive", "dropbox"] {
-            let out = self.run(&["login", service]).await;
-            assert!(out.status.success(), "login {service}: {}", text(&out));
-            assert!(String::from_utf8_lossy(&out.stdout).contains("Emulator User"), "{}", text(&out));
-        }
-    }
-
-    async fn stored(&self, service: &str) -> BTreeMap<String, (u64, String)> {
-        let url = format!("{}/_emulator/files?service={service}", self.emu.base_url());
-        let v: serde_json::Value = reqwest_get(&url).await;
-        v["files"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| {
-                let hash = if service == "onedrive" { &f["quickXorHash"] } else { &f["contentHash"] };
-                (
-                    f["path"].as_str().unwrap().to_owned(),
-                    (f["size"].as_u64().unwrap(), hash.as_str().unwrap().to_owned()),
-                )
-            })
-            .collect()
-    }
-
-    async fn stats(&self) -> serde_json::Value {
-        reqwest_get(&format!("{}/_emulator/stats", self.emu.base_url())).await
-    }
-}
-
-async fn reqwest_get(url: &str) -> serde_json::Value {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::get(url).await.unwrap().json().await.unwrap()
-}
-
-/// A `BROWSER` that does what a person's browser would: open the sign-in page
-/// (the emulator consents at once) and follow its redirect to our listener.
-fn browser_script(dir: &Path) -> String {
-    let path = dir.join("browser.sh");
-    if !path.exists() {
-        std::fs::write(&path, "#!/bin/sh\nexec curl -s -L -o /dev/null \"$1\"\n").unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    path.display().to_string()
-}
-
-fn pattern(len: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect()
-}
+use support::{pattern, text, Env};
 
 /// Hashes of local files, keyed by their path relative to `root`'s parent (as uploaded).
 fn local_hashes(root: &Path, service: &str, remote_base: &str) -> BTreeMap<String, (u64, String)> {

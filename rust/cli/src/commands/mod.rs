@@ -1,8 +1,10 @@
 pub mod accounts;
 pub mod demo;
+pub mod docs;
 pub mod jobs;
 pub mod link;
 pub mod login;
 pub mod ls;
 pub mod prepare;
+pub mod schedule;
 pub mod upload;

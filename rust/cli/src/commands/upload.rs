@@ -30,6 +30,11 @@ pub struct JobRequest {
 }
 
 pub async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
+    run_job(ctx, request(ctx, args)?).await
+}
+
+/// The job `args` ask for, or why they cannot be run.
+pub fn request(ctx: &Context, args: &UploadArgs) -> Result<JobRequest, CliError> {
     let Some((destination, sources)) = args.paths.split_last() else {
         return Err(CliError::usage("give one or more files or folders, then the destination"));
     };
@@ -40,7 +45,7 @@ pub async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
         )));
     }
     let chunk_size = args.chunk_size.or_else(|| ctx.env_file.as_ref().and_then(|e| e.block_size));
-    let request = JobRequest {
+    Ok(JobRequest {
         service: target.service,
         sources: sources.iter().map(PathBuf::from).collect(),
         destination: target.path,
@@ -52,8 +57,7 @@ pub async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
         journal_dir: None,
         prepare: args.photo.options(),
         link: args.link,
-    };
-    run_job(ctx, request).await
+    })
 }
 
 pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError> {

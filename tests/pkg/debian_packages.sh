@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The Debian packages as a user gets them: scripts/package writes them, lintian
+# finds no error, each holds what it should (the plugin in digiKam's plugin
+# folder and no test code, man pages, completions, the exact digiKam
+# dependency), and `dpkg -i` installs them here: the installed dkcloud runs its
+# demo, its man pages and completions are where man and the shells look, and
+# the timer units it writes pass `systemd-analyze verify` with their man page.
+# The packages are purged again at the end (the in-host tests load their own
+# plugin build; DKCLOUD_KEEP_PACKAGES=1 keeps them installed, and packages that
+# were installed before the test stay installed).
+#
+#   tests/pkg/debian_packages.sh SOURCE_DIR
+#
+# Exit 77 (skipped) when not root (dpkg -i) or not on Debian.
+set -uo pipefail
+src="$(cd "${1:?usage: $0 SOURCE_DIR}" && pwd)"
+skip() { echo "SKIP: $*"; exit 77; }
+fail=0
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+
+[ "$(id -u)" -eq 0 ] || skip "dpkg -i needs root"
+command -v dpkg-deb >/dev/null || skip "not a Debian system"
+if ! command -v lintian >/dev/null; then
+    apt-get install -y -q --no-install-recommends lintian >/dev/null 2>&1 || skip "lintian is missing and cannot be installed"
+fi
+
+t0=$SECONDS
+"$src/scripts/package" || { echo "FAIL: scripts/package"; exit 1; }
+echo "== scripts/package took $((SECONDS - t0)) s"
+codename="$(. /etc/os-release && echo "$VERSION_CODENAME")"
+arch="$(dpkg --print-architecture)"
+deb() { echo "$src/dist/${1}_0.1.0-1~${codename}_${arch}.deb"; }
+plugin="$(deb digikam-plugin-dkcloud)"; cli="$(deb dkcloud)"; emulator="$(deb dkcloud-emulator)"
+for p in "$plugin" "$cli" "$emulator"; do
+    [ -f "$p" ] || { echo "FAIL: no $p"; ls -l "$src/dist"; exit 1; }
+done
+
+echo "== lintian"
+lintian_out="$(lintian "$src"/dist/*.deb 2>&1 | grep -v 'running with root privileges')"
+echo "$lintian_out"
+check "lintian reports no error" '! grep -q "^E: " <<<"$lintian_out"'
+
+echo "== contents"
+contents() { dpkg-deb -c "$1" | awk '{ print $6 }'; }
+plugin_dir="./usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)/qt5/plugins/digikam/generic"
+check "the plugin is in digiKam's plugin folder" 'contents "$plugin" | grep -qx "$plugin_dir/Generic_DkCloud_Plugin.so"'
+check "the plugin package holds one module, without the test probe" \
+    '[ "$(contents "$plugin" | grep -c "\.so$")" = 1 ] && ! dpkg-deb --fsys-tarfile "$plugin" | grep -aq DKCLOUD_TEST_HOOK'
+digikam_pkg="$(dpkg-query -S /usr/lib/digikam/libdigikamcore.so.7.9.0 2>/dev/null | cut -d: -f1)"
+digikam_version="$(dpkg-query -W -f='${Version}' "$digikam_pkg" 2>/dev/null)"
+check "the plugin depends on exactly $digikam_pkg $digikam_version" \
+    'dpkg-deb -f "$plugin" Depends | grep -qF "$digikam_pkg (= $digikam_version)"'
+check "sections: graphics, utils, net" \
+    '[ "$(dpkg-deb -f "$plugin" Section) $(dpkg-deb -f "$cli" Section) $(dpkg-deb -f "$emulator" Section)" = "graphics utils net" ]'
+for page in dkcloud dkcloud-upload dkcloud-schedule dkcloud-schedule-add dkcloud-schedule-run; do
+    check "man page $page(1) in dkcloud" 'contents "$cli" | grep -qx "./usr/share/man/man1/$page.1.gz"'
+done
+check "man page dkcloud-emulator(1) in dkcloud-emulator" 'contents "$emulator" | grep -qx ./usr/share/man/man1/dkcloud-emulator.1.gz'
+for program in dkcloud dkcloud-emulator; do
+    p="$cli"; [ "$program" = dkcloud-emulator ] && p="$emulator"
+    for f in "bash-completion/completions/$program" "zsh/vendor-completions/_$program" "fish/vendor_completions.d/$program.fish"; do
+        check "$f in its package" 'contents "$p" | grep -qx "./usr/share/$f"'
+    done
+done
+for p in "$plugin" "$cli" "$emulator"; do
+    name="$(dpkg-deb -f "$p" Package)"
+    check "$name has a machine-readable copyright (GPL-2.0-or-later)" \
+        'dpkg-deb --fsys-tarfile "$p" | tar -xO "./usr/share/doc/$name/copyright" | grep -qx "License: GPL-2.0-or-later"'
+done
+
+root="${DKCLOUD_TRIXIE_ROOT:-/var/cache/dkcloud/trixie-root}"
+qt6_plugin="$src/dist/digikam-plugin-dkcloud_0.1.0-1~trixie_${arch}.deb"
+if [ -f "$root/.dkcloud-ready" ]; then
+    echo "== the digiKam 8.6 / Qt 6 package (built in $root)"
+    check "the Qt 6 plugin is in digiKam 8.6's plugin folder" \
+        '[ -f "$qt6_plugin" ] && contents "$qt6_plugin" | grep -qx "./usr/lib/x86_64-linux-gnu/qt6/plugins/digikam/generic/Generic_DkCloud_Plugin.so"'
+    core8="$(ls "$root"/usr/lib/x86_64-linux-gnu/libdigikamcore.so.8.*.* "$root"/usr/lib/digikam/libdigikamcore.so.8.*.* 2>/dev/null | head -1)"
+    trixie_pkg="$(dpkg-query --admindir="$root/var/lib/dpkg" -S "${core8#"$root"}" 2>/dev/null | cut -d: -f1)"
+    trixie_version="$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Version}' "$trixie_pkg" 2>/dev/null)"
+    check "the Qt 6 plugin depends on exactly $trixie_pkg $trixie_version" \
+        '[ -n "$trixie_pkg" ] && dpkg-deb -f "$qt6_plugin" Depends | grep -qF "$trixie_pkg (= $trixie_version)"'
+else
+    echo "SKIPPED: the digiKam 8.6 / Qt 6 package: no Debian 13 root at $root"
+fi
+
+echo "== dpkg -i"
+# Purged afterwards unless kept or installed before this test (then they stay, at this version).
+installed_before="$(dpkg-query -W -f='${Status}\n' digikam-plugin-dkcloud dkcloud dkcloud-emulator 2>/dev/null | grep -c 'ok installed')"
+purge() {
+    if [ "${DKCLOUD_KEEP_PACKAGES:-0}" != 1 ] && [ "$installed_before" = 0 ]; then
+        dpkg --purge digikam-plugin-dkcloud dkcloud dkcloud-emulator >/dev/null 2>&1
+    fi
+}
+trap purge EXIT
+if ! dpkg -i "$plugin" "$cli" "$emulator"; then
+    echo "FAIL: dpkg -i"; exit 1
+fi
+check "dkcloud --version" '[ "$(/usr/bin/dkcloud --version)" = "dkcloud 0.1.0" ]'
+check "dkcloud-emulator --version" '[ "$(/usr/bin/dkcloud-emulator --version)" = "dkcloud-emulator 0.1.0" ]'
+check "man -w dkcloud" '[ "$(man -w dkcloud)" = /usr/share/man/man1/dkcloud.1.gz ]'
+check "man -w dkcloud-schedule-add" '[ "$(man -w dkcloud-schedule-add)" = /usr/share/man/man1/dkcloud-schedule-add.1.gz ]'
+check "the plugin is installed where digiKam loads it" '[ -f "/${plugin_dir#./}/Generic_DkCloud_Plugin.so" ]'
+check "bash completes dkcloud's subcommands" \
+    'bash -c "source /usr/share/bash-completion/completions/dkcloud; COMP_WORDS=(dkcloud sch); COMP_CWORD=1; _dkcloud dkcloud sch dkcloud; printf \"%s\\n\" \"\${COMPREPLY[@]}\"" | grep -qx schedule'
+
+check "bash does not offer the hidden generate-docs" \
+    '! bash -c "source /usr/share/bash-completion/completions/dkcloud; COMP_WORDS=(dkcloud gen); COMP_CWORD=1; _dkcloud dkcloud gen dkcloud; printf \"%s\\n\" \"\${COMPREPLY[@]}\"" | grep -q generate'
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"; purge' EXIT
+check "the installed dkcloud uploads its demo photos to the embedded emulator" \
+    '(cd "$work" && HOME="$work" /usr/bin/dkcloud demo --data "$work/demo" >"$work/demo.log" 2>&1) && [ "$(ls "$work/demo/emulator/onedrive/Pictures/dkcloud demo/Holiday 2026" | wc -l)" = 6 ]'
+mkdir -p "$work/photos" "$work/runtime" && chmod 700 "$work/runtime"
+check "the installed dkcloud's timer units pass systemd-analyze verify, man page included" \
+    'HOME="$work" XDG_CONFIG_HOME="$work/config" /usr/bin/dkcloud schedule add "$work/photos" onedrive:/Backup --every weekly --name pkgtest >/dev/null 2>&1 \
+     && [ -z "$(XDG_RUNTIME_DIR="$work/runtime" systemd-analyze --user verify "$work"/config/systemd/user/dkcloud-upload-pkgtest.* 2>&1)" ]'
+echo "== $((SECONDS - t0)) s in all"
+exit $fail
