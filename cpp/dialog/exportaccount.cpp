@@ -40,6 +40,7 @@ void ExportWindow::openSession()
     m_session = std::make_shared<rust::Box<ffi::ExportSession>>(std::move(*session.value));
     updateButtons();
     refreshAccount();
+    offerUnfinished();
 }
 
 ffi::Service ExportWindow::engineService() const

@@ -7,6 +7,7 @@
 #include <QComboBox>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
@@ -42,6 +43,7 @@ ExportWidget::ExportWidget(QWidget* parent)
     m_status->setOpenExternalLinks(true);
 
     auto* right = new QVBoxLayout;
+    right->addWidget(buildResumeBar());
     right->addWidget(accountBox);
     right->addWidget(albumBox);
     right->addWidget(optionsBox);
@@ -133,16 +135,46 @@ QWidget* ExportWidget::buildAlbumBox()
     m_newFolder->setObjectName(QStringLiteral("newAlbumButton"));
     m_reload = new QPushButton(tr("&Reload"), box);
     m_reload->setObjectName(QStringLiteral("reloadButton"));
+    m_share = new QPushButton(QIcon::fromTheme(QStringLiteral("emblem-shared")), tr("S&hare Link"), box);
+    m_share->setObjectName(QStringLiteral("shareButton"));
+    m_share->setToolTip(tr("Make a link to this album that anyone can open, and copy it"));
     auto* form = new QFormLayout;
     form->addRow(tr("Album:"), m_folders);
     auto* buttons = new QHBoxLayout;
     buttons->addStretch();
+    buttons->addWidget(m_share);
     buttons->addWidget(m_newFolder);
     buttons->addWidget(m_reload);
     auto* layout = new QVBoxLayout(box);
     layout->addLayout(form);
     layout->addLayout(buttons);
     return box;
+}
+
+QWidget* ExportWidget::buildResumeBar()
+{
+    auto* bar = new QFrame(this);
+    bar->setObjectName(QStringLiteral("resumeBar"));
+    bar->setFrameShape(QFrame::StyledPanel);
+    m_resumeText = new QLabel(bar);
+    m_resumeText->setObjectName(QStringLiteral("resumeText"));
+    m_resumeText->setWordWrap(true);
+    m_resume = new QPushButton(tr("Res&ume"), bar);
+    m_resume->setObjectName(QStringLiteral("resumeButton"));
+    m_resume->setToolTip(tr("Send what is left; photos already stored are not sent again"));
+    m_discard = new QPushButton(tr("&Discard"), bar);
+    m_discard->setObjectName(QStringLiteral("discardButton"));
+    m_discard->setToolTip(tr("Forget this upload; photos already stored stay"));
+    auto* buttons = new QHBoxLayout;
+    buttons->addStretch();
+    buttons->addWidget(m_resume);
+    buttons->addWidget(m_discard);
+    auto* layout = new QVBoxLayout(bar);
+    layout->addWidget(m_resumeText);
+    layout->addLayout(buttons);
+    m_resumeBar = bar;
+    bar->hide();
+    return bar;
 }
 
 QWidget* ExportWidget::buildOptionsBox()

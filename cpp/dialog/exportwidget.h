@@ -42,6 +42,13 @@ public:
     QComboBox*    folderCombo() const { return m_folders; }
     QPushButton*  newAlbumButton() const { return m_newFolder; }
     QPushButton*  reloadButton() const { return m_reload; }
+    // "Share Link": its menu offers a view link, an edit link, a view link for a week.
+    QPushButton*  shareButton() const { return m_share; }
+    // An earlier upload that did not finish: what it was, Resume and Discard.
+    QWidget*      resumeBar() const { return m_resumeBar; }
+    QLabel*       resumeText() const { return m_resumeText; }
+    QPushButton*  resumeButton() const { return m_resume; }
+    QPushButton*  discardButton() const { return m_discard; }
     QCheckBox*    originalCheck() const { return m_original; }
     QCheckBox*    resizeCheck() const { return m_resize; }
     QSpinBox*     qualitySpin() const { return m_quality; }
@@ -63,6 +70,7 @@ private:
     QLayout* buildPhotoList();
     QWidget* buildAccountBox();
     QWidget* buildAlbumBox();
+    QWidget* buildResumeBar();
     QWidget* buildOptionsBox();
     void buildConflictCombo(QWidget* parent);
     QLayout* buildProgressRow();
@@ -81,6 +89,11 @@ private:
     QComboBox*    m_folders      = nullptr;
     QPushButton*  m_newFolder    = nullptr;
     QPushButton*  m_reload       = nullptr;
+    QPushButton*  m_share        = nullptr;
+    QWidget*      m_resumeBar    = nullptr;
+    QLabel*       m_resumeText   = nullptr;
+    QPushButton*  m_resume       = nullptr;
+    QPushButton*  m_discard      = nullptr;
     QCheckBox*    m_resize       = nullptr;
     QSpinBox*     m_quality      = nullptr;
     QSpinBox*     m_dimension    = nullptr;

@@ -14,6 +14,7 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLoggingCategory>
+#include <QMenu>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
@@ -37,6 +38,8 @@ ffi::UploadOptions uploadOptions(const ExportSettings& settings)
     options.jpeg_quality    = static_cast<uint32_t>(settings.jpegQuality);
     options.max_dimension   = static_cast<uint32_t>(settings.maxDimension);
     options.upload_original = settings.uploadOriginal;
+    // The job's record says who started it, should it have to be offered again.
+    options.started_by      = toRust(QCoreApplication::applicationName());
     return options;
 }
 
@@ -55,7 +58,7 @@ ExportWindow::ExportWindow(ServiceId service, const QList<QUrl>& items, QWidget*
     m_ui = new ExportWidget(this);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_ui);
-    resize(1100, 680);
+    resize(1100, 760);
     m_view = std::make_unique<UploadProgressView>(service, m_ui);
     connectWidgets();
     m_ui->showSettings(m_settings);
@@ -86,6 +89,14 @@ void ExportWindow::connectWidgets()
     connect(m_ui->reloadButton(), &QPushButton::clicked, this, &ExportWindow::reloadFolders);
     connect(m_ui->startButton(), &QPushButton::clicked, this, &ExportWindow::startUpload);
     connect(m_ui->closeButton(), &QPushButton::clicked, this, &ExportWindow::reject);
+    connect(m_ui->resumeButton(), &QPushButton::clicked, this, &ExportWindow::resumeUnfinished);
+    connect(m_ui->discardButton(), &QPushButton::clicked, this, &ExportWindow::discardUnfinished);
+    auto* share = new QMenu(m_ui->shareButton());
+    share->setObjectName(QStringLiteral("shareMenu"));
+    share->addAction(tr("&View link (anyone with it can see the photos)"), this, [this]() { shareLink(false, 0); });
+    share->addAction(tr("&Edit link (anyone with it can change them)"), this, [this]() { shareLink(true, 0); });
+    share->addAction(tr("View link for &7 days"), this, [this]() { shareLink(false, 7); });
+    m_ui->shareButton()->setMenu(share);
 }
 
 ImageList* ExportWindow::imageList() const { return m_ui->imageList(); }
@@ -166,6 +177,9 @@ void ExportWindow::updateButtons()
     m_ui->resizeCheck()->setEnabled(!uploading);
     m_ui->originalCheck()->setEnabled(!uploading);
     m_ui->newAlbumButton()->setEnabled(idle && session);
+    m_ui->shareButton()->setEnabled(idle && session && m_loggedIn);
+    m_ui->resumeButton()->setEnabled(idle && session && m_loggedIn);
+    m_ui->discardButton()->setEnabled(idle && session);
     m_ui->reloadButton()->setEnabled(idle && session);
     m_ui->loginButton()->setEnabled(!uploading && session);
     m_ui->logoutButton()->setEnabled(idle && session && m_loggedIn);
@@ -307,9 +321,16 @@ void ExportWindow::startUpload()
         Q_EMIT uploadRefused(job.error);
         return;
     }
-    m_job          = std::make_unique<rust::Box<ffi::UploadJob>>(std::move(*job.value));
+    runStarted(std::move(*job.value), m_uploadEvents);
+}
+
+void ExportWindow::runStarted(rust::Box<ffi::UploadJob> job, std::shared_ptr<QtUploadEvents> events)
+{
+    m_uploadEvents = std::move(events);
+    m_job          = std::make_unique<rust::Box<ffi::UploadJob>>(std::move(job));
     m_lastProgress = ffi::JobProgress();
-    m_lastProgress.files_total = urls.size();
+    m_lastProgress.files_total = static_cast<size_t>(items().size());
+    m_ui->resumeBar()->hide();
     m_view->started();
     updateButtons();
     Q_EMIT uploadStarted();

@@ -97,6 +97,12 @@ Q_SIGNALS:
     void closeQuestionShown();
     // The window closed and its upload goes on in the background.
     void movedToBackground();
+    // An earlier upload to this service did not finish: Resume and Discard are offered.
+    void unfinishedOffered(const QString& jobId);
+    void unfinishedDiscarded(const QString& jobId);
+    // Share Link made (or found) the album's link and copied it.
+    void linkShared(const QString& url);
+    void linkFailed(const QString& error);
 
 public Q_SLOTS:
     void startUpload();
@@ -108,6 +114,12 @@ public Q_SLOTS:
     void keepUploadingInBackground();
     // Cancels the upload (the photos stored so far stay).
     void stopUpload();
+    // A link to the chosen album (view or edit, expiring after `days`, 0:
+    // never), copied to the clipboard.
+    void shareLink(bool edit, int days);
+    // The offered unfinished upload: continue it, or forget it.
+    void resumeUnfinished();
+    void discardUnfinished();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -139,6 +151,9 @@ private:
     void onFileChanged(const ffi::FileEvent& event);
     void onFinished(const ffi::JobSummary& summary);
     bool stopJob(int waitMs);
+    void offerUnfinished();
+    // Shows a started (or resumed) job's run.
+    void runStarted(rust::Box<ffi::UploadJob> job, std::shared_ptr<QtUploadEvents> events);
     void askAboutRunningUpload();
 
     ServiceId      m_service;
@@ -154,6 +169,8 @@ private:
     BackgroundFactory                              m_backgroundFactory;
     QPointer<QMessageBox>                          m_closeQuestion;
     ffi::JobProgress                               m_lastProgress;
+    QString                                        m_offeredJob;
+    QList<QUrl>                                    m_offeredFiles;
     int                                            m_busy = 0;
     // The account is known to the service (accountName() answered).
     bool                                           m_loggedIn = false;

@@ -89,6 +89,8 @@ QString explainError(ServiceId service, ffi::ErrorKind kind, const QString& deta
             return tr("A photo could not be read: %1").arg(detail);
         case ffi::ErrorKind::Cancelled:
             return tr("Cancelled.");
+        case ffi::ErrorKind::NotInPlan:
+            return tr("Your %1 plan does not allow this (%2). Choose a link without an expiry date.").arg(name, detail);
         case ffi::ErrorKind::Internal:
             return tr("Internal error in dkcloud: %1").arg(detail);
         default:

@@ -29,6 +29,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <QLabel>
+#include <QMenu>
+#include "exportwidget.h"
 #include <QMessageBox>
 #include <QTimer>
 #include <QProgressBar>
@@ -94,6 +96,8 @@ private Q_SLOTS:
     void resizeUploadsAShrunkJpeg();
     void closeDuringUploadAsksAndCanStopIt();
     void closeDuringUploadCanKeepItGoingInTheBackground();
+    void anUnfinishedUploadIsOfferedResumedOrDiscarded();
+    void shareLinkCopiesALinkThatOpensWithoutLogin();
     void dropboxWindowSharesTheClass();
     void logsInThroughTheBrowserAndRemembersTheAccount();
     void aRememberedAccountWithoutLoginIsNotShown();
@@ -137,6 +141,8 @@ void DialogTest::initTestCase()
     qputenv("DKCLOUD_EMULATOR", QByteArray::fromStdString(m_emulator->url()));
     qputenv("DKCLOUD_CONFIG_DIR", m_dir.filePath(QStringLiteral("dkcloud")).toUtf8());
     qputenv("DKCLOUD_TOKEN_STORE", "file");
+    // Job records and journals stay in the test's folder.
+    qputenv("XDG_STATE_HOME", m_dir.filePath(QStringLiteral("state")).toUtf8());
     qputenv("BROWSER", curlBrowser);
     // The host's configuration, as `digikam --config FILE` makes it: an earlier
     // version left a client secret and a Dropbox tenant in it.
@@ -548,6 +554,115 @@ void DialogTest::closeDuringUploadCanKeepItGoingInTheBackground()
     QCOMPARE(stored(QStringLiteral("/Background/background.jpg"), slow.url()), content);
     QTest::mouseClick(progress->findChild<QPushButton*>(QStringLiteral("closeProgressButton")), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!backgroundWindow(), 5000);
+}
+
+void DialogTest::anUnfinishedUploadIsOfferedResumedOrDiscarded()
+{
+    EmulatorProcess slow(qgetenv("DKCLOUD_TEST_EMULATOR").toStdString(),
+                         {"--bandwidth", "1048576", "--latency-ms", "50", "--static-token", "dialog-token"});
+    QVERIFY(slow.ok());
+    ScopedEnv emulator("DKCLOUD_EMULATOR", QByteArray::fromStdString(slow.url()));
+    ScopedEnv config("DKCLOUD_CONFIG_DIR", freshConfig(QStringLiteral("dkcloud-resume")));
+    ScopedEnv state("XDG_STATE_HOME", freshConfig(QStringLiteral("state-resume")));
+    logInThroughTheDialog(ServiceId::OneDrive);
+    if (QTest::currentTestFailed())
+        return;
+    QFile big(m_dir.filePath(QStringLiteral("resume.jpg")));
+    QVERIFY(big.open(QIODevice::WriteOnly));
+    QByteArray content;
+    for (int i = 0; i < 5 * 1024 * 1024 / 4; ++i)
+        content.append(reinterpret_cast<const char*>(&i), 4);
+    big.write(content);
+    big.close();
+    const QString small = photo(QStringLiteral("resume-small.jpg"), Qt::magenta);
+
+    // A run stopped half-way (as by a quit): the next window offers it.
+    {
+        ExportWindow window(ServiceId::OneDrive, {QUrl::fromLocalFile(small), QUrl::fromLocalFile(big.fileName())});
+        QSignalSpy folders(&window, &ExportWindow::foldersLoaded);
+        QSignalSpy finished(&window, &ExportWindow::uploadFinished);
+        QSignalSpy file(&window, &ExportWindow::fileFinished);
+        window.show();
+        QVERIFY(folders.wait(15000));
+        window.folderCombo()->setCurrentText(QStringLiteral("/Resumed"));
+        window.startUpload();
+        QVERIFY(file.count() >= 1 || file.wait(15000));
+        window.stopUpload();
+        QVERIFY(finished.count() == 1 || finished.wait(15000));
+        QVERIFY(finished.at(0).at(0).value<UploadResult>().cancelled);
+    }
+    {
+        ExportWindow window(ServiceId::OneDrive, {QUrl::fromLocalFile(photo(QStringLiteral("other.jpg"), Qt::gray))});
+        QSignalSpy offered(&window, &ExportWindow::unfinishedOffered);
+        QSignalSpy accounts(&window, &ExportWindow::accountChanged);
+        QSignalSpy finished(&window, &ExportWindow::uploadFinished);
+        window.show();
+        QVERIFY(offered.count() == 1 || offered.wait(15000));
+        QVERIFY(accounts.count() == 1 || accounts.wait(15000));
+        auto* bar = window.widget()->resumeBar();
+        QVERIFY(bar->isVisible());
+        const QString text = window.widget()->resumeText()->text();
+        QVERIFY2(text.contains(QStringLiteral("did not finish")) && text.contains(QStringLiteral("/Resumed")) &&
+                     text.contains(QStringLiteral("1 of 2 stored")),
+                 qPrintable(text));
+        shot(window, QStringLiteral("dialog_resume_offered.png"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.widget()->resumeButton()->isEnabled(), 5000);
+        QTest::mouseClick(window.widget()->resumeButton(), Qt::LeftButton);
+        // The list shows the job's own photos; only what is left is sent.
+        QCOMPARE(window.items().size(), 2);
+        QVERIFY(finished.wait(60000));
+        const auto result = finished.at(0).at(0).value<UploadResult>();
+        QVERIFY(result.complete());
+        QCOMPARE(result.uploaded, 1);
+        QVERIFY(!bar->isVisible());
+        QCOMPARE(stored(QStringLiteral("/Resumed/resume.jpg"), slow.url()), content);
+    }
+    // Finished: nothing is offered any more.
+    {
+        ExportWindow window(ServiceId::OneDrive, {QUrl::fromLocalFile(small)});
+        QSignalSpy offered(&window, &ExportWindow::unfinishedOffered);
+        QSignalSpy accounts(&window, &ExportWindow::accountChanged);
+        window.show();
+        QVERIFY(accounts.count() == 1 || accounts.wait(15000));
+        QTest::qWait(1000);
+        QCOMPARE(offered.count(), 0);
+        QVERIFY(!window.widget()->resumeBar()->isVisible());
+    }
+}
+
+void DialogTest::shareLinkCopiesALinkThatOpensWithoutLogin()
+{
+    ExportWindow window(ServiceId::OneDrive, {QUrl::fromLocalFile(photo(QStringLiteral("shared.jpg"), Qt::darkGreen))});
+    QSignalSpy folders(&window, &ExportWindow::foldersLoaded);
+    QSignalSpy finished(&window, &ExportWindow::uploadFinished);
+    QSignalSpy shared(&window, &ExportWindow::linkShared);
+    QSignalSpy refused(&window, &ExportWindow::linkFailed);
+    window.show();
+    QVERIFY(folders.wait(15000));
+    window.folderCombo()->setCurrentText(QStringLiteral("/Shared Album"));
+    window.startUpload();
+    QVERIFY(finished.count() == 1 || finished.wait(30000));
+    QTRY_VERIFY_WITH_TIMEOUT(window.widget()->shareButton()->isEnabled(), 5000);
+    auto* menu = window.widget()->shareButton()->menu();
+    QVERIFY(menu);
+    QCOMPARE(menu->actions().size(), 3);
+    menu->actions().at(0)->trigger();
+    QVERIFY(shared.wait(15000));
+    const QString url = shared.at(0).at(0).toString();
+    QCOMPARE(QApplication::clipboard()->text(), url);
+    QVERIFY2(window.statusLabel()->text().contains(QStringLiteral("View link to /Shared Album copied")),
+             qPrintable(window.statusLabel()->text()));
+    shot(window, QStringLiteral("dialog_share_link.png"));
+    // Anyone with the link sees the album, without a login.
+    QProcess curl;
+    curl.start(QStringLiteral("curl"), {QStringLiteral("-s"), QStringLiteral("-w"), QStringLiteral("\n%{http_code}"), url});
+    QVERIFY(curl.waitForFinished(15000));
+    const QString page = QString::fromUtf8(curl.readAllStandardOutput());
+    QVERIFY2(page.endsWith(QStringLiteral("200")) && page.contains(QStringLiteral("shared.jpg")), qPrintable(page));
+    // An expiring link needs a paid plan: said so, with no link made.
+    menu->actions().at(2)->trigger();
+    QVERIFY(refused.wait(15000));
+    QVERIFY2(window.statusLabel()->text().contains(QStringLiteral("plan does not allow")), qPrintable(window.statusLabel()->text()));
 }
 
 void DialogTest::dropboxWindowSharesTheClass()

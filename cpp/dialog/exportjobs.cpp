@@ -1,0 +1,166 @@
+// The export window's share links and the uploads it offers to finish: an
+// earlier run of this service that stopped before its end (closed, killed,
+// digiKam quit or crashed) is offered with Resume and Discard when the window
+// opens; Share Link makes the chosen album's link and copies it.
+#include "exportwindow.h"
+
+#include "exportwidget.h"
+#include "imagelist.h"
+#include "wording.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDateTime>
+#include <QFile>
+#include <QLabel>
+#include <QLocale>
+#include <QLoggingCategory>
+#include <QPushButton>
+
+Q_DECLARE_LOGGING_CATEGORY(DKCLOUD_LOG)
+
+namespace DkCloud
+{
+
+namespace
+{
+
+QList<QUrl> jobFiles(const ffi::UnfinishedJob& job)
+{
+    QList<QUrl> urls;
+    for (const ffi::LocalFile& file : job.files)
+        urls << QUrl::fromLocalFile(QFile::decodeName(
+            QByteArray(reinterpret_cast<const char*>(file.path.data()), static_cast<int>(file.path.size()))));
+    return urls;
+}
+
+} // namespace
+
+void ExportWindow::offerUnfinished()
+{
+    const ffi::Service service = engineService();
+    runInBackground<rust::Vec<ffi::UnfinishedJob>>(
+        this, [service]() { return ffi::unfinishedJobs(service); },
+        [this](const Outcome<rust::Vec<ffi::UnfinishedJob>>& outcome) {
+            if (!outcome.ok())
+            {
+                qCWarning(DKCLOUD_LOG).noquote() << "cannot read the unfinished uploads:" << outcome.error;
+                return;
+            }
+            // The newest that no other upload is running right now.
+            const ffi::UnfinishedJob* offered = nullptr;
+            for (const ffi::UnfinishedJob& job : *outcome.value)
+                if (!job.running_now)
+                    offered = &job;
+            if (!offered || isUploading())
+                return;
+            m_offeredJob   = toQString(offered->id);
+            m_offeredFiles = jobFiles(*offered);
+            const QString started =
+                QLocale().toString(QDateTime::fromSecsSinceEpoch(offered->started), QLocale::ShortFormat);
+            m_ui->resumeText()->setText(
+                tr("An earlier upload to %1 did not finish: %2 to %3, %4 of %5 stored (started %6 in %7). "
+                   "Resume sends what is left.")
+                    .arg(serviceInfo(m_service).name, toQString(offered->what), toQString(offered->destination))
+                    .arg(offered->files_done)
+                    .arg(offered->files_total)
+                    .arg(started, toQString(offered->started_by)));
+            m_ui->resumeBar()->show();
+            updateButtons();
+            Q_EMIT unfinishedOffered(m_offeredJob);
+        });
+}
+
+void ExportWindow::resumeUnfinished()
+{
+    if (!m_session || isUploading() || m_offeredJob.isEmpty())
+        return;
+    // The list shows the job's own photos: its progress speaks of them.
+    m_ui->imageList()->clear();
+    m_ui->imageList()->addUrls(m_offeredFiles);
+    auto events              = makeUploadEvents();
+    auto session             = m_session;
+    const rust::String id    = toRust(m_offeredJob);
+    auto sink                = std::static_pointer_cast<ffi::UploadEvents>(events);
+    auto job                 = callEngine<rust::Box<ffi::UploadJob>>([&]() { return (*session)->resumeJob(id, sink); });
+    if (!job.ok())
+    {
+        events->detach();
+        showError(tr("Cannot resume the upload:"), job.kind, job.error);
+        Q_EMIT uploadRefused(job.error);
+        return;
+    }
+    qCInfo(DKCLOUD_LOG).noquote() << "resuming the unfinished upload" << m_offeredJob;
+    m_offeredJob.clear();
+    runStarted(std::move(*job.value), events);
+}
+
+void ExportWindow::discardUnfinished()
+{
+    if (!m_session || m_offeredJob.isEmpty())
+        return;
+    auto session          = m_session;
+    const QString jobId   = m_offeredJob;
+    const rust::String id = toRust(jobId);
+    setBusy(true);
+    runInBackground<bool>(
+        this,
+        [session, id]() {
+            (*session)->discardJob(id);
+            return true;
+        },
+        [this, jobId](const Outcome<bool>& outcome) {
+            setBusy(false);
+            if (!outcome.ok())
+            {
+                showError(tr("Cannot discard the upload:"), outcome.kind, outcome.error);
+                return;
+            }
+            m_offeredJob.clear();
+            m_ui->resumeBar()->hide();
+            m_ui->statusLabel()->setText(tr("The unfinished upload was discarded; the photos it had stored stay."));
+            Q_EMIT unfinishedDiscarded(jobId);
+        });
+}
+
+void ExportWindow::shareLink(bool edit, int days)
+{
+    const QString folder = m_ui->folderCombo()->currentText().trimmed();
+    if (!m_session || folder.isEmpty())
+        return;
+    auto session             = m_session;
+    const rust::String path  = toRust(folder);
+    const qint64 expires     = days > 0 ? QDateTime::currentSecsSinceEpoch() + qint64(days) * 86400 : 0;
+    setBusy(true);
+    m_ui->statusLabel()->setText(tr("Making a link to %1...").arg(folder));
+    runInBackground<ffi::ShareLink>(
+        this, [session, path, edit, expires]() { return (*session)->shareLink(path, edit, expires, rust::Str()); },
+        [this, folder](const Outcome<ffi::ShareLink>& outcome) {
+            setBusy(false);
+            if (!outcome.ok())
+            {
+                showError(tr("Cannot make a link:"), outcome.kind, outcome.error);
+                Q_EMIT linkFailed(outcome.error);
+                return;
+            }
+            const ffi::ShareLink& link = *outcome.value;
+            const QString url          = toQString(link.url);
+            QApplication::clipboard()->setText(url);
+            QString text = (link.edit ? tr("Edit link to %1 copied: %2") : tr("View link to %1 copied: %2"))
+                               .arg(folder.toHtmlEscaped(), QStringLiteral("<a href=\"%1\">%1</a>").arg(url.toHtmlEscaped()));
+            if (link.expires_unix_secs > 0)
+                text += QLatin1Char(' ') + tr("(works until %1)").arg(QLocale().toString(
+                                               QDateTime::fromSecsSinceEpoch(link.expires_unix_secs), QLocale::ShortFormat));
+            QStringList differs;
+            for (const auto& d : link.differs)
+                differs << toQString(d);
+            if (link.reused && !differs.isEmpty())
+                text += QStringLiteral("<br>") + tr("%1 already had a link to this album; it is kept as it is: %2.")
+                                                    .arg(serviceInfo(m_service).name, differs.join(QStringLiteral("; ")).toHtmlEscaped());
+            m_ui->statusLabel()->setText(text);
+            Q_EMIT linkShared(url);
+        });
+}
+
+} // namespace DkCloud
