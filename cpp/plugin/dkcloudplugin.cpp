@@ -127,8 +127,9 @@ bool DkCloudPlugin::mayQuitWhileUploading()
                     tr("An upload is still running (%1).").arg(running.join(QStringLiteral("; "))), QMessageBox::NoButton,
                     qobject_cast<QWidget*>(m_host.data()));
     box.setObjectName(QStringLiteral("quitDuringUploadQuestion"));
-    box.setInformativeText(tr("If you quit now, the upload stops. The photos already stored stay there; "
-                              "start the export again later to send the rest."));
+    box.setInformativeText(tr("If you quit now, the upload stops. The photos already stored stay there, and the "
+                              "next time you open the export window it offers to resume: only the photos not "
+                              "stored yet are sent."));
     QPushButton* quit = box.addButton(tr("&Quit Anyway"), QMessageBox::DestructiveRole);
     QPushButton* stay = box.addButton(tr("&Keep Uploading"), QMessageBox::RejectRole);
     quit->setObjectName(QStringLiteral("quitAnywayButton"));
@@ -137,7 +138,7 @@ bool DkCloudPlugin::mayQuitWhileUploading()
     box.exec();
     if (box.clickedButton() != quit)
         return false;
-    qCInfo(DKCLOUD_LOG).noquote() << "quitting with uploads running; they stop:" << running.join(QStringLiteral("; "));
+    qCInfo(DKCLOUD_LOG).noquote() << "quitting with uploads running; they stop and are offered for resume next time:" << running.join(QStringLiteral("; "));
     return true;
 }
 
