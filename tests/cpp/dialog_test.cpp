@@ -114,6 +114,8 @@ private:
     // Logs in to the service through the dialog's own Log in, as a user does.
     void logInThroughTheDialog(ServiceId service);
     QString photo(const QString& name, const QColor& color, int width = 640);
+    // A file of `bytes` counting 32-bit integers (every 4 bytes differ); its content.
+    QByteArray countingFile(const QString& name, int bytes);
     // What the emulator (the main one, or the one at `base`) stores at remotePath.
     QByteArray stored(const QString& remotePath, const std::string& base = std::string());
     // The open "upload in progress" question: clicks its button named `button`.
@@ -202,6 +204,17 @@ QString DialogTest::photo(const QString& name, const QColor& color, int width)
     const QString path = m_dir.filePath(name);
     image.save(path, "JPEG", 95);
     return path;
+}
+
+QByteArray DialogTest::countingFile(const QString& name, int bytes)
+{
+    QByteArray content;
+    for (int i = 0; i < bytes / 4; ++i)
+        content.append(reinterpret_cast<const char*>(&i), 4);
+    QFile file(m_dir.filePath(name));
+    if (file.open(QIODevice::WriteOnly))
+        file.write(content);
+    return content;
 }
 
 QByteArray DialogTest::stored(const QString& remotePath, const std::string& base)
@@ -490,13 +503,8 @@ void DialogTest::closeDuringUploadCanKeepItGoingInTheBackground()
     logInThroughTheDialog(ServiceId::OneDrive);
     if (QTest::currentTestFailed())
         return;
+    const QByteArray content = countingFile(QStringLiteral("background.jpg"), 6 * 1024 * 1024);
     QFile big(m_dir.filePath(QStringLiteral("background.jpg")));
-    QVERIFY(big.open(QIODevice::WriteOnly));
-    QByteArray content;
-    for (int i = 0; i < 6 * 1024 * 1024 / 4; ++i)
-        content.append(reinterpret_cast<const char*>(&i), 4);
-    big.write(content);
-    big.close();
 
     auto* window = new ExportWindow(ServiceId::OneDrive, {QUrl::fromLocalFile(big.fileName())});
     window->setAttribute(Qt::WA_DeleteOnClose);
@@ -567,13 +575,8 @@ void DialogTest::anUnfinishedUploadIsOfferedResumedOrDiscarded()
     logInThroughTheDialog(ServiceId::OneDrive);
     if (QTest::currentTestFailed())
         return;
+    const QByteArray content = countingFile(QStringLiteral("resume.jpg"), 5 * 1024 * 1024);
     QFile big(m_dir.filePath(QStringLiteral("resume.jpg")));
-    QVERIFY(big.open(QIODevice::WriteOnly));
-    QByteArray content;
-    for (int i = 0; i < 5 * 1024 * 1024 / 4; ++i)
-        content.append(reinterpret_cast<const char*>(&i), 4);
-    big.write(content);
-    big.close();
     const QString small = photo(QStringLiteral("resume-small.jpg"), Qt::magenta);
 
     // A run stopped half-way (as by a quit): the next window offers it.

@@ -331,19 +331,11 @@ async fn opening_links_is_never_faulted_by_chaos() {
     let file_url = link["url"].as_str().unwrap().to_owned();
 
     // The same data with every API request faulted.
-    let addr = h.emu.addr();
-    let dir = h.dir;
-    h.emu.shutdown().await;
-    let config = dkcloud_emulator::Config {
-        listen: addr,
-        data: Some(dir.path().to_owned()),
-        static_token: Some(TOKEN.into()),
-        chaos_rate: 1.0,
-        stall_ms: 100,
-        ..Default::default()
-    };
-    let emu = dkcloud_emulator::start(config).await.unwrap();
-    let h = Harness { base: emu.base_url(), emu, client: common::client(), dir };
+    let h = common::restart_with(h, |c| {
+        c.chaos_rate = 1.0;
+        c.stall_ms = 100;
+    })
+    .await;
     assert_ne!(get(&h, &format!("{DRIVE}/root")).await.0, StatusCode::OK, "the API is faulted");
     for _ in 0..10 {
         assert_eq!(open(&h, &file_url).await.2, data);

@@ -38,11 +38,23 @@ pub async fn start() -> Harness {
     start_with(|_| {}).await
 }
 
-/// Stops the emulator and starts a new one on the same data folder (a new port).
+/// Stops the emulator and starts a new one on the same address and data folder.
 pub async fn restart(h: Harness) -> Harness {
+    restart_with(h, |_| {}).await
+}
+
+/// `restart`, with `tweak` changing the new emulator's config.
+pub async fn restart_with(h: Harness, tweak: impl FnOnce(&mut Config)) -> Harness {
+    let addr = h.emu.addr();
     let Harness { emu, client, dir, .. } = h;
     emu.shutdown().await;
-    let config = Config { data: Some(dir.path().to_owned()), static_token: Some(TOKEN.into()), ..Config::default() };
+    let mut config = Config {
+        listen: addr,
+        data: Some(dir.path().to_owned()),
+        static_token: Some(TOKEN.into()),
+        ..Config::default()
+    };
+    tweak(&mut config);
     let emu = dkcloud_emulator::start(config).await.expect("emulator restarts");
     let base = emu.base_url();
     Harness { emu, client, base, dir }

@@ -74,18 +74,7 @@ pub fn inner_code(body: &Value) -> &str {
 
 /// Stops the emulator and starts a new one on the same address and data folder.
 pub async fn restart(h: Harness) -> Harness {
-    let addr = h.emu.addr();
-    let dir = h.dir;
-    h.emu.shutdown().await;
-    let config = dkcloud_emulator::Config {
-        listen: addr,
-        data: Some(dir.path().to_owned()),
-        static_token: Some(TOKEN.into()),
-        ..Default::default()
-    };
-    let emu = dkcloud_emulator::start(config).await.expect("emulator restarts");
-    let base = emu.base_url();
-    Harness { emu, client: common::client(), base, dir }
+    common::restart(h).await
 }
 
 /// Sends a raw HTTP/1.1 request (for URLs a client library would normalize)
