@@ -169,6 +169,16 @@ press_in_main() {
     xdotool key --clearmodifiers "$1"
 }
 
+# close_window WINDOW: Escape, as a user closes the dialog (the plugin's
+# window object goes with it; a destroyed X window would leave it behind).
+close_window() {
+    [ -n "$1" ] || return 0
+    xdotool windowactivate --sync "$1" 2>/dev/null || xdotool windowfocus --sync "$1" 2>/dev/null
+    sleep 0.5
+    xdotool key --clearmodifiers Escape
+    for _ in $(seq 20); do xdotool getwindowname "$1" >/dev/null 2>&1 || return 0; sleep 0.25; done
+}
+
 wait_hook() { # wait_hook REGEX: a line of the hook file matches (30 s at most)
     for _ in $(seq 60); do
         grep -Eq -- "$1" "$work/hook.log" && return 0
@@ -204,7 +214,7 @@ if [ -n "$main" ]; then
     folder="${folder:-/Pictures}"
     check "the stored photo is byte-identical" cmp -s "$photo" "$work/emulator/onedrive${folder}/dkcloud-test.jpg"
 
-    if [ -n "$od_window" ]; then xdotool windowclose "$od_window" 2>/dev/null || xdotool key --window "$od_window" Escape; fi
+    close_window "$od_window"
     sleep 1
     press_in_main ctrl+alt+shift+d
     db_window="$(wait_window "Export to Dropbox")"
@@ -223,12 +233,12 @@ sys.exit(0 if stored and stored[0]["contentHash"] == local and stored[0]["size"]
 PY
     sleep 1
     import -window root "$artifacts/showfoto_7_9_dropbox_dialog.png" 2>/dev/null
-    if [ -n "$db_window" ]; then xdotool windowclose "$db_window" 2>/dev/null || xdotool key --window "$db_window" Escape; fi
+    close_window "$db_window"
     sleep 1
 
     # The photo changes (bytes appended after the image; it still opens), so
     # the next upload sends it again, replacing the stored copy.
-    head -c 3000000 /dev/urandom >>"$photo"
+    head -c 12000000 /dev/urandom >>"$photo"
     mark="$(wc -l <"$work/hook.log")"
     since_mark() { tail -n +$((mark + 1)) "$work/hook.log" | grep -Eq -- "$1"; }
     wait_new() { for _ in $(seq 60); do since_mark "$1" && return 0; sleep 0.5; done; return 1; }
