@@ -77,6 +77,24 @@ private:
 // redirects to the engine's loopback listener.
 const QByteArray curlBrowser = "curl -s -L -o /dev/null";
 
+// An emulator of the test's own with uploads capped at 1 MiB/s (and the
+// tests' static token to read back what it stored), which the dialog uses,
+// with a dkcloud config folder of its own, both for the scope.
+struct SlowOneDrive
+{
+    explicit SlowOneDrive(const QByteArray& configDir)
+        : emulator(qgetenv("DKCLOUD_TEST_EMULATOR").toStdString(),
+                   {"--bandwidth", "1048576", "--latency-ms", "50", "--static-token", "dialog-token"})
+        , address("DKCLOUD_EMULATOR", QByteArray::fromStdString(emulator.url()))
+        , config("DKCLOUD_CONFIG_DIR", configDir)
+    {
+    }
+
+    EmulatorProcess emulator;
+    ScopedEnv       address;
+    ScopedEnv       config;
+};
+
 } // namespace
 
 class DialogTest : public QObject
@@ -495,11 +513,9 @@ QWidget* backgroundWindow()
 void DialogTest::closeDuringUploadCanKeepItGoingInTheBackground()
 {
     // 6 MiB at 1 MiB/s: several seconds on the wire.
-    EmulatorProcess slow(qgetenv("DKCLOUD_TEST_EMULATOR").toStdString(),
-                         {"--bandwidth", "1048576", "--latency-ms", "50", "--static-token", "dialog-token"});
+    SlowOneDrive slowDrive(freshConfig(QStringLiteral("dkcloud-background")));
+    const EmulatorProcess& slow = slowDrive.emulator;
     QVERIFY(slow.ok());
-    ScopedEnv emulator("DKCLOUD_EMULATOR", QByteArray::fromStdString(slow.url()));
-    ScopedEnv config("DKCLOUD_CONFIG_DIR", freshConfig(QStringLiteral("dkcloud-background")));
     logInThroughTheDialog(ServiceId::OneDrive);
     if (QTest::currentTestFailed())
         return;
@@ -566,11 +582,9 @@ void DialogTest::closeDuringUploadCanKeepItGoingInTheBackground()
 
 void DialogTest::anUnfinishedUploadIsOfferedResumedOrDiscarded()
 {
-    EmulatorProcess slow(qgetenv("DKCLOUD_TEST_EMULATOR").toStdString(),
-                         {"--bandwidth", "1048576", "--latency-ms", "50", "--static-token", "dialog-token"});
+    SlowOneDrive slowDrive(freshConfig(QStringLiteral("dkcloud-resume")));
+    const EmulatorProcess& slow = slowDrive.emulator;
     QVERIFY(slow.ok());
-    ScopedEnv emulator("DKCLOUD_EMULATOR", QByteArray::fromStdString(slow.url()));
-    ScopedEnv config("DKCLOUD_CONFIG_DIR", freshConfig(QStringLiteral("dkcloud-resume")));
     ScopedEnv state("XDG_STATE_HOME", freshConfig(QStringLiteral("state-resume")));
     logInThroughTheDialog(ServiceId::OneDrive);
     if (QTest::currentTestFailed())
