@@ -165,10 +165,11 @@ impl Journal {
     /// Opens (or creates) the journal `dir/<id>.jsonl` and reads what it holds.
     pub fn open(dir: &Path, id: &str) -> Result<Self> {
         let io = |e: std::io::Error| Error::File { path: dir.display().to_string(), message: e.to_string() };
-        std::fs::create_dir_all(dir).map_err(io)?;
+        crate::fsio::create_private_dir(dir).map_err(io)?;
         let Contents { done, open } = Contents::read(dir, id)?;
         let path = journal_path(dir, id);
-        let file = std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(io)?;
+        // Open records hold OneDrive upload URLs, which are credentials.
+        let file = crate::fsio::open_private_append(&path).map_err(io)?;
         Ok(Self { path, file: Mutex::new(file), done: Mutex::new(done), open: Mutex::new(open) })
     }
 
@@ -245,6 +246,22 @@ mod tests {
         let b = j.take_open(Path::new("/b")).unwrap();
         assert_eq!((b.remote.as_str(), b.session), ("/R/b", session));
         assert!(j.take_open(Path::new("/c")).is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_journal_and_its_folder_are_private_even_when_made_loose_before() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let base = tempfile::tempdir().unwrap();
+        let dir = base.path().join("jobs");
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        drop(Journal::open(&dir, "job").unwrap());
+        assert_eq!((mode(&dir), mode(&dir.join("job.jsonl"))), (0o700, 0o600));
+        // A journal written by an earlier version, world-readable.
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(dir.join("job.jsonl"), std::fs::Permissions::from_mode(0o644)).unwrap();
+        drop(Journal::open(&dir, "job").unwrap());
+        assert_eq!((mode(&dir), mode(&dir.join("job.jsonl"))), (0o700, 0o600));
     }
 
     #[test]
