@@ -25,6 +25,8 @@ public:
     ProgressItem(const ProgressItem&)            = delete;
     ProgressItem& operator=(const ProgressItem&) = delete;
 
+    // Returns a reference into the item (libdigikamcore returns its own member).
+    const QString& label() const;
     void setLabel(const QString& label);
     void setStatus(const QString& status);
     // Percent, 0 to 100.

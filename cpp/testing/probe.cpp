@@ -4,16 +4,76 @@
 // DKCLOUD_TEST_HOOK, which the in-host tests (digiKam and showfoto under Xvfb)
 // read. The shipped plugin has none of this.
 #include "dkcloudplugin.h"
+#include "exportwidget.h"
+#include "progressmanager_api.h"
 #include "service.h"
 
 #include <QAction>
 #include <QCoreApplication>
 #include <QFile>
 #include <QKeySequence>
+#include <QLabel>
 #include <QMenu>
+#include <QMutex>
+#include <QMutexLocker>
+#include <QSet>
 #include <QTextStream>
 
 #include <dlfcn.h>
+#include <functional>
+
+namespace Digikam
+{
+
+// Watches digiKam's own progress area for dkcloud's items, by the manager's
+// signals: "host-progress added label=Uploading to OneDrive: /A",
+// "host-progress percent=40", "host-progress completed". The slots name the
+// item type as digiKam's signals do (unqualified), so that they connect by
+// name. digiKam makes items on worker threads too, and an item may be gone by
+// the time a queued slot ran: the slots run in the emitting thread (direct
+// connections), reading the item while it surely exists.
+class DkCloudProgressWatcher : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit DkCloudProgressWatcher(QObject* parent, std::function<void(const QString&)> write)
+        : QObject(parent)
+        , m_write(std::move(write))
+    {
+    }
+
+public Q_SLOTS:
+    void added(ProgressItem* item)
+    {
+        if (!item || !item->label().startsWith(QStringLiteral("Uploading to ")))
+            return;
+        QMutexLocker lock(&m_mutex);
+        m_ours.insert(item);
+        m_write(QStringLiteral("host-progress added label=%1").arg(item->label()));
+    }
+
+    void progress(ProgressItem* item, uint percent)
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_ours.contains(item))
+            m_write(QStringLiteral("host-progress percent=%1").arg(percent));
+    }
+
+    void completed(ProgressItem* item)
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_ours.remove(item))
+            m_write(QStringLiteral("host-progress completed"));
+    }
+
+private:
+    std::function<void(const QString&)> m_write;
+    QMutex                              m_mutex;
+    QSet<ProgressItem*>                 m_ours;
+};
+
+} // namespace Digikam
 
 
 namespace DkCloud
@@ -29,6 +89,9 @@ QString hookPath()
 
 void writeLine(const QString& line)
 {
+    // Lines come from digiKam's worker threads too (its progress manager).
+    static QMutex mutex;
+    QMutexLocker lock(&mutex);
     QFile file(hookPath());
     if (file.open(QIODevice::Append | QIODevice::Text))
         QTextStream(&file) << line << '\n';
@@ -75,6 +138,14 @@ void watchUpload(ExportWindow* w)
     QObject::connect(w, &ExportWindow::uploadStarted, w, [w]() { writeWindowLine(w, QStringLiteral("started")); });
     QObject::connect(w, &ExportWindow::closeQuestionShown, w, [w]() { writeWindowLine(w, QStringLiteral("close-question")); });
     QObject::connect(w, &ExportWindow::movedToBackground, w, [w]() { writeWindowLine(w, QStringLiteral("background")); });
+    QObject::connect(w, &ExportWindow::unfinishedOffered, w,
+                     [w](const QString& job) {
+                         const QString text = w->widget()->resumeText()->text().simplified();
+                         writeLine(QStringLiteral("%1 unfinished-offered job=%2 text=%3")
+                                       .arg(serviceInfo(w->service()).name, job, text));
+                     });
+    QObject::connect(w, &ExportWindow::unfinishedDiscarded, w,
+                     [w](const QString& job) { writeWindowLine(w, QStringLiteral("unfinished-discarded job=%1").arg(job)); });
     QObject::connect(w, &ExportWindow::fileFinished, w, [w](const QString& path, const QString& state, const QString& remote) {
         writeWindowLine(w, QStringLiteral("file path=%1 state=%2 remote=%3").arg(path, state, remote));
     });
@@ -147,6 +218,25 @@ void watchPlugin(DkCloudPlugin* plugin)
     QObject::connect(plugin, &DkCloudPlugin::exportWindowOpened, plugin, &watchWindow);
 }
 
+// digiKam's progress area (showfoto has none: its background uploads use the
+// plugin's own small window).
+void watchHostProgress(QObject* app)
+{
+    if (QCoreApplication::applicationName() != QLatin1String("digikam"))
+        return;
+    Digikam::ProgressManager* manager = Digikam::ProgressManager::instance();
+    auto* watcher = new Digikam::DkCloudProgressWatcher(app, &writeLine);
+    const bool connected =
+        QObject::connect(manager, SIGNAL(progressItemAdded(ProgressItem*)), watcher, SLOT(added(ProgressItem*)),
+                         Qt::DirectConnection)
+        && QObject::connect(manager, SIGNAL(progressItemProgress(ProgressItem*, uint)), watcher,
+                            SLOT(progress(ProgressItem*, uint)), Qt::DirectConnection)
+        && QObject::connect(manager, SIGNAL(progressItemCompleted(ProgressItem*)), watcher,
+                            SLOT(completed(ProgressItem*)), Qt::DirectConnection);
+    if (!connected)
+        writeLine(QStringLiteral("probe: cannot watch digiKam's progress manager"));
+}
+
 // Runs when the host loads the library, before the loader asks for the
 // plugin object: the probe looks for it once the event loop runs, which is
 // still before the plugin's deferred actionsPlaced (queued later, by setup()).
@@ -159,7 +249,8 @@ struct Probe
             return;
         QMetaObject::invokeMethod(
             app,
-            []() {
+            [app]() {
+                watchHostProgress(app);
                 if (DkCloudPlugin* plugin = pluginInstance())
                     watchPlugin(plugin);
                 else
@@ -174,3 +265,5 @@ const Probe probe;
 } // namespace
 
 } // namespace DkCloud
+
+#include "probe.moc"

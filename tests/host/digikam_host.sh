@@ -29,6 +29,13 @@
 #     remembered), Alt+S: one replaced, one already there, bytes equal.
 #  9. Select None (Ctrl+Shift+A): the dialog gets the album's 4 photos.
 # 10. The same as 4-7 for Dropbox (Ctrl+Alt+Shift+D, /dkcloud-test/Trip).
+# 11. Two photos grow by 16 MB (the emulator takes 2 MiB/s); with nothing
+#     selected, Alt+S uploads the album, Escape and Alt+K keep it going in
+#     the background, in digiKam's own progress area; digiKam is killed
+#     (kill -9) half-way. At the next start the dialog offers the unfinished
+#     upload, Alt+U resumes it: the stored files equal the photos, no
+#     duplicate, and what is sent after the restart is exactly what the
+#     service had not confirmed (each open session asked for its offset).
 # Exit 77 (skipped) when digikam or the X tools are missing.
 set -uo pipefail
 
@@ -118,7 +125,9 @@ EOF
 }
 
 # The emulator, with the real (browser) login.
-start_emulator "$emulator"
+# Capped, so that the kill of round 11 lands half-way through (the small
+# photos of the other rounds take a fraction of a second each).
+start_emulator "$emulator" --bandwidth $((2 * 1024 * 1024))
 hook="$work/hook.log"
 : >"$hook"
 export DKCLOUD_EMULATOR="$base" DKCLOUD_CONFIG_DIR="$work/dkcloud" DKCLOUD_TOKEN_STORE=file DKCLOUD_TEST_HOOK="$hook"
@@ -288,38 +297,45 @@ sqlite3 "$work/db/digikam4.db" \
     || echo "FAIL: could not add the collection to digikam4.db"
 write_rc with-album-tree-state
 note "second start (the collection is known)"
-start_digikam
-main=""
-for _ in $(seq 180); do
+start_main() { # digiKam up, its main window at 0,0 and 1280x870
+    start_digikam
+    main=""
+    for _ in $(seq 180); do
+        main="$(find_main)"
+        [ -n "$main" ] && break
+        sleep 0.5
+    done
+    check "digiKam's main window appears" test -n "$main"
+    if [ -z "$main" ]; then
+        shot no_main
+        echo "--- digikam.log (last lines)"; tail -30 "$work/digikam.log"
+        echo "$passed passed, $failed failed"
+        exit 1
+    fi
+    # The "Download required files" dialog comes with the main window: close it.
+    for _ in $(seq 40); do close_download_dialog && break; sleep 0.5; done
+    sleep 1
     main="$(find_main)"
-    [ -n "$main" ] && break
-    sleep 0.5
-done
-check "digiKam's main window appears" test -n "$main"
-if [ -z "$main" ]; then
-    shot no_main
-    echo "--- digikam.log (last lines)"; tail -30 "$work/digikam.log"
-    echo "$passed passed, $failed failed"
-    exit 1
-fi
-# The "Download required files" dialog comes with the main window: close it.
-for _ in $(seq 40); do close_download_dialog && break; sleep 0.5; done
-sleep 1
-main="$(find_main)"
-xdotool windowmove "$main" 0 0 2>/dev/null
-xdotool windowsize "$main" 1280 870 2>/dev/null
+    xdotool windowmove "$main" 0 0 2>/dev/null
+    xdotool windowsize "$main" 1280 870 2>/dev/null
+}
+start_main
 sleep 2
 # The album tree highlights PHOTOS (seeded): click it, Down opens Trip.
-import -window root "$work/start.png" 2>/dev/null
-photos_y="$(row_y "$work/start.png")"
-check "the album tree shows the collection PHOTOS (seeded state)" test -n "$photos_y"
-[ -n "$photos_y" ] && xdotool mousemove 120 "$photos_y" click 1
-sleep 1
-key Down
-sleep 3 # thumbnails
-shot album
-import -window root "$work/album.png" 2>/dev/null
-check "the album Trip is open (not the welcome page)" album_header_shown "$work/album.png"
+open_trip() { # open_trip SHOT_NAME
+    local photos_y
+    import -window root "$work/start.png" 2>/dev/null
+    photos_y="$(row_y "$work/start.png")"
+    check "the album tree shows the collection PHOTOS (seeded state)" test -n "$photos_y"
+    [ -n "$photos_y" ] && xdotool mousemove 120 "$photos_y" click 1
+    sleep 1
+    key Down
+    sleep 3 # thumbnails
+    shot "$1"
+    import -window root "$work/album.png" 2>/dev/null
+    check "the album Trip is open (not the welcome page)" album_header_shown "$work/album.png"
+}
+open_trip album
 check "digiKam scanned the album's 4 photos" \
     test "$(sqlite3 "$work/db/digikam4.db" "select count(*) from Images where album = 2 and name like 'photo%.jpg'")" = 4
 check "digiKam's loader loaded our plugin" \
@@ -485,6 +501,138 @@ check "nothing written to the default digikamrc instead" test ! -e "$XDG_CONFIG_
 check "the plugin has its own version, an icon and a name that sorts by the services" \
     grep -Eq '^plugin name=OneDrive and Dropbox \(dkcloud\) version=[0-9]+\.[0-9]+\.[0-9]+ icon=yes' "$hook"
 check "both menu entries have an icon" test "$(grep -Ec '^action export_dkcloud_(onedrive|dropbox) .* icon=yes' "$hook")" -ge 2
+
+# 11. Uploads that outlive the dialog and digiKam: the background in
+# digiKam's progress area, kill -9, the offer at the next start, resume.
+emulator_body_bytes() { curl -sf "$base/_emulator/stats" | python3 -c 'import json, sys; print(json.load(sys.stdin)["request_body_bytes"])'; }
+# least_to_send FILE...: the bytes of FILE... the service has not confirmed,
+# by the journal's records and each open upload session's next expected byte.
+least_to_send() {
+    python3 - "$XDG_STATE_HOME/dkcloud/jobs" "$@" <<'PY'
+import glob, json, os, sys, urllib.request
+jobs, files = sys.argv[1], sys.argv[2:]
+done, open_sessions = set(), {}
+for journal in glob.glob(os.path.join(jobs, "*.jsonl")):
+    for line in open(journal):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        kind, body = next(iter(record.items()))
+        local = body.get("local")
+        if kind == "open":
+            open_sessions[local] = body["session"]
+        elif kind == "closed":
+            open_sessions.pop(local, None)
+        elif kind == "done":
+            done.add(local)
+            open_sessions.pop(local, None)
+need = 0
+for f in files:
+    if f in done:
+        continue
+    size = os.path.getsize(f)
+    session = open_sessions.get(f)
+    if session and session.get("service") == "onedrive":
+        status = json.load(urllib.request.urlopen(session["upload_url"]))
+        size -= int(status["nextExpectedRanges"][0].split("-")[0])
+    need += size
+print(need)
+PY
+}
+upload_not_finished() { ! has_hook '^OneDrive finished'; }
+grown=("${photos[2]}" "${photos[3]}")
+for f in "${grown[@]}"; do head -c 16000000 /dev/urandom >>"$f"; done
+folder=/dkcloud-test/2026/Trip
+press_in_main ctrl+shift+a # nothing selected: the album's 4 photos
+sleep 1
+set_mark
+press_in_main ctrl+alt+shift+o
+od="$(wait_window "$(title 'Export to OneDrive')" 30)"
+check "kill: Ctrl+Alt+Shift+O opens 'Export to OneDrive'" test -n "$od"
+killed=""
+if [ -n "$od" ] && wait_hook '^OneDrive account name=' 30; then
+    check "kill: the dialog lists the album's 4 photos, 2 of them grown" items_are '^OneDrive opened ' "${photos[@]}"
+    sleep 1
+    before="$(emulator_body_bytes)"
+    activate "$od"
+    key alt+s
+    check "kill: Alt+S starts the upload" wait_hook '^OneDrive started' 30
+    sleep 1
+    activate "$od"
+    key Escape
+    check "kill: Escape during the upload asks what to do with it" wait_hook '^OneDrive close-question' 15
+    sleep 1
+    shot close_question
+    key alt+k
+    check "kill: Alt+K keeps it uploading in the background" wait_hook '^OneDrive background' 15
+    check "kill: the export window is gone" wait_gone "$od" 10
+    check "kill: digiKam's own progress area shows the upload" \
+        wait_hook "^host-progress added label=Uploading to OneDrive: $(re "$folder")\$" 15
+    check "kill: the progress there moves" wait_hook '^host-progress percent=[1-9]' 30
+    sleep 1
+    shot background_progress
+    # Killed once the service confirmed a first fragment of a grown photo
+    # (each is 16 MB, sent in a 10 MiB and a last fragment).
+    grown_total=$(($(stat -c %s "${grown[0]}") + $(stat -c %s "${grown[1]}")))
+    for _ in $(seq 120); do
+        [ "$(least_to_send "${grown[@]}")" -lt "$grown_total" ] && break
+        sleep 0.25
+    done
+    check "kill: the upload has not finished when digiKam is killed" upload_not_finished
+    kill -9 "$dk_pid"
+    wait "$dk_pid" 2>/dev/null
+    # The emulator still reads what the kernel had buffered from the dead
+    # connections: wait until nothing more arrives.
+    settled="$(emulator_body_bytes)"
+    for _ in $(seq 40); do
+        sleep 0.5
+        now="$(emulator_body_bytes)"
+        [ "$now" = "$settled" ] && break
+        settled="$now"
+    done
+    killed=yes
+    note "digiKam killed after $(($(emulator_body_bytes) - before)) bytes of the upload"
+else
+    check "kill: logged in when the dialog opens (needs round 5)" false
+fi
+
+if [ -n "$killed" ]; then
+    least="$(least_to_send "${grown[@]}")"
+    check "kill: the service confirmed part of the grown photos, not all ($least of $grown_total bytes left)" \
+        test "$least" -gt 0 -a "$least" -lt "$grown_total"
+    sent_before_restart="$(emulator_body_bytes)"
+    start_main
+    open_trip album_after_restart
+    set_mark
+    press_in_main ctrl+alt+shift+o
+    od="$(wait_window "$(title 'Export to OneDrive')" 30)"
+    check "restart: Ctrl+Alt+Shift+O opens 'Export to OneDrive'" test -n "$od"
+    check "restart: the unfinished upload is offered" wait_hook '^OneDrive unfinished-offered job=' 30
+    # The 2 photos found already there are stored; the grown ones are not yet.
+    check "restart: the offer says what and how much is left" \
+        has_hook "^OneDrive unfinished-offered job=[0-9a-f]+ text=An earlier upload to OneDrive did not finish: 4 files from $(re "$album") to $(re "$folder"), 2 of 4 stored "
+    wait_hook '^OneDrive account name=' 30
+    sleep 2
+    shot resume_offered
+    activate "$od"
+    key alt+u
+    check "restart: Alt+U resumes it: the 2 grown photos uploaded, the 2 others already there" \
+        wait_hook '^OneDrive finished uploaded=2 already=2 replaced=0 kept=0 skipped=0 failed=0 cancelled=0( |$)' 90
+    sleep 1
+    shot resumed
+    for f in "${grown[@]}"; do
+        check "restart: stored $(basename "$f") equals the grown photo" same_bytes "$f" "$work/emulator/onedrive$folder/$(basename "$f")"
+    done
+    stored_names="$(ls "$work/emulator/onedrive$folder" | sort | tr '\n' ' ')"
+    check "restart: the album holds the 4 photos and nothing else ($stored_names)" \
+        test "$stored_names" = "photo1.jpg photo2.jpg photo3.jpg photo4.jpg "
+    resent=$(($(emulator_body_bytes) - sent_before_restart))
+    # Plus a few KiB of JSON bodies (the session requests).
+    check "restart: only what the service had not confirmed is sent ($resent bytes for $least)" \
+        test "$resent" -ge "$least" -a "$resent" -le $((least + 16384))
+    close_dialog "$od" "OneDrive dialog (resumed)"
+fi
 
 if [ "$failed" -gt 0 ]; then
     echo "--- hook.log"; cat "$hook"

@@ -201,3 +201,31 @@ async fn a_job_with_a_failed_file_stays_on_offer_until_a_resumed_run_finishes_it
     let gone = session.resume_job(&id, Some(&journal)).await.err().expect("nothing to resume");
     assert_eq!(gone.kind(), ErrorKind::Invalid, "{gone}");
 }
+
+/// A file found already on the service (same bytes) is stored as far as a
+/// resume offer goes: "1 of 2 stored", not "0 of 2".
+#[tokio::test]
+async fn a_file_found_already_there_counts_as_stored_in_an_unfinished_job() {
+    let s = setup().await;
+    let session = s.session(ServiceKind::OneDrive);
+    log_in(&session).await;
+    let local = tempfile::tempdir().expect("photos");
+    let src = local.path().join("Trip");
+    std::fs::create_dir_all(&src).expect("folder");
+    std::fs::write(src.join("a.jpg"), vec![7u8; 5000]).expect("write");
+    let cancel = CancellationToken::new();
+    // Where the folder's upload below puts it: /Trip/Trip/a.jpg.
+    let first = session.upload_job(vec![src.join("a.jpg")], "/Trip/Trip", UploadOptions::default()).await.expect("job");
+    assert_eq!(first.run(Arc::new(NoEvents), cancel.clone()).await.expect("run").uploaded, 1);
+
+    // The folder again, with a file that fails (a link back to its folder).
+    std::os::unix::fs::symlink(&src, src.join("loop")).expect("link");
+    let journal = local.path().join("jobs");
+    let options = UploadOptions { journal_dir: Some(journal.clone()), ..Default::default() };
+    let job = session.upload_job(vec![src.clone()], "/Trip", options).await.expect("job");
+    let summary = job.run(Arc::new(NoEvents), cancel).await.expect("run");
+    assert_eq!((summary.uploaded, summary.skipped_identical, summary.failed), (0, 1, 1), "{summary:?}");
+    let jobs = unfinished_jobs(Some(&journal), Some(ServiceKind::OneDrive)).await.expect("list");
+    assert_eq!(jobs.len(), 1);
+    assert_eq!((jobs[0].files_done, jobs[0].files_total), (1, 2));
+}

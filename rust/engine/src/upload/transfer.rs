@@ -52,14 +52,17 @@ pub(super) async fn file_task(ctx: Arc<Ctx>, file: PlannedFile, permit: OwnedSem
     };
     let stored_now = matches!(outcome, FileOutcome::Uploaded | FileOutcome::Replaced | FileOutcome::KeptBoth);
     ctx.ledger.transfer_ended(transfer.id, upload_stamp.size, stored_now);
+    // The journal knows the source file as stored when this run stored it
+    // (the transfer journals what it sent; a prepared copy is journaled as
+    // its source) and when it was already there: a resume offer counts both.
+    let already_there = outcome == FileOutcome::SkippedIdentical;
+    if (stored_now && upload_path != local) || already_there {
+        if let Some(j) = &ctx.journal {
+            j.finished(&local, stamp, &stored_as);
+        }
+    }
     let mut notices = Vec::new();
     if let Some(p) = prepared {
-        if stored_now && upload_path != local {
-            // The next run checks the source file, not the prepared copy.
-            if let Some(j) = &ctx.journal {
-                j.finished(&local, stamp, &stored_as);
-            }
-        }
         if outcome != FileOutcome::Cancelled {
             p.discard();
         }
