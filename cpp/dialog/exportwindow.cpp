@@ -70,7 +70,9 @@ ExportWindow::ExportWindow(ServiceId service, const QList<QUrl>& items, QWidget*
 ExportWindow::~ExportWindow()
 {
     saveSettings();
-    stopJob(3000);
+    // Still uploading only when the host quits (closing asks first): the
+    // upload stops to be resumed, its open sessions kept.
+    suspendJob(3000);
     if (m_loginEvents)
         m_loginEvents->detach();
     if (m_session)
@@ -463,11 +465,17 @@ void ExportWindow::showEvent(QShowEvent* event)
     QDialog::showEvent(event);
 }
 
-bool ExportWindow::stopJob(int waitMs)
+void ExportWindow::stopToResumeLater()
+{
+    if (isUploading())
+        (*m_job)->suspend();
+}
+
+bool ExportWindow::suspendJob(int waitMs)
 {
     if (!m_job)
         return true;
-    (*m_job)->cancel();
+    (*m_job)->suspend();
     const bool ended = (*m_job)->waitFor(static_cast<uint64_t>(waitMs));
     if (m_uploadEvents)
         m_uploadEvents->detach();

@@ -53,6 +53,9 @@ public:
     QString remoteFolder() const { return m_settings.folder; }
     // "3 of 10 photos to /Trip" (for a quit question and the progress area).
     QString runningUploadText() const;
+    // The host quits: a running upload stops at once, to be resumed (its
+    // open sessions kept); its end still comes, cancelled.
+    void stopToResumeLater();
     // A warning shown above the buttons (e.g. a shortcut clash), empty hides it.
     void setNotice(const QString& text);
 
@@ -150,7 +153,8 @@ private:
     std::shared_ptr<QtUploadEvents> makeUploadEvents();
     void onFileChanged(const ffi::FileEvent& event);
     void onFinished(const ffi::JobSummary& summary);
-    bool stopJob(int waitMs);
+    // Stops a running upload to be resumed later; true if it ended within waitMs.
+    bool suspendJob(int waitMs);
     void offerUnfinished();
     // Shows a started (or resumed) job's run.
     void runStarted(rust::Box<ffi::UploadJob> job, std::shared_ptr<QtUploadEvents> events);

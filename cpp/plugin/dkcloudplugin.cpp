@@ -69,11 +69,16 @@ QList<Digikam::DPluginAuthor> DkCloudPlugin::authors() const
 
 void DkCloudPlugin::setup(QObject* parent)
 {
-    m_host = parent;
-    if (parent)
-        parent->installEventFilter(this);
+    qCDebug(DKCLOUD_LOG) << "set up in" << (parent ? parent->metaObject()->className() : "no window");
     addServiceAction(ServiceId::OneDrive, parent);
     addServiceAction(ServiceId::Dropbox, parent);
+    // digiKam sets a generic plugin up once per window with an Export menu:
+    // its main window first, then the light table, the editor, the queue
+    // manager... as they are made. The first is the host whose close quits.
+    if (m_host || !parent)
+        return;
+    m_host = parent;
+    parent->installEventFilter(this);
     // The other plugins' actions exist once the loader has set them all up.
     QTimer::singleShot(0, this, &DkCloudPlugin::hostReady);
 }
@@ -128,8 +133,8 @@ bool DkCloudPlugin::mayQuitWhileUploading()
                     qobject_cast<QWidget*>(m_host.data()));
     box.setObjectName(QStringLiteral("quitDuringUploadQuestion"));
     box.setInformativeText(tr("If you quit now, the upload stops. The photos already stored stay there, and the "
-                              "next time you open the export window it offers to resume: only the photos not "
-                              "stored yet are sent."));
+                              "next time you open the export window it offers to resume: only what is not "
+                              "stored yet is sent, and a photo stopped half-way goes on where it stopped."));
     QPushButton* quit = box.addButton(tr("&Quit Anyway"), QMessageBox::DestructiveRole);
     QPushButton* stay = box.addButton(tr("&Keep Uploading"), QMessageBox::RejectRole);
     quit->setObjectName(QStringLiteral("quitAnywayButton"));
@@ -139,6 +144,12 @@ bool DkCloudPlugin::mayQuitWhileUploading()
     if (box.clickedButton() != quit)
         return false;
     qCInfo(DKCLOUD_LOG).noquote() << "quitting with uploads running; they stop and are offered for resume next time:" << running.join(QStringLiteral("; "));
+    // Now, not when the host unloads its plugins: its shutdown takes a while.
+    for (ExportWindow* window : {m_oneDrive.data(), m_dropbox.data()})
+    {
+        if (window)
+            window->stopToResumeLater();
+    }
     return true;
 }
 

@@ -36,6 +36,9 @@
 #     upload, Alt+U resumes it: the stored files equal the photos, no
 #     duplicate, and what is sent after the restart is exactly what the
 #     service had not confirmed (each open session asked for its offset).
+# 12. The same, but Ctrl+Q during the upload: digiKam says an upload is
+#     running, Alt+Q (Quit Anyway) quits, the session is kept (not
+#     cancelled), and the resume again sends only what was not confirmed.
 # Exit 77 (skipped) when digikam or the X tools are missing.
 set -uo pipefail
 
@@ -325,6 +328,12 @@ sleep 2
 open_trip() { # open_trip SHOT_NAME
     local photos_y
     import -window root "$work/start.png" 2>/dev/null
+    # After a proper quit digiKam reopens the album it showed.
+    if album_header_shown "$work/start.png"; then
+        shot "$1"
+        check "the album Trip is open again" true
+        return 0
+    fi
     photos_y="$(row_y "$work/start.png")"
     check "the album tree shows the collection PHOTOS (seeded state)" test -n "$photos_y"
     [ -n "$photos_y" ] && xdotool mousemove 120 "$photos_y" click 1
@@ -511,6 +520,11 @@ least_to_send() {
     python3 - "$XDG_STATE_HOME/dkcloud/jobs" "$@" <<'PY'
 import glob, json, os, sys, urllib.request
 jobs, files = sys.argv[1], sys.argv[2:]
+# Records are of a file as it was (path, size, mtime): only those of the
+# files as they are now count.
+now = {f: (os.stat(f).st_size, os.stat(f).st_mtime_ns) for f in files}
+def current(body):
+    return now.get(body.get("local")) == (body.get("size"), body.get("mtime_ns"))
 done, open_sessions = set(), {}
 for journal in glob.glob(os.path.join(jobs, "*.jsonl")):
     for line in open(journal):
@@ -520,18 +534,18 @@ for journal in glob.glob(os.path.join(jobs, "*.jsonl")):
             continue
         kind, body = next(iter(record.items()))
         local = body.get("local")
-        if kind == "open":
+        if kind == "open" and current(body):
             open_sessions[local] = body["session"]
         elif kind == "closed":
             open_sessions.pop(local, None)
-        elif kind == "done":
+        elif kind == "done" and current(body):
             done.add(local)
             open_sessions.pop(local, None)
 need = 0
 for f in files:
     if f in done:
         continue
-    size = os.path.getsize(f)
+    size = now[f][0]
     session = open_sessions.get(f)
     if session and session.get("service") == "onedrive":
         status = json.load(urllib.request.urlopen(session["upload_url"]))
@@ -542,47 +556,71 @@ PY
 }
 upload_not_finished() { ! has_hook '^OneDrive finished'; }
 grown=("${photos[2]}" "${photos[3]}")
-for f in "${grown[@]}"; do head -c 16000000 /dev/urandom >>"$f"; done
 folder=/dkcloud-test/2026/Trip
-press_in_main ctrl+shift+a # nothing selected: the album's 4 photos
-sleep 1
-set_mark
-press_in_main ctrl+alt+shift+o
-od="$(wait_window "$(title 'Export to OneDrive')" 30)"
-check "kill: Ctrl+Alt+Shift+O opens 'Export to OneDrive'" test -n "$od"
-killed=""
-if [ -n "$od" ] && wait_hook '^OneDrive account name=' 30; then
-    check "kill: the dialog lists the album's 4 photos, 2 of them grown" items_are '^OneDrive opened ' "${photos[@]}"
+# interrupted_round kill|quit: the 2 grown photos (grown by 16 MB more each
+# round) go up in the background; digiKam is killed (kill -9), or quit with
+# Ctrl+Q and "Quit Anyway", once the service confirmed a first fragment;
+# restarted, the dialog offers the upload and Alt+U resumes it.
+interrupted_round() {
+    local how="$1" f od question stopped="" least sent_before_restart resent stored_names grown_total now settled
+    for f in "${grown[@]}"; do head -c 16000000 /dev/urandom >>"$f"; done
+    grown_total=$(($(stat -c %s "${grown[0]}") + $(stat -c %s "${grown[1]}")))
+    press_in_main ctrl+shift+a # nothing selected: the album's 4 photos
     sleep 1
-    before="$(emulator_body_bytes)"
+    set_mark
+    press_in_main ctrl+alt+shift+o
+    od="$(wait_window "$(title 'Export to OneDrive')" 30)"
+    check "$how: Ctrl+Alt+Shift+O opens 'Export to OneDrive'" test -n "$od"
+    if [ -z "$od" ] || ! wait_hook '^OneDrive account name=' 30; then
+        check "$how: logged in when the dialog opens (needs round 5)" false
+        return 1
+    fi
+    check "$how: the dialog lists the album's 4 photos, 2 of them grown" items_are '^OneDrive opened ' "${photos[@]}"
+    sleep 1
     activate "$od"
     key alt+s
-    check "kill: Alt+S starts the upload" wait_hook '^OneDrive started' 30
+    check "$how: Alt+S starts the upload" wait_hook '^OneDrive started' 30
     sleep 1
     activate "$od"
     key Escape
-    check "kill: Escape during the upload asks what to do with it" wait_hook '^OneDrive close-question' 15
+    check "$how: Escape during the upload asks what to do with it" wait_hook '^OneDrive close-question' 15
     sleep 1
-    shot close_question
+    shot "${how}_close_question"
     key alt+k
-    check "kill: Alt+K keeps it uploading in the background" wait_hook '^OneDrive background' 15
-    check "kill: the export window is gone" wait_gone "$od" 10
-    check "kill: digiKam's own progress area shows the upload" \
+    check "$how: Alt+K keeps it uploading in the background" wait_hook '^OneDrive background' 15
+    check "$how: the export window is gone" wait_gone "$od" 10
+    check "$how: digiKam's own progress area shows the upload" \
         wait_hook "^host-progress added label=Uploading to OneDrive: $(re "$folder")\$" 15
-    check "kill: the progress there moves" wait_hook '^host-progress percent=[1-9]' 30
+    check "$how: the progress there moves" wait_hook '^host-progress percent=[1-9]' 30
     sleep 1
-    shot background_progress
-    # Killed once the service confirmed a first fragment of a grown photo
-    # (each is 16 MB, sent in a 10 MiB and a last fragment).
-    grown_total=$(($(stat -c %s "${grown[0]}") + $(stat -c %s "${grown[1]}")))
+    shot "${how}_background_progress"
+    # Stopped once the service confirmed a first fragment of a grown photo
+    # (a 10 MiB fragment, then the rest).
     for _ in $(seq 120); do
         [ "$(least_to_send "${grown[@]}")" -lt "$grown_total" ] && break
         sleep 0.25
     done
-    check "kill: the upload has not finished when digiKam is killed" upload_not_finished
-    kill -9 "$dk_pid"
-    wait "$dk_pid" 2>/dev/null
-    # The emulator still reads what the kernel had buffered from the dead
+    check "$how: the upload has not finished when digiKam stops" upload_not_finished
+    if [ "$how" = kill ]; then
+        kill -9 "$dk_pid"
+        wait "$dk_pid" 2>/dev/null
+        stopped=yes
+    else
+        press_in_main ctrl+q
+        question="$(wait_window "$(title 'Uploads are still running')" 15)"
+        check "quit: Ctrl+Q says an upload is still running" test -n "$question"
+        shot quit_question
+        if [ -n "$question" ]; then
+            activate "$question"
+            key alt+q
+            for _ in $(seq 60); do kill -0 "$dk_pid" 2>/dev/null || { stopped=yes; break; }; sleep 0.5; done
+            check "quit: Alt+Q (Quit Anyway) quits digiKam" test -n "$stopped"
+            check "quit: the upload session is kept for the resume, not cancelled" \
+                test "$(curl -sf "$base/_emulator/stats" | python3 -c 'import json, sys; print(json.load(sys.stdin)["requests"].get("graph.upload_cancel", 0))')" = 0
+        fi
+    fi
+    [ -n "$stopped" ] || { stop_digikam; return 1; }
+    # The emulator still reads what the kernel had buffered from the closed
     # connections: wait until nothing more arrives.
     settled="$(emulator_body_bytes)"
     for _ in $(seq 40); do
@@ -591,48 +629,48 @@ if [ -n "$od" ] && wait_hook '^OneDrive account name=' 30; then
         [ "$now" = "$settled" ] && break
         settled="$now"
     done
-    killed=yes
-    note "digiKam killed after $(($(emulator_body_bytes) - before)) bytes of the upload"
-else
-    check "kill: logged in when the dialog opens (needs round 5)" false
-fi
-
-if [ -n "$killed" ]; then
     least="$(least_to_send "${grown[@]}")"
-    check "kill: the service confirmed part of the grown photos, not all ($least of $grown_total bytes left)" \
+    check "$how: the service confirmed part of the grown photos, not all ($least of $grown_total bytes left)" \
         test "$least" -gt 0 -a "$least" -lt "$grown_total"
     sent_before_restart="$(emulator_body_bytes)"
+
     start_main
-    open_trip album_after_restart
+    open_trip "${how}_album_after_restart"
     set_mark
     press_in_main ctrl+alt+shift+o
     od="$(wait_window "$(title 'Export to OneDrive')" 30)"
-    check "restart: Ctrl+Alt+Shift+O opens 'Export to OneDrive'" test -n "$od"
-    check "restart: the unfinished upload is offered" wait_hook '^OneDrive unfinished-offered job=' 30
+    check "$how, restart: Ctrl+Alt+Shift+O opens 'Export to OneDrive'" test -n "$od"
+    check "$how, restart: the unfinished upload is offered" wait_hook '^OneDrive unfinished-offered job=' 30
     # The 2 photos found already there are stored; the grown ones are not yet.
-    check "restart: the offer says what and how much is left" \
+    check "$how, restart: the offer says what and how much is left" \
         has_hook "^OneDrive unfinished-offered job=[0-9a-f]+ text=An earlier upload to OneDrive did not finish: 4 files from $(re "$album") to $(re "$folder"), 2 of 4 stored "
     wait_hook '^OneDrive account name=' 30
     sleep 2
-    shot resume_offered
+    shot "${how}_resume_offered"
     activate "$od"
     key alt+u
-    check "restart: Alt+U resumes it: the 2 grown photos uploaded, the 2 others already there" \
-        wait_hook '^OneDrive finished uploaded=2 already=2 replaced=0 kept=0 skipped=0 failed=0 cancelled=0( |$)' 90
+    # The grown photos are new on the service the first time, replace the
+    # stored ones the second.
+    local counts="uploaded=2 already=2 replaced=0" done_as=uploaded
+    [ "$how" = kill ] || { counts="uploaded=0 already=2 replaced=2"; done_as=replaced; }
+    check "$how, restart: Alt+U resumes it: the 2 grown photos $done_as, the 2 others already there" \
+        wait_hook "^OneDrive finished $counts kept=0 skipped=0 failed=0 cancelled=0( |\$)" 90
     sleep 1
-    shot resumed
+    shot "${how}_resumed"
     for f in "${grown[@]}"; do
-        check "restart: stored $(basename "$f") equals the grown photo" same_bytes "$f" "$work/emulator/onedrive$folder/$(basename "$f")"
+        check "$how, restart: stored $(basename "$f") equals the grown photo" same_bytes "$f" "$work/emulator/onedrive$folder/$(basename "$f")"
     done
     stored_names="$(ls "$work/emulator/onedrive$folder" | sort | tr '\n' ' ')"
-    check "restart: the album holds the 4 photos and nothing else ($stored_names)" \
+    check "$how, restart: the album holds the 4 photos and nothing else ($stored_names)" \
         test "$stored_names" = "photo1.jpg photo2.jpg photo3.jpg photo4.jpg "
     resent=$(($(emulator_body_bytes) - sent_before_restart))
     # Plus a few KiB of JSON bodies (the session requests).
-    check "restart: only what the service had not confirmed is sent ($resent bytes for $least)" \
+    check "$how, restart: only what the service had not confirmed is sent ($resent bytes for $least)" \
         test "$resent" -ge "$least" -a "$resent" -le $((least + 16384))
-    close_dialog "$od" "OneDrive dialog (resumed)"
-fi
+    close_dialog "$od" "OneDrive dialog (resumed after $how)"
+}
+interrupted_round kill
+interrupted_round quit
 
 if [ "$failed" -gt 0 ]; then
     echo "--- hook.log"; cat "$hook"

@@ -110,6 +110,11 @@ pub trait UploadObserver: Send + Sync {
     fn session(&self, session: Option<&OpenSession>);
     /// All bytes are sent and the file only waits for a (batched) commit.
     fn waiting_for_commit(&self) {}
+    /// Whether a cancel means "later" (the host quits): the open session
+    /// stays, for a later run to continue, instead of being deleted.
+    fn keep_session_on_cancel(&self) -> bool {
+        false
+    }
 }
 
 /// One file to upload.

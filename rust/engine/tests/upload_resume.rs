@@ -164,3 +164,40 @@ async fn onedrive_file_changed_during_upload_is_sent_again() {
 async fn dropbox_file_changed_during_upload_is_sent_again() {
     a_file_changed_during_upload_is_sent_again(ServiceKind::Dropbox).await;
 }
+
+/// The host quits during an upload: the job is suspended, not cancelled. Its
+/// OneDrive session stays open (a cancel deletes it), the record says
+/// interrupted, and the next run sends only what the service had not got.
+#[tokio::test]
+async fn a_suspended_onedrive_job_keeps_its_session_and_resumes_where_it_stopped() {
+    let env = start_with(|c| c.bandwidth = Some(24 * MIB)).await;
+    let journal = tempfile::tempdir().unwrap();
+    let data = env.make_file("S/big.bin", 24 * MIB, 9);
+    let handle = tokio::runtime::Handle::current();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let running = job(&env, ServiceKind::OneDrive, "S", journal.path()).spawn(&handle, Arc::new(NoEvents), move |end| {
+        let _ = tx.send(end);
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while env.count("graph.upload_fragment").await < 2 {
+        assert!(Instant::now() < deadline, "never saw 2 fragments");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    running.suspend();
+    let end = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(30))).await.unwrap().unwrap();
+    assert!(matches!(&end, dkcloud_engine::upload::JobEnd::Finished(s) if s.cancelled), "{end:?}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(env.count("graph.upload_cancel").await, 0, "the session was deleted");
+    let records = dkcloud_engine::upload::unfinished_jobs(Some(journal.path()), None).await.unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].record.state, dkcloud_engine::upload::EndState::Interrupted);
+
+    let before = body_bytes(&env.stats().await);
+    let summary = job(&env, ServiceKind::OneDrive, "S", journal.path()).run(Arc::new(NoEvents), CancellationToken::new()).await.unwrap();
+    let resent = body_bytes(&env.stats().await) - before;
+    assert_eq!(summary.uploaded, 1, "{summary:?}");
+    let confirmed = 2 * dkcloud_engine::onedrive::fragment_size(4 * MIB);
+    assert!(resent <= 24 * MIB - confirmed + 16 * 1024, "{resent} bytes sent again; {confirmed} were confirmed before");
+    assert_eq!(std::fs::read(env.stored(ServiceKind::OneDrive, "/R/S/big.bin")).unwrap(), data);
+    env.emu.shutdown().await;
+}

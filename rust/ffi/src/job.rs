@@ -163,6 +163,10 @@ impl UploadJob {
         guarded_infallible("cancel", || self.running.cancel())
     }
 
+    pub fn suspend(&self) {
+        guarded_infallible("suspend", || self.running.suspend())
+    }
+
     pub fn is_finished(&self) -> bool {
         guarded_infallible("isFinished", || self.running.is_finished())
     }

@@ -292,6 +292,9 @@ pub mod bridge {
 
         /// Asks the job to stop; `finished` still comes, with `cancelled`.
         fn cancel(self: &UploadJob);
+        /// Stops the job to be resumed later (the host quits): like cancel,
+        /// but open upload sessions stay for the resume to continue.
+        fn suspend(self: &UploadJob);
         #[cxx_name = "isFinished"]
         fn is_finished(self: &UploadJob) -> bool;
         /// Waits up to `timeout_ms` for the job to end; true if it did.

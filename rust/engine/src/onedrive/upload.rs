@@ -151,6 +151,8 @@ async fn session_upload(g: &OneDrive, spec: &UploadSpec<'_>) -> Result<Uploaded>
                     }
                 }
             }
+            // Stopped to be continued later: the session and its journal record stay.
+            Err(Error::Cancelled) if spec.observer.keep_session_on_cancel() => return Err(Error::Cancelled),
             Err(e @ (Error::Cancelled | Error::Conflict { .. } | Error::File { .. } | Error::FileChanged { .. })) => {
                 // Nothing of this session will be used: do not leave it behind. The
                 // delete runs on its own so that a cancel returns at once

@@ -8,6 +8,7 @@ use super::report::{JobEvents, Ledger};
 use crate::remote::Remote;
 use crate::Result;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
@@ -21,6 +22,9 @@ pub(super) struct Ctx {
     pub adapt_chunks: bool,
     pub dry_run: bool,
     pub cancel: CancellationToken,
+    /// Set before `cancel` when the job is to be continued later (the host
+    /// quits): open upload sessions are kept, not deleted.
+    pub suspended: Arc<AtomicBool>,
     pub preparer: Option<Preparer>,
     /// The job's name and the folder of its journal and record.
     pub job_id: String,
@@ -42,6 +46,7 @@ impl Ctx {
         options: &UploadOptions,
         events: Arc<dyn JobEvents>,
         cancel: CancellationToken,
+        suspended: Arc<AtomicBool>,
     ) -> Result<Self> {
         let kind = remote.kind();
         let job_id = journal::job_id(kind, sources, destination);
@@ -61,6 +66,7 @@ impl Ctx {
             adapt_chunks: options.chunk_size.is_none(),
             dry_run: options.dry_run,
             cancel,
+            suspended,
             preparer,
             job_id,
             state_dir,

@@ -13,7 +13,7 @@ use super::walk::{self, WalkItem};
 use crate::remote::{normalize, Remote};
 use crate::{Error, Result};
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, Semaphore};
@@ -35,6 +35,17 @@ impl UploadJob {
     /// Runs the job to its end; unless it is a dry run, its record (see
     /// [`super::record`]) says it is running meanwhile and how it ended.
     pub async fn run(self, events: Arc<dyn JobEvents>, cancel: CancellationToken) -> Result<Summary> {
+        self.run_stoppable(events, cancel, Arc::new(AtomicBool::new(false))).await
+    }
+
+    /// [`Self::run`], where `suspended` set before a cancel means "continue
+    /// later": open sessions stay and the record says interrupted.
+    pub(super) async fn run_stoppable(
+        self,
+        events: Arc<dyn JobEvents>,
+        cancel: CancellationToken,
+        suspended: Arc<AtomicBool>,
+    ) -> Result<Summary> {
         let destination = normalize(&self.destination);
         let sources: Vec<PathBuf> = self
             .sources
@@ -42,14 +53,26 @@ impl UploadJob {
             .map(|s| std::path::absolute(s).unwrap_or_else(|_| s.clone()))
             .collect();
         let remote = self.remote.clone();
-        let ctx = Arc::new(Ctx::open(remote, &sources, &destination, &self.options, events, cancel.clone())?);
+        let ctx = Arc::new(Ctx::open(
+            remote,
+            &sources,
+            &destination,
+            &self.options,
+            events,
+            cancel.clone(),
+            suspended.clone(),
+        )?);
         let record = (!ctx.dry_run).then(|| {
             let record = JobRecord::new(&ctx.job_id, self.remote.kind(), &sources, &destination, &self.options);
             RecordKeeper::start(&ctx.state_dir, record)
         });
         let result = run_in(&ctx, sources, &destination, self.options.jobs).await;
         if let Some(record) = &record {
-            let (state, error) = end_state(&result, &cancel);
+            let (state, error) = if suspended.load(Ordering::Relaxed) && cancel.is_cancelled() {
+                (EndState::Interrupted, None)
+            } else {
+                end_state(&result, &cancel)
+            };
             record.end(state, error);
         }
         result

@@ -8,6 +8,7 @@ use super::options::Summary;
 use crate::Error;
 use futures_util::FutureExt;
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -26,6 +27,7 @@ pub enum JobEnd {
 /// A job running on a tokio runtime; dropping the handle cancels it.
 pub struct RunningJob {
     cancel: CancellationToken,
+    suspended: Arc<AtomicBool>,
     done: Arc<(Mutex<bool>, Condvar)>,
 }
 
@@ -39,10 +41,12 @@ impl UploadJob {
         on_end: impl FnOnce(JobEnd) + Send + 'static,
     ) -> RunningJob {
         let cancel = CancellationToken::new();
+        let suspended = Arc::new(AtomicBool::new(false));
         let done = Arc::new((Mutex::new(false), Condvar::new()));
-        let (task_cancel, task_done) = (cancel.clone(), done.clone());
+        let (task_cancel, task_suspended, task_done) = (cancel.clone(), suspended.clone(), done.clone());
         runtime.spawn(async move {
-            let outcome = AssertUnwindSafe(self.run(events, task_cancel.clone())).catch_unwind().await;
+            let run = self.run_stoppable(events, task_cancel.clone(), task_suspended);
+            let outcome = AssertUnwindSafe(run).catch_unwind().await;
             on_end(match outcome {
                 Ok(Ok(summary)) => JobEnd::Finished(summary),
                 Ok(Err(error)) => JobEnd::Failed { error, cancelled: task_cancel.is_cancelled() },
@@ -52,7 +56,7 @@ impl UploadJob {
             *lock.lock().unwrap_or_else(|e| e.into_inner()) = true;
             cvar.notify_all();
         });
-        RunningJob { cancel, done }
+        RunningJob { cancel, suspended, done }
     }
 }
 
@@ -68,6 +72,14 @@ pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 impl RunningJob {
     /// Asks the job to stop; its end still comes, cancelled.
     pub fn cancel(&self) {
+        self.cancel.cancel();
+    }
+
+    /// Stops the job to be continued later (the host quits): like
+    /// [`Self::cancel`], but open upload sessions are kept for a resume to
+    /// continue where this run stopped, and the record says interrupted.
+    pub fn suspend(&self) {
+        self.suspended.store(true, Ordering::Relaxed);
         self.cancel.cancel();
     }
 

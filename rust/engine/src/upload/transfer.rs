@@ -251,4 +251,8 @@ impl UploadObserver for FileObserver {
         // Frees the transfer slot: the next file can start while this one waits for its batch.
         self.slot.lock().unwrap_or_else(|p| p.into_inner()).take();
     }
+
+    fn keep_session_on_cancel(&self) -> bool {
+        self.ctx.suspended.load(Ordering::Relaxed)
+    }
 }
