@@ -375,10 +375,8 @@ void ExportWindow::onFinished(const ffi::JobSummary& summary)
 
 QString ExportWindow::runningUploadText() const
 {
-    return tr("%1 of %2 photos to %3")
-        .arg(m_lastProgress.files_done)
-        .arg(m_lastProgress.files_total)
-        .arg(m_settings.folder);
+    return tr("%1 to %2")
+        .arg(ofPhotos(qint64(m_lastProgress.files_done), qint64(m_lastProgress.files_total)), m_settings.folder);
 }
 
 // -- an upload that goes on after the window closes

@@ -154,18 +154,21 @@ QString uploadingText(int percent)
     return tr("uploading %1%").arg(percent);
 }
 
+QString ofPhotos(qint64 done, qint64 total)
+{
+    return total == 1 ? tr("%1 of 1 photo").arg(done) : tr("%1 of %2 photos").arg(done).arg(total);
+}
+
 QString progressText(const ffi::JobProgress& progress)
 {
-    return tr("%1 of %2 photos, %3/s, %4 left")
-        .arg(progress.files_done)
-        .arg(progress.files_total)
-        .arg(humanBytes(progress.bytes_per_second))
-        .arg(humanDuration(progress.eta_seconds));
+    return tr("%1, %2/s, %3 left")
+        .arg(ofPhotos(qint64(progress.files_done), qint64(progress.files_total)),
+             humanBytes(progress.bytes_per_second), humanDuration(progress.eta_seconds));
 }
 
 QString storedText(size_t stored, int total, qint64 seconds)
 {
-    return tr("%1 of %2 photos stored in %3").arg(stored).arg(total).arg(humanDuration(seconds));
+    return tr("%1 stored in %2").arg(ofPhotos(qint64(stored), total), humanDuration(seconds));
 }
 
 QString summaryHtml(ServiceId service, const ffi::JobSummary& summary)

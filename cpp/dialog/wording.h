@@ -35,6 +35,8 @@ QString waitingText();
 QString uploadingText(int percent);
 
 // "3 of 10 photos, 4.2 MiB/s, 1 min 5 s left"
+// "1 of 1 photo", "2 of 5 photos".
+QString ofPhotos(qint64 done, qint64 total);
 QString progressText(const ffi::JobProgress& progress);
 // "10 of 10 photos stored in 1 min 5 s"
 QString storedText(size_t stored, int total, qint64 seconds);
