@@ -3,6 +3,8 @@
 #include "exportwindow.h"
 #include "hostconfig.h"
 #include "hostprogress.h"
+#include "takeover.h"
+#include "takeoverquestion.h"
 
 #include <QAction>
 #include <QCoreApplication>
@@ -57,7 +59,8 @@ QString DkCloudPlugin::details() const
               "uploads large files in resumable pieces, several at a time, and checks every stored "
               "file against its hash.</p>"
               "<p>It replaces digiKam's own OneDrive and Dropbox exporters and uses their shortcuts "
-              "(Ctrl+Alt+Shift+O and Ctrl+Alt+Shift+D): disable those two in the plugin settings.</p>")
+              "(Ctrl+Alt+Shift+O and Ctrl+Alt+Shift+D); at its first start beside them it asks whether to "
+              "take them over or keep both.</p>")
         .arg(dkcloudVersion());
 }
 
@@ -85,7 +88,8 @@ void DkCloudPlugin::addServiceAction(ServiceId service, QObject* parent)
     action->setIcon(serviceIcon(service));
     action->setText(info.actionText);
     action->setObjectName(info.actionObjectName);
-    action->setShortcut(info.shortcut);
+    // The service's own key, or the one Keep Both moved it to.
+    action->setShortcut(effectiveShortcut(service));
     action->setActionCategory(Digikam::DPluginAction::GenericExport);
     connect(action, &QAction::triggered, this,
             service == ServiceId::OneDrive ? &DkCloudPlugin::slotExportToOneDrive : &DkCloudPlugin::slotExportToDropbox);
@@ -101,10 +105,51 @@ void DkCloudPlugin::hostReady()
             qCWarning(DKCLOUD_LOG).noquote() << warning;
     }
     Q_EMIT actionsPlaced(m_host);
+
+    // The first start beside digiKam's own exporters: asked once the main
+    // window is up, never while plugins load.
+    if (takeoverQuestionDue(m_host))
+    {
+        auto* window = qobject_cast<QWidget*>(m_host.data());
+        if (window && window->isVisible())
+            QTimer::singleShot(takeoverQuestionDelayMs, this, &DkCloudPlugin::askTakeover);
+        else
+            m_askWhenShown = true;
+    }
+}
+
+void DkCloudPlugin::askTakeover()
+{
+    auto* window = qobject_cast<QWidget*>(m_host.data());
+    const QList<ServiceId> services = clashingServices(window);
+    if (!window || services.isEmpty() || rememberedTakeoverAnswer() != TakeoverAnswer::None || m_takeoverQuestion)
+        return;
+    auto* question = new TakeoverQuestion(services, window);
+    connect(question, &TakeoverQuestion::answered, this, [question](TakeoverAnswer answer) {
+        if (answer == TakeoverAnswer::TakeOver)
+        {
+            qCInfo(DKCLOUD_LOG).noquote() << "take over: digiKam's own exporters switched off in [EnabledDPlugins] "
+                                             "(their entries go at the next start); dkcloud has their keys now";
+            return;
+        }
+        QStringList moved;
+        for (const QKeySequence& keys : question->movedShortcuts())
+            moved << (keys.isEmpty() ? QStringLiteral("none") : keys.toString(QKeySequence::PortableText));
+        qCInfo(DKCLOUD_LOG).noquote() << "keep both: dkcloud's shortcuts moved to" << moved.join(QStringLiteral(", "));
+    });
+    m_takeoverQuestion = question;
+    question->show();
+    question->raise();
+    question->activateWindow();
 }
 
 bool DkCloudPlugin::eventFilter(QObject* watched, QEvent* event)
 {
+    if (watched == m_host && event->type() == QEvent::Show && m_askWhenShown)
+    {
+        m_askWhenShown = false;
+        QTimer::singleShot(takeoverQuestionDelayMs, this, &DkCloudPlugin::askTakeover);
+    }
     if (watched == m_host && event->type() == QEvent::Close && !mayQuitWhileUploading())
     {
         event->ignore();

@@ -48,12 +48,18 @@ private:
     void openExportWindow(ServiceId service, QObject* action);
     void addServiceAction(ServiceId service, QObject* parent);
     void hostReady();
+    // Take Over or Keep Both, when digiKam's own exporters hold our keys (once per host).
+    void askTakeover();
     // Asks before the host quits with uploads running; false: stay open.
     bool mayQuitWhileUploading();
 
     QPointer<ExportWindow> m_oneDrive;
     QPointer<ExportWindow> m_dropbox;
     QPointer<QObject>      m_host;
+    QPointer<QWidget>      m_takeoverQuestion;
+    bool                   m_askWhenShown = false;
+    // After the main window appears: the host's own start-up windows come first.
+    static constexpr int takeoverQuestionDelayMs = 1500;
 };
 
 } // namespace DkCloud
