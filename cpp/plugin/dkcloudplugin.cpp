@@ -7,6 +7,7 @@
 #include "takeoverquestion.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QCoreApplication>
 #include <QEvent>
 #include <QLoggingCategory>
@@ -124,6 +125,13 @@ void DkCloudPlugin::askTakeover()
     const QList<ServiceId> services = clashingServices(window);
     if (!window || services.isEmpty() || rememberedTakeoverAnswer() != TakeoverAnswer::None || m_takeoverQuestion)
         return;
+    // A modal window of the host (its collection setup, "Download required
+    // files") would block the question's buttons: ask after it.
+    if (QApplication::activeModalWidget())
+    {
+        QTimer::singleShot(takeoverQuestionDelayMs, this, &DkCloudPlugin::askTakeover);
+        return;
+    }
     auto* question = new TakeoverQuestion(services, window);
     connect(question, &TakeoverQuestion::answered, this, [question](TakeoverAnswer answer) {
         if (answer == TakeoverAnswer::TakeOver)
