@@ -33,8 +33,12 @@ bool builtinActionPresent(ServiceId id, const QObject* hostWindow)
 QString clashWarning(ServiceId id, const QObject* hostWindow)
 {
     const ServiceInfo& info = serviceInfo(id);
-    // In the host: the built-in's action holds our action's key (Keep Both moved ours away).
-    const bool clash = hostWindow ? clashingServices(hostWindow).contains(id) : builtinEnabledInConfig(id);
+    // In the host: the built-in's action holds the key our action has (Keep
+    // Both moved ours away; until the take-over answer ours has none).
+    const QAction* ours = ownAction(id, hostWindow);
+    const bool clash    = hostWindow ? clashingServices(hostWindow).contains(id)
+                                        && (!ours || ours->shortcuts().contains(effectiveShortcut(id)))
+                                     : builtinEnabledInConfig(id);
     if (!clash)
         return {};
     return QStringLiteral(

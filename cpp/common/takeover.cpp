@@ -1,5 +1,7 @@
 #include "takeover.h"
 
+#include "hostconfig.h"
+
 #include <KConfigGroup>
 #include <KSharedConfig>
 
@@ -96,15 +98,12 @@ QList<ServiceId> clashingServices(const QObject* hostWindow)
         return clashing;
     for (ServiceId id : {ServiceId::OneDrive, ServiceId::Dropbox})
     {
-        const QAction* ours  = ownAction(id, hostWindow);
-        const auto shortcuts = ours ? ours->shortcuts() : QList<QKeySequence>{effectiveShortcut(id)};
-        const auto builtins  = hostWindow->findChildren<QAction*>(serviceInfo(id).builtinActionName);
+        // The key ours is meant to have (it may be held back until the answer).
+        const QKeySequence wanted = effectiveShortcut(id);
+        const auto builtins       = hostWindow->findChildren<QAction*>(serviceInfo(id).builtinActionName);
         for (const QAction* builtin : builtins)
         {
-            bool shared = false;
-            for (const QKeySequence& keys : shortcuts)
-                shared = shared || (!keys.isEmpty() && builtin->shortcuts().contains(keys));
-            if (shared && (builtin->isEnabled() || builtin->isVisible()))
+            if (!wanted.isEmpty() && builtin->shortcuts().contains(wanted) && (builtin->isEnabled() || builtin->isVisible()))
             {
                 clashing << id;
                 break;
@@ -112,6 +111,11 @@ QList<ServiceId> clashingServices(const QObject* hostWindow)
         }
     }
     return clashing;
+}
+
+bool holdBackShortcut(ServiceId id)
+{
+    return rememberedTakeoverAnswer() == TakeoverAnswer::None && builtinEnabledInConfig(id);
 }
 
 bool takeoverQuestionDue(const QObject* hostWindow)

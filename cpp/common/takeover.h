@@ -36,8 +36,14 @@ QKeySequence effectiveShortcut(ServiceId id);
 QAction* ownAction(ServiceId id, const QObject* hostWindow);
 
 // The services whose built-in exporter action is in the host and holds the
-// shortcut of dkcloud's action (KDE would call it ambiguous).
+// key dkcloud's action is meant to have (KDE would call it ambiguous).
 QList<ServiceId> clashingServices(const QObject* hostWindow);
+
+// Whether dkcloud's action starts without its key: not asked yet and the
+// built-in is enabled in the host's config. KDE's main window checks every
+// key when it builds its menus, right after the plugins are set up, and
+// shows "Ambiguous Shortcuts" for each clash; the answer gives the key.
+bool holdBackShortcut(ServiceId id);
 
 // Ask only once per host, and only when something clashes.
 bool takeoverQuestionDue(const QObject* hostWindow);

@@ -61,9 +61,11 @@ TakeoverQuestion::TakeoverQuestion(const QList<ServiceId>& services, QWidget* ho
                  services.size() > 1 ? tr("use") : tr("uses"), services.size() > 1 ? tr("keys") : tr("key"),
                  shortcutList(services))
         + QStringLiteral("\n\n")
-        + tr("Take Over: from now on %1 opens dkcloud. %2's own %3 %4 from the Export menu the next time you "
-             "start %2 (Settings > Configure %2 > Plugins brings them back).")
-              .arg(shortcutList(services), host, names, services.size() > 1 ? tr("entries disappear") : tr("entry disappears"))
+        + tr("Take Over: from now on %1 %2 dkcloud. %3's own %4 %5 from the Export menu the next time you "
+             "start %3 (Settings > Configure %3 > Plugins brings %6 back).")
+              .arg(shortcutList(services), services.size() > 1 ? tr("open") : tr("opens"), host, names,
+                   services.size() > 1 ? tr("entries disappear") : tr("entry disappears"),
+                   services.size() > 1 ? tr("them") : tr("it"))
         + QStringLiteral("\n\n")
         + tr("Keep Both: both stay in the Export menu. %1's own keep %2; %3.").arg(host, shortcutList(services), moved.join(tr("; ")))
         + QStringLiteral("\n\n") + tr("You are asked only once. Settings > Configure Shortcuts changes any key later."));

@@ -89,8 +89,13 @@ void DkCloudPlugin::addServiceAction(ServiceId service, QObject* parent)
     action->setIcon(serviceIcon(service));
     action->setText(info.actionText);
     action->setObjectName(info.actionObjectName);
-    // The service's own key, or the one Keep Both moved it to.
-    action->setShortcut(effectiveShortcut(service));
+    // The service's own key, or the one Keep Both moved it to; none until
+    // the take-over question is answered when digiKam's own exporter would
+    // hold it too (never an "Ambiguous Shortcuts" at start-up).
+    if (holdBackShortcut(service))
+        m_heldBack << service;
+    else
+        action->setShortcut(effectiveShortcut(service));
     action->setActionCategory(Digikam::DPluginAction::GenericExport);
     connect(action, &QAction::triggered, this,
             service == ServiceId::OneDrive ? &DkCloudPlugin::slotExportToOneDrive : &DkCloudPlugin::slotExportToDropbox);
@@ -109,8 +114,19 @@ void DkCloudPlugin::hostReady()
 
     // The first start beside digiKam's own exporters: asked once the main
     // window is up, never while plugins load.
+    const QList<ServiceId> clashing = clashingServices(m_host);
+    for (ServiceId service : qAsConst(m_heldBack))
+    {
+        // Enabled in the config, yet its action does not hold our key: ours gets it now.
+        if (!clashing.contains(service))
+        {
+            if (QAction* ours = ownAction(service, m_host))
+                ours->setShortcut(effectiveShortcut(service));
+        }
+    }
     if (takeoverQuestionDue(m_host))
     {
+        qCInfo(DKCLOUD_LOG).noquote() << "digiKam's own exporters hold dkcloud's keys: asking whether to take them over";
         auto* window = qobject_cast<QWidget*>(m_host.data());
         if (window && window->isVisible())
             QTimer::singleShot(takeoverQuestionDelayMs, this, &DkCloudPlugin::askTakeover);

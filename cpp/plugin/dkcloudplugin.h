@@ -57,6 +57,7 @@ private:
     QPointer<ExportWindow> m_dropbox;
     QPointer<QObject>      m_host;
     QPointer<QWidget>      m_takeoverQuestion;
+    QList<ServiceId>       m_heldBack; // our actions without their key until the answer
     bool                   m_askWhenShown = false;
     // After the main window appears: the host's own start-up windows come first.
     static constexpr int takeoverQuestionDelayMs = 1500;

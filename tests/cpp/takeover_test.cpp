@@ -59,8 +59,9 @@ void TakeoverTest::init()
     // digiKam's own exporters and ours, as the loader leaves them in the main window.
     addAction(QStringLiteral("export_onedrive"), QStringLiteral("Ctrl+Alt+Shift+O"));
     addAction(QStringLiteral("export_dropbox"), QStringLiteral("Ctrl+Alt+Shift+D"));
-    addAction(QStringLiteral("export_dkcloud_onedrive"), QStringLiteral("Ctrl+Alt+Shift+O"));
-    addAction(QStringLiteral("export_dkcloud_dropbox"), QStringLiteral("Ctrl+Alt+Shift+D"));
+    // Ours without their keys until the answer (holdBackShortcut).
+    addAction(QStringLiteral("export_dkcloud_onedrive"), QString());
+    addAction(QStringLiteral("export_dkcloud_dropbox"), QString());
     // Some other action of the host already has OneDrive's first candidate.
     addAction(QStringLiteral("some_host_action"), QStringLiteral("Alt+Shift+O"));
 }
@@ -81,6 +82,9 @@ QString TakeoverTest::fileEntry(const QString& group, const QString& key) const
 
 void TakeoverTest::askedOnlyWhenABuiltinHoldsOurKey()
 {
+    // Not asked yet, the built-ins enabled (digiKam's default): ours start without keys.
+    QVERIFY(holdBackShortcut(ServiceId::OneDrive));
+    QVERIFY(holdBackShortcut(ServiceId::Dropbox));
     QCOMPARE(clashingServices(m_host.get()), (QList<ServiceId>{ServiceId::OneDrive, ServiceId::Dropbox}));
     QVERIFY(takeoverQuestionDue(m_host.get()));
     // A built-in the user gave another key: no clash, no question.
@@ -91,7 +95,7 @@ void TakeoverTest::askedOnlyWhenABuiltinHoldsOurKey()
     QVERIFY(!takeoverQuestionDue(m_host.get()));
     // No built-in at all (switched off): no question either.
     m_host = std::make_unique<QWidget>();
-    addAction(QStringLiteral("export_dkcloud_onedrive"), QStringLiteral("Ctrl+Alt+Shift+O"));
+    addAction(QStringLiteral("export_dkcloud_onedrive"), QString());
     QVERIFY(!takeoverQuestionDue(m_host.get()));
 }
 
@@ -139,8 +143,11 @@ void TakeoverTest::takeOverSwitchesTheBuiltinsOffInTheHostConfig()
     QVERIFY(m_host->findChild<QAction*>(QStringLiteral("export_onedrive"))->shortcut().isEmpty());
     QVERIFY(m_host->findChild<QAction*>(QStringLiteral("export_dropbox"))->shortcut().isEmpty());
     QCOMPARE(m_host->findChild<QAction*>(QStringLiteral("export_dkcloud_onedrive"))->shortcut(), QKeySequence(QStringLiteral("Ctrl+Alt+Shift+O")));
+    QCOMPARE(m_host->findChild<QAction*>(QStringLiteral("export_dkcloud_dropbox"))->shortcut(), QKeySequence(QStringLiteral("Ctrl+Alt+Shift+D")));
     QCOMPARE(effectiveShortcut(ServiceId::Dropbox), QKeySequence(QStringLiteral("Ctrl+Alt+Shift+D")));
     QVERIFY(clashingServices(m_host.get()).isEmpty());
+    // The next start: the built-ins are off, ours get their keys from the start.
+    QVERIFY(!holdBackShortcut(ServiceId::OneDrive));
     // Asked once: even with the built-ins back on, no second question.
     m_host->findChild<QAction*>(QStringLiteral("export_onedrive"))->setShortcut(QKeySequence(QStringLiteral("Ctrl+Alt+Shift+O")));
     QVERIFY(!takeoverQuestionDue(m_host.get()));
@@ -163,6 +170,7 @@ void TakeoverTest::keepBothMovesOurKeysToFreeOnesAndRemembersThem()
     QCOMPARE(effectiveShortcut(ServiceId::Dropbox), QKeySequence(QStringLiteral("Alt+Shift+D")));
     QVERIFY(clashingServices(m_host.get()).isEmpty());
     QVERIFY(!takeoverQuestionDue(m_host.get()));
+    QVERIFY(!holdBackShortcut(ServiceId::Dropbox));
 }
 
 void TakeoverTest::escapeKeepsBothAndSwitchesNothingOff()

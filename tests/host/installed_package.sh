@@ -71,6 +71,8 @@ if [ "$installed_before" = 0 ]; then
 fi
 system_plugin="/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)/qt5/plugins/digikam/generic/Generic_DkCloud_Plugin.so"
 check "the installed plugin is in digiKam's system plugin folder" test -f "$system_plugin"
+# The installed emulator too, when its package is there.
+[ -x /usr/bin/dkcloud-emulator ] && emulator=/usr/bin/dkcloud-emulator
 check "digiKam's own OneDrive exporter is installed beside it" test -f "$(dirname "$system_plugin")/Generic_OneDrive_Plugin.so"
 unset DK_PLUGIN_PATH DKCLOUD_TEST_HOOK
 
