@@ -113,6 +113,20 @@ QList<ServiceId> clashingServices(const QObject* hostWindow)
     return clashing;
 }
 
+QList<ServiceId> clashingServices(const QList<QObject*>& hostWindows)
+{
+    QList<ServiceId> clashing;
+    for (const QObject* hostWindow : hostWindows)
+    {
+        for (ServiceId id : clashingServices(hostWindow))
+        {
+            if (!clashing.contains(id))
+                clashing << id;
+        }
+    }
+    return clashing;
+}
+
 bool holdBackShortcut(ServiceId id)
 {
     return rememberedTakeoverAnswer() == TakeoverAnswer::None && builtinEnabledInConfig(id);
@@ -123,7 +137,7 @@ bool takeoverQuestionDue(const QObject* hostWindow)
     return rememberedTakeoverAnswer() == TakeoverAnswer::None && !clashingServices(hostWindow).isEmpty();
 }
 
-void takeOver(const QList<ServiceId>& services, QObject* hostWindow)
+void takeOver(const QList<ServiceId>& services, const HostWindows& hosts)
 {
     // What digiKam's own plugin settings page writes (DPluginConfView::apply).
     KSharedConfigPtr config = KSharedConfig::openConfig();
@@ -131,13 +145,16 @@ void takeOver(const QList<ServiceId>& services, QObject* hostWindow)
     for (ServiceId id : services)
     {
         plugins.writeEntry(serviceInfo(id).builtinPluginIid, false);
-        if (!hostWindow)
-            continue;
-        const auto builtins = hostWindow->findChildren<QAction*>(serviceInfo(id).builtinActionName);
-        for (QAction* builtin : builtins)
-            builtin->setShortcuts(QList<QKeySequence>{});
-        if (QAction* ours = ownAction(id, hostWindow))
-            ours->setShortcut(effectiveShortcut(id));
+        for (QObject* hostWindow : hosts)
+        {
+            if (!hostWindow)
+                continue;
+            const auto builtins = hostWindow->findChildren<QAction*>(serviceInfo(id).builtinActionName);
+            for (QAction* builtin : builtins)
+                builtin->setShortcuts(QList<QKeySequence>{});
+            if (QAction* ours = ownAction(id, hostWindow))
+                ours->setShortcut(effectiveShortcut(id));
+        }
     }
     rememberTakeoverAnswer(TakeoverAnswer::TakeOver);
     config->sync();
@@ -182,7 +199,7 @@ QList<QKeySequence> proposedShortcuts(const QList<ServiceId>& services, const QO
     return proposed;
 }
 
-void keepBoth(const QList<ServiceId>& services, const QList<QKeySequence>& shortcuts, QObject* hostWindow)
+void keepBoth(const QList<ServiceId>& services, const QList<QKeySequence>& shortcuts, const HostWindows& hosts)
 {
     KConfigGroup group = dkcloudGroup();
     for (int i = 0; i < services.size(); ++i)
@@ -191,8 +208,11 @@ void keepBoth(const QList<ServiceId>& services, const QList<QKeySequence>& short
         // An empty one is remembered too: better no shortcut than an ambiguous one.
         group.writeEntry(shortcutKey(services.at(i)),
                          keys.isEmpty() ? QStringLiteral("none") : keys.toString(QKeySequence::PortableText));
-        if (QAction* ours = ownAction(services.at(i), hostWindow))
-            ours->setShortcut(keys);
+        for (QObject* hostWindow : hosts)
+        {
+            if (QAction* ours = ownAction(services.at(i), hostWindow))
+                ours->setShortcut(keys);
+        }
     }
     rememberTakeoverAnswer(TakeoverAnswer::KeepBoth);
 }

@@ -38,6 +38,7 @@ QAction* ownAction(ServiceId id, const QObject* hostWindow);
 // The services whose built-in exporter action is in the host and holds the
 // key dkcloud's action is meant to have (KDE would call it ambiguous).
 QList<ServiceId> clashingServices(const QObject* hostWindow);
+QList<ServiceId> clashingServices(const QList<QObject*>& hostWindows);
 
 // Whether dkcloud's action starts without its key: not asked yet and the
 // built-in is enabled in the host's config. KDE's main window checks every
@@ -48,10 +49,14 @@ bool holdBackShortcut(ServiceId id);
 // Ask only once per host, and only when something clashes.
 bool takeoverQuestionDue(const QObject* hostWindow);
 
+// The host's windows the plugin was set up for (digiKam: its main window, the
+// image editor, the light table...): each has its own actions.
+using HostWindows = QList<QObject*>;
+
 // Take Over: false for the built-ins' keys in [EnabledDPlugins] through the
 // host's own KSharedConfig (written now, so the host's own save on exit keeps
-// it), and the built-in actions lose the shortcuts for this session.
-void takeOver(const QList<ServiceId>& services, QObject* hostWindow);
+// it), and in every host window the built-in actions lose the keys, ours get them.
+void takeOver(const QList<ServiceId>& services, const HostWindows& hosts);
 
 // Whether any action of the host (its main window's, its other windows')
 // has this key combination.
@@ -62,9 +67,9 @@ bool shortcutTaken(const QKeySequence& keys, const QObject* hostWindow);
 // service's candidates (an empty one when none is free).
 QList<QKeySequence> proposedShortcuts(const QList<ServiceId>& services, const QObject* hostWindow);
 
-// Keep Both: dkcloud's actions for these services get the given shortcuts
-// now, and they are remembered in the host's config for the next starts.
-void keepBoth(const QList<ServiceId>& services, const QList<QKeySequence>& shortcuts, QObject* hostWindow);
+// Keep Both: dkcloud's actions for these services (in every host window) get
+// the given shortcuts now, remembered in the host's config for the next starts.
+void keepBoth(const QList<ServiceId>& services, const QList<QKeySequence>& shortcuts, const HostWindows& hosts);
 
 // "digiKam" or "Showfoto": who the question speaks of.
 QString hostDisplayName();

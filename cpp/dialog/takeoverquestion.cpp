@@ -34,13 +34,14 @@ QString shortcutList(const QList<ServiceId>& services)
 
 } // namespace
 
-TakeoverQuestion::TakeoverQuestion(const QList<ServiceId>& services, QWidget* hostWindow)
+TakeoverQuestion::TakeoverQuestion(const QList<ServiceId>& services, QWidget* hostWindow, const HostWindows& hosts)
     : QMessageBox(QMessageBox::Question, tr("dkcloud and %1's own exporters").arg(hostDisplayName()), QString(),
                   QMessageBox::NoButton, hostWindow)
     , m_services(services)
     , m_moved(proposedShortcuts(services, hostWindow))
-    , m_host(hostWindow)
 {
+    for (QObject* host : hosts.isEmpty() ? HostWindows{hostWindow} : hosts)
+        m_hosts << host;
     setObjectName(QStringLiteral("dkcloudTakeoverQuestion"));
     setWindowModality(Qt::NonModal);
     setAttribute(Qt::WA_DeleteOnClose);
@@ -94,13 +95,19 @@ void TakeoverQuestion::apply(QAbstractButton* button)
     if (m_answered)
         return;
     m_answered = true;
+    HostWindows hosts;
+    for (const QPointer<QObject>& host : qAsConst(m_hosts))
+    {
+        if (host)
+            hosts << host.data();
+    }
     if (button == m_takeOver)
     {
-        takeOver(m_services, m_host);
+        takeOver(m_services, hosts);
         Q_EMIT answered(TakeoverAnswer::TakeOver);
         return;
     }
-    keepBoth(m_services, m_moved, m_host);
+    keepBoth(m_services, m_moved, hosts);
     Q_EMIT answered(TakeoverAnswer::KeepBoth);
 }
 

@@ -20,8 +20,9 @@ class TakeoverQuestion : public QMessageBox
 
 public:
     // `services`: those whose built-in holds dkcloud's shortcut; `hostWindow`:
-    // where both kinds of action live (also the parent).
-    TakeoverQuestion(const QList<ServiceId>& services, QWidget* hostWindow);
+    // the parent; `hosts`: every window with both kinds of action (default:
+    // the parent).
+    TakeoverQuestion(const QList<ServiceId>& services, QWidget* hostWindow, const HostWindows& hosts = {});
 
     QAbstractButton* takeOverButton() const { return m_takeOver; }
     QAbstractButton* keepBothButton() const { return m_keepBoth; }
@@ -40,7 +41,7 @@ private:
 
     QList<ServiceId>    m_services;
     QList<QKeySequence> m_moved;
-    QPointer<QWidget>   m_host;
+    QList<QPointer<QObject>> m_hosts;
     QAbstractButton*    m_takeOver = nullptr;
     QAbstractButton*    m_keepBoth = nullptr;
     bool                m_answered = false;

@@ -75,7 +75,10 @@ void DkCloudPlugin::setup(QObject* parent)
 {
     m_host = parent;
     if (parent)
+    {
         parent->installEventFilter(this);
+        m_hosts << parent;
+    }
     addServiceAction(ServiceId::OneDrive, parent);
     addServiceAction(ServiceId::Dropbox, parent);
     // The other plugins' actions exist once the loader has set them all up.
@@ -93,7 +96,10 @@ void DkCloudPlugin::addServiceAction(ServiceId service, QObject* parent)
     // the take-over question is answered when digiKam's own exporter would
     // hold it too (never an "Ambiguous Shortcuts" at start-up).
     if (holdBackShortcut(service))
-        m_heldBack << service;
+    {
+        if (!m_heldBack.contains(service))
+            m_heldBack << service;
+    }
     else
         action->setShortcut(effectiveShortcut(service));
     action->setActionCategory(Digikam::DPluginAction::GenericExport);
@@ -114,31 +120,52 @@ void DkCloudPlugin::hostReady()
 
     // The first start beside digiKam's own exporters: asked once the main
     // window is up, never while plugins load.
-    const QList<ServiceId> clashing = clashingServices(m_host);
+    const QList<ServiceId> clashing = clashingServices(hostWindows());
     for (ServiceId service : qAsConst(m_heldBack))
     {
-        // Enabled in the config, yet its action does not hold our key: ours gets it now.
-        if (!clashing.contains(service))
+        // Enabled in the config, yet no action of it holds our key: ours get it now.
+        if (clashing.contains(service))
+            continue;
+        for (QObject* host : hostWindows())
         {
-            if (QAction* ours = ownAction(service, m_host))
+            if (QAction* ours = ownAction(service, host))
                 ours->setShortcut(effectiveShortcut(service));
         }
     }
-    if (takeoverQuestionDue(m_host))
+    if (clashing.isEmpty() || rememberedTakeoverAnswer() != TakeoverAnswer::None || m_takeoverQuestion || m_askWhenShown)
+        return;
+    qCInfo(DKCLOUD_LOG).noquote() << "digiKam's own exporters hold dkcloud's keys: asking whether to take them over";
+    m_askWhenShown = true;
+    if (visibleHostWindow())
+        QTimer::singleShot(takeoverQuestionDelayMs, this, &DkCloudPlugin::askTakeover);
+}
+
+HostWindows DkCloudPlugin::hostWindows() const
+{
+    HostWindows hosts;
+    for (const QPointer<QObject>& host : m_hosts)
     {
-        qCInfo(DKCLOUD_LOG).noquote() << "digiKam's own exporters hold dkcloud's keys: asking whether to take them over";
-        auto* window = qobject_cast<QWidget*>(m_host.data());
-        if (window && window->isVisible())
-            QTimer::singleShot(takeoverQuestionDelayMs, this, &DkCloudPlugin::askTakeover);
-        else
-            m_askWhenShown = true;
+        if (host)
+            hosts << host.data();
     }
+    return hosts;
+}
+
+QWidget* DkCloudPlugin::visibleHostWindow() const
+{
+    for (QObject* host : hostWindows())
+    {
+        auto* window = qobject_cast<QWidget*>(host);
+        if (window && window->isVisible())
+            return window;
+    }
+    return nullptr;
 }
 
 void DkCloudPlugin::askTakeover()
 {
-    auto* window = qobject_cast<QWidget*>(m_host.data());
-    const QList<ServiceId> services = clashingServices(window);
+    QWidget* window                 = visibleHostWindow();
+    const QList<ServiceId> services = clashingServices(hostWindows());
     if (!window || services.isEmpty() || rememberedTakeoverAnswer() != TakeoverAnswer::None || m_takeoverQuestion)
         return;
     // A modal window of the host (its collection setup, "Download required
@@ -148,7 +175,8 @@ void DkCloudPlugin::askTakeover()
         QTimer::singleShot(takeoverQuestionDelayMs, this, &DkCloudPlugin::askTakeover);
         return;
     }
-    auto* question = new TakeoverQuestion(services, window);
+    m_askWhenShown  = false;
+    auto* question = new TakeoverQuestion(services, window, hostWindows());
     connect(question, &TakeoverQuestion::answered, this, [question](TakeoverAnswer answer) {
         if (answer == TakeoverAnswer::TakeOver)
         {
@@ -169,11 +197,8 @@ void DkCloudPlugin::askTakeover()
 
 bool DkCloudPlugin::eventFilter(QObject* watched, QEvent* event)
 {
-    if (watched == m_host && event->type() == QEvent::Show && m_askWhenShown)
-    {
-        m_askWhenShown = false;
+    if (event->type() == QEvent::Show && m_askWhenShown && !m_takeoverQuestion && m_hosts.contains(watched))
         QTimer::singleShot(takeoverQuestionDelayMs, this, &DkCloudPlugin::askTakeover);
-    }
     if (watched == m_host && event->type() == QEvent::Close && !mayQuitWhileUploading())
     {
         event->ignore();

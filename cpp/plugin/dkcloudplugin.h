@@ -5,6 +5,7 @@
 #include "digikam_api.h"
 #include "exportwindow.h"
 #include "service.h"
+#include "takeover.h"
 
 #include <QPointer>
 
@@ -50,12 +51,17 @@ private:
     void hostReady();
     // Take Over or Keep Both, when digiKam's own exporters hold our keys (once per host).
     void askTakeover();
+    // Every window the host set the plugin up for (digiKam has several), and
+    // the first of them on screen.
+    HostWindows hostWindows() const;
+    QWidget* visibleHostWindow() const;
     // Asks before the host quits with uploads running; false: stay open.
     bool mayQuitWhileUploading();
 
     QPointer<ExportWindow> m_oneDrive;
     QPointer<ExportWindow> m_dropbox;
     QPointer<QObject>      m_host;
+    QList<QPointer<QObject>> m_hosts;
     QPointer<QWidget>      m_takeoverQuestion;
     QList<ServiceId>       m_heldBack; // our actions without their key until the answer
     bool                   m_askWhenShown = false;
