@@ -136,10 +136,11 @@ stop_digikam() {
     for _ in $(seq 40); do kill -0 "$dk_pid" 2>/dev/null || return 0; sleep 0.25; done
     kill -9 "$dk_pid" 2>/dev/null
 }
-find_window() { # visible digiKam windows whose title matches the regex $1
+find_window() { # visible digiKam windows whose title matches the regex $1 (case matters:
+    # digiKam's own exporter is "Export to Onedrive", ours "Export to OneDrive")
     local w
     for w in $(xdotool search --onlyvisible --class digikam 2>/dev/null); do
-        if xdotool getwindowname "$w" 2>/dev/null | grep -Eqi -- "$1"; then echo "$w"; return 0; fi
+        if xdotool getwindowname "$w" 2>/dev/null | grep -Eq -- "$1"; then echo "$w"; return 0; fi
     done
     return 1
 }
@@ -186,7 +187,8 @@ wait_main() { # the main window, the download dialog closed
 press_in_main() { activate "$(find_main)"; key "$@"; }
 # "Ctrl+Alt+Shift+N" -> "ctrl+alt+shift+n", "Ctrl+Alt+Shift+F11" -> "ctrl+alt+shift+F11"
 xdotool_keys() { echo "$1" | awk -F+ '{ for (i = 1; i < NF; i++) printf "%s+", tolower($i); k = $NF; if (length(k) == 1) k = tolower(k); print k }'; }
-no_ambiguity() { ! find_window '^Ambiguous' >/dev/null; }
+absent() { ! find_window "$1" >/dev/null; }
+no_ambiguity() { absent '^Ambiguous'; }
 
 # The album tree highlights PHOTOS (seeded sidebar state): a click on it and
 # Down open Trip, whose first photo digiKam selects by itself.
@@ -242,7 +244,7 @@ sleep 1
 shot takeover_question
 [ -n "$question" ] && echo "     question window: $(xdotool getwindowname "$question")"
 check "digiKam's loader loaded the installed plugin from its system folder" \
-    grep -q "Plugin of type Digikam::DPluginGeneric loaded from $system_plugin" "$work/digikam.log"
+    grep -q "Plugin of type Digikam::DPluginGeneric loaded from \"$system_plugin\"" "$work/digikam.log"
 if [ -n "$question" ]; then
     activate "$question"
     key alt+t
@@ -292,7 +294,7 @@ note "user A: second start"
 start_digikam
 main="$(wait_main)"
 sleep 5
-check "the second start asks nothing" bash -c "! xdotool search --onlyvisible --name '$question_title' >/dev/null 2>&1"
+check "the second start asks nothing" absent "$question_title"
 press_in_main alt+x
 sleep 1.5
 shot takeover_second_start_export_menu
@@ -302,7 +304,7 @@ press_in_main ctrl+alt+shift+o
 od="$(wait_window '^Export to OneDrive( — digiKam)?$' 20)"
 check "second start: Ctrl+Alt+Shift+O opens dkcloud's window" test -n "$od"
 check "second start: no 'Ambiguous Shortcuts' dialog" no_ambiguity
-check "second start: digiKam's own OneDrive window does not open" bash -c "! xdotool search --onlyvisible --name '^Export to Onedrive' >/dev/null 2>&1"
+check "second start: digiKam's own OneDrive window does not open" absent '^Export to Onedrive'
 shot takeover_second_start_onedrive
 stop_digikam
 
