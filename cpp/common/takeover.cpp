@@ -27,14 +27,15 @@ QString shortcutKey(ServiceId id)
     return QStringLiteral("%1 Shortcut").arg(serviceInfo(id).name);
 }
 
-// Moved shortcuts keep the service's letter where they can: the first free one wins.
+// Moved shortcuts keep the service's letter where they can: the first free one
+// wins. (digiKam 7.9's other exporters hold most Ctrl+Alt+Shift+letter keys.)
 QList<QKeySequence> candidates(ServiceId id)
 {
     if (id == ServiceId::OneDrive)
-        return {QKeySequence(QStringLiteral("Alt+Shift+O")), QKeySequence(QStringLiteral("Ctrl+Alt+Shift+N")),
-                QKeySequence(QStringLiteral("Ctrl+Alt+Shift+F11"))};
-    return {QKeySequence(QStringLiteral("Alt+Shift+D")), QKeySequence(QStringLiteral("Ctrl+Alt+Shift+B")),
-            QKeySequence(QStringLiteral("Ctrl+Alt+Shift+F12"))};
+        return {QKeySequence(QStringLiteral("Alt+Shift+O")), QKeySequence(QStringLiteral("Ctrl+Alt+Shift+F11")),
+                QKeySequence(QStringLiteral("Ctrl+Shift+F11"))};
+    return {QKeySequence(QStringLiteral("Alt+Shift+D")), QKeySequence(QStringLiteral("Ctrl+Alt+Shift+F12")),
+            QKeySequence(QStringLiteral("Ctrl+Shift+F12"))};
 }
 
 QList<const QObject*> hostRoots(const QObject* hostWindow)

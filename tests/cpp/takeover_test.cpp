@@ -111,14 +111,14 @@ void TakeoverTest::theQuestionNamesTheButtonsTheKeysAndTheNextStart()
     QCOMPARE(question.keepBothButton()->text(), QStringLiteral("&Keep Both"));
     // Alt+Shift+O is taken in the host: the next candidate.
     QCOMPARE(question.movedShortcuts(),
-             (QList<QKeySequence>{QKeySequence(QStringLiteral("Ctrl+Alt+Shift+N")), QKeySequence(QStringLiteral("Alt+Shift+D"))}));
+             (QList<QKeySequence>{QKeySequence(QStringLiteral("Ctrl+Alt+Shift+F11")), QKeySequence(QStringLiteral("Alt+Shift+D"))}));
     QCOMPARE(question.text(), QStringLiteral("Let dkcloud take over the OneDrive and Dropbox entries?"));
     const QString info = question.informativeText();
     for (const char* said : {"digiKam's own OneDrive and Dropbox exporters are switched on",
                              "Ctrl+Alt+Shift+O and Ctrl+Alt+Shift+D", "A key with two entries does nothing",
                              "Take Over: from now on", "the next time you start digiKam",
                              "Settings > Configure digiKam > Plugins", "Keep Both: both stay",
-                             "dkcloud's OneDrive entry moves to Ctrl+Alt+Shift+N",
+                             "dkcloud's OneDrive entry moves to Ctrl+Alt+Shift+F11",
                              "dkcloud's Dropbox entry moves to Alt+Shift+D", "You are asked only once"})
         QVERIFY2(info.contains(QLatin1String(said)), qPrintable(QLatin1String(said) + QStringLiteral(" not in: ") + info));
     question.show();
@@ -159,14 +159,14 @@ void TakeoverTest::keepBothMovesOurKeysToFreeOnesAndRemembersThem()
     question->show();
     question->keepBothButton()->click();
     QCOMPARE(fileEntry(QStringLiteral("dkcloud"), QStringLiteral("Built-in Exporters")), QStringLiteral("keep-both"));
-    QCOMPARE(fileEntry(QStringLiteral("dkcloud"), QStringLiteral("OneDrive Shortcut")), QStringLiteral("Ctrl+Alt+Shift+N"));
+    QCOMPARE(fileEntry(QStringLiteral("dkcloud"), QStringLiteral("OneDrive Shortcut")), QStringLiteral("Ctrl+Alt+Shift+F11"));
     QCOMPARE(fileEntry(QStringLiteral("dkcloud"), QStringLiteral("Dropbox Shortcut")), QStringLiteral("Alt+Shift+D"));
     QVERIFY(fileEntry(QStringLiteral("EnabledDPlugins"), QStringLiteral("org.kde.digikam.plugin.generic.OneDrive")).isEmpty());
-    QCOMPARE(m_host->findChild<QAction*>(QStringLiteral("export_dkcloud_onedrive"))->shortcut(), QKeySequence(QStringLiteral("Ctrl+Alt+Shift+N")));
+    QCOMPARE(m_host->findChild<QAction*>(QStringLiteral("export_dkcloud_onedrive"))->shortcut(), QKeySequence(QStringLiteral("Ctrl+Alt+Shift+F11")));
     QCOMPARE(m_host->findChild<QAction*>(QStringLiteral("export_dkcloud_dropbox"))->shortcut(), QKeySequence(QStringLiteral("Alt+Shift+D")));
     QCOMPARE(m_host->findChild<QAction*>(QStringLiteral("export_onedrive"))->shortcut(), QKeySequence(QStringLiteral("Ctrl+Alt+Shift+O")));
     // Next start: the plugin's actions get the remembered keys; nothing clashes.
-    QCOMPARE(effectiveShortcut(ServiceId::OneDrive), QKeySequence(QStringLiteral("Ctrl+Alt+Shift+N")));
+    QCOMPARE(effectiveShortcut(ServiceId::OneDrive), QKeySequence(QStringLiteral("Ctrl+Alt+Shift+F11")));
     QCOMPARE(effectiveShortcut(ServiceId::Dropbox), QKeySequence(QStringLiteral("Alt+Shift+D")));
     QVERIFY(clashingServices(m_host.get()).isEmpty());
     QVERIFY(!takeoverQuestionDue(m_host.get()));
