@@ -2,15 +2,17 @@
 # The installed Debian package in digiKam itself, as a user meets it: the
 # packages from dist/ installed with `dpkg -i` (no DK_PLUGIN_PATH: digiKam
 # finds dkcloud in its system plugin folder, beside its own OneDrive and
-# Dropbox exporters, which are enabled), a clean user, digiKam 7.9 under
-# Xvfb + openbox. The shipped plugin has no test probe: everything is seen
+# Dropbox exporters, which are enabled), a clean user, digiKam 7.9 (Debian
+# 12) or 8.6 (Debian 13: installed_package_8_6.sh runs this script in the
+# Debian 13 root) under Xvfb + openbox. The shipped plugin has no test probe: everything is seen
 # from outside (window titles, the host's rc file, screenshots, the emulator's
 # stored files).
 #
 #   installed_package.sh SOURCE_DIR EMULATOR ARTIFACTS_DIR
 #
-#  1. dist/'s packages for this machine (scripts/package makes them when
-#     missing) are installed with dpkg -i, unless already installed; they are
+#  1. dist/'s packages for this system (scripts/package makes them when
+#     missing; dkcloud and dkcloud-emulator built on Debian 12 serve Debian 13
+#     too) are installed with dpkg -i, unless already installed; they are
 #     purged at the end if this script installed them.
 #  2. User A, first start (after digiKam made its database): the take-over
 #     question "dkcloud and digiKam's own exporters" appears; Alt+T (Take
@@ -23,8 +25,8 @@
 #  3. User B, a fresh one: Alt+K (Keep Both). dkcloud's OneDrive entry moves to
 #     the key the rc file names; that key opens ours, with no ambiguity;
 #     Ctrl+Alt+Shift+O stays digiKam's own.
-# Screenshots: ARTIFACTS_DIR/installed_7_9_*.png. Exit 77 (skipped) when not
-# root (dpkg -i), not Debian 12 with digiKam 7.9, or the X tools are missing.
+# Screenshots: ARTIFACTS_DIR/installed_TAG_*.png (TAG: 7_9, 8_6). Exit 77
+# (skipped) when not root (dpkg -i) or digiKam or the X tools are missing.
 set -uo pipefail
 
 [ "$#" -ge 3 ] || { echo "usage: $0 SOURCE_DIR EMULATOR ARTIFACTS_DIR"; exit 2; }
@@ -38,12 +40,14 @@ command -v dpkg-deb >/dev/null || skip "not a Debian system"
 for tool in digikam Xvfb openbox xdotool import sqlite3 curl convert; do
     command -v "$tool" >/dev/null || skip "$tool is missing"
 done
-[ -f /usr/lib/digikam/libdigikamcore.so.7.9.0 ] || skip "not digiKam 7.9 (the Debian 12 package)"
-[ -x "$emulator" ] || skip "no emulator at $emulator"
 mkdir -p "$artifacts"
 artifacts="$(readlink -f "$artifacts")"
 start_time=$SECONDS
-note() { echo "[installed_7_9 $((SECONDS - start_time)) s] $*"; }
+version="$(QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=/tmp timeout 60 digikam --version 2>/dev/null \
+    | sed -n 's/^digikam \([0-9][0-9.]*\).*/\1/p' | head -1)"
+[ -n "$version" ] || { echo "FAIL: digikam --version says no version"; exit 1; }
+tag="$(echo "$version" | cut -d. -f1-2 | tr . _)"
+note() { echo "[installed_$tag $((SECONDS - start_time)) s] $*"; }
 
 # shellcheck source=tests/host/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -54,7 +58,9 @@ codename="$(. /etc/os-release && echo "$VERSION_CODENAME")"
 arch="$(dpkg --print-architecture)"
 debs=()
 for name in digikam-plugin-dkcloud dkcloud dkcloud-emulator; do
-    debs+=("$src/dist/${name}_0.1.0-1~${codename}_${arch}.deb")
+    deb="$src/dist/${name}_0.1.0-1~${codename}_${arch}.deb"
+    [ "$name" = digikam-plugin-dkcloud ] || [ -f "$deb" ] || deb="$src/dist/${name}_0.1.0-1~bookworm_${arch}.deb"
+    debs+=("$deb")
 done
 if [ ! -f "${debs[0]}" ] || [ ! -f "${debs[1]}" ]; then
     note "no packages in dist/: scripts/package --no-trixie"
@@ -69,16 +75,15 @@ trap purge_packages EXIT
 if [ "$installed_before" = 0 ]; then
     dpkg -i "${debs[@]}" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; echo "FAIL: dpkg -i"; exit 1; }
 fi
-system_plugin="/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)/qt5/plugins/digikam/generic/Generic_DkCloud_Plugin.so"
+system_plugin="$(dpkg -L digikam-plugin-dkcloud | grep '/Generic_DkCloud_Plugin\.so$' | head -1)"
+echo "     installed: $system_plugin"
 check "the installed plugin is in digiKam's system plugin folder" test -f "$system_plugin"
 # The installed emulator too, when its package is there.
 [ -x /usr/bin/dkcloud-emulator ] && emulator=/usr/bin/dkcloud-emulator
+[ -x "$emulator" ] || { echo "FAIL: no emulator at $emulator"; exit 1; }
 check "digiKam's own OneDrive exporter is installed beside it" test -f "$(dirname "$system_plugin")/Generic_OneDrive_Plugin.so"
 unset DK_PLUGIN_PATH DKCLOUD_TEST_HOOK
-
-version="$(QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=/tmp timeout 60 digikam --version 2>/dev/null \
-    | sed -n 's/^digikam \([0-9][0-9.]*\).*/\1/p' | head -1)"
-shot() { import -window root "$artifacts/installed_7_9_$1.png" 2>/dev/null; }
+shot() { import -window root "$artifacts/installed_${tag}_$1.png" 2>/dev/null; }
 
 # The collection: PHOTOS/Trip with 2 JPEGs, one database made once and copied per user.
 album="$work/PHOTOS/Trip"
@@ -172,7 +177,7 @@ question_title='^dkcloud and digiKam.s own exporters'
 # digiKam's "Download required files" (face models) comes with every start.
 close_download_dialog() {
     local dl
-    dl="$(find_window '^Download required files')" || return 1
+    dl="$(find_window '^Download [Rr]equired [Ff]iles')" || return 1
     activate "$dl"
     key Escape
     wait_gone "$dl" 5
@@ -338,6 +343,6 @@ if [ "$failed" -gt 0 ]; then
     echo "--- digikam.log (dkcloud lines)"; grep -Ei 'dkcloud|ambiguous' "$work/digikam.log" | head -40
 fi
 note "done"
-echo "screenshots: $artifacts/installed_7_9_*.png"
+echo "screenshots: $artifacts/installed_${tag}_*.png"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
