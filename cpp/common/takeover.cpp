@@ -128,9 +128,9 @@ QList<ServiceId> clashingServices(const QList<QObject*>& hostWindows)
     return clashing;
 }
 
-bool holdBackShortcut(ServiceId id)
+bool holdBackShortcut(ServiceId id, bool builtinLoaded)
 {
-    return rememberedTakeoverAnswer() == TakeoverAnswer::None && builtinEnabledInConfig(id);
+    return builtinLoaded && effectiveShortcut(id) == serviceInfo(id).shortcut;
 }
 
 bool takeoverQuestionDue(const QObject* hostWindow)
@@ -138,14 +138,10 @@ bool takeoverQuestionDue(const QObject* hostWindow)
     return rememberedTakeoverAnswer() == TakeoverAnswer::None && !clashingServices(hostWindow).isEmpty();
 }
 
-void takeOver(const QList<ServiceId>& services, const HostWindows& hosts)
+void giveKeysToDkcloud(const QList<ServiceId>& services, const HostWindows& hosts)
 {
-    // What digiKam's own plugin settings page writes (DPluginConfView::apply).
-    KSharedConfigPtr config = KSharedConfig::openConfig();
-    KConfigGroup plugins    = config->group(QStringLiteral("EnabledDPlugins"));
     for (ServiceId id : services)
     {
-        plugins.writeEntry(serviceInfo(id).builtinPluginIid, false);
         for (QObject* hostWindow : hosts)
         {
             if (!hostWindow)
@@ -157,6 +153,16 @@ void takeOver(const QList<ServiceId>& services, const HostWindows& hosts)
                 ours->setShortcut(effectiveShortcut(id));
         }
     }
+}
+
+void takeOver(const QList<ServiceId>& services, const HostWindows& hosts)
+{
+    // What digiKam's own plugin settings page writes (DPluginConfView::apply).
+    KSharedConfigPtr config = KSharedConfig::openConfig();
+    KConfigGroup plugins    = config->group(QStringLiteral("EnabledDPlugins"));
+    for (ServiceId id : services)
+        plugins.writeEntry(serviceInfo(id).builtinPluginIid, false);
+    giveKeysToDkcloud(services, hosts);
     rememberTakeoverAnswer(TakeoverAnswer::TakeOver);
     config->sync();
 }

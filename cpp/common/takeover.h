@@ -40,11 +40,15 @@ QAction* ownAction(ServiceId id, const QObject* hostWindow);
 QList<ServiceId> clashingServices(const QObject* hostWindow);
 QList<ServiceId> clashingServices(const QList<QObject*>& hostWindows);
 
-// Whether dkcloud's action starts without its key: not asked yet and the
-// built-in is enabled in the host's config. KDE's main window checks every
-// key when it builds its menus, right after the plugins are set up, and
-// shows "Ambiguous Shortcuts" for each clash; the answer gives the key.
-bool holdBackShortcut(ServiceId id);
+// Whether dkcloud's action for a service starts without its key: digiKam's
+// own exporter for it was loaded in this session (`builtinLoaded`: enabled in
+// the host's config when the host started, see builtinEnabledInConfig) and
+// ours would have the same key (not moved by Keep Both). KDE's main window
+// checks every key when it builds its menus, right after the plugins are set
+// up, and shows "Ambiguous Shortcuts" for each clash; the key comes after:
+// with the answer, or at once when Take Over was answered before (then the
+// built-in, enabled again since, loses it: giveKeysToDkcloud).
+bool holdBackShortcut(ServiceId id, bool builtinLoaded);
 
 // Ask only once per host, and only when something clashes.
 bool takeoverQuestionDue(const QObject* hostWindow);
@@ -57,6 +61,9 @@ using HostWindows = QList<QObject*>;
 // host's own KSharedConfig (written now, so the host's own save on exit keeps
 // it), and in every host window the built-in actions lose the keys, ours get them.
 void takeOver(const QList<ServiceId>& services, const HostWindows& hosts);
+
+// The session part of Take Over: the built-ins' actions lose the keys, ours get them.
+void giveKeysToDkcloud(const QList<ServiceId>& services, const HostWindows& hosts);
 
 // Whether any action of the host (its main window's, its other windows')
 // has this key combination.

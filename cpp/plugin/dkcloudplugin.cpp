@@ -73,6 +73,16 @@ QList<Digikam::DPluginAuthor> DkCloudPlugin::authors() const
 
 void DkCloudPlugin::setup(QObject* parent)
 {
+    // digiKam reads [EnabledDPlugins] once, when it loads the plugins: what
+    // is enabled now is loaded for the whole session.
+    if (m_hosts.isEmpty())
+    {
+        for (ServiceId service : {ServiceId::OneDrive, ServiceId::Dropbox})
+        {
+            if (builtinEnabledInConfig(service))
+                m_builtinLoaded << service;
+        }
+    }
     m_host = parent;
     if (parent)
     {
@@ -95,7 +105,7 @@ void DkCloudPlugin::addServiceAction(ServiceId service, QObject* parent)
     // The service's own key, or the one Keep Both moved it to; none until
     // the take-over question is answered when digiKam's own exporter would
     // hold it too (never an "Ambiguous Shortcuts" at start-up).
-    if (holdBackShortcut(service))
+    if (holdBackShortcut(service, m_builtinLoaded.contains(service)))
     {
         if (!m_heldBack.contains(service))
             m_heldBack << service;
@@ -121,9 +131,13 @@ void DkCloudPlugin::hostReady()
     // The first start beside digiKam's own exporters: asked once the main
     // window is up, never while plugins load.
     const QList<ServiceId> clashing = clashingServices(hostWindows());
+    // Taken over before (this session, or earlier and the built-ins enabled
+    // again since): ours get the keys in every window, new ones included.
+    if (rememberedTakeoverAnswer() == TakeoverAnswer::TakeOver)
+        giveKeysToDkcloud(m_heldBack, hostWindows());
     for (ServiceId service : qAsConst(m_heldBack))
     {
-        // Enabled in the config, yet no action of it holds our key: ours get it now.
+        // Loaded, yet no action of it holds our key: ours get it now.
         if (clashing.contains(service))
             continue;
         for (QObject* host : hostWindows())

@@ -63,7 +63,8 @@ private:
     QPointer<QObject>      m_host;
     QList<QPointer<QObject>> m_hosts;
     QPointer<QWidget>      m_takeoverQuestion;
-    QList<ServiceId>       m_heldBack; // our actions without their key until the answer
+    QList<ServiceId>       m_heldBack;      // our actions without their key until the answer
+    QList<ServiceId>       m_builtinLoaded; // digiKam's own exporters loaded this session
     bool                   m_askWhenShown = false;
     // After the main window appears: the host's own start-up windows come first.
     static constexpr int takeoverQuestionDelayMs = 1500;

@@ -1,6 +1,7 @@
 // The first start beside digiKam's own exporters, offscreen: when the
 // question is due, what it says, and what Take Over and Keep Both write to the
 // host's configuration (read back from the file) and do to the actions.
+#include "hostconfig.h"
 #include "takeover.h"
 #include "takeoverquestion.h"
 
@@ -83,8 +84,8 @@ QString TakeoverTest::fileEntry(const QString& group, const QString& key) const
 void TakeoverTest::askedOnlyWhenABuiltinHoldsOurKey()
 {
     // Not asked yet, the built-ins enabled (digiKam's default): ours start without keys.
-    QVERIFY(holdBackShortcut(ServiceId::OneDrive));
-    QVERIFY(holdBackShortcut(ServiceId::Dropbox));
+    QVERIFY(holdBackShortcut(ServiceId::OneDrive, builtinEnabledInConfig(ServiceId::OneDrive)));
+    QVERIFY(holdBackShortcut(ServiceId::Dropbox, builtinEnabledInConfig(ServiceId::Dropbox)));
     QCOMPARE(clashingServices(m_host.get()), (QList<ServiceId>{ServiceId::OneDrive, ServiceId::Dropbox}));
     QVERIFY(takeoverQuestionDue(m_host.get()));
     // A built-in the user gave another key: no clash, no question.
@@ -147,7 +148,20 @@ void TakeoverTest::takeOverSwitchesTheBuiltinsOffInTheHostConfig()
     QCOMPARE(effectiveShortcut(ServiceId::Dropbox), QKeySequence(QStringLiteral("Ctrl+Alt+Shift+D")));
     QVERIFY(clashingServices(m_host.get()).isEmpty());
     // The next start: the built-ins are off, ours get their keys from the start.
-    QVERIFY(!holdBackShortcut(ServiceId::OneDrive));
+    QVERIFY(!builtinEnabledInConfig(ServiceId::OneDrive));
+    QVERIFY(!holdBackShortcut(ServiceId::OneDrive, builtinEnabledInConfig(ServiceId::OneDrive)));
+    // A window the host makes later in this session (built-ins still loaded):
+    // ours start without the key, and get it from the built-in.
+    QVERIFY(holdBackShortcut(ServiceId::OneDrive, true));
+    QWidget editor;
+    auto* builtin = new QAction(&editor);
+    builtin->setObjectName(QStringLiteral("export_onedrive"));
+    builtin->setShortcut(QKeySequence(QStringLiteral("Ctrl+Alt+Shift+O")));
+    auto* ours = new QAction(&editor);
+    ours->setObjectName(QStringLiteral("export_dkcloud_onedrive"));
+    giveKeysToDkcloud({ServiceId::OneDrive}, {&editor});
+    QVERIFY(builtin->shortcut().isEmpty());
+    QCOMPARE(ours->shortcut(), QKeySequence(QStringLiteral("Ctrl+Alt+Shift+O")));
     // Asked once: even with the built-ins back on, no second question.
     m_host->findChild<QAction*>(QStringLiteral("export_onedrive"))->setShortcut(QKeySequence(QStringLiteral("Ctrl+Alt+Shift+O")));
     QVERIFY(!takeoverQuestionDue(m_host.get()));
@@ -170,7 +184,8 @@ void TakeoverTest::keepBothMovesOurKeysToFreeOnesAndRemembersThem()
     QCOMPARE(effectiveShortcut(ServiceId::Dropbox), QKeySequence(QStringLiteral("Alt+Shift+D")));
     QVERIFY(clashingServices(m_host.get()).isEmpty());
     QVERIFY(!takeoverQuestionDue(m_host.get()));
-    QVERIFY(!holdBackShortcut(ServiceId::Dropbox));
+    // Moved keys clash with nothing: ours get them from the start.
+    QVERIFY(!holdBackShortcut(ServiceId::Dropbox, true));
 }
 
 void TakeoverTest::escapeKeepsBothAndSwitchesNothingOff()
