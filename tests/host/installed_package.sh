@@ -109,9 +109,11 @@ export QTWEBENGINE_DISABLE_SANDBOX=1
 # default, seeded past the first-run assistant (as FACTS.md says); plugin
 # settings untouched, so digiKam's own exporters are enabled.
 user() { # user NAME
-    export XDG_CONFIG_HOME="$work/$1/config" XDG_DATA_HOME="$work/$1/data" XDG_CACHE_HOME="$work/$1/cache" XDG_RUNTIME_DIR="$work/$1/runtime"
+    # (XDG_STATE_HOME: dkcloud's upload journals, so no other run's unfinished upload is offered)
+    export XDG_CONFIG_HOME="$work/$1/config" XDG_DATA_HOME="$work/$1/data" XDG_CACHE_HOME="$work/$1/cache" \
+        XDG_STATE_HOME="$work/$1/state" XDG_RUNTIME_DIR="$work/$1/runtime"
     export DKCLOUD_CONFIG_DIR="$work/$1/dkcloud"
-    mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR" "$work/$1/db"
+    mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" "$XDG_RUNTIME_DIR" "$work/$1/db"
     chmod 700 "$XDG_RUNTIME_DIR"
     rc="$XDG_CONFIG_HOME/digikamrc"
     db="$work/$1/db"
