@@ -23,8 +23,10 @@
 #     (its own save keeps the answer); the next start asks nothing, and
 #     Ctrl+Alt+Shift+O opens ours again.
 #  3. User B, a fresh one: Alt+K (Keep Both). dkcloud's OneDrive entry moves to
-#     the key the rc file names; that key opens ours, with no ambiguity;
-#     Ctrl+Alt+Shift+O stays digiKam's own.
+#     the key the rc file names; that key opens ours, with no ambiguity.
+#  4. showfoto for user B (its own showfotorc): the question in showfoto's
+#     words, Alt+T (Take Over), both built-ins off in showfotorc,
+#     Ctrl+Alt+Shift+O opens ours.
 # Screenshots: ARTIFACTS_DIR/installed_TAG_*.png (TAG: 7_9, 8_6). Exit 77
 # (skipped) when not root (dpkg -i) or digiKam or the X tools are missing.
 set -uo pipefail
@@ -136,6 +138,7 @@ EOF
 rc_group() { awk -v g="[$1]" '/^\[/ { on = ($0 == g); next } on' "$rc"; }
 rc_has() { rc_group "$1" | grep -qx -- "$2"; }
 
+wm_class=digikam
 dk_pid=""
 start_digikam() { digikam >>"$work/digikam.log" 2>&1 & dk_pid=$!; pids+=("$dk_pid"); }
 stop_digikam() {
@@ -146,7 +149,7 @@ stop_digikam() {
 find_window() { # visible digiKam windows whose title matches the regex $1 (case matters:
     # digiKam's own exporter is "Export to Onedrive", ours "Export to OneDrive")
     local w
-    for w in $(xdotool search --onlyvisible --class digikam 2>/dev/null); do
+    for w in $(xdotool search --onlyvisible --class "$wm_class" 2>/dev/null); do
         if xdotool getwindowname "$w" 2>/dev/null | grep -Eq -- "$1"; then echo "$w"; return 0; fi
     done
     return 1
@@ -159,15 +162,15 @@ wait_window() { # wait_window REGEX [SECONDS]
 wait_gone() {
     local i
     for i in $(seq $((${2:-10} * 2))); do
-        xdotool search --onlyvisible --class digikam 2>/dev/null | grep -qx "$1" || return 0
+        xdotool search --onlyvisible --class "$wm_class" 2>/dev/null | grep -qx "$1" || return 0
         sleep 0.5
     done
     return 1
 }
-find_main() { # the largest window titled "digiKam"
+find_main() { # the largest window titled "digiKam" (showfoto: "FOLDER/ — Showfoto")
     local w best="" area=0 WIDTH HEIGHT
-    for w in $(xdotool search --onlyvisible --class digikam 2>/dev/null); do
-        [ "$(xdotool getwindowname "$w" 2>/dev/null)" = digiKam ] || continue
+    for w in $(xdotool search --onlyvisible --class "$wm_class" 2>/dev/null); do
+        case "$(xdotool getwindowname "$w" 2>/dev/null)" in digiKam | */\ —\ Showfoto) ;; *) continue ;; esac
         eval "$(xdotool getwindowgeometry --shell "$w" 2>/dev/null | grep -E '^(WIDTH|HEIGHT)=')"
         if [ "${WIDTH:-0}" -ge 500 ] && [ $((WIDTH * HEIGHT)) -gt "$area" ]; then best="$w"; area=$((WIDTH * HEIGHT)); fi
     done
@@ -176,6 +179,7 @@ find_main() { # the largest window titled "digiKam"
 activate() { xdotool windowactivate --sync "$1" 2>/dev/null || xdotool windowfocus --sync "$1" 2>/dev/null; sleep 0.5; }
 key() { xdotool key --clearmodifiers "$@"; }
 question_title='^dkcloud and digiKam.s own exporters'
+showfoto_question_title='^dkcloud and Showfoto.s own exporters'
 # digiKam's "Download required files" (face models) comes with every start.
 close_download_dialog() {
     local dl
@@ -198,7 +202,7 @@ wait_question() {
     local i
     for i in $(seq 120); do
         close_download_dialog
-        find_window "$question_title" && return 0
+        find_window "${1:-$question_title}" && return 0
         sleep 0.5
     done
     return 1
@@ -351,6 +355,35 @@ if [ -n "$moved" ]; then
     shot keepboth_onedrive
 fi
 stop_digikam
+
+# 4. showfoto, for user B (it has its own showfotorc): asked once too; Take Over.
+if command -v showfoto >/dev/null; then
+    note "showfoto: first start, Take Over"
+    wm_class=showfoto
+    showfoto "$album" >>"$work/showfoto.log" 2>&1 &
+    dk_pid=$!
+    pids+=("$dk_pid")
+    question="$(wait_question "$showfoto_question_title")"
+    check "showfoto: the take-over question appears" test -n "$question"
+    sleep 1
+    shot showfoto_question
+    if [ -n "$question" ]; then
+        activate "$question"
+        key alt+t
+        check "showfoto: Alt+T (Take Over) answers it" wait_gone "$question" 10
+    fi
+    sleep 1
+    rc="$XDG_CONFIG_HOME/showfotorc"
+    check "showfoto: both built-ins off in showfotorc" \
+        bash -c "grep -qx 'org.kde.digikam.plugin.generic.OneDrive=false' '$rc' && grep -qx 'org.kde.digikam.plugin.generic.DropBox=false' '$rc'"
+    press_in_main ctrl+alt+shift+o
+    od="$(wait_window '^Export to OneDrive( — Showfoto)?$' 20)"
+    check "showfoto: Ctrl+Alt+Shift+O opens dkcloud's 'Export to OneDrive'" test -n "$od"
+    check "showfoto: no 'Ambiguous Shortcuts' dialog" no_ambiguity
+    sleep 2
+    shot showfoto_onedrive
+    stop_digikam
+fi
 
 if [ "$failed" -gt 0 ]; then
     echo "--- digikam.log (dkcloud lines)"; grep -Ei 'dkcloud|ambiguous' "$work/digikam.log" | head -40
