@@ -207,6 +207,29 @@ wait_question() {
     done
     return 1
 }
+# answer WHO KEY WHAT [TITLE]: the question appears (screenshot WHO_question),
+# KEY answers it; sets `question`.
+answer() {
+    question="$(wait_question "${4:-$question_title}")"
+    check "$1: the take-over question appears once the main window is up" test -n "$question"
+    sleep 1
+    shot "${1// /_}_question"
+    [ -n "$question" ] || return 1
+    echo "     question window: $(xdotool getwindowname "$question")"
+    activate "$question"
+    key "$2"
+    check "$1: $3 answers it" wait_gone "$question" 10
+    sleep 1
+}
+# opens_ours WHO KEYS SHOT: KEYS in the main window open dkcloud's window, no ambiguity; sets `od`.
+opens_ours() {
+    press_in_main "$2"
+    od="$(wait_window '^Export to OneDrive( — (digiKam|Showfoto))?$' 20)"
+    check "$1: $2 opens dkcloud's 'Export to OneDrive'" test -n "$od"
+    check "$1: no 'Ambiguous Shortcuts' dialog" no_ambiguity
+    sleep 2
+    shot "$3"
+}
 # "Ctrl+Alt+Shift+N" -> "ctrl+alt+shift+n", "Ctrl+Alt+Shift+F11" -> "ctrl+alt+shift+F11"
 xdotool_keys() { echo "$1" | awk -F+ '{ for (i = 1; i < NF; i++) printf "%s+", tolower($i); k = $NF; if (length(k) == 1) k = tolower(k); print k }'; }
 absent() { ! find_window "$1" >/dev/null; }
@@ -260,30 +283,15 @@ note "user A: first start with the package installed"
 start_digikam
 main="$(wait_main)"
 check "digiKam's main window appears" test -n "$main"
-question="$(wait_question)"
-check "the take-over question appears once the main window is up" test -n "$question"
-sleep 1
-shot takeover_question
-[ -n "$question" ] && echo "     question window: $(xdotool getwindowname "$question")"
 check "digiKam's loader loaded the installed plugin from its system folder" \
     grep -q "Plugin of type Digikam::DPluginGeneric loaded from \"$system_plugin\"" "$work/digikam.log"
-if [ -n "$question" ]; then
-    activate "$question"
-    key alt+t
-    check "Alt+T (Take Over) answers it" wait_gone "$question" 10
-fi
-sleep 1
+answer "user A" alt+t "Alt+T (Take Over)"
 check "Take Over: digiKam's OneDrive exporter is off in digikamrc" rc_has EnabledDPlugins org.kde.digikam.plugin.generic.OneDrive=false
 check "Take Over: digiKam's Dropbox exporter is off in digikamrc" rc_has EnabledDPlugins org.kde.digikam.plugin.generic.DropBox=false
 check "the answer is remembered in dkcloud's own group" rc_has dkcloud 'Built-in Exporters=take-over'
 
 check "the album Trip is open" open_trip
-press_in_main ctrl+alt+shift+o
-od="$(wait_window '^Export to OneDrive( — digiKam)?$' 20)"
-check "after Take Over, Ctrl+Alt+Shift+O opens dkcloud's 'Export to OneDrive' at once" test -n "$od"
-check "no 'Ambiguous Shortcuts' dialog" no_ambiguity
-sleep 2
-shot takeover_onedrive
+opens_ours "after Take Over, at once" ctrl+alt+shift+o takeover_onedrive
 if [ -n "$od" ]; then
     activate "$od"
     key alt+l
@@ -322,12 +330,8 @@ sleep 1.5
 shot takeover_second_start_export_menu
 key Escape
 sleep 0.5
-press_in_main ctrl+alt+shift+o
-od="$(wait_window '^Export to OneDrive( — digiKam)?$' 20)"
-check "second start: Ctrl+Alt+Shift+O opens dkcloud's window" test -n "$od"
-check "second start: no 'Ambiguous Shortcuts' dialog" no_ambiguity
+opens_ours "second start" ctrl+alt+shift+o takeover_second_start_onedrive
 check "second start: digiKam's own OneDrive window does not open" absent '^Export to Onedrive'
-shot takeover_second_start_onedrive
 stop_digikam
 
 # 3. User B: Keep Both.
@@ -335,25 +339,11 @@ new_user bob
 note "user B: first start, Keep Both"
 start_digikam
 main="$(wait_main)"
-question="$(wait_question)"
-check "user B: the take-over question appears" test -n "$question"
-if [ -n "$question" ]; then
-    activate "$question"
-    key alt+k
-    check "Alt+K (Keep Both) answers it" wait_gone "$question" 10
-fi
-sleep 1
+answer "user B" alt+k "Alt+K (Keep Both)"
 moved="$(rc_group dkcloud | sed -n 's/^OneDrive Shortcut=//p')"
 check "Keep Both: the moved OneDrive key is remembered ($moved)" test -n "$moved"
 check "Keep Both: the built-ins stay enabled" bash -c "! grep -q 'generic.OneDrive=false' '$rc'"
-if [ -n "$moved" ]; then
-    press_in_main "$(xdotool_keys "$moved")"
-    od="$(wait_window '^Export to OneDrive( — digiKam)?$' 20)"
-    check "Keep Both: $moved opens dkcloud's 'Export to OneDrive'" test -n "$od"
-    check "Keep Both: no 'Ambiguous Shortcuts' dialog" no_ambiguity
-    sleep 2
-    shot keepboth_onedrive
-fi
+[ -n "$moved" ] && opens_ours "Keep Both" "$(xdotool_keys "$moved")" keepboth_onedrive
 stop_digikam
 
 # 4. showfoto, for user B (it has its own showfotorc): asked once too; Take Over.
@@ -363,25 +353,11 @@ if command -v showfoto >/dev/null; then
     showfoto "$album" >>"$work/showfoto.log" 2>&1 &
     dk_pid=$!
     pids+=("$dk_pid")
-    question="$(wait_question "$showfoto_question_title")"
-    check "showfoto: the take-over question appears" test -n "$question"
-    sleep 1
-    shot showfoto_question
-    if [ -n "$question" ]; then
-        activate "$question"
-        key alt+t
-        check "showfoto: Alt+T (Take Over) answers it" wait_gone "$question" 10
-    fi
-    sleep 1
+    answer showfoto alt+t "Alt+T (Take Over)" "$showfoto_question_title"
     rc="$XDG_CONFIG_HOME/showfotorc"
     check "showfoto: both built-ins off in showfotorc" \
         bash -c "grep -qx 'org.kde.digikam.plugin.generic.OneDrive=false' '$rc' && grep -qx 'org.kde.digikam.plugin.generic.DropBox=false' '$rc'"
-    press_in_main ctrl+alt+shift+o
-    od="$(wait_window '^Export to OneDrive( — Showfoto)?$' 20)"
-    check "showfoto: Ctrl+Alt+Shift+O opens dkcloud's 'Export to OneDrive'" test -n "$od"
-    check "showfoto: no 'Ambiguous Shortcuts' dialog" no_ambiguity
-    sleep 2
-    shot showfoto_onedrive
+    opens_ours showfoto ctrl+alt+shift+o showfoto_onedrive
     stop_digikam
 fi
 
