@@ -1,5 +1,7 @@
 #include "hostconfig.h"
 
+#include "takeover.h"
+
 #include <KConfigGroup>
 #include <KSharedConfig>
 
@@ -31,14 +33,19 @@ bool builtinActionPresent(ServiceId id, const QObject* hostWindow)
 QString clashWarning(ServiceId id, const QObject* hostWindow)
 {
     const ServiceInfo& info = serviceInfo(id);
-    const bool clash = hostWindow ? builtinActionPresent(id, hostWindow) : builtinEnabledInConfig(id);
+    // In the host: the built-in's action holds the key our action has (Keep
+    // Both moved ours away; until the take-over answer ours has none).
+    const QAction* ours = ownAction(id, hostWindow);
+    const bool clash    = hostWindow ? clashingServices(hostWindow).contains(id)
+                                        && (!ours || ours->shortcuts().contains(effectiveShortcut(id)))
+                                     : builtinEnabledInConfig(id);
     if (!clash)
         return {};
     return QStringLiteral(
                "digiKam's own %1 exporter is enabled, so %2 is ambiguous and does nothing. "
                "Untick \"%1\" in Settings > Configure > Plugins, or run dkcloud's "
                "disable-builtin-exporters, then restart.")
-        .arg(info.name, info.shortcut.toString(QKeySequence::NativeText));
+        .arg(info.name, effectiveShortcut(id).toString(QKeySequence::NativeText));
 }
 
 } // namespace DkCloud

@@ -3,8 +3,11 @@
 #include "exportwindow.h"
 #include "hostconfig.h"
 #include "hostprogress.h"
+#include "takeover.h"
+#include "takeoverquestion.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QCoreApplication>
 #include <QEvent>
 #include <QLoggingCategory>
@@ -57,7 +60,8 @@ QString DkCloudPlugin::details() const
               "uploads large files in resumable pieces, several at a time, and checks every stored "
               "file against its hash.</p>"
               "<p>It replaces digiKam's own OneDrive and Dropbox exporters and uses their shortcuts "
-              "(Ctrl+Alt+Shift+O and Ctrl+Alt+Shift+D): disable those two in the plugin settings.</p>")
+              "(Ctrl+Alt+Shift+O and Ctrl+Alt+Shift+D); at its first start beside them it asks whether to "
+              "take them over or keep both.</p>")
         .arg(dkcloudVersion());
 }
 
@@ -70,15 +74,28 @@ QList<Digikam::DPluginAuthor> DkCloudPlugin::authors() const
 void DkCloudPlugin::setup(QObject* parent)
 {
     qCDebug(DKCLOUD_LOG) << "set up in" << (parent ? parent->metaObject()->className() : "no window");
-    addServiceAction(ServiceId::OneDrive, parent);
-    addServiceAction(ServiceId::Dropbox, parent);
+    // digiKam reads [EnabledDPlugins] once, when it loads the plugins: what
+    // is enabled now is loaded for the whole session.
+    if (m_hosts.isEmpty())
+    {
+        for (ServiceId service : {ServiceId::OneDrive, ServiceId::Dropbox})
+        {
+            if (builtinEnabledInConfig(service))
+                m_builtinLoaded << service;
+        }
+    }
     // digiKam sets a generic plugin up once per window with an Export menu:
     // its main window first, then the light table, the editor, the queue
     // manager... as they are made. The first is the host whose close quits.
-    if (m_host || !parent)
-        return;
-    m_host = parent;
-    parent->installEventFilter(this);
+    if (!m_host)
+        m_host = parent;
+    if (parent)
+    {
+        parent->installEventFilter(this);
+        m_hosts << parent;
+    }
+    addServiceAction(ServiceId::OneDrive, parent);
+    addServiceAction(ServiceId::Dropbox, parent);
     // The other plugins' actions exist once the loader has set them all up.
     QTimer::singleShot(0, this, &DkCloudPlugin::hostReady);
 }
@@ -90,7 +107,16 @@ void DkCloudPlugin::addServiceAction(ServiceId service, QObject* parent)
     action->setIcon(serviceIcon(service));
     action->setText(info.actionText);
     action->setObjectName(info.actionObjectName);
-    action->setShortcut(info.shortcut);
+    // The service's own key, or the one Keep Both moved it to; none until
+    // the take-over question is answered when digiKam's own exporter would
+    // hold it too (never an "Ambiguous Shortcuts" at start-up).
+    if (holdBackShortcut(service, m_builtinLoaded.contains(service)))
+    {
+        if (!m_heldBack.contains(service))
+            m_heldBack << service;
+    }
+    else
+        action->setShortcut(effectiveShortcut(service));
     action->setActionCategory(Digikam::DPluginAction::GenericExport);
     connect(action, &QAction::triggered, this,
             service == ServiceId::OneDrive ? &DkCloudPlugin::slotExportToOneDrive : &DkCloudPlugin::slotExportToDropbox);
@@ -106,10 +132,92 @@ void DkCloudPlugin::hostReady()
             qCWarning(DKCLOUD_LOG).noquote() << warning;
     }
     Q_EMIT actionsPlaced(m_host);
+
+    // The first start beside digiKam's own exporters: asked once the main
+    // window is up, never while plugins load.
+    const QList<ServiceId> clashing = clashingServices(hostWindows());
+    // Taken over before (this session, or earlier and the built-ins enabled
+    // again since): ours get the keys in every window, new ones included.
+    if (rememberedTakeoverAnswer() == TakeoverAnswer::TakeOver)
+        giveKeysToDkcloud(m_heldBack, hostWindows());
+    for (ServiceId service : qAsConst(m_heldBack))
+    {
+        // Loaded, yet no action of it holds our key: ours get it now.
+        if (clashing.contains(service))
+            continue;
+        for (QObject* host : hostWindows())
+        {
+            if (QAction* ours = ownAction(service, host))
+                ours->setShortcut(effectiveShortcut(service));
+        }
+    }
+    if (clashing.isEmpty() || rememberedTakeoverAnswer() != TakeoverAnswer::None || m_takeoverQuestion || m_askWhenShown)
+        return;
+    qCInfo(DKCLOUD_LOG).noquote() << "digiKam's own exporters hold dkcloud's keys: asking whether to take them over";
+    m_askWhenShown = true;
+    if (visibleHostWindow())
+        QTimer::singleShot(takeoverQuestionDelayMs, this, &DkCloudPlugin::askTakeover);
+}
+
+HostWindows DkCloudPlugin::hostWindows() const
+{
+    HostWindows hosts;
+    for (const QPointer<QObject>& host : m_hosts)
+    {
+        if (host)
+            hosts << host.data();
+    }
+    return hosts;
+}
+
+QWidget* DkCloudPlugin::visibleHostWindow() const
+{
+    for (QObject* host : hostWindows())
+    {
+        auto* window = qobject_cast<QWidget*>(host);
+        if (window && window->isVisible())
+            return window;
+    }
+    return nullptr;
+}
+
+void DkCloudPlugin::askTakeover()
+{
+    QWidget* window                 = visibleHostWindow();
+    const QList<ServiceId> services = clashingServices(hostWindows());
+    if (!window || services.isEmpty() || rememberedTakeoverAnswer() != TakeoverAnswer::None || m_takeoverQuestion)
+        return;
+    // A modal window of the host (its collection setup, "Download required
+    // files") would block the question's buttons: ask after it.
+    if (QApplication::activeModalWidget())
+    {
+        QTimer::singleShot(takeoverQuestionDelayMs, this, &DkCloudPlugin::askTakeover);
+        return;
+    }
+    m_askWhenShown  = false;
+    auto* question = new TakeoverQuestion(services, window, hostWindows());
+    connect(question, &TakeoverQuestion::answered, this, [question](TakeoverAnswer answer) {
+        if (answer == TakeoverAnswer::TakeOver)
+        {
+            qCInfo(DKCLOUD_LOG).noquote() << "take over: digiKam's own exporters switched off in [EnabledDPlugins] "
+                                             "(their entries go at the next start); dkcloud has their keys now";
+            return;
+        }
+        QStringList moved;
+        for (const QKeySequence& keys : question->movedShortcuts())
+            moved << (keys.isEmpty() ? QStringLiteral("none") : keys.toString(QKeySequence::PortableText));
+        qCInfo(DKCLOUD_LOG).noquote() << "keep both: dkcloud's shortcuts moved to" << moved.join(QStringLiteral(", "));
+    });
+    m_takeoverQuestion = question;
+    question->show();
+    question->raise();
+    question->activateWindow();
 }
 
 bool DkCloudPlugin::eventFilter(QObject* watched, QEvent* event)
 {
+    if (event->type() == QEvent::Show && m_askWhenShown && !m_takeoverQuestion && m_hosts.contains(watched))
+        QTimer::singleShot(takeoverQuestionDelayMs, this, &DkCloudPlugin::askTakeover);
     if (watched == m_host && event->type() == QEvent::Close && !mayQuitWhileUploading())
     {
         event->ignore();

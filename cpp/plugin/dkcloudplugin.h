@@ -5,6 +5,7 @@
 #include "digikam_api.h"
 #include "exportwindow.h"
 #include "service.h"
+#include "takeover.h"
 
 #include <QPointer>
 
@@ -48,12 +49,25 @@ private:
     void openExportWindow(ServiceId service, QObject* action);
     void addServiceAction(ServiceId service, QObject* parent);
     void hostReady();
+    // Take Over or Keep Both, when digiKam's own exporters hold our keys (once per host).
+    void askTakeover();
+    // Every window the host set the plugin up for (digiKam has several), and
+    // the first of them on screen.
+    HostWindows hostWindows() const;
+    QWidget* visibleHostWindow() const;
     // Asks before the host quits with uploads running; false: stay open.
     bool mayQuitWhileUploading();
 
     QPointer<ExportWindow> m_oneDrive;
     QPointer<ExportWindow> m_dropbox;
     QPointer<QObject>      m_host;
+    QList<QPointer<QObject>> m_hosts;
+    QPointer<QWidget>      m_takeoverQuestion;
+    QList<ServiceId>       m_heldBack;      // our actions without their key until the answer
+    QList<ServiceId>       m_builtinLoaded; // digiKam's own exporters loaded this session
+    bool                   m_askWhenShown = false;
+    // After the main window appears: the host's own start-up windows come first.
+    static constexpr int takeoverQuestionDelayMs = 1500;
 };
 
 } // namespace DkCloud

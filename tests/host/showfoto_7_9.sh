@@ -3,9 +3,9 @@
 #
 #   showfoto_7_9.sh PLUGIN.so EMULATOR ARTIFACTS_DIR [clash]
 #
-# With "clash", digiKam's own exporters stay enabled beside ours: the plugin
-# must say so in the log instead of failing silently, and the shortcut must
-# meet KDE's ambiguity (no window of ours opens).
+# With "clash", digiKam's own exporters stay enabled beside ours (the first
+# start after installing dkcloud): no "Ambiguous Shortcuts", the take-over
+# question instead; Keep Both moves our keys to free ones that work.
 #
 # PLUGIN.so is the test build of the plugin (build/testing/): its probe writes
 # what the plugin and its windows signal to $DKCLOUD_TEST_HOOK. Logins are
@@ -98,21 +98,52 @@ showfoto_pid=$!
 pids+=($showfoto_pid)
 
 if [ "$mode" = clash ]; then
-    # Two actions on one shortcut: KDE says so in a dialog right at start-up,
-    # and our plugin says which built-in to disable.
-    ambiguous=""
+    # The first start beside digiKam's own exporters: no "Ambiguous Shortcuts"
+    # (our keys wait for the answer), the take-over question once showfoto's
+    # own start-up dialog ("Download required files", modal) is closed.
+    # Alt+K (Keep Both): our OneDrive entry moves to the key showfotorc names,
+    # which opens our window.
+    question=""
     for _ in $(seq 120); do
-        ambiguous="$(xdotool search --onlyvisible --name '^Ambiguous' 2>/dev/null | head -1)"
-        [ -n "$ambiguous" ] && break
+        download="$(xdotool search --onlyvisible --name '^Download required files' 2>/dev/null | head -1)"
+        if [ -n "$download" ]; then
+            xdotool windowactivate --sync "$download" 2>/dev/null
+            xdotool key --clearmodifiers Escape
+        fi
+        question="$(xdotool search --onlyvisible --name "^dkcloud and Showfoto's own exporters" 2>/dev/null | head -1)"
+        [ -n "$question" ] && break
         sleep 0.5
     done
     sleep 1
     import -window root "$artifacts/showfoto_7_9_clash.png" 2>/dev/null
-    check "KDE reports the ambiguous shortcut" test -n "$ambiguous"
+    check "the take-over question appears" test -n "$question"
+    check "no 'Ambiguous Shortcuts' dialog at start-up" bash -c "! xdotool search --onlyvisible --name '^Ambiguous' >/dev/null 2>&1"
     check "digiKam's loader loaded our plugin" grep -q "Plugin of type Digikam::DPluginGeneric loaded from .*Generic_DkCloud_Plugin.so" "$work/showfoto.log"
-    check "our log names digiKam's OneDrive exporter as the clash" grep -q "digiKam's own OneDrive exporter is enabled" "$work/showfoto.log"
-    check "our log names digiKam's Dropbox exporter as the clash" grep -q "digiKam's own Dropbox exporter is enabled" "$work/showfoto.log"
-    echo "screenshot: $artifacts/showfoto_7_9_clash.png"
+    check "our log says why it asks" grep -q "digiKam's own exporters hold dkcloud's keys: asking whether to take them over" "$work/showfoto.log"
+    if [ -n "$question" ]; then
+        xdotool windowactivate --sync "$question" 2>/dev/null
+        sleep 0.5
+        xdotool key --clearmodifiers alt+k
+        sleep 1.5
+    fi
+    rc="$XDG_CONFIG_HOME/showfotorc"
+    moved="$(awk '/^\[/ { on = ($0 == "[dkcloud]"); next } on' "$rc" 2>/dev/null | sed -n 's/^OneDrive Shortcut=//p')"
+    check "Keep Both is remembered in showfotorc" grep -qx 'Built-in Exporters=keep-both' "$rc"
+    check "our OneDrive entry moved to a free key ($moved)" test -n "$moved"
+    check "the built-ins stay enabled" bash -c "! grep -q 'generic.OneDrive=false' '$rc'"
+    if [ -n "$moved" ]; then
+        main="$(xdotool search --onlyvisible --class showfoto 2>/dev/null | while read -r w; do
+            case "$(xdotool getwindowname "$w")" in "$work/photos"*Showfoto) echo "$w"; break ;; esac; done)"
+        xdotool windowactivate --sync "$main" 2>/dev/null
+        sleep 0.5
+        xdotool key --clearmodifiers "$(echo "$moved" | awk -F+ '{ for (i = 1; i < NF; i++) printf "%s+", tolower($i); k = $NF; if (length(k) == 1) k = tolower(k); print k }')"
+        for _ in $(seq 40); do grep -q '^OneDrive opened ' "$DKCLOUD_TEST_HOOK" && break; sleep 0.5; done
+        sleep 1
+        import -window root "$artifacts/showfoto_7_9_keep_both.png" 2>/dev/null
+        check "$moved opens our 'Export to OneDrive'" grep -q '^OneDrive opened ' "$DKCLOUD_TEST_HOOK"
+        check "no 'Ambiguous Shortcuts' dialog on $moved" bash -c "! xdotool search --onlyvisible --name '^Ambiguous' >/dev/null 2>&1"
+    fi
+    echo "screenshots: $artifacts/showfoto_7_9_clash.png, $artifacts/showfoto_7_9_keep_both.png"
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]
     exit
