@@ -92,23 +92,36 @@ public:
     virtual BatchToolSettings defaultSettings() = 0;
     virtual BatchTool*        clone(QObject* parent = nullptr) const = 0;
 
-    void slotResetSettingsToDefault();
-    void slotSettingsChanged(const BatchToolSettings& settings);
-
-    QWidget* settingsWidget() const;
-    // slot 19
-    virtual void registerSettingsWidget();
-
+    // The virtual functions below are declared in the library's table order,
+    // whatever their access.
 protected:
-    void setErrorDescription(const QString& message);
-    bool isCancelled() const;
-
     // slot 17: the tool's work on one queue item
     virtual bool toolOperations() = 0;
     // slot 18: the settings widget changed (a slot in the library's meta-object)
     virtual void slotSettingsChanged() = 0;
+
+public:
+    // slot 19: makes the settings widget (m_settingsWidget) and connects it
+    virtual void registerSettingsWidget();
+
+protected:
     // slot 20: show settings() in the widget (a slot in the library's meta-object)
     virtual void slotAssignSettings2Widget() = 0;
+
+public:
+    void slotResetSettingsToDefault();
+    void slotSettingsChanged(const BatchToolSettings& settings);
+
+    // Signals (the library's meta-object defines them).
+    void signalSettingsChanged(const BatchToolSettings& settings);
+    void signalAssignSettings2Widget();
+    void signalVisible(bool visible);
+
+    QWidget* settingsWidget() const;
+
+protected:
+    void setErrorDescription(const QString& message);
+    bool isCancelled() const;
 
     QWidget* m_settingsWidget;
 

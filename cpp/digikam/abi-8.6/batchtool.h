@@ -95,22 +95,36 @@ public:
 
     // slot 17
     virtual void slotResetSettingsToDefault();
-    void slotSettingsChanged(const BatchToolSettings& settings);
 
-    QWidget* settingsWidget() const;
-    // slot 20
-    virtual void registerSettingsWidget();
-
+    // The virtual functions below are declared in the library's table order,
+    // whatever their access.
 protected:
-    void setErrorDescription(const QString& message);
-    bool isCancelled() const;
-
     // slot 18: the tool's work on one queue item
     virtual bool toolOperations() = 0;
     // slot 19: the settings widget changed (a slot in the library's meta-object)
     virtual void slotSettingsChanged() = 0;
+
+public:
+    // slot 20: makes the settings widget (m_settingsWidget) and connects it
+    virtual void registerSettingsWidget();
+
+protected:
     // slot 21: show settings() in the widget (a slot in the library's meta-object)
     virtual void slotAssignSettings2Widget() = 0;
+
+public:
+    void slotSettingsChanged(const BatchToolSettings& settings);
+
+    // Signals (the library's meta-object defines them).
+    void signalSettingsChanged(const BatchToolSettings& settings);
+    void signalAssignSettings2Widget();
+    void signalVisible(bool visible);
+
+    QWidget* settingsWidget() const;
+
+protected:
+    void setErrorDescription(const QString& message);
+    bool isCancelled() const;
 
     QWidget* m_settingsWidget;
 
