@@ -56,6 +56,8 @@ UploadSettingsWidget::UploadSettingsWidget(ServiceId service, QWidget* parent)
     m_conflict->addItem(tr("Keep both (store under a new name)"), QStringLiteral("rename"));
     m_conflict->addItem(tr("Skip the photo"), QStringLiteral("skip"));
     m_keepOutput->setObjectName(QStringLiteral("keepOutputCheck"));
+    m_keepOutput->setToolTip(tr("Off: only the upload remains. BQM then lists the photo as not processed, since no "
+                                "file was made; keep it on when another tool (or upload) follows this one."));
     m_status->setObjectName(QStringLiteral("statusLabel"));
     m_status->setWordWrap(true);
     m_status->setTextFormat(Qt::RichText);

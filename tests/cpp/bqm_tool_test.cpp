@@ -261,10 +261,20 @@ void BqmToolTest::keepOutputOffLeavesTheQueueOutputEmpty()
     s.insert(QStringLiteral("KeepOutput"), false);
     s.insert(QStringLiteral("FolderPattern"), QString());
     QString output, error, outcome;
-    QVERIFY2(applyOn(tool, s, input, &output, &error, &outcome), qPrintable(error));
+    // BQM would list the item as failed ("Failed to create file...") anyway:
+    // the tool says first that the upload went through and no file was kept.
+    QVERIFY(!applyOn(tool, s, input, &output, &error, &outcome));
     QCOMPARE(outcome, QStringLiteral("uploaded"));
+    QVERIFY2(error.startsWith(QStringLiteral("OneDrive: uploaded")) && error.contains(QStringLiteral("no file kept")),
+             qPrintable(error));
     QCOMPARE(stored(QStringLiteral("/BQM/rose.png")), QByteArray("rose").repeated(999));
     QCOMPARE(QFileInfo(output).size(), 0);
+
+    // A tool after it (BQM counts it as the last before a custom tool) gets
+    // that empty file: nothing is uploaded, and the item says why.
+    QVERIFY(!applyOn(tool, s, output, &output, &error, &outcome));
+    QCOMPARE(outcome, QStringLiteral("failed"));
+    QVERIFY2(error.contains(QStringLiteral("handed over no file")), qPrintable(error));
 }
 
 void BqmToolTest::aRemovedFolderFailsTheItem()
