@@ -50,7 +50,11 @@ Digikam::BatchToolSettings UploadTool::defaultSettings()
 
 Digikam::BatchTool* UploadTool::clone(QObject* parent) const
 {
-    return new UploadTool(m_service, parent);
+    auto* copy = new UploadTool(m_service, parent);
+    // BQM's worker runs a clone: its items are told through the registered
+    // tool too (and from there through the plugin).
+    connect(copy, &UploadTool::itemFinished, const_cast<UploadTool*>(this), &UploadTool::itemFinished, Qt::DirectConnection);
+    return copy;
 }
 
 void UploadTool::registerSettingsWidget()

@@ -8,6 +8,7 @@
 
 #include <QApplication>
 #include <QPluginLoader>
+#include <QSignalSpy>
 #include <QTextStream>
 
 namespace
@@ -49,8 +50,10 @@ int main(int argc, char** argv)
            QStringLiteral("name() = %1").arg(plugin->name()));
     expect(!plugin->version().isEmpty(), QStringLiteral("version() = %1 (digiKam's)").arg(plugin->version()));
 
-    QObject host;
+    QObject    host;
+    QSignalSpy added(instance, SIGNAL(toolsAdded(QObject*)));
     plugin->setup(&host);
+    expect(added.wait(2000) || added.count() == 1, QStringLiteral("toolsAdded() once the event loop runs"));
     const QList<Digikam::BatchTool*> tools = plugin->tools(&host);
     expect(tools.size() == 2 && plugin->count() == 2, QStringLiteral("setup() registers %1 tools").arg(tools.size()));
     expect(plugin->categories() == QStringList{QStringLiteral("Custom")} || plugin->categories().size() == 1,

@@ -214,8 +214,11 @@ void BqmToolTest::uploadsTheItemIntoItsAlbumFolder()
     const QString    input = photo(QStringLiteral("Trip 2026"), QStringLiteral("beach.jpg"), bytes);
     auto             s     = settingsFor(ServiceId::OneDrive, QStringLiteral("/BQM"));
     QString          output, error, outcome;
+    QSignalSpy       told(&tool, &UploadTool::itemFinished);
     QVERIFY2(applyOn(tool, s, input, &output, &error, &outcome), qPrintable(error));
     QCOMPARE(outcome, QStringLiteral("uploaded"));
+    QCOMPARE(told.count(), 1); // a clone's items are told through the tool it was made from
+    QCOMPARE(told.first().at(3).toString(), QStringLiteral("/BQM/Trip 2026/beach.jpg"));
     QVERIFY2(error.contains(QStringLiteral("uploaded")), qPrintable(error));
     QCOMPARE(stored(QStringLiteral("/BQM/Trip 2026/beach.jpg")), bytes);
     QFile out(output);
