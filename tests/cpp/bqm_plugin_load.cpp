@@ -5,24 +5,12 @@
 //
 //   bqm_plugin_load PATH/Bqm_DkCloud_Plugin.so
 #include "digikam_bqm_api.h"
+#include "plugin_check.h"
 
 #include <QApplication>
-#include <QPluginLoader>
 #include <QSignalSpy>
-#include <QTextStream>
 
-namespace
-{
-
-int failures = 0;
-
-void expect(bool ok, const QString& what)
-{
-    QTextStream(stdout) << (ok ? "ok   " : "FAIL ") << what << '\n';
-    failures += ok ? 0 : 1;
-}
-
-} // namespace
+using PluginCheck::expect;
 
 int main(int argc, char** argv)
 {
@@ -79,6 +67,5 @@ int main(int argc, char** argv)
         expect(copy && copy->settingsWidget() == nullptr, QStringLiteral("a clone has no settings widget"));
         delete copy;
     }
-    QTextStream(stdout) << (failures ? QStringLiteral("%1 failures\n").arg(failures) : QStringLiteral("all good\n"));
-    return failures ? 1 : 0;
+    return PluginCheck::finish(QStringLiteral("all good"));
 }

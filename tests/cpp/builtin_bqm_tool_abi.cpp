@@ -6,23 +6,12 @@
 //
 //   builtin_bqm_tool_abi PATH/Bqm_Flip_Plugin.so
 #include "digikam_bqm_api.h"
+#include "plugin_check.h"
 
 #include <QApplication>
-#include <QPluginLoader>
 #include <QTextStream>
 
-namespace
-{
-
-int failures = 0;
-
-void expect(bool ok, const QString& what)
-{
-    QTextStream(stdout) << (ok ? "ok   " : "FAIL ") << what << '\n';
-    failures += ok ? 0 : 1;
-}
-
-} // namespace
+using PluginCheck::expect;
 
 int main(int argc, char** argv)
 {
@@ -32,9 +21,8 @@ int main(int argc, char** argv)
         QTextStream(stderr) << "usage: builtin_bqm_tool_abi PATH/Bqm_Flip_Plugin.so\n";
         return 2;
     }
-    QPluginLoader loader(QString::fromLocal8Bit(argv[1]));
-    auto*         plugin = qobject_cast<Digikam::DPluginBqm*>(loader.instance());
-    expect(plugin != nullptr, QStringLiteral("loads as DPluginBqm: %1").arg(loader.errorString()));
+    QPluginLoader loader;
+    auto*         plugin = PluginCheck::load<Digikam::DPluginBqm>(loader, argv[1], QStringLiteral("DPluginBqm"));
     if (!plugin)
         return 1;
     expect(plugin->iid().startsWith(QLatin1String("org.kde.digikam.plugin.bqm.")), QStringLiteral("iid() = %1").arg(plugin->iid()));
@@ -63,6 +51,5 @@ int main(int argc, char** argv)
         expect(!copy->apply(), QStringLiteral("apply() on a missing file runs toolOperations() and fails"));
     }
     delete copy;
-    QTextStream(stdout) << (failures ? QStringLiteral("%1 failures\n").arg(failures) : QStringLiteral("all good\n"));
-    return failures ? 1 : 0;
+    return PluginCheck::finish(QStringLiteral("our declarations drive a real digiKam BQM tool"));
 }
