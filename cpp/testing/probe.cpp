@@ -5,21 +5,19 @@
 // read. The shipped plugin has none of this.
 #include "dkcloudplugin.h"
 #include "exportwidget.h"
+#include "hook.h"
 #include "progressmanager_api.h"
 #include "service.h"
 
 #include <QAction>
 #include <QCoreApplication>
-#include <QFile>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenu>
 #include <QMutex>
 #include <QMutexLocker>
 #include <QSet>
-#include <QTextStream>
 
-#include <dlfcn.h>
 #include <functional>
 
 namespace Digikam
@@ -82,43 +80,12 @@ namespace DkCloud
 namespace
 {
 
-QString hookPath()
-{
-    return qEnvironmentVariable("DKCLOUD_TEST_HOOK");
-}
+using Testing::writeLine;
+using Testing::yesNo;
 
-void writeLine(const QString& line)
-{
-    // Lines come from digiKam's worker threads too (its progress manager).
-    static QMutex mutex;
-    QMutexLocker lock(&mutex);
-    QFile file(hookPath());
-    if (file.open(QIODevice::Append | QIODevice::Text))
-        QTextStream(&file) << line << '\n';
-}
-
-QString yesNo(bool yes)
-{
-    return yes ? QStringLiteral("yes") : QStringLiteral("no");
-}
-
-// The plugin object the loader got: this library's own qt_plugin_instance()
-// (made by moc for Q_PLUGIN_METADATA), looked up through this library's
-// handle. Every Qt plugin exports one of that name, so a plain call could
-// reach another plugin's.
 DkCloudPlugin* pluginInstance()
 {
-    Dl_info info{};
-    if (!dladdr(reinterpret_cast<void*>(&hookPath), &info) || !info.dli_fname)
-        return nullptr;
-    void* self = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
-    if (!self)
-        return nullptr;
-    using InstanceFunction = QObject* (*)();
-    auto instance          = reinterpret_cast<InstanceFunction>(dlsym(self, "qt_plugin_instance"));
-    DkCloudPlugin* plugin  = instance ? qobject_cast<DkCloudPlugin*>(instance()) : nullptr;
-    dlclose(self);
-    return plugin;
+    return qobject_cast<DkCloudPlugin*>(Testing::ownPluginInstance(reinterpret_cast<const void*>(&pluginInstance)));
 }
 
 // "OneDrive started title=Export to OneDrive items=/a.jpg|/b.jpg"
@@ -220,8 +187,9 @@ void watchPlugin(DkCloudPlugin* plugin)
 
 // digiKam's progress area (showfoto has none: its background uploads use the
 // plugin's own small window).
-void watchHostProgress(QObject* app)
+void watchHostProgress()
 {
+    QCoreApplication* app = QCoreApplication::instance();
     if (QCoreApplication::applicationName() != QLatin1String("digikam"))
         return;
     Digikam::ProgressManager* manager = Digikam::ProgressManager::instance();
@@ -244,19 +212,13 @@ struct Probe
 {
     Probe()
     {
-        QCoreApplication* app = QCoreApplication::instance();
-        if (!app || hookPath().isEmpty())
-            return;
-        QMetaObject::invokeMethod(
-            app,
-            [app]() {
-                watchHostProgress(app);
-                if (DkCloudPlugin* plugin = pluginInstance())
-                    watchPlugin(plugin);
-                else
-                    writeLine(QStringLiteral("probe: no plugin instance found"));
-            },
-            Qt::QueuedConnection);
+        Testing::whenHostRuns([]() {
+            watchHostProgress();
+            if (DkCloudPlugin* plugin = pluginInstance())
+                watchPlugin(plugin);
+            else
+                writeLine(QStringLiteral("probe: no plugin instance found"));
+        });
     }
 };
 
