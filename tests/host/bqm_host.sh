@@ -41,6 +41,8 @@ for tool in digikam Xvfb openbox xdotool import identify sqlite3 curl; do
     fi
 done
 [ -x "$emulator" ] || { echo "SKIP: no emulator at $emulator (cargo build -p dkcloud-emulator)"; exit 77; }
+cli="${DKCLOUD_CLI:-$(dirname "$emulator")/dkcloud}"
+[ "$bqm_plugin" = - ] || [ -x "$cli" ] || { echo "FAIL: no dkcloud at $cli (cargo build -p dkcloud-cli)"; exit 1; }
 [ "$bqm_plugin" = - ] || [ -f "$bqm_plugin" ] || { echo "FAIL: no BQM plugin at $bqm_plugin"; exit 1; }
 convert_bin=/usr/bin/convert
 [ -x "$convert_bin" ] || convert_bin=convert
@@ -98,19 +100,28 @@ rc="$work/profile/digikamrc"
 # UseCustom=false takes LengthPreset (1 = Small, 640x480). Queue settings:
 # useoriginalalbum=0 + workingurl = the target album; conflictrule 0 =
 # overwrite; renamingrule 0 = the original name.
-# workflow_tool NAME GROUP PARAM=TYPE:VALUE...: one <tool> element.
+# workflow_tool INDEX NAME GROUP PARAM=TYPE:VALUE...: one <tool> element (INDEX
+# counts from 0 in the chain; BQM knows the last tool by it).
 workflow_tool() {
-    local name="$1" group="$2" p
-    shift 2
-    printf '  <tool>\n   <toolname value="%s"/>\n   <toolgroup value="%s"/>\n   <index value="0"/>\n   <version value="1"/>\n' "$name" "$group"
+    local index="$1" name="$2" group="$3" p
+    shift 3
+    printf '  <tool>\n   <toolname value="%s"/>\n   <toolgroup value="%s"/>\n   <index value="%s"/>\n   <version value="1"/>\n' "$name" "$group" "$index"
     for p in "$@"; do
         printf '   <parameter name="%s" type="%s" value="%s"/>\n' "${p%%=*}" "$(echo "${p#*=}" | cut -d: -f1)" "${p#*:}"
     done
     printf '  </tool>\n'
 }
 resize_tool() {
-    workflow_tool Resize 4 UseCustom=bool:false PreserveRatioBox=bool:false UsePixel=bool:false \
+    workflow_tool 0 Resize 4 UseCustom=bool:false PreserveRatioBox=bool:false UsePixel=bool:false \
         UsePercent=bool:false UseCM=bool:false UseInches=bool:false LengthCustom=int:1024 LengthPreset=int:1
+}
+# upload_tool SERVICE ACCOUNT FOLDER: dkcloud's tool after Resize
+# (DkCloudUploadOneDrive / DkCloudUploadDropbox, group CustomTool = 1; the
+# settings keys of cpp/bqm/bqmsettings.cpp): into FOLDER/<album name>,
+# replacing, the uploaded file kept as BQM's output.
+upload_tool() {
+    workflow_tool 1 "DkCloudUpload$1" 1 Account=QString:"$2" Folder=QString:"$3" \
+        FolderPattern=QString:'{album}' OnConflict=QString:replace KeepOutput=bool:true
 }
 # workflow TITLE TARGET_DIR TOOLS_XML: one <queue> element.
 workflow() {
@@ -137,23 +148,56 @@ $3
  </queue>
 EOF
 }
+# The emulator; with dkcloud's tools, a real login to both of its services
+# before digiKam starts (curl plays the browser, as in showfoto_7_9.sh), the
+# remote folders made, /dkcloud-gone removed again (a folder the tool was set
+# up with and that no longer exists).
+start_emulator "$emulator"
+export DKCLOUD_EMULATOR="$base" DKCLOUD_CONFIG_DIR="$work/dkcloud" DKCLOUD_TOKEN_STORE=file
+account=user@emulator.invalid # the emulator's one user
+if [ "$bqm_plugin" != - ]; then
+    mkdir -p "$DKCLOUD_CONFIG_DIR" "$work/PHOTOS/WebOneDrive" "$work/PHOTOS/WebDropbox" "$work/PHOTOS/WebFailed"
+    port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    printf '[dropbox]\nredirect_port = %s\n' "$port" >"$DKCLOUD_CONFIG_DIR/config.toml"
+    for service in onedrive dropbox; do
+        check "logged in to $service with dkcloud login" \
+            env BROWSER="curl -s -L -o /dev/null" timeout 60 "$cli" login "$service"
+        check "$service: the folders /dkcloud-bqm and /dkcloud-gone made" \
+            bash -c "'$cli' mkdir $service:/dkcloud-bqm && '$cli' mkdir $service:/dkcloud-gone" >/dev/null
+    done
+    rm -rf "$work/emulator/dropbox/dkcloud-gone"
+    check "dropbox: /dkcloud-gone removed" bash -c "! '$cli' ls dropbox:/ | grep -q dkcloud-gone"
+fi
+export BROWSER=true
+
 mkdir -p "$XDG_DATA_HOME/digikam"
 {
     echo '<!DOCTYPE XMLQueueList>'
     echo '<queuelist version="2.0" client="digikam" encoding="UTF-8">'
     workflow "Resize for the web" "$web" "$(resize_tool)"
+    if [ "$bqm_plugin" != - ]; then
+        workflow "OneDrive upload" "$work/PHOTOS/WebOneDrive" "$(resize_tool; upload_tool OneDrive "$account" /dkcloud-bqm)"
+        workflow "Dropbox upload" "$work/PHOTOS/WebDropbox" "$(resize_tool; upload_tool Dropbox "$account" /dkcloud-bqm)"
+        workflow "Bad account upload" "$work/PHOTOS/WebFailed" "$(resize_tool; upload_tool OneDrive nobody@emulator.invalid /dkcloud-bqm)"
+        workflow "Gone folder upload" "$work/PHOTOS/WebFailed" "$(resize_tool; upload_tool Dropbox "$account" /dkcloud-gone)"
+    fi
     echo '</queuelist>'
 } >"$XDG_DATA_HOME/digikam/queue.xml"
 
-start_emulator "$emulator"
 start_x
 
-export QT_LOGGING_RULES="digikam.general=true"
+export QT_LOGGING_RULES="digikam.general=true;dkcloud.bqm=true"
 export QTWEBENGINE_DISABLE_SANDBOX=1
 # shellcheck source=tests/host/digikam_lib.sh
 . "$(dirname "$0")/digikam_lib.sh"
 
-start_in_album Trip Web
+if [ "$bqm_plugin" = - ]; then
+    start_in_album Trip Web
+else
+    start_in_album Trip Web WebDropbox WebFailed WebOneDrive
+    check "digiKam's loader loaded dkcloud's BQM tools" \
+        grep -q "Plugin of type Digikam::DPluginBqm loaded from .*Bqm_DkCloud_Plugin.so" "$work/digikam.log"
+fi
 check "digiKam scanned the album's 4 photos" \
     test "$(sqlite3 "$work/db/digikam4.db" "select count(*) from Images where album = 2 and name like 'photo%.jpg'")" = 4
 note "album open"
@@ -237,7 +281,77 @@ check "digiKam's database has the 4 new photos in Web" \
 check "the originals in Trip are untouched (800x600)" \
     test "$(identify -format '%wx%h\n' "${photos[@]}" | sort -u)" = 800x600
 
+# 7. With dkcloud's tools: each run in a new queue (Ctrl+Shift+B, "Add to New
+# Queue", from the album view with the 4 photos selected).
+new_queue() {
+    press_in_main ctrl+a
+    sleep 0.5
+    press_in_main ctrl+shift+b
+    sleep 2
+    activate "$bqm"
+}
+# Per item, the tool's log line: "SERVICE ORIGINAL -> FOLDER OUTCOME TEXT".
+item_line() { grep -F "dkcloud.bqm: $1 $2 -> " "$work/digikam.log" | tail -1; }
+item_says() { # item_says SERVICE FILE REGEX: its last line matches, or is shown
+    local line
+    line="$(item_line "$1" "$2")"
+    grep -Eq -- "$3" <<<"$line" && return 0
+    echo "     ${line:-(no line for $2)}" | cut -c1-240
+    return 1
+}
+upload_run() { # upload_run SERVICE WORKFLOW TARGET_DIR STORE_DIR
+    local service="$1" workflow="$2" target="$3" store="$4" f name t0
+    new_queue
+    assign_workflow "$workflow" "${service,,}"
+    shot "${service,,}_assigned"
+    t0=$SECONDS
+    check "$service: BQM runs Resize + Upload to $service to its end" run_queue "${service,,}" 180
+    note "$service queue ran in $((SECONDS - t0)) s"
+    activate "$bqm"
+    shot "${service,,}_done"
+    check "$service: BQM wrote the 4 resized photos to $(basename "$target")" \
+        test "$(outputs "$target")" = "$(names "${photos[@]}")"
+    for f in "${photos[@]}"; do
+        name="$(basename "$f")"
+        check "$service: $name uploaded into /dkcloud-bqm/Trip (the album's name)" \
+            item_says "$service" "$f" ' -> /dkcloud-bqm/Trip uploaded( |$)'
+        check "$service: stored $name equals BQM's resized output byte for byte" \
+            same_bytes "$target/$name" "$store/dkcloud-bqm/Trip/$name"
+        check "$service: stored $name is the resized photo (640x480), not the original" \
+            test "$(identify -format '%wx%h' "$store/dkcloud-bqm/Trip/$name" 2>/dev/null)" = 640x480
+    done
+}
+same_bytes() { [ -f "$2" ] && cmp -s "$1" "$2"; }
+failing_run() { # failing_run SERVICE WORKFLOW WHY
+    local service="$1" workflow="$2" why="$3" f name t0 before count=0
+    before="$(grep -c "dkcloud.bqm: $service " "$work/digikam.log")"
+    new_queue
+    assign_workflow "$workflow" "$why"
+    t0=$SECONDS
+    check "$why: BQM runs the queue to its end" run_queue "$why" 180
+    note "$why queue ran in $((SECONDS - t0)) s"
+    activate "$bqm"
+    shot "${why}_done"
+    for f in "${photos[@]}"; do
+        name="$(basename "$f")"
+        check "$why: $name has its own error" item_says "$service" "$f" ' failed '
+        [ "$f" != "${photos[0]}" ] || echo "     ($(item_line "$service" "$f" | cut -c1-240))"
+    done
+    count="$(grep -c "dkcloud.bqm: $service " "$work/digikam.log")"
+    check "$why: every item was tried (the queue went on after the first error)" test $((count - before)) -eq 4
+    check "$why: nothing written to WebFailed" test -z "$(outputs "$work/PHOTOS/WebFailed")"
+}
+if [ "$bqm_plugin" != - ]; then
+    upload_run OneDrive "OneDrive upload" "$work/PHOTOS/WebOneDrive" "$work/emulator/onedrive"
+    upload_run Dropbox "Dropbox upload" "$work/PHOTOS/WebDropbox" "$work/emulator/dropbox"
+    failing_run OneDrive "Bad account upload" bad_account
+    check "bad account: nothing new on OneDrive" test "$(find "$work/emulator/onedrive" -type f | wc -l)" -eq 4
+    failing_run Dropbox "Gone folder upload" removed_folder
+    check "removed folder: not made again" test ! -e "$work/emulator/dropbox/dkcloud-gone"
+fi
+
 if [ "$failed" -gt 0 ]; then
+    echo "--- digikam.log (dkcloud lines)"; grep -E 'dkcloud|DkCloud' "$work/digikam.log" | tail -40
     echo "--- digikam.log (BQM lines)"; grep -E 'Tool|queue|Queue|Jobs|job' "$work/digikam.log" | tail -40
 fi
 note "done"
