@@ -60,6 +60,31 @@ else()
     message(STATUS "dkcloud: digiKam ${DKCLOUD_DIGIKAM_VERSION}, own declarations ${_decl}, ${DKCLOUD_DIGIKAMCORE_LIBRARY}")
 endif()
 
+# The Batch Queue Manager's plugin API lives in libdigikamgui (DPluginBqm,
+# BatchTool) and libdigikamdatabase (ItemInfo), beside libdigikamcore and of
+# the same release: dkcloud::digikam_bqm, for the BQM module only.
+add_library(dkcloud_digikam_bqm INTERFACE)
+add_library(dkcloud::digikam_bqm ALIAS dkcloud_digikam_bqm)
+target_link_libraries(dkcloud_digikam_bqm INTERFACE dkcloud::digikam)
+if(DKCLOUD_DIGIKAM_USE_SYSTEM)
+    find_package(DigikamGui CONFIG REQUIRED)
+    find_package(DigikamDatabase CONFIG REQUIRED)
+    target_link_libraries(dkcloud_digikam_bqm INTERFACE Digikam::digikamgui Digikam::digikamdatabase)
+else()
+    get_filename_component(_digikam_libdir "${DKCLOUD_DIGIKAMCORE_LIBRARY}" DIRECTORY)
+    foreach(_part gui database)
+        string(TOUPPER "${_part}" _PART)
+        set(_lib "${_digikam_libdir}/libdigikam${_part}.so.${DKCLOUD_DIGIKAM_VERSION}")
+        if(NOT EXISTS "${_lib}")
+            message(FATAL_ERROR "no ${_lib} beside ${DKCLOUD_DIGIKAMCORE_LIBRARY} (the BQM plugin needs it)")
+        endif()
+        set(DKCLOUD_DIGIKAM${_PART}_LIBRARY "${_lib}")
+        add_library(dkcloud_digikam${_part} SHARED IMPORTED GLOBAL)
+        set_target_properties(dkcloud_digikam${_part} PROPERTIES IMPORTED_LOCATION "${_lib}")
+        target_link_libraries(dkcloud_digikam_bqm INTERFACE dkcloud_digikam${_part})
+    endforeach()
+endif()
+
 # Where digiKam looks for generic plugins: <Qt plugins>/digikam/generic, kept
 # relative to Qt's prefix so that `cmake --install --prefix DIR` moves it.
 get_target_property(_qmake Qt${DKCLOUD_QT_MAJOR}::qmake IMPORTED_LOCATION)
@@ -73,3 +98,6 @@ if(NOT _qt_plugins OR NOT DKCLOUD_QT_PREFIX)
 endif()
 set(DKCLOUD_SYSTEM_PLUGIN_DIR "${_qt_plugins}/digikam/generic")
 file(RELATIVE_PATH DKCLOUD_PLUGIN_RELATIVE_DIR "${DKCLOUD_QT_PREFIX}" "${DKCLOUD_SYSTEM_PLUGIN_DIR}")
+# The Batch Queue Manager's tools: <Qt plugins>/digikam/bqm.
+set(DKCLOUD_SYSTEM_BQM_PLUGIN_DIR "${_qt_plugins}/digikam/bqm")
+file(RELATIVE_PATH DKCLOUD_BQM_PLUGIN_RELATIVE_DIR "${DKCLOUD_QT_PREFIX}" "${DKCLOUD_SYSTEM_BQM_PLUGIN_DIR}")

@@ -97,6 +97,10 @@ foreach(component_user plugin:${_plugin_dir}/Generic_DkCloud_Plugin.so cli:bin/d
     if(_component IN_LIST _components)
         set(DKCLOUD_JPEG_USER "usr/${_user}")
         configure_file("${_debian}/lintian-overrides.in" "${_staged}/lintian/${_package_${_component}}" @ONLY)
+        if(_component STREQUAL "plugin")
+            # The BQM module holds the same Rust library.
+            file(APPEND "${_staged}/lintian/${_package_${_component}}" "embedded-library libjpeg [usr/${_bqm_dir}/Bqm_DkCloud_Plugin.so]\n")
+        endif()
         install(FILES "${_staged}/lintian/${_package_${_component}}" DESTINATION share/lintian/overrides COMPONENT ${_component})
     endif()
 endforeach()

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Proves that our own declarations of digiKam's plugin classes match the
-installed libdigikamcore: every virtual slot of each class (as our compiler
+installed digiKam libraries (libdigikamcore; libdigikamgui for the Batch
+Queue Manager's classes): every virtual slot of each class (as our compiler
 lays it out in vtable_probe.o) holds the same function as the library's
 virtual table (read from the _ZTV symbol and its dynamic relocations), and
-every digiKam symbol our plugin imports is exported by the library.
+every digiKam symbol our plugins import is exported by one of the libraries.
 
-Usage: vtable_check.py LIBRARY PROBE_OBJECT [PLUGIN_MODULE]
+Usage: vtable_check.py LIBRARY[:LIBRARY...] PROBE_OBJECT [PLUGIN_MODULE...]
 """
 import re
 import subprocess
@@ -17,6 +18,8 @@ CLASSES = {
     "_ZTVN7Digikam14DPluginGenericE": "_ZTVN13dkcloud_probe19DPluginGenericProbeE",
     "_ZTVN7Digikam14DInfoInterfaceE": "_ZTVN13dkcloud_probe19DInfoInterfaceProbeE",
     "_ZTVN7Digikam13DPluginActionE": "_ZTVN13dkcloud_probe18DPluginActionProbeE",
+    "_ZTVN7Digikam10DPluginBqmE": "_ZTVN13dkcloud_probe15DPluginBqmProbeE",
+    "_ZTVN7Digikam9BatchToolE": "_ZTVN13dkcloud_probe14BatchToolProbeE",
 }
 PURE = "__cxa_pure_virtual"
 LOCAL = "<inline in library>"
@@ -79,7 +82,10 @@ def relocations(path):
     return sections
 
 
-def library_slots(lib, vtable):
+def library_slots(libs, vtable):
+    lib = next((l for l in libs if vtable in symbols(l, dynamic=True)), None)
+    if lib is None:
+        raise SystemExit(f"no library of {libs} defines {vtable}")
     syms = symbols(lib, dynamic=True)
     _, start, size = syms[vtable]
     relocs = {}
@@ -104,10 +110,10 @@ def is_destructor(name):
     return bool(re.search(r"D[012]Ev$", name))
 
 
-def compare(lib, obj):
+def compare(libs, obj):
     failures = 0
     for lib_vt, probe_vt in CLASSES.items():
-        real = library_slots(lib, lib_vt)
+        real = library_slots(libs, lib_vt)
         ours, defined = probe_slots(obj, probe_vt)
         names = demangle(set(real) | set(ours))
         print(f"== {names.get(lib_vt, lib_vt)}  library: {len(real)} slots, ours: {len(ours)} slots")
@@ -132,8 +138,10 @@ def compare(lib, obj):
     return failures
 
 
-def check_imports(lib, plugin):
-    exported = set(symbols(lib, dynamic=True))
+def check_imports(libs, plugin):
+    exported = set()
+    for lib in libs:
+        exported |= set(symbols(lib, dynamic=True))
     out = run("nm", "-D", "--undefined-only", plugin)
     wanted = sorted({strip_version(line.split()[-1]) for line in out.splitlines() if "7Digikam" in line})
     names = demangle(wanted)
@@ -147,12 +155,12 @@ def check_imports(lib, plugin):
 
 
 def main():
-    if len(sys.argv) not in (3, 4):
+    if len(sys.argv) < 3:
         raise SystemExit(__doc__)
-    lib, obj = sys.argv[1], sys.argv[2]
-    failures = compare(lib, obj)
-    if len(sys.argv) == 4:
-        failures += check_imports(lib, sys.argv[3])
+    libs, obj = sys.argv[1].split(":"), sys.argv[2]
+    failures = compare(libs, obj)
+    for plugin in sys.argv[3:]:
+        failures += check_imports(libs, plugin)
     print(f"{failures} mismatches" if failures else "declarations match the library")
     return 1 if failures else 0
 

@@ -3,6 +3,7 @@
 // from the object file and compares them, slot by slot, with the ones in the
 // installed libdigikamcore.
 #include "digikam_api.h"
+#include "digikam_bqm_api.h"
 
 namespace dkcloud_probe
 {
@@ -14,6 +15,12 @@ static_assert(sizeof(Digikam::DPlugin) == 24, "DPlugin: QObject + one private po
 static_assert(sizeof(Digikam::DPluginGeneric) == 32, "DPluginGeneric: DPlugin + one private pointer");
 static_assert(sizeof(Digikam::DPluginAction) == sizeof(QAction), "DPluginAction adds no members");
 static_assert(sizeof(Digikam::DPluginAuthor) == 4 * sizeof(QString), "DPluginAuthor: four strings");
+#endif
+// The same in 7.9 and 8.6 (libdigikamgui's constructors; ItemInfo: one pointer).
+#if DKCLOUD_DIGIKAM_ABI == 709 || DKCLOUD_DIGIKAM_ABI == 806
+static_assert(sizeof(Digikam::BatchTool) == 32, "BatchTool: QObject + settings widget + one private pointer");
+static_assert(sizeof(Digikam::DPluginBqm) == 32, "DPluginBqm: DPlugin + one private pointer");
+static_assert(sizeof(Digikam::ItemInfo) == sizeof(void*), "ItemInfo: one pointer to shared data");
 #endif
 
 struct DPluginProbe : Digikam::DPlugin
@@ -40,5 +47,18 @@ struct DPluginActionProbe : Digikam::DPluginAction
     ~DPluginActionProbe() override;
 };
 DPluginActionProbe::~DPluginActionProbe() = default;
+
+struct DPluginBqmProbe : Digikam::DPluginBqm
+{
+    ~DPluginBqmProbe() override;
+};
+DPluginBqmProbe::~DPluginBqmProbe() = default;
+
+struct BatchToolProbe : Digikam::BatchTool
+{
+    using BatchTool::BatchTool;
+    ~BatchToolProbe() override;
+};
+BatchToolProbe::~BatchToolProbe() = default;
 
 } // namespace dkcloud_probe

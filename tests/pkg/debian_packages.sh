@@ -44,8 +44,9 @@ echo "== contents"
 contents() { dpkg-deb -c "$1" | awk '{ print $6 }'; }
 plugin_dir="./usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)/qt5/plugins/digikam/generic"
 check "the plugin is in digiKam's plugin folder" 'contents "$plugin" | grep -qx "$plugin_dir/Generic_DkCloud_Plugin.so"'
-check "the plugin package holds one module, without the test probe" \
-    '[ "$(contents "$plugin" | grep -c "\.so$")" = 1 ] && ! dpkg-deb --fsys-tarfile "$plugin" | grep -aq DKCLOUD_TEST_HOOK'
+check "the BQM module is in digiKam's bqm plugin folder" 'contents "$plugin" | grep -qx "${plugin_dir%/generic}/bqm/Bqm_DkCloud_Plugin.so"'
+check "the plugin package holds two modules (generic and BQM), without the test probe" \
+    '[ "$(contents "$plugin" | grep -c "\.so$")" = 2 ] && ! dpkg-deb --fsys-tarfile "$plugin" | grep -aq DKCLOUD_TEST_HOOK'
 digikam_pkg="$(dpkg-query -S /usr/lib/digikam/libdigikamcore.so.7.9.0 2>/dev/null | cut -d: -f1)"
 digikam_version="$(dpkg-query -W -f='${Version}' "$digikam_pkg" 2>/dev/null)"
 check "the plugin depends on exactly $digikam_pkg $digikam_version" \
@@ -73,7 +74,7 @@ qt6_plugin="$src/dist/digikam-plugin-dkcloud_0.1.0-1~trixie_${arch}.deb"
 if [ -f "$root/.dkcloud-ready" ]; then
     echo "== the digiKam 8.6 / Qt 6 package (built in $root)"
     check "the Qt 6 plugin is in digiKam 8.6's plugin folder" \
-        '[ -f "$qt6_plugin" ] && contents "$qt6_plugin" | grep -qx "./usr/lib/x86_64-linux-gnu/qt6/plugins/digikam/generic/Generic_DkCloud_Plugin.so"'
+        '[ -f "$qt6_plugin" ] && contents "$qt6_plugin" | grep -qx "./usr/lib/x86_64-linux-gnu/qt6/plugins/digikam/generic/Generic_DkCloud_Plugin.so" && contents "$qt6_plugin" | grep -qx "./usr/lib/x86_64-linux-gnu/qt6/plugins/digikam/bqm/Bqm_DkCloud_Plugin.so"'
     core8="$(ls "$root"/usr/lib/x86_64-linux-gnu/libdigikamcore.so.8.*.* "$root"/usr/lib/digikam/libdigikamcore.so.8.*.* 2>/dev/null | head -1)"
     trixie_pkg="$(dpkg-query --admindir="$root/var/lib/dpkg" -S "${core8#"$root"}" 2>/dev/null | cut -d: -f1)"
     trixie_version="$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Version}' "$trixie_pkg" 2>/dev/null)"

@@ -260,6 +260,12 @@ impl Session {
         list_all(self.remote().await?.as_ref(), &normalize(path), cancel).await
     }
 
+    /// Whether `path` is a folder on the service now (false: missing, or a file).
+    pub async fn folder_exists(&self, path: &str, cancel: &CancellationToken) -> Result<bool> {
+        let entry = self.remote().await?.resolve(&normalize(path), cancel).await?;
+        Ok(entry.is_some_and(|e| e.is_folder))
+    }
+
     /// Folder paths (`/`, `/Photos`, `/Photos/2024`...) within `limits`,
     /// sorted without regard to case.
     pub async fn folder_tree(&self, limits: TreeLimits, cancel: &CancellationToken) -> Result<Vec<String>> {

@@ -68,6 +68,9 @@ async fn a_session_logs_in_makes_folders_uploads_and_logs_out() {
         assert!(folder.created);
         let (_, again) = session.create_folder("/Photos/2026/Trip", &cancel).await.expect("folder again");
         assert!(!again.created, "an existing folder is not reported as made");
+        assert!(session.folder_exists("/Photos/2026/Trip", &cancel).await.expect("exists"));
+        assert!(session.folder_exists("/", &cancel).await.expect("root exists"));
+        assert!(!session.folder_exists("/Photos/Removed", &cancel).await.expect("missing"));
         let root = session.create_folder("/", &cancel).await.unwrap_err();
         assert_eq!(root.kind(), ErrorKind::Invalid);
 

@@ -250,6 +250,10 @@ pub mod bridge {
         /// Folder paths (`/`, `/Photos`, `/Photos/2024`...), a few levels deep (blocking).
         #[cxx_name = "listFolders"]
         fn list_folders(self: &ExportSession) -> Result<Vec<String>>;
+        /// Whether `path` is a folder on the service now; false when it is
+        /// missing (removed since it was chosen) or a file (blocking).
+        #[cxx_name = "folderExists"]
+        fn folder_exists(self: &ExportSession, path: &str) -> Result<bool>;
         /// Creates a folder and its missing parents; returns its normalised path (blocking).
         #[cxx_name = "createFolder"]
         fn create_folder(self: &ExportSession, path: &str) -> Result<String>;

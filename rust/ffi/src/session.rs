@@ -117,6 +117,10 @@ impl ExportSession {
         })
     }
 
+    pub fn folder_exists(&self, path: &str) -> BridgeResult<bool> {
+        guarded("folderExists", || Ok(block_on(self.session.folder_exists(path, &CancellationToken::new()))??))
+    }
+
     pub fn create_folder(&self, path: &str) -> BridgeResult<String> {
         guarded("createFolder", || Ok(block_on(self.session.create_folder(path, &CancellationToken::new()))??.0))
     }

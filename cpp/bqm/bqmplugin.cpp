@@ -1,0 +1,62 @@
+#include "bqmplugin.h"
+
+#include "service.h"
+#include "uploadtool.h"
+
+namespace DkCloud
+{
+
+DkCloudBqmPlugin::DkCloudBqmPlugin(QObject* parent)
+    : Digikam::DPluginBqm(parent)
+{
+}
+
+DkCloudBqmPlugin::~DkCloudBqmPlugin() = default;
+
+QString DkCloudBqmPlugin::name() const
+{
+    return tr("Upload to OneDrive and Dropbox (dkcloud)");
+}
+
+QString DkCloudBqmPlugin::iid() const
+{
+    return QStringLiteral("org.kde.digikam.plugin.bqm.DkCloud");
+}
+
+QIcon DkCloudBqmPlugin::icon() const
+{
+    return pluginIcon();
+}
+
+QString DkCloudBqmPlugin::description() const
+{
+    return tr("Batch Queue Manager tools that upload photos to OneDrive and Dropbox (dkcloud %1)").arg(dkcloudVersion());
+}
+
+QString DkCloudBqmPlugin::details() const
+{
+    return tr("<p><b>dkcloud %1</b></p>"
+              "<p>Two tools for the Batch Queue Manager, in its Custom group: <i>Upload to OneDrive</i> and "
+              "<i>Upload to Dropbox</i>. Each uploads the photo as the tools before it in the queue left it, "
+              "into the chosen folder (a subfolder per album if you like), and says per photo what happened: "
+              "uploaded, already there, replaced, kept both, skipped or failed.</p>")
+        .arg(dkcloudVersion());
+}
+
+QList<Digikam::DPluginAuthor> DkCloudBqmPlugin::authors() const
+{
+    return {Digikam::DPluginAuthor(QStringLiteral("The dkcloud authors"), QString(), QStringLiteral("2025"),
+                                   tr("Developers"))};
+}
+
+void DkCloudBqmPlugin::setup(QObject* parent)
+{
+    for (ServiceId service : {ServiceId::OneDrive, ServiceId::Dropbox})
+    {
+        auto* tool = new UploadTool(service, parent);
+        tool->attachTo(this);
+        addTool(tool);
+    }
+}
+
+} // namespace DkCloud

@@ -1,0 +1,201 @@
+#include "itemupload.h"
+
+#include "engine.h"
+#include "wording.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+
+#include <unistd.h>
+
+namespace DkCloud
+{
+
+namespace
+{
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("DkCloud::ItemUpload", text);
+}
+
+ffi::Service engineService(ServiceId id)
+{
+    return id == ServiceId::OneDrive ? ffi::Service::OneDrive : ffi::Service::Dropbox;
+}
+
+// Collects the one file's final event and the job's end, from the engine's threads.
+class BlockingEvents final : public ffi::UploadEvents
+{
+public:
+    void fileChanged(const ffi::FileEvent& event) const override
+    {
+        if (event.state == ffi::FileState::Uploading)
+            return;
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_final = event;
+    }
+
+    void progress(const ffi::JobProgress&) const override {}
+
+    void finished(const ffi::JobSummary& summary) const override
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_summary = summary;
+    }
+
+    std::optional<ffi::FileEvent> final() const
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        return m_final;
+    }
+
+    std::optional<ffi::JobSummary> summary() const
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        return m_summary;
+    }
+
+private:
+    mutable std::mutex                      m_mutex;
+    mutable std::optional<ffi::FileEvent>   m_final;
+    mutable std::optional<ffi::JobSummary>  m_summary;
+};
+
+ItemUploadResult failure(ServiceId service, ffi::ErrorKind kind, const QString& detail)
+{
+    ItemUploadResult result;
+    result.outcome = kind == ffi::ErrorKind::Cancelled ? QStringLiteral("cancelled") : QStringLiteral("failed");
+    result.text    = kind == ffi::ErrorKind::Cancelled ? tr("cancelled")
+                                                       : tr("failed: %1").arg(explainError(service, kind, detail));
+    return result;
+}
+
+QString joined(const QString& folder, const QString& sub)
+{
+    QStringList parts;
+    for (const QString& part : (folder + QLatin1Char('/') + sub).split(QLatin1Char('/'), Qt::SkipEmptyParts))
+        parts << part;
+    return QLatin1Char('/') + parts.join(QLatin1Char('/'));
+}
+
+} // namespace
+
+QString targetFolder(const ItemUploadRequest& request)
+{
+    QString album = request.album;
+    // Neither service takes these in a name; a slash would make a deeper folder.
+    album.replace(QRegularExpression(QStringLiteral("[\"*:<>?/\\\\|]")), QStringLiteral("_"));
+    album = album.trimmed();
+    if (album.isEmpty())
+        album = tr("Batch Queue");
+    QString sub = request.pattern.trimmed();
+    sub.replace(QStringLiteral("{album}"), album);
+    return joined(request.folder, sub);
+}
+
+QString remoteNameFor(const QString& originalPath, const QString& localPath)
+{
+    const QFileInfo original(originalPath);
+    const QFileInfo local(localPath);
+    if (originalPath.isEmpty())
+        return local.fileName();
+    const QString suffix = local.suffix();
+    if (suffix.isEmpty() || suffix.compare(original.suffix(), Qt::CaseInsensitive) == 0)
+        return original.fileName();
+    return original.completeBaseName() + QLatin1Char('.') + suffix;
+}
+
+ItemUploadResult uploadItem(const ItemUploadRequest& request, const std::function<bool()>& cancelled)
+{
+    const ServiceId service = request.service;
+    if (!QFileInfo(request.localPath).isFile())
+        return failure(service, ffi::ErrorKind::LocalFile, tr("%1 cannot be read").arg(request.localPath));
+    if (request.account.isEmpty())
+        return failure(service, ffi::ErrorKind::NotLoggedIn, tr("no account chosen in the tool's settings"));
+
+    auto session = callEngine<rust::Box<ffi::ExportSession>>([&]() {
+        return ffi::openSession(engineService(service), ffi::AppRegistration{}, toRust(request.account));
+    });
+    if (!session.ok())
+        return failure(service, session.kind, session.error);
+    const ffi::ExportSession& engine = **session.value;
+
+    // The account must be the one chosen (openSession falls back to another
+    // stored login only when none is named; a name without a login fails here).
+    auto exists = callEngine<bool>([&]() { return engine.folderExists(toRust(request.folder)); });
+    if (!exists.ok())
+        return failure(service, exists.kind, exists.error);
+    if (!*exists.value)
+        return failure(service, ffi::ErrorKind::Invalid,
+                       tr("the folder %1 is not on %2 any more (removed or renamed): choose a folder in the tool's settings")
+                           .arg(request.folder, serviceInfo(service).name));
+    if (cancelled())
+        return failure(service, ffi::ErrorKind::Cancelled, QString());
+
+    // The engine stores a file under its own name: the queue's temporary
+    // file gets the item's name through a link (or a copy) in a folder of its own.
+    QString       path = request.localPath;
+    QTemporaryDir named;
+    if (!request.remoteName.isEmpty() && QFileInfo(path).fileName() != request.remoteName)
+    {
+        const QString linked = named.filePath(request.remoteName);
+        if (!named.isValid() ||
+            (::link(QFile::encodeName(path).constData(), QFile::encodeName(linked).constData()) != 0 &&
+             !QFile::copy(path, linked)))
+            return failure(service, ffi::ErrorKind::LocalFile, tr("cannot name %1 as %2").arg(path, request.remoteName));
+        path = linked;
+    }
+
+    ffi::UploadOptions options{false, 90, 1600, true, toRust(QStringLiteral("bqm"))};
+    auto               events = std::make_shared<BlockingEvents>();
+    const QString      folder = targetFolder(request);
+    auto               job    = callEngine<rust::Box<ffi::UploadJob>>([&]() {
+        const auto files = toLocalFiles({QUrl::fromLocalFile(path)});
+        return engine.startUpload(rust::Slice<const ffi::LocalFile>(files.data(), files.size()), toRust(folder), options,
+                                  toRust(request.conflict), events);
+    });
+    if (!job.ok())
+        return failure(service, job.kind, job.error);
+
+    bool cancelAsked = false;
+    while (!(*job.value)->waitFor(100))
+    {
+        if (!cancelAsked && cancelled())
+        {
+            (*job.value)->cancel();
+            cancelAsked = true;
+        }
+    }
+
+    const std::optional<ffi::FileEvent>  final   = events->final();
+    const std::optional<ffi::JobSummary> summary = events->summary();
+    if (!final)
+    {
+        if (cancelAsked || (summary && summary->cancelled))
+            return failure(service, ffi::ErrorKind::Cancelled, QString());
+        const bool said = summary && !toQString(summary->message).isEmpty();
+        return failure(service, said ? summary->error_kind : ffi::ErrorKind::Internal,
+                       said ? toQString(summary->message) : tr("the upload ended without a word about the file"));
+    }
+    const FileStateText state = fileStateText(service, *final);
+    ItemUploadResult    result;
+    result.outcome    = state.name;
+    result.text       = state.text;
+    result.remotePath = toQString(final->remote_path);
+    result.ok         = final->state == ffi::FileState::Uploaded || final->state == ffi::FileState::AlreadyThere ||
+                final->state == ffi::FileState::Replaced || final->state == ffi::FileState::KeptBoth;
+    if (final->state == ffi::FileState::Skipped)
+        result.text = tr("not uploaded: %1").arg(state.text);
+    return result;
+}
+
+} // namespace DkCloud
