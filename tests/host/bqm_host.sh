@@ -22,8 +22,21 @@
 #     with the 4 photos in its queue.
 #  5. BQM's Control Panel, tab Workflow: a double click on the workflow assigns
 #     its tools and queue settings to the queue; Ctrl+P runs it.
-#  6. Checks: 4 JPEGs in Web, 640x480, different from the originals, and BQM
-#     says done (its status bar; digiKam's database knows the new files).
+#  6. Checks: 4 JPEGs in Web, 640x480, the originals untouched, digiKam's
+#     database knows the new files; BQM's end is its log's "List of Pending
+#     Jobs is empty".
+# With dkcloud's BQM module (BQM_PLUGIN.so), before digiKam starts: `dkcloud
+# login` to both services of the emulator (curl plays the browser), remote
+# folders /dkcloud-bqm and /dkcloud-gone made, the latter removed again. Then,
+# each in a new queue (Ctrl+A, Ctrl+Shift+B "Add to New Queue"):
+#  7. Resize + "Upload to OneDrive" (folder /dkcloud-bqm, pattern {album}):
+#     per item the tool's log line says uploaded into /dkcloud-bqm/Trip, the
+#     stored file equals BQM's resized output (album WebOneDrive) byte for
+#     byte, and is 640x480. The same for Dropbox (album WebDropbox).
+#  8. Resize + Upload to OneDrive with an account that is not logged in, and
+#     Resize + Upload to Dropbox into the removed folder: every item gets its
+#     own error (the queue goes on after the first), BQM ends the queue,
+#     nothing uploaded, the removed folder not made again.
 # Exit 77 (skipped) when digikam or the X tools are missing.
 set -uo pipefail
 
