@@ -27,7 +27,8 @@
 #     Jobs is empty".
 # With dkcloud's BQM module (BQM_PLUGIN.so), before digiKam starts: `dkcloud
 # login` to both services of the emulator (curl plays the browser), remote
-# folders /dkcloud-bqm and /dkcloud-gone made, the latter removed again. Then,
+# folders /dkcloud-bqm and /dkcloud-gone made, the latter removed again, a
+# folder /dkcloud-mixed/Trip/photo2.jpg made. Then,
 # each in a new queue (Ctrl+A, Ctrl+Shift+B "Add to New Queue"):
 #  7. Resize + "Upload to OneDrive" (folder /dkcloud-bqm, pattern {album}):
 #     per item the tool's log line says uploaded into /dkcloud-bqm/Trip, the
@@ -37,6 +38,9 @@
 #     Resize + Upload to Dropbox into the removed folder: every item gets its
 #     own error (the queue goes on after the first), BQM ends the queue,
 #     nothing uploaded, the removed folder not made again.
+#  9. A queue where one item cannot be stored (a remote folder has its name):
+#     that item gets its error, the 3 others of the same queue are uploaded
+#     (bytes equal BQM's output, album WebMixed).
 # Exit 77 (skipped) when digikam or the X tools are missing.
 set -uo pipefail
 
@@ -169,7 +173,7 @@ start_emulator "$emulator"
 export DKCLOUD_EMULATOR="$base" DKCLOUD_CONFIG_DIR="$work/dkcloud" DKCLOUD_TOKEN_STORE=file
 account=user@emulator.invalid # the emulator's one user
 if [ "$bqm_plugin" != - ]; then
-    mkdir -p "$DKCLOUD_CONFIG_DIR" "$work/PHOTOS/WebOneDrive" "$work/PHOTOS/WebDropbox" "$work/PHOTOS/WebFailed"
+    mkdir -p "$DKCLOUD_CONFIG_DIR" "$work/PHOTOS/WebOneDrive" "$work/PHOTOS/WebDropbox" "$work/PHOTOS/WebFailed" "$work/PHOTOS/WebMixed"
     port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     printf '[dropbox]\nredirect_port = %s\n' "$port" >"$DKCLOUD_CONFIG_DIR/config.toml"
     for service in onedrive dropbox; do
@@ -180,6 +184,9 @@ if [ "$bqm_plugin" != - ]; then
     done
     rm -rf "$work/emulator/dropbox/dkcloud-gone"
     check "dropbox: /dkcloud-gone removed" bash -c "! '$cli' ls dropbox:/ | grep -q dkcloud-gone"
+    # One item that cannot be stored: a folder where photo2.jpg would go.
+    check "onedrive: a folder /dkcloud-mixed/Trip/photo2.jpg made" \
+        "$cli" mkdir onedrive:/dkcloud-mixed/Trip/photo2.jpg >/dev/null
 fi
 export BROWSER=true
 
@@ -193,6 +200,7 @@ mkdir -p "$XDG_DATA_HOME/digikam"
         workflow "Dropbox upload" "$work/PHOTOS/WebDropbox" "$(resize_tool; upload_tool Dropbox "$account" /dkcloud-bqm)"
         workflow "Bad account upload" "$work/PHOTOS/WebFailed" "$(resize_tool; upload_tool OneDrive nobody@emulator.invalid /dkcloud-bqm)"
         workflow "Gone folder upload" "$work/PHOTOS/WebFailed" "$(resize_tool; upload_tool Dropbox "$account" /dkcloud-gone)"
+        workflow "Mixed upload" "$work/PHOTOS/WebMixed" "$(resize_tool; upload_tool OneDrive "$account" /dkcloud-mixed)"
     fi
     echo '</queuelist>'
 } >"$XDG_DATA_HOME/digikam/queue.xml"
@@ -207,7 +215,7 @@ export QTWEBENGINE_DISABLE_SANDBOX=1
 if [ "$bqm_plugin" = - ]; then
     start_in_album Trip Web
 else
-    start_in_album Trip Web WebDropbox WebFailed WebOneDrive
+    start_in_album Trip Web WebDropbox WebFailed WebMixed WebOneDrive
     check "digiKam's loader loaded dkcloud's BQM tools" \
         grep -q "Plugin of type Digikam::DPluginBqm loaded from .*Bqm_DkCloud_Plugin.so" "$work/digikam.log"
 fi
@@ -354,6 +362,29 @@ failing_run() { # failing_run SERVICE WORKFLOW WHY
     check "$why: every item was tried (the queue went on after the first error)" test $((count - before)) -eq 4
     check "$why: nothing written to WebFailed" test -z "$(outputs "$work/PHOTOS/WebFailed")"
 }
+# One item fails on the service's side (a folder in its place), the rest of
+# the same queue is uploaded.
+mixed_run() {
+    local f name mixed="$work/PHOTOS/WebMixed" store="$work/emulator/onedrive/dkcloud-mixed/Trip" t0
+    new_queue
+    assign_workflow "Mixed upload" mixed
+    t0=$SECONDS
+    check "mixed: BQM runs the queue to its end" run_queue mixed 180
+    note "mixed queue ran in $((SECONDS - t0)) s"
+    activate "$bqm"
+    shot mixed_done
+    check "mixed: photo2.jpg has its own error (a folder is in its place)" \
+        item_says OneDrive "${photos[1]}" ' failed .*folder'
+    echo "     ($(item_line OneDrive "${photos[1]}" | cut -c1-240))"
+    check "mixed: photo2.jpg not written to WebMixed" test ! -e "$mixed/photo2.jpg"
+    for f in "${photos[0]}" "${photos[2]}" "${photos[3]}"; do
+        name="$(basename "$f")"
+        check "mixed: $name in the same queue still uploaded" \
+            item_says OneDrive "$f" ' -> /dkcloud-mixed/Trip uploaded( |$)'
+        check "mixed: stored $name equals BQM's resized output byte for byte" \
+            same_bytes "$mixed/$name" "$store/$name"
+    done
+}
 if [ "$bqm_plugin" != - ]; then
     upload_run OneDrive "OneDrive upload" "$work/PHOTOS/WebOneDrive" "$work/emulator/onedrive"
     upload_run Dropbox "Dropbox upload" "$work/PHOTOS/WebDropbox" "$work/emulator/dropbox"
@@ -361,6 +392,7 @@ if [ "$bqm_plugin" != - ]; then
     check "bad account: nothing new on OneDrive" test "$(find "$work/emulator/onedrive" -type f | wc -l)" -eq 4
     failing_run Dropbox "Gone folder upload" removed_folder
     check "removed folder: not made again" test ! -e "$work/emulator/dropbox/dkcloud-gone"
+    mixed_run
 fi
 
 if [ "$failed" -gt 0 ]; then
