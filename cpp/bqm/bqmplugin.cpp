@@ -3,6 +3,9 @@
 #include "service.h"
 #include "uploadtool.h"
 
+#include <QPointer>
+#include <QTimer>
+
 namespace DkCloud
 {
 
@@ -56,7 +59,20 @@ void DkCloudBqmPlugin::setup(QObject* parent)
         auto* tool = new UploadTool(service, parent);
         tool->attachTo(this);
         addTool(tool);
+        const QString name = serviceInfo(service).name;
+        connect(
+            tool, &UploadTool::itemFinished, this,
+            [this, name](const QString& path, const QString& outcome, const QString& text, const QString& remote) {
+                Q_EMIT itemFinished(name, path, outcome, text, remote);
+            },
+            Qt::DirectConnection);
     }
+    // Said from the event loop, like the generic plugin's actionsPlaced.
+    QPointer<QObject> host = parent;
+    QTimer::singleShot(0, this, [this, host]() {
+        if (host)
+            Q_EMIT toolsAdded(host);
+    });
 }
 
 } // namespace DkCloud

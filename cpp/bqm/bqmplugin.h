@@ -26,6 +26,14 @@ public:
     QString                       details() const override;
     QList<Digikam::DPluginAuthor> authors() const override;
     void                          setup(QObject* parent) override;
+
+Q_SIGNALS:
+    // setup() registered the tools for `parent` (BQM's tool factory).
+    void toolsAdded(QObject* parent);
+    // A queue item's upload ended (from BQM's worker thread): outcome is
+    // uploaded, already-there, replaced, kept-both, skipped, failed or cancelled.
+    void itemFinished(const QString& service, const QString& localPath, const QString& outcome, const QString& text,
+                      const QString& remotePath);
 };
 
 } // namespace DkCloud

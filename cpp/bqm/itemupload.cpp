@@ -79,6 +79,30 @@ ItemUploadResult failure(ServiceId service, ffi::ErrorKind kind, const QString& 
     return result;
 }
 
+// A cancelled or failed item leaves no job on offer in the export window
+// (BQM runs the item again with its queue): its record is discarded, which
+// also cancels an open OneDrive upload session.
+void forgetJob(const ffi::ExportSession& engine, ServiceId service, const QString& path)
+{
+    auto jobs = callEngine<rust::Vec<ffi::UnfinishedJob>>([&]() { return ffi::unfinishedJobs(engineService(service)); });
+    if (!jobs.ok())
+        return;
+    const QByteArray wanted = QFile::encodeName(path);
+    for (const ffi::UnfinishedJob& job : *jobs.value)
+    {
+        if (toQString(job.started_by) != QLatin1String("bqm") || job.files.size() != 1)
+            continue;
+        const auto& bytes = job.files[0].path;
+        if (QByteArray(reinterpret_cast<const char*>(bytes.data()), int(bytes.size())) != wanted)
+            continue;
+        const rust::String id = job.id;
+        callEngine<bool>([&]() {
+            engine.discardJob(id);
+            return true;
+        });
+    }
+}
+
 QString joined(const QString& folder, const QString& sub)
 {
     QStringList parts;
@@ -178,6 +202,9 @@ ItemUploadResult uploadItem(const ItemUploadRequest& request, const std::functio
 
     const std::optional<ffi::FileEvent>  final   = events->final();
     const std::optional<ffi::JobSummary> summary = events->summary();
+    const bool finishedFile = final && final->state != ffi::FileState::Failed && final->state != ffi::FileState::Cancelled;
+    if (!finishedFile)
+        forgetJob(engine, service, QFileInfo(path).absoluteFilePath());
     if (!final)
     {
         if (cancelAsked || (summary && summary->cancelled))

@@ -56,6 +56,8 @@ UploadSettingsWidget::UploadSettingsWidget(ServiceId service, QWidget* parent)
     m_conflict->addItem(tr("Keep both (store under a new name)"), QStringLiteral("rename"));
     m_conflict->addItem(tr("Skip the photo"), QStringLiteral("skip"));
     m_keepOutput->setObjectName(QStringLiteral("keepOutputCheck"));
+    m_keepOutput->setToolTip(tr("Off: only the upload remains. BQM then lists the photo as not processed, since no "
+                                "file was made; keep it on when another tool (or upload) follows this one."));
     m_status->setObjectName(QStringLiteral("statusLabel"));
     m_status->setWordWrap(true);
     m_status->setTextFormat(Qt::RichText);
@@ -188,39 +190,62 @@ void UploadSettingsWidget::logIn()
             text += QStringLiteral("<br>") + signInLinkHtml(url);
         m_status->setText(text);
     });
-    auto                 events  = m_loginEvents;
-    const ffi::Service   service = engineService(m_service);
+    auto               events  = m_loginEvents;
+    const ffi::Service service = engineService(m_service);
+    // A new login: a session of its own, which becomes the chosen account.
+    auto login = std::make_shared<std::optional<rust::Box<ffi::ExportSession>>>();
     m_login->setEnabled(false);
     m_status->setText(tr("Opening the sign-in page..."));
-    // A new login: a session of its own, which becomes the chosen account.
     runInBackground<ffi::LoginStep>(
         this,
-        [service, events]() {
-            auto session = ffi::openSession(service, ffi::AppRegistration{}, "");
-            return session->login(std::static_pointer_cast<ffi::LoginEvents>(events));
+        [service, events, login]() {
+            login->emplace(ffi::openSession(service, ffi::AppRegistration{}, ""));
+            return (**login)->login(std::static_pointer_cast<ffi::LoginEvents>(events));
         },
-        [this](const Outcome<ffi::LoginStep>& outcome) {
+        [this, login](const Outcome<ffi::LoginStep>& outcome) {
             m_login->setEnabled(true);
             if (!outcome.ok())
-            {
                 showError(tr("Cannot log in:"), outcome.kind, outcome.error);
-                return;
-            }
-            if (!outcome.value->signed_in)
-            {
-                // The loopback port was taken: the browser shows a code to paste here.
-                m_status->setText(toQString(outcome.value->paste_instructions).toHtmlEscaped());
-                return;
-            }
-            const QString account = toQString(outcome.value->account);
-            if (m_account->findText(account) < 0)
-                m_account->addItem(account);
-            m_account->setCurrentIndex(m_account->findText(account));
-            m_status->setText(tr("Logged in as %1.").arg(account).toHtmlEscaped());
-            openSession();
-            Q_EMIT accountChanged(account);
-            Q_EMIT settingsChanged();
+            else if (outcome.value->signed_in)
+                loggedIn(toQString(outcome.value->account));
+            else
+                askForPastedCode(login, toQString(outcome.value->paste_instructions));
         });
+}
+
+void UploadSettingsWidget::askForPastedCode(std::shared_ptr<std::optional<rust::Box<ffi::ExportSession>>> login,
+                                            const QString& instructions)
+{
+    // The loopback port was taken: the browser shows a code to paste here.
+    QInputDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("pasteCodeDialog"));
+    dialog.setWindowTitle(tr("Finish Logging In"));
+    dialog.setLabelText(instructions);
+    if (dialog.exec() != QDialog::Accepted || dialog.textValue().trimmed().isEmpty())
+    {
+        m_status->setText(tr("Login cancelled. Click \"Log In...\" to try again.").toHtmlEscaped());
+        return;
+    }
+    const rust::String code = toRust(dialog.textValue().trimmed());
+    runInBackground<rust::String>(
+        this, [login, code]() { return (**login)->finishLogin(code); },
+        [this](const Outcome<rust::String>& outcome) {
+            if (!outcome.ok())
+                showError(tr("Cannot log in:"), outcome.kind, outcome.error);
+            else
+                loggedIn(toQString(*outcome.value));
+        });
+}
+
+void UploadSettingsWidget::loggedIn(const QString& account)
+{
+    if (m_account->findText(account) < 0)
+        m_account->addItem(account);
+    m_account->setCurrentIndex(m_account->findText(account));
+    m_status->setText(tr("Logged in as %1.").arg(account).toHtmlEscaped());
+    openSession();
+    Q_EMIT accountChanged(account);
+    Q_EMIT settingsChanged();
 }
 
 void UploadSettingsWidget::reloadFolders()

@@ -11,6 +11,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -54,6 +55,8 @@ private:
     void reloadAccounts();
     void openSession();
     void askNewFolder();
+    void askForPastedCode(std::shared_ptr<std::optional<rust::Box<ffi::ExportSession>>> login, const QString& instructions);
+    void loggedIn(const QString& account);
     void showError(const QString& what, ffi::ErrorKind kind, const QString& detail);
 
     ServiceId                                        m_service;

@@ -50,7 +50,11 @@ Digikam::BatchToolSettings UploadTool::defaultSettings()
 
 Digikam::BatchTool* UploadTool::clone(QObject* parent) const
 {
-    return new UploadTool(m_service, parent);
+    auto* copy = new UploadTool(m_service, parent);
+    // BQM's worker runs a clone: its items are told through the registered
+    // tool too (and from there through the plugin).
+    connect(copy, &UploadTool::itemFinished, const_cast<UploadTool*>(this), &UploadTool::itemFinished, Qt::DirectConnection);
+    return copy;
 }
 
 void UploadTool::registerSettingsWidget()
@@ -80,6 +84,16 @@ bool UploadTool::toolOperations()
 {
     const QString     input = inputUrl().toLocalFile();
     const BqmSettings s     = BqmSettings::fromMap(settings());
+    if (QFileInfo(input).size() == 0)
+    {
+        // An upload tool before this one kept no file (BQM marks a custom tool
+        // after it as "last"): nothing to upload, and an empty file is never sent.
+        setErrorDescription(tr("%1: nothing to upload: the tool before this one in the queue handed over no file "
+                               "(an upload tool with \"keep the processed file\" off must be the queue's last tool)")
+                                .arg(serviceInfo(m_service).name));
+        Q_EMIT itemFinished(input, QStringLiteral("failed"), errorDescription(), QString());
+        return false;
+    }
 
     // The item's own file (not the queue's temporary one) names the photo and its album.
     const Digikam::ItemInfo info = imageInfo();
@@ -109,10 +123,17 @@ bool UploadTool::toolOperations()
 bool UploadTool::passOn(const QString& input)
 {
     // BQM made the output file (empty). Left empty on the last tool, BQM
-    // writes nothing to the target album: what "keep the processed file" off means.
+    // writes nothing to the target album ("keep the processed file" off), and
+    // then lists the item as failed ("Failed to create file..."): the item
+    // fails here first, so that BQM's history says what really happened.
     const QString output = outputUrl().toLocalFile();
-    if (output.isEmpty() || (!BqmSettings::fromMap(settings()).keepOutput && isLastChainedTool()))
+    if (output.isEmpty())
         return true;
+    if (!BqmSettings::fromMap(settings()).keepOutput && isLastChainedTool())
+    {
+        setErrorDescription(tr("%1 (no file kept in the queue's target album, as set in the tool)").arg(errorDescription()));
+        return false;
+    }
     QFile::remove(output);
     if (QFile::copy(input, output))
         return true;

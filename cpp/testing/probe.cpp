@@ -4,16 +4,13 @@
 // DKCLOUD_TEST_HOOK, which the in-host tests (digiKam and showfoto under Xvfb)
 // read. The shipped plugin has none of this.
 #include "dkcloudplugin.h"
+#include "hook.h"
 #include "service.h"
 
 #include <QAction>
 #include <QCoreApplication>
-#include <QFile>
 #include <QKeySequence>
 #include <QMenu>
-#include <QTextStream>
-
-#include <dlfcn.h>
 
 
 namespace DkCloud
@@ -22,40 +19,12 @@ namespace DkCloud
 namespace
 {
 
-QString hookPath()
-{
-    return qEnvironmentVariable("DKCLOUD_TEST_HOOK");
-}
+using Testing::writeLine;
+using Testing::yesNo;
 
-void writeLine(const QString& line)
-{
-    QFile file(hookPath());
-    if (file.open(QIODevice::Append | QIODevice::Text))
-        QTextStream(&file) << line << '\n';
-}
-
-QString yesNo(bool yes)
-{
-    return yes ? QStringLiteral("yes") : QStringLiteral("no");
-}
-
-// The plugin object the loader got: this library's own qt_plugin_instance()
-// (made by moc for Q_PLUGIN_METADATA), looked up through this library's
-// handle. Every Qt plugin exports one of that name, so a plain call could
-// reach another plugin's.
 DkCloudPlugin* pluginInstance()
 {
-    Dl_info info{};
-    if (!dladdr(reinterpret_cast<void*>(&hookPath), &info) || !info.dli_fname)
-        return nullptr;
-    void* self = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
-    if (!self)
-        return nullptr;
-    using InstanceFunction = QObject* (*)();
-    auto instance          = reinterpret_cast<InstanceFunction>(dlsym(self, "qt_plugin_instance"));
-    DkCloudPlugin* plugin  = instance ? qobject_cast<DkCloudPlugin*>(instance()) : nullptr;
-    dlclose(self);
-    return plugin;
+    return qobject_cast<DkCloudPlugin*>(Testing::ownPluginInstance(reinterpret_cast<const void*>(&pluginInstance)));
 }
 
 // "OneDrive started title=Export to OneDrive items=/a.jpg|/b.jpg"
@@ -154,18 +123,12 @@ struct Probe
 {
     Probe()
     {
-        QCoreApplication* app = QCoreApplication::instance();
-        if (!app || hookPath().isEmpty())
-            return;
-        QMetaObject::invokeMethod(
-            app,
-            []() {
-                if (DkCloudPlugin* plugin = pluginInstance())
-                    watchPlugin(plugin);
-                else
-                    writeLine(QStringLiteral("probe: no plugin instance found"));
-            },
-            Qt::QueuedConnection);
+        Testing::whenHostRuns([]() {
+            if (DkCloudPlugin* plugin = pluginInstance())
+                watchPlugin(plugin);
+            else
+                writeLine(QStringLiteral("probe: no plugin instance found"));
+        });
     }
 };
 

@@ -5,23 +5,12 @@
 //
 //   bqm_plugin_load PATH/Bqm_DkCloud_Plugin.so
 #include "digikam_bqm_api.h"
+#include "plugin_check.h"
 
 #include <QApplication>
-#include <QPluginLoader>
-#include <QTextStream>
+#include <QSignalSpy>
 
-namespace
-{
-
-int failures = 0;
-
-void expect(bool ok, const QString& what)
-{
-    QTextStream(stdout) << (ok ? "ok   " : "FAIL ") << what << '\n';
-    failures += ok ? 0 : 1;
-}
-
-} // namespace
+using PluginCheck::expect;
 
 int main(int argc, char** argv)
 {
@@ -49,8 +38,10 @@ int main(int argc, char** argv)
            QStringLiteral("name() = %1").arg(plugin->name()));
     expect(!plugin->version().isEmpty(), QStringLiteral("version() = %1 (digiKam's)").arg(plugin->version()));
 
-    QObject host;
+    QObject    host;
+    QSignalSpy added(instance, SIGNAL(toolsAdded(QObject*)));
     plugin->setup(&host);
+    expect(added.wait(2000) || added.count() == 1, QStringLiteral("toolsAdded() once the event loop runs"));
     const QList<Digikam::BatchTool*> tools = plugin->tools(&host);
     expect(tools.size() == 2 && plugin->count() == 2, QStringLiteral("setup() registers %1 tools").arg(tools.size()));
     expect(plugin->categories() == QStringList{QStringLiteral("Custom")} || plugin->categories().size() == 1,
@@ -76,6 +67,5 @@ int main(int argc, char** argv)
         expect(copy && copy->settingsWidget() == nullptr, QStringLiteral("a clone has no settings widget"));
         delete copy;
     }
-    QTextStream(stdout) << (failures ? QStringLiteral("%1 failures\n").arg(failures) : QStringLiteral("all good\n"));
-    return failures ? 1 : 0;
+    return PluginCheck::finish(QStringLiteral("all good"));
 }

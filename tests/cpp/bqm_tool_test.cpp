@@ -25,7 +25,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <chrono>
 #include <memory>
+#include <thread>
 
 using namespace DkCloud;
 
@@ -35,6 +37,7 @@ class BqmToolTest : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void namesComeFromTheItemAndItsAlbum();
     void settingsWidgetChangesTheToolAndTheDefaults();
     void uploadsTheItemIntoItsAlbumFolder();
     void conflictsAreToldHonestly();
@@ -42,6 +45,8 @@ private Q_SLOTS:
     void aRemovedFolderFailsTheItem();
     void anUnknownAccountFailsTheItem();
     void dropboxToolUploadsToo();
+    // Last: it moves the test to an emulator of its own, capped at 64 KiB/s.
+    void cancelStopsTheUploadCleanly();
 
 private:
     void logIn(ServiceId service);
@@ -141,6 +146,27 @@ QByteArray BqmToolTest::stored(const QString& remotePath)
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
+void BqmToolTest::namesComeFromTheItemAndItsAlbum()
+{
+    // An earlier tool's temporary file carries the item's name; a conversion its extension.
+    const QString temp = QStringLiteral("/work/BatchTool-Ab12Cd-1234abcd.digikamtempfile.png");
+    QCOMPARE(remoteNameFor(QStringLiteral("/photos/Trip/IMG_1.JPG"), temp), QStringLiteral("IMG_1.png"));
+    QCOMPARE(remoteNameFor(QStringLiteral("/photos/Trip/IMG_1.png"), temp), QStringLiteral("IMG_1.png"));
+    QCOMPARE(remoteNameFor(QString(), QStringLiteral("/photos/a.jpg")), QStringLiteral("a.jpg"));
+
+    ItemUploadRequest r;
+    r.folder  = QStringLiteral("/Pictures/");
+    r.pattern = QStringLiteral("{album}");
+    r.album   = QStringLiteral("Paris: day 1?");
+    QCOMPARE(targetFolder(r), QStringLiteral("/Pictures/Paris_ day 1_"));
+    r.pattern = QStringLiteral("Exports/{album}/web");
+    QCOMPARE(targetFolder(r), QStringLiteral("/Pictures/Exports/Paris_ day 1_/web"));
+    r.pattern.clear();
+    QCOMPARE(targetFolder(r), QStringLiteral("/Pictures"));
+    r.folder = QStringLiteral("/");
+    QCOMPARE(targetFolder(r), QStringLiteral("/"));
+}
+
 void BqmToolTest::settingsWidgetChangesTheToolAndTheDefaults()
 {
     UploadTool tool(ServiceId::OneDrive);
@@ -188,8 +214,11 @@ void BqmToolTest::uploadsTheItemIntoItsAlbumFolder()
     const QString    input = photo(QStringLiteral("Trip 2026"), QStringLiteral("beach.jpg"), bytes);
     auto             s     = settingsFor(ServiceId::OneDrive, QStringLiteral("/BQM"));
     QString          output, error, outcome;
+    QSignalSpy       told(&tool, &UploadTool::itemFinished);
     QVERIFY2(applyOn(tool, s, input, &output, &error, &outcome), qPrintable(error));
     QCOMPARE(outcome, QStringLiteral("uploaded"));
+    QCOMPARE(told.count(), 1); // a clone's items are told through the tool it was made from
+    QCOMPARE(told.first().at(3).toString(), QStringLiteral("/BQM/Trip 2026/beach.jpg"));
     QVERIFY2(error.contains(QStringLiteral("uploaded")), qPrintable(error));
     QCOMPARE(stored(QStringLiteral("/BQM/Trip 2026/beach.jpg")), bytes);
     QFile out(output);
@@ -235,10 +264,20 @@ void BqmToolTest::keepOutputOffLeavesTheQueueOutputEmpty()
     s.insert(QStringLiteral("KeepOutput"), false);
     s.insert(QStringLiteral("FolderPattern"), QString());
     QString output, error, outcome;
-    QVERIFY2(applyOn(tool, s, input, &output, &error, &outcome), qPrintable(error));
+    // BQM would list the item as failed ("Failed to create file...") anyway:
+    // the tool says first that the upload went through and no file was kept.
+    QVERIFY(!applyOn(tool, s, input, &output, &error, &outcome));
     QCOMPARE(outcome, QStringLiteral("uploaded"));
+    QVERIFY2(error.startsWith(QStringLiteral("OneDrive: uploaded")) && error.contains(QStringLiteral("no file kept")),
+             qPrintable(error));
     QCOMPARE(stored(QStringLiteral("/BQM/rose.png")), QByteArray("rose").repeated(999));
     QCOMPARE(QFileInfo(output).size(), 0);
+
+    // A tool after it (BQM counts it as the last before a custom tool) gets
+    // that empty file: nothing is uploaded, and the item says why.
+    QVERIFY(!applyOn(tool, s, output, &output, &error, &outcome));
+    QCOMPARE(outcome, QStringLiteral("failed"));
+    QVERIFY2(error.contains(QStringLiteral("handed over no file")), qPrintable(error));
 }
 
 void BqmToolTest::aRemovedFolderFailsTheItem()
@@ -278,6 +317,43 @@ void BqmToolTest::dropboxToolUploadsToo()
     QVERIFY2(applyOn(tool, settingsFor(ServiceId::Dropbox, QStringLiteral("/")), input, &output, &error, &outcome),
              qPrintable(error));
     QCOMPARE(outcome, QStringLiteral("already-there"));
+}
+
+void BqmToolTest::cancelStopsTheUploadCleanly()
+{
+    EmulatorProcess slow(qgetenv("DKCLOUD_TEST_EMULATOR").toStdString(), {"--bandwidth", "65536"});
+    QVERIFY(slow.ok());
+    qputenv("DKCLOUD_EMULATOR", QByteArray::fromStdString(slow.url()));
+    qputenv("DKCLOUD_CONFIG_DIR", m_dir.filePath(QStringLiteral("dkcloud-slow")).toUtf8());
+    logIn(ServiceId::OneDrive);
+
+    UploadTool    tool(ServiceId::OneDrive);
+    const QString input = photo(QStringLiteral("Big"), QStringLiteral("panorama.tif"), QByteArray(2 * 1024 * 1024, 'p'));
+    std::unique_ptr<Digikam::BatchTool> clone(tool.clone());
+    QSignalSpy finished(static_cast<UploadTool*>(clone.get()), &UploadTool::itemFinished);
+    clone->setSettings(settingsFor(ServiceId::OneDrive, QStringLiteral("/")));
+    clone->setInputUrl(QUrl::fromLocalFile(input));
+    clone->setWorkingUrl(QUrl::fromLocalFile(m_dir.path()));
+    clone->setLastChainedTool(true);
+    clone->setOutputUrlFromInputUrl();
+
+    // BQM's worker thread runs apply(); its "Stop" calls cancel() from the GUI thread.
+    bool        done = true;
+    std::thread worker([&]() { done = clone->apply(); });
+    QTest::qWait(1500);
+    const auto asked = std::chrono::steady_clock::now();
+    clone->cancel();
+    worker.join();
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - asked);
+    QVERIFY(!done);
+    QVERIFY2(took.count() < 5000, qPrintable(QString::number(took.count())));
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().at(1).toString(), QStringLiteral("cancelled"));
+    QCOMPARE(clone->errorDescription(), QStringLiteral("OneDrive: cancelled"));
+    // Nothing half-done is left on offer in the export window.
+    const auto jobs = ffi::unfinishedJobs(ffi::Service::OneDrive);
+    for (const ffi::UnfinishedJob& job : jobs)
+        QVERIFY2(toQString(job.started_by) != QLatin1String("bqm"), qPrintable(toQString(job.what)));
 }
 
 QTEST_MAIN(BqmToolTest)

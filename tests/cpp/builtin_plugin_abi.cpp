@@ -3,23 +3,13 @@
 // pure functions as __cxa_pure_virtual, so they cannot tell whether setup(),
 // name() and iid() are in the right order: a real plugin can.
 #include "digikam_api.h"
+#include "plugin_check.h"
 
 #include <QApplication>
 #include <QPluginLoader>
 #include <QTextStream>
 
-namespace
-{
-
-int failures = 0;
-
-void expect(bool ok, const QString& what)
-{
-    QTextStream(stdout) << (ok ? "ok   " : "FAIL ") << what << '\n';
-    failures += ok ? 0 : 1;
-}
-
-} // namespace
+using PluginCheck::expect;
 
 int main(int argc, char** argv)
 {
@@ -59,6 +49,5 @@ int main(int argc, char** argv)
     expect(plugin->categories().contains(QLatin1String("Export")) || !plugin->categories().isEmpty(),
            QStringLiteral("categories() = %1").arg(plugin->categories().join(QLatin1Char(','))));
 
-    QTextStream(stdout) << (failures ? "FAILED\n" : "our declarations drive a real digiKam plugin\n");
-    return failures ? 1 : 0;
+    return PluginCheck::finish(QStringLiteral("our declarations drive a real digiKam plugin"));
 }

@@ -3,11 +3,14 @@
 # DKCLOUD_TEST_* variable, in 8-bit or UTF-16 strings (QStringLiteral). The
 # test build of the plugin must show them all, or this check could not see.
 #
-#   no_test_hooks.sh SHIPPED.so TEST_BUILD.so
+#   no_test_hooks.sh SHIPPED.so TEST_BUILD.so [WORD...]
+# WORDs: the probe's words to look for (default: the generic plugin's probe).
 set -uo pipefail
 shipped="$1"
 test_build="$2"
+shift 2
 words=(DKCLOUD_TEST DKCLOUD_STATIC_TOKEN "upload-refused error=" "account-error error=" "folders count=" "plugin name=")
+[ $# -gt 0 ] && words=(DKCLOUD_TEST DKCLOUD_STATIC_TOKEN "$@")
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
