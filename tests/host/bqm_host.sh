@@ -4,7 +4,10 @@
 #
 #   bqm_host.sh BQM_PLUGIN.so|- EMULATOR ARTIFACTS_DIR [VERSION_TAG]
 #
-# BQM_PLUGIN.so is dkcloud's BQM plugin (its upload tools); "-" runs the
+# BQM_PLUGIN.so is dkcloud's BQM module (its upload tools), the test build
+# (build/testing/): its probe writes the tools BQM got and each item's outcome
+# to $DKCLOUD_TEST_HOOK (bqm-plugin ..., bqm-item ...), which this script
+# reads beside the tool's own log lines (dkcloud.bqm). "-" runs the
 # resize-only queue. VERSION_TAG (7_9, 8_6) names the screenshots,
 # ARTIFACTS_DIR/bqm_TAG_*.png; by default it comes from `digikam --version`.
 # Runs with digiKam 7.9 (Debian 12, Qt 5) and 8.6 (Debian 13, Qt 6; see
@@ -171,6 +174,9 @@ EOF
 # up with and that no longer exists).
 start_emulator "$emulator"
 export DKCLOUD_EMULATOR="$base" DKCLOUD_CONFIG_DIR="$work/dkcloud" DKCLOUD_TOKEN_STORE=file
+hook="$work/hook.log"
+: >"$hook"
+export DKCLOUD_TEST_HOOK="$hook"
 account=user@emulator.invalid # the emulator's one user
 if [ "$bqm_plugin" != - ]; then
     mkdir -p "$DKCLOUD_CONFIG_DIR" "$work/PHOTOS/WebOneDrive" "$work/PHOTOS/WebDropbox" "$work/PHOTOS/WebFailed" "$work/PHOTOS/WebMixed"
@@ -241,6 +247,10 @@ sleep 2
 activate "$bqm"
 shot queue
 note "BQM open"
+if [ "$bqm_plugin" != - ]; then
+    check "BQM has Upload to OneDrive and Upload to Dropbox, in the Custom group" \
+        grep -Eq '^bqm-plugin name=.* tools=(.*\|)?DkCloudUploadOneDrive:Upload to OneDrive:Custom.*\|?DkCloudUploadDropbox:Upload to Dropbox:Custom' "$hook"
+fi
 
 # 5. assign_workflow TITLE: BQM's Control Panel, tab Workflow (Alt+W); a click
 # in the list's free space below the rows gives it the focus, typing the title
@@ -320,8 +330,15 @@ item_says() { # item_says SERVICE FILE REGEX: its last line matches, or is shown
     echo "     ${line:-(no line for $2)}" | cut -c1-240
     return 1
 }
+# outcomes_since N SERVICE: the outcomes of the bqm-item lines after line N of
+# the hook file, sorted, one line ("failed failed uploaded ...").
+outcomes_since() {
+    tail -n +$(($1 + 1)) "$hook" | sed -n "s/^bqm-item service=$2 outcome=\([a-z-]*\) .*/\1/p" | sort | tr '\n' ' ' | sed 's/ $//'
+}
+hook_lines() { wc -l <"$hook"; }
 upload_run() { # upload_run SERVICE WORKFLOW TARGET_DIR STORE_DIR
-    local service="$1" workflow="$2" target="$3" store="$4" f name t0
+    local service="$1" workflow="$2" target="$3" store="$4" f name t0 mark
+    mark="$(hook_lines)"
     new_queue
     assign_workflow "$workflow" "${service,,}"
     shot "${service,,}_assigned"
@@ -330,6 +347,8 @@ upload_run() { # upload_run SERVICE WORKFLOW TARGET_DIR STORE_DIR
     note "$service queue ran in $((SECONDS - t0)) s"
     activate "$bqm"
     shot "${service,,}_done"
+    check "$service: the tool reports 4 items uploaded" \
+        test "$(outcomes_since "$mark" "$service")" = "uploaded uploaded uploaded uploaded"
     check "$service: BQM wrote the 4 resized photos to $(basename "$target")" \
         test "$(outputs "$target")" = "$(names "${photos[@]}")"
     for f in "${photos[@]}"; do
@@ -344,8 +363,9 @@ upload_run() { # upload_run SERVICE WORKFLOW TARGET_DIR STORE_DIR
 }
 same_bytes() { [ -f "$2" ] && cmp -s "$1" "$2"; }
 failing_run() { # failing_run SERVICE WORKFLOW WHY
-    local service="$1" workflow="$2" why="$3" f name t0 before count=0
+    local service="$1" workflow="$2" why="$3" f name t0 before count=0 mark
     before="$(grep -c "dkcloud.bqm: $service " "$work/digikam.log")"
+    mark="$(hook_lines)"
     new_queue
     assign_workflow "$workflow" "$why"
     t0=$SECONDS
@@ -360,12 +380,14 @@ failing_run() { # failing_run SERVICE WORKFLOW WHY
     done
     count="$(grep -c "dkcloud.bqm: $service " "$work/digikam.log")"
     check "$why: every item was tried (the queue went on after the first error)" test $((count - before)) -eq 4
+    check "$why: the tool reports 4 items failed" test "$(outcomes_since "$mark" "$service")" = "failed failed failed failed"
     check "$why: nothing written to WebFailed" test -z "$(outputs "$work/PHOTOS/WebFailed")"
 }
 # One item fails on the service's side (a folder in its place), the rest of
 # the same queue is uploaded.
 mixed_run() {
-    local f name mixed="$work/PHOTOS/WebMixed" store="$work/emulator/onedrive/dkcloud-mixed/Trip" t0
+    local f name mixed="$work/PHOTOS/WebMixed" store="$work/emulator/onedrive/dkcloud-mixed/Trip" t0 mark
+    mark="$(hook_lines)"
     new_queue
     assign_workflow "Mixed upload" mixed
     t0=$SECONDS
@@ -377,6 +399,8 @@ mixed_run() {
         item_says OneDrive "${photos[1]}" ' failed .*folder'
     echo "     ($(item_line OneDrive "${photos[1]}" | cut -c1-240))"
     check "mixed: photo2.jpg not written to WebMixed" test ! -e "$mixed/photo2.jpg"
+    check "mixed: the tool reports 1 item failed, 3 uploaded" \
+        test "$(outcomes_since "$mark" OneDrive)" = "failed uploaded uploaded uploaded"
     for f in "${photos[0]}" "${photos[2]}" "${photos[3]}"; do
         name="$(basename "$f")"
         check "mixed: $name in the same queue still uploaded" \
@@ -396,6 +420,7 @@ if [ "$bqm_plugin" != - ]; then
 fi
 
 if [ "$failed" -gt 0 ]; then
+    echo "--- hook.log"; cat "$hook"
     echo "--- digikam.log (dkcloud lines)"; grep -E 'dkcloud|DkCloud' "$work/digikam.log" | tail -40
     echo "--- digikam.log (BQM lines)"; grep -E 'Tool|queue|Queue|Jobs|job' "$work/digikam.log" | tail -40
 fi

@@ -185,10 +185,11 @@ for f in "$run/shots-digikam"/digikam_8_6_*.png; do
     [ -e "\$f" ] && cp "\$f" "$artifacts/"
 done
 # digiKam 8.6's Batch Queue Manager: a queue with Resize over an album, then
-# dkcloud's upload tools after it (the BQM module of this build, when it has one).
+# dkcloud's upload tools after it (the test build of this build's BQM module,
+# when it has one).
 echo "== in-host test in digiKam 8.6 (Batch Queue Manager)"
 mkdir -p "$run/shots-bqm"
-bqm_plugin="$build/Bqm_DkCloud_Plugin.so"
+bqm_plugin="$build/testing/Bqm_DkCloud_Plugin.so"
 [ -f "\$bqm_plugin" ] || bqm_plugin=-
 if ! bash "$src/tests/host/bqm_host.sh" "\$bqm_plugin" "$emulator" "$run/shots-bqm" 8_6 | grep -v '^screenshots*: '; then
     ok=1
