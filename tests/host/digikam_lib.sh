@@ -158,9 +158,10 @@ tile_y() { blue_runs "$1" 470 | awk '$2 - $1 >= 80 && $2 - $1 <= 160 { print int
 # start_in_album ALBUM [ALBUM...]: folders under $work/PHOTOS. Start 1 makes
 # the database, the collection PHOTOS and the albums (ids 2, 3, ... in the
 # order given; the first must sort first) are added with sqlite3, start 2 opens
-# the first one from the seeded album tree state. Sets main, dk_pid.
+# the first one from the seeded album tree state (start_main, open_album).
+# Sets main, dk_pid.
 start_in_album() {
-    local values id name schema photos_y today
+    local values id name schema today
     # Start 1: an empty database: digiKam creates its schema and asks for a collection.
     note "digiKam $version: first start (creates the database)"
     write_rc
@@ -188,6 +189,14 @@ start_in_album() {
         || echo "FAIL: could not add the collection to digikam4.db"
     write_rc with-album-tree-state
     note "second start (the collection is known)"
+    start_main
+    sleep 2
+    open_album album "$1"
+}
+
+# start_main: digiKam up (the database and collection known), its main
+# window at 0,0 and 1280x870; exits when it does not come. Sets main, dk_pid.
+start_main() {
     start_digikam
     main=""
     for _ in $(seq 180); do
@@ -208,8 +217,12 @@ start_in_album() {
     main="$(find_main)"
     xdotool windowmove "$main" 0 0 2>/dev/null
     xdotool windowsize "$main" 1280 870 2>/dev/null
-    sleep 2
-    # The album tree highlights PHOTOS (seeded): click it, Down opens the first album.
+}
+
+# open_album SHOT_NAME ALBUM: the album tree highlights PHOTOS (seeded
+# state): a click on it, Down opens the first album, ALBUM; screenshot SHOT_NAME.
+open_album() {
+    local photos_y
     import -window root "$work/start.png" 2>/dev/null
     photos_y="$(row_y "$work/start.png")"
     check "the album tree shows the collection PHOTOS (seeded state)" test -n "$photos_y"
@@ -217,7 +230,7 @@ start_in_album() {
     sleep 1
     key Down
     sleep 3 # thumbnails
-    shot album
+    shot "$1"
     import -window root "$work/album.png" 2>/dev/null
-    check "the album $1 is open (not the welcome page)" album_header_shown "$work/album.png"
+    check "the album $2 is open (not the welcome page)" album_header_shown "$work/album.png"
 }
