@@ -44,6 +44,8 @@
 #  9. A queue where one item cannot be stored (a remote folder has its name):
 #     that item gets its error, the 3 others of the same queue are uploaded
 #     (bytes equal BQM's output, album WebMixed).
+# 10. The account logged in, but its saved login refused by the service
+#     (tokens replaced in the file store): as 8, every item its own error.
 # Exit 77 (skipped) when digikam or the X tools are missing.
 set -uo pipefail
 
@@ -207,6 +209,7 @@ mkdir -p "$XDG_DATA_HOME/digikam"
         workflow "Bad account upload" "$work/PHOTOS/WebFailed" "$(resize_tool; upload_tool OneDrive nobody@emulator.invalid /dkcloud-bqm)"
         workflow "Gone folder upload" "$work/PHOTOS/WebFailed" "$(resize_tool; upload_tool Dropbox "$account" /dkcloud-gone)"
         workflow "Mixed upload" "$work/PHOTOS/WebMixed" "$(resize_tool; upload_tool OneDrive "$account" /dkcloud-mixed)"
+        workflow "Expired login upload" "$work/PHOTOS/WebFailed" "$(resize_tool; upload_tool OneDrive "$account" /dkcloud-bqm)"
     fi
     echo '</queuelist>'
 } >"$XDG_DATA_HOME/digikam/queue.xml"
@@ -417,6 +420,23 @@ if [ "$bqm_plugin" != - ]; then
     failing_run Dropbox "Gone folder upload" removed_folder
     check "removed folder: not made again" test ! -e "$work/emulator/dropbox/dkcloud-gone"
     mixed_run
+    # The account the tool names, logged in once, whose saved login the
+    # service no longer accepts (both tokens replaced, the access token
+    # expired): the engine's refresh is refused.
+    cp "$DKCLOUD_CONFIG_DIR/tokens.json" "$work/tokens.json.good"
+    python3 -c '
+import json, sys
+path = sys.argv[1]
+tokens = json.load(open(path))
+for key, entry in tokens.items():
+    if key.startswith("onedrive:"):
+        entry.update(access_token="revoked-access", refresh_token="revoked-refresh", expires_at="2020-01-01T00:00:00Z")
+json.dump(tokens, open(path, "w"), indent=2)
+' "$DKCLOUD_CONFIG_DIR/tokens.json"
+    stored_before="$(find "$work/emulator/onedrive" -type f | wc -l)"
+    failing_run OneDrive "Expired login upload" expired_login
+    check "expired login: nothing new on OneDrive" test "$(find "$work/emulator/onedrive" -type f | wc -l)" -eq "$stored_before"
+    cp "$work/tokens.json.good" "$DKCLOUD_CONFIG_DIR/tokens.json"
 fi
 
 if [ "$failed" -gt 0 ]; then
