@@ -41,7 +41,7 @@ UploadSettingsWidget::UploadSettingsWidget(ServiceId service, QWidget* parent)
     , m_newFolder(button(tr("New Folder..."), QStringLiteral("newFolderButton"), this))
     , m_pattern(new QLineEdit(this))
     , m_conflict(new QComboBox(this))
-    , m_keepOutput(new QCheckBox(tr("Also keep the processed file in the queue's target album"), this))
+    , m_keepOutput(new QCheckBox(tr("Keep the processed file too"), this))
     , m_status(new QLabel(this))
 {
     setObjectName(QStringLiteral("dkcloudUploadSettings"));
@@ -56,8 +56,15 @@ UploadSettingsWidget::UploadSettingsWidget(ServiceId service, QWidget* parent)
     m_conflict->addItem(tr("Keep both (store under a new name)"), QStringLiteral("rename"));
     m_conflict->addItem(tr("Skip the photo"), QStringLiteral("skip"));
     m_keepOutput->setObjectName(QStringLiteral("keepOutputCheck"));
-    m_keepOutput->setToolTip(tr("Off: only the upload remains. BQM then lists the photo as not processed, since no "
-                                "file was made; keep it on when another tool (or upload) follows this one."));
+    m_keepOutput->setToolTip(tr("On: the queue also saves the photo to its target album, as without this tool. "
+                                "Off: only the upload remains; BQM then lists the photo as not processed, since no "
+                                "file was made. Keep it on when another tool (or upload) follows this one."));
+    // BQM's tool settings panel is narrow: fields may shrink, labels go above them.
+    for (QComboBox* combo : {m_account, m_folder, m_conflict})
+    {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(8);
+    }
     m_status->setObjectName(QStringLiteral("statusLabel"));
     m_status->setWordWrap(true);
     m_status->setTextFormat(Qt::RichText);
@@ -70,10 +77,12 @@ UploadSettingsWidget::UploadSettingsWidget(ServiceId service, QWidget* parent)
     folderButtons->addWidget(m_reload);
     folderButtons->addWidget(m_newFolder);
     folderButtons->addStretch(1);
+    m_pattern->setMinimumWidth(60);
     auto* form = new QFormLayout(this);
+    form->setRowWrapPolicy(QFormLayout::WrapAllRows);
     form->addRow(tr("Account:"), accountRow);
     form->addRow(tr("Folder on %1:").arg(serviceInfo(service).name), m_folder);
-    form->addRow(QString(), folderButtons);
+    form->addRow(folderButtons);
     form->addRow(tr("Subfolder:"), m_pattern);
     form->addRow(tr("A different file of that name:"), m_conflict);
     form->addRow(m_keepOutput);
