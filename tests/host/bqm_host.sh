@@ -363,6 +363,14 @@ upload_run() { # upload_run SERVICE WORKFLOW TARGET_DIR STORE_DIR
         check "$service: stored $name is the resized photo (640x480), not the original" \
             test "$(identify -format '%wx%h' "$store/dkcloud-bqm/Trip/$name" 2>/dev/null)" = 640x480
     done
+    # The tool's settings as BQM shows them (after the run, so that showing
+    # them cannot change it): a click on the first assigned tool, Down.
+    activate "$bqm"
+    xdotool mousemove 650 99 click 1
+    sleep 0.5
+    key Down
+    sleep 2
+    shot "${service,,}_tool_settings"
 }
 same_bytes() { [ -f "$2" ] && cmp -s "$1" "$2"; }
 failing_run() { # failing_run SERVICE WORKFLOW WHY
