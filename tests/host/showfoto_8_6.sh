@@ -22,8 +22,9 @@
 #    the emulator), the plugin loads, both actions with their shortcuts, the
 #    dialog opens with the photo, Alt+S uploads it byte-identical; and the clash
 #    case; then digiKam 8.6 itself (tests/host/digikam_host.sh: album view,
-#    selection, login, nested album, upload, edit and upload again).
-#    Screenshots: ARTIFACTS_DIR/showfoto_8_6_*.png, digikam_8_6_*.png.
+#    selection, login, nested album, upload, edit and upload again), and its
+#    Batch Queue Manager (tests/host/bqm_host.sh: a queue with Resize).
+#    Screenshots: ARTIFACTS_DIR/showfoto_8_6_*.png, digikam_8_6_*.png, bqm_8_6_*.png.
 #
 # Host paths are bind-mounted into the root at the same paths, in a private
 # mount namespace (nothing is left mounted afterwards); the network namespace
@@ -183,7 +184,20 @@ fi
 for f in "$run/shots-digikam"/digikam_8_6_*.png; do
     [ -e "\$f" ] && cp "\$f" "$artifacts/"
 done
-echo "screenshots: $artifacts/digikam_8_6_*.png"
+# digiKam 8.6's Batch Queue Manager: a queue with Resize over an album, then
+# dkcloud's upload tools after it (the test build of this build's BQM module,
+# when it has one).
+echo "== in-host test in digiKam 8.6 (Batch Queue Manager)"
+mkdir -p "$run/shots-bqm"
+bqm_plugin="$build/testing/Bqm_DkCloud_Plugin.so"
+[ -f "\$bqm_plugin" ] || bqm_plugin=-
+if ! bash "$src/tests/host/bqm_host.sh" "\$bqm_plugin" "$emulator" "$run/shots-bqm" 8_6 | grep -v '^screenshots*: '; then
+    ok=1
+fi
+for f in "$run/shots-bqm"/bqm_8_6_*.png; do
+    [ -e "\$f" ] && cp "\$f" "$artifacts/"
+done
+echo "screenshots: $artifacts/digikam_8_6_*.png, $artifacts/bqm_8_6_*.png"
 exit \$ok
 EOF
 chmod 755 "$run/inner.sh"
