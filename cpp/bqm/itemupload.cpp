@@ -75,7 +75,7 @@ ItemUploadResult failure(ServiceId service, ffi::ErrorKind kind, const QString& 
     ItemUploadResult result;
     result.outcome = kind == ffi::ErrorKind::Cancelled ? QStringLiteral("cancelled") : QStringLiteral("failed");
     result.text    = kind == ffi::ErrorKind::Cancelled ? tr("cancelled")
-                                                       : tr("failed: %1").arg(explainError(service, kind, detail));
+                                                       : tr("failed: %1").arg(explainError(service, kind, detail, FrontEnd::QueueTool));
     return result;
 }
 

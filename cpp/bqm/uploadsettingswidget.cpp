@@ -143,7 +143,7 @@ void UploadSettingsWidget::setSettings(const BqmSettings& s)
 
 void UploadSettingsWidget::showError(const QString& what, ffi::ErrorKind kind, const QString& detail)
 {
-    const QString message = what + QLatin1Char(' ') + explainError(m_service, kind, detail);
+    const QString message = what + QLatin1Char(' ') + explainError(m_service, kind, detail, FrontEnd::QueueTool);
     m_status->setText(message.toHtmlEscaped());
     Q_EMIT failed(message);
 }

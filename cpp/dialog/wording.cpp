@@ -65,20 +65,28 @@ QString humanDuration(qint64 seconds)
     return tr("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
 }
 
-QString explainError(ServiceId service, ffi::ErrorKind kind, const QString& detail)
+QString explainError(ServiceId service, ffi::ErrorKind kind, const QString& detail, FrontEnd frontEnd)
 {
-    const QString name = serviceInfo(service).name;
+    const QString name  = serviceInfo(service).name;
+    const bool    queue = frontEnd == FrontEnd::QueueTool;
     switch (kind)
     {
         case ffi::ErrorKind::NotLoggedIn:
-            return tr("You are not logged in to %1 (or the saved login has expired). Click \"Log in\".").arg(name);
+            return queue ? tr("You are not logged in to %1 (or the saved login has expired). Click \"Log In...\" "
+                              "in the upload tool's settings.").arg(name)
+                         : tr("You are not logged in to %1 (or the saved login has expired). Click \"Log in\".").arg(name);
         case ffi::ErrorKind::LoginFailed:
-            return tr("The login did not complete: %1. Click \"Log in\" to try again.").arg(detail);
+            return queue ? tr("The login did not complete: %1. Click \"Log In...\" in the upload tool's settings to "
+                              "try again.").arg(detail)
+                         : tr("The login did not complete: %1. Click \"Log in\" to try again.").arg(detail);
         case ffi::ErrorKind::AppNotRegistered:
-            return tr("dkcloud has no %1 app registration yet. Click \"App Registration...\" and enter your "
-                      "app's client ID.").arg(name);
+            return queue ? tr("dkcloud has no %1 app registration yet. Open Export > Export to %1..., click "
+                              "\"App Registration...\" and enter your app's client ID.").arg(name)
+                         : tr("dkcloud has no %1 app registration yet. Click \"App Registration...\" and enter your "
+                              "app's client ID.").arg(name);
         case ffi::ErrorKind::QuotaFull:
-            return tr("Your %1 storage is full. Free some space, then click \"Start Upload\" again.").arg(name);
+            return queue ? tr("Your %1 storage is full. Free some space, then run the queue again.").arg(name)
+                         : tr("Your %1 storage is full. Free some space, then click \"Start Upload\" again.").arg(name);
         case ffi::ErrorKind::NameNotAllowed:
             return tr("%1 does not accept this name (%2). Choose another album name.").arg(name, detail);
         case ffi::ErrorKind::Network:

@@ -16,7 +16,14 @@ QString humanBytes(double bytes);
 QString humanDuration(qint64 seconds);
 
 // A sentence for the status line: what went wrong and what to click.
-QString explainError(ServiceId service, ffi::ErrorKind kind, const QString& detail);
+// Where the person reading an error is: its advice names that place's buttons.
+enum class FrontEnd
+{
+    ExportWindow, // the export dialog: "Log in", "App Registration...", "Start Upload"
+    QueueTool,    // a Batch Queue Manager upload tool: its settings' "Log In...", the queue's Run
+};
+QString explainError(ServiceId service, ffi::ErrorKind kind, const QString& detail,
+                     FrontEnd frontEnd = FrontEnd::ExportWindow);
 
 struct FileStateText
 {

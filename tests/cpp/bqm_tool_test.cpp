@@ -304,6 +304,8 @@ void BqmToolTest::anUnknownAccountFailsTheItem()
     QVERIFY(!applyOn(tool, s, input, &output, &error, &outcome));
     QCOMPARE(outcome, QStringLiteral("failed"));
     QVERIFY2(error.startsWith(QStringLiteral("OneDrive: failed:")), qPrintable(error));
+    // The advice names the tool's own button, not the export window's.
+    QVERIFY2(error.contains(QStringLiteral("Click \"Log In...\" in the upload tool's settings")), qPrintable(error));
 }
 
 void BqmToolTest::dropboxToolUploadsToo()
