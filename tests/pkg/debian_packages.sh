@@ -2,7 +2,8 @@
 # The Debian packages as a user gets them: scripts/package writes them, lintian
 # finds no error, each holds what it should (the plugin in digiKam's plugin
 # folder and no test code, man pages, completions, the exact digiKam
-# dependency), and `dpkg -i` installs them here: the installed dkcloud runs its
+# dependency), and `apt-get install ./dist/...` (as README says) installs
+# them here: the installed dkcloud runs its
 # demo, its man pages and completions are where man and the shells look, and
 # the timer units it writes pass `systemd-analyze verify` with their man page.
 # The packages are purged again at the end (the in-host tests load their own
@@ -11,14 +12,14 @@
 #
 #   tests/pkg/debian_packages.sh SOURCE_DIR
 #
-# Exit 77 (skipped) when not root (dpkg -i) or not on Debian.
+# Exit 77 (skipped) when not root (installing needs it) or not on Debian.
 set -uo pipefail
 src="$(cd "${1:?usage: $0 SOURCE_DIR}" && pwd)"
 skip() { echo "SKIP: $*"; exit 77; }
 fail=0
 check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
 
-[ "$(id -u)" -eq 0 ] || skip "dpkg -i needs root"
+[ "$(id -u)" -eq 0 ] || skip "installing packages needs root"
 command -v dpkg-deb >/dev/null || skip "not a Debian system"
 if ! command -v lintian >/dev/null; then
     apt-get install -y -q --no-install-recommends lintian >/dev/null 2>&1 || skip "lintian is missing and cannot be installed"
@@ -84,7 +85,7 @@ else
     echo "SKIPPED: the digiKam 8.6 / Qt 6 package: no Debian 13 root at $root"
 fi
 
-echo "== dpkg -i"
+echo "== apt-get install ./dist/... (the README's install command; dependencies from the archive)"
 # Purged afterwards unless kept or installed before this test (then they stay, at this version).
 installed_before="$(dpkg-query -W -f='${Status}\n' digikam-plugin-dkcloud dkcloud dkcloud-emulator 2>/dev/null | grep -c 'ok installed')"
 purge() {
@@ -93,8 +94,8 @@ purge() {
     fi
 }
 trap purge EXIT
-if ! dpkg -i "$plugin" "$cli" "$emulator"; then
-    echo "FAIL: dpkg -i"; exit 1
+if ! apt-get install -y -q --no-install-recommends "$plugin" "$cli" "$emulator"; then
+    echo "FAIL: apt-get install of the packages"; exit 1
 fi
 check "dkcloud --version" '[ "$(/usr/bin/dkcloud --version)" = "dkcloud 0.1.0" ]'
 check "dkcloud-emulator --version" '[ "$(/usr/bin/dkcloud-emulator --version)" = "dkcloud-emulator 0.1.0" ]'
