@@ -66,30 +66,13 @@ done
 cli="${DKCLOUD_CLI:-$(dirname "$emulator")/dkcloud}"
 [ "$bqm_plugin" = - ] || [ -x "$cli" ] || { echo "FAIL: no dkcloud at $cli (cargo build -p dkcloud-cli)"; exit 1; }
 [ "$bqm_plugin" = - ] || [ -f "$bqm_plugin" ] || { echo "FAIL: no BQM plugin at $bqm_plugin"; exit 1; }
-convert_bin=/usr/bin/convert
-[ -x "$convert_bin" ] || convert_bin=convert
-command -v "$convert_bin" >/dev/null || { echo "SKIP: ImageMagick's convert is missing"; exit 77; }
-mkdir -p "$artifacts"
-artifacts="$(readlink -f "$artifacts")"
-
-start_time=$SECONDS
-version="$(QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=/tmp timeout 60 digikam --version 2>/dev/null \
-    | sed -n 's/^digikam \([0-9][0-9.]*\).*/\1/p' | head -1)"
-[ -n "$version" ] || { echo "FAIL: digikam --version says no version"; exit 1; }
-[ -n "$tag" ] || tag="$(echo "$version" | cut -d. -f1-2 | tr . _)"
-shot() { import -window root "$artifacts/bqm_${tag}_$1.png" 2>/dev/null; }
-
-qt_plugins="$(qmake -query QT_INSTALL_PLUGINS 2>/dev/null)"
-dk_plugins=""
-for dir in "$qt_plugins/digikam" /usr/lib/x86_64-linux-gnu/qt6/plugins/digikam /usr/lib/x86_64-linux-gnu/qt5/plugins/digikam; do
-    if [ -d "$dir/dimg" ]; then dk_plugins="$dir"; break; fi
-done
-[ -n "$dk_plugins" ] || { echo "FAIL: cannot find digiKam's plugin folder (dimg)"; exit 1; }
+# shellcheck source=tests/host/digikam_lib.sh
+. "$(dirname "$0")/digikam_lib.sh"
+digikam_prelude bqm
 
 # shellcheck source=tests/host/lib.sh
 . "$(dirname "$0")/lib.sh"
 host_work dkhost-bqm
-note() { echo "[bqm_$tag $((SECONDS - start_time)) s] $*"; }
 
 # 1. A clean user; digiKam's image loaders and BQM tools, with ours among them.
 clean_user
@@ -218,8 +201,6 @@ start_x
 
 export QT_LOGGING_RULES="digikam.general=true;dkcloud.bqm=true"
 export QTWEBENGINE_DISABLE_SANDBOX=1
-# shellcheck source=tests/host/digikam_lib.sh
-. "$(dirname "$0")/digikam_lib.sh"
 
 if [ "$bqm_plugin" = - ]; then
     start_in_album Trip Web

@@ -1,7 +1,35 @@
-# digiKam itself as a test host (sourced by digikam_host.sh and bqm_host.sh,
-# after lib.sh): the seeded digikamrc, start and stop, windows by title, keys,
-# and the screen analysis that finds the album tree and thumbnails.
-# Needs: work, version, rc, tag, artifacts, convert_bin, and shot() and note().
+# digiKam itself as a test host (sourced by digikam_host.sh and bqm_host.sh):
+# what they find before they start (digikam_prelude), the seeded digikamrc,
+# start and stop, windows by title, keys, and the screen analysis that finds
+# the album tree and thumbnails.
+# Needs: work, rc (after host_work), and what digikam_prelude sets.
+
+# digikam_prelude NAME: ImageMagick's convert (convert_bin), the artifacts
+# folder made absolute, digiKam's version and tag (from `digikam --version`
+# unless tag is set), digiKam's own plugin folder (dk_plugins), and shot()
+# and note() named NAME_TAG. Exits 77 without convert.
+digikam_prelude() {
+    local dir qt_plugins
+    convert_bin=/usr/bin/convert
+    [ -x "$convert_bin" ] || convert_bin=convert
+    command -v "$convert_bin" >/dev/null || { echo "SKIP: ImageMagick's convert is missing"; exit 77; }
+    mkdir -p "$artifacts"
+    artifacts="$(readlink -f "$artifacts")"
+    start_time=$SECONDS
+    version="$(QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=/tmp timeout 60 digikam --version 2>/dev/null \
+        | sed -n 's/^digikam \([0-9][0-9.]*\).*/\1/p' | head -1)"
+    [ -n "$version" ] || { echo "FAIL: digikam --version says no version"; exit 1; }
+    [ -n "$tag" ] || tag="$(echo "$version" | cut -d. -f1-2 | tr . _)"
+    run_name="$1_$tag"
+    qt_plugins="$(qmake -query QT_INSTALL_PLUGINS 2>/dev/null)"
+    dk_plugins=""
+    for dir in "$qt_plugins/digikam" /usr/lib/x86_64-linux-gnu/qt6/plugins/digikam /usr/lib/x86_64-linux-gnu/qt5/plugins/digikam; do
+        if [ -d "$dir/dimg" ]; then dk_plugins="$dir"; break; fi
+    done
+    [ -n "$dk_plugins" ] || { echo "FAIL: cannot find digiKam's plugin folder (dimg)"; exit 1; }
+}
+shot() { import -window root "$artifacts/${run_name}_$1.png" 2>/dev/null; }
+note() { echo "[$run_name $((SECONDS - start_time)) s] $*"; }
 
 write_rc() { # write_rc [with-album-tree-state]
     cat >"$rc" <<EOF

@@ -5,7 +5,10 @@
 //! of a rerun of the same job is the same file. Records:
 //! - `{"open": {...}}`: a file's upload session (to continue it later);
 //! - `{"closed": {"local": ...}}`: that session is over;
-//! - `{"done": {...}}`: a file (path, size, mtime) is stored.
+//! - `{"done": {...}}`: a file (path, size, mtime) is stored by a run of the job;
+//! - `{"present": {...}}`: a run found the file already there (identical):
+//!   stored, as far as an offer to resume counts, but a later run checks it
+//!   again and says "already there", not "uploaded by an earlier run".
 //!
 //! Only a 64-bit digest of each finished file's (path, size, mtime) is kept
 //! in memory, so a 100,000-file job needs under 2 MiB for it; open sessions
@@ -42,6 +45,11 @@ enum Record {
     Open(OpenRecord),
     Closed { local: PathBuf },
     Done {
+        #[serde(flatten)]
+        key: FileKey,
+        remote: String,
+    },
+    Present {
         #[serde(flatten)]
         key: FileKey,
         remote: String,
@@ -111,6 +119,8 @@ pub fn default_dir() -> Result<PathBuf> {
 pub struct Contents {
     /// Finished files: digest of (path, size, mtime) -> digest of where it was stored.
     done: HashMap<u64, u64>,
+    /// Files found already there: digests of (path, size, mtime).
+    present: std::collections::HashSet<u64>,
     open: HashMap<PathBuf, Recorded>,
 }
 
@@ -140,6 +150,9 @@ impl Contents {
                     contents.open.remove(&key.local);
                     contents.done.insert(digest(&key.local, &key.stamp), remote_digest(&remote));
                 }
+                Record::Present { key, .. } => {
+                    contents.present.insert(digest(&key.local, &key.stamp));
+                }
             }
         }
         Ok(contents)
@@ -148,6 +161,13 @@ impl Contents {
     /// Whether this file, as it is, was stored (wherever it went).
     pub fn is_done(&self, local: &Path, stamp: &FileStamp) -> bool {
         self.done.contains_key(&digest(local, stamp))
+    }
+
+    /// Whether this file, as it is, is on the service: stored by the job or
+    /// found there by one of its runs.
+    pub fn is_stored(&self, local: &Path, stamp: &FileStamp) -> bool {
+        let d = digest(local, stamp);
+        self.done.contains_key(&d) || self.present.contains(&d)
     }
 
     /// The sessions left open, to continue or to cancel.
@@ -166,7 +186,7 @@ impl Journal {
     pub fn open(dir: &Path, id: &str) -> Result<Self> {
         let io = |e: std::io::Error| Error::File { path: dir.display().to_string(), message: e.to_string() };
         crate::fsio::create_private_dir(dir).map_err(io)?;
-        let Contents { done, open } = Contents::read(dir, id)?;
+        let Contents { done, open, .. } = Contents::read(dir, id)?;
         let path = journal_path(dir, id);
         // Open records hold OneDrive upload URLs, which are credentials.
         let file = crate::fsio::open_private_append(&path).map_err(io)?;
@@ -212,6 +232,11 @@ impl Journal {
 
     pub fn closed(&self, local: &Path) {
         self.append(&Record::Closed { local: local.to_owned() });
+    }
+
+    /// The file is already on the service, identical (nothing was sent).
+    pub fn found_there(&self, local: &Path, stamp: FileStamp, remote: &str) {
+        self.append(&Record::Present { key: FileKey { local: local.to_owned(), stamp }, remote: remote.to_owned() });
     }
 
     pub fn finished(&self, local: &Path, stamp: FileStamp, remote: &str) {
@@ -262,6 +287,17 @@ mod tests {
         std::fs::set_permissions(dir.join("job.jsonl"), std::fs::Permissions::from_mode(0o644)).unwrap();
         drop(Journal::open(&dir, "job").unwrap());
         assert_eq!((mode(&dir), mode(&dir.join("job.jsonl"))), (0o700, 0o600));
+    }
+
+    #[test]
+    fn a_file_found_there_is_stored_for_an_offer_but_not_done_for_a_rerun() {
+        let dir = tempfile::tempdir().unwrap();
+        let stamp = FileStamp { size: 10, mtime_ns: 5 };
+        Journal::open(dir.path(), "job").unwrap().found_there(Path::new("/a"), stamp, "/R/a");
+        let contents = Contents::read(dir.path(), "job").unwrap();
+        assert!(contents.is_stored(Path::new("/a"), &stamp));
+        assert!(!contents.is_done(Path::new("/a"), &stamp));
+        assert!(!Journal::open(dir.path(), "job").unwrap().is_done(Path::new("/a"), &stamp));
     }
 
     #[test]

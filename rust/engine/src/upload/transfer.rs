@@ -54,11 +54,13 @@ pub(super) async fn file_task(ctx: Arc<Ctx>, file: PlannedFile, permit: OwnedSem
     ctx.ledger.transfer_ended(transfer.id, upload_stamp.size, stored_now);
     // The journal knows the source file as stored when this run stored it
     // (the transfer journals what it sent; a prepared copy is journaled as
-    // its source) and when it was already there: a resume offer counts both.
-    let already_there = outcome == FileOutcome::SkippedIdentical;
-    if (stored_now && upload_path != local) || already_there {
-        if let Some(j) = &ctx.journal {
+    // its source), and as present when it was already there: a resume offer
+    // counts both as stored.
+    if let Some(j) = &ctx.journal {
+        if stored_now && upload_path != local {
             j.finished(&local, stamp, &stored_as);
+        } else if outcome == FileOutcome::SkippedIdentical {
+            j.found_there(&local, stamp, &stored_as);
         }
     }
     let mut notices = Vec::new();

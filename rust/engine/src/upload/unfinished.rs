@@ -97,7 +97,7 @@ async fn left_of(dir: &Path, record: JobRecord) -> Result<UnfinishedJob> {
             WalkItem::File { local, stamp, .. } => {
                 job.files_total += 1;
                 job.bytes_total += stamp.size;
-                if contents.is_done(&local, &stamp) {
+                if contents.is_stored(&local, &stamp) {
                     job.files_done += 1;
                 } else {
                     job.bytes_left += stamp.size;
