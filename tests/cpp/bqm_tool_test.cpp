@@ -83,13 +83,7 @@ void BqmToolTest::initTestCase()
 void BqmToolTest::logIn(ServiceId service)
 {
     if (service == ServiceId::Dropbox)
-    {
-        const QString dir = qEnvironmentVariable("DKCLOUD_CONFIG_DIR");
-        QDir().mkpath(dir);
-        QFile config(dir + QStringLiteral("/config.toml"));
-        QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write(QStringLiteral("[dropbox]\nredirect_port = %1\n").arg(freePort()).toUtf8());
-    }
+        QVERIFY(useFreeDropboxPort(qEnvironmentVariable("DKCLOUD_CONFIG_DIR").toStdString()));
     UploadSettingsWidget widget(service);
     QSignalSpy           account(&widget, &UploadSettingsWidget::accountChanged);
     widget.loginButton()->click();

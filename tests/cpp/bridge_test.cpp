@@ -175,12 +175,6 @@ std::string logInThroughBrowser(const ExportSession& session, const std::string&
 }
 
 // Dropbox's loopback port is fixed by configuration: one that is free here.
-void useDropboxPort(const std::string& configDir, int port)
-{
-    (void)std::system(("mkdir -p '" + configDir + "' && printf '[dropbox]\\nredirect_port = " + std::to_string(port) +
-                       "\\n' > '" + configDir + "/config.toml'").c_str());
-}
-
 // GET a page (no token), its body.
 std::string fetch(const std::string& url)
 {
@@ -381,7 +375,7 @@ int main(int argc, char** argv)
         setEnv("PATH", path);
     }
 
-    useDropboxPort(home + "/config", freePort());
+    useFreeDropboxPort(home + "/config");
     for (Service service : {Service::OneDrive, Service::Dropbox})
     {
         const std::string name = service == Service::OneDrive ? "OneDrive" : "Dropbox";

@@ -194,13 +194,7 @@ void DialogTest::logInThroughTheDialog(ServiceId service)
 {
     // Dropbox's loopback port is fixed by configuration: one that is free here.
     if (service == ServiceId::Dropbox)
-    {
-        const QString dir = qEnvironmentVariable("DKCLOUD_CONFIG_DIR");
-        QDir().mkpath(dir);
-        QFile config(dir + QStringLiteral("/config.toml"));
-        QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write(QStringLiteral("[dropbox]\nredirect_port = %1\n").arg(freePort()).toUtf8());
-    }
+        QVERIFY(useFreeDropboxPort(qEnvironmentVariable("DKCLOUD_CONFIG_DIR").toStdString()));
     ExportWindow window(service, {});
     QSignalSpy failed(&window, &ExportWindow::accountFailed);
     QSignalSpy account(&window, &ExportWindow::accountChanged);

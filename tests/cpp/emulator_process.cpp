@@ -1,6 +1,8 @@
 #include "emulator_process.h"
 
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -60,6 +62,15 @@ std::string makeTempDir(const std::string& prefix)
     buffer.push_back('\0');
     const char* made = mkdtemp(buffer.data());
     return made ? std::string(made) : std::string();
+}
+
+bool useFreeDropboxPort(const std::string& configDir)
+{
+    std::error_code error;
+    std::filesystem::create_directories(configDir, error);
+    std::ofstream config(configDir + "/config.toml", std::ios::trunc);
+    config << "[dropbox]\nredirect_port = " << freePort() << "\n";
+    return static_cast<bool>(config.flush());
 }
 
 int freePort()

@@ -30,3 +30,7 @@ std::string makeTempDir(const std::string& prefix);
 
 // A loopback port nobody listens on right now.
 int freePort();
+
+// Writes CONFIG_DIR/config.toml fixing Dropbox's loopback port (fixed by
+// configuration, unlike OneDrive's) to a free one; false if it cannot.
+bool useFreeDropboxPort(const std::string& configDir);

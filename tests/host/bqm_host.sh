@@ -85,17 +85,9 @@ done
 export DK_PLUGIN_PATH="$work/plugins"
 
 # 2. The collection: PHOTOS, album Trip with 4 distinct JPEGs, album Web for BQM's output.
-album="$work/PHOTOS/Trip"
+make_trip_photos
 web="$work/PHOTOS/Web"
-mkdir -p "$album" "$web"
-photos=()
-colours=(steelblue-orange darkgreen-yellow purple-pink black-white)
-for i in 1 2 3 4; do
-    "$convert_bin" -size 800x600 "gradient:${colours[$((i - 1))]}" -pointsize 72 -fill white \
-        -annotate +60+320 "Trip photo $i" "$album/photo$i.jpg"
-    [ -s "$album/photo$i.jpg" ] || { echo "FAIL: could not make test JPEGs"; exit 1; }
-    photos+=("$album/photo$i.jpg")
-done
+mkdir -p "$web"
 
 mkdir -p "$work/profile"
 rc="$work/profile/digikamrc"

@@ -70,16 +70,7 @@ mkdir -p "$work/db"
 plugin_path "$plugin" "$dk_plugins" dimg editor rawimport bqm
 
 # 2. The collection: PHOTOS, album Trip, 4 distinct JPEGs.
-album="$work/PHOTOS/Trip"
-mkdir -p "$album"
-photos=()
-colours=(steelblue-orange darkgreen-yellow purple-pink black-white)
-for i in 1 2 3 4; do
-    "$convert_bin" -size 800x600 "gradient:${colours[$((i - 1))]}" -pointsize 72 -fill white \
-        -annotate +60+320 "Trip photo $i" "$album/photo$i.jpg"
-    [ -s "$album/photo$i.jpg" ] || { echo "FAIL: could not make test JPEGs"; exit 1; }
-    photos+=("$album/photo$i.jpg")
-done
+make_trip_photos
 selected=("${photos[0]}" "${photos[1]}") # a click on the first, Shift+Right
 
 # Not at the default place: the plugin must follow `digikam --config`.

@@ -28,6 +28,20 @@ digikam_prelude() {
     done
     [ -n "$dk_plugins" ] || { echo "FAIL: cannot find digiKam's plugin folder (dimg)"; exit 1; }
 }
+# make_trip_photos: the album folder Trip (album) with 4 distinct generated
+# JPEGs (photos, in order).
+make_trip_photos() {
+    local i colours=(steelblue-orange darkgreen-yellow purple-pink black-white)
+    album="$work/PHOTOS/Trip"
+    mkdir -p "$album"
+    photos=()
+    for i in 1 2 3 4; do
+        "$convert_bin" -size 800x600 "gradient:${colours[$((i - 1))]}" -pointsize 72 -fill white \
+            -annotate +60+320 "Trip photo $i" "$album/photo$i.jpg"
+        [ -s "$album/photo$i.jpg" ] || { echo "FAIL: could not make test JPEGs"; exit 1; }
+        photos+=("$album/photo$i.jpg")
+    done
+}
 shot() { import -window root "$artifacts/${run_name}_$1.png" 2>/dev/null; }
 note() { echo "[$run_name $((SECONDS - start_time)) s] $*"; }
 
