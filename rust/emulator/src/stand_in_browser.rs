@@ -4,6 +4,7 @@
 //! listener, which the stand-in then visits; without a redirect (Dropbox's
 //! paste-the-code login) it reads the code from the page and keeps it.
 
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -32,7 +33,9 @@ impl Default for StandInBrowser {
 
 impl StandInBrowser {
     pub fn new() -> Self {
-        let build = |policy| reqwest::Client::builder().redirect(policy).build().unwrap_or_default();
+        let build = |policy| {
+            reqwest::Client::builder().redirect(policy).dns_resolver(Arc::new(LikeABrowser)).build().unwrap_or_default()
+        };
         Self {
             no_redirects: build(reqwest::redirect::Policy::none()),
             client: build(reqwest::redirect::Policy::limited(5)),
@@ -84,5 +87,26 @@ impl StandInBrowser {
                 return None;
             }
         }
+    }
+}
+
+/// Resolves names as a browser does: `localhost` and `*.localhost` are this
+/// machine (RFC 6761) without asking the hosts file or DNS, so that an app's
+/// loopback redirect is reached even where no `/etc/hosts` names localhost
+/// (a bare container or chroot); other names go to the system resolver.
+struct LikeABrowser;
+
+impl reqwest::dns::Resolve for LikeABrowser {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().trim_end_matches('.').to_ascii_lowercase();
+        Box::pin(async move {
+            // The port is the URL's: the connection sets it on each address.
+            let found: Vec<SocketAddr> = if host == "localhost" || host.ends_with(".localhost") {
+                vec![(Ipv4Addr::LOCALHOST, 0).into(), (Ipv6Addr::LOCALHOST, 0).into()]
+            } else {
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect()
+            };
+            Ok(Box::new(found.into_iter()) as reqwest::dns::Addrs)
+        })
     }
 }

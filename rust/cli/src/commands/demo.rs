@@ -90,11 +90,25 @@ async fn demo(emulator: &dkcloud_emulator::RunningEmulator, root: &std::path::Pa
 async fn sign_in(ctx: &Context, service: ServiceKind) -> Result<(), CliError> {
     let session = ctx.session(service)?;
     let browser = StandInBrowser::new();
+    // A visit that fails ends the sign-in at once with its reason, rather
+    // than after the login's wait for a browser that will never answer.
+    let (failed, mut failure) = tokio::sync::mpsc::unbounded_channel();
     let opener = |url: &str| -> dkcloud_engine::Result<()> {
-        browser.open(url);
+        let (browser, failed, url) = (browser.clone(), failed.clone(), url.to_owned());
+        tokio::spawn(async move {
+            if let Err(e) = browser.visit(&url).await {
+                let _ = failed.send(e);
+            }
+        });
         Ok(())
     };
-    let account = match session.login_in_browser(&opener, Default::default()).await? {
+    let step = tokio::select! {
+        step = session.login_in_browser(&opener, Default::default()) => step?,
+        Some(e) = failure.recv() => {
+            return Err(CliError::other(format!("{service}: the demo's stand-in browser could not sign in: {e}")));
+        }
+    };
+    let account = match step {
         LoginStep::SignedIn(account) => account,
         LoginStep::PasteCode { .. } => {
             // The fixed Dropbox port is taken: the page shows a code instead.
