@@ -69,9 +69,11 @@ void UploadProgressView::finished(const ffi::JobSummary& summary)
     m_ui->statusLabel()->setText(summaryAdvice(summary));
     if (uploadResult(summary).complete())
         m_ui->progressBar()->setValue(m_ui->progressBar()->maximum());
-    const size_t stored = summary.files_uploaded + summary.files_replaced + summary.files_kept_both;
+    // Stored by this run or already there, identical: on the service either way.
+    const size_t onService =
+        summary.files_uploaded + summary.files_replaced + summary.files_kept_both + summary.files_already_there;
     m_ui->rateLabel()->setText(
-        storedText(stored + summary.files_already_there, m_ui->imageList()->topLevelItemCount(), m_clock.elapsed() / 1000));
+        onServiceText(m_service, onService, m_ui->imageList()->topLevelItemCount(), m_clock.elapsed() / 1000));
 }
 
 } // namespace DkCloud

@@ -174,9 +174,9 @@ QString progressText(const ffi::JobProgress& progress)
              humanBytes(progress.bytes_per_second), humanDuration(progress.eta_seconds));
 }
 
-QString storedText(size_t stored, int total, qint64 seconds)
+QString onServiceText(ServiceId service, size_t onService, int total, qint64 seconds)
 {
-    return tr("%1 stored in %2").arg(ofPhotos(qint64(stored), total), humanDuration(seconds));
+    return tr("%1 on %2 after %3").arg(ofPhotos(qint64(onService), total), serviceInfo(service).name, humanDuration(seconds));
 }
 
 QString summaryHtml(ServiceId service, const ffi::JobSummary& summary)

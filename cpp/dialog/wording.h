@@ -45,8 +45,9 @@ QString uploadingText(int percent);
 // "1 of 1 photo", "2 of 5 photos".
 QString ofPhotos(qint64 done, qint64 total);
 QString progressText(const ffi::JobProgress& progress);
-// "10 of 10 photos stored in 1 min 5 s"
-QString storedText(size_t stored, int total, qint64 seconds);
+// "10 of 10 photos on OneDrive after 1 min 5 s": the photos this run stored
+// and those that were already there, identical (both are on the service now).
+QString onServiceText(ServiceId service, size_t onService, int total, qint64 seconds);
 
 // "2 uploaded, 1 replaced, 1 already there.": each kind counted on its own.
 QString summaryText(ServiceId service, const ffi::JobSummary& summary);

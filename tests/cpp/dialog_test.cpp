@@ -371,6 +371,9 @@ void DialogTest::anEditedPhotoIsReplacedOrPlainlySkipped()
         const QString summary = window.summaryLabel()->text();
         QVERIFY2(summary.startsWith(QStringLiteral("1 already there, 1 skipped.")) && !summary.contains(QStringLiteral("uploaded")),
                  qPrintable(summary));
+        // The skipped photo is not on OneDrive (another file holds its name).
+        QVERIFY2(window.widget()->rateLabel()->text().startsWith(QStringLiteral("1 of 2 photos on OneDrive after")),
+                 qPrintable(window.widget()->rateLabel()->text()));
         // ... and says what to click to store it after all.
         QVERIFY2(window.statusLabel()->text().contains(QStringLiteral("Replace it with this photo")), qPrintable(window.statusLabel()->text()));
         QVERIFY(stored(QStringLiteral("/Holidays/2025/Alps/green.jpg")) != editedBytes);
@@ -384,6 +387,8 @@ void DialogTest::anEditedPhotoIsReplacedOrPlainlySkipped()
         QCOMPARE(window.imageList()->topLevelItem(0)->text(ImageList::StateColumn), QStringLiteral("uploaded, replaced the older copy"));
         QCOMPARE(window.imageList()->topLevelItem(1)->text(ImageList::StateColumn), QStringLiteral("already there (identical)"));
         QVERIFY2(window.summaryLabel()->text().startsWith(QStringLiteral("1 replaced, 1 already there.")), qPrintable(window.summaryLabel()->text()));
+        QVERIFY2(window.widget()->rateLabel()->text().startsWith(QStringLiteral("2 of 2 photos on OneDrive after")),
+                 qPrintable(window.widget()->rateLabel()->text()));
         shot(window, QStringLiteral("dialog_onedrive_replaced_edit.png"));
     }
     QCOMPARE(stored(QStringLiteral("/Holidays/2025/Alps/green.jpg")), editedBytes);

@@ -77,10 +77,7 @@ host_work dkhost-bqm
 # 1. A clean user; digiKam's image loaders and BQM tools, with ours among them.
 clean_user
 mkdir -p "$work/db"
-for kind in dimg editor rawimport bqm; do
-    mkdir -p "$work/plugins/$kind"
-    cp -r "$dk_plugins/$kind/." "$work/plugins/$kind/"
-done
+copy_host_plugins "$dk_plugins" dimg editor rawimport bqm
 [ "$bqm_plugin" = - ] || ln -s "$bqm_plugin" "$work/plugins/bqm/Bqm_DkCloud_Plugin.so"
 export DK_PLUGIN_PATH="$work/plugins"
 

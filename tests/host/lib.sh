@@ -33,18 +33,29 @@ clean_user() {
     chmod 700 "$XDG_RUNTIME_DIR"
 }
 
+# copy_host_plugins DK_PLUGINS KIND...: copies of digiKam's plugin kinds named
+# into $work/plugins, leaving out any dkcloud plugin installed among them (by a
+# package or scripts/quickstart): the build under test is the only dkcloud
+# plugin digiKam finds, and no copy can land on the link to it.
+copy_host_plugins() {
+    local dk_plugins="$1" kind
+    shift
+    for kind in "$@"; do
+        mkdir -p "$work/plugins/$kind"
+        [ -d "$dk_plugins/$kind" ] || continue
+        find "$dk_plugins/$kind" -mindepth 1 -maxdepth 1 ! -name '*_DkCloud_Plugin.so' -exec cp -r -t "$work/plugins/$kind/" {} +
+    done
+}
+
 # plugin_path PLUGIN DK_PLUGINS KIND...: DK_PLUGIN_PATH with our plugin beside
 # copies of digiKam's plugin kinds named (7.9 reads it as one folder; leave
 # out `generic` to keep the built-in exporters and their shortcuts away).
 plugin_path() {
-    local plugin="$1" dk_plugins="$2" kind
+    local plugin="$1" dk_plugins="$2"
     shift 2
+    copy_host_plugins "$dk_plugins" "$@"
     mkdir -p "$work/plugins/generic"
     ln -s "$plugin" "$work/plugins/generic/Generic_DkCloud_Plugin.so"
-    for kind in "$@"; do
-        mkdir -p "$work/plugins/$kind"
-        [ -d "$dk_plugins/$kind" ] && cp -r "$dk_plugins/$kind/." "$work/plugins/$kind/"
-    done
     export DK_PLUGIN_PATH="$work/plugins"
 }
 

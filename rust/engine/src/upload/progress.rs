@@ -50,35 +50,71 @@ pub(super) struct Tracker {
     pub bytes_total: AtomicU64,
     /// Bytes of files that finished (their part is no longer in `active`).
     pub bytes_finished: AtomicU64,
+    /// Of those, the bytes this run moved (not an earlier run's, resumed).
+    moved_finished: AtomicU64,
     pub walk_done: std::sync::atomic::AtomicBool,
-    active: Mutex<HashMap<u64, ActiveFile>>,
+    active: Mutex<HashMap<u64, Active>>,
     next_id: AtomicU64,
+}
+
+/// A file in transfer, and how much of it an earlier run had sent.
+struct Active {
+    file: ActiveFile,
+    /// Bytes the service had from an earlier run when this one resumed.
+    carried: u64,
+    /// Resumed: the next offset reported is where the earlier run stopped.
+    carried_unknown: bool,
+}
+
+impl Active {
+    fn moved(&self) -> u64 {
+        self.file.sent.saturating_sub(self.carried)
+    }
 }
 
 impl Tracker {
     pub fn begin(&self, local: PathBuf, size: u64) -> u64 {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        self.active.lock().unwrap_or_else(|p| p.into_inner()).insert(id, ActiveFile { local, size, sent: 0 });
+        let file = ActiveFile { local, size, sent: 0 };
+        self.active.lock().unwrap_or_else(|p| p.into_inner()).insert(id, Active { file, carried: 0, carried_unknown: false });
         id
     }
 
+    /// The file goes on with a session an earlier run opened: the first
+    /// offset it reports was sent then, and is no part of this run's rate.
+    pub fn resuming(&self, id: u64) {
+        if let Some(a) = self.active.lock().unwrap_or_else(|p| p.into_inner()).get_mut(&id) {
+            a.carried_unknown = true;
+        }
+    }
+
     pub fn sent(&self, id: u64, offset: u64) {
-        if let Some(f) = self.active.lock().unwrap_or_else(|p| p.into_inner()).get_mut(&id) {
-            f.sent = offset.min(f.size);
+        if let Some(a) = self.active.lock().unwrap_or_else(|p| p.into_inner()).get_mut(&id) {
+            a.file.sent = offset.min(a.file.size);
+            // A session that was gone starts the file again from below.
+            if std::mem::take(&mut a.carried_unknown) || a.file.sent < a.carried {
+                a.carried = a.file.sent;
+            }
         }
     }
 
     /// The file is over; `stored` bytes of it count as done.
     pub fn end(&self, id: u64, stored: u64) {
-        self.active.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+        let carried = self.active.lock().unwrap_or_else(|p| p.into_inner()).remove(&id).map_or(0, |a| a.carried);
         self.bytes_finished.fetch_add(stored, Ordering::Relaxed);
+        self.moved_finished.fetch_add(stored.saturating_sub(carried), Ordering::Relaxed);
     }
 
-    fn snapshot(&self, started: Instant) -> Progress {
-        let mut active: Vec<ActiveFile> = self.active.lock().unwrap_or_else(|p| p.into_inner()).values().cloned().collect();
+    /// The progress, and the bytes this run moved so far (what its rate counts).
+    fn snapshot(&self, started: Instant) -> (Progress, u64) {
+        let (mut active, moved_in_flight) = {
+            let map = self.active.lock().unwrap_or_else(|p| p.into_inner());
+            (map.values().map(|a| a.file.clone()).collect::<Vec<_>>(), map.values().map(Active::moved).sum::<u64>())
+        };
         active.sort_by(|a, b| a.local.cmp(&b.local));
         let in_flight: u64 = active.iter().map(|f| f.sent).sum();
-        Progress {
+        let moved = self.moved_finished.load(Ordering::Relaxed) + moved_in_flight;
+        let progress = Progress {
             files_seen: self.files_seen.load(Ordering::Relaxed),
             files_done: self.files_done.load(Ordering::Relaxed),
             files_failed: self.files_failed.load(Ordering::Relaxed),
@@ -89,7 +125,8 @@ impl Tracker {
             walk_done: self.walk_done.load(Ordering::Relaxed),
             elapsed_ms: started.elapsed().as_millis() as u64,
             active,
-        }
+        };
+        (progress, moved)
     }
 }
 
@@ -97,6 +134,7 @@ impl Tracker {
 pub(super) struct Publisher {
     tracker: Arc<Tracker>,
     started: Instant,
+    /// (when, bytes moved by then)
     samples: VecDeque<(Instant, u64)>,
 }
 
@@ -106,9 +144,14 @@ impl Publisher {
     }
 
     pub fn next(&mut self) -> Progress {
-        let mut p = self.tracker.snapshot(self.started);
-        let now = Instant::now();
-        self.samples.push_back((now, p.bytes_done));
+        self.next_at(Instant::now())
+    }
+
+    fn next_at(&mut self, now: Instant) -> Progress {
+        let (mut p, moved) = self.tracker.snapshot(self.started);
+        // The rate is of bytes this run moved: a resumed file's earlier bytes
+        // are done, but were not sent at this rate.
+        self.samples.push_back((now, moved));
         while self.samples.len() > 2 && self.samples.front().is_some_and(|(t, _)| now - *t > RATE_WINDOW) {
             self.samples.pop_front();
         }
@@ -122,5 +165,72 @@ impl Publisher {
             p.eta_secs = Some((p.bytes_total.saturating_sub(p.bytes_done) as f64 / p.rate).ceil() as u64);
         }
         p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIB: u64 = 1 << 20;
+
+    #[test]
+    fn a_resumed_files_earlier_bytes_are_done_but_not_in_the_rate() {
+        let tracker = Arc::new(Tracker::default());
+        tracker.bytes_total.store(100 * MIB, Ordering::Relaxed);
+        tracker.walk_done.store(true, Ordering::Relaxed);
+        let mut publisher = Publisher::new(tracker.clone());
+        let start = Instant::now();
+        let mut now = start;
+        let id = tracker.begin("big.mp4".into(), 100 * MIB);
+        tracker.resuming(id);
+        publisher.next_at(now);
+        // The service had 90 MiB from the run before; this run sends 1 MiB a second.
+        tracker.sent(id, 90 * MIB);
+        now += Duration::from_secs(1);
+        let p = publisher.next_at(now);
+        assert_eq!(p.bytes_done, 90 * MIB);
+        assert_eq!(p.rate, 0.0);
+        assert_eq!(p.eta_secs, None);
+        for second in 1..=4 {
+            tracker.sent(id, (90 + second) * MIB);
+            now += Duration::from_secs(1);
+            publisher.next_at(now);
+        }
+        let p = publisher.next_at(now);
+        assert_eq!(p.bytes_done, 94 * MIB);
+        // 4 MiB in the 5 s since the first sample (the resumed offset came in its first second).
+        assert!((p.rate - (4 * MIB) as f64 / 5.0).abs() < 1.0, "rate {}", p.rate);
+        assert_eq!(p.eta_secs, Some(8));
+        // Finished: the whole file is done, the rate still counts only the 10 MiB moved.
+        tracker.end(id, 100 * MIB);
+        now += Duration::from_secs(1);
+        let p = publisher.next_at(now);
+        assert_eq!(p.bytes_done, 100 * MIB);
+        assert_eq!(p.rate, (10 * MIB) as f64 / 5.0);
+    }
+
+    #[test]
+    fn a_fresh_file_counts_every_byte_and_a_gone_session_starts_over() {
+        let tracker = Arc::new(Tracker::default());
+        let mut publisher = Publisher::new(tracker.clone());
+        let start = Instant::now();
+        let mut now = start;
+        let fresh = tracker.begin("a.jpg".into(), 8 * MIB);
+        publisher.next_at(now);
+        tracker.sent(fresh, 8 * MIB);
+        now += Duration::from_secs(2);
+        assert_eq!(publisher.next_at(now).rate, (4 * MIB) as f64);
+        // A resumed session the service no longer has: the file starts again at 0.
+        let resumed = tracker.begin("b.mp4".into(), 50 * MIB);
+        tracker.resuming(resumed);
+        tracker.sent(resumed, 30 * MIB);
+        tracker.sent(resumed, 0);
+        tracker.sent(resumed, 2 * MIB);
+        tracker.end(fresh, 8 * MIB);
+        now += Duration::from_secs(2);
+        let p = publisher.next_at(now);
+        assert_eq!(p.bytes_done, 10 * MIB);
+        assert_eq!(p.rate, (10 * MIB) as f64 / 4.0);
     }
 }

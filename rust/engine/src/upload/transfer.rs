@@ -161,6 +161,9 @@ impl FileTransfer<'_> {
     }
 
     async fn send(&self, stamp: FileStamp, wire: WireConflict, resume: Option<OpenSession>) -> Result<Uploaded> {
+        if resume.is_some() {
+            self.ctx.ledger.tracker.resuming(self.id);
+        }
         let observer = Arc::new(FileObserver {
             ctx: self.ctx.clone(),
             id: self.id,
