@@ -12,7 +12,7 @@
 # 13 root) only the plugin's package is made.
 #
 # Needs: dpkg-query (the digiKam dependency), gzip, strip; dpkg-shlibdeps
-# (dpkg-dev) for the library dependencies when it is installed.
+# (dpkg-dev) and file for the library dependencies when they are installed.
 
 set(DKCLOUD_PACKAGE_MAINTAINER "dkcloud maintainers <maintainers@users.noreply.b-seed-de996200.example>"
     CACHE STRING "Maintainer: field of the Debian packages")
@@ -139,15 +139,17 @@ set(CPACK_DEBIAN_PACKAGE_SOURCE dkcloud)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
     OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+# CPack runs dpkg-shlibdeps on the files `file` says are ELF objects.
 find_program(DKCLOUD_DPKG_SHLIBDEPS dpkg-shlibdeps)
+find_program(DKCLOUD_FILE_TOOL file)
 set(_plugin_fallback_depends "")
-if(DKCLOUD_DPKG_SHLIBDEPS)
+if(DKCLOUD_DPKG_SHLIBDEPS AND DKCLOUD_FILE_TOOL)
     set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
     # libdigikamcore lives in digiKam's private folder (/usr/lib/digikam).
     get_filename_component(_digikam_dir "${_digikamcore}" DIRECTORY)
     set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS "${_digikam_dir}")
 else()
-    message(STATUS "dkcloud: no dpkg-shlibdeps (apt-get install dpkg-dev): the packages name only digiKam and the C/C++ runtime")
+    message(STATUS "dkcloud: no dpkg-shlibdeps or file (apt-get install dpkg-dev file): the packages name only digiKam and the C/C++ runtime")
     set(_plugin_fallback_depends ", libc6, libgcc-s1, libstdc++6")
     set(CPACK_DEBIAN_CLI_PACKAGE_DEPENDS "libc6, libgcc-s1")
     set(CPACK_DEBIAN_EMULATOR_PACKAGE_DEPENDS "libc6, libgcc-s1")
