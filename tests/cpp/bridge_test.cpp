@@ -174,7 +174,6 @@ std::string logInThroughBrowser(const ExportSession& session, const std::string&
     return str(step.account);
 }
 
-// Dropbox's loopback port is fixed by configuration: one that is free here.
 // GET a page (no token), its body.
 std::string fetch(const std::string& url)
 {

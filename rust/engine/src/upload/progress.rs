@@ -180,8 +180,7 @@ mod tests {
         tracker.bytes_total.store(100 * MIB, Ordering::Relaxed);
         tracker.walk_done.store(true, Ordering::Relaxed);
         let mut publisher = Publisher::new(tracker.clone());
-        let start = Instant::now();
-        let mut now = start;
+        let mut now = Instant::now();
         let id = tracker.begin("big.mp4".into(), 100 * MIB);
         tracker.resuming(id);
         publisher.next_at(now);
@@ -214,8 +213,7 @@ mod tests {
     fn a_fresh_file_counts_every_byte_and_a_gone_session_starts_over() {
         let tracker = Arc::new(Tracker::default());
         let mut publisher = Publisher::new(tracker.clone());
-        let start = Instant::now();
-        let mut now = start;
+        let mut now = Instant::now();
         let fresh = tracker.begin("a.jpg".into(), 8 * MIB);
         publisher.next_at(now);
         tracker.sent(fresh, 8 * MIB);
