@@ -12,6 +12,21 @@
 set(DKCLOUD_PREBUILT_FFI_LIBRARY "" CACHE FILEPATH "Prebuilt libdkcloud_ffi.a (skips cargo)")
 set(DKCLOUD_PREBUILT_FFI_INCLUDE_DIR "" CACHE PATH "cxxbridge headers of the prebuilt library")
 
+# App registrations compiled into the engine (README "App registrations"):
+# a cache option, else the environment variable of the same name at configure
+# time. cargo sees them as environment variables and rebuilds when they change.
+set(_dkcloud_builtin_env)
+foreach(_var DKCLOUD_BUILTIN_ONEDRIVE_CLIENT_ID DKCLOUD_BUILTIN_ONEDRIVE_TENANT DKCLOUD_BUILTIN_DROPBOX_APP_KEY)
+    if(NOT DEFINED ${_var} AND DEFINED ENV{${_var}})
+        set(${_var} "$ENV{${_var}}")
+    endif()
+    set(${_var} "${${_var}}" CACHE STRING "Built-in app registration: ${_var}")
+    if(${_var})
+        list(APPEND _dkcloud_builtin_env "${_var}=${${_var}}")
+        message(STATUS "dkcloud: built-in ${_var}=${${_var}}")
+    endif()
+endforeach()
+
 if(DKCLOUD_PREBUILT_FFI_LIBRARY)
     if(NOT EXISTS "${DKCLOUD_PREBUILT_FFI_LIBRARY}" OR NOT EXISTS "${DKCLOUD_PREBUILT_FFI_INCLUDE_DIR}/dkcloud-ffi/src/lib.rs.h")
         message(FATAL_ERROR "DKCLOUD_PREBUILT_FFI_LIBRARY/_INCLUDE_DIR: no library or no cxx headers")
@@ -47,6 +62,7 @@ else()
         COMMAND ${CMAKE_COMMAND} -E env
                 "DKCLOUD_FFI_INCLUDE_DIR=${DKCLOUD_FFI_INCLUDE_DIR}"
                 "CARGO_TARGET_DIR=${DKCLOUD_CARGO_TARGET_DIR}"
+                ${_dkcloud_builtin_env}
                 "${CARGO_EXECUTABLE}" build --locked -p dkcloud-ffi -p dkcloud-cli -p dkcloud-emulator ${_profile_flag}
         WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
         BYPRODUCTS "${DKCLOUD_FFI_LIBRARY}"

@@ -37,6 +37,8 @@ pub struct Global {
 pub enum Command {
     /// Log in to a service in the browser (or with a device code).
     Login(LoginArgs),
+    /// Register an app of your own with a service, step by step, and test it.
+    Setup(SetupArgs),
     /// Forget a stored login (all accounts of a service when none is named).
     Logout {
         #[arg(value_enum)]
@@ -87,6 +89,24 @@ pub struct LoginArgs {
     /// Print the sign-in address instead of opening a browser.
     #[arg(long)]
     pub no_browser: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    #[arg(value_enum)]
+    pub service: ServiceArg,
+    /// The app's id (OneDrive: Application (client) ID; Dropbox: App key); asked for when absent.
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// OneDrive only: the tenant to sign in at (common, consumers, organizations or a tenant id).
+    #[arg(long)]
+    pub tenant: Option<String>,
+    /// Print addresses instead of opening the browser.
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Check the registration with the service, but do not sign in.
+    #[arg(long)]
+    pub no_login: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]

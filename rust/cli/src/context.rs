@@ -35,6 +35,19 @@ impl Context {
         Ok(Self { config, endpoints, account: global.account.clone(), env_file, progress: progress_allowed(global) })
     }
 
+    /// The same context with the config file read again (after `setup` wrote it).
+    pub fn reload(&self) -> Result<Self, CliError> {
+        let mut config = Config::load(&self.config.paths, &dkcloud_engine::config::EnvOverrides::from_env())?;
+        config.login.token_store = self.config.login.token_store;
+        Ok(Self {
+            config,
+            endpoints: self.endpoints.clone(),
+            account: self.account.clone(),
+            env_file: None,
+            progress: self.progress,
+        })
+    }
+
     /// Everything pointed at an emulator, with accounts kept in `config_dir`
     /// (a file token store) so a demo never touches the user's real logins.
     pub fn for_emulator(base_url: &str, config_dir: &std::path::Path, global: &Global) -> Result<Self, CliError> {

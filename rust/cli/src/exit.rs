@@ -42,12 +42,18 @@ impl CliError {
 impl From<Error> for CliError {
     fn from(e: Error) -> Self {
         let code = match &e {
-            Error::Auth { .. } | Error::LoginNeeded { .. } => AUTH,
+            Error::Auth { .. } | Error::LoginNeeded { .. } | Error::Registration { .. } => AUTH,
             Error::InvalidInput(_) => USAGE,
             _ => OTHER,
         };
         let message = match &e {
             Error::NotInPlan { .. } => format!("{e} (leave out --password and --expires)"),
+            Error::Registration { service, origin, .. } => match origin {
+                dkcloud_engine::registration::RegistrationOrigin::BuiltIn => {
+                    format!("{e}\n(`dkcloud setup {}` registers an app of your own.)", service.id())
+                }
+                _ => format!("{e}\nThen run `dkcloud login {}` again (or `dkcloud setup {}` to start over).", service.id(), service.id()),
+            },
             _ => e.to_string(),
         };
         Self { code, message }

@@ -44,6 +44,7 @@ async fn run(cli: Cli) -> Result<u8, exit::CliError> {
     let ctx = || context::Context::new(&cli.global);
     match &cli.command {
         Command::Login(args) => commands::login::login(&ctx()?, args).await.map(|_| exit::OK),
+        Command::Setup(args) => commands::setup::run(&ctx()?, args).await.map(|_| exit::OK),
         Command::Logout { service } => commands::login::logout(&ctx()?, *service).await.map(|_| exit::OK),
         Command::Accounts => commands::accounts::accounts(&ctx()?).map(|_| exit::OK),
         Command::Ls { remote } => commands::ls::ls(&ctx()?, remote).await.map(|_| exit::OK),

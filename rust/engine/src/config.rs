@@ -10,6 +10,7 @@
 use crate::fsio::io_error as file_error;
 use crate::onedrive::{DEFAULT_SCOPES, DEFAULT_TENANT};
 use crate::dropbox::DEFAULT_REDIRECT_PORT;
+use crate::registration::{BuiltinApps, RegistrationOrigin};
 use crate::{Endpoints, Error, Result, ServiceKind};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -21,8 +22,8 @@ pub const EMULATOR_CLIENT_ID: &str = "dkcloud-emulator-client";
 
 pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// The section of the README that explains how to get a client id.
-const REGISTER_HINT: &str = "see \"Registering your own app\" in the README";
+/// How to get a client id, for the message that says none is configured.
+const REGISTER_HINT: &str = "`dkcloud setup SERVICE` walks you through it (or see \"Registering your own app\" in the README)";
 
 /// `DKCLOUD_TOKEN_STORE` / `[login] token_store`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -184,7 +185,9 @@ fn given(value: &Option<String>) -> Option<String> {
 pub struct OneDriveSettings {
     pub client_id: Option<String>,
     pub client_secret: Option<ClientSecret>,
-    pub tenant: String,
+    /// `None`: not set anywhere, so `common`, or the built-in registration's
+    /// tenant when that registration is used (see [`Config::tenant`]).
+    pub tenant: Option<String>,
     /// Space-separated.
     pub scopes: String,
 }
@@ -194,7 +197,7 @@ impl Default for OneDriveSettings {
         Self {
             client_id: None,
             client_secret: None,
-            tenant: DEFAULT_TENANT.into(),
+            tenant: None,
             scopes: DEFAULT_SCOPES.into(),
         }
     }
@@ -241,6 +244,18 @@ pub struct Config {
     pub login: LoginSettings,
     #[serde(skip)]
     pub paths: Paths,
+    /// The registrations compiled into this build ([`Config::load`] sets them).
+    #[serde(skip)]
+    pub builtin: BuiltinApps,
+}
+
+/// The app registration a login uses, and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    pub client_id: String,
+    /// Microsoft's tenant; empty for services without tenants.
+    pub tenant: String,
+    pub origin: RegistrationOrigin,
 }
 
 impl Default for Paths {
@@ -261,6 +276,7 @@ impl Config {
             Err(e) => return Err(file_error(&file, "cannot read the config file", e)),
         };
         config.paths = paths.clone();
+        config.builtin = BuiltinApps::compiled();
         config.apply(env)?;
         Ok(config)
     }
@@ -289,7 +305,7 @@ impl Config {
             self.dropbox.client_secret = Some(ClientSecret::new(s));
         }
         if let Some(t) = &env.onedrive_tenant {
-            self.onedrive.tenant.clone_from(t);
+            self.onedrive.tenant = Some(t.clone());
         }
         if let Some(kind) = &env.token_store {
             self.login.token_store =
@@ -316,7 +332,7 @@ impl Config {
         }
         if service == ServiceKind::OneDrive && env.onedrive_tenant.is_none() {
             if let Some(t) = given(&app.tenant) {
-                self.onedrive.tenant = t;
+                self.onedrive.tenant = Some(t);
             }
         }
     }
@@ -344,27 +360,82 @@ impl Config {
         Duration::from_secs(self.login.timeout_secs.max(1))
     }
 
-    /// The client id to use for `service`: the configured one, the emulator's
-    /// fixed test id, or an error that says how to get one.
-    pub fn client_id(&self, service: ServiceKind, endpoints: &Endpoints) -> Result<String> {
+    /// The registration to use for `service`: the user's own (config.toml,
+    /// a `DKCLOUD_*` variable, the plugin's settings), else the one built into
+    /// this build, else the emulator's fixed test id when talking to the
+    /// emulator, else an error that says how to get one.
+    pub fn registration(&self, service: ServiceKind, endpoints: &Endpoints) -> Result<Registration> {
         let configured = match service {
             ServiceKind::OneDrive => &self.onedrive.client_id,
             ServiceKind::Dropbox => &self.dropbox.client_id,
         };
         let var = crate::services::profile(service).client_id_var;
-        match configured.as_deref().map(str::trim).filter(|id| !id.is_empty()) {
-            Some(id) => Ok(id.to_owned()),
-            None if endpoints.emulator => Ok(EMULATOR_CLIENT_ID.to_owned()),
-            None => Err(Error::AppNotRegistered {
-                service,
-                message: format!(
-                    "no {service} app is configured: register an app with {service} and put its client id in {} \
-                     ([{}] client_id = \"...\") or in {var}; {REGISTER_HINT}",
-                    self.paths.config_file().display(),
-                    service.id(),
-                ),
-            }),
+        let (client_id, origin) = match configured.as_deref().map(str::trim).filter(|id| !id.is_empty()) {
+            Some(id) => (id.to_owned(), RegistrationOrigin::Own),
+            None => match self.builtin.client_id(service) {
+                Some(id) => (id.to_owned(), RegistrationOrigin::BuiltIn),
+                None if endpoints.emulator => (EMULATOR_CLIENT_ID.to_owned(), RegistrationOrigin::Emulator),
+                None => {
+                    return Err(Error::AppNotRegistered {
+                        service,
+                        message: format!(
+                            "no {service} app is configured: register an app with {service} and put its client id \
+                             in {} ([{}] client_id = \"...\") or in {var}; {}",
+                            self.paths.config_file().display(),
+                            service.id(),
+                            REGISTER_HINT.replace("SERVICE", service.id()),
+                        ),
+                    })
+                }
+            },
+        };
+        let tenant = match service {
+            ServiceKind::OneDrive => self.tenant(origin),
+            ServiceKind::Dropbox => String::new(),
+        };
+        Ok(Registration { client_id, tenant, origin })
+    }
+
+    /// Microsoft's tenant: the one set anywhere, else the built-in
+    /// registration's when that is in use, else `common`.
+    pub fn tenant(&self, origin: RegistrationOrigin) -> String {
+        let set = self.onedrive.tenant.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let builtin = self.builtin.onedrive_tenant.as_deref().filter(|_| origin == RegistrationOrigin::BuiltIn);
+        set.or(builtin).unwrap_or(DEFAULT_TENANT).to_owned()
+    }
+
+    /// The client id to use for `service` (see [`Config::registration`]).
+    pub fn client_id(&self, service: ServiceKind, endpoints: &Endpoints) -> Result<String> {
+        Ok(self.registration(service, endpoints)?.client_id)
+    }
+
+    /// Writes `client_id` (and for OneDrive `tenant`, when given) into the
+    /// config file's `[onedrive]`/`[dropbox]` table, keeping everything else
+    /// in the file as it was; the folder is created private if missing.
+    pub fn save_registration(paths: &Paths, service: ServiceKind, client_id: &str, tenant: Option<&str>) -> Result<PathBuf> {
+        paths.ensure_dir()?;
+        let file = paths.config_file();
+        let text = match std::fs::read_to_string(&file) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(file_error(&file, "cannot read the config file", e)),
+        };
+        let mut doc: toml_edit::DocumentMut =
+            text.parse().map_err(|e: toml_edit::TomlError| Error::Config(format!("{}: {}", file.display(), e.message())))?;
+        let table = doc
+            .entry(service.id())
+            .or_insert(toml_edit::table())
+            .as_table_mut()
+            .ok_or_else(|| Error::Config(format!("{}: [{}] is not a table", file.display(), service.id())))?;
+        table["client_id"] = toml_edit::value(client_id.trim());
+        if let (ServiceKind::OneDrive, Some(t)) = (service, tenant.map(str::trim).filter(|t| !t.is_empty())) {
+            table["tenant"] = toml_edit::value(t);
         }
+        // Checked the way `load` will read it, before anything is written.
+        Self::parse(&doc.to_string()).map_err(|msg| Error::Config(format!("{}: {msg}", file.display())))?;
+        crate::fsio::write_atomic_private(&file, doc.to_string().as_bytes())
+            .map_err(|e| file_error(&file, "cannot write the config file", e))?;
+        Ok(file)
     }
 
     pub fn client_secret(&self, service: ServiceKind) -> Option<&ClientSecret> {
@@ -390,7 +461,7 @@ mod tests {
     #[test]
     fn missing_file_gives_documented_defaults() {
         let c = load(None, &EnvOverrides::default()).expect("defaults");
-        assert_eq!(c.onedrive.tenant, "common");
+        assert_eq!(c.tenant(RegistrationOrigin::Own), "common");
         assert_eq!(c.onedrive.scopes, "Files.ReadWrite offline_access User.Read");
         assert_eq!(c.dropbox.redirect_port, 53682);
         assert_eq!(c.login_timeout(), Duration::from_secs(300));
@@ -404,7 +475,7 @@ mod tests {
                     [login]\ntimeout_secs = 60\ntoken_store = \"file\"\n";
         let c = load(Some(text), &EnvOverrides::default()).expect("parse");
         assert_eq!(c.onedrive.client_id.as_deref(), Some("file-od"));
-        assert_eq!(c.onedrive.tenant, "consumers");
+        assert_eq!(c.onedrive.tenant.as_deref(), Some("consumers"));
         assert_eq!(c.dropbox.redirect_port, 8765);
         assert_eq!(c.dropbox.client_secret.as_ref().map(ClientSecret::expose), Some("s3"));
         assert_eq!(c.login.token_store, StoreKind::File);
@@ -419,7 +490,7 @@ mod tests {
         };
         let c = load(Some(text), &env).expect("parse");
         assert_eq!(c.onedrive.client_id.as_deref(), Some("env-od"));
-        assert_eq!(c.onedrive.tenant, "organizations");
+        assert_eq!(c.onedrive.tenant.as_deref(), Some("organizations"));
         assert_eq!(c.dropbox.client_id.as_deref(), Some("file-db"));
         assert_eq!(c.dropbox.client_secret.as_ref().map(ClientSecret::expose), Some("env-secret"));
         assert_eq!(c.login.token_store, StoreKind::Keyring);
@@ -444,5 +515,52 @@ mod tests {
         assert_eq!(err.kind(), crate::ErrorKind::AppNotRegistered);
         let text = err.to_string();
         assert!(text.contains("Registering your own app") && text.contains("DKCLOUD_ONEDRIVE_CLIENT_ID"), "{text}");
+        assert!(text.contains("dkcloud setup onedrive"), "{text}");
+    }
+
+    #[test]
+    fn a_saved_registration_keeps_the_rest_of_the_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let paths = Paths::new(dir.path().join("dkcloud"));
+        std::fs::create_dir_all(&paths.config_dir).expect("dir");
+        let before = "# my settings\n[login]\ntimeout_secs = 60 # short\n\n[dropbox]\nredirect_port = 8765\n";
+        std::fs::write(paths.config_file(), before).expect("write");
+        Config::save_registration(&paths, ServiceKind::Dropbox, " abcdefghij12345 ", None).expect("dropbox");
+        Config::save_registration(&paths, ServiceKind::OneDrive, "0000-id", Some("consumers")).expect("onedrive");
+        let text = std::fs::read_to_string(paths.config_file()).expect("read");
+        assert!(text.starts_with("# my settings\n[login]\ntimeout_secs = 60 # short\n"), "{text}");
+        let c = Config::load(&paths, &EnvOverrides::default()).expect("load");
+        assert_eq!(c.dropbox.client_id.as_deref(), Some("abcdefghij12345"));
+        assert_eq!(c.dropbox.redirect_port, 8765);
+        assert_eq!(c.onedrive.client_id.as_deref(), Some("0000-id"));
+        assert_eq!(c.onedrive.tenant.as_deref(), Some("consumers"));
+        assert_eq!(c.login.timeout_secs, 60);
+    }
+
+    #[test]
+    fn a_built_in_registration_is_used_when_none_is_configured() {
+        let mut c = load(None, &EnvOverrides::default()).expect("defaults");
+        c.builtin = BuiltinApps {
+            onedrive_client_id: Some("built-in-od".into()),
+            onedrive_tenant: Some("consumers".into()),
+            dropbox_app_key: Some("builtinkey".into()),
+        };
+        let emu = Endpoints::emulator("http://127.0.0.1:1");
+        for endpoints in [Endpoints::default(), emu] {
+            let r = c.registration(ServiceKind::OneDrive, &endpoints).expect("built-in");
+            assert_eq!((r.client_id.as_str(), r.tenant.as_str(), r.origin), ("built-in-od", "consumers", RegistrationOrigin::BuiltIn));
+            let r = c.registration(ServiceKind::Dropbox, &endpoints).expect("built-in");
+            assert_eq!((r.client_id.as_str(), r.origin), ("builtinkey", RegistrationOrigin::BuiltIn));
+        }
+        // The user's own registration wins, with the tenant set for it or `common`.
+        let env = EnvOverrides { onedrive_client_id: Some("mine".into()), ..Default::default() };
+        let mut own = load(None, &env).expect("env");
+        own.builtin = c.builtin.clone();
+        let r = own.registration(ServiceKind::OneDrive, &Endpoints::default()).expect("own");
+        assert_eq!((r.client_id.as_str(), r.tenant.as_str(), r.origin), ("mine", "common", RegistrationOrigin::Own));
+        // A tenant set by the user applies to the built-in id too.
+        c.onedrive.tenant = Some("organizations".into());
+        let r = c.registration(ServiceKind::OneDrive, &Endpoints::default()).expect("built-in");
+        assert_eq!(r.tenant, "organizations");
     }
 }

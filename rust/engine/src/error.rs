@@ -1,6 +1,7 @@
 //! One error type for the engine. Messages are written for the person who
 //! reads them (a photographer, or a script's log), and never contain a token.
 
+use crate::registration::{RegistrationOrigin, RegistrationProblem};
 use crate::service::ServiceKind;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -21,6 +22,11 @@ pub enum Error {
     /// No app registration (client id) is configured for the service.
     #[error("{message}")]
     AppNotRegistered { service: ServiceKind, message: String },
+    /// The service refused the app registration (unknown id, redirect URI,
+    /// account types, a missing permission, ...): a setting of the app in
+    /// the service's portal must change. `detail` is the service's own words.
+    #[error("{}", registration_message(*service, problem, *origin, detail))]
+    Registration { service: ServiceKind, problem: RegistrationProblem, origin: RegistrationOrigin, detail: String },
     /// The service answered with an error we do not retry.
     #[error("{service} said {status} {code}: {message}")]
     Service { service: ServiceKind, status: u16, code: String, message: String },
@@ -64,6 +70,8 @@ pub enum ErrorKind {
     LoginFailed,
     /// No app registration (client id) for the service.
     AppNotRegistered,
+    /// The service refused the app registration: a portal setting must change.
+    RegistrationRefused,
     /// The service's storage is full.
     QuotaFull,
     /// The service does not allow this name or path.
@@ -91,6 +99,7 @@ impl ErrorKind {
             Self::NotLoggedIn => "not_logged_in",
             Self::LoginFailed => "login_failed",
             Self::AppNotRegistered => "app_not_registered",
+            Self::RegistrationRefused => "registration_refused",
             Self::QuotaFull => "quota_full",
             Self::NameNotAllowed => "name_not_allowed",
             Self::Network => "network",
@@ -116,6 +125,7 @@ impl Error {
             Self::Auth { .. } => ErrorKind::LoginFailed,
             Self::LoginNeeded { .. } => ErrorKind::NotLoggedIn,
             Self::AppNotRegistered { .. } => ErrorKind::AppNotRegistered,
+            Self::Registration { .. } => ErrorKind::RegistrationRefused,
             Self::Service { status, code, .. } => {
                 let has = |codes: &[&str]| codes.iter().any(|c| code.split('/').any(|part| part == *c));
                 if *status == 507 || has(QUOTA_CODES) {
@@ -144,8 +154,29 @@ impl Error {
             Self::Service { message, .. } => message.clone(),
             Self::Network { message, .. } => message.clone(),
             Self::Auth { message, .. } | Self::NotInPlan { message, .. } => message.clone(),
+            Self::Registration { detail, .. } => detail.clone(),
             Self::LoginNeeded { .. } | Self::AppNotRegistered { .. } | Self::Cancelled => String::new(),
             other => other.to_string(),
         }
+    }
+}
+
+/// The default wording of a refused registration: what the service said, and
+/// the setting that fixes it (or whom to tell, for a built-in registration).
+fn registration_message(
+    service: ServiceKind,
+    problem: &RegistrationProblem,
+    origin: RegistrationOrigin,
+    detail: &str,
+) -> String {
+    let said = if detail.is_empty() { String::new() } else { format!(" ({detail})") };
+    match origin {
+        RegistrationOrigin::BuiltIn => format!(
+            "{service} refused the app registration built into this dkcloud{said}. This is a problem of this build, \
+             not of your account: report it to whoever built your dkcloud package, or use an app of your own; to fix \
+             the built-in app: {}",
+            problem.setting(service)
+        ),
+        _ => format!("{service} refused the app registration{said}. To fix it: {}", problem.setting(service)),
     }
 }

@@ -6,7 +6,8 @@
 //! - primitives: [`fsio`] (local file errors, private files), [`hashing`],
 //!   [`stamp`], [`token`] (what a service object asks for its requests),
 //!   [`profile`] (what a service profile holds), [`endpoints`], [`names`],
-//!   [`sharing`] (what a sharing link is asked to be, and what it is).
+//!   [`sharing`] (what a sharing link is asked to be, and what it is),
+//!   [`registration`] (the built-in app registrations, what a refusal of one means).
 //! - [`http`]: the shared client, the retry pacer, the watchdog, file bodies.
 //! - [`remote`]: the trait every service implements, and remote paths.
 //! - [`config`]: config.toml and the environment.
@@ -29,6 +30,7 @@ pub mod http;
 pub mod names;
 pub mod onedrive;
 pub mod profile;
+pub mod registration;
 pub mod remote;
 pub mod resume;
 pub mod service;

@@ -41,6 +41,9 @@ pub struct OAuthProfile {
     /// Space-separated scopes asked for by default; empty when the app
     /// registration decides them.
     pub default_scopes: &'static str,
+    /// Whether token requests name the scopes again (Microsoft wants them;
+    /// Dropbox reads `scope` on a refresh as a request to narrow the token).
+    pub scopes_on_token_requests: bool,
     /// Extra parameters of the authorize request.
     pub authorize_params: &'static [(&'static str, &'static str)],
     /// Whether the service knows tenants (Microsoft identity).

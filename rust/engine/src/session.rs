@@ -170,6 +170,19 @@ impl Session {
         }
     }
 
+    /// Checks the app registration with the service before any sign-in:
+    /// `Ok` when the service knows nothing wrong with it (see
+    /// `auth::preflight` for what each service can tell).
+    pub async fn check_registration(&self) -> Result<()> {
+        self.login(CancellationToken::new())?.check_registration().await
+    }
+
+    /// Where the app registration in use comes from (the user's own, built
+    /// in, the emulator's test id); an error when there is none.
+    pub fn registration(&self) -> Result<crate::config::Registration> {
+        self.config.registration(self.service, &self.endpoints)
+    }
+
     /// A login without the loopback redirect: the caller shows `url`, the
     /// user pastes what the browser ends on into [`Session::finish_paste`].
     pub async fn start_paste(&self) -> Result<LoginStep> {

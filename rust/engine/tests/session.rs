@@ -138,7 +138,7 @@ async fn the_front_ends_registration_wins_over_the_file_but_not_over_the_environ
     let mut c = config.clone();
     c.override_app(ServiceKind::OneDrive, &plugin, &EnvOverrides::default());
     assert_eq!(c.onedrive.client_id.as_deref(), Some("from-plugin"));
-    assert_eq!(c.onedrive.tenant, "consumers");
+    assert_eq!(c.onedrive.tenant.as_deref(), Some("consumers"));
     let env = EnvOverrides { onedrive_client_id: Some("from-env".into()), ..Default::default() };
     let mut c = config.clone();
     c.onedrive.client_id = Some("from-env".into());

@@ -9,11 +9,13 @@
 
 mod guard;
 mod job;
+mod registration;
 mod runtime;
 mod session;
 mod unfinished;
 
 pub use job::UploadJob;
+pub use registration::{check_app_id_format, registration_issue_of, setup_info};
 pub use session::{accounts, open_session, ExportSession};
 pub use unfinished::unfinished_jobs;
 
@@ -119,6 +121,40 @@ pub mod bridge {
         Internal,
         /// The account's plan does not include this (a link's password or expiry on a free plan).
         NotInPlan,
+        /// The service refused the app registration: a setting of the app in
+        /// the service's portal must change (`registrationIssueOf` says which).
+        RegistrationRefused,
+    }
+
+    /// What a `RegistrationRefused` error is about, for the dialog to word.
+    #[derive(Debug, Clone, Default)]
+    struct RegistrationIssue {
+        /// `unknown_app`, `redirect_not_registered`, `personal_accounts_only`,
+        /// `account_types`, `public_client_flows_off`, `needs_desktop_platform`,
+        /// `missing_permission`; empty when the error is of another kind.
+        problem: String,
+        /// The redirect URI, tenant or permission it is about; may be empty.
+        value: String,
+        /// True: the registration built into this build was refused (the
+        /// user cannot fix it in a portal; their own registration can replace it).
+        built_in: bool,
+        /// The portal setting that fixes it, in English.
+        setting: String,
+        /// What the service said.
+        said: String,
+    }
+
+    /// What to register for a service, for the registration assistant.
+    #[derive(Debug, Clone, Default)]
+    struct SetupInfo {
+        /// Where apps are registered (opened in the browser).
+        portal_url: String,
+        /// The redirect URI to register.
+        redirect_uri: String,
+        /// The permissions (delegated scopes) to give the app.
+        permissions: Vec<String>,
+        /// Whether this build has a registration of its own for the service.
+        has_built_in: bool,
     }
 
     /// One file changed state or advanced; `index` is its position in the
@@ -229,6 +265,15 @@ pub mod bridge {
         fn error_kind_of(what: &str) -> ErrorKind;
         #[cxx_name = "errorDetailOf"]
         fn error_detail_of(what: &str) -> String;
+        /// The problem of a `RegistrationRefused` error's `what()`.
+        #[cxx_name = "registrationIssueOf"]
+        fn registration_issue_of(what: &str) -> RegistrationIssue;
+        /// What to register for `service` (no network).
+        #[cxx_name = "setupInfo"]
+        fn setup_info(service: Service) -> Result<SetupInfo>;
+        /// Why `id` is not the form of the service's app id; empty: it is.
+        #[cxx_name = "checkAppIdFormat"]
+        fn check_app_id_format(service: Service, id: &str) -> String;
 
         /// Runs the browser login (blocking: call it off the GUI thread): the
         /// engine opens the sign-in page in the user's browser and tells
@@ -244,6 +289,14 @@ pub mod bridge {
         fn logout(self: &ExportSession) -> Result<String>;
         #[cxx_name = "cancelLogin"]
         fn cancel_login(self: &ExportSession);
+        /// Checks the app registration with the service before any sign-in
+        /// (blocking, a few seconds at most): an error names what is wrong.
+        #[cxx_name = "checkRegistration"]
+        fn check_registration(self: &ExportSession) -> Result<()>;
+        /// Where the registration in use comes from: `own`, `built_in`,
+        /// `emulator`, or empty when there is none.
+        #[cxx_name = "registrationOrigin"]
+        fn registration_origin(self: &ExportSession) -> String;
         /// The account's display name, asked from the service (blocking).
         #[cxx_name = "accountName"]
         fn account_name(self: &ExportSession) -> Result<String>;
@@ -347,7 +400,13 @@ impl std::error::Error for BridgeError {}
 impl From<dkcloud_engine::Error> for BridgeError {
     fn from(e: dkcloud_engine::Error) -> Self {
         // Only the details: advice on what to do is each front end's own.
-        BridgeError::new(error_kind(e.kind()), e.detail())
+        match &e {
+            dkcloud_engine::Error::Registration { service, problem, origin, detail } => BridgeError::new(
+                bridge::ErrorKind::RegistrationRefused,
+                registration::encode(*service, problem, *origin, detail),
+            ),
+            _ => BridgeError::new(error_kind(e.kind()), e.detail()),
+        }
     }
 }
 
@@ -368,10 +427,11 @@ pub(crate) fn error_kind(kind: dkcloud_engine::ErrorKind) -> bridge::ErrorKind {
         E::Invalid => B::Invalid,
         E::Cancelled => B::Cancelled,
         E::NotInPlan => B::NotInPlan,
+        E::RegistrationRefused => B::RegistrationRefused,
     }
 }
 
-const KINDS: [(bridge::ErrorKind, &str); 15] = [
+const KINDS: [(bridge::ErrorKind, &str); 16] = [
     (bridge::ErrorKind::None, "none"),
     (bridge::ErrorKind::NotLoggedIn, "not_logged_in"),
     (bridge::ErrorKind::LoginFailed, "login_failed"),
@@ -387,6 +447,7 @@ const KINDS: [(bridge::ErrorKind, &str); 15] = [
     (bridge::ErrorKind::Cancelled, "cancelled"),
     (bridge::ErrorKind::Internal, "internal"),
     (bridge::ErrorKind::NotInPlan, "not_in_plan"),
+    (bridge::ErrorKind::RegistrationRefused, "registration_refused"),
 ];
 
 fn kind_name(kind: bridge::ErrorKind) -> &'static str {

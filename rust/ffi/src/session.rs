@@ -104,6 +104,17 @@ impl ExportSession {
         guarded_infallible("cancelLogin", || self.login_cancel.lock().unwrap_or_else(|p| p.into_inner()).cancel())
     }
 
+    pub fn check_registration(&self) -> BridgeResult<()> {
+        guarded("checkRegistration", || Ok(block_on(self.session.check_registration())??))
+    }
+
+    pub fn registration_origin(&self) -> String {
+        guarded_infallible("registrationOrigin", || match self.session.registration() {
+            Ok(r) => r.origin.as_str().to_owned(),
+            Err(_) => String::new(),
+        })
+    }
+
     pub fn account_name(&self) -> BridgeResult<String> {
         guarded("accountName", || {
             let who = block_on(self.session.whoami(&CancellationToken::new()))??;

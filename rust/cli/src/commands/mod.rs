@@ -7,4 +7,5 @@ pub mod login;
 pub mod ls;
 pub mod prepare;
 pub mod schedule;
+pub mod setup;
 pub mod upload;

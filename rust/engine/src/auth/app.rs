@@ -4,6 +4,7 @@
 
 use crate::config::{ClientSecret, Config};
 use crate::profile::{RedirectRule, ServiceProfile};
+use crate::registration::RegistrationOrigin;
 use crate::{Endpoints, Error, Result, ServiceKind};
 
 #[derive(Debug, Clone)]
@@ -11,6 +12,8 @@ pub struct OAuthApp {
     pub service: ServiceKind,
     pub profile: &'static ServiceProfile,
     pub client_id: String,
+    /// Whose registration it is (the user's, built in, the emulator's test id).
+    pub origin: RegistrationOrigin,
     pub client_secret: Option<ClientSecret>,
     /// Microsoft's tenant (`common`, `consumers`, `organizations` or an id);
     /// empty for a service without tenants.
@@ -27,7 +30,8 @@ impl OAuthApp {
     pub fn new(service: ServiceKind, config: &Config, endpoints: &Endpoints) -> Result<Self> {
         endpoints.check_secure()?;
         let profile = crate::services::profile(service);
-        let tenant = if profile.oauth.uses_tenant { config.onedrive.tenant.trim() } else { "" };
+        let registration = config.registration(service, endpoints)?;
+        let tenant = registration.tenant.as_str();
         if profile.oauth.uses_tenant
             && (tenant.is_empty() || !tenant.chars().all(|c| c.is_ascii_alphanumeric() || "-.".contains(c)))
         {
@@ -46,7 +50,8 @@ impl OAuthApp {
         Ok(Self {
             service,
             profile,
-            client_id: config.client_id(service, endpoints)?,
+            client_id: registration.client_id.clone(),
+            origin: registration.origin,
             client_secret: config.client_secret(service).cloned(),
             tenant: tenant.to_owned(),
             scopes: scopes.split_whitespace().collect::<Vec<_>>().join(" "),

@@ -3,6 +3,7 @@
 
 use super::login::{Login, LoginOutcome};
 use super::token_client::{post_form, request_token, unexpected_status, Grant, TokenError};
+use crate::registration::RegistrationProblem;
 use crate::{Error, Result, ServiceKind};
 use serde::Deserialize;
 use std::time::Duration;
@@ -57,9 +58,10 @@ impl Login {
         let body = response.bytes().await.map_err(|e| super::token_client::network(app, &e))?;
         if !(200..300).contains(&status) {
             return Err(match serde_json::from_slice::<super::tokens::OAuthErrorBody>(&body) {
-                Ok(e) => {
-                    Error::Auth { service, message: format!("the device code login could not start: {}", e.summary()) }
-                }
+                Ok(e) => device_refusal(app, &e).unwrap_or_else(|| Error::Auth {
+                    service,
+                    message: format!("the device code login could not start: {}", e.summary()),
+                }),
                 Err(_) => unexpected_status(app, status, &body),
             });
         }
@@ -105,14 +107,25 @@ impl Login {
                         })
                     }
                     _ => {
-                        return Err(Error::Auth {
+                        return Err(device_refusal(app, &e).unwrap_or_else(|| Error::Auth {
                             service,
                             message: format!("the device login failed: {}", e.summary()),
-                        })
+                        }))
                     }
                 },
             }
         }
+    }
+}
+
+/// A refused registration, as the device code flow meets it: a demand for a
+/// client secret (AADSTS7000218) means "Allow public client flows" is off.
+fn device_refusal(app: &super::OAuthApp, e: &super::tokens::OAuthErrorBody) -> Option<Error> {
+    match super::preflight::refusal(app, e, &e.error_codes)? {
+        Error::Registration { service, problem: RegistrationProblem::NeedsSecret, origin, detail } => {
+            Some(Error::Registration { service, problem: RegistrationProblem::PublicClientFlowsOff, origin, detail })
+        }
+        other => Some(other),
     }
 }
 

@@ -15,7 +15,9 @@ use super::authorize::{self, AuthorizeRequest};
 use super::browser::UrlOpener;
 use super::identity::{fetch_account, AccountInfo};
 use super::loopback::{code_from_redirect_url, Loopback};
+use super::preflight;
 use super::token_client::{request_token, Grant, TokenError};
+use super::tokens::OAuthErrorBody;
 use super::TokenSet;
 use crate::profile::PasteRule;
 use crate::{Error, Result, ServiceKind};
@@ -93,16 +95,26 @@ impl Login {
         };
         let redirect_uri = format!("http://localhost:{}/", listener.port());
         let request = authorize::build(&self.app, Some(&redirect_uri))?;
+        preflight::check(&self.client, &self.app, &request.url, request.redirect_uri.as_deref()).await?;
         opener.open(&request.url)?;
         let AuthorizeRequest { state, verifier, redirect_uri, .. } = request;
+        let classify = |error: &str, description: Option<&str>| self.refusal(error, description);
         let outcome = listener
-            .wait(service, &state, self.timeout, &self.cancel, |code| async move {
+            .wait(service, &classify, &state, self.timeout, &self.cancel, |code| async move {
                 let outcome = self.redeem(&code, verifier.secret(), redirect_uri.as_deref()).await?;
                 let who = outcome.account.label();
                 Ok((outcome, who))
             })
             .await?;
         Ok(BrowserLogin::SignedIn(outcome))
+    }
+
+    /// Checks what can be checked of the app registration without the user
+    /// (see [`super::preflight`]): `Ok` when nothing is known to be wrong.
+    pub async fn check_registration(&self) -> Result<()> {
+        let redirect_uri = format!("http://localhost:{}/", self.app.redirect_port);
+        let request = authorize::build(&self.app, Some(&redirect_uri))?;
+        preflight::check(&self.client, &self.app, &request.url, request.redirect_uri.as_deref()).await
     }
 
     /// A login where the user pastes the answer: Dropbox shows a code (no
@@ -122,7 +134,18 @@ impl Login {
             }
         };
         let request = authorize::build(&self.app, redirect_uri.as_deref())?;
+        preflight::check(&self.client, &self.app, &request.url, request.redirect_uri.as_deref()).await?;
         Ok(PasteLogin { login: self.clone(), request })
+    }
+
+    /// The refused registration an OAuth error (`error`, `error_description`) names, if any.
+    pub(crate) fn refusal(&self, error: &str, description: Option<&str>) -> Option<Error> {
+        let body = OAuthErrorBody {
+            error: error.to_owned(),
+            error_description: description.map(str::to_owned),
+            error_codes: Vec::new(),
+        };
+        preflight::refusal(&self.app, &body, &[])
     }
 
     /// Redeems a code and identifies the account.
@@ -131,6 +154,9 @@ impl Login {
         let tokens = match request_token(&self.client, &self.app, grant).await {
             Ok(r) => r.into_token_set(None),
             Err(TokenError::OAuth(e)) => {
+                if let Some(refused) = preflight::refusal(&self.app, &e, &e.error_codes) {
+                    return Err(refused);
+                }
                 return Err(Error::Auth {
                     service: self.app.service,
                     message: format!("the login could not be completed: {}; please try again", e.summary()),
@@ -202,13 +228,14 @@ impl PasteLogin {
 
     pub async fn finish(self, pasted: &str) -> Result<LoginOutcome> {
         let service = self.service();
+        let classify = |error: &str, description: Option<&str>| self.login.refusal(error, description);
         let code = match self.login.app.profile.oauth.paste {
-            PasteRule::RedirectAddress => code_from_redirect_url(service, pasted, &self.request.state)?,
+            PasteRule::RedirectAddress => code_from_redirect_url(service, &classify, pasted, &self.request.state)?,
             PasteRule::ShownCode => {
                 let text = pasted.trim();
                 // Someone may paste a whole URL; its state is checked then.
                 if text.contains("code=") {
-                    code_from_redirect_url(service, text, &self.request.state)?
+                    code_from_redirect_url(service, &classify, text, &self.request.state)?
                 } else if text.is_empty() || text.chars().any(char::is_whitespace) {
                     return Err(Error::InvalidInput(format!("that is not a {service} code; copy the code {service} shows")));
                 } else {

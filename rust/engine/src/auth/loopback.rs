@@ -45,9 +45,12 @@ impl Loopback {
 
     /// Waits up to `timeout` for the redirect carrying `state`, then runs
     /// `redeem(code)`, whose `String` names the account on the success page.
+    /// An `error=` redirect becomes `classify(error, description)` when that
+    /// names the cause (a refused registration), else a failed sign-in.
     pub async fn wait<T, F, Fut>(
         self,
         service: ServiceKind,
+        classify: &Classify<'_>,
         state: &str,
         timeout: Duration,
         cancel: &CancellationToken,
@@ -70,7 +73,7 @@ impl Loopback {
                 });
             }
         });
-        let result = self::serve(service, state, timeout, cancel, &mut rx, redeem).await;
+        let result = self::serve(service, classify, state, timeout, cancel, &mut rx, redeem).await;
         // Closes the listening socket: one login, one use.
         acceptor.abort();
         result
@@ -79,6 +82,7 @@ impl Loopback {
 
 async fn serve<T, F, Fut>(
     service: ServiceKind,
+    classify: &Classify<'_>,
     state: &str,
     timeout: Duration,
     cancel: &CancellationToken,
@@ -114,9 +118,9 @@ where
         };
         return match callback {
             Callback::Denied { error, description } => {
-                let message = denied_message(&error, description.as_deref());
-                respond(&mut stream, 200, &page::failure(service, &message)).await;
-                Err(Error::Auth { service, message })
+                let e = denied(service, classify, &error, description.as_deref());
+                respond(&mut stream, 200, &page::failure(service, &e.to_string())).await;
+                Err(e)
             }
             Callback::Code(code) => match redeem(code).await {
                 Ok((value, who)) => {
@@ -138,6 +142,15 @@ pub(crate) fn timed_out(service: ServiceKind, timeout: Duration) -> Error {
         service,
         message: format!("no answer from the browser within {} s; try again, or use {alternatives}", timeout.as_secs()),
     }
+}
+
+/// Names the cause of an `error=` redirect (error, description), when it can.
+pub(crate) type Classify<'a> = dyn Fn(&str, Option<&str>) -> Option<Error> + Send + Sync + 'a;
+
+/// The error for an `error=` redirect: the cause `classify` names, or a failed sign-in.
+fn denied(service: ServiceKind, classify: &Classify<'_>, error: &str, description: Option<&str>) -> Error {
+    classify(error, description)
+        .unwrap_or_else(|| Error::Auth { service, message: denied_message(error, description) })
 }
 
 /// The message for an `error=` redirect (the user said no, or the app is misconfigured).
@@ -185,7 +198,12 @@ fn callback_from_pairs<'a>(
 }
 
 /// A pasted redirect URL's code, after checking its state.
-pub(crate) fn code_from_redirect_url(service: ServiceKind, pasted: &str, state: &str) -> Result<String> {
+pub(crate) fn code_from_redirect_url(
+    service: ServiceKind,
+    classify: &Classify<'_>,
+    pasted: &str,
+    state: &str,
+) -> Result<String> {
     let bad = || {
         Error::InvalidInput(format!(
         "that is not the address the {service} login ended on; copy the whole address (it contains code=...) from the browser's address bar"
@@ -199,7 +217,7 @@ pub(crate) fn code_from_redirect_url(service: ServiceKind, pasted: &str, state: 
         }),
         Some(Ok((Callback::Code(code), _))) => Ok(code),
         Some(Ok((Callback::Denied { error, description }, _))) => {
-            Err(Error::Auth { service, message: denied_message(&error, description.as_deref()) })
+            Err(denied(service, classify, &error, description.as_deref()))
         }
         _ => Err(bad()),
     }
@@ -268,11 +286,11 @@ mod tests {
     #[test]
     fn pasted_url_state_is_checked() {
         let svc = ServiceKind::OneDrive;
-        assert_eq!(code_from_redirect_url(svc, " http://localhost:1/?code=C&state=S \n", "S").expect("code"), "C");
+        assert_eq!(code_from_redirect_url(svc, &|_, _| None, " http://localhost:1/?code=C&state=S \n", "S").expect("code"), "C");
         assert!(matches!(
-            code_from_redirect_url(svc, "http://localhost:1/?code=C&state=X", "S"),
+            code_from_redirect_url(svc, &|_, _| None, "http://localhost:1/?code=C&state=X", "S"),
             Err(Error::Auth { .. })
         ));
-        assert!(matches!(code_from_redirect_url(svc, "C", "S"), Err(Error::InvalidInput(_))));
+        assert!(matches!(code_from_redirect_url(svc, &|_, _| None, "C", "S"), Err(Error::InvalidInput(_))));
     }
 }

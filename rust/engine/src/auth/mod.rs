@@ -17,6 +17,7 @@ mod login;
 mod logout;
 mod loopback;
 mod page;
+mod preflight;
 mod credentials;
 mod store;
 mod store_file;

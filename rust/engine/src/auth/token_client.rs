@@ -71,7 +71,7 @@ pub(crate) async fn request_token(
         }
     }
     // Microsoft wants the scopes again on every token request.
-    if !app.scopes.is_empty() {
+    if app.profile.oauth.scopes_on_token_requests && !app.scopes.is_empty() {
         form.push(("scope", &app.scopes));
     }
     let response = post_form(client, app, &app.token_url(), &form).await?;

@@ -67,6 +67,9 @@ pub(crate) struct OAuthErrorBody {
     pub error: String,
     #[serde(default)]
     pub error_description: Option<String>,
+    /// Microsoft's numeric AADSTS codes.
+    #[serde(default)]
+    pub error_codes: Vec<u64>,
 }
 
 impl OAuthErrorBody {
@@ -115,6 +118,7 @@ mod tests {
         let e = OAuthErrorBody {
             error: "invalid_grant".into(),
             error_description: Some("AADSTS70000: bad grant.\r\nTrace ID: x\r\nTimestamp: y".into()),
+            error_codes: vec![70000],
         };
         assert_eq!(e.summary(), "AADSTS70000: bad grant. (invalid_grant)");
     }

@@ -4,6 +4,7 @@
 //! [`super::upload`] and [`super::batch`].
 
 use super::types::{ApiError, Metadata};
+use crate::registration::{RegistrationOrigin, RegistrationProblem};
 use crate::http::{Auth, Reply, Transport};
 use crate::remote::{normalize, RemoteEntry};
 use crate::{Error, Result, ServiceKind};
@@ -75,6 +76,16 @@ pub fn api_error(reply: &Reply) -> (Vec<String>, serde_json::Value) {
 
 pub fn service_error(reply: &Reply) -> Error {
     let (code, message) = match serde_json::from_slice::<ApiError>(&reply.body) {
+        // auth.stone's AuthError: the token lacks a permission the endpoint needs.
+        Ok(e) if reply.status == 401 && tags(&e.error).first().is_some_and(|t| t == "missing_scope") => {
+            let scope = e.error.get("required_scope").and_then(|s| s.as_str()).unwrap_or("").to_owned();
+            return Error::Registration {
+                service: ServiceKind::Dropbox,
+                problem: RegistrationProblem::MissingPermission { scope },
+                origin: RegistrationOrigin::Own,
+                detail: e.error_summary,
+            };
+        }
         Ok(e) => {
             let t = tags(&e.error);
             let code = if t.is_empty() { e.error_summary.clone() } else { t.join("/") };

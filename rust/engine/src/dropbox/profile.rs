@@ -23,8 +23,8 @@ pub const PROFILE: ServiceProfile = ServiceProfile {
         device_code_url: None,
         // Disables the access token and the refresh token with it.
         revoke_url: Some(|e, _| format!("{}/2/auth/token/revoke", e.dropbox_api)),
-        // The app registration's permissions decide them.
-        default_scopes: "",
+        default_scopes: crate::registration::DROPBOX_SCOPES,
+        scopes_on_token_requests: false,
         // Without it Dropbox issues no refresh token.
         authorize_params: &[("token_access_type", "offline")],
         uses_tenant: false,

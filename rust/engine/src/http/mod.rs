@@ -48,6 +48,19 @@ impl Default for HttpOptions {
 /// [`Transport`], because reqwest's own read timeout also counts the time
 /// spent sending a large request body.
 pub fn client(opts: &HttpOptions) -> crate::Result<reqwest::Client> {
+    builder(opts)?.build().map_err(|e| crate::Error::Config(format!("cannot set up HTTPS: {e}")))
+}
+
+/// The same client, but one that looks at a web page the way a browser that
+/// has never been there would: no redirect followed.
+pub fn page_client(opts: &HttpOptions) -> crate::Result<reqwest::Client> {
+    builder(opts)?
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| crate::Error::Config(format!("cannot set up HTTPS: {e}")))
+}
+
+fn builder(opts: &HttpOptions) -> crate::Result<reqwest::ClientBuilder> {
     // Fails only when a provider is already installed, which is what we want.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut builder = reqwest::Client::builder()
@@ -61,7 +74,7 @@ pub fn client(opts: &HttpOptions) -> crate::Result<reqwest::Client> {
             .map_err(|e| crate::Error::Config(format!("{} is not a PEM certificate: {e}", path.display())))?;
         builder = builder.tls_certs_merge(certs);
     }
-    builder.build().map_err(|e| crate::Error::Config(format!("cannot set up HTTPS: {e}")))
+    Ok(builder)
 }
 
 /// A client plus the per-exchange settings, shared by every service object.

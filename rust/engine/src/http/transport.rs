@@ -38,6 +38,12 @@ impl Reply {
         (200..300).contains(&self.status)
     }
 
+    /// A 401 for a permission the token lacks (Dropbox's `missing_scope`):
+    /// a fresh token of the same login would lack it too.
+    pub fn is_scope_refusal(&self) -> bool {
+        self.status == 401 && self.body.windows(b"missing_scope".len()).any(|w| w == b"missing_scope")
+    }
+
     pub fn json<T: serde::de::DeserializeOwned>(&self, service: ServiceKind) -> Result<T> {
         serde_json::from_slice(&self.body).map_err(|e| Error::Service {
             service,
@@ -122,7 +128,7 @@ impl Transport {
                 return Err(local);
             }
             let retry_in = match outcome {
-                Attempt::Done(reply) if reply.status == 401 && !refreshed => match &token {
+                Attempt::Done(reply) if reply.status == 401 && !refreshed && !reply.is_scope_refusal() => match &token {
                     Some(rejected) => {
                         tracing::debug!(service = %self.service, what, "401, refreshing the token");
                         token = Some(cancellable(cancel, self.tokens.refresh_after_unauthorized(rejected)).await??);

@@ -33,6 +33,7 @@ pub const PROFILE: ServiceProfile = ServiceProfile {
         device_code_url: Some(|e, t| microsoft(e, t, "devicecode")),
         revoke_url: None,
         default_scopes: DEFAULT_SCOPES,
+        scopes_on_token_requests: true,
         // Lets the user pick (or add) an account rather than silently reusing
         // the browser's current one: several accounts per service are supported.
         authorize_params: &[("response_mode", "query"), ("prompt", "select_account")],
