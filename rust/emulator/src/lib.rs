@@ -152,7 +152,7 @@ pub async fn start(config: Config) -> Result<RunningEmulator, StartError> {
     let router = axum::Router::new()
         .merge(oauth::routes())
         .merge(graph::routes())
-        .merge(dropbox::routes().route_layer(axum::middleware::from_fn_with_state(app.clone(), dropbox::require_scope)))
+        .merge(dropbox::routes(&app))
         .merge(inspect::routes())
         .merge(web::routes())
         .merge(links::pages::routes())

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 const FULL: &str = "dkcloudfullkey1";
 const READER: &str = "readeronlykey01";
+const APP_FOLDER: &str = "photosfolderkey";
 const REDIRECT: &str = "http://localhost:53682/";
 
 const REGISTRATIONS: &str = r#"
@@ -27,6 +28,13 @@ app_key = "readeronlykey01"
 name = "Reader"
 redirect_uris = ["http://localhost:53682/"]
 permissions = ["account_info.read", "files.metadata.read"]
+
+[[dropbox]]
+app_key = "photosfolderkey"
+name = "Photos Folder"
+redirect_uris = ["http://localhost:53682/"]
+permissions = ["account_info.read", "files.metadata.read", "files.metadata.write", "files.content.read", "files.content.write"]
+access = "app_folder"
 "#;
 
 async fn start() -> (Harness, tempfile::TempDir) {
@@ -171,4 +179,59 @@ async fn tokens_with_the_scope_and_the_static_token_pass() {
         let (status, body) = call(&h, "/2/sharing/list_shared_links", token).await;
         assert_ne!(status, StatusCode::UNAUTHORIZED, "{body}");
     }
+}
+
+async fn rpc(h: &Harness, route: &str, token: &str, arg: Value) -> (StatusCode, Value) {
+    let resp = h.client.post(h.url(route)).bearer_auth(token).json(&arg).send().await.unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// Dropbox developer guide, "App permissions": an app-folder app reads and writes only
+/// `/Apps/<app name>`, which it sees as its root: its paths and the `path_lower` /
+/// `path_display` of answers are relative to that folder; nothing outside is visible.
+#[tokio::test]
+async fn an_app_folder_app_lives_in_apps_slash_its_name() {
+    let (h, _f) = start().await;
+    let full = sign_in(&h, FULL, &[]).await["access_token"].as_str().unwrap().to_owned();
+    let (status, _) = call(&h, "/2/files/upload", &full).await;
+    assert_eq!(status, StatusCode::OK);
+    let token = sign_in(&h, APP_FOLDER, &[]).await["access_token"].as_str().unwrap().to_owned();
+
+    let resp = h
+        .client
+        .post(h.url("/2/files/upload"))
+        .bearer_auth(&token)
+        .header("Dropbox-API-Arg", r#"{"path":"/Trip/a.jpg"}"#)
+        .header("Content-Type", "application/octet-stream")
+        .body("jpeg")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!((body["path_display"].as_str(), body["path_lower"].as_str()), (Some("/Trip/a.jpg"), Some("/trip/a.jpg")));
+    assert_eq!(h.stored("dropbox", "Apps/Photos Folder/Trip/a.jpg").as_deref(), Some(&b"jpeg"[..]));
+
+    let (status, listed) = rpc(&h, "/2/files/list_folder", &token, json!({"path": "", "recursive": true})).await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    let mut paths: Vec<&str> = listed["entries"].as_array().unwrap().iter().map(|e| e["path_display"].as_str().unwrap()).collect();
+    paths.sort();
+    assert_eq!(paths, ["/Trip", "/Trip/a.jpg"]);
+
+    let (status, body) = rpc(&h, "/2/files/get_metadata", &token, json!({"path": "/x.txt"})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "the full app's /x.txt is outside the app folder: {body}");
+
+    let resp = h
+        .client
+        .post(h.url("/2/files/download"))
+        .bearer_auth(&token)
+        .header("Dropbox-API-Arg", r#"{"path":"/Trip/a.jpg"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let result: Value = serde_json::from_str(resp.headers()["dropbox-api-result"].to_str().unwrap()).unwrap();
+    assert_eq!(result["path_display"], "/Trip/a.jpg");
+    assert_eq!(resp.text().await.unwrap(), "jpeg");
 }

@@ -221,7 +221,7 @@ async fn graph_holds_a_token_to_its_scopes() {
     assert_eq!(status, StatusCode::CREATED);
     let (status, _) = graph(&h, reqwest::Method::GET, "/v1.0/me", &writer).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = graph(&h, reqwest::Method::GET, "/v1.0/me/drive", &common::TOKEN.to_owned()).await;
+    let (status, _) = graph(&h, reqwest::Method::GET, "/v1.0/me/drive", common::TOKEN).await;
     assert_eq!(status, StatusCode::OK, "the --static-token stays valid for everything");
 }
 
