@@ -65,17 +65,7 @@ pub async fn confine(State(app): State<App>, request: Request, next: Next) -> Re
             parts.uri = uri;
         }
     }
-    let body = if content_call {
-        body
-    } else {
-        match to_bytes(body, JSON_LIMIT).await {
-            Ok(bytes) => match rewritten(&bytes, |v| into_folder(v, &folder, list_root)) {
-                Some(v) => Body::from(v.to_string()),
-                None => Body::from(bytes),
-            },
-            Err(_) => Body::empty(),
-        }
-    };
+    let body = if content_call { body } else { rewrite_body(body, |v| into_folder(v, &folder, list_root)).await };
     parts.headers.remove(header::CONTENT_LENGTH);
     let response = next.run(Request::from_parts(parts, body)).await;
     out_of_folder_response(response, &folder).await
@@ -98,15 +88,20 @@ async fn out_of_folder_response(response: Response, folder: &str) -> Response {
     if !is_json {
         return Response::from_parts(parts, body);
     }
-    let body = match to_bytes(body, JSON_LIMIT).await {
-        Ok(bytes) => match rewritten(&bytes, |v| out_of_folder(v, folder)) {
+    let body = rewrite_body(body, |v| out_of_folder(v, folder)).await;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, body)
+}
+
+/// A JSON body changed by `f`; any other body as it was.
+async fn rewrite_body(body: Body, f: impl FnOnce(&mut Value)) -> Body {
+    match to_bytes(body, JSON_LIMIT).await {
+        Ok(bytes) => match rewritten(&bytes, f) {
             Some(v) => Body::from(v.to_string()),
             None => Body::from(bytes),
         },
         Err(_) => Body::empty(),
-    };
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, body)
+    }
 }
 
 /// `bytes` as JSON changed by `f`, or `None` when they are not JSON.
