@@ -285,12 +285,14 @@ pub fn dropbox_page_problem(text: &str, redirect_uri: Option<&str>) -> Option<Re
         return Some(RegistrationProblem::UnknownApp);
     }
     if lower.contains("scope") {
-        let scope = text
+        // Dropbox scopes are dotted lower-case words (`sharing.write`).
+        let mut scopes: Vec<&str> = text
             .split(|c: char| c.is_whitespace() || "\"'`,;:()".contains(c))
-            .find(|w| w.contains('.') && w.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '_'))
             .map(|w| w.trim_end_matches('.'))
-            .unwrap_or("");
-        return Some(RegistrationProblem::MissingPermission { scope: scope.into() });
+            .filter(|w| w.contains('.') && w.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '_'))
+            .collect();
+        scopes.dedup();
+        return Some(RegistrationProblem::MissingPermission { scope: scopes.join(", ") });
     }
     None
 }
@@ -319,6 +321,10 @@ mod tests {
         assert_eq!(
             dropbox_page_problem("invalid_scope: Your app does not have the scope sharing.write.", None),
             Some(RegistrationProblem::MissingPermission { scope: "sharing.write".into() })
+        );
+        assert_eq!(
+            dropbox_page_problem("Invalid scope: \"sharing.read sharing.write\": not enabled. See the App Console.", None),
+            Some(RegistrationProblem::MissingPermission { scope: "sharing.read, sharing.write".into() })
         );
         assert_eq!(dropbox_page_problem("Something else broke", None), None);
     }

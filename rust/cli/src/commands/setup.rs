@@ -9,9 +9,9 @@ use crate::commands::login::{self, service_of};
 use crate::context::Context;
 use crate::exit::CliError;
 use dkcloud_engine::auth::{SystemBrowser, UrlOpener};
-use dkcloud_engine::config::Config;
+use dkcloud_engine::config::{AppOverrides, Config, EnvOverrides};
 use dkcloud_engine::registration::{check_id_format, setup_values, RegistrationOrigin, SetupValues};
-use dkcloud_engine::ServiceKind;
+use dkcloud_engine::{ServiceKind, Session};
 use std::io::{BufRead, IsTerminal, Write};
 
 pub async fn run(ctx: &Context, args: &SetupArgs) -> Result<(), CliError> {
@@ -40,25 +40,28 @@ pub async fn run(ctx: &Context, args: &SetupArgs) -> Result<(), CliError> {
         }
     };
     check_id_format(service, &client_id).map_err(CliError::usage)?;
-    let file = Config::save_registration(&ctx.config.paths, service, &client_id, args.tenant.as_deref())?;
-    println!("Saved the {service} app id in {}.", file.display());
 
-    // The saved registration, as every later command will read it.
-    let ctx = Context::reload(ctx)?;
-    let session = ctx.session(service)?;
-    if let Ok(r) = session.registration() {
-        if r.origin != RegistrationOrigin::Own {
-            eprintln!("Note: a DKCLOUD_{}_CLIENT_ID variable overrides what was saved.", service.id().to_uppercase());
-        }
-    }
+    // Checked with the service before it is saved: a refused id is not kept.
+    let mut trial = ctx.config.clone();
+    let given = AppOverrides { client_id: Some(client_id.clone()), client_secret: None, tenant: args.tenant.clone() };
+    trial.override_app(service, &given, &EnvOverrides::default());
+    let session = Session::new(service, trial, ctx.endpoints.clone())?;
     print!("Checking the registration with {service}... ");
     let _ = std::io::stdout().flush();
     match session.check_registration().await {
         Ok(()) => println!("{service} knows the app."),
         Err(e) => {
-            println!("refused.");
+            println!("refused; nothing was saved.");
             return Err(e.into());
         }
+    }
+    let file = Config::save_registration(&ctx.config.paths, service, &client_id, args.tenant.as_deref())?;
+    println!("Saved the {service} app id in {}.", file.display());
+
+    // The saved registration, as every later command will read it.
+    let ctx = Context::reload(ctx)?;
+    if ctx.session(service)?.registration().is_ok_and(|r| r.client_id != client_id) {
+        eprintln!("Note: {} overrides what was saved.", dkcloud_engine::services::profile(service).client_id_var);
     }
     if args.no_login {
         println!("Sign in with `dkcloud login {}` when you are ready.", service.id());

@@ -23,16 +23,20 @@ pub struct Setup {
 }
 
 pub async fn setup(consent: Consent, token_lifetime: u64) -> Setup {
-    let data = tempfile::tempdir().expect("emulator data dir");
-    let conf = tempfile::tempdir().expect("config dir");
-    let emu = dkcloud_emulator::start(EmuConfig {
-        data: Some(data.path().to_owned()),
-        consent,
-        token_lifetime,
-        ..Default::default()
+    setup_with(|c| {
+        c.consent = consent;
+        c.token_lifetime = token_lifetime;
     })
     .await
-    .expect("emulator starts");
+}
+
+/// The set-up with the emulator's configuration changed by `tweak`.
+pub async fn setup_with(tweak: impl FnOnce(&mut EmuConfig)) -> Setup {
+    let data = tempfile::tempdir().expect("emulator data dir");
+    let conf = tempfile::tempdir().expect("config dir");
+    let mut emu_config = EmuConfig { data: Some(data.path().to_owned()), ..Default::default() };
+    tweak(&mut emu_config);
+    let emu = dkcloud_emulator::start(emu_config).await.expect("emulator starts");
     let mut config = Config::load(&Paths::new(conf.path().join("dkcloud")), &EnvOverrides::default()).expect("config");
     config.login.token_store = StoreKind::File;
     // Any free port: the emulator, unlike Dropbox, does not fix it.
@@ -93,6 +97,40 @@ impl Setup {
         };
         req.bearer_auth(token).send().await.expect("whoami").status().as_u16()
     }
+}
+
+/// A Dropbox access token for `app_key` with only `scope`, got through the
+/// emulator's authorize and token endpoints by hand (PKCE `plain`), as a
+/// login made when the app had fewer permissions would have it.
+pub async fn dropbox_token_with_scope(s: &Setup, app_key: &str, redirect_uri: &str, scope: &str) -> String {
+    let verifier = "a-verifier-of-at-least-forty-three-characters-for-pkce";
+    let mut url = url::Url::parse(&format!("{}/oauth2/authorize", s.endpoints.dropbox_www)).expect("url");
+    url.query_pairs_mut()
+        .append_pair("client_id", app_key)
+        .append_pair("response_type", "code")
+        .append_pair("redirect_uri", redirect_uri)
+        .append_pair("scope", scope)
+        .append_pair("code_challenge", verifier)
+        .append_pair("code_challenge_method", "plain");
+    let location = url::Url::parse(&location_of(url.as_str()).await).expect("redirect");
+    let code = location.query_pairs().find(|(k, _)| k == "code").expect("a code").1.into_owned();
+    let answer: serde_json::Value = s
+        .client
+        .post(format!("{}/oauth2/token", s.endpoints.dropbox_api))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("client_id", app_key),
+            ("redirect_uri", redirect_uri),
+            ("code_verifier", verifier),
+        ])
+        .send()
+        .await
+        .expect("token request")
+        .json()
+        .await
+        .expect("token json");
+    answer["access_token"].as_str().expect("an access token").to_owned()
 }
 
 /// A client that does not follow redirects, as a test's "browser" needs.
