@@ -77,6 +77,10 @@ pub struct Config {
     /// The account's plan on both services (sharing links with expiry or password need premium).
     #[arg(long, value_enum, default_value_t = Plan::Free)]
     pub plan: Plan,
+    /// A TOML file of app registrations: only the apps it lists may log in, with the
+    /// redirect URIs, account types and permissions registered (see `registrations.rs`).
+    #[arg(long)]
+    pub registrations: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -99,6 +103,7 @@ impl Default for Config {
             session_lifetime: 7 * 24 * 3600,
             device_code_lifetime: 900,
             plan: Plan::Free,
+            registrations: None,
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod oauth;
 pub mod origin;
 pub mod persist;
 mod ranged;
+pub mod registrations;
 pub mod server;
 pub mod stand_in_browser;
 pub mod stats;
@@ -54,6 +55,8 @@ pub struct Emulator {
     /// Sharing links of both services.
     pub links: links::Links,
     pub oauth: oauth::OAuthState,
+    /// The apps `--registrations` lists; `None`: every app is accepted.
+    pub registrations: Option<registrations::Registrations>,
 }
 
 pub type App = Arc<Emulator>;
@@ -66,6 +69,8 @@ pub enum StartError {
     Data { path: PathBuf, source: std::io::Error },
     #[error("cannot load the TLS certificate or key: {0}")]
     Tls(std::io::Error),
+    #[error("cannot use the registrations file {path}: {message}")]
+    Registrations { path: PathBuf, message: String },
 }
 
 /// A started emulator; dropping it does not stop it, call [`RunningEmulator::shutdown`].
@@ -108,6 +113,13 @@ impl RunningEmulator {
 }
 
 pub async fn start(config: Config) -> Result<RunningEmulator, StartError> {
+    let registrations = match &config.registrations {
+        Some(path) => Some(
+            registrations::Registrations::load(path)
+                .map_err(|message| StartError::Registrations { path: path.clone(), message })?,
+        ),
+        None => None,
+    };
     let (data_dir, temporary_data) = match &config.data {
         Some(d) => (d.clone(), false),
         None => (std::env::temp_dir().join(format!("dkcloud-emulator-{}", tokens::random_token(8))), true),
@@ -133,13 +145,14 @@ pub async fn start(config: Config) -> Result<RunningEmulator, StartError> {
         bandwidth: config.bandwidth.map(faults::Bandwidth::new),
         stats: stats::Stats::default(),
         store,
+        registrations,
         scheme,
         config: config.clone(),
     });
     let router = axum::Router::new()
         .merge(oauth::routes())
         .merge(graph::routes())
-        .merge(dropbox::routes())
+        .merge(dropbox::routes(&app))
         .merge(inspect::routes())
         .merge(web::routes())
         .merge(links::pages::routes())

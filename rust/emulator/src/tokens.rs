@@ -122,6 +122,26 @@ impl TokenStore {
         self.state.update(|s| s.refresh.remove(token))
     }
 
+    /// What an issued access token was issued for (`None` for unknown tokens and the `--static-token`).
+    pub fn grant(&self, token: &str) -> Option<AccessGrant> {
+        self.state.read(|s| s.access.get(token).cloned())
+    }
+
+    /// Every scope the user has granted `client_id` so far (by its refresh and access tokens).
+    pub fn granted_scopes(&self, service: Service, client_id: &str) -> Vec<String> {
+        self.state.read(|s| {
+            let refresh = s.refresh.values().map(|g| (g.service, &g.client_id, &g.scope));
+            let access = s.access.values().map(|g| (g.service, &g.client_id, &g.scope));
+            let mut out: Vec<String> = Vec::new();
+            for (_, _, scope) in refresh.chain(access).filter(|(sv, c, _)| *sv == service && *c == client_id) {
+                out.extend(scope.split_whitespace().map(str::to_owned));
+            }
+            out.sort();
+            out.dedup();
+            out
+        })
+    }
+
     /// Forgets an issued access token (Dropbox `auth/token/revoke`): it is invalid from now on.
     pub fn revoke_access(&self, token: &str) -> bool {
         self.state.update(|s| s.access.remove(token).is_some())

@@ -3,6 +3,7 @@
 //! Stored files are plain files under `DATA/dropbox/`; ids, revs and upload
 //! sessions are kept in state files so they survive a restart.
 
+mod app_folder;
 mod args;
 mod body;
 mod commit;
@@ -13,6 +14,7 @@ mod folders;
 mod link_settings;
 mod links;
 mod metadata;
+mod scopes;
 mod serve;
 mod session_store;
 mod sessions;
@@ -27,6 +29,7 @@ use axum::http::{HeaderMap, Uri};
 use axum::routing::{get, post};
 use axum::Router;
 use errors::{ApiError, ApiResult};
+pub use scopes::REQUIRED_SCOPES;
 use serde::de::DeserializeOwned;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -67,7 +70,9 @@ impl DropboxState {
     }
 }
 
-pub fn routes() -> Router<App> {
+/// The routes, each behind the scope check and the app-folder confinement of
+/// `--registrations` (both pass everything through without it).
+pub fn routes(app: &App) -> Router<App> {
     Router::new()
         .route("/2/users/get_current_account", post(users::get_current_account))
         .route("/2/users/get_space_usage", post(users::get_space_usage))
@@ -90,6 +95,8 @@ pub fn routes() -> Router<App> {
         .route("/2/sharing/list_shared_links", post(sharing::list_shared_links))
         .route("/2/sharing/revoke_shared_link", post(sharing::revoke_shared_link))
         .route(&format!("{}{{token}}", download::LINK_PREFIX), get(download::fetch_link))
+        .route_layer(axum::middleware::from_fn_with_state(app.clone(), app_folder::confine))
+        .route_layer(axum::middleware::from_fn_with_state(app.clone(), scopes::require_scope))
 }
 
 fn authorize(app: &App, headers: &HeaderMap) -> ApiResult<()> {

@@ -13,6 +13,7 @@ mod listing;
 mod names;
 mod paths;
 mod profile;
+mod scopes;
 mod sessions;
 mod update;
 mod upload;
@@ -117,10 +118,13 @@ async fn api(
     origin: Origin,
     body: Body,
 ) -> Response {
-    if let Err(resp) = app.tokens.require(Service::OneDrive, &headers) {
-        body::drain(body).await;
-        return tagged("graph.unauthorized", Ok(resp));
-    }
+    let token = match app.tokens.require(Service::OneDrive, &headers) {
+        Ok(token) => token,
+        Err(resp) => {
+            body::drain(body).await;
+            return tagged("graph.unauthorized", Ok(resp));
+        }
+    };
     let route = match paths::parse(uri.path()) {
         Ok(r) => r,
         Err(e) => {
@@ -128,6 +132,10 @@ async fn api(
             return tagged("graph.bad_request", Err(e));
         }
     };
+    if let Err(e) = scopes::check(&app, &token, &method, &route) {
+        body::drain(body).await;
+        return tagged("graph.forbidden", Err(e));
+    }
     let query = query_pairs(&uri);
     let item = match route {
         Route::Me if method == Method::GET => return tagged("graph.me", Ok(profile::me())),

@@ -3,6 +3,7 @@
 //! redirect; without one the page shows the code for the user to paste into the app.
 
 use super::codes::{CodeGrant, CODE_LIFETIME_SECS};
+use super::dropbox_registration;
 use super::html::{error_page, escape, page};
 use super::params::Params;
 use super::pkce::{Challenge, ChallengeError};
@@ -56,7 +57,16 @@ fn respond(app: &App, p: &Params) -> Response {
             "It seems the app you were using submitted a bad request: missing client_id.",
         );
     };
+    let registration = match dropbox_registration::app(app, client_id) {
+        Ok(r) => r,
+        Err(page) => return page,
+    };
     let redirect_uri = p.get("redirect_uri");
+    if let (Some(reg), Some(raw)) = (registration, redirect_uri) {
+        if let Err(page) = dropbox_registration::redirect(reg, raw) {
+            return page;
+        }
+    }
     let reply = match redirect_uri {
         None => Reply::Page,
         Some(raw) => match loopback(raw) {
@@ -101,6 +111,14 @@ fn respond(app: &App, p: &Params) -> Response {
             return reply.error("invalid_request", "Missing code_challenge.")
         }
     };
+    // `force_reapprove=true` only makes Dropbox ask again; the emulator always "asks".
+    let scope = match registration {
+        None => p.get("scope").unwrap_or(DEFAULT_SCOPE).to_owned(),
+        Some(reg) => match dropbox_registration::granted_scope(app, reg, p.get("scope"), p.get("include_granted_scopes")) {
+            Ok(s) => s,
+            Err(page) => return page,
+        },
+    };
     if app.config.consent == Consent::Deny {
         return match reply {
             Reply::Page => {
@@ -113,7 +131,7 @@ fn respond(app: &App, p: &Params) -> Response {
         service: Service::Dropbox,
         client_id: client_id.to_owned(),
         redirect_uri: redirect_uri.map(str::to_owned),
-        scope: p.get("scope").unwrap_or(DEFAULT_SCOPE).to_owned(),
+        scope,
         challenge,
         offline,
         nonce: None,

@@ -28,6 +28,11 @@ fn respond(app: &App, headers: &HeaderMap, p: &Params) -> Response {
     else {
         return error("invalid_request", "No auth function available for given request");
     };
+    // An app key nobody registered (the answer users report: s-aska/dropbox-api-command#41,
+    // in today's `{error, error_description}` shape).
+    if app.registrations.as_ref().is_some_and(|r| r.dropbox(client_id).is_none()) {
+        return error("invalid_client", "Invalid client_id or client_secret");
+    }
     match p.get("grant_type") {
         Some("authorization_code") => authorization_code(app, client_id, p),
         Some("refresh_token") => refresh_token(app, client_id, p),

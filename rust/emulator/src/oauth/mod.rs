@@ -9,6 +9,7 @@
 mod codes;
 mod devices;
 mod dropbox_authorize;
+mod dropbox_registration;
 mod dropbox_token;
 mod errors;
 pub(crate) mod html;
@@ -16,6 +17,7 @@ mod ms_account;
 mod ms_authorize;
 mod ms_device;
 mod ms_discovery;
+mod ms_registration;
 mod ms_token;
 mod params;
 mod pkce;

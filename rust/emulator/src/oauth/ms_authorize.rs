@@ -6,6 +6,7 @@
 use super::codes::{CodeGrant, CODE_LIFETIME_SECS};
 use super::html::error_page;
 use super::ms_account::{client_info, is_tenant_id};
+use super::ms_registration;
 use super::params::{has_scope, Params};
 use super::pkce::{Challenge, ChallengeError};
 use super::redirect::{found, loopback};
@@ -47,6 +48,17 @@ fn respond(app: &App, tenant: &str, p: &Params) -> Response {
             "AADSTS900144: The request body must contain the following parameter: 'redirect_uri'.",
         );
     };
+    // The registration decides before the redirect URI is trusted, so these refusals
+    // stay in the browser too. Status: the emulator's error pages answer 400; the real
+    // page's status is not documented (a browser shows it either way), and 400 lets a
+    // script with `curl -f` see the refusal.
+    let registration = match ms_registration::client(app, tenant, client_id) {
+        Ok(r) => r,
+        Err(refusal) => return refusal.page(),
+    };
+    if let Err(refusal) = registration.map_or(Ok(()), |r| ms_registration::redirect(r, raw_redirect)) {
+        return refusal.page();
+    }
     let Some(redirect) = loopback(raw_redirect) else {
         return error_page(
             "Sign in failed",
@@ -110,7 +122,7 @@ fn respond(app: &App, tenant: &str, p: &Params) -> Response {
         service: Service::OneDrive,
         client_id: client_id.to_owned(),
         redirect_uri: Some(raw_redirect.to_owned()),
-        scope: scope.to_owned(),
+        scope: ms_registration::granted_scope(registration, scope),
         challenge,
         offline: has_scope(scope, "offline_access"),
         nonce: p.get("nonce").map(str::to_owned),

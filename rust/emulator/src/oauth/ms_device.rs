@@ -3,6 +3,7 @@
 use super::errors::{microsoft as error, microsoft_missing as missing, no_store};
 use super::html::{escape, page};
 use super::ms_authorize::valid_tenant;
+use super::ms_registration;
 use super::params::Params;
 use super::tagged;
 use crate::origin::Origin;
@@ -33,7 +34,14 @@ fn respond(app: &App, tenant: &str, origin: &Origin, p: &Params) -> Response {
     let Some(scope) = p.get("scope") else {
         return missing("scope");
     };
-    let (device_code, user_code) = app.oauth.devices.start(client_id, scope);
+    // Unknown apps and account types are refused here; public client flows only at
+    // the token poll (see `ms_registration::public_client`).
+    let registration = match ms_registration::client(app, tenant, client_id) {
+        Ok(r) => r,
+        Err(refusal) => return refusal.json(),
+    };
+    let scope = ms_registration::granted_scope(registration, scope);
+    let (device_code, user_code) = app.oauth.devices.start(client_id, &scope);
     let verification_uri = format!("{origin}/devicelogin");
     let body = json!({
         "device_code": device_code,

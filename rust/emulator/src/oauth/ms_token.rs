@@ -10,9 +10,11 @@ use super::devices::Poll;
 use super::errors::{microsoft as error, microsoft_missing as missing, no_store};
 use super::ms_account::{client_info, id_token_claims};
 use super::ms_authorize::valid_tenant;
+use super::ms_registration;
 use super::params::{has_scope, Params};
 use super::tagged;
 use crate::origin::Origin;
+use crate::registrations::MicrosoftApp;
 use crate::tokens::Service;
 use crate::App;
 use axum::body::Bytes;
@@ -49,11 +51,18 @@ fn respond(app: &App, tenant: &str, origin: &Origin, p: &Params) -> Response {
     let Some(client_id) = p.get("client_id") else {
         return missing("client_id");
     };
+    let registration = match ms_registration::client(app, tenant, client_id) {
+        Ok(r) => r,
+        Err(refusal) => return refusal.json(),
+    };
     let req = Request { origin, tenant, client_id, client_info: p.get("client_info") == Some("1") };
     match grant_type {
         "authorization_code" => authorization_code(app, &req, p),
-        "refresh_token" => refresh_token(app, &req, p),
-        DEVICE_CODE_GRANT => device_code(app, &req, p),
+        "refresh_token" => refresh_token(app, &req, p, registration),
+        DEVICE_CODE_GRANT => match registration.map_or(Ok(()), ms_registration::public_client) {
+            Ok(()) => device_code(app, &req, p),
+            Err(refusal) => refusal.json(),
+        },
         other => {
             error("unsupported_grant_type", 70003, &format!("The app requested an unsupported grant type '{other}'."))
         }
@@ -131,7 +140,7 @@ fn same_redirect(a: &str, b: &str) -> bool {
     }
 }
 
-fn refresh_token(app: &App, req: &Request, p: &Params) -> Response {
+fn refresh_token(app: &App, req: &Request, p: &Params, registration: Option<&MicrosoftApp>) -> Response {
     let client_id = req.client_id;
     let Some(token) = p.get("refresh_token") else {
         return missing("refresh_token");
@@ -151,7 +160,10 @@ fn refresh_token(app: &App, req: &Request, p: &Params) -> Response {
     let Some(grant) = app.tokens.take_refresh(token) else {
         return invalid();
     };
-    let access_scope = p.get("scope").unwrap_or(&grant.scope).to_owned();
+    let access_scope = match p.get("scope") {
+        Some(asked) => ms_registration::granted_scope(registration, asked),
+        None => grant.scope.clone(),
+    };
     issue(app, req, &access_scope, &grant.scope, None)
 }
 
