@@ -271,8 +271,9 @@ pub fn dropbox_page_problem(text: &str, redirect_uri: Option<&str>) -> Option<Re
     if lower.contains("scope") {
         let scope = text
             .split(|c: char| c.is_whitespace() || "\"'`,;:()".contains(c))
-            .find(|w| w.contains('.') && w.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '_'))
+            // A scope has a dot inside it ("files.content.write"), not only at a sentence's end ("request.").
             .map(|w| w.trim_end_matches('.'))
+            .find(|w| w.contains('.') && w.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '_'))
             .unwrap_or("");
         return Some(RegistrationProblem::MissingPermission { scope: scope.into() });
     }
@@ -302,6 +303,13 @@ mod tests {
         assert_eq!(dropbox_page_problem("Invalid client_id: \"abc\"", None), Some(RegistrationProblem::UnknownApp));
         assert_eq!(
             dropbox_page_problem("invalid_scope: Your app does not have the scope sharing.write.", None),
+            Some(RegistrationProblem::MissingPermission { scope: "sharing.write".into() })
+        );
+        // Dropbox's page (and the emulator's) has a sentence ending in "request." before the scope.
+        let page = "Error (400) It seems the app you were using submitted a bad request. Invalid scope: \"sharing.write\": \
+                    the app does not have these permissions enabled.";
+        assert_eq!(
+            dropbox_page_problem(page, None),
             Some(RegistrationProblem::MissingPermission { scope: "sharing.write".into() })
         );
         assert_eq!(dropbox_page_problem("Something else broke", None), None);
