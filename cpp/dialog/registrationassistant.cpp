@@ -113,7 +113,7 @@ RegistrationAssistant::RegistrationAssistant(ServiceId id, const ExportSettings&
     connect(m_clientId, &QLineEdit::textChanged, this, &RegistrationAssistant::checkFormat);
     connect(m_test, &QPushButton::clicked, this, &RegistrationAssistant::runTest);
     checkFormat();
-    resize(760, sizeHint().height());
+    resize(880, sizeHint().height());
 }
 
 void RegistrationAssistant::addIntro(QLayout* layout)
@@ -137,10 +137,12 @@ void RegistrationAssistant::addText(QGridLayout* grid, const QString& text)
 
 void RegistrationAssistant::addValue(QGridLayout* grid, const QString& label, const QString& value, const QString& name)
 {
-    auto* shown = new QLineEdit(value, this);
-    shown->setReadOnly(true);
+    // Wrapped, never cut off: each permission must be found and ticked.
+    auto* shown = wrapped(value);
     shown->setObjectName(QStringLiteral("%1Value").arg(name));
-    shown->setCursorPosition(0);
+    shown->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    shown->setFrameShape(QFrame::StyledPanel);
+    shown->setMargin(3);
     auto* copy = new QPushButton(QIcon::fromTheme(QStringLiteral("edit-copy")), tr("Copy"), this);
     copy->setObjectName(QStringLiteral("copy%1Button").arg(name));
     copy->setToolTip(tr("Copy %1 to the clipboard").arg(value));
@@ -228,7 +230,10 @@ void RegistrationAssistant::checkFormat()
         problem = toQString(ffi::checkAppIdFormat(engineService(m_service), toRust(id)));
     const bool ok = problem.isEmpty();
     QString text;
-    if (id.isEmpty())
+    if (ok && !id.isEmpty())
+        text = m_service == ServiceId::OneDrive ? tr("This looks like an Application (client) ID.")
+                                                : tr("This looks like an app key.");
+    else if (id.isEmpty())
         text = m_setup.has_built_in ? tr("Empty: the app registration built into this dkcloud is used.")
                                     : tr("Empty: dkcloud uses the registration in its config.toml, if any.");
     else if (!ok)
@@ -239,7 +244,8 @@ void RegistrationAssistant::checkFormat()
                         "Settings tab shows it as \"App key\"; the App secret is not needed).");
     m_format->setText(text);
     m_format->setToolTip(problem);
-    m_format->setStyleSheet(ok ? QString() : QStringLiteral("QLabel { color: #c62828; }"));
+    m_format->setStyleSheet(!ok ? QStringLiteral("QLabel { color: #c62828; }")
+                                : id.isEmpty() ? QString() : QStringLiteral("QLabel { color: #2e7d32; }"));
     m_save->setEnabled(ok);
     m_test->setEnabled(ok && !m_testing);
 }
@@ -276,6 +282,8 @@ void RegistrationAssistant::runTest()
             const QString text = outcome.ok() ? registrationKnownText(m_service) : explainError(m_service, outcome);
             m_result->setText(text);
             m_result->setToolTip(outcome.error);
+            // Room for the answer: the window grows rather than cut it off.
+            resize(width(), qMax(height(), sizeHint().height()));
             m_result->setStyleSheet(outcome.ok() ? QStringLiteral("QLabel { color: #2e7d32; }")
                                                  : QStringLiteral("QLabel { color: #c62828; }"));
             Q_EMIT checked(outcome.ok(), text);

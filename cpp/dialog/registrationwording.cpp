@@ -52,6 +52,19 @@ QString problemText(ServiceId service, const QString& problem, const QString& va
     return tr("The app's registration is not as %1 needs it.").arg(serviceInfo(service).name);
 }
 
+// The service's own words, short: Dropbox's error page puts the line that
+// matters after "More details for developers"; the rest stays in the details.
+QString serviceWords(QString said)
+{
+    const QString developers = QStringLiteral("More details for developers");
+    const int at             = said.indexOf(developers);
+    if (at >= 0)
+        said = said.mid(at + developers.size());
+    said = said.simplified();
+    const int longest = 160;
+    return said.size() > longest ? said.left(longest) + QChar(0x2026) : said;
+}
+
 } // namespace
 
 bool fixNeedsNewLogin(const ffi::RegistrationIssue& issue)
@@ -86,7 +99,7 @@ QString explainRegistration(ServiceId service, const ffi::RegistrationIssue& iss
                                               : tr("Then click \"Log in again\": the new login carries the "
                                                    "permission."));
     }
-    const QString said = toQString(issue.said);
+    const QString said = serviceWords(toQString(issue.said));
     if (!said.isEmpty())
         text += QLatin1Char(' ') + tr("(%1 said: %2)").arg(name, said);
     return text;
