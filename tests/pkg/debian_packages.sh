@@ -25,8 +25,13 @@ if ! command -v lintian >/dev/null; then
     apt-get install -y -q --no-install-recommends lintian >/dev/null 2>&1 || skip "lintian is missing and cannot be installed"
 fi
 
+# Built as a distributor builds them: with app registrations built in (test
+# ids, registered only with the emulator below, never with a real service).
+builtin_onedrive=dkcloud-test-builtin-onedrive
+builtin_dropbox=dkcloudtestbuiltin
 t0=$SECONDS
-"$src/scripts/package" || { echo "FAIL: scripts/package"; exit 1; }
+DKCLOUD_BUILTIN_ONEDRIVE_CLIENT_ID=$builtin_onedrive DKCLOUD_BUILTIN_DROPBOX_APP_KEY=$builtin_dropbox \
+    "$src/scripts/package" || { echo "FAIL: scripts/package"; exit 1; }
 echo "== scripts/package took $((SECONDS - t0)) s"
 codename="$(. /etc/os-release && echo "$VERSION_CODENAME")"
 arch="$(dpkg --print-architecture)"
@@ -116,5 +121,59 @@ mkdir -p "$work/photos" "$work/runtime" && chmod 700 "$work/runtime"
 check "the installed dkcloud's timer units pass systemd-analyze verify, man page included" \
     'HOME="$work" XDG_CONFIG_HOME="$work/config" /usr/bin/dkcloud schedule add "$work/photos" onedrive:/Backup --every weekly --name pkgtest >/dev/null 2>&1 \
      && [ -z "$(XDG_RUNTIME_DIR="$work/runtime" systemd-analyze --user verify "$work"/config/systemd/user/dkcloud-upload-pkgtest.* 2>&1)" ]'
+echo "== the built-in registrations: an empty configuration signs in and uploads; a refusal is named at once"
+# The emulator holds apps to their registration: only the built-in ids are known.
+registration_file() { # $1 file, $2 OneDrive client id, $3 Dropbox app key
+    cat >"$1" <<EOF
+[[onedrive]]
+client_id = "$2"
+redirect_uris = ["http://localhost"]
+audience = "both"
+public_client_flows = true
+permissions = ["Files.ReadWrite", "User.Read", "offline_access"]
+
+[[dropbox]]
+app_key = "$3"
+redirect_uris = ["http://localhost:53682/"]
+permissions = ["account_info.read", "files.metadata.read", "files.metadata.write", "files.content.read", "files.content.write", "sharing.read", "sharing.write"]
+access = "full"
+EOF
+}
+registration_file "$work/registrations.toml" "$builtin_onedrive" "$builtin_dropbox"
+registration_file "$work/other-app.toml" some-other-app someotherapp
+# A browser that follows the sign-in page's redirect back to dkcloud, as a person's would.
+printf '#!/bin/sh\nexec curl -fsSL -o /dev/null "$1"\n' >"$work/browser" && chmod +x "$work/browser"
+start_emulator() { # $1: registrations file, $2: data folder; sets emu_pid and emu_url
+    /usr/bin/dkcloud-emulator --registrations "$1" --data "$2" >"$2.out" 2>&1 &
+    emu_pid=$!
+    for _ in $(seq 100); do grep -q '^listening on' "$2.out" 2>/dev/null && break; sleep 0.1; done
+    emu_url="$(sed -n 's/^listening on //p' "$2.out" | head -1)"
+}
+as_new_user() { # an empty configuration: no config.toml, no account
+    env -u DKCLOUD_ONEDRIVE_CLIENT_ID -u DKCLOUD_DROPBOX_CLIENT_ID HOME="$work/newuser" XDG_CONFIG_HOME="$work/newuser/config" \
+        DKCLOUD_TOKEN_STORE=file DKCLOUD_EMULATOR="$emu_url" BROWSER="$work/browser" timeout 60 /usr/bin/dkcloud "$@"
+}
+start_emulator "$work/registrations.toml" "$work/emu"
+echo "photo bytes $RANDOM" >"$work/photos/builtin.jpg"
+for service in onedrive dropbox; do
+    check "$service: an empty configuration logs in with the built-in registration, no setup step" \
+        'as_new_user login $service >"$work/login-$service.log" 2>&1 && grep -q "Logged in to" "$work/login-$service.log"'
+    check "$service: and uploads; the stored bytes are the photo's" \
+        'as_new_user upload "$work/photos/builtin.jpg" $service:/Builtin >"$work/upload-$service.log" 2>&1 \
+         && cmp -s "$work/photos/builtin.jpg" "$work/emu/$service/Builtin/builtin.jpg"'
+done
+kill "$emu_pid" 2>/dev/null; wait "$emu_pid" 2>/dev/null
+start_emulator "$work/other-app.toml" "$work/emu2"
+rm -rf "${work:?}/newuser"
+for service in onedrive dropbox; do
+    t1=$SECONDS
+    as_new_user login $service >"$work/refused-$service.log" 2>&1; rc=$?
+    check "$service: a built-in registration the service does not know is refused within seconds (exit 3, $((SECONDS - t1)) s)" \
+        '[ $rc = 3 ] && [ $((SECONDS - t1)) -lt 20 ]'
+    check "$service: the message says it is the build's registration and names the setting" \
+        'grep -q "registration built into this dkcloud" "$work/refused-$service.log" && grep -Eq "App registrations|App Console" "$work/refused-$service.log"'
+done
+kill "$emu_pid" 2>/dev/null; wait "$emu_pid" 2>/dev/null
+for service in onedrive dropbox; do cat "$work/refused-$service.log"; done
 echo "== $((SECONDS - t0)) s in all"
 exit $fail

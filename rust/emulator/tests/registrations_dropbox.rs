@@ -125,6 +125,20 @@ async fn the_token_carries_the_asked_scopes_within_the_apps_permissions() {
     assert!(page.contains("files.content.write"), "{page}");
 }
 
+/// OAuth guide, `/oauth2/token` refresh `scope`: the new access token may have a subset of the
+/// refresh token's scopes, never more (RFC 6749 section 6: `invalid_scope`).
+#[tokio::test]
+async fn a_refresh_narrows_scopes_but_never_widens_them() {
+    let (h, _f) = start().await;
+    let first = sign_in(&h, FULL, &[("scope", "files.content.read files.content.write"), ("token_access_type", "offline")]).await;
+    let refresh = first["refresh_token"].as_str().unwrap();
+    let form = |scope| [("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", FULL), ("scope", scope)];
+    let (status, body) = token(&h, &form("files.content.read")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = token(&h, &form("files.content.read sharing.write")).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_scope")), "{body}");
+}
+
 /// `/oauth2/token` (OAuth guide; answer as users report it, s-aska/dropbox-api-command#41):
 /// an unknown app key is 400 `invalid_client`; a `redirect_uri` other than the authorize
 /// request's is 400 `invalid_grant`.

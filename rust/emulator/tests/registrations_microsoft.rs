@@ -70,8 +70,8 @@ fn assert_microsoft_error(status: StatusCode, body: &Value, error: &str, code: u
     }
 }
 
-/// Signs in through the authorize and token endpoints; returns the access token.
-async fn access_token(h: &Harness, scope: &str) -> String {
+/// Signs in through the authorize and token endpoints; returns the token answer.
+async fn sign_in(h: &Harness, scope: &str) -> Value {
     let resp = authorize(h, "common", DKCLOUD, "http://localhost:53682", scope).await;
     let (_, query) = redirected(&resp);
     let form = [
@@ -82,7 +82,11 @@ async fn access_token(h: &Harness, scope: &str) -> String {
     ];
     let (status, body) = post(h, "common", "token", &form).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    body["access_token"].as_str().unwrap().to_owned()
+    body
+}
+
+async fn access_token(h: &Harness, scope: &str) -> String {
+    sign_in(h, scope).await["access_token"].as_str().unwrap().to_owned()
 }
 
 async fn graph(h: &Harness, method: reqwest::Method, path: &str, token: &str) -> (StatusCode, Value) {
@@ -230,10 +234,12 @@ async fn graph_holds_a_token_to_its_scopes() {
 #[tokio::test]
 async fn dot_default_grants_the_registered_permissions() {
     let (h, _f) = start().await;
-    let token = access_token(&h, "https://graph.microsoft.com/.default").await;
-    let (status, _) = graph(&h, reqwest::Method::PUT, "/v1.0/me/drive/root:/b.txt:/content", &token).await;
+    let answer = sign_in(&h, "https://graph.microsoft.com/.default").await;
+    assert!(answer["refresh_token"].is_string(), "offline_access is among the permissions: {answer}");
+    let token = answer["access_token"].as_str().unwrap();
+    let (status, _) = graph(&h, reqwest::Method::PUT, "/v1.0/me/drive/root:/b.txt:/content", token).await;
     assert_eq!(status, StatusCode::CREATED);
-    let (status, _) = graph(&h, reqwest::Method::GET, "/v1.0/me", &token).await;
+    let (status, _) = graph(&h, reqwest::Method::GET, "/v1.0/me", token).await;
     assert_eq!(status, StatusCode::OK);
 }
 

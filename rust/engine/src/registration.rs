@@ -224,6 +224,22 @@ pub fn check_id_format(service: ServiceKind, id: &str) -> Result<(), String> {
     }
 }
 
+/// What to tell a person while the sign-in page is open: the errors it may
+/// show that only the user sees (the service never redirects back with
+/// them), and what each means. `redirect_uri` is the one the login uses.
+pub fn sign_in_page_hint(service: ServiceKind, redirect_uri: &str) -> String {
+    match service {
+        ServiceKind::OneDrive => "If the sign-in page shows an error instead: AADSTS50011 means the app lacks the \
+            redirect URI http://localhost under \"Mobile and desktop applications\"; AADSTS700016, an unknown \
+            client ID; AADSTS50020, an account type the app does not accept."
+            .into(),
+        ServiceKind::Dropbox => format!(
+            "If the sign-in page shows an error instead: \"Invalid redirect_uri\" means the app lacks the redirect \
+             URI {redirect_uri} (exactly); \"Invalid client_id\", an unknown app key."
+        ),
+    }
+}
+
 /// What a Microsoft identity error means for the registration, from its
 /// AADSTS code (in `error_codes` or at the start of the description).
 /// `tenant` is the one the request used.

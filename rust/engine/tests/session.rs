@@ -120,6 +120,8 @@ async fn a_taken_registered_port_falls_back_to_pasting_the_code() {
     assert!(instructions.contains("paste"), "{instructions}");
     let wrong = session.finish_paste("not a code").await.unwrap_err();
     assert_eq!(wrong.kind(), ErrorKind::Invalid, "{wrong}");
+    // The first login's page showed its own code; it belongs to that login only.
+    browser.shown_code(Duration::from_secs(10)).await.expect("the first page showed a code");
     // A failed paste ends that login: a new one is needed.
     let step = session.login_in_browser(&opener, CancellationToken::new()).await.expect("login again");
     assert!(matches!(step, LoginStep::PasteCode { .. }));

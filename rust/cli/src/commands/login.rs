@@ -39,7 +39,9 @@ pub async fn login(ctx: &Context, args: &LoginArgs) -> Result<(), CliError> {
         }
         finish(&session, step).await?
     } else {
+        let redirect = dkcloud_engine::registration::setup_values(service, ctx.config.dropbox.redirect_port).redirect_uri;
         eprintln!("Opening your browser to sign in to {service}...");
+        eprintln!("{}", dkcloud_engine::registration::sign_in_page_hint(service, &redirect));
         let step = session.login_in_browser(&SystemBrowser::default(), Default::default()).await?;
         finish(&session, step).await?
     };

@@ -3,7 +3,7 @@
 
 use super::codes::RedeemError;
 use super::errors::{dropbox as error, no_store};
-use super::params::{basic_auth, Params};
+use super::params::{basic_auth, has_scope, Params};
 use super::tagged;
 use crate::tokens::Service;
 use crate::{App, DROPBOX_ACCOUNT_ID};
@@ -95,6 +95,11 @@ fn refresh_token(app: &App, client_id: &str, p: &Params) -> Response {
         _ => return error("invalid_grant", "refresh token is invalid or revoked"),
     };
     let scope = p.get("scope").unwrap_or(&grant.scope);
+    // OAuth guide, refresh `scope`: a subset of the refresh token's scopes; with
+    // registrations a wider ask is RFC 6749's `invalid_scope`.
+    if app.registrations.is_some() && scope.split_whitespace().any(|s| !has_scope(&grant.scope, s)) {
+        return error("invalid_scope", "The requested scope is not a subset of the refresh token's scopes.");
+    }
     let (access_token, expires_in) = app.tokens.issue_access(Service::Dropbox, client_id, scope);
     no_store(
         Json(json!({"access_token": access_token, "token_type": "bearer", "expires_in": expires_in})).into_response(),

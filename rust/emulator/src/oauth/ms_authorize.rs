@@ -118,13 +118,14 @@ fn respond(app: &App, tenant: &str, p: &Params) -> Response {
     if app.config.consent == Consent::Deny {
         return fail("access_denied", "AADSTS65004: User declined to consent to access the app.");
     }
+    let scope = ms_registration::granted_scope(registration, scope);
     let code = app.oauth.codes.issue(CodeGrant {
         service: Service::OneDrive,
         client_id: client_id.to_owned(),
         redirect_uri: Some(raw_redirect.to_owned()),
-        scope: ms_registration::granted_scope(registration, scope),
+        offline: has_scope(&scope, "offline_access"),
+        scope,
         challenge,
-        offline: has_scope(scope, "offline_access"),
         nonce: p.get("nonce").map(str::to_owned),
         expires_at: now_unix() + CODE_LIFETIME_SECS,
         redeemed: false,
