@@ -1,6 +1,7 @@
 #include "itemupload.h"
 
 #include "engine.h"
+#include "exportsettings.h"
 #include "wording.h"
 
 #include <QCoreApplication>
@@ -70,13 +71,21 @@ private:
     mutable std::optional<ffi::JobSummary>  m_summary;
 };
 
-ItemUploadResult failure(ServiceId service, ffi::ErrorKind kind, const QString& detail)
+ItemUploadResult failure(ServiceId service, const EngineFailure& failed)
 {
     ItemUploadResult result;
-    result.outcome = kind == ffi::ErrorKind::Cancelled ? QStringLiteral("cancelled") : QStringLiteral("failed");
-    result.text    = kind == ffi::ErrorKind::Cancelled ? tr("cancelled")
-                                                       : tr("failed: %1").arg(explainError(service, kind, detail, FrontEnd::QueueTool));
+    const bool cancelled = failed.kind == ffi::ErrorKind::Cancelled;
+    result.outcome = cancelled ? QStringLiteral("cancelled") : QStringLiteral("failed");
+    result.text    = cancelled ? tr("cancelled") : tr("failed: %1").arg(explainError(service, failed, FrontEnd::QueueTool));
     return result;
+}
+
+ItemUploadResult failure(ServiceId service, ffi::ErrorKind kind, const QString& detail)
+{
+    EngineFailure failed;
+    failed.kind  = kind;
+    failed.error = detail;
+    return failure(service, failed);
 }
 
 // A cancelled or failed item leaves no job on offer in the export window
@@ -147,17 +156,19 @@ ItemUploadResult uploadItem(const ItemUploadRequest& request, const std::functio
         return failure(service, ffi::ErrorKind::NotLoggedIn, tr("no account chosen in the tool's settings"));
 
     auto session = callEngine<rust::Box<ffi::ExportSession>>([&]() {
-        return ffi::openSession(engineService(service), ffi::AppRegistration{}, toRust(request.account));
+        // The export window's App Registration... serves the queue too.
+        return ffi::openSession(engineService(service), ExportSettings::load(service).registration(),
+                                toRust(request.account));
     });
     if (!session.ok())
-        return failure(service, session.kind, session.error);
+        return failure(service, session);
     const ffi::ExportSession& engine = **session.value;
 
     // The account must be the one chosen (openSession falls back to another
     // stored login only when none is named; a name without a login fails here).
     auto exists = callEngine<bool>([&]() { return engine.folderExists(toRust(request.folder)); });
     if (!exists.ok())
-        return failure(service, exists.kind, exists.error);
+        return failure(service, exists);
     if (!*exists.value)
         return failure(service, ffi::ErrorKind::Invalid,
                        tr("the folder %1 is not on %2 any more (removed or renamed): choose a folder in the tool's settings")
@@ -188,7 +199,7 @@ ItemUploadResult uploadItem(const ItemUploadRequest& request, const std::functio
                                   toRust(request.conflict), events);
     });
     if (!job.ok())
-        return failure(service, job.kind, job.error);
+        return failure(service, job);
 
     bool cancelAsked = false;
     while (!(*job.value)->waitFor(100))

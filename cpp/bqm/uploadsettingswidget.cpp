@@ -1,5 +1,7 @@
 #include "uploadsettingswidget.h"
 
+#include "exportsettings.h"
+#include "registrationwording.h"
 #include "wording.h"
 
 #include <QCheckBox>
@@ -141,9 +143,9 @@ void UploadSettingsWidget::setSettings(const BqmSettings& s)
         openSession();
 }
 
-void UploadSettingsWidget::showError(const QString& what, ffi::ErrorKind kind, const QString& detail)
+void UploadSettingsWidget::showError(const QString& what, const EngineFailure& failure)
 {
-    const QString message = what + QLatin1Char(' ') + explainError(m_service, kind, detail, FrontEnd::QueueTool);
+    const QString message = what + QLatin1Char(' ') + explainError(m_service, failure, FrontEnd::QueueTool);
     m_status->setText(message.toHtmlEscaped());
     Q_EMIT failed(message);
 }
@@ -170,15 +172,18 @@ void UploadSettingsWidget::openSession()
 {
     const ffi::Service service = engineService(m_service);
     const QString      account = m_account->currentText();
+    // The export window's App Registration... serves the queue too.
+    const ffi::AppRegistration registration = ExportSettings::load(m_service).registration();
     m_session.reset();
     runInBackground<rust::Box<ffi::ExportSession>>(
-        this, [service, account]() { return ffi::openSession(service, ffi::AppRegistration{}, toRust(account)); },
+        this,
+        [service, account, registration]() { return ffi::openSession(service, registration, toRust(account)); },
         [this, account](const Outcome<rust::Box<ffi::ExportSession>>& outcome) {
             if (account != m_account->currentText())
                 return;
             if (!outcome.ok())
             {
-                showError(tr("Cannot use %1:").arg(serviceInfo(m_service).name), outcome.kind, outcome.error);
+                showError(tr("Cannot use %1:").arg(serviceInfo(m_service).name), outcome);
                 return;
             }
             // Outcome holds the box; the session moves out of a copy of it.
@@ -193,28 +198,33 @@ void UploadSettingsWidget::logIn()
 {
     if (m_loginEvents)
         m_loginEvents->detach();
-    m_loginEvents = std::make_shared<QtLoginEvents>(this, [this](const QString& url, bool opened) {
+    // A new login: a session of its own, which becomes the chosen account.
+    auto login = std::make_shared<std::optional<rust::Box<ffi::ExportSession>>>();
+    m_loginEvents = std::make_shared<QtLoginEvents>(this, [this, login](const QString& url, bool opened) {
         QString text = tr("Finish signing in in your web browser...").toHtmlEscaped();
         if (!opened)
             text += QStringLiteral("<br>") + signInLinkHtml(url);
+        const auto setup     = callEngine<ffi::SetupInfo>([this]() { return ffi::setupInfo(engineService(m_service)); });
+        const QString uri    = setup.ok() ? toQString(setup.value->redirect_uri) : QString();
+        const QString origin = login->has_value() ? toQString((**login)->registrationOrigin()) : QString();
+        text += QStringLiteral("<br>") + signInTroubleText(m_service, origin, uri, FrontEnd::QueueTool).toHtmlEscaped();
         m_status->setText(text);
     });
-    auto               events  = m_loginEvents;
-    const ffi::Service service = engineService(m_service);
-    // A new login: a session of its own, which becomes the chosen account.
-    auto login = std::make_shared<std::optional<rust::Box<ffi::ExportSession>>>();
+    auto               events       = m_loginEvents;
+    const ffi::Service service      = engineService(m_service);
+    const ffi::AppRegistration registration = ExportSettings::load(m_service).registration();
     m_login->setEnabled(false);
     m_status->setText(tr("Opening the sign-in page..."));
     runInBackground<ffi::LoginStep>(
         this,
-        [service, events, login]() {
-            login->emplace(ffi::openSession(service, ffi::AppRegistration{}, ""));
+        [service, events, login, registration]() {
+            login->emplace(ffi::openSession(service, registration, ""));
             return (**login)->login(std::static_pointer_cast<ffi::LoginEvents>(events));
         },
         [this, login](const Outcome<ffi::LoginStep>& outcome) {
             m_login->setEnabled(true);
             if (!outcome.ok())
-                showError(tr("Cannot log in:"), outcome.kind, outcome.error);
+                showError(tr("Cannot log in:"), outcome);
             else if (outcome.value->signed_in)
                 loggedIn(toQString(outcome.value->account));
             else
@@ -240,7 +250,7 @@ void UploadSettingsWidget::askForPastedCode(std::shared_ptr<std::optional<rust::
         this, [login, code]() { return (**login)->finishLogin(code); },
         [this](const Outcome<rust::String>& outcome) {
             if (!outcome.ok())
-                showError(tr("Cannot log in:"), outcome.kind, outcome.error);
+                showError(tr("Cannot log in:"), outcome);
             else
                 loggedIn(toQString(*outcome.value));
         });
@@ -267,7 +277,7 @@ void UploadSettingsWidget::reloadFolders()
         [this](const Outcome<rust::Vec<rust::String>>& outcome) {
             if (!outcome.ok())
             {
-                showError(tr("Cannot list the folders:"), outcome.kind, outcome.error);
+                showError(tr("Cannot list the folders:"), outcome);
                 return;
             }
             const QString current = m_folder->currentText();
@@ -307,7 +317,7 @@ void UploadSettingsWidget::createFolder(const QString& name)
         [this](const Outcome<rust::String>& outcome) {
             if (!outcome.ok())
             {
-                showError(tr("Cannot create the folder:"), outcome.kind, outcome.error);
+                showError(tr("Cannot create the folder:"), outcome);
                 return;
             }
             const QString made = toQString(*outcome.value);

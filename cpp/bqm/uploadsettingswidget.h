@@ -57,7 +57,7 @@ private:
     void askNewFolder();
     void askForPastedCode(std::shared_ptr<std::optional<rust::Box<ffi::ExportSession>>> login, const QString& instructions);
     void loggedIn(const QString& account);
-    void showError(const QString& what, ffi::ErrorKind kind, const QString& detail);
+    void showError(const QString& what, const EngineFailure& failure);
 
     ServiceId                                        m_service;
     std::shared_ptr<rust::Box<ffi::ExportSession>>   m_session;

@@ -25,14 +25,21 @@ namespace DkCloud
 
 namespace ffi = dkcloud::ffi;
 
-template <typename T>
-struct Outcome
+// Why an engine call failed.
+struct EngineFailure
 {
-    std::optional<T> value;
     // The engine's details (for the log and a "details" line), and what kind
     // of problem it is: the dialog words its message from the kind.
-    QString          error;
-    ffi::ErrorKind   kind = ffi::ErrorKind::None;
+    QString                error;
+    ffi::ErrorKind         kind = ffi::ErrorKind::None;
+    // What a RegistrationRefused error is about (problem empty otherwise).
+    ffi::RegistrationIssue issue;
+};
+
+template <typename T>
+struct Outcome : EngineFailure
+{
+    std::optional<T> value;
 
     bool ok() const { return value.has_value(); }
 };
@@ -56,6 +63,13 @@ Outcome<T> callEngine(const std::function<T()>& work)
     {
         outcome.kind  = ffi::errorKindOf(e.what());
         outcome.error = toQString(ffi::errorDetailOf(e.what()));
+        if (outcome.kind == ffi::ErrorKind::RegistrationRefused)
+        {
+            // The details hold the issue's fields: the log gets them in words.
+            outcome.issue = ffi::registrationIssueOf(e.what());
+            outcome.error = toQString(outcome.issue.problem) + QLatin1Char(' ') + toQString(outcome.issue.value) +
+                            QStringLiteral(": ") + toQString(outcome.issue.said);
+        }
     }
     catch (const std::exception& e)
     {

@@ -4,7 +4,8 @@
 #include "exportwindow.h"
 
 #include "exportwidget.h"
-#include "registrationdialog.h"
+#include "registrationassistant.h"
+#include "registrationwording.h"
 #include "wording.h"
 
 #include <QComboBox>
@@ -21,10 +22,8 @@ namespace DkCloud
 
 void ExportWindow::openSession()
 {
-    ffi::AppRegistration registration;
-    registration.client_id     = toRust(m_settings.clientId);
-    registration.tenant        = toRust(m_settings.tenant);
-    const ffi::Service service = engineService();
+    const ffi::AppRegistration registration = m_settings.registration();
+    const ffi::Service service              = engineService();
 
     m_loggedIn            = false;
     const QString account = m_settings.account;
@@ -33,7 +32,7 @@ void ExportWindow::openSession()
     if (!session.ok())
     {
         m_session.reset();
-        showError(tr("Cannot use %1:").arg(serviceInfo(m_service).name), session.kind, session.error);
+        showError(tr("Cannot use %1:").arg(serviceInfo(m_service).name), session);
         updateButtons();
         return;
     }
@@ -103,7 +102,11 @@ void ExportWindow::refreshAccount()
             {
                 showLoggedOut();
                 refreshAccounts();
-                showError(tr("Not logged in:"), outcome.kind, outcome.error);
+                EngineFailure failure = outcome;
+                // No registration anywhere (none built in either): the assistant is what comes first.
+                if (failure.kind == ffi::ErrorKind::NotLoggedIn && m_session && (*m_session)->registrationOrigin().empty())
+                    failure.kind = ffi::ErrorKind::AppNotRegistered;
+                showError(tr("Not logged in:"), failure);
                 Q_EMIT accountFailed(outcome.error);
                 return;
             }
@@ -127,6 +130,12 @@ void ExportWindow::logIn()
 {
     if (!m_session)
         return;
+    // While the browser waits, the same button cancels the login.
+    if (m_loggingIn)
+    {
+        (*m_session)->cancelLogin();
+        return;
+    }
     // "Change Account": a new login adds or switches the account.
     if (m_loginEvents)
         m_loginEvents->detach();
@@ -135,15 +144,23 @@ void ExportWindow::logIn()
     auto session = m_session;
     auto events  = m_loginEvents;
     setBusy(true);
-    m_ui->loginButton()->setEnabled(false);
+    m_loggingIn = true;
+    m_ui->loginButton()->setText(tr("&Cancel Login"));
     m_ui->statusLabel()->setText(tr("Opening the sign-in page..."));
     runInBackground<ffi::LoginStep>(
         this, [session, events]() { return (*session)->login(std::static_pointer_cast<ffi::LoginEvents>(events)); },
         [this](const Outcome<ffi::LoginStep>& outcome) {
+            m_loggingIn = false;
+            m_ui->loginButton()->setText(m_loggedIn ? tr("Change &Account") : tr("&Log in"));
             setBusy(false);
+            if (!outcome.ok() && outcome.kind == ffi::ErrorKind::Cancelled)
+            {
+                m_ui->statusLabel()->setText(tr("Login cancelled. Click \"Log in\" to try again."));
+                return;
+            }
             if (!outcome.ok())
             {
-                showError(tr("Cannot log in:"), outcome.kind, outcome.error);
+                showError(tr("Cannot log in:"), outcome);
                 return;
             }
             if (outcome.value->signed_in)
@@ -161,6 +178,10 @@ void ExportWindow::showSignInPage(const QString& url, bool opened)
     QString text = tr("Finish signing in in your web browser...").toHtmlEscaped();
     if (!opened)
         text += QStringLiteral("<br>") + signInLinkHtml(url);
+    const auto setup  = callEngine<ffi::SetupInfo>([this]() { return ffi::setupInfo(engineService()); });
+    const QString uri = setup.ok() ? toQString(setup.value->redirect_uri) : QString();
+    const QString origin = m_session ? toQString((*m_session)->registrationOrigin()) : QString();
+    text += QStringLiteral("<br>") + signInTroubleText(m_service, origin, uri, FrontEnd::ExportWindow).toHtmlEscaped();
     m_ui->statusLabel()->setText(text);
     Q_EMIT signInPageOpened(url, opened);
 }
@@ -186,7 +207,7 @@ void ExportWindow::askForPastedCode(const QString& instructions)
             setBusy(false);
             if (!outcome.ok())
             {
-                showError(tr("Cannot log in:"), outcome.kind, outcome.error);
+                showError(tr("Cannot log in:"), outcome);
                 return;
             }
             loggedIn(toQString(*outcome.value));
@@ -219,7 +240,7 @@ void ExportWindow::logOut()
             setBusy(false);
             if (!outcome.ok())
             {
-                showError(tr("Cannot log out:"), outcome.kind, outcome.error);
+                showError(tr("Cannot log out:"), outcome);
                 return;
             }
             m_settings.account.clear();
@@ -236,12 +257,17 @@ void ExportWindow::logOut()
 
 void ExportWindow::editRegistration()
 {
-    RegistrationDialog dialog(m_service, m_settings, this);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    dialog.apply(m_settings);
-    saveSettings();
-    openSession();
+    RegistrationAssistant assistant(m_service, m_settings, this);
+    const auto use = [this, &assistant]() {
+        assistant.apply(m_settings);
+        saveSettings();
+        openSession();
+    };
+    // Its Test saves what was typed, as Save does.
+    connect(&assistant, &RegistrationAssistant::saveRequested, this, use);
+    Q_EMIT registrationAssistantOpened(&assistant);
+    if (assistant.exec() == QDialog::Accepted)
+        use();
 }
 
 } // namespace DkCloud

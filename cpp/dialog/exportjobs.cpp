@@ -87,7 +87,7 @@ void ExportWindow::resumeUnfinished()
     if (!job.ok())
     {
         events->detach();
-        showError(tr("Cannot resume the upload:"), job.kind, job.error);
+        showError(tr("Cannot resume the upload:"), job);
         Q_EMIT uploadRefused(job.error);
         return;
     }
@@ -114,7 +114,7 @@ void ExportWindow::discardUnfinished()
             setBusy(false);
             if (!outcome.ok())
             {
-                showError(tr("Cannot discard the upload:"), outcome.kind, outcome.error);
+                showError(tr("Cannot discard the upload:"), outcome);
                 return;
             }
             m_offeredJob.clear();
@@ -140,7 +140,7 @@ void ExportWindow::shareLink(bool edit, int days)
             setBusy(false);
             if (!outcome.ok())
             {
-                showError(tr("Cannot make a link:"), outcome.kind, outcome.error);
+                showError(tr("Cannot make a link:"), outcome);
                 Q_EMIT linkFailed(outcome.error);
                 return;
             }

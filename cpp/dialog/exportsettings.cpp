@@ -37,6 +37,14 @@ ExportSettings ExportSettings::load(ServiceId id)
     return s;
 }
 
+ffi::AppRegistration ExportSettings::registration() const
+{
+    ffi::AppRegistration registration;
+    registration.client_id = toRust(clientId);
+    registration.tenant    = toRust(tenant);
+    return registration;
+}
+
 void ExportSettings::save(ServiceId id) const
 {
     KConfigGroup group = settingsGroup(id);

@@ -5,6 +5,7 @@
 // in dkcloud's token store, and a desktop app registration needs no secret.
 #pragma once
 
+#include "engine.h"
 #include "service.h"
 
 #include <QString>
@@ -26,6 +27,9 @@ struct ExportSettings
     // App registration; DKCLOUD_* environment variables override these.
     QString clientId;
     QString tenant; // OneDrive only
+
+    // The registration as the engine takes it (empty fields: config.toml, else the built-in one).
+    ffi::AppRegistration registration() const;
 
     static ExportSettings load(ServiceId id);
     void save(ServiceId id) const;

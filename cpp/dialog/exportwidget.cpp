@@ -42,6 +42,10 @@ ExportWidget::ExportWidget(QWidget* parent)
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
     m_status->setOpenExternalLinks(true);
 
+    // A long status (a refusal with the service's words) takes the room
+    // below the boxes, never the boxes' own.
+    for (QWidget* box : {accountBox, albumBox, optionsBox})
+        box->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     auto* right = new QVBoxLayout;
     right->addWidget(buildResumeBar());
     right->addWidget(accountBox);

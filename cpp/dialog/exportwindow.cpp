@@ -4,6 +4,7 @@
 #include "hostconfig.h"
 #include "imagelist.h"
 #include "progresswindow.h"
+#include "registrationwording.h"
 #include "wording.h"
 
 #include <QCheckBox>
@@ -141,13 +142,16 @@ void ExportWindow::setNotice(const QString& text)
     m_ui->noticeLabel()->setVisible(!text.isEmpty());
 }
 
-void ExportWindow::showError(const QString& what, ffi::ErrorKind kind, const QString& detail)
+void ExportWindow::showError(const QString& what, const EngineFailure& failure)
 {
-    qCWarning(DKCLOUD_LOG).noquote() << what << detail;
-    const QString text = explainError(m_service, kind, detail);
+    qCWarning(DKCLOUD_LOG).noquote() << what << failure.error;
+    const QString text = explainError(m_service, failure);
     m_ui->statusLabel()->setText(QStringLiteral("<b>%1</b> %2").arg(what.toHtmlEscaped(), text.toHtmlEscaped()));
     // The engine's own words stay reachable, for a bug report.
-    m_ui->statusLabel()->setToolTip(detail);
+    m_ui->statusLabel()->setToolTip(failure.error);
+    // A permission added to the app since reaches only a new login.
+    if (fixNeedsNewLogin(failure.issue))
+        m_ui->loginButton()->setText(tr("Log in &again"));
 }
 
 void ExportWindow::somethingChanged()
@@ -207,7 +211,7 @@ void ExportWindow::reloadFolders()
             setBusy(false);
             if (!outcome.ok())
             {
-                showError(tr("Cannot list albums:"), outcome.kind, outcome.error);
+                showError(tr("Cannot list albums:"), outcome);
                 Q_EMIT foldersFailed(outcome.error);
                 return;
             }
@@ -252,7 +256,7 @@ void ExportWindow::createFolder(const QString& path)
             setBusy(false);
             if (!outcome.ok())
             {
-                showError(tr("Cannot create the album:"), outcome.kind, outcome.error);
+                showError(tr("Cannot create the album:"), outcome);
                 return;
             }
             const QString created = toQString(*outcome.value);
@@ -319,7 +323,7 @@ void ExportWindow::startUpload()
     if (!job.ok())
     {
         m_uploadEvents->detach();
-        showError(tr("Cannot start the upload:"), job.kind, job.error);
+        showError(tr("Cannot start the upload:"), job);
         Q_EMIT uploadRefused(job.error);
         return;
     }

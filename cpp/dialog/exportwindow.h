@@ -84,6 +84,8 @@ Q_SIGNALS:
     // The login port was taken: the dialog asks for the code the page shows.
     void pasteCodeRequested();
     void loggedOut(const QString& name);
+    // App Registration... opened its assistant (modal, until it closes).
+    void registrationAssistantOpened(QDialog* assistant);
     // The album list arrived: `count` entries in the album combo.
     void foldersLoaded(int count);
     void foldersFailed(const QString& error);
@@ -142,7 +144,7 @@ private:
     void askForPastedCode(const QString& instructions);
     void loggedIn(const QString& account);
     void showFolders(const rust::Vec<rust::String>& folders);
-    void showError(const QString& what, ffi::ErrorKind kind, const QString& detail);
+    void showError(const QString& what, const EngineFailure& failure);
     void somethingChanged();
     ffi::Service engineService() const;
     void setBusy(bool busy);
@@ -176,6 +178,8 @@ private:
     QString                                        m_offeredJob;
     QList<QUrl>                                    m_offeredFiles;
     int                                            m_busy = 0;
+    // A browser login is under way: the login button cancels it.
+    bool                                           m_loggingIn = false;
     // The account is known to the service (accountName() answered).
     bool                                           m_loggedIn = false;
     // The last run ended with every photo in place and nothing changed since.

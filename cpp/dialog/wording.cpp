@@ -1,5 +1,7 @@
 #include "wording.h"
 
+#include "registrationwording.h"
+
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QStringList>
@@ -80,10 +82,12 @@ QString explainError(ServiceId service, ffi::ErrorKind kind, const QString& deta
                               "try again.").arg(detail)
                          : tr("The login did not complete: %1. Click \"Log in\" to try again.").arg(detail);
         case ffi::ErrorKind::AppNotRegistered:
-            return queue ? tr("dkcloud has no %1 app registration yet. Open Export > Export to %1..., click "
-                              "\"App Registration...\" and enter your app's client ID.").arg(name)
-                         : tr("dkcloud has no %1 app registration yet. Click \"App Registration...\" and enter your "
-                              "app's client ID.").arg(name);
+            return queue ? tr("dkcloud has no %1 app registration yet. Open Export > Export to %1... and click "
+                              "\"App Registration...\": it shows how to register one.").arg(name)
+                         : tr("dkcloud has no %1 app registration yet. Click \"App Registration...\": it shows how "
+                              "to register one (about five minutes).").arg(name);
+        case ffi::ErrorKind::RegistrationRefused:
+            return tr("%1 refused the app registration: %2").arg(name, detail);
         case ffi::ErrorKind::QuotaFull:
             return queue ? tr("Your %1 storage is full. Free some space, then run the queue again.").arg(name)
                          : tr("Your %1 storage is full. Free some space, then click \"Start Upload\" again.").arg(name);
@@ -104,6 +108,13 @@ QString explainError(ServiceId service, ffi::ErrorKind kind, const QString& deta
         default:
             return detail;
     }
+}
+
+QString explainError(ServiceId service, const EngineFailure& failure, FrontEnd frontEnd)
+{
+    if (failure.kind == ffi::ErrorKind::RegistrationRefused && !failure.issue.problem.empty())
+        return explainRegistration(service, failure.issue, frontEnd);
+    return explainError(service, failure.kind, failure.error, frontEnd);
 }
 
 FileStateText fileStateText(ServiceId service, const ffi::FileEvent& event)

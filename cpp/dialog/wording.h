@@ -24,6 +24,8 @@ enum class FrontEnd
 };
 QString explainError(ServiceId service, ffi::ErrorKind kind, const QString& detail,
                      FrontEnd frontEnd = FrontEnd::ExportWindow);
+// The same for a failed engine call, a refused registration worded from its issue.
+QString explainError(ServiceId service, const EngineFailure& failure, FrontEnd frontEnd = FrontEnd::ExportWindow);
 
 struct FileStateText
 {

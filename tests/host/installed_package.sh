@@ -19,7 +19,12 @@
 #     Over). digikamrc then has both built-ins false in [EnabledDPlugins].
 #     Ctrl+Alt+Shift+O opens dkcloud's "Export to OneDrive" (no "Ambiguous
 #     Shortcuts"); Alt+L logs in through $BROWSER against the emulator, Alt+S
-#     uploads, the stored photo equals the original. Ctrl+Q quits digiKam
+#     uploads, the stored photo equals the original; Ctrl+Alt+Shift+D does the
+#     same for Dropbox. The packages are built with app registrations built
+#     in (test ids, as tests/pkg/debian_packages.sh builds them) and the
+#     emulator knows only those (--registrations): with an empty
+#     configuration both sign in and upload with no registration step.
+#     Ctrl+Q quits digiKam
 #     (its own save keeps the answer); the next start asks nothing, and
 #     Ctrl+Alt+Shift+O opens ours again.
 #  3. User B, a fresh one: Alt+K (Keep Both). dkcloud's OneDrive entry moves to
@@ -64,10 +69,17 @@ for name in digikam-plugin-dkcloud dkcloud dkcloud-emulator; do
     [ "$name" = digikam-plugin-dkcloud ] || [ -f "$deb" ] || deb="$src/dist/${name}_0.1.0-1~bookworm_${arch}.deb"
     debs+=("$deb")
 done
+# The test registrations the packages are built with (the same as
+# tests/pkg/debian_packages.sh's), known only to the emulator below.
+builtin_onedrive=dkcloud-test-builtin-onedrive
+builtin_dropbox=dkcloudtestbuiltin
 if [ ! -f "${debs[0]}" ] || [ ! -f "${debs[1]}" ]; then
-    note "no packages in dist/: scripts/package --no-trixie"
-    "$src/scripts/package" --no-trixie >"$work/package.log" 2>&1 || { tail -30 "$work/package.log"; echo "FAIL: scripts/package"; exit 1; }
+    note "no packages in dist/: scripts/package --no-trixie, with the test registrations built in"
+    DKCLOUD_BUILTIN_ONEDRIVE_CLIENT_ID=$builtin_onedrive DKCLOUD_BUILTIN_DROPBOX_APP_KEY=$builtin_dropbox \
+        "$src/scripts/package" --no-trixie >"$work/package.log" 2>&1 || { tail -30 "$work/package.log"; echo "FAIL: scripts/package"; exit 1; }
 fi
+dpkg-deb --fsys-tarfile "${debs[0]}" | grep -aq "$builtin_onedrive" \
+    || { echo "FAIL: ${debs[0]} has no built-in test registration: remove dist/ (or run debian_packages) to rebuild it"; exit 1; }
 installed_before="$(dpkg-query -W -f='${Status}\n' digikam-plugin-dkcloud 2>/dev/null | grep -c 'ok installed')"
 purge_packages() {
     [ "$installed_before" = 0 ] && dpkg --purge digikam-plugin-dkcloud dkcloud dkcloud-emulator >/dev/null 2>&1
@@ -94,7 +106,20 @@ for i in 1 2; do
     convert -size 800x600 "gradient:steelblue-orange" -pointsize 72 -fill white -annotate +60+320 "Photo $i" "$album/photo$i.jpg"
 done
 
-start_emulator "$emulator"
+# The emulator knows the built-in registrations only (as debian_packages.sh's does).
+cat >"$work/registrations.toml" <<EOF
+[[onedrive]]
+client_id = "$builtin_onedrive"
+redirect_uris = ["http://localhost"]
+audience = "both"
+permissions = ["Files.ReadWrite", "User.Read", "offline_access"]
+
+[[dropbox]]
+app_key = "$builtin_dropbox"
+redirect_uris = ["http://localhost:53682/"]
+permissions = ["account_info.read", "files.metadata.read", "files.metadata.write", "files.content.read", "files.content.write", "sharing.read", "sharing.write"]
+EOF
+start_emulator "$emulator" --registrations "$work/registrations.toml"
 export DKCLOUD_EMULATOR="$base" DKCLOUD_TOKEN_STORE=file
 cat >"$work/browser.sh" <<EOF
 #!/bin/sh
@@ -291,29 +316,42 @@ check "Take Over: digiKam's Dropbox exporter is off in digikamrc" rc_has Enabled
 check "the answer is remembered in dkcloud's own group" rc_has dkcloud 'Built-in Exporters=take-over'
 
 check "the album Trip is open" open_trip
-opens_ours "after Take Over, at once" ctrl+alt+shift+o takeover_onedrive
-if [ -n "$od" ]; then
-    activate "$od"
+# sign_in_and_upload NAME SERVICE WINDOW SHOT: in the open export window, with
+# an empty configuration: Alt+L signs in at once (with the built-in
+# registration, which the sign-in page names: no registration step), Alt+S uploads.
+sign_in_and_upload() {
+    local name="$1" service="$2" window="$3" id stored=""
+    id="$builtin_onedrive"; [ "$service" = dropbox ] && id="$builtin_dropbox"
+    check "$name: an empty configuration (no App Registration in digikamrc, no config.toml)" \
+        bash -c "! grep -q '^Client Id=.' '$rc' && [ ! -e '$DKCLOUD_CONFIG_DIR/config.toml' ]"
+    activate "$window"
     key alt+l
-    for _ in $(seq 60); do grep -q '^open ' "$work/browser.log" 2>/dev/null && break; sleep 0.5; done
-    check "Alt+L opens the sign-in page in \$BROWSER" grep -q '^open ' "$work/browser.log"
+    for _ in $(seq 60); do grep -q "^open .*client_id=$id" "$work/browser.log" 2>/dev/null && break; sleep 0.5; done
+    check "$name: Alt+L opens the sign-in page with the built-in registration ($id)" grep -q "^open .*client_id=$id" "$work/browser.log"
     sleep 4
-    activate "$od"
+    shot "${4}_signed_in"
+    activate "$window"
     key alt+s
-    stored=""
     for _ in $(seq 60); do
-        stored="$(find "$work/emulator/onedrive" -name 'photo*.jpg' 2>/dev/null | head -1)"
+        stored="$(find "$work/emulator/$service" -name 'photo*.jpg' 2>/dev/null | head -1)"
         [ -n "$stored" ] && break
         sleep 0.5
     done
     sleep 2
-    shot takeover_uploaded
-    check "Alt+S uploads a photo to the emulator" test -n "$stored"
-    [ -n "$stored" ] && check "the stored $(basename "$stored") equals the original" cmp -s "$stored" "$album/$(basename "$stored")"
-    activate "$od"
+    shot "${4}_uploaded"
+    check "$name: Alt+S uploads a photo to the emulator" test -n "$stored"
+    [ -n "$stored" ] && check "$name: the stored $(basename "$stored") equals the original" cmp -s "$stored" "$album/$(basename "$stored")"
+    activate "$window"
     key alt+c
-    wait_gone "$od" 10
-fi
+    wait_gone "$window" 10
+}
+opens_ours "after Take Over, at once" ctrl+alt+shift+o takeover_onedrive
+[ -n "$od" ] && sign_in_and_upload OneDrive onedrive "$od" takeover
+press_in_main ctrl+alt+shift+d
+dropbox_window="$(wait_window '^Export to Dropbox( — digiKam)?$' 20)"
+check "after Take Over: Ctrl+Alt+Shift+D opens dkcloud's 'Export to Dropbox'" test -n "$dropbox_window"
+sleep 2
+[ -n "$dropbox_window" ] && sign_in_and_upload Dropbox dropbox "$dropbox_window" takeover_dropbox
 note "quitting with Ctrl+Q (digiKam saves its config)"
 press_in_main ctrl+q
 for _ in $(seq 60); do kill -0 "$dk_pid" 2>/dev/null || break; sleep 0.5; done

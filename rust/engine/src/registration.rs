@@ -326,6 +326,13 @@ mod tests {
             dropbox_page_problem("Invalid scope: \"sharing.read sharing.write\": not enabled. See the App Console.", None),
             Some(RegistrationProblem::MissingPermission { scope: "sharing.read, sharing.write".into() })
         );
+        // Dropbox's page (and the emulator's) has a sentence ending in "request." before the scope.
+        let page = "Error (400) It seems the app you were using submitted a bad request. Invalid scope: \"sharing.write\": \
+                    the app does not have these permissions enabled.";
+        assert_eq!(
+            dropbox_page_problem(page, None),
+            Some(RegistrationProblem::MissingPermission { scope: "sharing.write".into() })
+        );
         assert_eq!(dropbox_page_problem("Something else broke", None), None);
     }
 

@@ -88,7 +88,9 @@ async fn check_dropbox(app: &OAuthApp, authorize_url: &str, redirect_uri: Option
     }
     let text = page_text(&response.text().await.unwrap_or_default());
     let problem = dropbox_page_problem(&text, redirect_uri);
-    let detail: String = text.chars().take(300).collect();
+    // The page's own words for developers, without its greeting.
+    let for_developers = text.split_once("More details for developers").map_or(text.as_str(), |(_, d)| d.trim());
+    let detail: String = for_developers.chars().take(500).collect();
     match problem {
         Some(problem) => Err(Error::Registration { service: app.service, problem, origin: app.origin, detail }),
         None => Err(Error::Auth { service: app.service, message: format!("Dropbox refused the sign-in request: {detail}") }),
