@@ -78,7 +78,7 @@ if [ ! -f "${debs[0]}" ] || [ ! -f "${debs[1]}" ]; then
     DKCLOUD_BUILTIN_ONEDRIVE_CLIENT_ID=$builtin_onedrive DKCLOUD_BUILTIN_DROPBOX_APP_KEY=$builtin_dropbox \
         "$src/scripts/package" --no-trixie >"$work/package.log" 2>&1 || { tail -30 "$work/package.log"; echo "FAIL: scripts/package"; exit 1; }
 fi
-dpkg-deb --fsys-tarfile "${debs[0]}" | grep -aq "$builtin_onedrive" \
+[ "$(dpkg-deb --fsys-tarfile "${debs[0]}" | grep -ac "$builtin_onedrive")" -gt 0 ] \
     || { echo "FAIL: ${debs[0]} has no built-in test registration: remove dist/ (or run debian_packages) to rebuild it"; exit 1; }
 installed_before="$(dpkg-query -W -f='${Status}\n' digikam-plugin-dkcloud 2>/dev/null | grep -c 'ok installed')"
 purge_packages() {
