@@ -85,9 +85,15 @@ pub async fn unfinished_jobs(journal_dir: Option<&Path>, service: Option<Service
 async fn left_of(dir: &Path, record: JobRecord) -> Result<UnfinishedJob> {
     let contents = {
         let (dir, id) = (dir.to_owned(), record.id.clone());
-        tokio::task::spawn_blocking(move || Contents::read(&dir, &id))
+        let read = tokio::task::spawn_blocking(move || Contents::read(&dir, &id))
             .await
-            .map_err(|e| Error::InvalidInput(format!("cannot read the journal: {e}")))??
+            .map_err(|e| Error::InvalidInput(format!("cannot read the journal: {e}")))?;
+        // One journal that cannot be read must not hide the job (or the others):
+        // it counts nothing as done, and its files are checked on the service.
+        read.unwrap_or_else(|e| {
+            tracing::warn!("skipping a resume journal: {e}");
+            Contents::default()
+        })
     };
     let (tx, mut rx) = mpsc::channel(256);
     walk::spawn(record.sources.clone(), record.destination.clone(), record.service, tx);
