@@ -198,6 +198,7 @@ async fn a_full_disk_is_one_warning_and_the_record_is_right_after(service: &str)
     let run = child.wait_with_output().await.unwrap();
     assert_eq!(run.status.code(), Some(0), "{}", text(&run));
     let warnings: Vec<&str> = std::str::from_utf8(&run.stderr).unwrap().lines().filter(|l| l.contains("WARN")).collect();
+    eprintln!("{service} full disk: {warnings:?}");
     assert_eq!(warnings.len(), 1, "one warning for a full disk: {warnings:#?}");
     assert!(warnings[0].contains("No space left on device"), "{warnings:?}");
     assert!(!std::str::from_utf8(&run.stderr).unwrap().contains('\u{1b}'), "no colour in a pipe");
@@ -259,7 +260,7 @@ async fn a_stopped_upload_keeps_what_was_sent(service: &str, signal: i32) {
     let big = env.path("big.mov");
     let size = 24 * MIB + 5;
     std::fs::write(&big, pattern(size, 11)).unwrap();
-    let (chunk, chunk_bytes) = if service == "onedrive" { ("1280K", 1280 * KIB) } else { ("2M", 2 * MIB) };
+    let (chunk, chunk_bytes) = if service == "onedrive" { ("1280K", 1280 * KIB) } else { ("4M", 4 * MIB) };
     let dest = format!("{service}:/Stop");
     let args = ["upload", "--jobs", "1", "--chunk-size", chunk, big.to_str().unwrap(), dest.as_str()];
     let before = body_bytes(&env).await;
@@ -286,6 +287,7 @@ async fn a_stopped_upload_keeps_what_was_sent(service: &str, signal: i32) {
     let resumed = env.run(&["resume"]).await;
     assert_eq!(resumed.status.code(), Some(0), "{}", text(&resumed));
     let resent = body_bytes(&env).await - before_resume;
+    eprintln!("{service} signal {signal}: {confirmed} of {size} bytes confirmed before it, {resent} sent by the resume");
     // A few KiB for JSON bodies (listing, commit).
     assert!(
         resent < size as u64 - confirmed + chunk_bytes as u64 + 16 * KIB as u64,
