@@ -156,13 +156,12 @@ fn job_lock(job: &UploadJob) -> Result<Option<JobLock>, CliError> {
     if job.options.dry_run {
         return Ok(None);
     }
-    let id = job.id();
-    let path = job.state_dir()?.join(format!("{id}.lock"));
+    let path = job.lock_path()?;
     match lock::try_lock(&path) {
         Ok(Attempt::Held(held)) => Ok(Some(held)),
         Ok(Attempt::Busy(holder)) => Err(CliError {
             code: exit::BUSY,
-            message: format!("job {} is being uploaded by another run ({holder}); this run exits", &id[..8]),
+            message: format!("job {} is being uploaded by another run ({holder}); this run exits", &job.id()[..8]),
         }),
         Err(e) => {
             tracing::debug!("cannot lock {}: {e}", path.display());

@@ -130,8 +130,11 @@ async fn a_torn_journal_is_read_past_and_its_files_found_again(service: &str) {
     let resumed = env.run(&["resume", &pending[..8]]).await;
     assert_eq!(resumed.status.code(), Some(1), "{}", text(&resumed));
     assert!(out(&resumed).contains("1 already uploaded"), "{}", text(&resumed));
+    let lock = jobs_dir(&env).join(format!("{pending}.lock"));
+    assert!(lock.exists(), "each run locked the job");
     let discarded = env.run(&["jobs", "--discard", &pending[..8]]).await;
     assert_eq!(discarded.status.code(), Some(0), "{}", text(&discarded));
+    assert!(!lock.exists(), "a discarded job leaves no lock file behind");
     assert!(jobs_json(&env).await.is_empty());
 }
 

@@ -43,6 +43,11 @@ impl UploadJob {
         super::unfinished::jobs_dir(self.options.journal_dir.as_deref())
     }
 
+    /// The file whose lock a front end holds while it runs the job (one run at a time).
+    pub fn lock_path(&self) -> Result<PathBuf> {
+        Ok(super::unfinished::lock_path(&self.state_dir()?, &self.id()))
+    }
+
     fn absolute_sources(&self) -> Vec<PathBuf> {
         self.sources.iter().map(|s| std::path::absolute(s).unwrap_or_else(|_| s.clone())).collect()
     }

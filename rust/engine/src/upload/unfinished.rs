@@ -135,10 +135,15 @@ pub fn find_unfinished(journal_dir: Option<&Path>, wanted: &str) -> Result<JobRe
     }
 }
 
-/// Deletes job `id`'s journal, record and prepared photos.
+/// Where the lock of job `id` is (see [`super::UploadJob::lock_path`]).
+pub fn lock_path(dir: &Path, id: &str) -> PathBuf {
+    dir.join(format!("{id}.lock"))
+}
+
+/// Deletes job `id`'s journal, record, lock file and prepared photos.
 pub fn forget(journal_dir: Option<&Path>, id: &str) -> Result<()> {
     let dir = jobs_dir(journal_dir)?;
-    for file in [journal::journal_path(&dir, id), record_path(&dir, id)] {
+    for file in [journal::journal_path(&dir, id), record_path(&dir, id), lock_path(&dir, id)] {
         match std::fs::remove_file(&file) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
