@@ -191,3 +191,19 @@ impl StopSignals {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn ctrl_c_and_sigterm_are_both_heard_and_told_apart() {
+        let mut stops = StopSignals::new().unwrap();
+        for (signal, name) in [(libc::SIGINT, "Interrupted"), (libc::SIGTERM, "Terminated")] {
+            // SAFETY: a signal to this process, whose handler was installed above.
+            assert_eq!(unsafe { libc::kill(libc::getpid(), signal) }, 0);
+            let heard = tokio::time::timeout(std::time::Duration::from_secs(5), stops.next()).await;
+            assert_eq!(heard, Ok(name));
+        }
+    }
+}
