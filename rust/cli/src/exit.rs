@@ -1,6 +1,6 @@
 //! Exit codes (documented in `dkcloud --help` and README):
-//! 0 all done, 1 some files failed, 2 usage error, 3 login needed or refused, 4 other error,
-//! 5 another run of this scheduled job is still going.
+//! 0 all done, 1 some files failed, 2 usage error, 3 login needed or refused, 4 other error
+//! (a suspended run too), 5 another run of this job is still going, 130 a second Ctrl+C.
 
 use dkcloud_engine::Error;
 
@@ -10,6 +10,8 @@ pub const USAGE: u8 = 2;
 pub const AUTH: u8 = 3;
 pub const OTHER: u8 = 4;
 pub const BUSY: u8 = 5;
+/// A second Ctrl+C stopped the run at once (128 + SIGINT, as shells report it).
+pub const INTERRUPTED: u8 = 130;
 
 /// What a code means, as `dkcloud --help` says it.
 pub fn meaning(code: u8) -> &'static str {
@@ -19,6 +21,7 @@ pub fn meaning(code: u8) -> &'static str {
         USAGE => "usage error",
         AUTH => "login needed or refused",
         BUSY => "another run was still going",
+        INTERRUPTED => "stopped at once by a second Ctrl+C",
         _ => "other error",
     }
 }

@@ -10,18 +10,22 @@ mod hidden_input;
 mod remote_arg;
 mod report;
 mod samples;
+mod shown;
 
 use args::{Cli, Command};
 use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("DKCLOUD_LOG").unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
+        // Colour for a person at a terminal, never into files, pipes, cron mail or logger.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .without_time()
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -34,7 +38,7 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("dkcloud: {}", e.message);
+            eprintln!("dkcloud: {}", shown::text(&e.message));
             ExitCode::from(e.code)
         }
     }
@@ -58,4 +62,23 @@ async fn run(cli: Cli) -> Result<u8, exit::CliError> {
         Command::Schedule(args) => commands::schedule::run(&cli.global, args).await,
         Command::Demo { data } => commands::demo::run(data.clone(), &cli.global).await,
     }
+}
+
+/// `dkcloud jobs | head -1`: once the reader has gone, output has no one to
+/// reach, and the run ends quietly with 0 (as `ls | head -1` does) instead of
+/// the panic `println!` makes of a closed pipe.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to std") && message.contains("Broken pipe") {
+            std::process::exit(exit::OK.into());
+        }
+        default(info);
+    }));
 }

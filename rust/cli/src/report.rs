@@ -1,6 +1,7 @@
 //! How a running job looks: a progress bar on a terminal, plain lines in a
 //! log, or JSON lines for scripts.
 
+use crate::shown;
 use dkcloud_engine::sharing::{LinkRequest, SharedLink};
 use dkcloud_engine::upload::{FileOutcome, FileReport, Progress, Summary};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -72,10 +73,10 @@ fn outcome_word(outcome: &FileOutcome) -> (&'static str, Option<&str>) {
 
 fn file_line(report: &FileReport) -> String {
     let (word, reason) = outcome_word(&report.outcome);
-    let target = report.remote.as_deref().map(|r| format!(" -> {r}")).unwrap_or_default();
-    let why = reason.map(|r| format!(": {r}")).unwrap_or_default();
-    let notes: String = report.notices.iter().map(|n| format!(" (note: {n})")).collect();
-    format!("{word:<20} {}{target}{why}{notes}", report.local.display())
+    let target = report.remote.as_deref().map(|r| format!(" -> {}", shown::name(r))).unwrap_or_default();
+    let why = reason.map(|r| format!(": {}", shown::text(r))).unwrap_or_default();
+    let notes: String = report.notices.iter().map(|n| format!(" (note: {})", shown::text(n))).collect();
+    format!("{word:<20} {}{target}{why}{notes}", shown::name(&report.local.display().to_string()))
 }
 
 impl Reporter {
@@ -162,7 +163,13 @@ impl Reporter {
         parts.push(format!("{} failed", s.failed));
         println!(
             "{}{}; {} sent in {:.1} s ({}/s); folders created: {}",
-            if s.cancelled { "Cancelled: " } else { "Done: " },
+            if s.suspended {
+                "Stopped (`dkcloud resume` continues): "
+            } else if s.cancelled {
+                "Cancelled: "
+            } else {
+                "Done: "
+            },
             parts.join(", "),
             bytes(s.bytes_sent),
             secs,
@@ -170,10 +177,10 @@ impl Reporter {
             s.folders_created
         );
         if let Some(url) = &s.folder_web_url {
-            println!("On the web: {url}");
+            println!("On the web: {}", shown::name(url));
         }
         if let Some(link) = link {
-            println!("Link: {}", link.url);
+            println!("Link: {}", shown::name(&link.url));
             if let Some(note) = crate::commands::link::reuse_note(link, &LinkRequest::view()) {
                 eprintln!("{note}");
             }

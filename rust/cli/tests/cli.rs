@@ -340,3 +340,5 @@ async fn prepare_command_writes_resized_copies_and_reports_bad_files() {
 /// Unfinished jobs: listed, resumed and discarded after a `kill -9`.
 #[path = "cli/jobs.rs"]
 mod jobs;
+#[path = "cli/data_safety.rs"]
+mod data_safety;

@@ -126,6 +126,12 @@ pub async fn start(config: Config) -> Result<RunningEmulator, StartError> {
     };
     let data_err = |source| StartError::Data { path: data_dir.clone(), source };
     std::fs::create_dir_all(&data_dir).map_err(data_err)?;
+    // Tokens, the signing key and the users' files: for the user alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&data_dir, std::fs::Permissions::from_mode(0o700)).map_err(data_err)?;
+    }
     let data_dir = data_dir.canonicalize().map_err(data_err)?;
     let tls = match (&config.tls_cert, &config.tls_key) {
         (Some(c), Some(k)) => Some(server::load_tls(c, k).map_err(StartError::Tls)?),

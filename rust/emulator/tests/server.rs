@@ -27,6 +27,27 @@ fn binary_prints_its_address_as_the_first_line() {
     assert!(dir.path().join("onedrive").is_dir() && dir.path().join("dropbox").is_dir());
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_data_folder_is_private_made_new_or_found_loose() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let fresh = dir.path().join("new/data");
+    let emu = dkcloud_emulator::start(dkcloud_emulator::Config { data: Some(fresh.clone()), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(mode(&fresh), 0o700, "tokens, the signing key and files are the user's alone");
+    emu.shutdown().await;
+    let loose = dir.path().join("loose");
+    std::fs::create_dir(&loose).unwrap();
+    std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let emu = dkcloud_emulator::start(dkcloud_emulator::Config { data: Some(loose.clone()), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(mode(&loose), 0o700);
+    emu.shutdown().await;
+}
+
 #[test]
 fn binary_refuses_bad_options_with_a_clear_message() {
     let out = Command::new(env!("CARGO_BIN_EXE_dkcloud-emulator"))

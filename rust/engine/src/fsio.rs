@@ -75,3 +75,29 @@ fn set_private(path: &Path) -> std::io::Result<()> {
 fn set_private(_path: &Path) -> std::io::Result<()> {
     Ok(())
 }
+
+/// Warns once about the job's state files (journal, record) not being
+/// written: a full disk fails every write alike, and one line says it.
+#[derive(Default)]
+pub(crate) struct OnceWarning(std::sync::atomic::AtomicBool);
+
+impl OnceWarning {
+    pub fn warn(&self, what: &str, error: &dyn std::fmt::Display) {
+        if !self.0.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            tracing::warn!(
+                "{what}: {error}. The upload goes on; what this run could not record is checked on the \
+                 service by the next run (further warnings about it are not shown)"
+            );
+        }
+    }
+}
+
+/// Rewrites the existing file `path` in place: on a full disk, where a
+/// temporary file cannot be made, the blocks a small file already has can
+/// still hold its new bytes.
+pub(crate) fn overwrite_in_place(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+    file.write_all(bytes)?;
+    file.set_len(bytes.len() as u64)?;
+    file.sync_all()
+}

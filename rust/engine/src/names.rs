@@ -15,8 +15,18 @@
 //! - a whole path longer than 400 characters is a per-file error.
 //!
 //! Dropbox accepts any other name; it only gets the NFC normalisation.
+//!
+//! One remote name per file ([`DistinctNames`]): both services see two names
+//! that differ only in case or Unicode normalisation as one, and a converted
+//! photo takes the `.jpg` of its conversion. When two files of one run come
+//! to one remote path, the first in walk order (sources in the order given,
+//! a folder's files sorted by their local names' bytes) keeps it and each
+//! later one gets ` (2)`, ` (3)`, ... before its extension, the first such
+//! name no file of the run has: the same files give the same names every run.
 
 use crate::ServiceKind;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 use unicode_normalization::UnicodeNormalization;
 
 /// OneDrive's limit on the length of a whole path, in characters.
@@ -98,6 +108,47 @@ pub fn check_path(path: &str, service: ServiceKind) -> Result<(), NameError> {
     Ok(())
 }
 
+/// Remote paths handed out in one run, by the key the services compare
+/// (NFC, case ignored); 8 bytes a file.
+#[derive(Default)]
+pub struct DistinctNames {
+    taken: HashSet<u64>,
+}
+
+fn name_key(path: &str) -> u64 {
+    let key: String = path.nfc().collect::<String>().to_lowercase();
+    let d = Sha256::digest(key.as_bytes());
+    u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
+}
+
+impl DistinctNames {
+    /// `path` if no file of the run has it yet, else its first free ` (N)` form.
+    pub fn claim(&mut self, path: &str) -> String {
+        if self.taken.insert(name_key(path)) {
+            return path.to_owned();
+        }
+        let (parent, name) = path.rsplit_once('/').map_or(("", path), |(p, n)| (p, n));
+        let (stem, ext) = match name.rfind('.') {
+            Some(dot) if dot > 0 => name.split_at(dot),
+            _ => (name, ""),
+        };
+        let slash = if path.contains('/') { "/" } else { "" };
+        (2u64..)
+            .map(|n| format!("{parent}{slash}{stem} ({n}){ext}"))
+            .find(|candidate| self.taken.insert(name_key(candidate)))
+            .unwrap_or_else(|| path.to_owned())
+    }
+}
+
+/// What a file's report says when it was given its own name.
+pub fn clash_notice(wanted: &str, given: &str, service: &str) -> String {
+    let name = given.rsplit('/').next().unwrap_or(given);
+    format!(
+        "another file of this upload also comes to {wanted} on {service} (names there ignore case and \
+         accent encoding, and a converted photo ends in .jpg): stored as {name}"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +190,23 @@ mod tests {
     #[test]
     fn dropbox_names_keep_their_characters() {
         assert_eq!(remote_name(OsStr::new("a:b?.jpg"), ServiceKind::Dropbox).unwrap(), "a:b?.jpg");
+    }
+
+    #[test]
+    fn names_one_service_sees_as_one_get_distinct_names_in_order() {
+        let mut names = DistinctNames::default();
+        assert_eq!(names.claim("/R/IMG_1.JPG"), "/R/IMG_1.JPG");
+        assert_eq!(names.claim("/R/img_1.jpg"), "/R/img_1 (2).jpg");
+        assert_eq!(names.claim("/R/Img_1.Jpg"), "/R/Img_1 (3).Jpg");
+        assert_eq!(names.claim("/R/Caf\u{e9}.jpg"), "/R/Caf\u{e9}.jpg");
+        assert_eq!(names.claim("/R/Cafe\u{301}.jpg"), "/R/Cafe\u{301} (2).jpg");
+        // A name of the " (N)" form that a file really has is not handed out twice.
+        assert_eq!(names.claim("/R/img_1 (2).JPG"), "/R/img_1 (2) (2).JPG");
+        assert_eq!(names.claim("/other/IMG_1.JPG"), "/other/IMG_1.JPG");
+        assert_eq!(names.claim("/R/.hidden"), "/R/.hidden");
+        assert_eq!(names.claim("/R/.HIDDEN"), "/R/.HIDDEN (2)");
+        let mut bare = DistinctNames::default();
+        assert_eq!((bare.claim("IMG.jpg"), bare.claim("IMG.jpg")), ("IMG.jpg".into(), "IMG (2).jpg".into()));
     }
 
     #[test]

@@ -273,6 +273,11 @@ impl Session {
         list_all(self.remote().await?.as_ref(), &normalize(path), cancel).await
     }
 
+    /// What is at `path` on the service now (`None`: nothing).
+    pub async fn entry(&self, path: &str, cancel: &CancellationToken) -> Result<Option<RemoteEntry>> {
+        self.remote().await?.resolve(&normalize(path), cancel).await
+    }
+
     /// Whether `path` is a folder on the service now (false: missing, or a file).
     pub async fn folder_exists(&self, path: &str, cancel: &CancellationToken) -> Result<bool> {
         let entry = self.remote().await?.resolve(&normalize(path), cancel).await?;

@@ -58,3 +58,71 @@ async fn onedrive_files_arrive_once_despite_chaos() {
 async fn dropbox_files_arrive_once_despite_chaos() {
     every_file_arrives_once_despite_chaos(ServiceKind::Dropbox, 12).await;
 }
+
+/// Hands out refused tokens first (a fresh token the service does not know
+/// yet), then the good one; counts the refreshes asked of it.
+struct RefusedFirst {
+    refused: usize,
+    refreshes: std::sync::atomic::AtomicUsize,
+}
+
+impl RefusedFirst {
+    fn token(&self, n: usize) -> String {
+        if n < self.refused { format!("refused-{n}") } else { TOKEN.into() }
+    }
+}
+
+impl dkcloud_engine::token::TokenProvider for RefusedFirst {
+    fn access_token(&self) -> futures_util::future::BoxFuture<'_, dkcloud_engine::Result<String>> {
+        Box::pin(async move { Ok(self.token(0)) })
+    }
+
+    fn refresh_after_unauthorized<'a>(
+        &'a self,
+        _rejected: &'a str,
+    ) -> futures_util::future::BoxFuture<'a, dkcloud_engine::Result<String>> {
+        let n = self.refreshes.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        Box::pin(async move { Ok(self.token(n)) })
+    }
+}
+
+async fn a_refused_fresh_token_is_refreshed_once_more(kind: ServiceKind) {
+    let env = start().await;
+    let remote = |refused: usize| {
+        let tokens = Arc::new(RefusedFirst { refused, refreshes: Default::default() });
+        let e = env.endpoints();
+        let remote: Arc<dyn dkcloud_engine::remote::Remote> = match kind {
+            ServiceKind::OneDrive => {
+                Arc::new(dkcloud_engine::onedrive::OneDrive::new(env.http.clone(), &e.graph, tokens.clone()))
+            }
+            ServiceKind::Dropbox => Arc::new(dkcloud_engine::dropbox::Dropbox::new(
+                env.http.clone(),
+                &e.dropbox_api,
+                &e.dropbox_content,
+                tokens.clone(),
+            )),
+        };
+        (remote, tokens)
+    };
+    let cancel = CancellationToken::new();
+    // The token is refused, and so is the first one a refresh gives: one more refresh.
+    let (twice, tokens) = remote(2);
+    twice.account(&cancel).await.unwrap();
+    assert_eq!(tokens.refreshes.load(std::sync::atomic::Ordering::SeqCst), 2);
+    // Bounded: a third refused token is the answer, not a loop.
+    let (always, tokens) = remote(usize::MAX);
+    let refused = always.account(&cancel).await.unwrap_err();
+    assert!(matches!(refused, dkcloud_engine::Error::Auth { .. } | dkcloud_engine::Error::Service { .. }), "{refused:?}");
+    assert_eq!(tokens.refreshes.load(std::sync::atomic::Ordering::SeqCst), 2);
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn onedrive_a_refused_fresh_token_is_refreshed_once_more() {
+    a_refused_fresh_token_is_refreshed_once_more(ServiceKind::OneDrive).await;
+}
+
+#[tokio::test]
+async fn dropbox_a_refused_fresh_token_is_refreshed_once_more() {
+    a_refused_fresh_token_is_refreshed_once_more(ServiceKind::Dropbox).await;
+}

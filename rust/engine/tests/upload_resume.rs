@@ -201,3 +201,57 @@ async fn a_suspended_onedrive_job_keeps_its_session_and_resumes_where_it_stopped
     assert_eq!(std::fs::read(env.stored(ServiceKind::OneDrive, "/R/S/big.bin")).unwrap(), data);
     env.emu.shutdown().await;
 }
+
+/// What the journal in `dir` says the last open session holds (confirmed bytes).
+fn confirmed_in_journal(dir: &std::path::Path) -> u64 {
+    let journal = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .expect("a journal");
+    let text = std::fs::read_to_string(journal).unwrap();
+    let last = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("open").cloned())
+        .next_back()
+        .expect("an open session in the journal");
+    let session = &last["session"];
+    session["done"].as_array().map_or(0, |d| d.len() as u64) * session["chunk"].as_u64().unwrap_or(0)
+}
+
+/// At 2 MiB/s the engine's own chunk size (no --chunk-size) keeps a killed
+/// large Dropbox upload's progress: chunks are sized from the link, so
+/// most of what went out is confirmed (with 32 MiB chunks, four in flight,
+/// nothing would be for a minute).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropbox_on_a_slow_link_a_kill_keeps_at_least_half_of_what_was_sent() {
+    let env = start_with(|c| c.bandwidth = Some(2 * MIB)).await;
+    let journal = tempfile::tempdir().unwrap();
+    env.make_file("Slow/big.bin", 80 * MIB, 21);
+    // The engine's own inactivity limit: on loopback a whole chunk fits in the
+    // socket's buffer and then drains at a quarter of 2 MiB/s, quietly.
+    let http = dkcloud_engine::http::Http::new(&Default::default()).unwrap();
+    let e = env.endpoints();
+    let token = Arc::new(dkcloud_engine::token::StaticToken::new(ServiceKind::Dropbox, TOKEN));
+    let job = UploadJob {
+        remote: Arc::new(dkcloud_engine::dropbox::Dropbox::new(http, &e.dropbox_api, &e.dropbox_content, token)),
+        sources: vec![env.local.path().join("Slow")],
+        destination: "/R".into(),
+        options: UploadOptions { jobs: 1, journal_dir: Some(journal.path().into()), ..Default::default() },
+    };
+    let before = body_bytes(&env.stats().await);
+    let task = tokio::spawn(job.run(Arc::new(NoEvents), CancellationToken::new()));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while body_bytes(&env.stats().await) - before < 24 * MIB {
+        assert!(Instant::now() < deadline, "the upload never got that far");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    task.abort();
+    let _ = task.await;
+    let sent = body_bytes(&env.stats().await) - before;
+    let confirmed = confirmed_in_journal(journal.path());
+    eprintln!("killed after {sent} bytes sent: {confirmed} confirmed");
+    assert!(2 * confirmed >= sent, "{confirmed} of {sent} bytes sent were confirmed when the upload was killed");
+    env.emu.shutdown().await;
+}

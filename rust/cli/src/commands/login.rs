@@ -3,7 +3,7 @@
 use crate::args::{LoginArgs, ServiceArg};
 use crate::context::Context;
 use crate::exit::CliError;
-use dkcloud_engine::auth::{Account, SystemBrowser};
+use dkcloud_engine::auth::{Account, SecretStore, SystemBrowser};
 use dkcloud_engine::{Error, LoginStep, ServiceKind, Session};
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -17,6 +17,7 @@ pub fn service_of(arg: ServiceArg) -> ServiceKind {
 pub async fn login(ctx: &Context, args: &LoginArgs) -> Result<(), CliError> {
     let service = service_of(args.service);
     let session = ctx.session(service)?;
+    check_saved_logins(ctx, service).await?;
     let account = if let Some(refresh) = ctx.env_file.as_ref().and_then(|e| e.refresh_token.clone()) {
         eprintln!("Using the refresh token from the .env file.");
         session.login_with_refresh_token(&refresh).await?
@@ -47,6 +48,21 @@ pub async fn login(ctx: &Context, args: &LoginArgs) -> Result<(), CliError> {
     };
     println!("Logged in to {} as {}.", account.service, account.label());
     Ok(())
+}
+
+/// The saved logins must be readable before anyone signs in: a new login
+/// that cannot be kept would be a sign-in for nothing.
+async fn check_saved_logins(ctx: &Context, service: ServiceKind) -> Result<(), CliError> {
+    let readable = async {
+        ctx.accounts().list()?;
+        SecretStore::open(ctx.config.login.token_store, &ctx.config.paths).await?.load(service, "").await
+    };
+    readable.await.map(|_| ()).map_err(|e| {
+        CliError::other(format!(
+            "the saved logins cannot be read, so a new login could not be kept: {e}. \
+             Repair or remove that file, then run `dkcloud login` again"
+        ))
+    })
 }
 
 /// A login that waits for a pasted code asks for it at the terminal.

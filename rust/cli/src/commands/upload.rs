@@ -2,6 +2,7 @@
 //! a terminal, plain log lines otherwise, JSON lines with `--json`.
 
 use crate::args::{ConflictArg, UploadArgs};
+use crate::commands::schedule::lock::{self, Attempt, JobLock};
 use crate::context::Context;
 use crate::exit::{self, CliError};
 use crate::remote_arg;
@@ -10,6 +11,7 @@ use dkcloud_engine::sharing::LinkRequest;
 use dkcloud_engine::upload::{ConflictPolicy, JobEvents, JobOrigin, UploadJob, UploadOptions};
 use dkcloud_engine::{ServiceKind, Session};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
@@ -81,29 +83,37 @@ pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError>
     run_shown(ctx, job, request.json, link).await
 }
 
-/// Runs `job` with its progress shown and Ctrl+C cancelling it; with `link`,
-/// a view link to that folder follows the summary. The exit code says how it went.
+/// Runs `job` with its progress shown; Ctrl+C or SIGTERM suspends it (what
+/// was sent stays for `dkcloud resume`), a second one stops at once. With
+/// `link`, a view link to that folder follows the summary. The exit code says how it went.
 pub async fn run_shown(
     ctx: &Context,
     job: UploadJob,
     json: bool,
     link: Option<(&Session, &str)>,
 ) -> Result<u8, CliError> {
+    let _lock = job_lock(&job)?;
     let reporter = Arc::new(report::choose(json, ctx.progress));
     let cancel = CancellationToken::new();
-    let on_interrupt = {
-        let cancel = cancel.clone();
-        let reporter = reporter.clone();
+    let suspended = Arc::new(AtomicBool::new(false));
+    let mut stops = StopSignals::new().map_err(|e| CliError::other(format!("cannot watch for Ctrl+C: {e}")))?;
+    let on_stop = {
+        let (cancel, suspended, reporter) = (cancel.clone(), suspended.clone(), reporter.clone());
         tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                reporter.note("Interrupted: cancelling open uploads (`dkcloud resume` continues the job)...");
-                cancel.cancel();
-            }
+            let signal = stops.next().await;
+            reporter.note(&format!(
+                "{signal}: stopping; what was sent is kept and `dkcloud resume` continues the job \
+                 (Ctrl+C again stops at once)"
+            ));
+            suspended.store(true, Ordering::Relaxed);
+            cancel.cancel();
+            stops.next().await;
+            std::process::exit(exit::INTERRUPTED.into());
         })
     };
     let events: Arc<dyn JobEvents> = reporter.clone();
-    let outcome = job.run(events, cancel.clone()).await;
-    on_interrupt.abort();
+    let outcome = job.run_stoppable(events, cancel.clone(), suspended).await;
+    on_stop.abort();
     let summary = outcome?;
     let link = match link {
         Some((session, folder)) if !summary.cancelled => {
@@ -135,5 +145,65 @@ impl JobEvents for Reporter {
 
     fn file_done(&self, report: &dkcloud_engine::upload::FileReport) {
         self.on_file(report);
+    }
+}
+
+/// One run of a job at a time, as for scheduled runs: `upload` and `resume`
+/// of a job another process is running say who runs it and exit (code 5).
+/// A lock that cannot be taken for another reason (a read-only state folder)
+/// does not stop the upload.
+fn job_lock(job: &UploadJob) -> Result<Option<JobLock>, CliError> {
+    if job.options.dry_run {
+        return Ok(None);
+    }
+    let path = job.lock_path()?;
+    match lock::try_lock(&path) {
+        Ok(Attempt::Held(held)) => Ok(Some(held)),
+        Ok(Attempt::Busy(holder)) => Err(CliError {
+            code: exit::BUSY,
+            message: format!("job {} is being uploaded by another run ({holder}); this run exits", &job.id()[..8]),
+        }),
+        Err(e) => {
+            tracing::debug!("cannot lock {}: {e}", path.display());
+            Ok(None)
+        }
+    }
+}
+
+/// SIGINT (Ctrl+C) and SIGTERM (what systemd sends a stopped unit), watched
+/// from before the job starts.
+struct StopSignals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn new() -> std::io::Result<Self> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Self { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? })
+    }
+
+    /// The next signal's name.
+    async fn next(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.interrupt.recv() => "Interrupted",
+            _ = self.terminate.recv() => "Terminated",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn ctrl_c_and_sigterm_are_both_heard_and_told_apart() {
+        let mut stops = StopSignals::new().unwrap();
+        for (signal, name) in [(libc::SIGINT, "Interrupted"), (libc::SIGTERM, "Terminated")] {
+            // SAFETY: a signal to this process, whose handler was installed above.
+            assert_eq!(unsafe { libc::kill(libc::getpid(), signal) }, 0);
+            let heard = tokio::time::timeout(std::time::Duration::from_secs(5), stops.next()).await;
+            assert_eq!(heard, Ok(name));
+        }
     }
 }

@@ -4,6 +4,12 @@
 //! chunk goes last, once every other chunk is confirmed; the journal records
 //! which chunks were, so a later run sends only the rest. The commit goes
 //! through the batcher like every other Dropbox file.
+//!
+//! Nothing of a chunk counts until its answer comes, so chunks are sized
+//! from the link ([`LinkRate`]): about what it carries in
+//! [`REQUEST_TIME`] (a chunk then takes a few seconds with the others in
+//! flight), one 4 MiB block until a chunk has been measured, never above the
+//! requested size. On a slow link a stop loses seconds of sending, not minutes.
 
 use super::batch::Batcher;
 use super::client::{api_error, header_arg, service_error, DropboxClient};
@@ -11,6 +17,7 @@ use super::profile::PROFILE;
 use super::types::{AppendArg, Cursor, SessionType, StartArg, StartResult};
 use super::upload::{another_session, chunk_size, commit, content_call, verified, Session};
 use crate::hashing::RunningHash;
+use crate::profile::REQUEST_TIME;
 use crate::remote::{OpenSession, UploadSpec, Uploaded};
 use crate::{Error, Result, ServiceKind};
 use futures_util::stream::{self, StreamExt};
@@ -20,6 +27,26 @@ use std::sync::{Arc, Mutex};
 
 /// Chunks in flight at once.
 const IN_FLIGHT: usize = 4;
+
+/// What the link carried lately (bytes a second, all chunks in flight
+/// together; 0 before a chunk was measured), shared by a service object's uploads.
+#[derive(Debug, Default)]
+pub(super) struct LinkRate(AtomicU64);
+
+impl LinkRate {
+    /// A chunk of `bytes` took `took`, sharing the link with the others in flight.
+    fn measured(&self, bytes: u64, took: std::time::Duration) {
+        let rate = bytes as f64 / took.as_secs_f64().max(0.001) * IN_FLIGHT as f64;
+        self.0.store(rate as u64, Ordering::Relaxed);
+    }
+
+    /// The chunk of a new session when `requested` is the most wanted.
+    fn chunk(&self, requested: u64) -> u64 {
+        let rate = self.0.load(Ordering::Relaxed);
+        let fits = if rate == 0 { PROFILE.chunks.unit } else { (rate as f64 * REQUEST_TIME.as_secs_f64()) as u64 };
+        chunk_size(fits).min(chunk_size(requested))
+    }
+}
 
 /// Whether `spec` goes through a concurrent session: a file of several
 /// chunks whose chunk size is the engine's to choose (an explicit size asks
@@ -55,7 +82,12 @@ enum Sent {
     Gone,
 }
 
-pub(super) async fn upload(c: &DropboxClient, batcher: &Batcher, spec: UploadSpec<'_>) -> Result<Uploaded> {
+pub(super) async fn upload(
+    c: &DropboxClient,
+    batcher: &Batcher,
+    rate: &LinkRate,
+    spec: UploadSpec<'_>,
+) -> Result<Uploaded> {
     let size = spec.stamp.size;
     // The whole file's hash is computed on another task while the chunks go out.
     let mut hashing = Some(RunningHash::new(PROFILE.hash).advance_in_background(spec.local, size));
@@ -76,11 +108,11 @@ pub(super) async fn upload(c: &DropboxClient, batcher: &Batcher, spec: UploadSpe
             Some(s) => s,
             None => {
                 another_session(&mut new_sessions, &spec)?;
-                start(c, &spec).await?
+                start(c, &spec, rate.chunk(spec.chunk_size)).await?
             }
         };
         spec.observer.session(Some(&s.note()));
-        if let Sent::Gone = send_chunks(c, &spec, &mut s, &sent_total).await? {
+        if let Sent::Gone = send_chunks(c, &spec, &mut s, &sent_total, rate).await? {
             spec.observer.session(None);
             continue;
         }
@@ -119,18 +151,24 @@ pub(super) async fn upload(c: &DropboxClient, batcher: &Batcher, spec: UploadSpe
     }
 }
 
-async fn start(c: &DropboxClient, spec: &UploadSpec<'_>) -> Result<Open> {
+async fn start(c: &DropboxClient, spec: &UploadSpec<'_>, chunk: u64) -> Result<Open> {
     let arg = header_arg(&StartArg { close: false, session_type: Some(SessionType::Concurrent) })?;
     let reply = content_call(c, spec, "files/upload_session/start", arg, 0, 0, Arc::new(|_| {})).await?;
     if !reply.is_success() {
         return Err(service_error(&reply));
     }
     let r: StartResult = reply.json(ServiceKind::Dropbox)?;
-    Ok(Open { id: r.session_id, chunk: chunk_size(spec.chunk_size), done: Mutex::new(BTreeSet::new()), closed: false })
+    Ok(Open { id: r.session_id, chunk, done: Mutex::new(BTreeSet::new()), closed: false })
 }
 
 /// Sends every chunk the session lacks, then the closing one.
-async fn send_chunks(c: &DropboxClient, spec: &UploadSpec<'_>, s: &mut Open, total: &Arc<AtomicU64>) -> Result<Sent> {
+async fn send_chunks(
+    c: &DropboxClient,
+    spec: &UploadSpec<'_>,
+    s: &mut Open,
+    total: &Arc<AtomicU64>,
+    rate: &LinkRate,
+) -> Result<Sent> {
     if s.closed {
         return Ok(Sent::Complete);
     }
@@ -140,7 +178,7 @@ async fn send_chunks(c: &DropboxClient, spec: &UploadSpec<'_>, s: &mut Open, tot
     let last = size / s.chunk * s.chunk;
     let pending: Vec<u64> = (0..last).step_by(s.chunk as usize).filter(|o| !s.is_done(*o)).collect();
     let results: Vec<Result<bool>> = stream::iter(pending)
-        .map(|offset| append(c, spec, s, offset, (offset + s.chunk).min(last), false, total))
+        .map(|offset| append(c, spec, s, offset, (offset + s.chunk).min(last), false, total, Some(rate)))
         .buffer_unordered(IN_FLIGHT)
         .collect()
         .await;
@@ -149,7 +187,7 @@ async fn send_chunks(c: &DropboxClient, spec: &UploadSpec<'_>, s: &mut Open, tot
             return Ok(Sent::Gone);
         }
     }
-    if !append(c, spec, s, last, size, true, total).await? {
+    if !append(c, spec, s, last, size, true, total, None).await? {
         return Ok(Sent::Gone);
     }
     s.closed = true;
@@ -158,7 +196,8 @@ async fn send_chunks(c: &DropboxClient, spec: &UploadSpec<'_>, s: &mut Open, tot
 }
 
 /// One chunk; `false` when the session is gone. The session's note in the
-/// journal is updated as each chunk is confirmed.
+/// journal is updated as each chunk is confirmed; `rate` hears how long it took.
+#[allow(clippy::too_many_arguments)]
 async fn append(
     c: &DropboxClient,
     spec: &UploadSpec<'_>,
@@ -167,6 +206,7 @@ async fn append(
     end: u64,
     close: bool,
     total: &Arc<AtomicU64>,
+    rate: Option<&LinkRate>,
 ) -> Result<bool> {
     let cursor = Cursor { session_id: s.id.clone(), offset };
     let arg = header_arg(&AppendArg { cursor: &cursor, close })?;
@@ -177,8 +217,12 @@ async fn append(
         let now = sum.fetch_add(at.saturating_sub(before), Ordering::Relaxed) + at.saturating_sub(before);
         observer.sent(now);
     });
+    let started = std::time::Instant::now();
     let reply = content_call(c, spec, "files/upload_session/append_v2", arg, offset, end, hook).await?;
     if reply.is_success() {
+        if let Some(rate) = rate {
+            rate.measured(end - offset, started.elapsed());
+        }
         if !close {
             s.done.lock().unwrap_or_else(|p| p.into_inner()).insert(offset);
             spec.observer.session(Some(&s.note()));
@@ -195,4 +239,27 @@ async fn append(
         }
     }
     Err(service_error(&reply))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    const MIB: u64 = 1024 * 1024;
+
+    #[test]
+    fn chunks_follow_the_link_in_whole_blocks_up_to_the_requested_size() {
+        let rate = LinkRate::default();
+        assert_eq!(rate.chunk(32 * MIB), 4 * MIB, "one block until a chunk was measured");
+        // Four chunks of 4 MiB in 8 s each: 2 MiB/s in all.
+        rate.measured(4 * MIB, Duration::from_secs(8));
+        assert_eq!(rate.chunk(32 * MIB), 4 * MIB);
+        // 20 MiB/s: a second's worth, in whole blocks.
+        rate.measured(4 * MIB, Duration::from_millis(800));
+        assert_eq!(rate.chunk(32 * MIB), 20 * MIB);
+        rate.measured(32 * MIB, Duration::from_millis(100));
+        assert_eq!(rate.chunk(32 * MIB), 32 * MIB, "never above the requested size");
+        assert_eq!(rate.chunk(8 * MIB), 8 * MIB);
+    }
 }

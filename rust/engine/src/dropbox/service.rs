@@ -24,6 +24,8 @@ use tokio_util::sync::CancellationToken;
 pub struct Dropbox {
     client: DropboxClient,
     batcher: Batcher,
+    /// Sizes concurrent sessions' chunks.
+    rate: concurrent::LinkRate,
     /// Dropbox's web site (`https://www.dropbox.com`), for folder addresses.
     web: String,
 }
@@ -37,7 +39,12 @@ impl Dropbox {
             api: api.trim_end_matches('/').to_owned(),
             content: content.trim_end_matches('/').to_owned(),
         };
-        Self { batcher: Batcher::new(client.clone()), client, web: "https://www.dropbox.com".into() }
+        Self {
+            batcher: Batcher::new(client.clone()),
+            client,
+            rate: Default::default(),
+            web: "https://www.dropbox.com".into(),
+        }
     }
 
     /// Where folder pages live ([`crate::Endpoints::dropbox_www`]).
@@ -177,7 +184,7 @@ impl Remote for Dropbox {
 
     fn upload<'a>(&'a self, spec: UploadSpec<'a>) -> BoxFuture<'a, Result<Uploaded>> {
         if concurrent::suits(&spec) {
-            Box::pin(concurrent::upload(&self.client, &self.batcher, spec))
+            Box::pin(concurrent::upload(&self.client, &self.batcher, &self.rate, spec))
         } else {
             Box::pin(upload::upload(&self.client, &self.batcher, spec))
         }

@@ -33,6 +33,9 @@ pub struct Reply {
     pub body: Bytes,
 }
 
+/// Refreshes of the token within one call before a 401 is its answer.
+const MAX_REFRESHES: u32 = 2;
+
 impl Reply {
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
@@ -94,6 +97,12 @@ impl Transport {
         &self.http.client
     }
 
+    /// Whether a refreshed token may cure this answer: a 401, not yet
+    /// refreshed too often, and not for a permission the login lacks.
+    fn refreshable(&self, reply: &Reply, refreshes: u32) -> bool {
+        reply.status == 401 && refreshes < MAX_REFRESHES && !reply.is_scope_refusal()
+    }
+
     /// Sends the request `make` builds, as often as needed. `make` is called
     /// once per attempt so that every body (a file range included) is created
     /// afresh; it hands the body an [`Activity`] to touch as bytes go out.
@@ -105,7 +114,9 @@ impl Transport {
             Auth::Bearer => Some(cancellable(cancel, self.tokens.access_token()).await??),
             Auth::None => None,
         };
-        let mut refreshed = false;
+        // A token fresh from a refresh can be refused too (a service's replicas
+        // disagree for a moment): one more refresh, then the 401 is the answer.
+        let mut refreshes = 0;
         let max = self.pacer.max_attempts();
         let mut last_failure = String::new();
         for attempt in 1..=max {
@@ -128,11 +139,11 @@ impl Transport {
                 return Err(local);
             }
             let retry_in = match outcome {
-                Attempt::Done(reply) if reply.status == 401 && !refreshed && !reply.is_scope_refusal() => match &token {
+                Attempt::Done(reply) if self.refreshable(&reply, refreshes) => match &token {
                     Some(rejected) => {
                         tracing::debug!(service = %self.service, what, "401, refreshing the token");
                         token = Some(cancellable(cancel, self.tokens.refresh_after_unauthorized(rejected)).await??);
-                        refreshed = true;
+                        refreshes += 1;
                         continue;
                     }
                     None => return Ok(reply),

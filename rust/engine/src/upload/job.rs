@@ -32,6 +32,26 @@ pub struct UploadJob {
 }
 
 impl UploadJob {
+    /// The job's id: the name of its journal and record, the same for every
+    /// run of the same sources, destination and service.
+    pub fn id(&self) -> String {
+        super::journal::job_id(self.remote.kind(), &self.absolute_sources(), &normalize(&self.destination))
+    }
+
+    /// The folder of the job's journal and record.
+    pub fn state_dir(&self) -> Result<PathBuf> {
+        super::unfinished::jobs_dir(self.options.journal_dir.as_deref())
+    }
+
+    /// The file whose lock a front end holds while it runs the job (one run at a time).
+    pub fn lock_path(&self) -> Result<PathBuf> {
+        Ok(super::unfinished::lock_path(&self.state_dir()?, &self.id()))
+    }
+
+    fn absolute_sources(&self) -> Vec<PathBuf> {
+        self.sources.iter().map(|s| std::path::absolute(s).unwrap_or_else(|_| s.clone())).collect()
+    }
+
     /// Runs the job to its end; unless it is a dry run, its record (see
     /// [`super::record`]) says it is running meanwhile and how it ended.
     pub async fn run(self, events: Arc<dyn JobEvents>, cancel: CancellationToken) -> Result<Summary> {
@@ -39,19 +59,16 @@ impl UploadJob {
     }
 
     /// [`Self::run`], where `suspended` set before a cancel means "continue
-    /// later": open sessions stay and the record says interrupted.
-    pub(super) async fn run_stoppable(
+    /// later" (the host quits, Ctrl+C): open sessions stay, the record says
+    /// interrupted, and the summary says suspended.
+    pub async fn run_stoppable(
         self,
         events: Arc<dyn JobEvents>,
         cancel: CancellationToken,
         suspended: Arc<AtomicBool>,
     ) -> Result<Summary> {
         let destination = normalize(&self.destination);
-        let sources: Vec<PathBuf> = self
-            .sources
-            .iter()
-            .map(|s| std::path::absolute(s).unwrap_or_else(|_| s.clone()))
-            .collect();
+        let sources = self.absolute_sources();
         let remote = self.remote.clone();
         let ctx = Arc::new(Ctx::open(
             remote,
@@ -62,11 +79,14 @@ impl UploadJob {
             cancel.clone(),
             suspended.clone(),
         )?);
-        let record = (!ctx.dry_run).then(|| {
+        let record = ctx.journal.as_ref().map(|journal| {
             let record = JobRecord::new(&ctx.job_id, self.remote.kind(), &sources, &destination, &self.options);
-            RecordKeeper::start(&ctx.state_dir, record)
+            RecordKeeper::start(&ctx.state_dir, record, journal.warning())
         });
-        let result = run_in(&ctx, sources, &destination, self.options.jobs).await;
+        let mut result = run_in(&ctx, sources, &destination, self.options.jobs).await;
+        if let Ok(summary) = &mut result {
+            summary.suspended = summary.cancelled && suspended.load(Ordering::Relaxed);
+        }
         if let Some(record) = &record {
             let (state, error) = if suspended.load(Ordering::Relaxed) && cancel.is_cancelled() {
                 (EndState::Interrupted, None)

@@ -10,6 +10,12 @@
 //!   stored, as far as an offer to resume counts, but a later run checks it
 //!   again and says "already there", not "uploaded by an earlier run".
 //!
+//! A line that cannot be read (cut by a crash or a full disk, even inside a
+//! multi-byte character, or from a newer version) is skipped with one note
+//! per read: the file it named is then found again on the service (the
+//! "already there" check). A failed write warns once per run
+//! ([`OnceWarning`]); the next record starts on a line of its own.
+//!
 //! Only a 64-bit digest of each finished file's (path, size, mtime) is kept
 //! in memory, so a 100,000-file job needs under 2 MiB for it; open sessions
 //! are few (one per parallel transfer at most).
@@ -20,9 +26,10 @@ use crate::{Error, Result, ServiceKind};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use crate::fsio::OnceWarning;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct FileKey {
@@ -64,9 +71,16 @@ pub struct Recorded {
     pub session: OpenSession,
 }
 
+/// Where records go, and whether the last one was cut short by a failed write.
+struct Writer {
+    out: Box<dyn Write + Send>,
+    torn: bool,
+}
+
 pub struct Journal {
     path: PathBuf,
-    file: Mutex<std::fs::File>,
+    writer: Mutex<Writer>,
+    warning: Arc<OnceWarning>,
     /// Finished files: digest of (path, size, mtime) -> digest of where it was stored.
     done: Mutex<HashMap<u64, u64>>,
     open: Mutex<HashMap<PathBuf, Recorded>>,
@@ -122,10 +136,16 @@ pub struct Contents {
     /// Files found already there: digests of (path, size, mtime).
     present: std::collections::HashSet<u64>,
     open: HashMap<PathBuf, Recorded>,
+    /// Lines that could not be read and were skipped.
+    skipped: u64,
+    /// The last line is cut (no newline at its end): the next record starts a new line.
+    torn_end: bool,
 }
 
 impl Contents {
-    /// Reads the journal `dir/<id>.jsonl` without changing it; an absent one is empty.
+    /// Reads the journal `dir/<id>.jsonl` without changing it; an absent one
+    /// is empty. Lines are read as bytes: one that is not a record (cut short,
+    /// not UTF-8, unknown) is skipped, and said once.
     pub fn read(dir: &Path, id: &str) -> Result<Self> {
         let path = journal_path(dir, id);
         let io = |e: std::io::Error| Error::File { path: path.display().to_string(), message: e.to_string() };
@@ -135,27 +155,55 @@ impl Contents {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(contents),
             Err(e) => return Err(io(e)),
         };
-        for line in std::io::BufReader::new(existing).lines() {
-            // A line cut short by a crash is ignored, as is anything unknown.
-            let Ok(record) = serde_json::from_str::<Record>(&line.map_err(io)?) else { continue };
-            match record {
-                Record::Open(r) => {
-                    let recorded = Recorded { stamp: r.key.stamp, remote: r.remote, session: r.session };
-                    contents.open.insert(r.key.local, recorded);
-                }
-                Record::Closed { local } => {
-                    contents.open.remove(&local);
-                }
-                Record::Done { key, remote } => {
-                    contents.open.remove(&key.local);
-                    contents.done.insert(digest(&key.local, &key.stamp), remote_digest(&remote));
-                }
-                Record::Present { key, .. } => {
-                    contents.present.insert(digest(&key.local, &key.stamp));
-                }
+        let mut reader = std::io::BufReader::new(existing);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            if reader.read_until(b'\n', &mut line).map_err(io)? == 0 {
+                break;
+            }
+            contents.torn_end = line.last() != Some(&b'\n');
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            match serde_json::from_slice::<Record>(&line) {
+                Ok(record) => contents.apply(record),
+                Err(_) => contents.skipped += 1,
             }
         }
+        if contents.skipped > 0 {
+            tracing::warn!(
+                "the resume journal {} has {} unreadable line(s) (cut short by a crash or a full disk), skipped; \
+                 the files they named are checked on the service again",
+                path.display(),
+                contents.skipped
+            );
+        }
         Ok(contents)
+    }
+
+    fn apply(&mut self, record: Record) {
+        match record {
+            Record::Open(r) => {
+                let recorded = Recorded { stamp: r.key.stamp, remote: r.remote, session: r.session };
+                self.open.insert(r.key.local, recorded);
+            }
+            Record::Closed { local } => {
+                self.open.remove(&local);
+            }
+            Record::Done { key, remote } => {
+                self.open.remove(&key.local);
+                self.done.insert(digest(&key.local, &key.stamp), remote_digest(&remote));
+            }
+            Record::Present { key, .. } => {
+                self.present.insert(digest(&key.local, &key.stamp));
+            }
+        }
+    }
+
+    /// Lines that could not be read and were skipped.
+    pub fn skipped(&self) -> u64 {
+        self.skipped
     }
 
     /// Whether this file, as it is, was stored (wherever it went).
@@ -186,11 +234,33 @@ impl Journal {
     pub fn open(dir: &Path, id: &str) -> Result<Self> {
         let io = |e: std::io::Error| Error::File { path: dir.display().to_string(), message: e.to_string() };
         crate::fsio::create_private_dir(dir).map_err(io)?;
-        let Contents { done, open, .. } = Contents::read(dir, id)?;
         let path = journal_path(dir, id);
         // Open records hold OneDrive upload URLs, which are credentials.
         let file = crate::fsio::open_private_append(&path).map_err(io)?;
-        Ok(Self { path, file: Mutex::new(file), done: Mutex::new(done), open: Mutex::new(open) })
+        Self::with_writer(dir, id, Box::new(file), Arc::new(OnceWarning::default()))
+    }
+
+    /// The journal `dir/<id>.jsonl` as read, its new records going to `out`;
+    /// `warning` is shared with whatever else writes the job's state.
+    pub(crate) fn with_writer(
+        dir: &Path,
+        id: &str,
+        out: Box<dyn Write + Send>,
+        warning: Arc<OnceWarning>,
+    ) -> Result<Self> {
+        let Contents { done, open, torn_end, .. } = Contents::read(dir, id)?;
+        Ok(Self {
+            path: journal_path(dir, id),
+            writer: Mutex::new(Writer { out, torn: torn_end }),
+            warning,
+            done: Mutex::new(done),
+            open: Mutex::new(open),
+        })
+    }
+
+    /// What warns (once) when the job's state cannot be written.
+    pub(crate) fn warning(&self) -> Arc<OnceWarning> {
+        self.warning.clone()
     }
 
     pub fn path(&self) -> &Path {
@@ -213,12 +283,22 @@ impl Journal {
     }
 
     fn append(&self, record: &Record) {
-        let Ok(mut line) = serde_json::to_vec(record) else { return };
+        let Ok(record) = serde_json::to_vec(record) else { return };
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        // After a cut line the record starts a line of its own (an empty line is skipped).
+        let mut line = Vec::with_capacity(record.len() + 2);
+        if writer.torn {
+            line.push(b'\n');
+        }
+        line.extend_from_slice(&record);
         line.push(b'\n');
-        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
         // One write per record: a crash leaves at most one partial last line.
-        if let Err(e) = file.write_all(&line) {
-            tracing::warn!(journal = %self.path.display(), "cannot write the resume journal: {e}");
+        match writer.out.write_all(&line) {
+            Ok(()) => writer.torn = false,
+            Err(e) => {
+                writer.torn = true;
+                self.warning.warn(&format!("cannot write the resume journal {}", self.path.display()), &e);
+            }
         }
     }
 
@@ -271,6 +351,66 @@ mod tests {
         let b = j.take_open(Path::new("/b")).unwrap();
         assert_eq!((b.remote.as_str(), b.session), ("/R/b", session));
         assert!(j.take_open(Path::new("/c")).is_none());
+    }
+
+    /// A disk with `room` bytes left: a write takes what fits, then fails as a full disk does.
+    struct FullDisk {
+        file: std::fs::File,
+        room: usize,
+    }
+
+    impl Write for FullDisk {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::Error::from_raw_os_error(28)); // ENOSPC
+            }
+            let n = buf.len().min(self.room);
+            self.file.write_all(&buf[..n])?;
+            self.room -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.file.flush()
+        }
+    }
+
+    #[test]
+    fn a_line_cut_inside_a_character_by_a_full_disk_is_skipped_and_the_next_record_is_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let stamp = FileStamp { size: 10, mtime_ns: 5 };
+        let (first, second) = (Path::new("/p/Été 2024/a.jpg"), Path::new("/p/Été 2024/b.jpg"));
+        let path = dir.path().join("job.jsonl");
+        let first_line = serde_json::to_vec(&Record::Done {
+            key: FileKey { local: first.to_owned(), stamp },
+            remote: "/R/Été 2024/a.jpg".into(),
+        })
+        .unwrap();
+        // Room for the first record and the second up to the middle of its "É".
+        let cut = first_line.len() + 1 + "{\"done\":{\"local\":\"/p/".len() + 1;
+        {
+            let file = crate::fsio::open_private_append(&path).unwrap();
+            let disk = FullDisk { file, room: cut };
+            let j = Journal::with_writer(dir.path(), "job", Box::new(disk), Default::default()).unwrap();
+            j.finished(first, stamp, "/R/Été 2024/a.jpg");
+            j.finished(second, stamp, "/R/Été 2024/b.jpg");
+            j.finished(Path::new("/p/c.jpg"), stamp, "/R/c.jpg");
+            assert!(j.is_done(second, &stamp), "this run knows what it stored");
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(bytes.len(), cut);
+        assert!(std::str::from_utf8(&bytes).is_err(), "the cut is inside a character");
+        // Space returns: the journal opens, skips the cut line, and goes on on a new line.
+        let contents = Contents::read(dir.path(), "job").unwrap();
+        assert_eq!(contents.skipped(), 1);
+        assert!(contents.is_done(first, &stamp) && !contents.is_done(second, &stamp));
+        let j = Journal::open(dir.path(), "job").unwrap();
+        assert!(j.is_done(first, &stamp) && !j.is_done(second, &stamp));
+        j.finished(second, stamp, "/R/Été 2024/b.jpg");
+        drop(j);
+        let contents = Contents::read(dir.path(), "job").unwrap();
+        assert_eq!(contents.skipped(), 1, "only the cut line is lost");
+        assert!(contents.is_done(first, &stamp) && contents.is_done(second, &stamp));
     }
 
     #[cfg(unix)]

@@ -1,9 +1,10 @@
 //! Keeps a running job's record (see [`super::record`]) up to date.
 
 use super::record::{now_secs, record_path, EndState, JobRecord};
+use crate::fsio::OnceWarning;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Keeps a running job's record: written at the start, rewritten at the
 /// end; dropped without an end (the job's future was dropped, or it
@@ -13,10 +14,12 @@ pub(super) struct RecordKeeper {
     dir: PathBuf,
     record: Mutex<JobRecord>,
     ended: AtomicBool,
+    /// Shared with the journal: a full disk is one warning per run.
+    warning: Arc<OnceWarning>,
 }
 
 impl RecordKeeper {
-    pub fn start(dir: &Path, mut record: JobRecord) -> Self {
+    pub fn start(dir: &Path, mut record: JobRecord, warning: Arc<OnceWarning>) -> Self {
         // A resumed job keeps when it was first started (and who started it).
         if let Ok(earlier) = JobRecord::load(&record_path(dir, &record.id)) {
             if earlier.is_unfinished() {
@@ -26,7 +29,7 @@ impl RecordKeeper {
                 }
             }
         }
-        let keeper = Self { dir: dir.to_owned(), record: Mutex::new(record), ended: AtomicBool::new(false) };
+        let keeper = Self { dir: dir.to_owned(), record: Mutex::new(record), ended: AtomicBool::new(false), warning };
         keeper.write();
         keeper
     }
@@ -45,7 +48,7 @@ impl RecordKeeper {
     fn write(&self) {
         let record = self.record.lock().unwrap_or_else(|p| p.into_inner()).clone();
         if let Err(e) = record.save(&self.dir) {
-            tracing::warn!("the job cannot be listed or resumed later: {e}");
+            self.warning.warn("the job cannot be listed or resumed later", &e);
         }
     }
 }
@@ -72,10 +75,10 @@ mod tests {
         first.save(dir.path()).unwrap();
         let mut again = sample("k");
         again.started_by.clear();
-        drop(RecordKeeper::start(dir.path(), again));
+        drop(RecordKeeper::start(dir.path(), again, Default::default()));
         let record = JobRecord::load(&record_path(dir.path(), "k")).unwrap();
         assert_eq!((record.state, record.started_at, record.started_by.as_str()), (EndState::Interrupted, 1000, "cli"));
-        let keeper = RecordKeeper::start(dir.path(), sample("k"));
+        let keeper = RecordKeeper::start(dir.path(), sample("k"), Default::default());
         assert!(JobRecord::load(&record_path(dir.path(), "k")).unwrap().is_running_now(), "this process runs it");
         keeper.end(EndState::Finished, None);
         drop(keeper);

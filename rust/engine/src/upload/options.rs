@@ -156,6 +156,27 @@ pub struct FileReport {
     /// What kind of failure, when the outcome is `Failed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_kind: Option<crate::ErrorKind>,
+    /// The remote path this file shares with a file of the job that came
+    /// first (by case, Unicode normalisation or a conversion's `.jpg`): it
+    /// was given its own name instead, `remote` (see [`crate::names::DistinctNames`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_clash: Option<String>,
+}
+
+impl FileReport {
+    /// A report of `outcome` with nothing sent and nothing more to say.
+    pub fn simple(local: &std::path::Path, remote: Option<&str>, outcome: FileOutcome) -> Self {
+        let error_kind = matches!(outcome, FileOutcome::Failed(_)).then_some(crate::ErrorKind::LocalFile);
+        Self {
+            local: local.to_owned(),
+            remote: remote.map(str::to_owned),
+            outcome,
+            bytes_sent: 0,
+            notices: Vec::new(),
+            error_kind,
+            name_clash: None,
+        }
+    }
 }
 
 /// Totals of a job (results themselves are streamed, not kept).
@@ -177,6 +198,9 @@ pub struct Summary {
     pub bytes_uploaded: u64,
     pub elapsed_ms: u64,
     pub cancelled: bool,
+    /// Cancelled to be continued later: open upload sessions were kept, and
+    /// a resume goes on from what the service holds.
+    pub suspended: bool,
     /// The destination folder's page on the service's web site.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_web_url: Option<String>,

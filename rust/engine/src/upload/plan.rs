@@ -3,9 +3,10 @@
 //! conflict policy asks of the service.
 
 use super::context::Ctx;
-use super::options::{ConflictPolicy, FileOutcome};
+use super::options::{ConflictPolicy, FileOutcome, FileReport};
 use crate::hashing::RunningHash;
 use crate::stamp::FileStamp;
+use crate::names::{clash_notice, DistinctNames};
 use crate::remote::{join, list_all, split, Remote, RemoteEntry, WireConflict};
 use crate::{Error, Result};
 use std::collections::HashMap;
@@ -19,6 +20,8 @@ pub(super) struct PlannedFile {
     pub stamp: FileStamp,
     /// What the target folder's listing holds under the target's name.
     pub existing: Option<RemoteEntry>,
+    /// The remote path another file of the run took first; `target` is this file's own.
+    pub clash: Option<String>,
 }
 
 /// The remote folder whose files are being planned, by lowercased name
@@ -33,6 +36,7 @@ struct Listing {
 #[derive(Default)]
 pub(super) struct Planner {
     listing: Option<Listing>,
+    names: DistinctNames,
 }
 
 impl Planner {
@@ -49,8 +53,16 @@ impl Planner {
             },
             None => target,
         };
+        // One remote name per file, decided here, before anything is sent.
+        let wanted = target;
+        let target = self.names.claim(&wanted);
+        let clash = (target != wanted).then_some(wanted);
         if done_earlier(ctx, &local, &stamp, &target) {
-            ctx.ledger.report_simple(&local, Some(&target), FileOutcome::AlreadyUploaded);
+            ctx.ledger.report(FileReport {
+                notices: clash.iter().map(|w| clash_notice(w, &target, &ctx.remote.kind().to_string())).collect(),
+                name_clash: clash,
+                ..FileReport::simple(&local, Some(&target), FileOutcome::AlreadyUploaded)
+            });
             return None;
         }
         let max = ctx.remote.max_file_size();
@@ -61,7 +73,7 @@ impl Planner {
         }
         // Listed under every policy: what is there decides what the user is told.
         let existing = self.existing(ctx, &target).await;
-        Some(PlannedFile { local, target, stamp, existing })
+        Some(PlannedFile { local, target, stamp, existing, clash })
     }
 
     async fn existing(&mut self, ctx: &Ctx, target: &str) -> Option<RemoteEntry> {

@@ -98,6 +98,11 @@ impl Tracker {
         }
     }
 
+    /// Bytes of file `id` this run moved so far (not an earlier run's, resumed).
+    pub fn moved(&self, id: u64) -> u64 {
+        self.active.lock().unwrap_or_else(|p| p.into_inner()).get(&id).map_or(0, Active::moved)
+    }
+
     /// The file is over; `stored` bytes of it count as done.
     pub fn end(&self, id: u64, stored: u64) {
         let carried = self.active.lock().unwrap_or_else(|p| p.into_inner()).remove(&id).map_or(0, |a| a.carried);

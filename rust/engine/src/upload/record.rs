@@ -191,7 +191,10 @@ impl JobRecord {
         let bytes =
             serde_json::to_vec_pretty(self).map_err(|e| Error::InvalidInput(format!("cannot record the job: {e}")))?;
         std::fs::create_dir_all(dir).map_err(|e| crate::fsio::io_error(dir, "cannot make the jobs folder", e))?;
-        write_atomic_private(&path, &bytes).map_err(|e| crate::fsio::io_error(&path, "cannot write the job record", e))
+        // On a full disk the temporary file cannot be made; the record's own blocks still hold it.
+        write_atomic_private(&path, &bytes)
+            .or_else(|e| crate::fsio::overwrite_in_place(&path, &bytes).map_err(|_| e))
+            .map_err(|e| crate::fsio::io_error(&path, "cannot write the job record", e))
     }
 }
 

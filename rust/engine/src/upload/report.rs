@@ -62,25 +62,13 @@ impl Ledger {
     }
 
     pub fn report_simple(&self, local: &Path, remote: Option<&str>, outcome: FileOutcome) {
-        let error_kind = matches!(outcome, FileOutcome::Failed(_)).then_some(crate::ErrorKind::LocalFile);
-        self.report(FileReport {
-            local: local.to_owned(),
-            remote: remote.map(str::to_owned),
-            outcome,
-            bytes_sent: 0,
-            notices: Vec::new(),
-            error_kind,
-        });
+        self.report(FileReport::simple(local, remote, outcome));
     }
 
     pub fn report_error(&self, local: &Path, remote: Option<&str>, error: &Error) {
         self.report(FileReport {
-            local: local.to_owned(),
-            remote: remote.map(str::to_owned),
-            outcome: FileOutcome::Failed(error.to_string()),
-            bytes_sent: 0,
-            notices: Vec::new(),
             error_kind: Some(error.kind()),
+            ..FileReport::simple(local, remote, FileOutcome::Failed(error.to_string()))
         });
     }
 

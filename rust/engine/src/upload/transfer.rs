@@ -15,7 +15,7 @@ use tokio::sync::OwnedSemaphorePermit;
 
 /// Transfers one file while holding (until it waits for a commit) a transfer slot.
 pub(super) async fn file_task(ctx: Arc<Ctx>, file: PlannedFile, permit: OwnedSemaphorePermit) {
-    let PlannedFile { local, target, stamp, existing } = file;
+    let PlannedFile { local, target, stamp, existing, clash } = file;
     let tracker = &ctx.ledger.tracker;
     let prepared = match &ctx.preparer {
         Some(p) if !ctx.dry_run => match p.prepare(&local, stamp).await {
@@ -47,7 +47,8 @@ pub(super) async fn file_task(ctx: Arc<Ctx>, file: PlannedFile, permit: OwnedSem
     };
     let (outcome, stored_as, bytes_sent, error_kind) = match transfer.run(upload_stamp, existing).await {
         Ok(done) => (done.outcome, done.stored_as, done.bytes_sent, None),
-        Err(Error::Cancelled) => (FileOutcome::Cancelled, target.clone(), 0, None),
+        // What a stopped file sent still counts (a suspended job keeps it for the resume).
+        Err(Error::Cancelled) => (FileOutcome::Cancelled, target.clone(), tracker.moved(transfer.id), None),
         Err(e) => (FileOutcome::Failed(e.to_string()), target.clone(), 0, Some(e.kind())),
     };
     let stored_now = matches!(outcome, FileOutcome::Uploaded | FileOutcome::Replaced | FileOutcome::KeptBoth);
@@ -70,7 +71,18 @@ pub(super) async fn file_task(ctx: Arc<Ctx>, file: PlannedFile, permit: OwnedSem
         }
         notices = p.notices;
     }
-    ctx.ledger.report(FileReport { local, remote: Some(stored_as), outcome, bytes_sent, notices, error_kind });
+    if let Some(wanted) = &clash {
+        notices.insert(0, crate::names::clash_notice(wanted, &stored_as, &ctx.remote.kind().to_string()));
+    }
+    ctx.ledger.report(FileReport {
+        local,
+        remote: Some(stored_as),
+        outcome,
+        bytes_sent,
+        notices,
+        error_kind,
+        name_clash: clash,
+    });
 }
 
 /// How one file's transfer ended (failures are the `Err` of [`FileTransfer::run`]).

@@ -85,9 +85,15 @@ pub async fn unfinished_jobs(journal_dir: Option<&Path>, service: Option<Service
 async fn left_of(dir: &Path, record: JobRecord) -> Result<UnfinishedJob> {
     let contents = {
         let (dir, id) = (dir.to_owned(), record.id.clone());
-        tokio::task::spawn_blocking(move || Contents::read(&dir, &id))
+        let read = tokio::task::spawn_blocking(move || Contents::read(&dir, &id))
             .await
-            .map_err(|e| Error::InvalidInput(format!("cannot read the journal: {e}")))??
+            .map_err(|e| Error::InvalidInput(format!("cannot read the journal: {e}")))?;
+        // One journal that cannot be read must not hide the job (or the others):
+        // it counts nothing as done, and its files are checked on the service.
+        read.unwrap_or_else(|e| {
+            tracing::warn!("skipping a resume journal: {e}");
+            Contents::default()
+        })
     };
     let (tx, mut rx) = mpsc::channel(256);
     walk::spawn(record.sources.clone(), record.destination.clone(), record.service, tx);
@@ -129,10 +135,15 @@ pub fn find_unfinished(journal_dir: Option<&Path>, wanted: &str) -> Result<JobRe
     }
 }
 
-/// Deletes job `id`'s journal, record and prepared photos.
+/// Where the lock of job `id` is (see [`super::UploadJob::lock_path`]).
+pub fn lock_path(dir: &Path, id: &str) -> PathBuf {
+    dir.join(format!("{id}.lock"))
+}
+
+/// Deletes job `id`'s journal, record, lock file and prepared photos.
 pub fn forget(journal_dir: Option<&Path>, id: &str) -> Result<()> {
     let dir = jobs_dir(journal_dir)?;
-    for file in [journal::journal_path(&dir, id), record_path(&dir, id)] {
+    for file in [journal::journal_path(&dir, id), record_path(&dir, id), lock_path(&dir, id)] {
         match std::fs::remove_file(&file) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

@@ -34,10 +34,15 @@ pub fn try_lock(path: &Path) -> std::io::Result<Attempt> {
         file.read_to_string(&mut holder)?;
         return Ok(Attempt::Busy(holder.trim().to_owned()));
     }
-    file.set_len(0)?;
-    file.rewind()?;
+    // The note is for the next run's message; the lock holds without it (a full disk).
     let started = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S UTC");
-    writeln!(file, "pid {}, started {started}", std::process::id())?;
+    let noted = file
+        .set_len(0)
+        .and_then(|()| file.rewind())
+        .and_then(|()| writeln!(file, "pid {}, started {started}", std::process::id()));
+    if let Err(e) = noted {
+        tracing::debug!("cannot note the lock's holder in {}: {e}", path.display());
+    }
     Ok(Attempt::Held(JobLock { _file: file }))
 }
 

@@ -7,7 +7,7 @@ mod add;
 mod every;
 mod job_file;
 mod list;
-mod lock;
+pub(crate) mod lock;
 mod places;
 mod remove;
 mod run;
