@@ -66,6 +66,7 @@ fn outcome_word(outcome: &FileOutcome) -> (&'static str, Option<&str>) {
         FileOutcome::SkippedIdentical => ("already there", None),
         FileOutcome::SkippedExisting => ("skipped (differs)", None),
         FileOutcome::WouldUpload => ("would upload", None),
+        FileOutcome::NotStored(reason) => ("not stored", Some(reason.as_str())),
         FileOutcome::Failed(reason) => ("FAILED", Some(reason.as_str())),
         FileOutcome::Cancelled => ("cancelled", None),
     }
@@ -157,6 +158,7 @@ impl Reporter {
         also(s.already_uploaded, "already uploaded by an earlier run");
         also(s.skipped_identical, "already there (identical)");
         also(s.skipped_existing, "skipped (a different file has that name; --on-conflict replace or rename to store it)");
+        also(s.not_stored, "not stored (names the service never stores)");
         if s.would_upload > 0 {
             parts.push(format!("{} would upload", s.would_upload));
         }

@@ -53,6 +53,11 @@ pub struct Config {
     /// Seed that makes the chaos sequence repeatable.
     #[arg(long, default_value_t = 1)]
     pub chaos_seed: u64,
+    /// A documented transient answer at a known point, `KIND[=COUNT]` (repeatable):
+    /// too-many-write-operations, batch-entry-contention, create-folder-contention,
+    /// empty-next-expected-ranges (see `scheduled.rs`).
+    #[arg(long = "fault", value_name = "KIND[=COUNT]")]
+    pub faults: Vec<String>,
     /// How long a "stalled" chaos response hangs before the connection is dropped.
     #[arg(long, default_value_t = 10_000)]
     pub stall_ms: u64,
@@ -95,6 +100,7 @@ impl Default for Config {
             bandwidth: None,
             chaos_rate: 0.0,
             chaos_seed: 1,
+            faults: Vec::new(),
             stall_ms: 10_000,
             simple_upload_limit: 4 * 1024 * 1024,
             consent: Consent::Allow,

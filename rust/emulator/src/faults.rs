@@ -216,6 +216,12 @@ pub async fn layer(State(app): State<App>, req: Request, next: Next) -> Response
     let req = if path.starts_with("/_emulator/") { req } else { meter_body(&app, req) };
 
     let mut lose_response = None;
+    if api == Some(Api::Dropbox { write: true })
+        && app.scheduled.take(crate::scheduled::Scheduled::TooManyWriteOperations)
+    {
+        app.stats.count(Fault::TooManyWriteOperations.name());
+        return inject(&app, Api::Dropbox { write: true }, Fault::TooManyWriteOperations, req).await;
+    }
     if let Some(api) = api {
         if let Some(fault) = app.chaos.pick(&candidates(&app, api, &req)) {
             app.stats.count(fault.name());

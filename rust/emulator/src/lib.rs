@@ -19,6 +19,7 @@ pub mod origin;
 pub mod persist;
 mod ranged;
 pub mod registrations;
+pub mod scheduled;
 pub mod server;
 pub mod stand_in_browser;
 pub mod stats;
@@ -49,6 +50,8 @@ pub struct Emulator {
     pub store: store::Store,
     pub stats: stats::Stats,
     pub chaos: faults::Chaos,
+    /// Faults asked for by `--fault`, at known points.
+    pub scheduled: scheduled::ScheduledFaults,
     pub bandwidth: Option<faults::Bandwidth>,
     pub graph: graph::GraphState,
     pub dropbox: dropbox::DropboxState,
@@ -71,6 +74,8 @@ pub enum StartError {
     Tls(std::io::Error),
     #[error("cannot use the registrations file {path}: {message}")]
     Registrations { path: PathBuf, message: String },
+    #[error("{0}")]
+    Fault(String),
 }
 
 /// A started emulator; dropping it does not stop it, call [`RunningEmulator::shutdown`].
@@ -120,6 +125,7 @@ pub async fn start(config: Config) -> Result<RunningEmulator, StartError> {
         ),
         None => None,
     };
+    let scheduled = scheduled::ScheduledFaults::parse(&config.faults).map_err(StartError::Fault)?;
     let (data_dir, temporary_data) = match &config.data {
         Some(d) => (d.clone(), false),
         None => (std::env::temp_dir().join(format!("dkcloud-emulator-{}", tokens::random_token(8))), true),
@@ -148,6 +154,7 @@ pub async fn start(config: Config) -> Result<RunningEmulator, StartError> {
         oauth: oauth::OAuthState::open(&config, &state_dir).map_err(data_err)?,
         links: links::Links::open(&state_dir).map_err(data_err)?,
         chaos: faults::Chaos::new(config.chaos_rate, config.chaos_seed),
+        scheduled,
         bandwidth: config.bandwidth.map(faults::Bandwidth::new),
         stats: stats::Stats::default(),
         store,

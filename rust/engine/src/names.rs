@@ -1,20 +1,32 @@
-//! Remote names for local files.
+//! Remote names for local files, decided before anything is sent.
 //!
 //! Every name is put in Unicode NFC (macOS and some cameras write NFD; both
 //! services would otherwise show two different-looking "same" names).
 //!
-//! OneDrive's rules, and what dkcloud does about each:
+//! OneDrive's rules, and what dkcloud does about each (the mapping is rclone's
+//! OneDrive "encoder": each refused character has one look-alike, so
+//! [`original_name`] reads the local name back):
 //! - the characters `" * : < > ? / \ |` are replaced by their full-width
 //!   look-alikes `＂ ＊ ： ＜ ＞ ？ ／ ＼ ｜` (U+FF02 ...), as rclone and the
 //!   OneDrive clients do, so the name still reads the same;
 //! - a leading or trailing space becomes `␠` (U+2420, SYMBOL FOR SPACE);
+//! - a trailing `.` becomes `．` (U+FF0E, FULLWIDTH FULL STOP): OneDrive
+//!   answers "invalid trailing character" (`nameContainsInvalidCharacters`);
+//! - control characters U+0000-U+001F become their symbols `␀`-`␟`
+//!   (U+2400-U+241F) and U+007F becomes `␡` (U+2421);
 //! - reserved names cannot be mapped without changing their meaning and are a
 //!   per-file error: `CON`, `PRN`, `AUX`, `NUL`, `COM0`-`COM9`, `LPT0`-`LPT9`
 //!   (alone or before an extension), `.lock`, `desktop.ini`, names starting
 //!   with `~$`, and names containing `_vti_`;
 //! - a whole path longer than 400 characters is a per-file error.
 //!
-//! Dropbox accepts any other name; it only gets the NFC normalisation.
+//! Dropbox's rules:
+//! - a backslash becomes `＼` (U+FF3C), as rclone's Dropbox encoder does:
+//!   Dropbox refuses it only when the file is committed, after its bytes;
+//! - the names Dropbox never stores (`disallowed_name`: `desktop.ini`,
+//!   `thumbs.db`, `.ds_store`, `icon\r`, `.dropbox`, `.dropbox.attr`, in any
+//!   case) are [`NameError::NotStored`]: the file is reported "not stored",
+//!   apart from failures, and nothing is sent.
 //!
 //! One remote name per file ([`DistinctNames`]): both services see two names
 //! that differ only in case or Unicode normalisation as one, and a converted
@@ -43,7 +55,13 @@ pub enum NameError {
     Reserved(String),
     #[error("the path is {0} characters long; OneDrive allows {ONEDRIVE_MAX_PATH}")]
     TooLong(usize),
+    /// Not a failure: the service never stores a file of this name.
+    #[error("Dropbox does not store files named {0}")]
+    NotStored(String),
 }
+
+/// Names Dropbox refuses with `disallowed_name` (compared in lowercase).
+const DROPBOX_NOT_STORED: [&str; 6] = ["desktop.ini", "thumbs.db", ".ds_store", "icon\r", ".dropbox", ".dropbox.attr"];
 
 fn full_width(c: char) -> Option<char> {
     Some(match c {
@@ -61,6 +79,39 @@ fn full_width(c: char) -> Option<char> {
 }
 
 const SPACE_SYMBOL: char = '\u{2420}';
+const FULL_WIDTH_STOP: char = '\u{FF0E}';
+const FULL_WIDTH_BACKSLASH: char = '\u{FF3C}';
+/// `␀`: control character `c` (U+0000-U+001F) becomes `CONTROL_SYMBOLS + c`.
+const CONTROL_SYMBOLS: u32 = 0x2400;
+const DELETE_SYMBOL: char = '\u{2421}';
+
+fn control_symbol(c: char) -> Option<char> {
+    match c as u32 {
+        n @ 0..=0x1F => char::from_u32(CONTROL_SYMBOLS + n),
+        0x7F => Some(DELETE_SYMBOL),
+        _ => None,
+    }
+}
+
+/// The local name a remote name was made from: undoes every mapping above.
+pub fn original_name(remote: &str, service: ServiceKind) -> String {
+    let last = remote.chars().count().saturating_sub(1);
+    remote
+        .chars()
+        .enumerate()
+        .map(|(i, c)| match (service, c) {
+            (ServiceKind::Dropbox, FULL_WIDTH_BACKSLASH) => '\\',
+            (ServiceKind::Dropbox, c) => c,
+            (_, SPACE_SYMBOL) if i == 0 || i == last => ' ',
+            (_, FULL_WIDTH_STOP) if i == last => '.',
+            (_, DELETE_SYMBOL) => '\u{7f}',
+            (_, c) if (CONTROL_SYMBOLS..=CONTROL_SYMBOLS + 0x1F).contains(&(c as u32)) => {
+                char::from_u32(c as u32 - CONTROL_SYMBOLS).unwrap_or(c)
+            }
+            (_, c) => ['"', '*', ':', '<', '>', '?', '/', '\\', '|'].into_iter().find(|&a| full_width(a) == Some(c)).unwrap_or(c),
+        })
+        .collect()
+}
 
 fn reserved_on_onedrive(name: &str) -> bool {
     let lower = name.to_lowercase();
@@ -84,17 +135,24 @@ pub fn remote_name(local: &std::ffi::OsStr, service: ServiceKind) -> Result<Stri
         return Err(NameError::Empty);
     }
     if service == ServiceKind::Dropbox {
-        return Ok(name);
+        if DROPBOX_NOT_STORED.contains(&name.to_lowercase().as_str()) {
+            return Err(NameError::NotStored(name));
+        }
+        return Ok(name.replace('\\', &FULL_WIDTH_BACKSLASH.to_string()));
     }
     if reserved_on_onedrive(&name) {
         return Err(NameError::Reserved(name));
     }
-    let mut mapped: Vec<char> = name.chars().map(|c| full_width(c).unwrap_or(c)).collect();
+    let mut mapped: Vec<char> = name.chars().map(|c| full_width(c).or_else(|| control_symbol(c)).unwrap_or(c)).collect();
     if let Some(first) = mapped.first_mut().filter(|c| **c == ' ') {
         *first = SPACE_SYMBOL;
     }
-    if let Some(last) = mapped.last_mut().filter(|c| **c == ' ') {
-        *last = SPACE_SYMBOL;
+    if let Some(last) = mapped.last_mut() {
+        match *last {
+            ' ' => *last = SPACE_SYMBOL,
+            '.' => *last = FULL_WIDTH_STOP,
+            _ => {}
+        }
     }
     Ok(mapped.into_iter().collect())
 }
@@ -207,6 +265,48 @@ mod tests {
         assert_eq!(names.claim("/R/.HIDDEN"), "/R/.HIDDEN (2)");
         let mut bare = DistinctNames::default();
         assert_eq!((bare.claim("IMG.jpg"), bare.claim("IMG.jpg")), ("IMG.jpg".into(), "IMG (2).jpg".into()));
+    }
+
+    #[test]
+    fn a_trailing_period_becomes_a_full_width_stop() {
+        assert_eq!(od("Misc.").unwrap(), "Misc\u{FF0E}");
+        assert_eq!(od("a..").unwrap(), "a.\u{FF0E}");
+        assert_eq!(od("Misc.2024").unwrap(), "Misc.2024");
+        assert_eq!(od(".hidden").unwrap(), ".hidden");
+        // A trailing space is mapped first, as rclone does: the period is then inside.
+        assert_eq!(od("a. ").unwrap(), "a.␠");
+    }
+
+    #[test]
+    fn control_characters_become_their_symbols() {
+        assert_eq!(od("a\tb\u{1}c\u{7f}.jpg").unwrap(), "a\u{2409}b\u{2401}c\u{2421}.jpg");
+        assert_eq!(od("\u{0}x").unwrap(), "\u{2400}x");
+    }
+
+    #[test]
+    fn every_mapping_reads_back_to_the_local_name() {
+        for local in [r#"a"b*c:d<e>f?g\h|i.jpg"#, " lead and trail ", "Misc.", "a\tb\u{7f}.", "plain.jpg"] {
+            let remote = od(local).unwrap();
+            assert_eq!(original_name(&remote, ServiceKind::OneDrive), local, "{remote}");
+        }
+        let dropbox = remote_name(OsStr::new(r"a\b.jpg"), ServiceKind::Dropbox).unwrap();
+        assert_eq!(dropbox, "a\u{FF3C}b.jpg");
+        assert_eq!(original_name(&dropbox, ServiceKind::Dropbox), r"a\b.jpg");
+    }
+
+    #[test]
+    fn names_dropbox_never_stores_are_not_stored_whatever_their_case() {
+        for name in ["desktop.ini", "Thumbs.db", ".DS_Store", "Icon\r", ".dropbox", ".Dropbox.attr"] {
+            let got = remote_name(OsStr::new(name), ServiceKind::Dropbox);
+            assert_eq!(got, Err(NameError::NotStored(name.to_owned())), "{name:?}");
+        }
+        assert_eq!(
+            NameError::NotStored("desktop.ini".into()).to_string(),
+            "Dropbox does not store files named desktop.ini"
+        );
+        for fine in ["thumbs.db.jpg", "Icon", "dropbox", ".dropbox2"] {
+            assert!(remote_name(OsStr::new(fine), ServiceKind::Dropbox).is_ok(), "{fine}");
+        }
     }
 
     #[test]

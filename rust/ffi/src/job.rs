@@ -84,6 +84,7 @@ impl JobEvents for Forwarder {
             FileOutcome::Failed(reason) => {
                 (reason.clone(), report.error_kind.map_or(ErrorKind::Internal, crate::error_kind))
             }
+            FileOutcome::NotStored(reason) => (reason.clone(), ErrorKind::None),
             _ => (String::new(), ErrorKind::None),
         };
         self.file_event(index, state, report.bytes_sent, report.bytes_sent, message, kind, remote);
@@ -99,7 +100,8 @@ fn file_state(outcome: &FileOutcome) -> Option<FileState> {
         FileOutcome::KeptBoth => FileState::KeptBoth,
         // Finished by an earlier run of this job, which stored it (journal + hash).
         FileOutcome::AlreadyUploaded | FileOutcome::SkippedIdentical => FileState::AlreadyThere,
-        FileOutcome::SkippedExisting => FileState::Skipped,
+        // Left alone with its reason as the message ("Dropbox does not store files named ...").
+        FileOutcome::SkippedExisting | FileOutcome::NotStored(_) => FileState::Skipped,
         FileOutcome::Failed(_) => FileState::Failed,
         FileOutcome::Cancelled => FileState::Cancelled,
         FileOutcome::WouldUpload => return None,
@@ -113,7 +115,7 @@ fn job_summary(folder: String, s: &dkcloud_engine::upload::Summary) -> JobSummar
         files_replaced: s.replaced as usize,
         files_kept_both: s.kept_both as usize,
         files_already_there: (s.already_uploaded + s.skipped_identical) as usize,
-        files_skipped: s.skipped_existing as usize,
+        files_skipped: (s.skipped_existing + s.not_stored) as usize,
         files_failed: s.failed as usize,
         cancelled: s.cancelled,
         folder,

@@ -3,7 +3,7 @@
 //! rules, `autorename`, the quota, and the new file's metadata.
 
 use super::args::{check_path, tag_of, ArgSource, PathArg, PathKind};
-use super::errors::{ApiError, ApiResult, WriteFailure};
+use super::errors::{has_disallowed_name, ApiError, ApiResult, WriteFailure};
 use super::metadata::{describe_one, lower, untagged};
 use crate::store::{components, Entry, PathError};
 use crate::tokens::Service;
@@ -85,6 +85,9 @@ fn target_path(app: &App, path: &PathArg) -> Result<String, WriteFailure> {
     match path {
         PathArg::Path(p) => {
             components(p).map_err(|_| WriteFailure::MalformedPath)?;
+            if has_disallowed_name(p) {
+                return Err(WriteFailure::DisallowedName);
+            }
             Ok(p.clone())
         }
         PathArg::Id(id) => app.dropbox.catalog.path_of_id(id).ok_or(WriteFailure::MalformedPath),

@@ -50,6 +50,20 @@ pub(crate) enum WriteFailure {
     /// `file`, `folder` or `file_ancestor`.
     Conflict(&'static str),
     InsufficientSpace,
+    /// A name Dropbox will not save (`desktop.ini`, ...).
+    DisallowedName,
+    /// Contention for the namespace's write lock: retry.
+    TooManyWriteOperations,
+}
+
+/// Names Dropbox refuses with `disallowed_name` ("Dropbox will not save the file
+/// or folder because of its name", files.stone `WriteError`), compared in
+/// lowercase; the list is rclone's (backend/dropbox, its issues #108, #6786).
+const DISALLOWED_NAMES: [&str; 6] = ["desktop.ini", "thumbs.db", ".ds_store", "icon\r", ".dropbox", ".dropbox.attr"];
+
+/// Whether any component of `remote` is a name Dropbox does not save.
+pub(crate) fn has_disallowed_name(remote: &str) -> bool {
+    remote.split('/').any(|part| DISALLOWED_NAMES.contains(&part.to_lowercase().as_str()))
 }
 
 impl WriteFailure {
@@ -58,6 +72,8 @@ impl WriteFailure {
             WriteFailure::MalformedPath => void("malformed_path"),
             WriteFailure::Conflict(what) => nested("conflict", void(what)),
             WriteFailure::InsufficientSpace => void("insufficient_space"),
+            WriteFailure::DisallowedName => void("disallowed_name"),
+            WriteFailure::TooManyWriteOperations => void("too_many_write_operations"),
         }
     }
 }

@@ -197,6 +197,11 @@ async fn finish_batch(app: &App, headers: &HeaderMap, body: Body) -> ApiResult<V
     }
     let mut results = Vec::with_capacity(entries.len());
     for (cursor, commit) in entries {
+        // Namespace contention: this entry is not committed, its session stays as it was.
+        if app.scheduled.take(crate::scheduled::Scheduled::BatchEntryContention) {
+            results.push(json!({ ".tag": "failure", "failure": void("too_many_write_operations") }));
+            continue;
+        }
         results.push(match finish_entry(app, &cursor, &commit).await {
             Ok(mut metadata) => {
                 metadata[".tag"] = json!("success");

@@ -3,7 +3,7 @@
 
 use super::args::{check_path, ArgSource, PathArg, PathKind};
 use super::commit::free_name;
-use super::errors::{nested, respond, void, ApiError, ApiResult, LookupFailure, Route, WriteFailure};
+use super::errors::{has_disallowed_name, nested, respond, void, ApiError, ApiResult, LookupFailure, Route, WriteFailure};
 use super::metadata::{describe, describe_one, lower, untagged};
 use super::rpc_call;
 use crate::store::{components, Entry, PathError};
@@ -202,7 +202,11 @@ async fn create_folder(app: &App, headers: &HeaderMap, body: Body) -> ApiResult<
     blocking(move || {
         let write_error = |w: WriteFailure| ApiError::Endpoint(nested("path", w.to_value()));
         let _namespace = app.dropbox.namespace_lock();
+        if app.scheduled.take(crate::scheduled::Scheduled::CreateFolderContention) {
+            return Err(write_error(WriteFailure::TooManyWriteOperations));
+        }
         let wanted = match &path {
+            PathArg::Path(p) if has_disallowed_name(p) => return Err(write_error(WriteFailure::DisallowedName)),
             PathArg::Path(p) if components(p).is_ok_and(|c| !c.is_empty()) => p.clone(),
             // An id names something that exists already.
             PathArg::Id(_) => return Err(write_error(WriteFailure::Conflict("folder"))),

@@ -8,16 +8,30 @@ const RESERVED: &[&str] = &[".lock", "con", "prn", "aux", "nul", "desktop.ini"];
 const MAX_PATH_CHARS: usize = 400;
 
 /// Refuses a name OneDrive does not allow (Microsoft's "restrictions and limitations").
+///
+/// A character OneDrive refuses is answered as the service answers it: 400
+/// `invalidRequest` with `innerError.code` `nameContainsInvalidCharacters`
+/// (seen in real answers: "Path (...) contains invalid trailing character." for a
+/// name ending in `.`, "... invalid leading character." for a leading space;
+/// onedrive-api-docs#1488, dtinit/data-transfer-project#924). Control characters
+/// (U+0000-U+001F, U+007F) are refused the same way.
 pub fn check_name(name: &str) -> GraphResult<()> {
     let bad = |why: &str| Err(GraphError::invalid_request(format!("The name '{name}' is not allowed: {why}.")));
+    let bad_char = |why: &str| {
+        Err(GraphError::invalid_request(format!("The name '{name}' is not allowed: Path ({name}) {why}."))
+            .with_inner("nameContainsInvalidCharacters"))
+    };
     if name.is_empty() {
         return bad("it is empty");
     }
     if let Some(c) = name.chars().find(|c| FORBIDDEN_CHARS.contains(c) || c.is_control()) {
-        return bad(&format!("it contains the character {c:?}"));
+        return bad_char(&format!("contains the invalid character {c:?}"));
     }
-    if name.starts_with(' ') || name.ends_with(' ') {
-        return bad("it starts or ends with a space");
+    if name.starts_with(' ') {
+        return bad_char("contains invalid leading character");
+    }
+    if name.ends_with(' ') || name.ends_with('.') {
+        return bad_char("contains invalid trailing character");
     }
     let lower = name.to_lowercase();
     let numbered_device = (lower.starts_with("com") || lower.starts_with("lpt"))
@@ -55,11 +69,11 @@ mod tests {
     #[test]
     fn refuses_the_documented_names() {
         for name in
-            ["a:b", "a?b", "a|b", " a", "a ", "CON", "com1", "LPT9", ".lock", "desktop.ini", "~$doc", "x_vti_y", "a\"b"]
+            ["a:b", "a?b", "a|b", " a", "a ", "a.", "Misc.", "..", "a\u{1}b", "a\u{7f}", "CON", "com1", "LPT9", ".lock", "desktop.ini", "~$doc", "x_vti_y", "a\"b"]
         {
             assert!(check_name(name).is_err(), "{name} should be refused");
         }
-        for name in ["photo.jpg", "console", "com10", "a b", "Été 2024"] {
+        for name in ["photo.jpg", "console", "com10", "a b", "Été 2024", ".hidden", "a.b"] {
             assert!(check_name(name).is_ok(), "{name} should be allowed");
         }
     }

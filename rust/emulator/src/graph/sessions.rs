@@ -45,13 +45,21 @@ struct Session {
     expires: DateTime<Utc>,
     /// `fileSystemInfo.lastModifiedDateTime`, applied to the stored file.
     modified: Option<DateTime<Utc>>,
+    /// `fileSystemInfo.createdDateTime`, kept as the item's.
+    #[serde(default)]
+    created: Option<DateTime<Utc>>,
+    /// Every byte arrived but the commit failed (`--fault empty-next-expected-ranges`):
+    /// the session expects nothing and never completes.
+    #[serde(default)]
+    stuck: bool,
 }
 
 impl Session {
     fn status(&self) -> Value {
+        let ranges = if self.stuck { json!([]) } else { json!([format!("{}-", self.received)]) };
         json!({
             "expirationDateTime": self.expires.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            "nextExpectedRanges": [format!("{}-", self.received)],
+            "nextExpectedRanges": ranges,
         })
     }
 }
@@ -140,13 +148,16 @@ struct SessionOptions {
     behavior: Conflict,
     file_size: Option<u64>,
     modified: Option<DateTime<Utc>>,
+    created: Option<DateTime<Utc>>,
 }
 
 /// `default_behavior`: `fail` for a new name, `replace` when the URL names an
 /// existing file by id (that is how Graph says "update this file").
 fn session_options(body: Option<Value>, default_behavior: Conflict) -> GraphResult<SessionOptions> {
     let item = match body.as_ref().and_then(|b| b.get("item")) {
-        None => return Ok(SessionOptions { behavior: default_behavior, file_size: None, modified: None }),
+        None => {
+            return Ok(SessionOptions { behavior: default_behavior, file_size: None, modified: None, created: None })
+        }
         Some(item) if item.is_object() => item,
         Some(_) => return Err(GraphError::invalid_request("'item' must be an object.")),
     };
@@ -157,16 +168,18 @@ fn session_options(body: Option<Value>, default_behavior: Conflict) -> GraphResu
         .get("fileSize")
         .map(|v| v.as_u64().ok_or_else(|| GraphError::invalid_request("'fileSize' must be a non-negative integer.")))
         .transpose()?;
-    let modified =
-        item.pointer("/fileSystemInfo/lastModifiedDateTime")
+    let time = |field: &str| {
+        item.pointer(&format!("/fileSystemInfo/{field}"))
             .map(|v| {
                 v.as_str().and_then(|s| DateTime::parse_from_rfc3339(s).ok()).map(|t| t.with_timezone(&Utc)).ok_or_else(
-                    || GraphError::invalid_request("'lastModifiedDateTime' must be an ISO 8601 date and time."),
+                    || GraphError::invalid_request(format!("'{field}' must be an ISO 8601 date and time.")),
                 )
             })
-            .transpose()?;
+            .transpose()
+    };
+    let (modified, created) = (time("lastModifiedDateTime")?, time("createdDateTime")?);
     let behavior = Conflict::from_json(item)?.unwrap_or(default_behavior);
-    Ok(SessionOptions { behavior, file_size, modified })
+    Ok(SessionOptions { behavior, file_size, modified, created })
 }
 
 /// `POST .../createUploadSession`.
@@ -198,6 +211,8 @@ pub async fn create(app: &App, origin: &Origin, item: ItemRef, body: Body) -> Gr
         received: 0,
         expires: sessions.next_expiry(),
         modified: options.modified,
+        created: options.created,
+        stuck: false,
     };
     let mut answer = session.status();
     answer["uploadUrl"] = json!(format!("{origin}/_upload/graph/{id}"));
@@ -335,6 +350,15 @@ async fn fragment(app: &App, id: &str, headers: &HeaderMap, origin: Origin, body
         sessions.save(id, session);
         return Ok((StatusCode::ACCEPTED, Json(answer)).into_response());
     }
+    if app.scheduled.take(crate::scheduled::Scheduled::EmptyNextExpectedRanges) {
+        session.stuck = true;
+        sessions.save(id, session);
+        return Err(GraphError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "generalException",
+            "Assertion Failure While Processing",
+        ));
+    }
     finish(app, id, session, origin).await
 }
 
@@ -365,6 +389,7 @@ async fn finish(app: &App, id: &str, session: Session, origin: Origin) -> GraphR
         let hashes = dkcloud_hash::hash_reader(std::fs::File::open(&part)?)?;
         let file = Received { temp: &part, size: hashes.size, hashes, modified: session.modified.map(Into::into) };
         let (entry, created) = commit_file(app, &session.remote, session.behavior, file)?;
+        app.graph.ids.set_times(&entry.remote, session.created, None);
         let status = if created { StatusCode::CREATED } else { StatusCode::OK };
         Ok((status, Json(drive_item(app, &entry, &origin)?)).into_response())
     })

@@ -61,7 +61,13 @@ pub async fn simple(
         if declared.is_some_and(|d| d > limit) {
             return Err(too_large(limit));
         }
-        let (remote, old_size) = blocking(app, move |app| upload_target(app, &item)).await?;
+        // The name is refused before the body is read, as Graph answers at once.
+        let (remote, old_size) = blocking(app, move |app| {
+            let target = upload_target(app, &item)?;
+            super::names::check_path(&target.0)?;
+            Ok(target)
+        })
+        .await?;
         if declared.is_some_and(|d| d > app.store.remaining(Service::OneDrive) + old_size) {
             return Err(GraphError::quota());
         }

@@ -8,7 +8,7 @@
 
 use super::client::{service_error, DropboxClient};
 use super::types::{FinishBatchArg, FinishBatchResult, FinishEntry, Metadata};
-use crate::http::cancellable;
+use crate::http::{cancellable, Pacer, PacerConfig};
 use crate::{Error, Result, ServiceKind};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -57,8 +57,28 @@ impl Batcher {
         tx
     }
 
-    /// Queues one closed session for commit and waits for its outcome.
+    /// Queues one closed session for commit and waits for its outcome. An
+    /// entry refused for namespace contention (`too_many_write_operations`,
+    /// "retry uploading this file") is queued again after a back-off: its
+    /// session is still closed and whole.
     pub async fn commit(&self, entry: FinishEntry, cancel: &CancellationToken) -> Result<EntryOutcome> {
+        let pacer = contention_pacer();
+        let mut retry = 0;
+        loop {
+            let outcome = self.commit_once(entry.clone(), cancel).await?;
+            match &outcome {
+                Err(failure) if is_contention(failure) && retry + 1 < pacer.max_attempts() => {
+                    retry += 1;
+                    let wait = pacer.backoff(retry);
+                    tracing::debug!(path = %entry.commit.path, retry, "too_many_write_operations: committing again in {wait:?}");
+                    cancellable(cancel, tokio::time::sleep(wait)).await?;
+                }
+                _ => return Ok(outcome),
+            }
+        }
+    }
+
+    async fn commit_once(&self, entry: FinishEntry, cancel: &CancellationToken) -> Result<EntryOutcome> {
         let (reply, outcome) = oneshot::channel();
         let tx = self.sender();
         cancellable(cancel, tx.send(Pending { entry, reply }))
@@ -66,6 +86,22 @@ impl Batcher {
             .map_err(|_| stopped())?;
         cancellable(cancel, outcome).await?.map_err(|_| stopped())?
     }
+}
+
+/// Back-off for writes refused by namespace contention: from 0.5 s, doubling to
+/// 8 s, eight attempts in all (about half a minute at most).
+pub(super) fn contention_pacer() -> Pacer {
+    Pacer::new(PacerConfig {
+        base: Duration::from_millis(500),
+        cap: Duration::from_secs(8),
+        max_attempts: 8,
+        ..PacerConfig::default()
+    })
+}
+
+/// `too_many_write_operations`, alone or inside a `WriteError` (`path/...`).
+pub(super) fn is_contention(error: &serde_json::Value) -> bool {
+    super::client::tags(error).iter().any(|t| t == "too_many_write_operations")
 }
 
 fn stopped() -> Error {
@@ -152,5 +188,12 @@ mod tests {
         assert_eq!((m.name.as_str(), m.size, m.content_hash.as_deref()), ("a.jpg", 3, Some("ab")));
         let failed = entry_outcome(json!({".tag": "failure", "failure": {".tag": "path", "path": {".tag": "conflict", "conflict": {".tag": "file"}}}}));
         assert_eq!(super::super::client::tags(&failed.unwrap_err()), ["path", "conflict", "file"]);
+    }
+
+    #[test]
+    fn contention_is_recognised_alone_and_inside_a_write_error() {
+        assert!(is_contention(&json!({".tag": "too_many_write_operations"})));
+        assert!(is_contention(&json!({".tag": "path", "path": {".tag": "too_many_write_operations"}})));
+        assert!(!is_contention(&json!({".tag": "path", "path": {".tag": "disallowed_name"}})));
     }
 }

@@ -115,7 +115,18 @@ impl Remote for Dropbox {
                 return Err(Error::InvalidInput("the root folder always exists".into()));
             }
             let arg = CreateFolderArg { path: &p, autorename: false };
-            let reply = self.client.rpc("files/create_folder_v2", Some(&arg), cancel).await?;
+            // Namespace contention (409 `path/too_many_write_operations`) is retried after a back-off.
+            let pacer = super::batch::contention_pacer();
+            let mut retry = 0;
+            let reply = loop {
+                let reply = self.client.rpc("files/create_folder_v2", Some(&arg), cancel).await?;
+                let contention = reply.status == 409 && super::batch::is_contention(&api_error(&reply).1);
+                if !contention || retry + 1 >= pacer.max_attempts() {
+                    break reply;
+                }
+                retry += 1;
+                crate::http::cancellable(cancel, tokio::time::sleep(pacer.backoff(retry))).await?;
+            };
             if reply.is_success() {
                 // `FolderMetadata` here, without the `.tag` of the metadata union.
                 let made = entry(reply.json::<CreateFolderResult>(ServiceKind::Dropbox)?.metadata);

@@ -83,6 +83,16 @@ pub struct SessionItem {
 #[serde(rename_all = "camelCase")]
 pub struct FileSystemInfo {
     pub last_modified_date_time: String,
+    /// The local file's creation time, where the file system keeps one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date_time: Option<String>,
+}
+
+/// `PATCH` of a drive item's `fileSystemInfo` (after a simple upload).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimesUpdate {
+    pub file_system_info: FileSystemInfo,
 }
 
 #[derive(Debug, Deserialize)]
@@ -172,7 +182,10 @@ mod tests {
             item: SessionItem {
                 conflict_behavior: "rename",
                 file_size: 7,
-                file_system_info: Some(FileSystemInfo { last_modified_date_time: "2024-01-02T03:04:05Z".into() }),
+                file_system_info: Some(FileSystemInfo {
+                    last_modified_date_time: "2024-01-02T03:04:05Z".into(),
+                    created_date_time: None,
+                }),
             },
         };
         assert_eq!(

@@ -7,9 +7,16 @@
 //! The last fragment is read into memory and the file's stamp checked before
 //! it is sent, because that fragment commits the file: a file that changed
 //! while it was being read is never stored.
+//!
+//! Every upload carries the local file's `fileSystemInfo` (modified and, where
+//! the file system keeps it, created): sessions in `createUploadSession`'s
+//! item; a simple PUT cannot carry it, so a `PATCH` of the new item follows,
+//! as rclone does. (A session for every small file would cost the same two
+//! requests, but the PUT keeps one round trip before the bytes go and makes
+//! the file at once; see README, "Modified times on OneDrive".)
 
 use super::client::{parse_error, service_error, OneDrive};
-use super::types::{CreateSession, DriveItem, FileSystemInfo, SessionItem, UploadSession};
+use super::types::{CreateSession, DriveItem, FileSystemInfo, SessionItem, TimesUpdate, UploadSession};
 use crate::http::Auth;
 use crate::remote::{OpenSession, Remote, RemoteEntry, UploadSpec, Uploaded, WireConflict};
 use super::profile::{FRAGMENT_UNIT, PROFILE, SIMPLE_LIMIT};
@@ -95,6 +102,7 @@ async fn simple(g: &OneDrive, spec: &UploadSpec<'_>) -> Result<Uploaded> {
         200 | 201 => {
             let item: DriveItem = reply.json(ServiceKind::OneDrive)?;
             let entry = verified(g, spec, item, &hash).await?;
+            set_times(g, spec, &entry.path).await;
             Ok(Uploaded { entry, bytes_sent: size })
         }
         409 => Err(Error::Conflict { service: ServiceKind::OneDrive, path: spec.remote_path.to_owned() }),
@@ -107,6 +115,19 @@ enum SessionEnd {
     Done(DriveItem),
     /// The session no longer exists (expired, or committed by an answer we lost).
     Gone,
+    /// The session expects nothing more and made no file ([`Stand::Stuck`]).
+    Stuck,
+}
+
+/// New sessions a file may start after one got stuck: one.
+const MAX_STUCK_RESTARTS: u32 = 1;
+
+/// Deletes a stuck session in the background (it would only expire).
+fn discard_stuck(g: &OneDrive, url: &str) {
+    let (g2, url) = (g.clone(), url.to_owned());
+    g.cleanup(async move {
+        let _ = tokio::time::timeout(CANCEL_CLEANUP, delete_session(&g2, &url)).await;
+    });
 }
 
 async fn session_upload(g: &OneDrive, spec: &UploadSpec<'_>) -> Result<Uploaded> {
@@ -117,9 +138,17 @@ async fn session_upload(g: &OneDrive, spec: &UploadSpec<'_>) -> Result<Uploaded>
     };
     let mut bytes_sent = 0u64;
     let mut new_sessions = 0;
+    let mut stuck = 0;
     loop {
         let resumed = match resume_url.take() {
-            Some(url) => status(g, &url, spec.cancel).await?.map(|offset| (url, offset)),
+            Some(url) => match status(g, &url, spec.cancel).await? {
+                Stand::At(offset) => Some((url, offset)),
+                Stand::Stuck => {
+                    discard_stuck(g, &url);
+                    None
+                }
+                Stand::Gone => None,
+            },
             None => None,
         };
         let (url, offset) = match resumed {
@@ -141,6 +170,24 @@ async fn session_upload(g: &OneDrive, spec: &UploadSpec<'_>) -> Result<Uploaded>
                 spec.observer.session(None);
                 let entry = verified(g, spec, item, &hash).await?;
                 return Ok(Uploaded { entry, bytes_sent });
+            }
+            Ok(SessionEnd::Stuck) => {
+                spec.observer.session(None);
+                discard_stuck(g, &url);
+                stuck += 1;
+                if stuck > MAX_STUCK_RESTARTS {
+                    return Err(Error::Service {
+                        service: ServiceKind::OneDrive,
+                        status: 500,
+                        code: "uploadSessionStuck".into(),
+                        message: format!(
+                            "{}: OneDrive refused the end of the file twice and its upload session expects nothing more; \
+                             the file was not stored",
+                            spec.remote_path
+                        ),
+                    });
+                }
+                tracing::debug!(path = spec.remote_path, "the upload session expects nothing more: starting a new one");
             }
             Ok(SessionEnd::Gone) => {
                 spec.observer.session(None);
@@ -172,13 +219,44 @@ async fn session_upload(g: &OneDrive, spec: &UploadSpec<'_>) -> Result<Uploaded>
     }
 }
 
+/// The local file's times as Graph's `fileSystemInfo`.
+async fn file_system_info(spec: &UploadSpec<'_>) -> Option<FileSystemInfo> {
+    let created = tokio::fs::metadata(spec.local).await.ok().and_then(|m| m.created().ok()).map(|t| {
+        chrono::DateTime::<chrono::Utc>::from(t).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    });
+    Some(FileSystemInfo { last_modified_date_time: spec.stamp.modified_rfc3339()?, created_date_time: created })
+}
+
+/// Gives a simply uploaded item the local file's times. The file is stored
+/// either way: a refusal here is logged, not the file's failure.
+async fn set_times(g: &OneDrive, spec: &UploadSpec<'_>, stored: &str) {
+    let Some(info) = file_system_info(spec).await else { return };
+    let body = match serde_json::to_vec(&TimesUpdate { file_system_info: info }) {
+        Ok(b) => b,
+        Err(_) => return,
+    };
+    let url = g.item_url(stored, "");
+    let client = g.transport.client().clone();
+    let sent = g
+        .transport
+        .send(spec.cancel, Auth::Bearer, "set the file's times", |_| {
+            Ok(client.patch(&url).header(CONTENT_TYPE, "application/json").body(body.clone()))
+        })
+        .await;
+    match sent {
+        Ok(reply) if reply.status == 200 => {}
+        Ok(reply) => tracing::warn!(path = stored, "OneDrive kept the upload time: {}", service_error(&reply)),
+        Err(e) => tracing::warn!(path = stored, "OneDrive kept the upload time: {e}"),
+    }
+}
+
 async fn create_session(g: &OneDrive, spec: &UploadSpec<'_>) -> Result<String> {
     let url = g.item_url(spec.remote_path, "/createUploadSession");
     let body = serde_json::to_vec(&CreateSession {
         item: SessionItem {
             conflict_behavior: behavior(spec.conflict),
             file_size: spec.stamp.size,
-            file_system_info: spec.stamp.modified_rfc3339().map(|t| FileSystemInfo { last_modified_date_time: t }),
+            file_system_info: file_system_info(spec).await,
         },
     })
     .map_err(|e| Error::InvalidInput(e.to_string()))?;
@@ -204,13 +282,27 @@ async fn create_session(g: &OneDrive, spec: &UploadSpec<'_>) -> Result<String> {
     }
 }
 
-/// The next byte the session wants, or `None` when the session is gone.
-async fn status(g: &OneDrive, url: &str, cancel: &CancellationToken) -> Result<Option<u64>> {
+/// Where a session stands, as its status says.
+enum Stand {
+    /// The next byte it wants.
+    At(u64),
+    /// It expects nothing (`"nextExpectedRanges": []`) and has not made the
+    /// file: after a refused last fragment it never completes
+    /// (OneDrive/onedrive-api-docs#71). Sending again only meets 416.
+    Stuck,
+    Gone,
+}
+
+/// Where the session stands.
+async fn status(g: &OneDrive, url: &str, cancel: &CancellationToken) -> Result<Stand> {
     let client = g.transport.client().clone();
     let reply = g.transport.send(cancel, Auth::None, "ask for the upload status", |_| Ok(client.get(url))).await?;
     match reply.status {
-        200 => Ok(Some(reply.json::<UploadSession>(ServiceKind::OneDrive)?.next_offset().unwrap_or(0))),
-        404 | 410 => Ok(None),
+        200 => Ok(match reply.json::<UploadSession>(ServiceKind::OneDrive)?.next_offset() {
+            Some(offset) => Stand::At(offset),
+            None => Stand::Stuck,
+        }),
+        404 | 410 => Ok(Stand::Gone),
         _ => Err(service_error(&reply)),
     }
 }
@@ -248,8 +340,8 @@ async fn fragments(
         if offset >= size {
             // Everything arrived but nothing was committed: ask again, once.
             match status(g, url, spec.cancel).await? {
-                Some(o) if o < size => offset = o,
-                Some(_) => {
+                Stand::At(o) if o < size => offset = o,
+                Stand::At(_) => {
                     return Err(Error::Service {
                         service: ServiceKind::OneDrive,
                         status: 200,
@@ -257,7 +349,8 @@ async fn fragments(
                         message: "all bytes were received but the file was not created".into(),
                     })
                 }
-                None => return Ok(SessionEnd::Gone),
+                Stand::Stuck => return Ok(SessionEnd::Stuck),
+                Stand::Gone => return Ok(SessionEnd::Gone),
             }
         }
         spec.observer.sent(offset);
@@ -310,12 +403,19 @@ async fn fragments(
             404 | 410 => return Ok(SessionEnd::Gone),
             409 => return Err(Error::Conflict { service: ServiceKind::OneDrive, path: spec.remote_path.to_owned() }),
             416 => match status(g, url, spec.cancel).await? {
-                Some(o) => offset = o,
-                None => return Ok(SessionEnd::Gone),
+                Stand::At(o) => offset = o,
+                Stand::Stuck => return Ok(SessionEnd::Stuck),
+                Stand::Gone => return Ok(SessionEnd::Gone),
             },
             _ if parse_error(&reply).inner.as_deref() == Some("fragmentOverlap") => match status(g, url, spec.cancel).await? {
-                Some(o) => offset = o,
-                None => return Ok(SessionEnd::Gone),
+                Stand::At(o) => offset = o,
+                Stand::Stuck => return Ok(SessionEnd::Stuck),
+                Stand::Gone => return Ok(SessionEnd::Gone),
+            },
+            // A refused last fragment may leave a session that expects nothing.
+            _ if end == size => match status(g, url, spec.cancel).await? {
+                Stand::Stuck => return Ok(SessionEnd::Stuck),
+                _ => return Err(service_error(&reply)),
             },
             _ => return Err(service_error(&reply)),
         }

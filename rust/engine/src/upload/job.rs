@@ -168,6 +168,10 @@ async fn dispatch(ctx: &Arc<Ctx>, mut rx: mpsc::Receiver<WalkItem>, jobs: usize)
                 tracker.files_seen.fetch_add(1, Ordering::Relaxed);
                 ctx.ledger.report_simple(&local, None, FileOutcome::Failed(reason));
             }
+            WalkItem::NotStored { local, reason } => {
+                tracker.files_seen.fetch_add(1, Ordering::Relaxed);
+                ctx.ledger.report_simple(&local, None, FileOutcome::NotStored(reason));
+            }
             WalkItem::File { local, remote: target, stamp } => {
                 tracker.files_seen.fetch_add(1, Ordering::Relaxed);
                 let Some(file) = planner.plan(ctx, local, target, stamp).await else { continue };

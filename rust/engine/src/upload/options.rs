@@ -137,6 +137,10 @@ pub enum FileOutcome {
     SkippedExisting,
     /// Dry run: would be uploaded.
     WouldUpload,
+    /// The service never stores a file of this name (Dropbox's `desktop.ini`,
+    /// `thumbs.db`, ...); nothing was sent. Not a failure: running again would
+    /// not change it. The reason reads "Dropbox does not store files named ...".
+    NotStored(String),
     Failed(String),
     Cancelled,
 }
@@ -189,6 +193,8 @@ pub struct Summary {
     pub skipped_identical: u64,
     pub skipped_existing: u64,
     pub would_upload: u64,
+    /// Files the service never stores under their name ([`FileOutcome::NotStored`]).
+    pub not_stored: u64,
     pub failed: u64,
     /// Folders this run created (not those that were there already).
     pub folders_created: u64,

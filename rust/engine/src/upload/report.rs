@@ -48,6 +48,7 @@ impl Ledger {
                 FileOutcome::SkippedIdentical => s.skipped_identical += 1,
                 FileOutcome::SkippedExisting => s.skipped_existing += 1,
                 FileOutcome::WouldUpload => s.would_upload += 1,
+                FileOutcome::NotStored(_) => s.not_stored += 1,
                 FileOutcome::Failed(_) => s.failed += 1,
                 FileOutcome::Cancelled => {}
             }

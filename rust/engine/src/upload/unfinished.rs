@@ -110,6 +110,11 @@ async fn left_of(dir: &Path, record: JobRecord) -> Result<UnfinishedJob> {
                 }
             }
             WalkItem::Bad { .. } => job.files_total += 1,
+            // Settled for good: the service never stores it.
+            WalkItem::NotStored { .. } => {
+                job.files_total += 1;
+                job.files_done += 1;
+            }
             WalkItem::Folder { .. } => {}
         }
     }

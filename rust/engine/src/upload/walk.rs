@@ -8,7 +8,7 @@
 //! folder's files are contiguous in the walk.
 
 use crate::stamp::FileStamp;
-use crate::names::{check_path, remote_name};
+use crate::names::{check_path, remote_name, NameError};
 use crate::remote::join;
 use crate::ServiceKind;
 use std::path::{Path, PathBuf};
@@ -19,6 +19,8 @@ pub enum WalkItem {
     Folder { local: PathBuf, remote: String },
     File { local: PathBuf, remote: String, stamp: FileStamp },
     Bad { local: PathBuf, reason: String },
+    /// A name the service never stores (not a failure).
+    NotStored { local: PathBuf, reason: String },
 }
 
 /// Starts the walk on a blocking thread; it stops when `tx`'s receiver is dropped.
@@ -34,6 +36,14 @@ pub fn spawn(sources: Vec<PathBuf>, destination: String, service: ServiceKind, t
 
 fn bad(local: &Path, reason: impl Into<String>) -> WalkItem {
     WalkItem::Bad { local: local.to_owned(), reason: reason.into() }
+}
+
+/// A local name the service cannot take.
+fn refused(local: &Path, e: NameError) -> WalkItem {
+    match e {
+        NameError::NotStored(_) => WalkItem::NotStored { local: local.to_owned(), reason: e.to_string() },
+        _ => bad(local, e.to_string()),
+    }
 }
 
 /// One file, checked for what can be known before any upload.
@@ -60,7 +70,7 @@ fn walk_source(source: &Path, destination: &str, service: ServiceKind, tx: &mpsc
     let top_remote = match source.file_name() {
         Some(name) => match remote_name(name, service) {
             Ok(n) => join(destination, &n),
-            Err(e) => return send(bad(source, e.to_string())),
+            Err(e) => return send(refused(source, e)),
         },
         None => destination.to_owned(),
     };
@@ -99,7 +109,7 @@ fn walk_source(source: &Path, destination: &str, service: ServiceKind, tx: &mpsc
                     if entry.file_type().is_dir() {
                         it.skip_current_dir();
                     }
-                    if !send(bad(entry.path(), e.to_string())) {
+                    if !send(refused(entry.path(), e)) {
                         return false;
                     }
                     continue;
