@@ -82,22 +82,28 @@ done
 note "digiKam scanned $(sqlite3 "$work/db/digikam4.db" "select count(*) from Images") photos"
 
 now_ms() { date +%s%3N; }
-# close_others: Escape on every visible digiKam window but the main one.
-close_others() {
+# close_others: every visible digiKam window but the main one closed by the
+# window manager (Alt+F4, openbox's Close): digiKam's exporter opens a web
+# view for its login beside its window, which Escape does not close.
+others() {
     local w main_w
     main_w="$(find_main)"
-    for _ in 1 2 3 4; do
-        for w in $(xdotool search --onlyvisible --class digikam 2>/dev/null); do
-            [ "$w" = "$main_w" ] && continue
-            local name
-            name="$(xdotool getwindowname "$w" 2>/dev/null)"
-            case "$name" in digiKam | "") continue ;; esac
-            xdotool windowactivate --sync "$w" 2>/dev/null
-            key Escape
-            sleep 0.5
-        done
+    for w in $(xdotool search --onlyvisible --class digikam 2>/dev/null); do
+        [ "$w" = "$main_w" ] && continue
+        case "$(xdotool getwindowname "$w" 2>/dev/null)" in digiKam | "") continue ;; esac
+        echo "$w"
     done
-    sleep 1
+}
+close_others() {
+    local w
+    for _ in 1 2 3 4 5; do
+        w="$(others | head -1)"
+        [ -n "$w" ] || { sleep 1; return 0; }
+        xdotool windowactivate --sync "$w" 2>/dev/null
+        key alt+F4
+        sleep 0.7
+    done
+    echo "windows left open: $(others | tr '\n' ' ')" >&2
 }
 # measure WHO KEYS TITLE_REGEX: prints "open_ms gap_ms".
 measure() {
