@@ -77,7 +77,7 @@ void ExportWindow::resumeUnfinished()
     if (!m_session || isUploading() || m_offeredJob.isEmpty())
         return;
     // The list shows the job's own photos: its progress speaks of them.
-    m_ui->imageList()->clear();
+    m_ui->imageList()->removeAll();
     m_ui->imageList()->addUrls(m_offeredFiles);
     auto events              = makeUploadEvents();
     auto session             = m_session;

@@ -1,9 +1,13 @@
 #include "imagelist.h"
 
+#include "thumbnails.h"
+
 #include <QFileInfo>
 #include <QHeaderView>
-#include <QImageReader>
-#include <QPixmap>
+#include <QLocale>
+#include <QPainter>
+#include <QScrollBar>
+#include <QTimer>
 
 namespace DkCloud
 {
@@ -12,19 +16,35 @@ namespace
 {
 
 constexpr int ThumbnailSize = 48;
+// Rows below the view whose thumbnails are asked for too, so that a short
+// scroll finds them ready.
+constexpr int RowsAhead     = 8;
 constexpr int UrlRole       = Qt::UserRole + 1;
+constexpr int ThumbnailRole = Qt::UserRole + 2;
 
-QIcon thumbnailFor(const QString& path)
+QSize iconBox()
 {
-    QImageReader reader(path);
-    reader.setAutoTransform(true);
-    const QSize full = reader.size();
-    if (full.isValid())
-        reader.setScaledSize(full.scaled(ThumbnailSize * 2, ThumbnailSize, Qt::KeepAspectRatio));
-    const QImage image = reader.read();
-    if (image.isNull())
-        return QIcon::fromTheme(QStringLiteral("image-x-generic"));
-    return QIcon(QPixmap::fromImage(image));
+    return {ThumbnailSize * 2, ThumbnailSize};
+}
+
+// Drawn, not taken from the icon theme: it is there with any theme, or none.
+const QIcon& placeholder()
+{
+    static const QIcon icon = []() {
+        QPixmap pixmap(ThumbnailSize * 3 / 2, ThumbnailSize);
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        painter.setPen(QColor(0, 0, 0, 60));
+        painter.setBrush(QColor(128, 128, 128, 40));
+        painter.drawRect(pixmap.rect().adjusted(0, 0, -1, -1));
+        return QIcon(pixmap);
+    }();
+    return icon;
+}
+
+QString sizeText(qint64 bytes)
+{
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
 }
 
 } // namespace
@@ -33,50 +53,101 @@ ImageList::ImageList(QWidget* parent)
     : QTreeWidget(parent)
 {
     setObjectName(QStringLiteral("imageList"));
-    setColumnCount(3);
-    setHeaderLabels({tr("Thumbnail"), tr("File Name"), tr("State")});
-    setIconSize(QSize(ThumbnailSize * 2, ThumbnailSize));
+    setColumnCount(4);
+    setHeaderLabels({tr("Thumbnail"), tr("File Name"), tr("Size"), tr("State")});
+    setIconSize(iconBox());
     setRootIsDecorated(false);
+    setUniformRowHeights(true);
     setSelectionMode(QAbstractItemView::ExtendedSelection);
     setAlternatingRowColors(true);
-    header()->setSectionResizeMode(ThumbnailColumn, QHeaderView::ResizeToContents);
-    // The file name as wide as it needs, the state in the rest (its tooltip
-    // holds the whole text when the window is narrow).
-    header()->setSectionResizeMode(NameColumn, QHeaderView::ResizeToContents);
+    // Fixed and sized once after adding, not to contents: a column sized to
+    // its contents is measured again on every change of any row, which a
+    // thousand rows with a state each per upload event cannot afford.
+    header()->setSectionResizeMode(ThumbnailColumn, QHeaderView::Fixed);
+    header()->resizeSection(ThumbnailColumn, ThumbnailSize * 2 + 12);
+    header()->setSectionResizeMode(NameColumn, QHeaderView::Interactive);
+    header()->setSectionResizeMode(SizeColumn, QHeaderView::Interactive);
+    // The state in the rest (its tooltip holds the whole text when the
+    // window is narrow).
     header()->setSectionResizeMode(StateColumn, QHeaderView::Stretch);
     header()->setStretchLastSection(true);
+
+    m_thumbnails = Thumbnails::create(iconBox(), this);
+    connect(m_thumbnails, &Thumbnails::loaded, this, &ImageList::showThumbnail);
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, this, &ImageList::scheduleThumbnails);
 }
 
 int ImageList::addUrls(const QList<QUrl>& urls)
 {
-    const QList<QUrl> present = this->urls();
-    int added                 = 0;
+    int added = 0;
+    QList<QTreeWidgetItem*> items;
     for (const QUrl& url : urls)
     {
-        if (!url.isLocalFile() || present.contains(url))
+        const QString path = url.toLocalFile();
+        if (!url.isLocalFile() || m_rows.contains(path))
             continue;
-        auto* item = new QTreeWidgetItem(this);
+        const QFileInfo file(path);
+        auto* item = new QTreeWidgetItem;
         item->setData(NameColumn, UrlRole, url);
-        item->setIcon(ThumbnailColumn, thumbnailFor(url.toLocalFile()));
-        item->setText(NameColumn, QFileInfo(url.toLocalFile()).fileName());
-        item->setToolTip(NameColumn, url.toLocalFile());
+        item->setIcon(ThumbnailColumn, placeholder());
+        item->setText(NameColumn, file.fileName());
+        item->setToolTip(NameColumn, path);
+        item->setText(SizeColumn, sizeText(file.size()));
+        item->setTextAlignment(SizeColumn, Qt::AlignRight | Qt::AlignVCenter);
         item->setSizeHint(ThumbnailColumn, QSize(ThumbnailSize * 2, ThumbnailSize + 4));
+        m_rows.insert(path, item);
+        items << item;
         ++added;
     }
+    if (added == 0)
+        return 0;
+    addTopLevelItems(items);
+    // Measured once per addition (Qt looks at the rows in view and at most
+    // 1,000 others), then left alone.
+    resizeColumnToContents(NameColumn);
+    resizeColumnToContents(SizeColumn);
+    scheduleThumbnails();
     return added;
 }
 
 void ImageList::removeSelected()
 {
-    qDeleteAll(selectedItems());
+    const QList<QTreeWidgetItem*> selected = selectedItems();
+    for (QTreeWidgetItem* item : selected)
+        forget(item);
+    qDeleteAll(selected);
+    scheduleThumbnails();
+}
+
+void ImageList::removeAll()
+{
+    m_rows.clear();
+    QTreeWidget::clear();
+}
+
+void ImageList::forget(QTreeWidgetItem* item)
+{
+    m_rows.remove(item->data(NameColumn, UrlRole).toUrl().toLocalFile());
 }
 
 QList<QUrl> ImageList::urls() const
 {
     QList<QUrl> result;
+    result.reserve(topLevelItemCount());
     for (int row = 0; row < topLevelItemCount(); ++row)
         result << topLevelItem(row)->data(NameColumn, UrlRole).toUrl();
     return result;
+}
+
+bool ImageList::hasThumbnail(int row) const
+{
+    const QTreeWidgetItem* item = topLevelItem(row);
+    return item && item->data(ThumbnailColumn, ThumbnailRole).toBool();
+}
+
+QString ImageList::thumbnailOrigin() const
+{
+    return m_thumbnails->origin();
 }
 
 void ImageList::setAllStates(const QString& state)
@@ -93,6 +164,69 @@ void ImageList::setState(int row, const QString& state, const QColor& color)
     item->setText(StateColumn, state);
     item->setToolTip(StateColumn, state);
     item->setForeground(StateColumn, color.isValid() ? QBrush(color) : QBrush());
+}
+
+void ImageList::resizeEvent(QResizeEvent* event)
+{
+    QTreeWidget::resizeEvent(event);
+    scheduleThumbnails();
+}
+
+void ImageList::showEvent(QShowEvent* event)
+{
+    QTreeWidget::showEvent(event);
+    scheduleThumbnails();
+}
+
+// Once per turn of the event loop, however many scroll steps came.
+void ImageList::scheduleThumbnails()
+{
+    if (m_scheduled)
+        return;
+    m_scheduled = true;
+    QTimer::singleShot(0, this, [this]() {
+        m_scheduled = false;
+        wantVisibleThumbnails();
+    });
+}
+
+void ImageList::wantVisibleThumbnails()
+{
+    const int count = topLevelItemCount();
+    if (count == 0)
+        return;
+    const QModelIndex top = indexAt(QPoint(1, 1));
+    const QModelIndex bottom = indexAt(QPoint(1, viewport()->height() - 2));
+    const int first = top.isValid() ? top.row() : 0;
+    const int last  = qMin(count - 1, (bottom.isValid() ? bottom.row() : first + 20) + RowsAhead);
+    QStringList wanted;
+    for (int row = first; row <= last; ++row)
+    {
+        const QTreeWidgetItem* item = topLevelItem(row);
+        if (!item->data(ThumbnailColumn, ThumbnailRole).toBool())
+            wanted << item->data(NameColumn, UrlRole).toUrl().toLocalFile();
+    }
+    m_thumbnails->want(wanted);
+}
+
+void ImageList::showThumbnail(const QString& path, const QPixmap& pixmap)
+{
+    QTreeWidgetItem* item = m_rows.value(path);
+    if (!item)
+        return;
+    if (pixmap.isNull())
+    {
+        item->setIcon(ThumbnailColumn, QIcon::fromTheme(QStringLiteral("image-x-generic"), placeholder()));
+    }
+    else
+    {
+        const QSize box = iconBox();
+        const bool fits = pixmap.width() <= box.width() && pixmap.height() <= box.height();
+        item->setIcon(ThumbnailColumn,
+                      QIcon(fits ? pixmap : pixmap.scaled(box, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    }
+    item->setData(ThumbnailColumn, ThumbnailRole, true);
+    Q_EMIT thumbnailShown(path);
 }
 
 } // namespace DkCloud

@@ -3,6 +3,7 @@
 #include "exportwindow.h"
 #include "hostconfig.h"
 #include "hostprogress.h"
+#include "hostthumbnails.h"
 #include "takeover.h"
 #include "takeoverquestion.h"
 
@@ -74,6 +75,7 @@ QList<Digikam::DPluginAuthor> DkCloudPlugin::authors() const
 void DkCloudPlugin::setup(QObject* parent)
 {
     qCDebug(DKCLOUD_LOG) << "set up in" << (parent ? parent->metaObject()->className() : "no window");
+    useHostThumbnails();
     // digiKam reads [EnabledDPlugins] once, when it loads the plugins: what
     // is enabled now is loaded for the whole session.
     if (m_hosts.isEmpty())

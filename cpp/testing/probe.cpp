@@ -5,18 +5,22 @@
 // read. The shipped plugin has none of this.
 #include "dkcloudplugin.h"
 #include "exportwidget.h"
+#include "imagelist.h"
 #include "hook.h"
 #include "progressmanager_api.h"
 #include "service.h"
 
 #include <QAction>
 #include <QCoreApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenu>
 #include <QMutex>
 #include <QMutexLocker>
 #include <QSet>
+#include <QTimer>
 
 #include <functional>
 
@@ -146,7 +150,32 @@ void watchWindow(ExportWindow* w)
                      [w](const QString& error) { writeWindowLine(w, QStringLiteral("folders-error error=%1").arg(error)); });
     QObject::connect(w, &ExportWindow::folderCreated, w,
                      [w](const QString& path) { writeWindowLine(w, QStringLiteral("folder-created path=%1").arg(path)); });
+    // "OneDrive thumbnail from=digikam path=/a.jpg": rows in view get theirs.
+    QObject::connect(w->imageList(), &ImageList::thumbnailShown, w, [w](const QString& path) {
+        writeLine(QStringLiteral("%1 thumbnail from=%2 path=%3")
+                      .arg(serviceInfo(w->service()).name, w->imageList()->thumbnailOrigin(), path));
+    });
     watchUpload(w);
+}
+
+// With DKCLOUD_TEST_GUI_GAPS set (the benchmarks): a 10 ms timer on the GUI
+// thread; a turn of the event loop that came more than 50 ms late is a
+// freeze: "gui-gap ms=180 end=<ms since the epoch>". The same for any
+// window of the host, dkcloud's or digiKam's own exporters'.
+void watchGuiGaps()
+{
+    if (qEnvironmentVariableIsEmpty("DKCLOUD_TEST_GUI_GAPS"))
+        return;
+    auto* timer = new QTimer(QCoreApplication::instance());
+    auto* clock = new QElapsedTimer;
+    clock->start();
+    timer->setTimerType(Qt::PreciseTimer);
+    QObject::connect(timer, &QTimer::timeout, timer, [clock]() {
+        const qint64 gap = clock->restart();
+        if (gap > 50)
+            writeLine(QStringLiteral("gui-gap ms=%1 end=%2").arg(gap).arg(QDateTime::currentMSecsSinceEpoch()));
+    });
+    timer->start(10);
 }
 
 // "action export_dkcloud_onedrive text=... shortcut=... in=QMenu:exportMenu,... icon=yes"
@@ -214,6 +243,7 @@ struct Probe
     {
         Testing::whenHostRuns([]() {
             watchHostProgress();
+            watchGuiGaps();
             if (DkCloudPlugin* plugin = pluginInstance())
                 watchPlugin(plugin);
             else

@@ -107,6 +107,7 @@ private Q_SLOTS:
     void settingsGoToTheHostConfigWithoutSecrets();
     void clashIsDetectedFromTheHostConfig();
     void opensWithItemsAccountAndAlbums();
+    void aThousandPhotosAreListedAtOnceAndThumbnailedInTheBackground();
     void createsNestedAlbum();
     void uploadsAndShowsEachItemsState();
     void anEditedPhotoIsReplacedOrPlainlySkipped();
@@ -293,12 +294,61 @@ void DialogTest::opensWithItemsAccountAndAlbums()
     QCOMPARE(window.imageList()->topLevelItemCount(), 2);
     QVERIFY(!window.imageList()->topLevelItem(0)->icon(ImageList::ThumbnailColumn).isNull());
     QVERIFY(folders.wait(15000));
+    QTRY_VERIFY_WITH_TIMEOUT(window.imageList()->hasThumbnail(0) && window.imageList()->hasThumbnail(1), 10000);
     QVERIFY(!window.accountLabel()->text().isEmpty());
     QVERIFY(window.accountLabel()->text() != QStringLiteral("not logged in"));
     QVERIFY(window.folderCombo()->findText(QStringLiteral("/")) >= 0);
     // Adding the same photo again does not duplicate it.
     window.addItems({items.first()});
     QCOMPARE(window.imageList()->topLevelItemCount(), 2);
+}
+
+void DialogTest::aThousandPhotosAreListedAtOnceAndThumbnailedInTheBackground()
+{
+    // 1,000 names for 4 large photos (links): the list must not decode any
+    // of them while it is filled, nor check each against all the others.
+    QStringList photos;
+    for (int i = 0; i < 4; ++i)
+        photos << photo(QStringLiteral("large-%1.jpg").arg(i), QColor::fromHsv(i * 90, 200, 200), 4000);
+    QDir links(m_dir.filePath(QStringLiteral("thousand")));
+    QVERIFY(links.mkpath(QStringLiteral(".")));
+    QList<QUrl> urls;
+    for (int i = 0; i < 1000; ++i)
+    {
+        const QString link = links.filePath(QStringLiteral("IMG_%1.jpg").arg(i, 4, 10, QLatin1Char('0')));
+        QVERIFY(QFile::exists(link) || QFile::link(photos[i % 4], link));
+        urls << QUrl::fromLocalFile(link);
+    }
+    ExportWindow window(ServiceId::OneDrive, {});
+    ImageList* list = window.imageList();
+    QSignalSpy shown(list, &ImageList::thumbnailShown);
+    window.show();
+    QCOMPARE(list->addUrls(urls + urls.mid(0, 500)), 1000);
+    QCOMPARE(list->topLevelItemCount(), 1000);
+    QCOMPARE(window.items(), urls);
+    QCOMPARE(list->topLevelItem(999)->text(ImageList::NameColumn), QStringLiteral("IMG_0999.jpg"));
+    QVERIFY(!list->topLevelItem(999)->text(ImageList::SizeColumn).isEmpty());
+    // Nothing was decoded while the rows were added: thumbnails come later,
+    // from worker threads, first for the rows in view.
+    QCOMPARE(shown.count(), 0);
+    QVERIFY(!list->hasThumbnail(0));
+    QCOMPARE(list->thumbnailOrigin(), QStringLiteral("reader"));
+    QTRY_VERIFY_WITH_TIMEOUT(list->hasThumbnail(0), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count() > 0 && !list->hasThumbnail(999), true, 10000);
+    // Rows far below load when they come into view.
+    list->scrollToItem(list->topLevelItem(999));
+    QTRY_VERIFY_WITH_TIMEOUT(list->hasThumbnail(999), 10000);
+    QVERIFY(shown.count() < 200);
+    // The same photos again add nothing; removing and adding one works.
+    QCOMPARE(list->addUrls(urls), 0);
+    list->clearSelection();
+    list->topLevelItem(0)->setSelected(true);
+    list->removeSelected();
+    QCOMPARE(list->topLevelItemCount(), 999);
+    QCOMPARE(list->addUrls({urls.first()}), 1);
+    // States per row stay with their rows.
+    list->setState(998, QStringLiteral("uploaded"));
+    QCOMPARE(list->topLevelItem(998)->text(ImageList::StateColumn), QStringLiteral("uploaded"));
 }
 
 void DialogTest::createsNestedAlbum()

@@ -48,16 +48,9 @@ emulator="$2"
 artifacts="$3"
 tag="${4:-}"
 
-for tool in digikam Xvfb openbox xdotool import sqlite3 curl; do
-    if ! command -v "$tool" >/dev/null; then
-        echo "SKIP: $tool is missing (apt-get install digikam xvfb xauth openbox xdotool imagemagick sqlite3 curl)"
-        exit 77
-    fi
-done
-[ -x "$emulator" ] || { echo "SKIP: no emulator at $emulator (cargo build -p dkcloud-emulator)"; exit 77; }
-[ -f "$plugin" ] || { echo "FAIL: no plugin at $plugin"; exit 1; }
 # shellcheck source=tests/host/digikam_lib.sh
 . "$(dirname "$0")/digikam_lib.sh"
+need_digikam_tools "$emulator" "$plugin" digikam Xvfb openbox xdotool import sqlite3 curl
 digikam_prelude digikam
 
 # shellcheck source=tests/host/lib.sh

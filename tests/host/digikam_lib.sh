@@ -4,6 +4,21 @@
 # the album tree and thumbnails.
 # Needs: work, rc (after host_work), and what digikam_prelude sets.
 
+# need_digikam_tools EMULATOR PLUGIN TOOL...: exits 77 (skipped) when a tool
+# or the emulator is missing, 1 when the plugin is.
+need_digikam_tools() {
+    local emulator="$1" plugin="$2" tool
+    shift 2
+    for tool in "$@"; do
+        if ! command -v "$tool" >/dev/null; then
+            echo "SKIP: $tool is missing (apt-get install digikam xvfb xauth openbox xdotool imagemagick sqlite3 curl)"
+            exit 77
+        fi
+    done
+    [ -x "$emulator" ] || { echo "SKIP: no emulator at $emulator (cargo build -p dkcloud-emulator)"; exit 77; }
+    [ -f "$plugin" ] || { echo "FAIL: no plugin at $plugin"; exit 1; }
+}
+
 # digikam_prelude NAME: ImageMagick's convert (convert_bin), the artifacts
 # folder made absolute, digiKam's version and tag (from `digikam --version`
 # unless tag is set), digiKam's own plugin folder (dk_plugins), and shot()
