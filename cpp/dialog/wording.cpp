@@ -120,6 +120,17 @@ QString explainError(ServiceId service, const EngineFailure& failure, FrontEnd f
 FileStateText fileStateText(ServiceId service, const ffi::FileEvent& event)
 {
     const QString stored = QFileInfo(toQString(event.remote_path)).fileName();
+    const QString clash  = QFileInfo(toQString(event.name_clash)).fileName();
+    const bool    ownName = !clash.isEmpty() && event.state != ffi::FileState::Failed &&
+                         event.state != ffi::FileState::Cancelled && event.state != ffi::FileState::Skipped;
+    if (ownName)
+    {
+        // Another photo of this upload has the same name to the service: this
+        // one went up under its own, never over the other.
+        const QString how = event.state == ffi::FileState::AlreadyThere ? tr("already there as %1") : tr("uploaded as %1");
+        return {tr("%1 (%2 is another photo's name on %3)").arg(how.arg(stored), clash, serviceInfo(service).name), good,
+                QStringLiteral("own-name")};
+    }
     switch (event.state)
     {
         case ffi::FileState::Uploaded:
@@ -131,6 +142,9 @@ FileStateText fileStateText(ServiceId service, const ffi::FileEvent& event)
         case ffi::FileState::KeptBoth:
             return {tr("uploaded as %1 (kept both)").arg(stored), good, QStringLiteral("kept-both")};
         case ffi::FileState::Skipped:
+            // A message says why the engine left it (a name the service never stores).
+            if (!toQString(event.message).isEmpty())
+                return {tr("not stored: %1").arg(toQString(event.message)), warn, QStringLiteral("not-stored")};
             return {tr("skipped: a different file has this name"), warn, QStringLiteral("skipped")};
         case ffi::FileState::Failed:
             return {tr("failed: %1").arg(failureReason(service, event.error_kind, toQString(event.message))), bad,

@@ -118,6 +118,7 @@ private Q_SLOTS:
     void anUnfinishedUploadIsOfferedResumedOrDiscarded();
     void shareLinkCopiesALinkThatOpensWithoutLogin();
     void dropboxWindowSharesTheClass();
+    void namesThatAreOneOnTheServiceEachKeepTheirPhoto();
     void logsInThroughTheBrowserAndRemembersTheAccount();
     void aRememberedAccountWithoutLoginIsNotShown();
     void aTakenLoginPortAsksForThePastedCode();
@@ -745,6 +746,53 @@ void DialogTest::dropboxWindowSharesTheClass()
     QCOMPARE(window.imageList()->topLevelItem(0)->text(ImageList::StateColumn), QStringLiteral("uploaded"));
     QVERIFY2(window.summaryLabel()->text().contains(QStringLiteral("/home/Camera%20Uploads\"")), qPrintable(window.summaryLabel()->text()));
     shot(window, QStringLiteral("dialog_dropbox_after_upload.png"));
+}
+
+void DialogTest::namesThatAreOneOnTheServiceEachKeepTheirPhoto()
+{
+    // IMG_1.JPG and img_1.jpg are one name to Dropbox (case is ignored); desktop.ini
+    // is a name Dropbox never stores. Under the default "replace", nothing may be
+    // lost and nothing claimed: each photo gets its own name, and the row says so.
+    QDir sub(m_dir.filePath(QStringLiteral("clash")));
+    QVERIFY(sub.mkpath(QStringLiteral("a")) && sub.mkpath(QStringLiteral("b")));
+    const QString upper = photo(QStringLiteral("clash/a/IMG_1.JPG"), Qt::red);
+    const QString lower = photo(QStringLiteral("clash/b/img_1.jpg"), Qt::blue);
+    QFile ini(sub.filePath(QStringLiteral("a/desktop.ini")));
+    QVERIFY(ini.open(QIODevice::WriteOnly) && ini.write("[.ShellClassInfo]\n") > 0);
+    ini.close();
+    ExportWindow window(ServiceId::Dropbox, {QUrl::fromLocalFile(upper), QUrl::fromLocalFile(lower), QUrl::fromLocalFile(ini.fileName())});
+    QSignalSpy folders(&window, &ExportWindow::foldersLoaded);
+    QSignalSpy finished(&window, &ExportWindow::uploadFinished);
+    window.show();
+    QVERIFY2(folders.wait(15000), qPrintable(window.statusLabel()->text()));
+    window.folderCombo()->setCurrentText(QStringLiteral("/Clash"));
+    QCOMPARE(window.conflictCombo()->currentData().toString(), QStringLiteral("replace"));
+    window.startUpload();
+    QVERIFY(finished.count() == 1 || finished.wait(30000));
+    const auto state = [&window](int row) { return window.imageList()->topLevelItem(row)->text(ImageList::StateColumn); };
+    QCOMPARE(state(0), QStringLiteral("uploaded"));
+    QCOMPARE(state(1), QStringLiteral("uploaded as img_1 (2).jpg (IMG_1.JPG is another photo's name on Dropbox)"));
+    QVERIFY2(state(2).startsWith(QStringLiteral("not stored: Dropbox does not store files named desktop.ini")), qPrintable(state(2)));
+    // What is on Dropbox: both photos, each with its own bytes, and no desktop.ini.
+    const auto local = [](const QString& path) {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    };
+    const auto onDropbox = [this](const QString& path) {
+        const QString target = m_dir.filePath(QStringLiteral("stored-dropbox.bin"));
+        QFile::remove(target);
+        QProcess::execute(QStringLiteral("curl"),
+                          {QStringLiteral("-sf"), QStringLiteral("-X"), QStringLiteral("POST"), QStringLiteral("-H"),
+                           QStringLiteral("Authorization: Bearer dialog-token"), QStringLiteral("-H"),
+                           QStringLiteral("Dropbox-API-Arg: {\"path\":\"%1\"}").arg(path),
+                           QString::fromStdString(m_emulator->url()) + QStringLiteral("/2/files/download"), QStringLiteral("-o"), target});
+        QFile file(target);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    };
+    QCOMPARE(onDropbox(QStringLiteral("/Clash/IMG_1.JPG")), local(upper));
+    QCOMPARE(onDropbox(QStringLiteral("/Clash/img_1 (2).jpg")), local(lower));
+    QVERIFY(onDropbox(QStringLiteral("/Clash/desktop.ini")).isEmpty());
+    shot(window, QStringLiteral("dialog_dropbox_names_clash.png"));
 }
 
 void DialogTest::logsInThroughTheBrowserAndRemembersTheAccount()

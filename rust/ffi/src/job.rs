@@ -45,8 +45,18 @@ impl Forwarder {
         message: String,
         error_kind: ErrorKind,
         remote: String,
+        name_clash: String,
     ) {
-        let event = FileEvent { index, state, bytes_sent: sent, bytes_total: total, message, error_kind, remote_path: remote };
+        let event = FileEvent {
+            index,
+            state,
+            bytes_sent: sent,
+            bytes_total: total,
+            message,
+            error_kind,
+            remote_path: remote,
+            name_clash,
+        };
         self.sink.file_changed(&event);
     }
 }
@@ -59,7 +69,8 @@ impl JobEvents for Forwarder {
                 if last.get(&index) != Some(&active.sent) {
                     last.insert(index, active.sent);
                     let (sent, size) = (active.sent, active.size);
-                    self.file_event(index, FileState::Uploading, sent, size, String::new(), ErrorKind::None, String::new());
+                    let none = String::new;
+                    self.file_event(index, FileState::Uploading, sent, size, none(), ErrorKind::None, none(), none());
                 }
             }
         }
@@ -87,7 +98,8 @@ impl JobEvents for Forwarder {
             FileOutcome::NotStored(reason) => (reason.clone(), ErrorKind::None),
             _ => (String::new(), ErrorKind::None),
         };
-        self.file_event(index, state, report.bytes_sent, report.bytes_sent, message, kind, remote);
+        let clash = report.name_clash.clone().unwrap_or_default();
+        self.file_event(index, state, report.bytes_sent, report.bytes_sent, message, kind, remote, clash);
     }
 }
 

@@ -170,6 +170,10 @@ pub mod bridge {
         error_kind: ErrorKind,
         /// Where it was stored, once done.
         remote_path: String,
+        /// The remote path another file of this upload took first (same name
+        /// to the service: case, Unicode form, a conversion's `.jpg`): this
+        /// one was stored under its own name, `remote_path`. Empty otherwise.
+        name_clash: String,
     }
 
     #[derive(Debug, Clone, Default)]
