@@ -128,8 +128,8 @@ FileStateText fileStateText(ServiceId service, const ffi::FileEvent& event)
         // Another photo of this upload has the same name to the service: this
         // one went up under its own, never over the other.
         const QString how = event.state == ffi::FileState::AlreadyThere ? tr("already there as %1") : tr("uploaded as %1");
-        return {tr("%1 (%2 is another photo's name on %3)").arg(how.arg(stored), clash, serviceInfo(service).name), good,
-                QStringLiteral("own-name")};
+        return {tr("%1 (on %2, %3 is the name of another photo of this upload)").arg(how.arg(stored), serviceInfo(service).name, clash),
+                good, QStringLiteral("own-name")};
     }
     switch (event.state)
     {

@@ -771,7 +771,7 @@ void DialogTest::namesThatAreOneOnTheServiceEachKeepTheirPhoto()
     QVERIFY(finished.count() == 1 || finished.wait(30000));
     const auto state = [&window](int row) { return window.imageList()->topLevelItem(row)->text(ImageList::StateColumn); };
     QCOMPARE(state(0), QStringLiteral("uploaded"));
-    QCOMPARE(state(1), QStringLiteral("uploaded as img_1 (2).jpg (IMG_1.JPG is another photo's name on Dropbox)"));
+    QCOMPARE(state(1), QStringLiteral("uploaded as img_1 (2).jpg (on Dropbox, img_1.jpg is the name of another photo of this upload)"));
     QVERIFY2(state(2).startsWith(QStringLiteral("not stored: Dropbox does not store files named desktop.ini")), qPrintable(state(2)));
     // What is on Dropbox: both photos, each with its own bytes, and no desktop.ini.
     const auto local = [](const QString& path) {
