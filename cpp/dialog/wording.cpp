@@ -168,6 +168,7 @@ QString summaryText(ServiceId service, const ffi::JobSummary& s)
     count(s.files_kept_both, tr("%1 kept both"));
     count(s.files_already_there, tr("%1 already there"));
     count(s.files_skipped, tr("%1 skipped"));
+    count(s.files_not_stored, tr("%1 not stored"));
     count(s.files_failed, tr("%1 failed"));
     QString text = parts.isEmpty() ? tr("Nothing was uploaded.") : parts.join(QStringLiteral(", ")) + QLatin1Char('.');
     if (s.cancelled)

@@ -773,6 +773,9 @@ void DialogTest::namesThatAreOneOnTheServiceEachKeepTheirPhoto()
     QCOMPARE(state(0), QStringLiteral("uploaded"));
     QCOMPARE(state(1), QStringLiteral("uploaded as img_1 (2).jpg (on Dropbox, img_1.jpg is the name of another photo of this upload)"));
     QVERIFY2(state(2).startsWith(QStringLiteral("not stored: Dropbox does not store files named desktop.ini")), qPrintable(state(2)));
+    // Counted as what happened; no advice to replace what the service never stores.
+    QVERIFY2(window.summaryLabel()->text().startsWith(QStringLiteral("2 uploaded, 1 not stored.")), qPrintable(window.summaryLabel()->text()));
+    QVERIFY2(!window.statusLabel()->text().contains(QStringLiteral("Replace it with this photo")), qPrintable(window.statusLabel()->text()));
     // What is on Dropbox: both photos, each with its own bytes, and no desktop.ini.
     const auto local = [](const QString& path) {
         QFile f(path);

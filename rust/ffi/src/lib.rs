@@ -195,7 +195,10 @@ pub mod bridge {
         files_replaced: usize,
         files_kept_both: usize,
         files_already_there: usize,
+        /// Left alone because a different file has the name (the user's choice).
         files_skipped: usize,
+        /// Names the service never stores (Dropbox's `desktop.ini`, ...): nothing was sent.
+        files_not_stored: usize,
         files_failed: usize,
         cancelled: bool,
         folder: String,
