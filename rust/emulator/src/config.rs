@@ -61,6 +61,12 @@ pub struct Config {
     /// How long a "stalled" chaos response hangs before the connection is dropped.
     #[arg(long, default_value_t = 10_000)]
     pub stall_ms: u64,
+    /// Host name for OneDrive upload URLs, which the service issues on a host other
+    /// than Graph's (docs: `https://sn3302.up.1drv.com/up/...`); the emulator answers
+    /// it on the same port. `upload.localhost` needs no hosts entry with a client
+    /// that resolves `*.localhost` as loopback (RFC 6761). Absent: the Graph host.
+    #[arg(long, value_name = "NAME")]
+    pub upload_host: Option<String>,
     /// Largest body OneDrive's simple upload (PUT .../content) accepts.
     #[arg(long, default_value_t = 4 * 1024 * 1024)]
     pub simple_upload_limit: u64,
@@ -70,6 +76,12 @@ pub struct Config {
     /// Lifetime of issued access tokens, in seconds.
     #[arg(long, default_value_t = 3600)]
     pub token_lifetime: u64,
+    /// Spend a Microsoft refresh token when it is used. Microsoft documents that it
+    /// does not revoke an old refresh token when it issues a new one
+    /// (identity platform, "Refresh tokens"), so by default an old one stays valid;
+    /// this is for tests of clients that must keep only the newest.
+    #[arg(long)]
+    pub strict_refresh_rotation: bool,
     /// Storage quota per service, in bytes.
     #[arg(long, default_value_t = 1 << 40)]
     pub quota: u64,
@@ -102,9 +114,11 @@ impl Default for Config {
             chaos_seed: 1,
             faults: Vec::new(),
             stall_ms: 10_000,
+            upload_host: None,
             simple_upload_limit: 4 * 1024 * 1024,
             consent: Consent::Allow,
             token_lifetime: 3600,
+            strict_refresh_rotation: false,
             quota: 1 << 40,
             session_lifetime: 7 * 24 * 3600,
             device_code_lifetime: 900,

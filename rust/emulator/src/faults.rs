@@ -360,7 +360,7 @@ async fn inject(app: &App, api: Api, fault: Fault, req: Request) -> Response {
                 Fault::InternalError => ("generalException", "An unspecified error has occurred."),
                 _ => ("gatewayTimeout", "The operation timed out."),
             };
-            (status, axum::Json(json!({"error": {"code": code, "message": message}}))).into_response()
+            crate::graph::error::GraphError::new(status, code, message).into_response()
         }
         Api::Dropbox { .. } => match fault {
             Fault::TooManyRequests | Fault::TooManyWriteOperations => {

@@ -4,6 +4,8 @@
 //! - `GET /_emulator/stats` gives request counts by kind and injected faults;
 //! - `GET /_emulator/links` lists sharing links (service, item id, token, access,
 //!   expiry, whether a password is set; never the password);
+//! - `GET /_emulator/authorize_requests` lists the authorize requests of both
+//!   OAuth servers with their parameters (`?service=` to narrow it);
 //! - `GET /_emulator/health` answers `ok`.
 
 use crate::stats::RequestKind;
@@ -22,6 +24,7 @@ pub fn routes() -> Router<App> {
         .route("/_emulator/files", get(files))
         .route("/_emulator/stats", get(stats))
         .route("/_emulator/links", get(links))
+        .route("/_emulator/authorize_requests", get(authorize_requests))
         .route("/_emulator/health", get(|| async { "ok" }))
 }
 
@@ -74,6 +77,23 @@ async fn links(State(app): State<App>, Query(q): Query<FilesQuery>) -> Response 
         .collect();
     let mut resp = Json(json!({ "links": links })).into_response();
     resp.extensions_mut().insert(RequestKind("emulator.links"));
+    resp
+}
+
+async fn authorize_requests(State(app): State<App>, Query(q): Query<FilesQuery>) -> Response {
+    let requests: Vec<serde_json::Value> = app
+        .oauth
+        .authorize_requests()
+        .into_iter()
+        .filter(|(service, _)| q.service.is_none_or(|s| s == *service))
+        .map(|(service, params)| {
+            let params: serde_json::Map<String, serde_json::Value> =
+                params.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect();
+            json!({ "service": service, "params": params })
+        })
+        .collect();
+    let mut resp = Json(json!({ "requests": requests })).into_response();
+    resp.extensions_mut().insert(RequestKind("emulator.authorize_requests"));
     resp
 }
 

@@ -170,6 +170,7 @@ pub async fn start(config: Config) -> Result<RunningEmulator, StartError> {
         .merge(web::routes())
         .merge(links::pages::routes())
         .layer(axum::middleware::from_fn_with_state(app.clone(), faults::layer))
+        .layer(axum::middleware::from_fn(graph::error::echo_client_request_id))
         .with_state(app.clone());
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

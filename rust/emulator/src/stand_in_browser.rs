@@ -94,7 +94,10 @@ impl StandInBrowser {
 /// machine (RFC 6761) without asking the hosts file or DNS, so that an app's
 /// loopback redirect is reached even where no `/etc/hosts` names localhost
 /// (a bare container or chroot); other names go to the system resolver.
-struct LikeABrowser;
+/// Also for clients of an emulator started with `--upload-host upload.localhost`
+/// (`reqwest::ClientBuilder::dns_resolver`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LikeABrowser;
 
 impl reqwest::dns::Resolve for LikeABrowser {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {

@@ -117,7 +117,7 @@ impl TokenStore {
         self.state.read(|s| s.refresh.get(token).cloned())
     }
 
-    /// Consumes a refresh token (Microsoft rotates them on every use).
+    /// Consumes a refresh token (`--strict-refresh-rotation`).
     pub fn take_refresh(&self, token: &str) -> Option<RefreshGrant> {
         self.state.update(|s| s.refresh.remove(token))
     }
@@ -206,13 +206,9 @@ pub fn unauthorized(service: Service, check: &TokenCheck) -> Response {
                 TokenCheck::Expired => "Access token has expired or is not yet valid.",
                 _ => "IDX14100: JWT is not well formed, there are no dots (.).",
             };
-            let body = json!({"error": {
-                "code": "InvalidAuthenticationToken",
-                "message": message,
-                "innerError": {"date": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                               "request-id": random_token(12), "client-request-id": random_token(12)}
-            }});
-            let mut resp = (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
+            let mut resp =
+                crate::graph::error::GraphError::new(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", message)
+                    .into_response();
             resp.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\""),

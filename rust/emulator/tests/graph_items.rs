@@ -151,7 +151,7 @@ async fn missing_items_are_not_found_in_the_graph_error_shape() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(error_code(&body), "itemNotFound");
         assert!(body["error"]["message"].is_string());
-        assert!(body["error"]["innererror"].is_object());
+        assert!(body["error"]["innerError"].is_object());
     }
 }
 

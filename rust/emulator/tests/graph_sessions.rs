@@ -364,3 +364,25 @@ async fn concurrent_fragments_of_one_session_stay_consistent() {
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(h.stored("onedrive", "dup.bin").unwrap(), data);
 }
+
+/// OneDrive issues `uploadUrl` on a host other than Graph's (createUploadSession docs:
+/// `"uploadUrl": "https://sn3302.up.1drv.com/up/fe6987415ace7X4e1eF866337"`); with
+/// `--upload-host` the emulator does the same on its own port and answers there,
+/// and a fragment carrying an `Authorization` header is still refused with 401.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_urls_are_issued_on_the_upload_host() {
+    let mut h = common::start_with(|c| c.upload_host = Some("upload.localhost".into())).await;
+    h.client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .dns_resolver(std::sync::Arc::new(dkcloud_emulator::stand_in_browser::LikeABrowser))
+        .build()
+        .unwrap();
+    let url = session_url(&h, "elsewhere.bin", &json!({})).await;
+    let port = h.emu.addr().port();
+    assert!(url.starts_with(&format!("http://upload.localhost:{port}/")), "{url}");
+    let resp =
+        h.client.put(&url).bearer_auth(TOKEN).header("Content-Range", "bytes 0-2/3").body("abc").send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(fragment(&h, &url, b"abc", 0, 3).await.0, StatusCode::CREATED);
+    assert_eq!(h.stored("onedrive", "elsewhere.bin").as_deref(), Some(&b"abc"[..]));
+}

@@ -314,3 +314,19 @@ async fn dropbox_access_tokens_expire_after_their_lifetime() {
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     assert_eq!(check(&h, Service::Dropbox, body["access_token"].as_str().unwrap()), TokenCheck::Expired);
 }
+
+/// OAuth guide, `/oauth2/authorize` parameters: `force_reapprove` "Whether or not
+/// to force the user to approve the app again if they've already done so" (how an
+/// app adds a second account). The emulator always asks; it records what was sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorize_parameters_are_recorded_for_inspection() {
+    let h = common::start().await;
+    authorize(&h, &[("force_reapprove", "true")]).await;
+    let seen: Value =
+        h.client.get(h.url("/_emulator/authorize_requests?service=dropbox")).send().await.unwrap().json().await.unwrap();
+    let requests = seen["requests"].as_array().unwrap();
+    assert_eq!(requests.len(), 1, "{seen}");
+    assert_eq!(requests[0]["service"], "dropbox");
+    assert_eq!(requests[0]["params"]["force_reapprove"], "true");
+    assert_eq!(requests[0]["params"]["client_id"], APP_KEY);
+}

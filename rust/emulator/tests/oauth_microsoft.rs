@@ -72,6 +72,11 @@ async fn token(h: &Harness, form: &[(&str, &str)]) -> (StatusCode, Value) {
     (resp.status(), resp.json().await.unwrap())
 }
 
+/// A refresh-token grant for `CLIENT` and `SCOPE`.
+async fn refresh(h: &Harness, t: String) -> (StatusCode, Value) {
+    token(h, &[("client_id", CLIENT), ("grant_type", "refresh_token"), ("refresh_token", &t), ("scope", SCOPE)]).await
+}
+
 async fn redeem(h: &Harness, code: &str, verifier: &str) -> (StatusCode, Value) {
     token(
         h,
@@ -304,19 +309,33 @@ async fn consent_deny_redirects_with_access_denied() {
     assert!(!q.contains_key("code"));
 }
 
+/// Microsoft identity platform, "Refresh tokens in the Microsoft identity platform":
+/// "Refresh tokens aren't revoked when used to acquire new access tokens." A refresh
+/// gives a new refresh token, and the old one still works.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn refresh_rotates_and_the_old_refresh_token_is_spent() {
+async fn refresh_gives_a_new_refresh_token_and_the_old_one_stays_valid() {
     let h = common::start().await;
     let (_, first) = redeem(&h, &code(&h).await, VERIFIER).await;
     let old = first["refresh_token"].as_str().unwrap().to_owned();
-    let refresh = |t: String| {
-        let h = &h;
-        async move {
-            token(h, &[("client_id", CLIENT), ("grant_type", "refresh_token"), ("refresh_token", &t), ("scope", SCOPE)])
-                .await
-        }
-    };
-    let (status, second) = refresh(old.clone()).await;
+    let (status, second) = refresh(&h, old.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{second}");
+    let new = second["refresh_token"].as_str().unwrap().to_owned();
+    assert_ne!(new, old);
+    for t in [old, new] {
+        let (status, again) = refresh(&h, t).await;
+        assert_eq!(status, StatusCode::OK, "{again}");
+        let access = again["access_token"].as_str().unwrap();
+        assert!(matches!(check(&h, Service::OneDrive, access), TokenCheck::Valid { issued: true, .. }));
+    }
+}
+
+/// `--strict-refresh-rotation`: for tests of clients that must keep only the newest token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_rotates_and_the_old_refresh_token_is_spent() {
+    let h = common::start_with(|c| c.strict_refresh_rotation = true).await;
+    let (_, first) = redeem(&h, &code(&h).await, VERIFIER).await;
+    let old = first["refresh_token"].as_str().unwrap().to_owned();
+    let (status, second) = refresh(&h, old.clone()).await;
     assert_eq!(status, StatusCode::OK, "{second}");
     let new = second["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(new, old);
@@ -325,9 +344,9 @@ async fn refresh_rotates_and_the_old_refresh_token_is_spent() {
     assert_ne!(access, first["access_token"].as_str().unwrap());
     assert!(matches!(check(&h, Service::OneDrive, access), TokenCheck::Valid { issued: true, .. }));
 
-    let (status, body) = refresh(old).await;
+    let (status, body) = refresh(&h, old).await;
     assert_aad_error(status, &body, "invalid_grant", 70000);
-    let (status, third) = refresh(new).await;
+    let (status, third) = refresh(&h, new).await;
     assert_eq!(status, StatusCode::OK, "{third}");
     assert!(third["refresh_token"].is_string());
 }

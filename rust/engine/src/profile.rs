@@ -46,6 +46,9 @@ pub struct OAuthProfile {
     pub scopes_on_token_requests: bool,
     /// Extra parameters of the authorize request.
     pub authorize_params: &'static [(&'static str, &'static str)],
+    /// More parameters when an account of the service is saved already: the
+    /// service must ask again, not silently sign the same account in once more.
+    pub another_account_params: &'static [(&'static str, &'static str)],
     /// Whether the service knows tenants (Microsoft identity).
     pub uses_tenant: bool,
     pub redirect: RedirectRule,

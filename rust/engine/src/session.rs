@@ -150,7 +150,10 @@ impl Session {
     }
 
     fn login(&self, cancel: CancellationToken) -> Result<Login> {
-        Ok(Login::new(self.http.client.clone(), self.app()?, self.config.login_timeout()).with_cancel(cancel))
+        let another = self.accounts().list()?.iter().any(|a| a.service == self.service);
+        Ok(Login::new(self.http.client.clone(), self.app()?, self.config.login_timeout())
+            .with_cancel(cancel)
+            .adding_another_account(another))
     }
 
     /// Saves a finished login and makes it this session's account.

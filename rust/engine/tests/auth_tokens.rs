@@ -244,7 +244,7 @@ async fn onedrive_logout_deletes_the_saved_tokens() {
 
 #[tokio::test]
 async fn env_file_refresh_token_becomes_a_saved_login() {
-    let s = setup(Consent::Allow, 3600).await;
+    let s = auth_support::setup_with(|c| c.strict_refresh_rotation = true).await;
     // The script's login, as its .env would hold it.
     let (opener, _) = following_browser(|loc| loc);
     let BrowserLogin::SignedIn(script_login) =

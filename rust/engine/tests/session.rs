@@ -103,6 +103,32 @@ async fn a_session_logs_in_makes_folders_uploads_and_logs_out() {
     }
 }
 
+/// The `force_reapprove` parameters Dropbox's authorize requests carried, in order.
+async fn dropbox_reapprovals(s: &Setup) -> Vec<Option<String>> {
+    let url = format!("{}/_emulator/authorize_requests?service=dropbox", s.emu.base_url());
+    let seen: serde_json::Value = reqwest::get(url).await.expect("inspect").json().await.expect("json");
+    seen["requests"]
+        .as_array()
+        .expect("requests")
+        .iter()
+        .map(|r| r["params"]["force_reapprove"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Dropbox OAuth guide: `force_reapprove` makes Dropbox ask again; without it a
+/// second login may silently add the account the browser is signed in to again.
+#[tokio::test]
+async fn a_second_dropbox_login_asks_dropbox_to_approve_again() {
+    let s = setup().await;
+    let session = s.session(ServiceKind::Dropbox);
+    log_in(&session).await;
+    let first = dropbox_reapprovals(&s).await;
+    assert!(!first.is_empty() && first.iter().all(Option::is_none), "the first account needs none: {first:?}");
+    log_in(&session).await;
+    let second = dropbox_reapprovals(&s).await.split_off(first.len());
+    assert!(!second.is_empty() && second.iter().all(|r| r.as_deref() == Some("true")), "{second:?}");
+}
+
 #[tokio::test]
 async fn a_taken_registered_port_falls_back_to_pasting_the_code() {
     let mut s = setup().await;

@@ -124,6 +124,27 @@ async fn large_file_goes_through_a_session_in_fragments() {
     env.emu.shutdown().await;
 }
 
+/// OneDrive issues `uploadUrl` on another host than Graph's (docs example
+/// `https://sn3302.up.1drv.com/up/...`) and may refuse a fragment that carries
+/// an `Authorization` header: the engine follows the URL and sends no token there.
+#[tokio::test]
+async fn fragments_go_to_the_upload_host_without_the_token() {
+    let env = start_with(|c| c.upload_host = Some("upload.localhost".into())).await;
+    let od = env.onedrive();
+    let data = env.make_file("big.mov", 6 * MIB, 3);
+    let cancel = CancellationToken::new();
+    let at = At { remote: &od, env: &env, cancel: &cancel };
+    let rec = Arc::new(Recorder::default());
+    let up = put(&at, "big.mov", "/Videos/big.mov", WireConflict::Fail, 5 * MIB, None, rec.clone()).await.unwrap();
+    assert_eq!(up.bytes_sent, 6 * MIB);
+    assert_eq!(std::fs::read(env.stored(ServiceKind::OneDrive, "/Videos/big.mov")).unwrap(), data);
+    assert_eq!(env.count("graph.upload_fragment").await, 2);
+    let sessions = rec.sessions.lock().unwrap().clone();
+    let Some(Some(OpenSession::OneDrive { upload_url })) = sessions.first() else { panic!("{sessions:?}") };
+    assert!(upload_url.starts_with("http://upload.localhost:"), "{upload_url}");
+    env.emu.shutdown().await;
+}
+
 #[tokio::test]
 async fn nested_folders_are_created_and_listed() {
     let env = start().await;

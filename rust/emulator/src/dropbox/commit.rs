@@ -26,6 +26,20 @@ pub(crate) struct CommitArg {
     pub client_modified: Option<String>,
     #[serde(default)]
     pub strict_conflict: bool,
+    /// `UploadArg.content_hash` (files/upload only): the hash the body must have.
+    #[serde(default)]
+    pub content_hash: Option<String>,
+}
+
+/// A `Sha256HexHash` argument (`String(min_length=64, max_length=64)` in files.stone).
+pub(crate) fn check_content_hash(hash: Option<String>, source: ArgSource, field: &str) -> ApiResult<Option<String>> {
+    match hash {
+        Some(h) if h.len() != 64 => Err(ApiError::BadInput(format!(
+            "{}: {field}content_hash: '{h}' must be 64 characters long",
+            source.label()
+        ))),
+        other => Ok(other.map(|h| h.to_ascii_lowercase())),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,9 +178,11 @@ pub(crate) fn commit_file(app: &App, temp: &Path, hashes: FileHashes, commit: &C
         None => {}
         Some(existing) if existing.is_dir => target = conflict_or_rename(app, &wanted, commit, "folder")?,
         Some(existing) => {
-            // Identical content is never a conflict: nothing is written.
+            // Identical content is no conflict, and nothing is written, unless
+            // `strict_conflict` ("forces a conflict even when the target path
+            // refers to a file with identical contents", files.stone CommitInfo).
             let old = app.store.hashes(&existing.fs_path)?;
-            if old.content_hash == hashes.content_hash && old.size == hashes.size {
+            if !commit.strict_conflict && old.content_hash == hashes.content_hash && old.size == hashes.size {
                 std::fs::remove_file(temp)?;
                 return Ok(untagged(describe_one(app, &existing)?));
             }

@@ -74,7 +74,7 @@ async fn finish_session(app: &App, headers: &HeaderMap, uri: &Uri, body: Body) -
             return Err(refuse(body, lookup_failed(SessionFailure::IncorrectOffset(session.offset))).await);
         }
         let end =
-            append_bytes(app, &id, session.offset, body, &mut running).await.map_err(|e| e.into_api(lookup_failed))?;
+            append_bytes(app, &id, session.offset, body, &mut running, None).await.map_err(|e| e.into_api(lookup_failed))?;
         sessions.update(&id, |s| {
             s.offset = end;
             s.closed = true;

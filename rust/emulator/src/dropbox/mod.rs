@@ -87,6 +87,7 @@ pub fn routes(app: &App) -> Router<App> {
         .route("/2/files/upload_session/start", post(sessions::start))
         .route("/2/files/upload_session/start_batch", post(sessions::start_batch))
         .route("/2/files/upload_session/append_v2", post(sessions::append_v2))
+        .route("/2/files/upload_session/append", post(sessions::append_v1))
         .route("/2/files/upload_session/finish", post(finish::finish))
         .route("/2/files/upload_session/finish_batch_v2", post(finish::finish_batch_v2))
         .route("/2/files/download", post(download::download).get(download::download))

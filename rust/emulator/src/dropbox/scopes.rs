@@ -31,6 +31,7 @@ pub const REQUIRED_SCOPES: &[(&str, &str)] = &[
     ("/2/files/upload_session/start", "files.content.write"),
     ("/2/files/upload_session/start_batch", "files.content.write"),
     ("/2/files/upload_session/append_v2", "files.content.write"),
+    ("/2/files/upload_session/append", "files.content.write"),
     ("/2/files/upload_session/finish", "files.content.write"),
     ("/2/files/upload_session/finish_batch_v2", "files.content.write"),
     ("/2/files/download", "files.content.read"),

@@ -1,9 +1,11 @@
-//! Filling upload sessions: `start` and `append_v2`. Sequential sessions take
+//! Filling upload sessions: `start`, `append_v2` (with its optional
+//! `content_hash`) and the deprecated `append`. Sequential sessions take
 //! their bytes in order; concurrent ones take 4 MiB-aligned chunks in any
 //! order, assembled at finish (see [`super::finish`]).
 
 use super::args::{tag_of, ArgSource};
 use super::body::{self, declared_over, receive, Hashing, ReceiveError, MAX_REQUEST_BODY};
+use super::commit::check_content_hash;
 use super::errors::{nested, respond, void, ApiError, ApiResult, Route, SessionFailure};
 use super::session_store::{Running, MAX_FILE};
 use super::{content_call, refuse, rpc_call};
@@ -19,6 +21,8 @@ use tokio::io::AsyncSeekExt;
 
 const START: Route = Route { name: "files/upload_session/start", kind: "dropbox.upload_session_start" };
 const APPEND: Route = Route { name: "files/upload_session/append_v2", kind: "dropbox.append_v2" };
+/// The deprecated v1 append: a bare cursor as argument, no `close`, `null` result.
+const APPEND_V1: Route = Route { name: "files/upload_session/append", kind: "dropbox.append" };
 const START_BATCH: Route =
     Route { name: "files/upload_session/start_batch", kind: "dropbox.upload_session_start_batch" };
 
@@ -54,6 +58,9 @@ struct AppendArg {
     cursor: Cursor,
     #[serde(default)]
     close: bool,
+    /// `UploadSessionAppendArg.content_hash`: the hash of this call's bytes.
+    #[serde(default)]
+    content_hash: Option<String>,
 }
 
 /// A session failure as `append_v2` reports it (and `start`, whose own union
@@ -104,6 +111,7 @@ pub(super) async fn append_bytes(
     offset: u64,
     body: Body,
     running: &mut Running,
+    expected_hash: Option<&str>,
 ) -> Result<u64, AppendError> {
     let path = app.dropbox.sessions.data_path(id);
     let mut file = tokio::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).await?;
@@ -114,6 +122,12 @@ pub(super) async fn append_bytes(
     let mut hashing = running.hashing_at(offset);
     match receive(body, &mut file, room.min(MAX_REQUEST_BODY), hashing.as_mut()).await {
         Ok(n) => {
+            if let Some(expected) = expected_hash {
+                if content_hash_of(&path, offset, n).await? != expected {
+                    file.set_len(offset).await?;
+                    return Err(AppendError::Api(ApiError::Endpoint(void("content_hash_mismatch"))));
+                }
+            }
             running.set_hashing(hashing);
             Ok(offset + n)
         }
@@ -125,6 +139,31 @@ pub(super) async fn append_bytes(
             })
         }
     }
+}
+
+/// The Dropbox content hash of `len` bytes of `path` from `offset`.
+async fn content_hash_of(path: &std::path::Path, offset: u64, len: u64) -> std::io::Result<String> {
+    let path = path.to_owned();
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Seek};
+        let mut file = std::fs::File::open(path)?;
+        file.seek(SeekFrom::Start(offset))?;
+        let mut hasher = dkcloud_hash::ContentHasher::new();
+        let mut buf = vec![0u8; 1 << 20];
+        let mut left = len;
+        while left > 0 {
+            let want = left.min(buf.len() as u64) as usize;
+            let n = file.read(&mut buf[..want])?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            left -= n as u64;
+        }
+        Ok(hasher.finish_hex())
+    })
+    .await
+    .map_err(std::io::Error::other)?
 }
 
 /// `session_type` of a start call: absent or `sequential` is false, `concurrent` true.
@@ -194,7 +233,7 @@ async fn start_session(app: &App, headers: &HeaderMap, uri: &Uri, body: Body) ->
     let id = sessions.create(false)?;
     let lock = sessions.lock(&id);
     let mut running = lock.lock().await;
-    match append_bytes(app, &id, 0, body, &mut running).await {
+    match append_bytes(app, &id, 0, body, &mut running, None).await {
         Ok(end) => {
             sessions.update(&id, |s| {
                 s.offset = end;
@@ -215,14 +254,41 @@ pub(crate) async fn append_v2(State(app): State<App>, headers: HeaderMap, uri: U
 }
 
 async fn append(app: &App, headers: &HeaderMap, uri: &Uri, body: Body) -> ApiResult<Value> {
-    let (arg, _, body) = content_call::<AppendArg>(app, headers, uri, body).await?;
+    let (arg, source, body) = content_call::<AppendArg>(app, headers, uri, body).await?;
+    let expected = match check_content_hash(arg.content_hash, source, "") {
+        Ok(h) => h,
+        Err(e) => return Err(refuse(body, e).await),
+    };
+    append_to(app, headers, arg.cursor, arg.close, expected, body).await
+}
+
+pub(crate) async fn append_v1(State(app): State<App>, headers: HeaderMap, uri: Uri, body: Body) -> Response {
+    respond(APPEND_V1, append_deprecated(&app, &headers, &uri, body).await)
+}
+
+/// `upload_session/append` (files.stone: deprecated by `append_v2`, still
+/// served): the argument is the `UploadSessionCursor` itself, and its errors
+/// are `UploadSessionLookupError`, as `append_v2`'s.
+async fn append_deprecated(app: &App, headers: &HeaderMap, uri: &Uri, body: Body) -> ApiResult<Value> {
+    let (cursor, _, body) = content_call::<Cursor>(app, headers, uri, body).await?;
+    append_to(app, headers, cursor, false, None, body).await
+}
+
+async fn append_to(
+    app: &App,
+    headers: &HeaderMap,
+    cursor: Cursor,
+    close: bool,
+    expected: Option<String>,
+    body: Body,
+) -> ApiResult<Value> {
     let sessions = &app.dropbox.sessions;
-    let id = arg.cursor.session_id;
+    let id = cursor.session_id;
     let Some(session) = sessions.get(&id) else {
         return Err(refuse(body, top(SessionFailure::NotFound)).await);
     };
     if session.concurrent {
-        return append_chunk(app, headers, &id, arg.cursor.offset, arg.close, body)
+        return append_chunk(app, headers, &id, cursor.offset, close, expected.as_deref(), body)
             .await
             .map(|()| Value::Null)
             .map_err(|e| e.into_api(top));
@@ -239,13 +305,15 @@ async fn append(app: &App, headers: &HeaderMap, uri: &Uri, body: Body) -> ApiRes
     if session.closed {
         return Err(refuse(body, top(SessionFailure::Closed)).await);
     }
-    if arg.cursor.offset != session.offset {
+    if cursor.offset != session.offset {
         return Err(refuse(body, top(SessionFailure::IncorrectOffset(session.offset))).await);
     }
-    let end = append_bytes(app, &id, session.offset, body, &mut running).await.map_err(|e| e.into_api(top))?;
+    let end = append_bytes(app, &id, session.offset, body, &mut running, expected.as_deref())
+        .await
+        .map_err(|e| e.into_api(top))?;
     sessions.update(&id, |s| {
         s.offset = end;
-        s.closed = arg.close;
+        s.closed = close;
     });
     Ok(Value::Null)
 }
@@ -258,6 +326,7 @@ async fn append_chunk(
     id: &str,
     offset: u64,
     close: bool,
+    expected_hash: Option<&str>,
     body: Body,
 ) -> Result<(), AppendError> {
     if !offset.is_multiple_of(CHUNK_UNIT) {
@@ -289,6 +358,10 @@ async fn append_chunk(
     };
     if !close && !len.is_multiple_of(CHUNK_UNIT) {
         return Err(discard(SessionFailure::ConcurrentInvalidDataSize));
+    }
+    if expected_hash.is_some_and(|h| h != hashing.clone().finish().content_hash) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(AppendError::Api(ApiError::Endpoint(void("content_hash_mismatch"))));
     }
     let sessions = &app.dropbox.sessions;
     let lock = sessions.lock(id);

@@ -1,8 +1,9 @@
 //! `files/upload`: one request, at most 150 MiB, streamed to a temporary file
-//! while hashing, then committed under the `WriteMode` rules.
+//! while hashing, checked against `content_hash` when given, then committed
+//! under the `WriteMode` rules.
 
 use super::body::{declared_over, receive, Hashing, ReceiveError, MAX_REQUEST_BODY};
-use super::commit::{commit_file, CommitArg, CommitError};
+use super::commit::{check_content_hash, commit_file, CommitArg, CommitError};
 use super::errors::{respond, void, ApiError, ApiResult, Route};
 use super::{content_call, refuse};
 use crate::App;
@@ -19,7 +20,11 @@ pub(crate) async fn upload(State(app): State<App>, headers: HeaderMap, uri: Uri,
 }
 
 async fn upload_file(app: &App, headers: &HeaderMap, uri: &Uri, body: Body) -> ApiResult<Value> {
-    let (arg, source, body) = content_call::<CommitArg>(app, headers, uri, body).await?;
+    let (mut arg, source, body) = content_call::<CommitArg>(app, headers, uri, body).await?;
+    let expected_hash = match check_content_hash(arg.content_hash.take(), source, "") {
+        Ok(h) => h,
+        Err(e) => return Err(refuse(body, e).await),
+    };
     let commit = match arg.check(source, "") {
         Ok(c) => c,
         Err(e) => return Err(refuse(body, e).await),
@@ -40,6 +45,11 @@ async fn upload_file(app: &App, headers: &HeaderMap, uri: &Uri, body: Body) -> A
         });
     }
     let hashes = hashing.finish();
+    // files.stone UploadError.content_hash_mismatch: checked before anything is stored.
+    if expected_hash.is_some_and(|h| h != hashes.content_hash) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(ApiError::Endpoint(void("content_hash_mismatch")));
+    }
     let size = hashes.size;
     let (app2, temp2) = (app.clone(), temp.clone());
     let outcome = tokio::task::spawn_blocking(move || commit_file(&app2, &temp2, hashes, &commit))

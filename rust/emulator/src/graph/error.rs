@@ -1,9 +1,24 @@
-//! Graph's error answer: `{"error":{"code","message","innererror":{...}}}`.
+//! Graph's error answer, as real responses carry it (learn.microsoft.com/graph/errors):
+//! `{"error":{"code","message","innerError":{"code"?,"date","request-id","client-request-id"}}}`.
+//! Every Graph error of the emulator (handlers, the bearer check, injected faults)
+//! is a [`GraphError`]; [`echo_client_request_id`] puts the request's own
+//! `client-request-id` into the body, as the service does.
 
 use crate::store::PathError;
-use axum::http::StatusCode;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde_json::{json, Value};
+
+/// The request header a Graph client may send to correlate its requests; the
+/// service echoes it in `innerError` and in the response header of that name.
+pub const CLIENT_REQUEST_ID: &str = "client-request-id";
+
+/// A rendered Graph error body, kept on the response until
+/// [`echo_client_request_id`] has seen the request.
+#[derive(Clone)]
+struct RenderedError(Value);
 
 #[derive(Debug)]
 pub struct GraphError {
@@ -83,16 +98,58 @@ impl From<std::io::Error> for GraphError {
     }
 }
 
+/// The one place a Graph error body is made. Without a `client-request-id` from
+/// the client the service makes one up, like `request-id`.
+fn error_body(code: &str, message: &str, inner_code: Option<&str>) -> Value {
+    let mut inner = json!({
+        "date": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "request-id": uuid_like(),
+        CLIENT_REQUEST_ID: uuid_like(),
+    });
+    if let Some(code) = inner_code {
+        inner["code"] = json!(code);
+    }
+    json!({"error": {"code": code, "message": message, "innerError": inner}})
+}
+
+/// A random id shaped like the GUIDs Graph uses for request ids.
+fn uuid_like() -> String {
+    let mut b = [0u8; 16];
+    rand::fill(&mut b[..]);
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
 impl IntoResponse for GraphError {
     fn into_response(self) -> Response {
-        let mut inner = json!({
-            "date": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            "request-id": crate::tokens::random_token(12),
-        });
-        if let Some(code) = self.inner {
-            inner["code"] = json!(code);
-        }
-        let body = json!({"error": {"code": self.code, "message": self.message, "innererror": inner}});
-        (self.status, axum::Json(body)).into_response()
+        let body = error_body(self.code, &self.message, self.inner);
+        let mut resp = (self.status, axum::Json(body.clone())).into_response();
+        resp.extensions_mut().insert(RenderedError(body));
+        resp
     }
+}
+
+/// Middleware: a Graph error answer carries the request's `client-request-id`
+/// (in `innerError` and as a response header) when the request had one.
+pub async fn echo_client_request_id(req: Request, next: Next) -> Response {
+    let sent = req.headers().get(CLIENT_REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let resp = next.run(req).await;
+    let Some(id) = sent else {
+        return resp;
+    };
+    let Some(RenderedError(mut body)) = resp.extensions().get::<RenderedError>().cloned() else {
+        return resp;
+    };
+    body["error"]["innerError"][CLIENT_REQUEST_ID] = json!(id);
+    let (mut parts, _) = resp.into_parts();
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        parts.headers.insert(CLIENT_REQUEST_ID, v);
+    }
+    let mut out = axum::Json(body).into_response();
+    *out.status_mut() = parts.status;
+    for (name, value) in parts.headers.iter() {
+        out.headers_mut().insert(name.clone(), value.clone());
+    }
+    out
 }

@@ -5,7 +5,7 @@
 mod body;
 mod commit;
 mod content;
-mod error;
+pub mod error;
 mod folders;
 mod items;
 mod links;

@@ -215,9 +215,24 @@ pub async fn create(app: &App, origin: &Origin, item: ItemRef, body: Body) -> Gr
         stuck: false,
     };
     let mut answer = session.status();
-    answer["uploadUrl"] = json!(format!("{origin}/_upload/graph/{id}"));
+    answer["uploadUrl"] = json!(format!("{}/_upload/graph/{id}", upload_origin(app, origin)));
     sessions.save(&id, session);
     Ok(Json(answer).into_response())
+}
+
+/// Where upload URLs point: the Graph origin, or `--upload-host` on the same
+/// scheme and port (OneDrive issues them on another host than Graph's).
+fn upload_origin(app: &App, graph: &Origin) -> String {
+    let Some(host) = app.config.upload_host.as_deref() else {
+        return graph.to_string();
+    };
+    let Ok(mut url) = url::Url::parse(graph.as_str()) else {
+        return graph.to_string();
+    };
+    match url.set_host(Some(host)) {
+        Ok(()) => url.origin().ascii_serialization(),
+        Err(_) => graph.to_string(),
+    }
 }
 
 /// A parsed `Content-Range: bytes START-END/TOTAL`.

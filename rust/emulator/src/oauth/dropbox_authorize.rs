@@ -26,6 +26,7 @@ pub const DEFAULT_SCOPE: &str =
 const DENIED: &str = "The user chose not to give your app access to their Dropbox account.";
 
 pub async fn authorize(State(app): State<App>, RawQuery(query): RawQuery) -> Response {
+    app.oauth.record_authorize(crate::tokens::Service::Dropbox, query.as_deref());
     tagged("dropbox.oauth_authorize", respond(&app, &Params::from_query(query.as_deref())))
 }
 
@@ -111,7 +112,8 @@ fn respond(app: &App, p: &Params) -> Response {
             return reply.error("invalid_request", "Missing code_challenge.")
         }
     };
-    // `force_reapprove=true` only makes Dropbox ask again; the emulator always "asks".
+    // `force_reapprove=true` only makes Dropbox ask again; the emulator always
+    // "asks", and records it (`/_emulator/authorize_requests`).
     let scope = match registration {
         None => p.get("scope").unwrap_or(DEFAULT_SCOPE).to_owned(),
         Some(reg) => match dropbox_registration::granted_scope(app, reg, p.get("scope"), p.get("include_granted_scopes")) {

@@ -35,6 +35,9 @@ pub struct OAuthState {
     codes: codes::CodeBook,
     devices: devices::DeviceBook,
     keys: signing::SigningKey,
+    /// The query of every authorize request, in order (for tests: which
+    /// parameters an app sent, e.g. Dropbox's `force_reapprove`).
+    authorize_requests: std::sync::Mutex<Vec<(crate::tokens::Service, String)>>,
 }
 
 impl OAuthState {
@@ -43,7 +46,23 @@ impl OAuthState {
             codes: codes::CodeBook::open(state_dir)?,
             devices: devices::DeviceBook::open(state_dir, config.device_code_lifetime)?,
             keys: signing::SigningKey::open(state_dir)?,
+            authorize_requests: std::sync::Mutex::default(),
         })
+    }
+
+    fn record_authorize(&self, service: crate::tokens::Service, query: Option<&str>) {
+        let mut log = self.authorize_requests.lock().unwrap_or_else(|p| p.into_inner());
+        log.push((service, query.unwrap_or_default().to_owned()));
+    }
+
+    /// The authorize requests seen so far: service and decoded query parameters.
+    pub fn authorize_requests(&self) -> Vec<(crate::tokens::Service, Vec<(String, String)>)> {
+        let log = self.authorize_requests.lock().unwrap_or_else(|p| p.into_inner());
+        log.iter()
+            .map(|(service, query)| {
+                (*service, url::form_urlencoded::parse(query.as_bytes()).into_owned().collect())
+            })
+            .collect()
     }
 }
 

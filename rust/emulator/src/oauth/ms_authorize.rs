@@ -25,6 +25,7 @@ pub fn valid_tenant(tenant: &str) -> bool {
 }
 
 pub async fn authorize(State(app): State<App>, Path(tenant): Path<String>, RawQuery(query): RawQuery) -> Response {
+    app.oauth.record_authorize(crate::tokens::Service::OneDrive, query.as_deref());
     tagged("identity.authorize", respond(&app, &tenant, &Params::from_query(query.as_deref())))
 }
 

@@ -1,5 +1,8 @@
 //! `POST /{tenant}/oauth2/v2.0/token`: Microsoft's token endpoint for the
-//! authorization code, refresh token (rotated on every use) and device code grants.
+//! authorization code, refresh token and device code grants. A refresh gives a new
+//! refresh token; the old one stays valid, as Microsoft documents ("refresh tokens
+//! aren't revoked when used to acquire new access tokens", identity platform,
+//! "Refresh tokens"), unless `--strict-refresh-rotation` spends it.
 //!
 //! When the scope has `openid` (MSAL always adds `openid profile offline_access`)
 //! the answer carries a signed `id_token` (see [`super::ms_account`]); with
@@ -145,19 +148,21 @@ fn refresh_token(app: &App, req: &Request, p: &Params, registration: Option<&Mic
     let Some(token) = p.get("refresh_token") else {
         return missing("refresh_token");
     };
+    let strict = app.config.strict_refresh_rotation;
     let invalid = || {
-        error(
-            "invalid_grant",
-            70000,
-            "The provided value for the input parameter 'refresh_token' is not valid: it is unknown, revoked or was already used (refresh tokens are single use: use the newest one).",
-        )
+        let message = if strict {
+            "The provided value for the input parameter 'refresh_token' is not valid: it is unknown, revoked or was already used (refresh tokens are single use here: use the newest one)."
+        } else {
+            "The provided value for the input parameter 'refresh_token' is not valid: it is unknown or revoked."
+        };
+        error("invalid_grant", 70000, message)
     };
     match app.tokens.refresh_grant(token) {
         Some(g) if g.service == Service::OneDrive && g.client_id == client_id => {}
         _ => return invalid(),
     }
-    // Microsoft rotates refresh tokens: this one is spent, the response carries the next.
-    let Some(grant) = app.tokens.take_refresh(token) else {
+    let grant = if strict { app.tokens.take_refresh(token) } else { app.tokens.refresh_grant(token) };
+    let Some(grant) = grant else {
         return invalid();
     };
     let access_scope = match p.get("scope") {

@@ -69,7 +69,7 @@ pub fn error_code(body: &Value) -> &str {
 }
 
 pub fn inner_code(body: &Value) -> &str {
-    body["error"]["innererror"]["code"].as_str().unwrap_or("")
+    body["error"]["innerError"]["code"].as_str().unwrap_or("")
 }
 
 /// Stops the emulator and starts a new one on the same address and data folder.

@@ -15,7 +15,8 @@ pub(crate) struct AuthorizeRequest {
     pub redirect_uri: Option<String>,
 }
 
-pub(crate) fn build(app: &OAuthApp, redirect_uri: Option<&str>) -> Result<AuthorizeRequest> {
+/// `another_account`: an account of the service is saved already.
+pub(crate) fn build(app: &OAuthApp, redirect_uri: Option<&str>, another_account: bool) -> Result<AuthorizeRequest> {
     let bad_url = |e: oauth2::url::ParseError| Error::Config(format!("bad {} login URL: {e}", app.service));
     let mut client = BasicClient::new(ClientId::new(app.client_id.clone()))
         .set_auth_uri(AuthUrl::new(app.authorize_url()).map_err(bad_url)?);
@@ -27,7 +28,8 @@ pub(crate) fn build(app: &OAuthApp, redirect_uri: Option<&str>) -> Result<Author
         .authorize_url(CsrfToken::new_random)
         .add_scopes(app.scopes.split_whitespace().map(|s| Scope::new(s.to_owned())))
         .set_pkce_challenge(challenge);
-    for (name, value) in app.profile.oauth.authorize_params {
+    let another: &[(&str, &str)] = if another_account { app.profile.oauth.another_account_params } else { &[] };
+    for (name, value) in app.profile.oauth.authorize_params.iter().chain(another) {
         request = request.add_extra_param(*name, *value);
     }
     let (url, state) = request.url();

@@ -48,12 +48,22 @@ pub struct Login {
     app: OAuthApp,
     timeout: Duration,
     cancel: CancellationToken,
+    /// An account of the service is saved already (see [`Login::adding_another_account`]).
+    another_account: bool,
 }
 
 impl Login {
     /// `timeout`: how long to wait for the user (see `Config::login_timeout`).
     pub fn new(client: reqwest::Client, app: OAuthApp, timeout: Duration) -> Self {
-        Self { client, app, timeout, cancel: CancellationToken::new() }
+        Self { client, app, timeout, cancel: CancellationToken::new(), another_account: false }
+    }
+
+    /// An account of this service is saved already: the sign-in page must ask
+    /// again (Dropbox's `force_reapprove`) instead of silently signing the same
+    /// account in once more.
+    pub fn adding_another_account(mut self, another: bool) -> Self {
+        self.another_account = another;
+        self
     }
 
     /// Cancelling the token ends a waiting login with `Error::Cancelled`.
@@ -94,7 +104,7 @@ impl Login {
             }
         };
         let redirect_uri = format!("http://localhost:{}/", listener.port());
-        let request = authorize::build(&self.app, Some(&redirect_uri))?;
+        let request = authorize::build(&self.app, Some(&redirect_uri), self.another_account)?;
         preflight::check(&self.client, &self.app, &request.url, request.redirect_uri.as_deref()).await?;
         opener.open(&request.url)?;
         let AuthorizeRequest { state, verifier, redirect_uri, .. } = request;
@@ -113,7 +123,7 @@ impl Login {
     /// (see [`super::preflight`]): `Ok` when nothing is known to be wrong.
     pub async fn check_registration(&self) -> Result<()> {
         let redirect_uri = format!("http://localhost:{}/", self.app.redirect_port);
-        let request = authorize::build(&self.app, Some(&redirect_uri))?;
+        let request = authorize::build(&self.app, Some(&redirect_uri), self.another_account)?;
         preflight::check(&self.client, &self.app, &request.url, request.redirect_uri.as_deref()).await
     }
 
@@ -133,7 +143,7 @@ impl Login {
                 Some(format!("http://localhost:{}/", probe.port()))
             }
         };
-        let request = authorize::build(&self.app, redirect_uri.as_deref())?;
+        let request = authorize::build(&self.app, redirect_uri.as_deref(), self.another_account)?;
         preflight::check(&self.client, &self.app, &request.url, request.redirect_uri.as_deref()).await?;
         Ok(PasteLogin { login: self.clone(), request })
     }

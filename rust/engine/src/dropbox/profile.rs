@@ -27,6 +27,9 @@ pub const PROFILE: ServiceProfile = ServiceProfile {
         scopes_on_token_requests: false,
         // Without it Dropbox issues no refresh token.
         authorize_params: &[("token_access_type", "offline")],
+        // OAuth guide: "force the user to approve the app again if they've
+        // already done so"; without it Dropbox may add the first account again.
+        another_account_params: &[("force_reapprove", "true")],
         uses_tenant: false,
         redirect: RedirectRule::RegisteredPort,
         paste: PasteRule::ShownCode,

@@ -29,6 +29,19 @@ pub struct HttpOptions {
     /// defaults to `DKCLOUD_CA_CERT`.
     pub extra_ca_pem: Option<PathBuf>,
     pub pacer: PacerConfig,
+    /// Resolves host names instead of the system resolver (tests: an emulator's
+    /// `*.localhost` upload host); `None`: the system's.
+    pub resolver: Option<Resolver>,
+}
+
+/// A host name resolver for [`HttpOptions::resolver`].
+#[derive(Clone)]
+pub struct Resolver(pub std::sync::Arc<dyn reqwest::dns::Resolve>);
+
+impl std::fmt::Debug for Resolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Resolver")
+    }
 }
 
 impl Default for HttpOptions {
@@ -38,6 +51,7 @@ impl Default for HttpOptions {
             inactivity_timeout: Duration::from_secs(60),
             extra_ca_pem: std::env::var_os("DKCLOUD_CA_CERT").filter(|v| !v.is_empty()).map(PathBuf::from),
             pacer: PacerConfig::default(),
+            resolver: None,
         }
     }
 }
@@ -67,6 +81,9 @@ fn builder(opts: &HttpOptions) -> crate::Result<reqwest::ClientBuilder> {
         .connect_timeout(opts.connect_timeout)
         .user_agent(concat!("dkcloud/", env!("CARGO_PKG_VERSION")))
         .https_only(false);
+    if let Some(resolver) = &opts.resolver {
+        builder = builder.dns_resolver(resolver.0.clone());
+    }
     if let Some(path) = &opts.extra_ca_pem {
         let pem = std::fs::read(path)
             .map_err(|e| crate::Error::Config(format!("cannot read the CA certificate {}: {e}", path.display())))?;

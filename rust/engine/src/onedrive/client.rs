@@ -39,7 +39,7 @@ pub fn parse_error(reply: &Reply) -> GraphError {
     match serde_json::from_slice::<ErrorBody>(&reply.body) {
         Ok(b) => GraphError {
             code: b.error.code,
-            inner: b.error.innererror.and_then(|i| i.code),
+            inner: b.error.inner_error.and_then(|i| i.code),
             message: b.error.message,
         },
         Err(_) => GraphError { message: String::from_utf8_lossy(&reply.body).chars().take(200).collect(), ..Default::default() },

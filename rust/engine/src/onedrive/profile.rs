@@ -37,6 +37,8 @@ pub const PROFILE: ServiceProfile = ServiceProfile {
         // Lets the user pick (or add) an account rather than silently reusing
         // the browser's current one: several accounts per service are supported.
         authorize_params: &[("response_mode", "query"), ("prompt", "select_account")],
+        // `prompt=select_account` above already asks on every login.
+        another_account_params: &[],
         uses_tenant: true,
         // Microsoft ignores the port of a `http://localhost` redirect when matching.
         redirect: RedirectRule::AnyLoopbackPort,

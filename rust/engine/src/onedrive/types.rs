@@ -154,7 +154,10 @@ pub struct ErrorDetail {
     pub code: String,
     #[serde(default)]
     pub message: String,
-    pub innererror: Option<InnerError>,
+    /// Real responses spell it `innerError` (learn.microsoft.com/graph/errors);
+    /// some older services and documents `innererror`.
+    #[serde(rename = "innerError", alias = "innererror")]
+    pub inner_error: Option<InnerError>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -165,6 +168,19 @@ pub struct InnerError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// learn.microsoft.com/graph/errors: the inner code is in `innerError`;
+    /// `innererror` is still read, for services that spell it so.
+    #[test]
+    fn error_body_reads_the_inner_code_under_either_spelling() {
+        for key in ["innerError", "innererror"] {
+            let raw = format!(
+                r#"{{"error":{{"code":"invalidRequest","message":"m","{key}":{{"code":"fragmentOverlap","request-id":"r","client-request-id":"c","date":"2026-12-05T00:00:00Z"}}}}}}"#
+            );
+            let body: ErrorBody = serde_json::from_str(&raw).expect(key);
+            assert_eq!(body.error.inner_error.and_then(|i| i.code).as_deref(), Some("fragmentOverlap"), "{key}");
+        }
+    }
 
     #[test]
     fn next_offset_reads_open_and_closed_ranges() {

@@ -5,7 +5,7 @@
 use dkcloud_emulator::{Config, RunningEmulator};
 use dkcloud_engine::token::StaticToken;
 use dkcloud_engine::dropbox::Dropbox;
-use dkcloud_engine::http::{Http, HttpOptions, PacerConfig};
+use dkcloud_engine::http::{Http, HttpOptions, PacerConfig, Resolver};
 use dkcloud_engine::onedrive::OneDrive;
 use dkcloud_engine::remote::Remote;
 use dkcloud_engine::{Endpoints, ServiceKind};
@@ -37,6 +37,8 @@ pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Env {
     // The watchdog must give up on a stalled answer well before the emulator does.
     let inactivity = (stall / 2).clamp(Duration::from_millis(300), Duration::from_secs(5));
     let opts = HttpOptions {
+        // `*.localhost` is loopback (RFC 6761), as for the emulator's `--upload-host upload.localhost`.
+        resolver: Some(Resolver(Arc::new(dkcloud_emulator::stand_in_browser::LikeABrowser))),
         inactivity_timeout: inactivity,
         extra_ca_pem: None,
         pacer: PacerConfig { base: Duration::from_millis(50), cap: Duration::from_secs(2), max_attempts: 12, ..Default::default() },
