@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Official SDKs as test peers: runs every tests/sdk/*.py (names starting with
-# "_" are helpers and are skipped) against one dkcloud-emulator over TLS.
+# Official SDKs as test peers: runs every tests/sdk/*.py and, when node and npm
+# are there, every tests/sdk/*.js (names starting with "_" are helpers and are
+# skipped) against one dkcloud-emulator over TLS.
 #
 # Usage: tests/sdk/run.sh EMULATOR_BINARY
 #
@@ -13,6 +14,12 @@
 #   arguments, the venv's bin/ first on PATH, and DKCLOUD_EMULATOR_STATIC_TOKEN
 #   (a bearer token valid for both services, for scripts that need no login).
 #   Scripts print "ok NAME" / "FAIL NAME: why" lines and exit non-zero on failure.
+# - The JavaScript SDKs (pins in tests/sdk/package.json) are installed with npm
+#   into ${DKCLOUD_SDK_NODE:-/var/cache/dkcloud/sdk-node} and run with the
+#   machine's node, NODE_EXTRA_CA_CERTS=CA_PATH; without node or npm they are
+#   skipped (said so in the output), the Python ones still run.
+# - The emulator runs with --upload-host localhost: OneDrive upload URLs are on
+#   another host than Graph's, as the service issues them.
 #
 # Prints the scripts' ok/FAIL lines and a final "N passed, M failed" line; exits
 # non-zero on any failure, 77 when python3, venv or pip (or openssl) cannot be had.
@@ -101,7 +108,7 @@ fi
 
 static_token="sdk-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 "$emulator" --listen 127.0.0.1:0 --tls-cert "$cert" --tls-key "$key" --data "$work/data" \
-    --static-token "$static_token" >"$work/emulator.out" 2>"$work/emulator.err" &
+    --static-token "$static_token" --upload-host localhost >"$work/emulator.out" 2>"$work/emulator.err" &
 emulator_pid=$!
 
 base=
@@ -125,17 +132,42 @@ echo "# emulator at $base"
 passed=0
 failed=0
 found=0
-for script in "$here"/*.py; do
+# The JavaScript SDKs, installed once at the pins of package.json.
+node_dir=${DKCLOUD_SDK_NODE:-/var/cache/dkcloud/sdk-node}
+node_ready=
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    if mkdir -p "$node_dir" && { cmp -s "$here/package.json" "$node_dir/package.json" && [ -d "$node_dir/node_modules" ] ||
+        { cp "$here/package.json" "$node_dir/package.json" &&
+            npm install --prefix "$node_dir" --no-audit --no-fund --silent >"$work/npm.log" 2>&1; }; }; then
+        node_ready=1
+    else
+        echo "# skipped the JavaScript SDKs: npm could not install them:"
+        tail -n 5 "$work/npm.log" 2>/dev/null | sed 's/^/#   /'
+    fi
+else
+    echo "# skipped the JavaScript SDKs: node or npm is not installed"
+fi
+
+for script in "$here"/*.py "$here"/*.js; do
     [ -e "$script" ] || continue
     name=$(basename "$script")
     case "$name" in _*) continue ;; esac
+    case "$name" in *.js) [ -n "$node_ready" ] || continue ;; esac
     found=$((found + 1))
     echo "# $name"
     out="$work/$name.out"
-    # REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE would override the CA that SDKs
-    # built on requests are given (a session's `verify` loses to them).
-    env -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE PATH="$venv/bin:$PATH" DKCLOUD_EMULATOR_STATIC_TOKEN="$static_token" \
-        timeout 900 "$venv/bin/python" "$script" "$base" "$cert" >"$out" 2>"$work/$name.err"
+    case "$name" in
+        *.js)
+            env NODE_PATH="$node_dir/node_modules" NODE_EXTRA_CA_CERTS="$cert" DKCLOUD_EMULATOR_STATIC_TOKEN="$static_token" \
+                timeout 900 node "$script" "$base" "$cert" >"$out" 2>"$work/$name.err"
+            ;;
+        *)
+            # REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE would override the CA that SDKs
+            # built on requests are given (a session's `verify` loses to them).
+            env -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE PATH="$venv/bin:$PATH" DKCLOUD_EMULATOR_STATIC_TOKEN="$static_token" \
+                timeout 900 "$venv/bin/python" "$script" "$base" "$cert" >"$out" 2>"$work/$name.err"
+            ;;
+    esac
     status=$?
     cat "$out"
     ok=$(grep -c '^ok ' "$out")
