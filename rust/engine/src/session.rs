@@ -169,7 +169,7 @@ impl Session {
     pub async fn login_in_browser(&self, opener: &dyn UrlOpener, cancel: CancellationToken) -> Result<LoginStep> {
         match self.login(cancel)?.with_browser(opener).await? {
             BrowserLogin::SignedIn(outcome) => Ok(LoginStep::SignedIn(self.save(&outcome).await?)),
-            BrowserLogin::PasteCode(paste) => Ok(self.wait_for_paste(paste)),
+            BrowserLogin::PasteCode(paste) => Ok(self.wait_for_paste(*paste)),
         }
     }
 

@@ -37,8 +37,8 @@ pub enum BrowserLogin {
     SignedIn(LoginOutcome),
     /// Dropbox's fixed loopback port was taken: the browser was sent to a page
     /// that shows a code instead; ask the user for it and call
-    /// [`PasteLogin::finish`].
-    PasteCode(PasteLogin),
+    /// [`PasteLogin::finish`]. Boxed: a waiting login is much larger than an outcome.
+    PasteCode(Box<PasteLogin>),
 }
 
 /// Starts logins for one service.
@@ -94,7 +94,7 @@ impl Login {
                 tracing::info!("port {port} is taken; the {service} login falls back to pasting the code");
                 let paste = self.start_paste().await?;
                 opener.open(paste.url())?;
-                return Ok(BrowserLogin::PasteCode(paste));
+                return Ok(BrowserLogin::PasteCode(Box::new(paste)));
             }
             Err(e) => {
                 return Err(Error::Auth {
