@@ -23,15 +23,20 @@ namespace Digikam
 {
 
 // Which photo to make a thumbnail of: a path, and digiKam's database id where
-// known (0: found by path). Plain data; its constructors are the library's.
+// known (0: found by path). Plain data, built here: 7.9 exports its two
+// constructors, 8.x defines them inline in its header (libdigikamcore 8.6
+// exports none), and both only set these two members.
 class ThumbnailIdentifier
 {
 public:
-    ThumbnailIdentifier();
-    explicit ThumbnailIdentifier(const QString& filePath);
+    ThumbnailIdentifier() = default;
+    explicit ThumbnailIdentifier(const QString& path)
+        : filePath(path)
+    {
+    }
 
     QString   filePath;
-    qlonglong id;
+    qlonglong id = 0;
 };
 static_assert(sizeof(ThumbnailIdentifier) == sizeof(QString) + sizeof(qlonglong),
               "ThumbnailIdentifier is a path and an id");
