@@ -105,7 +105,7 @@ impl Login {
         };
         let redirect_uri = format!("http://localhost:{}/", listener.port());
         let request = authorize::build(&self.app, Some(&redirect_uri), self.another_account)?;
-        preflight::check(&self.client, &self.app, &request.url, request.redirect_uri.as_deref()).await?;
+        self.check(&request).await?;
         opener.open(&request.url)?;
         let AuthorizeRequest { state, verifier, redirect_uri, .. } = request;
         let classify = |error: &str, description: Option<&str>| self.refusal(error, description);
@@ -124,6 +124,11 @@ impl Login {
     pub async fn check_registration(&self) -> Result<()> {
         let redirect_uri = format!("http://localhost:{}/", self.app.redirect_port);
         let request = authorize::build(&self.app, Some(&redirect_uri), self.another_account)?;
+        self.check(&request).await
+    }
+
+    /// The registration check for the sign-in `request` will open.
+    async fn check(&self, request: &AuthorizeRequest) -> Result<()> {
         preflight::check(&self.client, &self.app, &request.url, request.redirect_uri.as_deref()).await
     }
 
@@ -144,7 +149,7 @@ impl Login {
             }
         };
         let request = authorize::build(&self.app, redirect_uri.as_deref(), self.another_account)?;
-        preflight::check(&self.client, &self.app, &request.url, request.redirect_uri.as_deref()).await?;
+        self.check(&request).await?;
         Ok(PasteLogin { login: self.clone(), request })
     }
 
