@@ -71,8 +71,8 @@ for name in digikam-plugin-dkcloud dkcloud dkcloud-emulator; do
 done
 # The test registrations the packages are built with (the same as
 # tests/pkg/debian_packages.sh's), known only to the emulator below.
-builtin_onedrive=dkcloud-test-builtin-onedrive
-builtin_dropbox=dkcloudtestbuiltin
+# shellcheck source=tests/pkg/test_registrations.sh
+. "$src/tests/pkg/test_registrations.sh"
 if [ ! -f "${debs[0]}" ] || [ ! -f "${debs[1]}" ]; then
     note "no packages in dist/: scripts/package --no-trixie, with the test registrations built in"
     DKCLOUD_BUILTIN_ONEDRIVE_CLIENT_ID=$builtin_onedrive DKCLOUD_BUILTIN_DROPBOX_APP_KEY=$builtin_dropbox \
@@ -107,18 +107,7 @@ for i in 1 2; do
 done
 
 # The emulator knows the built-in registrations only (as debian_packages.sh's does).
-cat >"$work/registrations.toml" <<EOF
-[[onedrive]]
-client_id = "$builtin_onedrive"
-redirect_uris = ["http://localhost"]
-audience = "both"
-permissions = ["Files.ReadWrite", "User.Read", "offline_access"]
-
-[[dropbox]]
-app_key = "$builtin_dropbox"
-redirect_uris = ["http://localhost:53682/"]
-permissions = ["account_info.read", "files.metadata.read", "files.metadata.write", "files.content.read", "files.content.write", "sharing.read", "sharing.write"]
-EOF
+registration_file "$work/registrations.toml" "$builtin_onedrive" "$builtin_dropbox"
 start_emulator "$emulator" --registrations "$work/registrations.toml"
 export DKCLOUD_EMULATOR="$base" DKCLOUD_TOKEN_STORE=file
 cat >"$work/browser.sh" <<EOF

@@ -27,8 +27,8 @@ fi
 
 # Built as a distributor builds them: with app registrations built in (test
 # ids, registered only with the emulator below, never with a real service).
-builtin_onedrive=dkcloud-test-builtin-onedrive
-builtin_dropbox=dkcloudtestbuiltin
+# shellcheck source=tests/pkg/test_registrations.sh
+. "$src/tests/pkg/test_registrations.sh"
 t0=$SECONDS
 DKCLOUD_BUILTIN_ONEDRIVE_CLIENT_ID=$builtin_onedrive DKCLOUD_BUILTIN_DROPBOX_APP_KEY=$builtin_dropbox \
     "$src/scripts/package" || { echo "FAIL: scripts/package"; exit 1; }
@@ -123,22 +123,6 @@ check "the installed dkcloud's timer units pass systemd-analyze verify, man page
      && [ -z "$(XDG_RUNTIME_DIR="$work/runtime" systemd-analyze --user verify "$work"/config/systemd/user/dkcloud-upload-pkgtest.* 2>&1)" ]'
 echo "== the built-in registrations: an empty configuration signs in and uploads; a refusal is named at once"
 # The emulator holds apps to their registration: only the built-in ids are known.
-registration_file() { # $1 file, $2 OneDrive client id, $3 Dropbox app key
-    cat >"$1" <<EOF
-[[onedrive]]
-client_id = "$2"
-redirect_uris = ["http://localhost"]
-audience = "both"
-public_client_flows = true
-permissions = ["Files.ReadWrite", "User.Read", "offline_access"]
-
-[[dropbox]]
-app_key = "$3"
-redirect_uris = ["http://localhost:53682/"]
-permissions = ["account_info.read", "files.metadata.read", "files.metadata.write", "files.content.read", "files.content.write", "sharing.read", "sharing.write"]
-access = "full"
-EOF
-}
 registration_file "$work/registrations.toml" "$builtin_onedrive" "$builtin_dropbox"
 registration_file "$work/other-app.toml" some-other-app someotherapp
 # A browser that follows the sign-in page's redirect back to dkcloud, as a person's would.
