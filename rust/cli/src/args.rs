@@ -10,7 +10,7 @@ use std::path::PathBuf;
     name = "dkcloud",
     version,
     about = "Upload photos and folders to OneDrive and Dropbox: resumable, parallel, verified",
-    after_help = "Exit codes: 0 all done, 1 some files failed, 2 usage error, 3 login needed or refused, 4 other error (a run stopped by Ctrl+C or SIGTERM too), 5 another run of this job is still going, 130 stopped at once by a second Ctrl+C."
+    after_help = "Exit codes: 0 all done, 1 some files failed, 2 usage error, 3 login needed or refused, 4 other error (a run stopped by Ctrl+C or SIGTERM too), 5 another run of this job is still going, 130 stopped at once by a second Ctrl+C or SIGTERM."
 )]
 pub struct Cli {
     #[command(flatten)]

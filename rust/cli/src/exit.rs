@@ -10,7 +10,7 @@ pub const USAGE: u8 = 2;
 pub const AUTH: u8 = 3;
 pub const OTHER: u8 = 4;
 pub const BUSY: u8 = 5;
-/// A second Ctrl+C stopped the run at once (128 + SIGINT, as shells report it).
+/// A second Ctrl+C (or SIGTERM) stopped the run at once (128 + SIGINT, as shells report a Ctrl+C).
 pub const INTERRUPTED: u8 = 130;
 
 /// What a code means, as `dkcloud --help` says it.
@@ -21,7 +21,7 @@ pub fn meaning(code: u8) -> &'static str {
         USAGE => "usage error",
         AUTH => "login needed or refused",
         BUSY => "another run was still going",
-        INTERRUPTED => "stopped at once by a second Ctrl+C",
+        INTERRUPTED => "stopped at once by a second Ctrl+C or SIGTERM",
         _ => "other error",
     }
 }
