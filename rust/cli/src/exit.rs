@@ -1,4 +1,4 @@
-//! Exit codes (documented in `dkcloud --help` and README):
+//! Exit codes (documented in `dkcloud --help`, README and docs/cli.md):
 //! 0 all done, 1 some files failed, 2 usage error, 3 login needed or refused, 4 other error
 //! (a suspended run too), 5 another run of this job is still going, 130 a second Ctrl+C.
 
