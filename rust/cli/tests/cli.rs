@@ -48,7 +48,7 @@ async fn browser_login_then_folder_upload_keeps_structure_and_bytes() {
         assert_eq!(env.stored(service).await, local_hashes(&src, service, remote), "{service}");
     }
     // The bytes themselves, not only hashes.
-    let stored = std::fs::read(env.path("emulator/dropbox/Backup/Trip/day 1/a.jpg")).unwrap();
+    let stored = std::fs::read(env.emu.data_dir().join("dropbox/Backup/Trip/day 1/a.jpg")).unwrap();
     assert_eq!(stored, pattern(5 * 1024 * 1024 + 7, 2));
 }
 
@@ -251,7 +251,7 @@ async fn env_file_refresh_token_becomes_a_saved_login() {
     assert!(mk.status.success(), "{}", text(&mk));
     let ls = env.run(&["ls", "onedrive:/From script"]).await;
     assert!(String::from_utf8_lossy(&ls.stdout).contains("2026/"), "{}", text(&ls));
-    assert!(env.path("emulator/onedrive/From script/2026").is_dir());
+    assert!(env.emu.data_dir().join("onedrive/From script/2026").is_dir());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -300,7 +300,7 @@ async fn upload_with_resize_stores_smaller_photos_and_untouched_videos() {
         .run(&["upload", "--resize", "800", "--quality", "80", src.to_str().unwrap(), "onedrive:/Shared"])
         .await;
     assert!(out.status.success(), "{}", text(&out));
-    let stored = |name: &str| std::fs::read(env.path(&format!("emulator/onedrive/Shared/Shoot/{name}"))).unwrap();
+    let stored = |name: &str| std::fs::read(env.emu.data_dir().join(format!("onedrive/Shared/Shoot/{name}"))).unwrap();
     let wide = image::load_from_memory(&stored("wide.jpg")).unwrap();
     assert_eq!((wide.width(), wide.height()), (800, 533));
     let tall = image::load_from_memory(&stored("tall.JPG")).unwrap();

@@ -192,7 +192,7 @@ async fn scheduled_run_uploads_the_stored_job_from_anywhere() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(stdout.lines().filter(|l| l.starts_with("Done: 2 uploaded")).count(), 1, "{}", text(&out));
     for i in 0..2 {
-        let stored = std::fs::read(env.path(&format!("emulator/onedrive/Sched/Trip/{i}.jpg"))).unwrap();
+        let stored = std::fs::read(env.emu.data_dir().join(format!("onedrive/Sched/Trip/{i}.jpg"))).unwrap();
         assert_eq!(stored, std::fs::read(album.join(format!("{i}.jpg"))).unwrap(), "{i}.jpg stored byte for byte");
     }
     let list = schedules.run(&["schedule", "list"]).await;
@@ -237,9 +237,9 @@ async fn overlapping_runs_give_one_upload_and_one_refusal() {
     let first = first.wait_with_output().await.unwrap();
     assert!(first.status.success(), "{}", text(&first));
     assert!(String::from_utf8_lossy(&first.stdout).contains("Done: 1 uploaded"), "{}", text(&first));
-    let stored: Vec<_> = std::fs::read_dir(env.path("emulator/dropbox/Slow/Slow")).unwrap().collect();
+    let stored: Vec<_> = std::fs::read_dir(env.emu.data_dir().join("dropbox/Slow/Slow")).unwrap().collect();
     assert_eq!(stored.len(), 1, "one upload, one copy");
-    assert_eq!(std::fs::read(env.path("emulator/dropbox/Slow/Slow/0.jpg")).unwrap(), std::fs::read(album.join("0.jpg")).unwrap());
+    assert_eq!(std::fs::read(env.emu.data_dir().join("dropbox/Slow/Slow/0.jpg")).unwrap(), std::fs::read(album.join("0.jpg")).unwrap());
 
     // The lock went with the first run: the next one runs (and has nothing to send).
     let third = schedules.run(&["schedule", "run", "slow"]).await;

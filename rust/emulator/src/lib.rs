@@ -25,6 +25,8 @@ pub mod server;
 pub mod stand_in_browser;
 pub mod stats;
 pub mod store;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod tokens;
 pub mod web;
 

@@ -296,7 +296,7 @@ async fn a_resized_upload_killed_half_way_resumes_its_prepared_photo() {
         "the prepared photo needs an upload session: {}",
         expected.len()
     );
-    assert_eq!(std::fs::read(env.path("emulator/onedrive/Web/Shoot/z.jpg")).unwrap(), expected);
+    assert_eq!(std::fs::read(env.emu.data_dir().join("onedrive/Web/Shoot/z.jpg")).unwrap(), expected);
     let stored_total: u64 = stored.values().map(|(size, _)| size).sum();
     let sent = body_bytes(&env).await - before;
     assert!(sent <= stored_total + chunk + 16 * KIB as u64, "{sent} bytes sent for {stored_total} stored");

@@ -8,6 +8,7 @@
 mod confined;
 
 pub use confined::text;
+use dkcloud_emulator::testkit::{self, TestEmulator};
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -15,21 +16,21 @@ use std::process::Output;
 
 pub struct Env {
     pub emu: dkcloud_emulator::RunningEmulator,
+    /// The test's own folder: config, state, local files.
     pub dir: tempfile::TempDir,
+    /// The emulator's data folder.
+    _data: tempfile::TempDir,
 }
 
 impl Env {
     pub async fn start(tweak: impl FnOnce(&mut dkcloud_emulator::Config)) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let mut config =
-            dkcloud_emulator::Config { data: Some(dir.path().join("emulator")), ..Default::default() };
-        tweak(&mut config);
-        let emu = dkcloud_emulator::start(config).await.unwrap();
+        let TestEmulator { emu, dir: data } = TestEmulator::start(tweak).await;
         // Tests run in parallel: Dropbox's fixed loopback port would make two
         // logins collide (the emulator, unlike Dropbox, takes any port).
         std::fs::create_dir_all(dir.path().join("config")).unwrap();
         std::fs::write(dir.path().join("config/config.toml"), "[dropbox]\nredirect_port = 0\n").unwrap();
-        Self { emu, dir }
+        Self { emu, dir, _data: data }
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -63,31 +64,25 @@ impl Env {
         }
     }
 
+    /// Every stored file of `service`: path -> (size, the service's hash).
     pub async fn stored(&self, service: &str) -> BTreeMap<String, (u64, String)> {
-        let url = format!("{}/_emulator/files?service={service}", self.emu.base_url());
-        let v: serde_json::Value = reqwest_get(&url).await;
-        v["files"]
-            .as_array()
-            .unwrap()
-            .iter()
+        testkit::files(&self.emu, service)
+            .await
+            .into_iter()
             .map(|f| {
-                let hash = if service == "onedrive" { &f["quickXorHash"] } else { &f["contentHash"] };
-                (
-                    f["path"].as_str().unwrap().to_owned(),
-                    (f["size"].as_u64().unwrap(), hash.as_str().unwrap().to_owned()),
-                )
+                let hash = if service == "onedrive" { f.quickxor } else { f.content_hash };
+                (f.path, (f.size, hash))
             })
             .collect()
     }
 
     pub async fn stats(&self) -> serde_json::Value {
-        reqwest_get(&format!("{}/_emulator/stats", self.emu.base_url())).await
+        testkit::stats(&self.emu).await
     }
 }
 
 pub async fn reqwest_get(url: &str) -> serde_json::Value {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::get(url).await.unwrap().json().await.unwrap()
+    testkit::get_json(url).await
 }
 
 /// A `BROWSER` that does what a person's browser would: open the sign-in page
@@ -101,14 +96,7 @@ pub fn browser_script(dir: &Path) -> String {
     path.display().to_string()
 }
 
+/// The kit's deterministic bytes.
 pub fn pattern(len: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect()
+    testkit::pattern(len, seed)
 }

@@ -2,6 +2,7 @@
 //! with its own data folder, and an HTTP client for it.
 #![allow(dead_code)]
 
+use dkcloud_emulator::testkit::{pattern, TestEmulator};
 use dkcloud_emulator::{Config, RunningEmulator};
 
 pub const TOKEN: &str = "test-static-token";
@@ -23,15 +24,24 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http client")
 }
 
+/// A harness over the kit's emulator, with a new client: after a restart the
+/// old one's pooled keep-alive connections belong to the stopped server, and
+/// one taken from the pool before its close is seen fails the next request
+/// (hyper's IncompleteMessage, seen once in CI).
+fn harness(kit: TestEmulator) -> Harness {
+    let TestEmulator { emu, dir } = kit;
+    Harness { base: emu.base_url(), emu, client: client(), dir }
+}
+
 /// Starts an emulator with `--static-token test-static-token`; `tweak` may change the config.
 pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Harness {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut config =
-        Config { data: Some(dir.path().to_owned()), static_token: Some(TOKEN.into()), ..Config::default() };
-    tweak(&mut config);
-    let emu = dkcloud_emulator::start(config).await.expect("emulator starts");
-    let base = emu.base_url();
-    Harness { emu, client: client(), base, dir }
+    harness(
+        TestEmulator::start(|c| {
+            c.static_token = Some(TOKEN.into());
+            tweak(c);
+        })
+        .await,
+    )
 }
 
 pub async fn start() -> Harness {
@@ -45,22 +55,14 @@ pub async fn restart(h: Harness) -> Harness {
 
 /// `restart`, with `tweak` changing the new emulator's config.
 pub async fn restart_with(h: Harness, tweak: impl FnOnce(&mut Config)) -> Harness {
-    let addr = h.emu.addr();
     let Harness { emu, dir, .. } = h;
-    emu.shutdown().await;
-    let mut config = Config {
-        listen: addr,
-        data: Some(dir.path().to_owned()),
-        static_token: Some(TOKEN.into()),
-        ..Config::default()
-    };
-    tweak(&mut config);
-    let emu = dkcloud_emulator::start(config).await.expect("emulator restarts");
-    let base = emu.base_url();
-    // A new client: the old one's pooled keep-alive connections belong to the
-    // stopped server, and one taken from the pool before its close is seen
-    // fails the next request (hyper's IncompleteMessage, seen once in CI).
-    Harness { emu, client: client(), base, dir }
+    let kit = TestEmulator { emu, dir }
+        .restart(|c| {
+            c.static_token = Some(TOKEN.into());
+            tweak(c);
+        })
+        .await;
+    harness(kit)
 }
 
 impl Harness {
@@ -78,7 +80,7 @@ impl Harness {
     }
 }
 
-/// Deterministic test bytes.
+/// Deterministic test bytes (the kit's).
 pub fn bytes(len: usize, seed: u8) -> Vec<u8> {
-    (0..len).map(|i| ((i as u32).wrapping_mul(2_654_435_761) >> 24) as u8 ^ seed).collect()
+    pattern(len, seed.into())
 }

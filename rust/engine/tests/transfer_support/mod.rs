@@ -2,6 +2,7 @@
 //! service objects with a static token, file makers, and inspection calls.
 #![allow(dead_code)] // each test crate uses a different part of this module
 
+use dkcloud_emulator::testkit::{self, pattern, TestEmulator};
 use dkcloud_emulator::{Config, RunningEmulator};
 use dkcloud_engine::token::StaticToken;
 use dkcloud_engine::dropbox::Dropbox;
@@ -24,16 +25,25 @@ pub struct Env {
     pub http: Http,
 }
 
+fn service_folder(kind: ServiceKind) -> &'static str {
+    match kind {
+        ServiceKind::OneDrive => "onedrive",
+        ServiceKind::Dropbox => "dropbox",
+    }
+}
+
 pub async fn start() -> Env {
     start_with(|_| {}).await
 }
 
 pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Env {
-    let data = tempfile::tempdir().unwrap();
-    let mut config = Config { data: Some(data.path().to_owned()), static_token: Some(TOKEN.into()), ..Default::default() };
-    tweak(&mut config);
-    let stall = Duration::from_millis(config.stall_ms);
-    let emu = dkcloud_emulator::start(config).await.unwrap();
+    let mut stall = Duration::ZERO;
+    let TestEmulator { emu, dir: data } = TestEmulator::start(|c| {
+        c.static_token = Some(TOKEN.into());
+        tweak(c);
+        stall = Duration::from_millis(c.stall_ms);
+    })
+    .await;
     // The watchdog must give up on a stalled answer well before the emulator does.
     let inactivity = (stall / 2).clamp(Duration::from_millis(300), Duration::from_secs(5));
     let opts = HttpOptions {
@@ -75,42 +85,21 @@ impl Env {
 
     /// Where the emulator keeps a stored file.
     pub fn stored(&self, kind: ServiceKind, remote: &str) -> PathBuf {
-        let service = match kind {
-            ServiceKind::OneDrive => "onedrive",
-            ServiceKind::Dropbox => "dropbox",
-        };
-        self.emu.data_dir().join(service).join(remote.trim_start_matches('/'))
+        self.emu.data_dir().join(service_folder(kind)).join(remote.trim_start_matches('/'))
     }
 
     pub async fn stats(&self) -> serde_json::Value {
-        reqwest::get(format!("{}/_emulator/stats", self.emu.base_url())).await.unwrap().json().await.unwrap()
+        testkit::stats(&self.emu).await
     }
 
     /// Count of one request kind (`graph.upload_fragment`, `dropbox.finish_batch_v2`, ...).
     pub async fn count(&self, kind: &str) -> u64 {
-        self.stats().await["requests"][kind].as_u64().unwrap_or(0)
+        testkit::count(&self.emu, kind).await
     }
 
     /// Every stored file of a service: (path, size).
     pub async fn files(&self, kind: ServiceKind) -> Vec<(String, u64)> {
-        let service = match kind {
-            ServiceKind::OneDrive => "onedrive",
-            ServiceKind::Dropbox => "dropbox",
-        };
-        let v: serde_json::Value = reqwest::get(format!("{}/_emulator/files?service={service}", self.emu.base_url()))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let mut out: Vec<(String, u64)> = v["files"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| (f["path"].as_str().unwrap().to_owned(), f["size"].as_u64().unwrap()))
-            .collect();
-        out.sort();
-        out
+        testkit::files(&self.emu, service_folder(kind)).await.into_iter().map(|f| (f.path, f.size)).collect()
     }
 
     /// Writes a local file of `size` pseudo-random bytes and returns them.
@@ -123,15 +112,7 @@ pub fn make_file(path: &Path, size: u64, seed: u64) -> Vec<u8> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).unwrap();
     }
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let data: Vec<u8> = (0..size)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 24) as u8
-        })
-        .collect();
+    let data = pattern(size as usize, seed);
     std::fs::write(path, &data).unwrap();
     data
 }
