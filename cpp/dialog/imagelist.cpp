@@ -214,6 +214,7 @@ void ImageList::showThumbnail(const QString& path, const QPixmap& pixmap)
     QTreeWidgetItem* item = m_rows.value(path);
     if (!item)
         return;
+    QSize shown;
     if (pixmap.isNull())
     {
         item->setIcon(ThumbnailColumn, QIcon::fromTheme(QStringLiteral("image-x-generic"), placeholder()));
@@ -222,11 +223,12 @@ void ImageList::showThumbnail(const QString& path, const QPixmap& pixmap)
     {
         const QSize box = iconBox();
         const bool fits = pixmap.width() <= box.width() && pixmap.height() <= box.height();
-        item->setIcon(ThumbnailColumn,
-                      QIcon(fits ? pixmap : pixmap.scaled(box, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+        const QPixmap fitted = fits ? pixmap : pixmap.scaled(box, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+        item->setIcon(ThumbnailColumn, QIcon(fitted));
+        shown = fitted.size();
     }
     item->setData(ThumbnailColumn, ThumbnailRole, true);
-    Q_EMIT thumbnailShown(path);
+    Q_EMIT thumbnailShown(path, shown);
 }
 
 } // namespace DkCloud

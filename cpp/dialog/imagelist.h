@@ -46,7 +46,9 @@ public:
     void setState(int row, const QString& state, const QColor& color = QColor());
 
 Q_SIGNALS:
-    void thumbnailShown(const QString& path);
+    // The row of `path` shows the picture the loader gave, at `size` (an
+    // empty size: the loader had none, the row shows a generic icon).
+    void thumbnailShown(const QString& path, const QSize& size);
 
 protected:
     void resizeEvent(QResizeEvent* event) override;

@@ -150,10 +150,14 @@ void watchWindow(ExportWindow* w)
                      [w](const QString& error) { writeWindowLine(w, QStringLiteral("folders-error error=%1").arg(error)); });
     QObject::connect(w, &ExportWindow::folderCreated, w,
                      [w](const QString& path) { writeWindowLine(w, QStringLiteral("folder-created path=%1").arg(path)); });
-    // "OneDrive thumbnail from=digikam path=/a.jpg": rows in view get theirs.
-    QObject::connect(w->imageList(), &ImageList::thumbnailShown, w, [w](const QString& path) {
-        writeLine(QStringLiteral("%1 thumbnail from=%2 path=%3")
-                      .arg(serviceInfo(w->service()).name, w->imageList()->thumbnailOrigin(), path));
+    // "OneDrive thumbnail from=digikam size=64x48 path=/a.jpg": rows in view
+    // get theirs, at the photo's proportions (size=0x0: a generic icon).
+    QObject::connect(w->imageList(), &ImageList::thumbnailShown, w, [w](const QString& path, const QSize& size) {
+        writeLine(QStringLiteral("%1 thumbnail from=%2 size=%3x%4 path=%5")
+                      .arg(serviceInfo(w->service()).name, w->imageList()->thumbnailOrigin())
+                      .arg(qMax(0, size.width()))
+                      .arg(qMax(0, size.height()))
+                      .arg(path));
     });
     watchUpload(w);
 }

@@ -336,6 +336,8 @@ void DialogTest::aThousandPhotosAreListedAtOnceAndThumbnailedInTheBackground()
     QCOMPARE(list->thumbnailOrigin(), QStringLiteral("reader"));
     QTRY_VERIFY_WITH_TIMEOUT(list->hasThumbnail(0), 10000);
     QTRY_COMPARE_WITH_TIMEOUT(shown.count() > 0 && !list->hasThumbnail(999), true, 10000);
+    // The photo's own picture, fitted to the row at its 4:3 proportions.
+    QCOMPARE(shown.first().at(1).toSize(), QSize(64, 48));
     // Rows far below load when they come into view.
     list->scrollToItem(list->topLevelItem(999));
     QTRY_VERIFY_WITH_TIMEOUT(list->hasThumbnail(999), 10000);

@@ -22,9 +22,11 @@
 #    the emulator), the plugin loads, both actions with their shortcuts, the
 #    dialog opens with the photo, Alt+S uploads it byte-identical; and the clash
 #    case; then digiKam 8.6 itself (tests/host/digikam_host.sh: album view,
-#    selection, login, nested album, upload, edit and upload again), and its
+#    selection, login, nested album, upload, edit and upload again), an album
+#    of 300 photos and a RAW one (tests/host/digikam_many_photos.sh), and its
 #    Batch Queue Manager (tests/host/bqm_host.sh: a queue with Resize).
-#    Screenshots: ARTIFACTS_DIR/showfoto_8_6_*.png, digikam_8_6_*.png, bqm_8_6_*.png.
+#    Screenshots: ARTIFACTS_DIR/showfoto_8_6_*.png, digikam_8_6_*.png,
+#    digikam_many_8_6_*.png, bqm_8_6_*.png.
 #
 # Host paths are bind-mounted into the root at the same paths, in a private
 # mount namespace (nothing is left mounted afterwards); the network namespace
@@ -129,8 +131,7 @@ exec 8>&-
 
 # One build folder in the root per host build (so that two host builds never
 # share one), kept between runs: reruns only recompile what changed.
-key="$(printf '%s' "$ffi_inc" | md5sum | cut -c1-12)"
-build="/var/tmp/dkcloud-qt6-build-$key"
+build="$(qt6_build_dir "$ffi_inc")"
 exec 9>"$root$build.lock"
 flock 9
 if [ -f "$root$build/CMakeCache.txt" ] && ! grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$src" "$root$build/CMakeCache.txt"; then
@@ -149,9 +150,8 @@ set -uo pipefail
 export PATH=/usr/lib/qt6/bin:\$PATH
 echo "== digiKam in the root: \$(ls /usr/lib/digikam/libdigikamcore.so.*.*.* /usr/lib/x86_64-linux-gnu/libdigikamcore.so.*.*.* 2>/dev/null)"
 t0=\$SECONDS
-cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DDKCLOUD_QT_MAJOR=6 \\
-    -DDKCLOUD_PREBUILT_FFI_LIBRARY="$ffi_lib" -DDKCLOUD_PREBUILT_FFI_INCLUDE_DIR="$ffi_inc" \\
-    -DDKCLOUD_PREBUILT_EMULATOR="$emulator" >"$run/configure.log" 2>&1 \\
+source "$src/tests/host/trixie_root.sh"
+qt6_configure "$src" "$build" "$ffi_lib" "$ffi_inc" "$emulator" "$run/configure.log" \\
     || { cat "$run/configure.log"; echo "FAIL: cmake configure (Qt 6)"; exit 1; }
 grep 'dkcloud:' "$run/configure.log"
 cmake --build "$build" -j2 >"$run/build.log" 2>&1 || { tail -60 "$run/build.log"; echo "FAIL: build (Qt 6)"; exit 1; }
@@ -182,6 +182,16 @@ if ! bash "$src/tests/host/digikam_host.sh" "\$test_plugin" "$emulator" "$run/sh
     ok=1
 fi
 for f in "$run/shots-digikam"/digikam_8_6_*.png; do
+    [ -e "\$f" ] && cp "\$f" "$artifacts/"
+done
+# An album of 300 photos and a RAW one, all selected: every one listed at
+# once, thumbnails from digiKam 8.6's loader, the RAW row with its preview.
+echo "== in-host test in digiKam 8.6 (300 photos and a RAW one)"
+mkdir -p "$run/shots-many"
+if ! bash "$src/tests/host/digikam_many_photos.sh" "\$test_plugin" "$emulator" "$run/shots-many" 8_6 300 | grep -v '^screenshots*: '; then
+    ok=1
+fi
+for f in "$run/shots-many"/digikam_many_8_6_*.png; do
     [ -e "\$f" ] && cp "\$f" "$artifacts/"
 done
 # digiKam 8.6's Batch Queue Manager: a queue with Resize over an album, then

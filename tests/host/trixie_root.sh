@@ -32,3 +32,16 @@ in_root() {
     fi
     unshare --mount --propagation private bash -c "$script" in_root "$1" "${sorted[@]}" -- "${@:2}"
 }
+
+# The Qt 6 build folder inside the root for one host build (named by its cxx
+# header folder, so that two host builds never share one), kept between runs.
+qt6_build_dir() { printf '/var/tmp/dkcloud-qt6-build-%s' "$(printf '%s' "$1" | md5sum | cut -c1-12)"; }
+
+# In the root: configures the Qt 6 / digiKam 8.6 build of SOURCE in BUILD
+# with the host's Rust library, cxx headers and emulator; cmake's output in LOG.
+#   qt6_configure SOURCE BUILD FFI_LIBRARY FFI_INCLUDE_DIR EMULATOR LOG
+qt6_configure() {
+    cmake -S "$1" -B "$2" -DCMAKE_BUILD_TYPE=Debug -DDKCLOUD_QT_MAJOR=6 \
+        -DDKCLOUD_PREBUILT_FFI_LIBRARY="$3" -DDKCLOUD_PREBUILT_FFI_INCLUDE_DIR="$4" \
+        -DDKCLOUD_PREBUILT_EMULATOR="$5" >"$6" 2>&1
+}
