@@ -23,6 +23,26 @@ pub enum Plan {
     Premium,
 }
 
+/// The OneDrive drive's kind (Graph's `drive.driveType`), which decides the
+/// sharing links it makes (driveitem-createlink).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum DriveType {
+    /// A personal Microsoft account's OneDrive.
+    #[default]
+    Personal,
+    /// A work or school account's OneDrive (OneDrive for Business).
+    Business,
+}
+
+impl DriveType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Personal => "personal",
+            Self::Business => "business",
+        }
+    }
+}
+
 #[derive(Debug, Clone, clap::Parser)]
 #[command(name = "dkcloud-emulator", version, about = "A local OneDrive and Dropbox server for tests and offline use")]
 pub struct Config {
@@ -94,6 +114,13 @@ pub struct Config {
     /// The account's plan on both services (sharing links with expiry or password need premium).
     #[arg(long, value_enum, default_value_t = Plan::Free)]
     pub plan: Plan,
+    /// The OneDrive account's kind: `personal`, or `business` (work or school).
+    #[arg(long, value_enum, default_value_t = DriveType::Personal)]
+    pub drive_type: DriveType,
+    /// With `--drive-type business`: the organisation's administrator has
+    /// turned off links that anyone can open (`anonymous` scope).
+    #[arg(long)]
+    pub no_anonymous_links: bool,
     /// A TOML file of app registrations: only the apps it lists may log in, with the
     /// redirect URIs, account types and permissions registered (see `registrations.rs`).
     #[arg(long)]
@@ -123,6 +150,8 @@ impl Default for Config {
             session_lifetime: 7 * 24 * 3600,
             device_code_lifetime: 900,
             plan: Plan::Free,
+            drive_type: DriveType::Personal,
+            no_anonymous_links: false,
             registrations: None,
         }
     }

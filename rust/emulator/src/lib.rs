@@ -27,7 +27,7 @@ pub mod store;
 pub mod tokens;
 pub mod web;
 
-pub use config::{Config, Consent, Plan};
+pub use config::{Config, Consent, DriveType, Plan};
 pub use tokens::Service;
 
 /// The one account both emulated services have.

@@ -92,6 +92,57 @@ async fn dropbox_nested_folder_keeps_its_structure() {
     nested_folder_keeps_its_structure(ServiceKind::Dropbox).await;
 }
 
+/// Every remote folder is created, once, before any file's bytes or commit
+/// go out: a folder creation while commits run adds to Dropbox's namespace
+/// lock contention. Read from the emulator's request timeline.
+async fn folders_are_made_before_any_file_is_sent(kind: ServiceKind) {
+    let env = start().await;
+    let journal = tempfile::tempdir().unwrap();
+    let mut stored = Vec::new();
+    for (i, rel) in ["one/Trip/a.jpg", "one/Trip/Day1/b.jpg", "one/Trip/Day2/c.jpg", "one/Trip/Day2/Evening/d.jpg", "two/Trip/Day1/e.jpg"]
+        .into_iter()
+        .enumerate()
+    {
+        let data = env.make_file(rel, 300_000 + i as u64 * 1_000, i as u64);
+        stored.push((format!("/Backup/{}", rel.split_once('/').unwrap().1), data));
+    }
+    let sources = vec![env.local.path().join("one/Trip"), env.local.path().join("two/Trip")];
+    let (summary, _) = run(&env, kind, sources, "/Backup", options(journal.path())).await;
+    assert_eq!((summary.uploaded, summary.failed), (5, 0), "{summary:?}");
+    for (remote, data) in &stored {
+        assert_stored(&env, kind, remote, data);
+    }
+    let (folder_kind, file_kinds): (&str, &[&str]) = match kind {
+        ServiceKind::OneDrive => {
+            ("graph.create_folder", &["graph.simple_upload", "graph.create_upload_session", "graph.upload_fragment"])
+        }
+        ServiceKind::Dropbox => (
+            "dropbox.create_folder_v2",
+            &["dropbox.upload", "dropbox.upload_session_start", "dropbox.append_v2", "dropbox.finish", "dropbox.finish_batch_v2"],
+        ),
+    };
+    let timeline = env.stats().await["timeline"].as_array().unwrap().clone();
+    let at = |span: &serde_json::Value, key: &str| span[key].as_u64().unwrap();
+    let folders: Vec<_> = timeline.iter().filter(|s| s["kind"] == folder_kind).collect();
+    let sends: Vec<_> = timeline.iter().filter(|s| file_kinds.iter().any(|k| s["kind"] == *k)).collect();
+    // /Backup, Trip, Day1, Day2, Evening: Trip and Day1 of the second source are the first's.
+    assert_eq!(folders.len(), 5, "{timeline:?}");
+    let last_folder = folders.iter().map(|s| at(s, "answered")).max().unwrap();
+    let first_send = sends.iter().map(|s| at(s, "arrived")).min().expect("files were sent");
+    assert!(last_folder < first_send, "a file went out before the last folder was made: {timeline:?}");
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn onedrive_folders_are_made_before_any_file_is_sent() {
+    folders_are_made_before_any_file_is_sent(ServiceKind::OneDrive).await;
+}
+
+#[tokio::test]
+async fn dropbox_folders_are_made_before_any_file_is_sent() {
+    folders_are_made_before_any_file_is_sent(ServiceKind::Dropbox).await;
+}
+
 #[tokio::test]
 async fn many_dropbox_files_share_few_batch_commits() {
     let env = start().await;
