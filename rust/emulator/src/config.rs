@@ -121,6 +121,11 @@ pub struct Config {
     /// turned off links that anyone can open (`anonymous` scope).
     #[arg(long)]
     pub no_anonymous_links: bool,
+    /// The Dropbox account is a team member's in a team space: its root
+    /// namespace is the team's, its home folder `/<user name>` in it
+    /// (`users/get_current_account`'s `root_info` with `home_path`).
+    #[arg(long)]
+    pub dropbox_team_space: bool,
     /// A TOML file of app registrations: only the apps it lists may log in, with the
     /// redirect URIs, account types and permissions registered (see `registrations.rs`).
     #[arg(long)]
@@ -152,6 +157,7 @@ impl Default for Config {
             plan: Plan::Free,
             drive_type: DriveType::Personal,
             no_anonymous_links: false,
+            dropbox_team_space: false,
             registrations: None,
         }
     }

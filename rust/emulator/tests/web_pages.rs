@@ -249,3 +249,36 @@ async fn web_pages_are_never_faulted() {
     assert_eq!(stats["requests"]["web.dropbox"], 10, "{stats}");
     assert!(!stats["requests"].as_object().unwrap().keys().any(|k| k.starts_with("chaos.")), "{stats}");
 }
+
+/// A team member's account in a team space: `root_info` is a `team` root
+/// (common.stone `TeamRootInfo`: the root namespace is the team's, `home_path`
+/// "the path for user's home directory under the shared team root"), and the
+/// web site shows the team's root, so the member's files are below it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropbox_team_space_puts_the_members_files_below_its_home_path() {
+    let h = common::start_with(|c| c.dropbox_team_space = true).await;
+    let (status, body) = dropbox_util::upload(&h, "/Photos/a.jpg", &common::bytes(10, 1)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let me: Value = h
+        .client
+        .post(h.url("/2/users/get_current_account"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let root = &me["root_info"];
+    assert_eq!(root[".tag"], "team", "{me}");
+    assert_ne!(root["root_namespace_id"], root["home_namespace_id"]);
+    let home = root["home_path"].as_str().expect("a home path").to_owned();
+    assert_eq!(home, "/Emulator User");
+
+    let (status, _, html) = page(&h, &h.url("/home/Emulator%20User/Photos")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let listed = items(&html);
+    assert!(listed.len() == 1 && listed[0].contains("href=\"/home/Emulator%20User/Photos/a.jpg\""), "{html}");
+    // The path without the home folder is not the member's folder.
+    assert_eq!(page(&h, &h.url("/home/Photos")).await.0, StatusCode::NOT_FOUND);
+}

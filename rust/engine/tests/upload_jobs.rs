@@ -143,6 +143,40 @@ async fn dropbox_folders_are_made_before_any_file_is_sent() {
     folders_are_made_before_any_file_is_sent(ServiceKind::Dropbox).await;
 }
 
+/// The Dropbox folder's address a job reports opens the folder's page: `/home`
+/// and the path from the root the web site shows, which in a team space is
+/// the team's root, with the member's files below `root_info.home_path`.
+async fn dropbox_folder_address_opens_its_page(team_space: bool, expected_path: &str) {
+    let env = start_with(|c| c.dropbox_team_space = team_space).await;
+    let journal = tempfile::tempdir().unwrap();
+    env.make_file("My Trip/a.jpg", 1_000, 1);
+    let remote = Arc::new(env.dropbox().with_web(&env.endpoints().dropbox_www));
+    let job = UploadJob {
+        remote,
+        sources: vec![env.local.path().join("My Trip")],
+        destination: "/Backup".into(),
+        options: options(journal.path()),
+    };
+    let summary = job.run(Arc::new(Collect::default()), CancellationToken::new()).await.unwrap();
+    assert_eq!(summary.uploaded, 1, "{summary:?}");
+    let url = summary.folder_web_url.expect("an address");
+    assert_eq!(url, format!("{}{expected_path}", env.emu.base_url()));
+    let page = reqwest::get(&url).await.unwrap();
+    assert_eq!(page.status(), 200, "{url}");
+    assert!(page.text().await.unwrap().contains("My Trip"), "{url}");
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn dropbox_folder_address_of_a_personal_account_opens_its_page() {
+    dropbox_folder_address_opens_its_page(false, "/home/Backup").await;
+}
+
+#[tokio::test]
+async fn dropbox_folder_address_in_a_team_space_goes_through_the_members_home() {
+    dropbox_folder_address_opens_its_page(true, "/home/Emulator%20User/Backup").await;
+}
+
 #[tokio::test]
 async fn many_dropbox_files_share_few_batch_commits() {
     let env = start().await;

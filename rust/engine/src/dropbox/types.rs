@@ -6,6 +6,30 @@ use serde::{Deserialize, Serialize};
 pub struct FullAccount {
     pub name: Name,
     pub email: Option<String>,
+    pub root_info: Option<RootInfo>,
+}
+
+/// common.stone `RootInfo` (`team` or `user`): the root namespace is "the
+/// namespace ID of the shared team root if the user is member of a team with
+/// a separate team root", and `home_path` "the path for user's home directory
+/// under the shared team root".
+#[derive(Debug, Deserialize)]
+pub struct RootInfo {
+    pub root_namespace_id: String,
+    pub home_namespace_id: String,
+    pub home_path: Option<String>,
+}
+
+impl RootInfo {
+    /// Where the user's own files are below the root the web site shows: ""
+    /// when the root is the home, the home path in a team space, `None` when
+    /// the root differs and no home path says where the home is.
+    pub fn home_in_root(&self) -> Option<String> {
+        if self.root_namespace_id == self.home_namespace_id {
+            return Some(String::new());
+        }
+        self.home_path.as_ref().map(|p| p.trim_end_matches('/').to_owned())
+    }
 }
 
 #[derive(Debug, Deserialize)]
