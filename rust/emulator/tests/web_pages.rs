@@ -259,16 +259,8 @@ async fn dropbox_team_space_puts_the_members_files_below_its_home_path() {
     let h = common::start_with(|c| c.dropbox_team_space = true).await;
     let (status, body) = dropbox_util::upload(&h, "/Photos/a.jpg", &common::bytes(10, 1)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let me: Value = h
-        .client
-        .post(h.url("/2/users/get_current_account"))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (status, me) = dropbox_util::rpc(&h, "users/get_current_account", Value::Null).await;
+    assert_eq!(status, StatusCode::OK, "{me}");
     let root = &me["root_info"];
     assert_eq!(root[".tag"], "team", "{me}");
     assert_ne!(root["root_namespace_id"], root["home_namespace_id"]);
