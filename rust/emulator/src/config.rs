@@ -84,7 +84,9 @@ pub struct Config {
     /// Host name for OneDrive upload URLs, which the service issues on a host other
     /// than Graph's (docs: `https://sn3302.up.1drv.com/up/...`); the emulator answers
     /// it on the same port. `upload.localhost` needs no hosts entry with a client
-    /// that resolves `*.localhost` as loopback (RFC 6761). Absent: the Graph host.
+    /// that resolves `*.localhost` as loopback (RFC 6761). Absent: the other name of
+    /// the loopback address the client used (`localhost` for `127.0.0.1`, and back),
+    /// else the Graph host.
     #[arg(long, value_name = "NAME")]
     pub upload_host: Option<String>,
     /// Largest body OneDrive's simple upload (PUT .../content) accepts.
