@@ -28,6 +28,8 @@ pub struct Dropbox {
     rate: concurrent::LinkRate,
     /// Dropbox's web site (`https://www.dropbox.com`), for folder addresses.
     web: String,
+    /// An "App folder" app's folder: its paths are below `/Apps/<name>`.
+    app_folder: Option<String>,
     /// Where the account's own files are below the root its web pages show
     /// (see [`super::types::RootInfo::home_in_root`]), read once.
     web_home: tokio::sync::OnceCell<Option<String>>,
@@ -47,6 +49,7 @@ impl Dropbox {
             client,
             rate: Default::default(),
             web: "https://www.dropbox.com".into(),
+            app_folder: None,
             web_home: Default::default(),
         }
     }
@@ -54,6 +57,12 @@ impl Dropbox {
     /// Where folder pages live ([`crate::Endpoints::dropbox_www`]).
     pub fn with_web(mut self, web: &str) -> Self {
         self.web = web.trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// For an "App folder" app: its folder's name (the API never names it).
+    pub fn with_app_folder(mut self, name: Option<&str>) -> Self {
+        self.app_folder = name.map(|n| n.trim_matches('/').to_owned()).filter(|n| !n.is_empty());
         self
     }
 
@@ -68,8 +77,8 @@ impl Dropbox {
     /// The web page of the item at `path`. Dropbox's API reports no web
     /// address: a page is `/home` + the path from the root the site shows,
     /// which in a team space is the team's root, with the user's files below
-    /// its home path. `None` when that cannot be known. (An app-folder app's
-    /// paths are relative to `/Apps/<its folder>`, which the API does not name.)
+    /// its home path; an "App folder" app's paths are below `/Apps/<its
+    /// folder>` there. `None` when that cannot be known.
     async fn web_address(&self, path: &str, cancel: &CancellationToken) -> Option<String> {
         const SEGMENT: &percent_encoding::AsciiSet =
             &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
@@ -88,7 +97,8 @@ impl Dropbox {
                 return None;
             }
         };
-        let encoded: String = format!("{home}/{path}")
+        let app = self.app_folder.as_deref().map(|name| format!("/Apps/{name}")).unwrap_or_default();
+        let encoded: String = format!("{home}{app}/{path}")
             .split('/')
             .filter(|s| !s.is_empty())
             .map(|s| format!("/{}", percent_encoding::utf8_percent_encode(s, SEGMENT)))
