@@ -75,7 +75,7 @@ pub struct Config {
     pub chaos_seed: u64,
     /// A documented transient answer at a known point, `KIND[=COUNT]` (repeatable):
     /// too-many-write-operations, batch-entry-contention, create-folder-contention,
-    /// empty-next-expected-ranges (see `scheduled.rs`).
+    /// empty-next-expected-ranges, damaged-chunk (see `scheduled.rs`).
     #[arg(long = "fault", value_name = "KIND[=COUNT]")]
     pub faults: Vec<String>,
     /// How long a "stalled" chaos response hangs before the connection is dropped.

@@ -177,6 +177,23 @@ async fn dropbox_folder_address_in_a_team_space_goes_through_the_members_home() 
     dropbox_folder_address_opens_its_page(true, "/home/Emulator%20User/Backup").await;
 }
 
+/// Each Dropbox session call carries its bytes' `content_hash`, so bytes
+/// damaged on the way are refused (`content_hash_mismatch`) and sent again,
+/// rather than stored and found wrong only after the commit.
+#[tokio::test]
+async fn dropbox_chunks_damaged_on_the_way_are_sent_again() {
+    let env = start_with(|c| c.faults = vec!["damaged-chunk=2".into()]).await;
+    let journal = tempfile::tempdir().unwrap();
+    let small = env.make_file("Trip/small.jpg", 300_000, 1);
+    let large = env.make_file("Trip/large.mov", 9 * MIB, 2);
+    let (summary, _) = run(&env, ServiceKind::Dropbox, vec![env.local.path().join("Trip")], "/", options(journal.path())).await;
+    assert_eq!((summary.uploaded, summary.failed), (2, 0), "{summary:?}");
+    assert_stored(&env, ServiceKind::Dropbox, "/Trip/small.jpg", &small);
+    assert_stored(&env, ServiceKind::Dropbox, "/Trip/large.mov", &large);
+    assert_eq!(env.count("damaged-chunk").await, 2, "both faults were met");
+    env.emu.shutdown().await;
+}
+
 #[tokio::test]
 async fn many_dropbox_files_share_few_batch_commits() {
     let env = start().await;

@@ -98,6 +98,10 @@ pub struct CreateFolderResult {
 #[derive(Debug, Serialize)]
 pub struct StartArg {
     pub close: bool,
+    /// The hash of this call's bytes: the service refuses them if they differ
+    /// (`content_hash_mismatch`, files.stone `UploadSessionStartArg`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_hash: Option<String>,
     /// `concurrent` for a session that takes chunks in parallel; absent: sequential.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_type: Option<SessionType>,
@@ -124,6 +128,9 @@ pub struct Cursor {
 pub struct AppendArg<'a> {
     pub cursor: &'a Cursor,
     pub close: bool,
+    /// The hash of this call's bytes (files.stone `UploadSessionAppendArg`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_hash: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
