@@ -12,7 +12,7 @@
 set(DKCLOUD_PREBUILT_FFI_LIBRARY "" CACHE FILEPATH "Prebuilt libdkcloud_ffi.a (skips cargo)")
 set(DKCLOUD_PREBUILT_FFI_INCLUDE_DIR "" CACHE PATH "cxxbridge headers of the prebuilt library")
 
-# App registrations compiled into the engine (README "App registrations"):
+# App registrations compiled into the engine (docs/cli.md, "App registrations"):
 # a cache option, else the environment variable of the same name at configure
 # time. cargo sees them as environment variables and rebuilds when they change.
 set(_dkcloud_builtin_env)

@@ -1,5 +1,8 @@
 # Shared by the benchmarks: sourced, not run.
 
+# shellcheck source=tests/lib/emulator.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/emulator.sh"
+
 # make_test_photo FILE: a 6000x4000 photo-like JPEG at quality 92 (fractal
 # plasma blended with a gradient, plus fine noise as sensor grain), about
 # 8.8 MB; kept when it exists. Needs ImageMagick.

@@ -147,17 +147,10 @@ token="peers-static-token"
 # A fresh emulator with an empty data folder.
 start_emulator() {
     rm -rf "$work/data"
-    : >"$work/emulator.out"
-    "$emulator" --listen 127.0.0.1:443 --data "$work/data" --tls-cert "$work/server.pem" --tls-key "$work/server.key" \
-        --static-token "$token" --latency-ms $LATENCY_MS --bandwidth $BW >"$work/emulator.out" 2>"$work/emulator.err" &
-    emu_pid=$!
-    for _ in $(seq 1 100); do
-        grep -q '^listening on https://127.0.0.1:443' "$work/emulator.out" && return 0
-        kill -0 "$emu_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    cat "$work/emulator.err" >&2
-    die "the emulator did not start on https://127.0.0.1:443"
+    emulator_start "$work" "$emulator" --listen 127.0.0.1:443 --data "$work/data" --tls-cert "$work/server.pem" \
+        --tls-key "$work/server.key" --static-token "$token" --latency-ms $LATENCY_MS --bandwidth $BW ||
+        die "the emulator did not start on https://127.0.0.1:443"
+    emu_pid=$EMULATOR_PID
 }
 
 # Prepares TOOL for SERVICE on the running emulator; sets cmd to the upload command.

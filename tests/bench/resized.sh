@@ -46,12 +46,9 @@ export DKCLOUD_CONFIG_DIR=$work/config DKCLOUD_TOKEN_STORE=file BROWSER=$work/br
 start_emulator() {
     local bw=$1
     rm -rf "$work/emu"
-    mkfifo "$work/emu.out.$bw"
-    "$target/dkcloud-emulator" --data "$work/emu" --latency-ms $LATENCY --bandwidth "$bw" >"$work/emu.out.$bw" 2>/dev/null &
-    emu_pid=$!
-    local line
-    read -r line <"$work/emu.out.$bw"
-    export DKCLOUD_EMULATOR=${line#listening on }
+    emulator_start "$work/emu-run.$bw" "$target/dkcloud-emulator" --data "$work/emu" --latency-ms $LATENCY --bandwidth "$bw" || exit 1
+    emu_pid=$EMULATOR_PID
+    export DKCLOUD_EMULATOR=$EMULATOR_URL
     rm -rf "$work/config"
     "$target/dkcloud" login onedrive >/dev/null
 }

@@ -30,11 +30,8 @@ for i in range(n):
         f.write(i.to_bytes(8, "little") * 8)
 PY
 
-mkfifo "$work/emu.out"
-"$target/dkcloud-emulator" --data "$work/emu" >"$work/emu.out" 2>/dev/null &
-emu_pid=$!
-read -r line <"$work/emu.out"
-base=${line#listening on }
+emulator_start "$work" "$target/dkcloud-emulator" --data "$work/emu" || exit 1
+emu_pid=$EMULATOR_PID base=$EMULATOR_URL
 printf '#!/bin/sh\nexec curl -s -L -o /dev/null "$1"\n' >"$work/browser.sh"; chmod +x "$work/browser.sh"
 export DKCLOUD_EMULATOR=$base DKCLOUD_CONFIG_DIR=$work/config DKCLOUD_TOKEN_STORE=file XDG_STATE_HOME=$work/state BROWSER=$work/browser.sh
 "$target/dkcloud" login onedrive >/dev/null

@@ -43,11 +43,8 @@ PY
 batch_bytes=$(du -sb "$work/batch" | cut -f1)
 big_bytes=$(stat -c %s "$work/big/video.mp4")
 
-mkfifo "$work/emu.out"
-"$target/dkcloud-emulator" --data "$work/emu" --latency-ms $LATENCY --bandwidth "$BW" >"$work/emu.out" 2>/dev/null &
-emu_pid=$!
-read -r line <"$work/emu.out"
-base=${line#listening on }
+emulator_start "$work" "$target/dkcloud-emulator" --data "$work/emu" --latency-ms $LATENCY --bandwidth "$BW" || exit 1
+emu_pid=$EMULATOR_PID base=$EMULATOR_URL
 cat >"$work/browser.sh" <<'SH'
 #!/bin/sh
 exec curl -s -L -o /dev/null "$1"

@@ -59,15 +59,16 @@ plugin_path() {
     export DK_PLUGIN_PATH="$work/plugins"
 }
 
+# shellcheck source=tests/lib/emulator.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/emulator.sh"
+
 # start_emulator EMULATOR ARGS...: sets `base` to its address.
 start_emulator() {
     local emulator="$1"
     shift
-    "$emulator" "$@" --data "$work/emulator" >"$work/emulator.out" 2>"$work/emulator.err" &
-    pids+=($!)
-    for _ in $(seq 100); do grep -q '^listening on ' "$work/emulator.out" && break; sleep 0.1; done
-    base="$(sed -n 's/^listening on //p' "$work/emulator.out" | head -1)"
-    [ -n "$base" ] || { echo "FAIL: emulator did not start"; cat "$work/emulator.err"; exit 1; }
+    emulator_start "$work" "$emulator" "$@" --data "$work/emulator" || { echo "FAIL: emulator did not start"; exit 1; }
+    pids+=("$EMULATOR_PID")
+    base="$EMULATOR_URL"
 }
 
 # start_x: Xvfb on a free display and openbox; exports DISPLAY.

@@ -41,7 +41,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 skip() { echo "SKIP: $*"; exit 77; }
 log() { echo "[showfoto_8_6 $(date +%T)] $*"; }
 
-[ "$(id -u)" -eq 0 ] || skip "creating a Debian 13 root with debootstrap needs root (run as root, or see README)"
+[ "$(id -u)" -eq 0 ] || skip "creating a Debian 13 root with debootstrap needs root (run as root, or see docs/plugin.md)"
 for tool in unshare chroot mount flock; do
     command -v "$tool" >/dev/null || skip "$tool is missing"
 done

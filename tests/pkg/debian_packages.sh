@@ -29,6 +29,8 @@ fi
 # ids, registered only with the emulator below, never with a real service).
 # shellcheck source=tests/pkg/test_registrations.sh
 . "$src/tests/pkg/test_registrations.sh"
+# shellcheck source=tests/lib/emulator.sh
+. "$src/tests/lib/emulator.sh"
 t0=$SECONDS
 DKCLOUD_BUILTIN_ONEDRIVE_CLIENT_ID=$builtin_onedrive DKCLOUD_BUILTIN_DROPBOX_APP_KEY=$builtin_dropbox \
     "$src/scripts/package" || { echo "FAIL: scripts/package"; exit 1; }
@@ -128,10 +130,8 @@ registration_file "$work/other-app.toml" some-other-app someotherapp
 # A browser that follows the sign-in page's redirect back to dkcloud, as a person's would.
 printf '#!/bin/sh\nexec curl -fsSL -o /dev/null "$1"\n' >"$work/browser" && chmod +x "$work/browser"
 start_emulator() { # $1: registrations file, $2: data folder; sets emu_pid and emu_url
-    /usr/bin/dkcloud-emulator --registrations "$1" --data "$2" >"$2.out" 2>&1 &
-    emu_pid=$!
-    for _ in $(seq 100); do grep -q '^listening on' "$2.out" 2>/dev/null && break; sleep 0.1; done
-    emu_url="$(sed -n 's/^listening on //p' "$2.out" | head -1)"
+    emulator_start "$2.run" /usr/bin/dkcloud-emulator --registrations "$1" --data "$2" || exit 1
+    emu_pid=$EMULATOR_PID emu_url=$EMULATOR_URL
 }
 as_new_user() { # an empty configuration: no config.toml, no account
     env -u DKCLOUD_ONEDRIVE_CLIENT_ID -u DKCLOUD_DROPBOX_CLIENT_ID HOME="$work/newuser" XDG_CONFIG_HOME="$work/newuser/config" \

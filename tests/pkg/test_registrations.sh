@@ -6,7 +6,7 @@ builtin_onedrive=dkcloud-test-builtin-onedrive
 builtin_dropbox=dkcloudtestbuiltin
 
 # registration_file FILE ONEDRIVE_CLIENT_ID DROPBOX_APP_KEY: one app per
-# service, registered as README's "App registrations" says.
+# service, registered as docs/cli.md's "App registrations" says.
 registration_file() {
     cat >"$1" <<EOF
 [[onedrive]]

@@ -23,6 +23,8 @@
 # Prints ok/FAIL lines and "N passed, M failed"; exit 77 (skipped) when not root
 # or a tool is missing.
 set -uo pipefail
+# shellcheck source=tests/lib/emulator.sh
+. "$(dirname "$0")/../lib/emulator.sh"
 
 if [ "${RCLONE_ONEDRIVE_INNER:-}" != 1 ]; then
     [ $# -eq 2 ] || { echo "usage: $0 EMULATOR_BINARY RCLONE_BINARY" >&2; exit 2; }
@@ -78,14 +80,10 @@ openssl x509 -req -in "$work/server.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key
 check "test certificates made" test -s "$work/server.pem"
 
 token="rclone-static-token"
-"$emulator" --listen 127.0.0.1:443 --data "$work/data" --tls-cert "$work/server.pem" --tls-key "$work/server.key" \
-    --static-token "$token" >"$work/emulator.out" 2>"$work/emulator.err" &
-emu_pid=$!
-for _ in $(seq 1 100); do
-    grep -q '^listening on' "$work/emulator.out" 2>/dev/null && break
-    sleep 0.1
-done
-check "emulator listens on https://127.0.0.1:443" grep -q '^listening on https://127.0.0.1:443' "$work/emulator.out"
+emulator_start "$work" "$emulator" --listen 127.0.0.1:443 --data "$work/data" --tls-cert "$work/server.pem" \
+    --tls-key "$work/server.key" --static-token "$token"
+emu_pid=$EMULATOR_PID
+check "emulator listens on https://127.0.0.1:443" test "$EMULATOR_URL" = https://127.0.0.1:443
 
 curl -sf --cacert "$work/ca.pem" -H "Authorization: Bearer $token" https://graph.microsoft.com/v1.0/me/drive \
     >"$work/drive.json"

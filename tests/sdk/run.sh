@@ -26,6 +26,8 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib/emulator.sh
+. "$here/../lib/emulator.sh"
 emulator=${1:-}
 if [ -z "$emulator" ] || [ ! -x "$emulator" ]; then
     echo "usage: $0 EMULATOR_BINARY (an executable dkcloud-emulator)" >&2
@@ -107,19 +109,10 @@ if ! openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -
 fi
 
 static_token="sdk-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-"$emulator" --listen 127.0.0.1:0 --tls-cert "$cert" --tls-key "$key" --data "$work/data" \
-    --static-token "$static_token" >"$work/emulator.out" 2>"$work/emulator.err" &
-emulator_pid=$!
-
-base=
-for _ in $(seq 1 300); do
-    line=$(head -n 1 "$work/emulator.out" 2>/dev/null)
-    case "$line" in
-        "listening on https://"*) base=${line#listening on } ; break ;;
-    esac
-    kill -0 "$emulator_pid" 2>/dev/null || break
-    sleep 0.1
-done
+emulator_start "$work" "$emulator" --listen 127.0.0.1:0 --tls-cert "$cert" --tls-key "$key" --data "$work/data" \
+    --static-token "$static_token"
+emulator_pid=$EMULATOR_PID
+base=$EMULATOR_URL
 if [ -z "$base" ]; then
     echo "FAIL setup: the emulator did not start over TLS; its output:"
     sed 's/^/  /' "$work/emulator.out" "$work/emulator.err"

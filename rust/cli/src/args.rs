@@ -10,7 +10,7 @@ use std::path::PathBuf;
     name = "dkcloud",
     version,
     about = "Upload photos and folders to OneDrive and Dropbox: resumable, parallel, verified",
-    after_help = "Exit codes: 0 all done, 1 some files failed, 2 usage error, 3 login needed or refused, 4 other error (a run stopped by Ctrl+C or SIGTERM too), 5 another run of this job is still going, 130 stopped at once by a second Ctrl+C."
+    after_help = "Exit codes: 0 all done, 1 some files failed, 2 usage error, 3 login needed or refused, 4 other error (a run stopped by Ctrl+C or SIGTERM too), 5 another run of this job is still going, 130 stopped at once by a second Ctrl+C or SIGTERM."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -61,7 +61,7 @@ pub enum Command {
     /// Continue an unfinished upload job (the only one when no id is given).
     Resume(ResumeArgs),
     /// Upload files or folders on a schedule: systemd user timers (or cron).
-    Schedule(crate::commands::schedule::ScheduleArgs),
+    Schedule(ScheduleArgs),
     /// Write the man pages and shell completions into DIR (for packages).
     #[command(hide = true)]
     GenerateDocs { dir: PathBuf },
@@ -270,4 +270,49 @@ mod tests {
         assert!(parse_size("0").is_err());
         assert!(parse_size("5X").is_err());
     }
+}
+
+// ---------------------------------------------------------------- dkcloud schedule
+
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    #[command(subcommand)]
+    pub action: Action,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Action {
+    /// Upload files or folders on a schedule: writes the job and a systemd user
+    /// timer and service (or, with --cron, prints a crontab line).
+    Add(AddArgs),
+    /// List the scheduled uploads: what, where, when, the last and next run.
+    List,
+    /// Remove a scheduled upload: its timer, service and job file.
+    Remove {
+        /// The job's name (see `dkcloud schedule list`).
+        name: String,
+    },
+    /// Run a scheduled upload now; its timer runs this. A run of a job that is
+    /// still running exits at once with code 5.
+    Run {
+        /// The job's name (see `dkcloud schedule list`).
+        name: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// When to run: hourly, daily, weekly, or a systemd calendar expression
+    /// (OnCalendar=, e.g. "Mon..Fri 02:30" or "*-*-* 04:00:00"; see systemd.time(7)).
+    #[arg(long, value_name = "WHEN")]
+    pub every: String,
+    /// The job's name: letters, digits, '-' and '_' [default: made from the
+    /// first path and the remote, so adding the same job again replaces it].
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Write no systemd units: print the crontab line that runs the job instead.
+    #[arg(long)]
+    pub cron: bool,
+    #[command(flatten)]
+    pub upload: UploadArgs,
 }

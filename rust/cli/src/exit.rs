@@ -1,4 +1,4 @@
-//! Exit codes (documented in `dkcloud --help` and README):
+//! Exit codes (documented in `dkcloud --help`, README and docs/cli.md):
 //! 0 all done, 1 some files failed, 2 usage error, 3 login needed or refused, 4 other error
 //! (a suspended run too), 5 another run of this job is still going, 130 a second Ctrl+C.
 
@@ -10,7 +10,7 @@ pub const USAGE: u8 = 2;
 pub const AUTH: u8 = 3;
 pub const OTHER: u8 = 4;
 pub const BUSY: u8 = 5;
-/// A second Ctrl+C stopped the run at once (128 + SIGINT, as shells report it).
+/// A second Ctrl+C (or SIGTERM) stopped the run at once (128 + SIGINT, as shells report a Ctrl+C).
 pub const INTERRUPTED: u8 = 130;
 
 /// What a code means, as `dkcloud --help` says it.
@@ -21,7 +21,7 @@ pub fn meaning(code: u8) -> &'static str {
         USAGE => "usage error",
         AUTH => "login needed or refused",
         BUSY => "another run was still going",
-        INTERRUPTED => "stopped at once by a second Ctrl+C",
+        INTERRUPTED => "stopped at once by a second Ctrl+C or SIGTERM",
         _ => "other error",
     }
 }

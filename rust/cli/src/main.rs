@@ -11,6 +11,7 @@ mod remote_arg;
 mod report;
 mod samples;
 mod shown;
+mod stop;
 
 use args::{Cli, Command};
 use clap::Parser;

@@ -140,7 +140,7 @@ impl Reporter {
         if let Reporter::Json = self {
             let mut event = serde_json::json!({"event": "summary", "summary": s});
             if let Some(link) = link {
-                event["link"] = crate::commands::link::as_json(link, &LinkRequest::view());
+                event["link"] = link_json(link, &LinkRequest::view());
             }
             println!("{event}");
             return;
@@ -183,9 +183,42 @@ impl Reporter {
         }
         if let Some(link) = link {
             println!("Link: {}", shown::name(&link.url));
-            if let Some(note) = crate::commands::link::reuse_note(link, &LinkRequest::view()) {
+            if let Some(note) = link_reuse_note(link, &LinkRequest::view()) {
                 eprintln!("{note}");
             }
         }
     }
+}
+
+/// `{url, access, expires, password, reused}`, and `differs` (what a reused
+/// link does not do of what was asked) when it is not empty.
+pub fn link_json(link: &SharedLink, asked: &LinkRequest) -> serde_json::Value {
+    let mut value = serde_json::json!({
+        "url": link.url,
+        "access": link.access,
+        "expires": link.expires,
+        "password": link.password,
+        "reused": link.reused,
+    });
+    let unmet = link.unmet(asked);
+    if !unmet.is_empty() {
+        value["differs"] = serde_json::json!(unmet);
+    }
+    value
+}
+
+/// What to tell the user about a link the service already had.
+pub fn link_reuse_note(link: &SharedLink, asked: &LinkRequest) -> Option<String> {
+    if !link.reused {
+        return None;
+    }
+    let unmet = link.unmet(asked);
+    if unmet.is_empty() {
+        return Some("(the service returned the link this item already had)".to_owned());
+    }
+    Some(format!(
+        "Note: the service returned the link this item already had, which is not what was asked: {}. \
+         Remove that link on the service's web site to make a new one.",
+        unmet.join("; ")
+    ))
 }

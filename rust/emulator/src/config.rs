@@ -52,6 +52,10 @@ pub struct Config {
     /// Folder for stored files and state; a temporary folder when absent.
     #[arg(long)]
     pub data: Option<PathBuf>,
+    /// Also write the address it listens on (`http://127.0.0.1:PORT`) to this
+    /// file once it accepts connections, for scripts that start it in the background.
+    #[arg(long, value_name = "FILE")]
+    pub address_file: Option<PathBuf>,
     /// PEM certificate chain: serve HTTPS instead of HTTP.
     #[arg(long, requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,
@@ -139,6 +143,7 @@ impl Default for Config {
         Self {
             listen: "127.0.0.1:0".parse().expect("literal address"),
             data: None,
+            address_file: None,
             tls_cert: None,
             tls_key: None,
             static_token: None,

@@ -12,6 +12,7 @@ pub mod config;
 pub mod dropbox;
 pub mod faults;
 pub mod graph;
+mod hashing;
 pub mod inspect;
 pub mod links;
 pub mod oauth;

@@ -249,20 +249,28 @@ async fn session_survives_an_emulator_restart() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fragment_cut_short_is_discarded() {
     let h = common::start().await;
-    let data = common::bytes(2 * UNIT, 12);
+    let data = common::bytes(3 * UNIT, 12);
     let url = session_url(&h, "cut.bin", &json!({})).await;
     let path = &url[url.find("/_upload/").unwrap()..];
-    let head = format!(
-        "PUT {path} HTTP/1.1\r\nHost: x\r\nContent-Range: bytes 0-{}/{}\r\nContent-Length: {UNIT}\r\n\r\n",
-        UNIT - 1,
-        data.len()
-    );
-    raw_cut_short(&h, &head, &data[..1000]).await;
-    let (_, state) = get_status(&h, &url).await;
-    assert_eq!(state["nextExpectedRanges"][0], "0-");
-    let (status, _) = upload_all(&h, &url, &data, UNIT).await;
+    // Cut short as the first fragment and, after a whole one, as the second: the stored
+    // file and its hash hold only whole fragments.
+    for start in [0, UNIT] {
+        if start > 0 {
+            assert_eq!(fragment(&h, &url, &data[..UNIT], 0, data.len()).await.0, StatusCode::ACCEPTED);
+        }
+        let head = format!(
+            "PUT {path} HTTP/1.1\r\nHost: x\r\nContent-Range: bytes {start}-{}/{}\r\nContent-Length: {UNIT}\r\n\r\n",
+            start + UNIT - 1,
+            data.len()
+        );
+        raw_cut_short(&h, &head, &data[start..start + 1000]).await;
+        let (_, state) = get_status(&h, &url).await;
+        assert_eq!(state["nextExpectedRanges"][0], format!("{start}-"));
+    }
+    let (status, item) = upload_all_from(&h, &url, &data, UNIT).await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(h.stored("onedrive", "cut.bin").unwrap(), data);
+    assert_eq!(item["file"]["hashes"]["quickXorHash"], dkcloud_hash::quickxor_base64(&data));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -27,6 +27,34 @@ fn binary_prints_its_address_as_the_first_line() {
     assert!(dir.path().join("onedrive").is_dir() && dir.path().join("dropbox").is_dir());
 }
 
+#[test]
+fn binary_writes_its_address_to_the_address_file_and_removes_it_on_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("run/address");
+    std::fs::create_dir(dir.path().join("run")).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_dkcloud-emulator"))
+        .args(["--listen", "127.0.0.1:0", "--address-file"])
+        .arg(&file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !file.exists() {
+        assert!(std::time::Instant::now() < deadline, "no address file");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let written = std::fs::read_to_string(&file).unwrap();
+    let port: u16 = written.strip_suffix('\n').and_then(|a| a.strip_prefix("http://127.0.0.1:")).expect(&written).parse().unwrap();
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(), "the written address accepts connections");
+    let terminated = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(terminated.success());
+    let status = child.wait_with_output().unwrap().status;
+    assert!(status.success(), "{status:?}");
+    assert!(!file.exists(), "the address file outlived the emulator");
+    assert_eq!(std::fs::read_dir(dir.path().join("run")).unwrap().count(), 0, "nothing else is left");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_data_folder_is_private_made_new_or_found_loose() {
     use std::os::unix::fs::PermissionsExt as _;

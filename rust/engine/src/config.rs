@@ -23,7 +23,7 @@ pub const EMULATOR_CLIENT_ID: &str = "dkcloud-emulator-client";
 pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// How to get a client id, for the message that says none is configured.
-const REGISTER_HINT: &str = "`dkcloud setup SERVICE` walks you through it (or see \"Registering your own app\" in the README)";
+const REGISTER_HINT: &str = "`dkcloud setup SERVICE` walks you through it (`man dkcloud-setup`)";
 
 /// `DKCLOUD_TOKEN_STORE` / `[login] token_store`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -518,7 +518,7 @@ mod tests {
         assert!(matches!(err, Error::AppNotRegistered { service: ServiceKind::OneDrive, .. }));
         assert_eq!(err.kind(), crate::ErrorKind::AppNotRegistered);
         let text = err.to_string();
-        assert!(text.contains("Registering your own app") && text.contains("DKCLOUD_ONEDRIVE_CLIENT_ID"), "{text}");
+        assert!(text.contains("man dkcloud-setup") && text.contains("DKCLOUD_ONEDRIVE_CLIENT_ID"), "{text}");
         assert!(text.contains("dkcloud setup onedrive"), "{text}");
     }
 

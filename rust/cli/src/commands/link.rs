@@ -7,7 +7,8 @@ use crate::context::Context;
 use crate::exit::{self, CliError};
 use crate::hidden_input::read_hidden;
 use crate::remote_arg;
-use dkcloud_engine::sharing::{LinkAccess, LinkRequest, SharedLink};
+use crate::report;
+use dkcloud_engine::sharing::{LinkAccess, LinkRequest};
 use std::io::IsTerminal;
 use tokio_util::sync::CancellationToken;
 
@@ -22,47 +23,14 @@ pub async fn run(ctx: &Context, args: &LinkArgs) -> Result<u8, CliError> {
     let session = ctx.session(target.service)?;
     let link = session.share_link(&target.path, &request, &CancellationToken::new()).await?;
     if args.json {
-        println!("{}", as_json(&link, &request));
+        println!("{}", report::link_json(&link, &request));
     } else {
         println!("{}", link.url);
-        if let Some(note) = reuse_note(&link, &request) {
+        if let Some(note) = report::link_reuse_note(&link, &request) {
             eprintln!("{note}");
         }
     }
     Ok(exit::OK)
-}
-
-/// `{url, access, expires, password, reused}`, and `differs` (what a reused
-/// link does not do of what was asked) when it is not empty.
-pub fn as_json(link: &SharedLink, asked: &LinkRequest) -> serde_json::Value {
-    let mut value = serde_json::json!({
-        "url": link.url,
-        "access": link.access,
-        "expires": link.expires,
-        "password": link.password,
-        "reused": link.reused,
-    });
-    let unmet = link.unmet(asked);
-    if !unmet.is_empty() {
-        value["differs"] = serde_json::json!(unmet);
-    }
-    value
-}
-
-/// What to tell the user about a link the service already had.
-pub fn reuse_note(link: &SharedLink, asked: &LinkRequest) -> Option<String> {
-    if !link.reused {
-        return None;
-    }
-    let unmet = link.unmet(asked);
-    if unmet.is_empty() {
-        return Some("(the service returned the link this item already had)".to_owned());
-    }
-    Some(format!(
-        "Note: the service returned the link this item already had, which is not what was asked: {}. \
-         Remove that link on the service's web site to make a new one.",
-        unmet.join("; ")
-    ))
 }
 
 /// `DKCLOUD_LINK_PASSWORD` when set; else asked twice on the terminal without

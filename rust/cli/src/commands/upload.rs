@@ -7,6 +7,7 @@ use crate::context::Context;
 use crate::exit::{self, CliError};
 use crate::remote_arg;
 use crate::report::{self, Reporter};
+use crate::stop::{SecondStopExits, StopSignals};
 use dkcloud_engine::sharing::LinkRequest;
 use dkcloud_engine::upload::{ConflictPolicy, JobEvents, JobOrigin, UploadJob, UploadOptions};
 use dkcloud_engine::{ServiceKind, Session};
@@ -96,19 +97,21 @@ pub async fn run_shown(
     let reporter = Arc::new(report::choose(json, ctx.progress));
     let cancel = CancellationToken::new();
     let suspended = Arc::new(AtomicBool::new(false));
-    let mut stops = StopSignals::new().map_err(|e| CliError::other(format!("cannot watch for Ctrl+C: {e}")))?;
+    let cannot_watch = |e| CliError::other(format!("cannot watch for Ctrl+C: {e}"));
+    let mut stops = StopSignals::new().map_err(cannot_watch)?;
+    let _second_stop_exits = SecondStopExits::arm().map_err(cannot_watch)?;
     let on_stop = {
         let (cancel, suspended, reporter) = (cancel.clone(), suspended.clone(), reporter.clone());
         tokio::spawn(async move {
             let signal = stops.next().await;
+            // A second signal exits in the signal handler (`stop`), even if this note is stuck
+            // behind output nobody reads.
             reporter.note(&format!(
                 "{signal}: stopping; what was sent is kept and `dkcloud resume` continues the job \
                  (Ctrl+C again stops at once)"
             ));
             suspended.store(true, Ordering::Relaxed);
             cancel.cancel();
-            stops.next().await;
-            std::process::exit(exit::INTERRUPTED.into());
         })
     };
     let events: Arc<dyn JobEvents> = reporter.clone();
@@ -166,44 +169,6 @@ fn job_lock(job: &UploadJob) -> Result<Option<JobLock>, CliError> {
         Err(e) => {
             tracing::debug!("cannot lock {}: {e}", path.display());
             Ok(None)
-        }
-    }
-}
-
-/// SIGINT (Ctrl+C) and SIGTERM (what systemd sends a stopped unit), watched
-/// from before the job starts.
-struct StopSignals {
-    interrupt: tokio::signal::unix::Signal,
-    terminate: tokio::signal::unix::Signal,
-}
-
-impl StopSignals {
-    fn new() -> std::io::Result<Self> {
-        use tokio::signal::unix::{signal, SignalKind};
-        Ok(Self { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? })
-    }
-
-    /// The next signal's name.
-    async fn next(&mut self) -> &'static str {
-        tokio::select! {
-            _ = self.interrupt.recv() => "Interrupted",
-            _ = self.terminate.recv() => "Terminated",
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn ctrl_c_and_sigterm_are_both_heard_and_told_apart() {
-        let mut stops = StopSignals::new().unwrap();
-        for (signal, name) in [(libc::SIGINT, "Interrupted"), (libc::SIGTERM, "Terminated")] {
-            // SAFETY: a signal to this process, whose handler was installed above.
-            assert_eq!(unsafe { libc::kill(libc::getpid(), signal) }, 0);
-            let heard = tokio::time::timeout(std::time::Duration::from_secs(5), stops.next()).await;
-            assert_eq!(heard, Ok(name));
         }
     }
 }

@@ -257,13 +257,20 @@ async fn confirmed_offset(env: &Env, id: &str) -> u64 {
     session["offset"].as_u64().expect("a Dropbox session offset")
 }
 
-async fn a_stopped_upload_keeps_what_was_sent(service: &str, signal: i32) {
+/// An emulator behind a 4 MiB/s link, both accounts logged in, a file of `size`
+/// bytes, and the chunk size (argument and bytes) that confirms it a little at a time.
+async fn big_file_on_a_slow_link(service: &str, size: usize, seed: u64) -> (Env, PathBuf, &'static str, usize) {
     let env = Env::start(|c| c.bandwidth = Some(4 * MIB as u64)).await;
     env.login_both().await;
     let big = env.path("big.mov");
-    let size = 24 * MIB + 5;
-    std::fs::write(&big, pattern(size, 11)).unwrap();
+    std::fs::write(&big, pattern(size, seed)).unwrap();
     let (chunk, chunk_bytes) = if service == "onedrive" { ("1280K", 1280 * KIB) } else { ("4M", 4 * MIB) };
+    (env, big, chunk, chunk_bytes)
+}
+
+async fn a_stopped_upload_keeps_what_was_sent(service: &str, signal: i32) {
+    let size = 24 * MIB + 5;
+    let (env, big, chunk, chunk_bytes) = big_file_on_a_slow_link(service, size, 11).await;
     let dest = format!("{service}:/Stop");
     let args = ["upload", "--jobs", "1", "--chunk-size", chunk, big.to_str().unwrap(), dest.as_str()];
     let before = body_bytes(&env).await;
@@ -286,21 +293,28 @@ async fn a_stopped_upload_keeps_what_was_sent(service: &str, signal: i32) {
     let confirmed = confirmed_offset(&env, &id).await;
     assert!(confirmed >= 4 * MIB as u64, "only {confirmed} bytes kept");
 
-    let before_resume = body_bytes(&env).await;
+    let resent = resume_sends_the_rest(&env, service, &big, "/Stop/big.mov", confirmed, chunk_bytes).await;
+    eprintln!("{service} signal {signal}: {confirmed} of {size} bytes confirmed before it, {resent} sent by the resume");
+}
+
+/// `dkcloud resume` sends what the service had not confirmed (and one chunk, a few KiB of JSON at
+/// most) and the file is stored byte-identical, the only one; the bytes it sent.
+async fn resume_sends_the_rest(env: &Env, service: &str, big: &Path, stored_as: &str, confirmed: u64, chunk: usize) -> u64 {
+    let size = std::fs::metadata(big).unwrap().len();
+    let before_resume = body_bytes(env).await;
     let resumed = env.run(&["resume"]).await;
     assert_eq!(resumed.status.code(), Some(0), "{}", text(&resumed));
-    let resent = body_bytes(&env).await - before_resume;
-    eprintln!("{service} signal {signal}: {confirmed} of {size} bytes confirmed before it, {resent} sent by the resume");
-    // A few KiB for JSON bodies (listing, commit).
+    let resent = body_bytes(env).await - before_resume;
     assert!(
-        resent < size as u64 - confirmed + chunk_bytes as u64 + 16 * KIB as u64,
-        "{service}: {resent} bytes sent on resume; {confirmed} of {size} were confirmed before the signal"
+        resent < size - confirmed + chunk as u64 + 16 * KIB as u64,
+        "{service}: {resent} bytes sent on resume; {confirmed} of {size} were confirmed before the stop"
     );
     let stored = env.stored(service).await;
-    let local = dkcloud_hash::hash_reader(std::fs::File::open(&big).unwrap()).unwrap();
+    let local = dkcloud_hash::hash_reader(std::fs::File::open(big).unwrap()).unwrap();
     let hash = if service == "onedrive" { local.quickxor } else { local.content_hash };
-    assert_eq!(stored.get("/Stop/big.mov"), Some(&(size as u64, hash)), "{stored:?}");
+    assert_eq!(stored.get(stored_as), Some(&(size, hash)), "{stored:?}");
     assert_eq!(stored.len(), 1);
+    resent
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -321,6 +335,80 @@ async fn onedrive_sigterm_keeps_what_was_sent_and_resume_goes_on() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropbox_sigterm_keeps_what_was_sent_and_resume_goes_on() {
     a_stopped_upload_keeps_what_was_sent("dropbox", libc::SIGTERM).await;
+}
+
+/// A pipe whose buffer holds one page; the test keeps the read end and never reads it.
+fn one_page_pipe() -> (std::os::fd::OwnedFd, std::os::fd::OwnedFd) {
+    use std::os::fd::FromRawFd;
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 fills both descriptors, which are then owned once each.
+    assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
+    // SAFETY: fcntl on the descriptor just made.
+    assert_eq!(unsafe { libc::fcntl(fds[1], libc::F_SETPIPE_SZ, 4096) }, 4096);
+    // SAFETY: each descriptor is fresh and taken once.
+    unsafe { (std::os::fd::OwnedFd::from_raw_fd(fds[0]), std::os::fd::OwnedFd::from_raw_fd(fds[1])) }
+}
+
+fn unread_bytes(fd: &std::os::fd::OwnedFd) -> i32 {
+    use std::os::fd::AsRawFd;
+    let mut n: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one int.
+    assert_eq!(unsafe { libc::ioctl(fd.as_raw_fd(), libc::FIONREAD, &mut n) }, 0);
+    n
+}
+
+/// Output nobody reads (a paused pager, a stuck log pipe) holds up the run,
+/// its suspension included; the second Ctrl+C ends it at once (130), and the
+/// resume still continues from what the service confirmed.
+async fn a_second_ctrl_c_ends_a_stuck_run_at_once(service: &str) {
+    let size = 40 * MIB + 3;
+    let (env, big, chunk, chunk_bytes) = big_file_on_a_slow_link(service, size, 12).await;
+    let dest = format!("{service}:/Stuck");
+    let (unread, stdout) = one_page_pipe();
+    let args = ["upload", "--json", "--jobs", "1", "--chunk-size", chunk, big.to_str().unwrap(), dest.as_str()];
+    let mut child = env.command(&args, &[]).stdout(std::process::Stdio::from(stdout)).spawn().unwrap();
+    // JSON progress lines come every fraction of a second: the page fills, and the run blocks on it.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let mut last = -1;
+    loop {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let now = unread_bytes(&unread);
+        if now > 3000 && now == last {
+            break;
+        }
+        last = now;
+        assert!(child.try_wait().unwrap().is_none(), "the upload ended before its output filled the pipe");
+        assert!(tokio::time::Instant::now() < deadline, "the output never filled the pipe ({now} bytes)");
+    }
+    let pid = child.id().unwrap() as i32;
+    // SAFETY: a signal to the child this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(child.try_wait().unwrap().is_none(), "a run whose output is blocked cannot finish stopping");
+    let second = tokio::time::Instant::now();
+    // SAFETY: as above.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let status = tokio::time::timeout(Duration::from_secs(5), child.wait())
+        .await
+        .expect("the second Ctrl+C did not end the run within 5 s")
+        .unwrap();
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    eprintln!("{service}: ended {:?} after the second Ctrl+C", second.elapsed());
+    drop(unread);
+
+    let id = job_id_of(&env, service, "/Stuck");
+    let confirmed = confirmed_offset(&env, &id).await;
+    resume_sends_the_rest(&env, service, &big, "/Stuck/big.mov", confirmed, chunk_bytes).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn onedrive_a_second_ctrl_c_ends_a_stuck_run_at_once() {
+    a_second_ctrl_c_ends_a_stuck_run_at_once("onedrive").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropbox_a_second_ctrl_c_ends_a_stuck_run_at_once() {
+    a_second_ctrl_c_ends_a_stuck_run_at_once("dropbox").await;
 }
 
 // ---------------------------------------------------------------- names

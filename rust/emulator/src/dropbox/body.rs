@@ -4,47 +4,12 @@
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap};
-use dkcloud_hash::{ContentHasher, FileHashes, QuickXorHasher};
+pub(crate) use crate::hashing::Hashing;
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
 /// The most file data one request may carry (150 MiB).
 pub(crate) const MAX_REQUEST_BODY: u64 = 150 * 1024 * 1024;
-
-/// Both hashes of a byte stream, fed as it arrives.
-#[derive(Clone, Default)]
-pub(crate) struct Hashing {
-    quickxor: QuickXorHasher,
-    content: ContentHasher,
-    size: u64,
-}
-
-impl Hashing {
-    pub fn update(&mut self, data: &[u8]) {
-        self.quickxor.update(data);
-        self.content.update(data);
-        self.size += data.len() as u64;
-    }
-
-    pub fn size(&self) -> u64 {
-        self.size
-    }
-
-    /// Appends a part hashed on its own (a concurrent session's chunk, which
-    /// starts on a 4 MiB boundary); false when the hash so far does not end on one.
-    pub fn append_part(&mut self, part: &Hashing) -> bool {
-        if self.content.append_part(&part.content).is_err() {
-            return false;
-        }
-        self.quickxor.append_part(&part.quickxor);
-        self.size += part.size;
-        true
-    }
-
-    pub fn finish(self) -> FileHashes {
-        FileHashes { size: self.size, quickxor: self.quickxor.finish_base64(), content_hash: self.content.finish_hex() }
-    }
-}
 
 #[derive(Debug)]
 pub(crate) enum ReceiveError {

@@ -12,6 +12,7 @@ use super::names;
 use super::paths::ItemRef;
 use super::upload::{content_length, upload_target};
 use super::{blocking, tagged};
+use crate::hashing::Hashing;
 use crate::origin::Origin;
 use crate::persist::Persisted;
 use crate::tokens::Service;
@@ -75,6 +76,10 @@ pub struct Sessions {
     lifetime: chrono::Duration,
     /// One async lock per session: fragments of one session are taken one at a time.
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// The hashes of each session's bytes so far, fed as fragments arrive, so the
+    /// last fragment does not read the whole file again. Not kept across restarts:
+    /// a session without one is hashed from its part file at commit.
+    hashing: Mutex<HashMap<String, Hashing>>,
 }
 
 impl Sessions {
@@ -88,6 +93,7 @@ impl Sessions {
                 i64::try_from(lifetime_secs).unwrap_or(i64::MAX / 1000).min(i64::MAX / 1000),
             ),
             locks: Mutex::new(HashMap::new()),
+            hashing: Mutex::new(HashMap::new()),
         };
         sessions.prune()?;
         Ok(sessions)
@@ -136,6 +142,22 @@ impl Sessions {
         self.table.update(|t| t.sessions.remove(id));
         let _ = std::fs::remove_file(self.part(id));
         self.locks.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
+        self.hashing.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
+    }
+
+    /// The running hashes of the session's first `offset` bytes, taken out (a fresh
+    /// one at 0); none when they are not known.
+    fn take_hashing(&self, id: &str, offset: u64) -> Option<Hashing> {
+        let known = self.hashing.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
+        match known {
+            Some(h) if h.size() == offset => Some(h),
+            _ if offset == 0 => Some(Hashing::default()),
+            _ => None,
+        }
+    }
+
+    fn keep_hashing(&self, id: &str, hashing: Hashing) {
+        self.hashing.lock().unwrap_or_else(|p| p.into_inner()).insert(id.to_owned(), hashing);
     }
 
     fn next_expiry(&self) -> DateTime<Utc> {
@@ -376,36 +398,49 @@ async fn fragment(app: &App, id: &str, headers: &HeaderMap, origin: Origin, body
             return Err(e);
         }
     };
-    append(&sessions.part(id), session.received, range.end - range.start + 1, body).await?;
+    let mut hashing = sessions.take_hashing(id, session.received);
+    append(&sessions.part(id), session.received, range.end - range.start + 1, body, hashing.as_mut()).await?;
     session.received = range.end + 1;
     session.total = Some(range.total);
     // Each fragment extends the session's life.
     session.expires = sessions.next_expiry();
     if session.received < range.total {
         let answer = session.status();
+        if let Some(hashing) = hashing {
+            sessions.keep_hashing(id, hashing);
+        }
         sessions.save(id, session);
         return Ok((StatusCode::ACCEPTED, Json(answer)).into_response());
     }
     if app.scheduled.take(crate::scheduled::Scheduled::EmptyNextExpectedRanges) {
         session.stuck = true;
         sessions.save(id, session);
+        if let Some(hashing) = hashing {
+            sessions.keep_hashing(id, hashing);
+        }
         return Err(GraphError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "generalException",
             "Assertion Failure While Processing",
         ));
     }
-    finish(app, id, session, origin).await
+    finish(app, id, session, hashing, origin).await
 }
 
-/// Appends exactly `len` body bytes to the part file at `offset`; on any
-/// failure the part file is cut back to `offset`, so a broken fragment leaves nothing.
-async fn append(part: &Path, offset: u64, len: u64, body: Body) -> GraphResult<()> {
+/// Appends exactly `len` body bytes to the part file at `offset`, feeding
+/// `hashing`; on any failure the part file is cut back to `offset`, so a
+/// broken fragment leaves nothing (and `hashing` is to be dropped).
+async fn append(part: &Path, offset: u64, len: u64, body: Body, mut hashing: Option<&mut Hashing>) -> GraphResult<()> {
     let mut file = tokio::fs::OpenOptions::new().write(true).create(true).truncate(false).open(part).await?;
     // Also drops leftovers of an earlier fragment that broke off mid-body.
     file.set_len(offset).await?;
     file.seek(SeekFrom::Start(offset)).await?;
-    let outcome = match copy_to(body, &mut file, len, |_| {}).await {
+    let observe = |chunk: &[u8]| {
+        if let Some(h) = hashing.as_mut() {
+            h.update(chunk);
+        }
+    };
+    let outcome = match copy_to(body, &mut file, len, observe).await {
         Ok(n) if n == len => return Ok(()),
         Ok(n) => length_mismatch(format!("The fragment body has {n} bytes, its Content-Range says {len}.")),
         Err(CopyError::TooLarge) => {
@@ -419,10 +454,13 @@ async fn append(part: &Path, offset: u64, len: u64, body: Body) -> GraphResult<(
 }
 
 /// The last fragment arrived: store the file, end the session either way.
-async fn finish(app: &App, id: &str, session: Session, origin: Origin) -> GraphResult<Response> {
+async fn finish(app: &App, id: &str, session: Session, hashing: Option<Hashing>, origin: Origin) -> GraphResult<Response> {
     let part = app.graph.sessions.part(id);
     let result = blocking(app, move |app| {
-        let hashes = dkcloud_hash::hash_reader(std::fs::File::open(&part)?)?;
+        let hashes = match hashing.filter(|h| Some(h.size()) == session.total) {
+            Some(known) => known.finish(),
+            None => dkcloud_hash::hash_reader(std::fs::File::open(&part)?)?,
+        };
         let file = Received { temp: &part, size: hashes.size, hashes, modified: session.modified.map(Into::into) };
         let (entry, created) = commit_file(app, &session.remote, session.behavior, file)?;
         app.graph.ids.set_times(&entry.remote, session.created, None);

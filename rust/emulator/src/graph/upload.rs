@@ -13,7 +13,8 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use dkcloud_hash::{ContentHasher, FileHashes, QuickXorHasher};
+use crate::hashing::Hashing;
+use dkcloud_hash::FileHashes;
 
 pub fn content_length(headers: &HeaderMap) -> Option<u64> {
     headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok())
@@ -113,12 +114,7 @@ pub async fn simple(
 /// Streams the body into a new temporary file while hashing it.
 async fn receive(body: Body, temp: &std::path::Path, limit: u64) -> Result<(u64, FileHashes), CopyError> {
     let mut file = tokio::fs::File::create(temp).await.map_err(CopyError::Io)?;
-    let mut quickxor = QuickXorHasher::new();
-    let mut content = ContentHasher::new();
-    let size = copy_to(body, &mut file, limit, |chunk| {
-        quickxor.update(chunk);
-        content.update(chunk);
-    })
-    .await?;
-    Ok((size, FileHashes { size, quickxor: quickxor.finish_base64(), content_hash: content.finish_hex() }))
+    let mut hashing = Hashing::default();
+    let size = copy_to(body, &mut file, limit, |chunk| hashing.update(chunk)).await?;
+    Ok((size, hashing.finish()))
 }

@@ -13,7 +13,7 @@
 //! item; a simple PUT cannot carry it, so a `PATCH` of the new item follows,
 //! as rclone does. (A session for every small file would cost the same two
 //! requests, but the PUT keeps one round trip before the bytes go and makes
-//! the file at once; see README, "Modified times on OneDrive".)
+//! the file at once; see docs/cli.md, "Modified times on OneDrive".)
 
 use super::client::{parse_error, service_error, OneDrive};
 use super::types::{CreateSession, DriveItem, FileSystemInfo, SessionItem, TimesUpdate, UploadSession};

@@ -1,8 +1,11 @@
-//! The engine's house has no circles: reading every `crate::`, `super::` and
-//! `self::` path in its sources (use lines and inline paths, re-exports
-//! followed to the file that defines the item), no file depends on itself
-//! through others, and no top-level module (auth, http, onedrive, ...) does
-//! either. A circle means some file imports from a module that depends on it.
+//! The house rules of a crate, read from its sources: reading every `crate::`,
+//! `super::` and `self::` path (use lines and inline paths, re-exports followed
+//! to the file that defines the item), no file depends on itself through
+//! others, no top-level module does either, and each top-level module imports
+//! only from its own layer and the layers below it, in the order the crate's
+//! `LAYERS` file declares (one layer a line, lowest first). A circle means
+//! some file imports from a module that depends on it; an import against the
+//! order means a lower layer reaches up.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -14,8 +17,8 @@ struct Source {
     code: String,
 }
 
-fn sources() -> BTreeMap<PathBuf, Source> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+fn sources(root: &Path) -> BTreeMap<PathBuf, Source> {
+    let root = root.to_path_buf();
     let mut out = BTreeMap::new();
     let mut stack = vec![root.clone()];
     while let Some(dir) = stack.pop() {
@@ -27,7 +30,7 @@ fn sources() -> BTreeMap<PathBuf, Source> {
                 let rel = path.strip_prefix(&root).expect("under src").to_path_buf();
                 let mut module: Vec<String> =
                     rel.with_extension("").iter().map(|p| p.to_string_lossy().into_owned()).collect();
-                if matches!(module.last().map(String::as_str), Some("mod" | "lib")) {
+                if matches!(module.last().map(String::as_str), Some("mod" | "lib" | "main")) {
                     module.pop();
                 }
                 let text = std::fs::read_to_string(&path).expect("read file");
@@ -189,7 +192,7 @@ impl Index {
             let source = &self.sources[file];
             for (public, target, name) in uses(&source.code) {
                 if public && name == *seg {
-                    let is_mod = file.ends_with("mod.rs") || file.ends_with("lib.rs");
+                    let is_mod = is_mod_file(file);
                     let target = match target.first().map(String::as_str) {
                         Some("crate" | "self" | "super") => absolute(&source.module, is_mod, &target)?,
                         _ => [source.module.clone(), target].concat(),
@@ -227,13 +230,17 @@ fn paths_in(code: &str) -> Vec<Vec<String>> {
     out
 }
 
-fn graph() -> (BTreeMap<PathBuf, BTreeSet<PathBuf>>, Index) {
-    let sources = sources();
+fn is_mod_file(file: &Path) -> bool {
+    file.ends_with("mod.rs") || file == Path::new("lib.rs") || file == Path::new("main.rs")
+}
+
+fn graph(src: &Path) -> (BTreeMap<PathBuf, BTreeSet<PathBuf>>, Index) {
+    let sources = sources(src);
     let by_module = sources.iter().map(|(p, s)| (s.module.clone(), p.clone())).collect();
     let index = Index { by_module, sources };
     let mut edges: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
     for (file, source) in &index.sources {
-        let is_mod = file.ends_with("mod.rs") || file.ends_with("lib.rs");
+        let is_mod = is_mod_file(file);
         let set = edges.entry(file.clone()).or_default();
         for path in paths_in(&source.code) {
             if path.last().is_some_and(|l| l == "*") {
@@ -318,34 +325,76 @@ fn describe(component: &[PathBuf], edges: &BTreeMap<PathBuf, BTreeSet<PathBuf>>)
     lines.join("\n")
 }
 
-#[test]
-fn no_file_of_the_engine_imports_in_a_circle() {
-    let (edges, _) = graph();
-    assert!(edges.len() > 30, "the sources were not found");
-    let found = circles(&edges);
-    let text: Vec<String> = found.iter().map(|c| describe(c, &edges)).collect();
-    assert!(found.is_empty(), "import circles between files:\n{}", text.join("\n\n"));
+/// What a crate's sources break; empty when they keep every rule.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// The files read.
+    pub files: usize,
+    pub file_circles: Vec<String>,
+    pub module_circles: Vec<String>,
+    /// `a -> b (file -> file)` where `a`'s layer is below `b`'s.
+    pub against_the_order: Vec<String>,
+    /// Top-level modules the LAYERS file does not name (or names but do not exist).
+    pub undeclared: Vec<String>,
 }
 
-#[test]
-fn no_top_level_module_of_the_engine_imports_in_a_circle() {
-    let (edges, index) = graph();
-    let top = |file: &PathBuf| -> String {
-        index.sources[file].module.first().cloned().unwrap_or_else(|| "lib".into())
-    };
+impl Findings {
+    pub fn is_clean(&self) -> bool {
+        self.file_circles.is_empty()
+            && self.module_circles.is_empty()
+            && self.against_the_order.is_empty()
+            && self.undeclared.is_empty()
+    }
+
+    pub fn report(&self) -> String {
+        let mut out = String::new();
+        for (title, items) in [
+            ("import circles between files", &self.file_circles),
+            ("import circles between top-level modules", &self.module_circles),
+            ("imports against the declared order", &self.against_the_order),
+            ("modules missing from LAYERS, or named there but absent", &self.undeclared),
+        ] {
+            if !items.is_empty() {
+                out.push_str(&format!("{title}:\n{}\n", items.join("\n")));
+            }
+        }
+        out
+    }
+}
+
+/// The layers a `LAYERS` file declares: one a line, lowest first, modules
+/// apart by spaces; `#` starts a comment.
+pub fn parse_layers(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or_default())
+        .map(|l| l.split_whitespace().map(String::from).collect::<Vec<_>>())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// Checks the crate at `crate_dir` (its `src` and its `LAYERS`).
+pub fn check(crate_dir: &Path) -> Findings {
+    let layers_text = std::fs::read_to_string(crate_dir.join("LAYERS")).unwrap_or_default();
+    let layers = parse_layers(&layers_text);
+    let level: BTreeMap<&str, usize> =
+        layers.iter().enumerate().flat_map(|(i, l)| l.iter().map(move |m| (m.as_str(), i))).collect();
+    let (edges, index) = graph(&crate_dir.join("src"));
+    let mut findings = Findings { files: edges.len(), ..Findings::default() };
+    findings.file_circles = circles(&edges).iter().map(|c| describe(c, &edges)).collect();
+
+    let top = |file: &PathBuf| -> String { index.sources[file].module.first().cloned().unwrap_or_else(|| "root".into()) };
     let mut modules: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut why: BTreeMap<(String, String), String> = BTreeMap::new();
     for (from, tos) in &edges {
         for to in tos {
             let (a, b) = (top(from), top(to));
-            if a != b && a != "lib" && b != "lib" {
+            if a != b && a != "root" && b != "root" {
                 modules.entry(a.clone()).or_default().insert(b.clone());
                 why.entry((a, b)).or_insert_with(|| format!("{} -> {}", from.display(), to.display()));
             }
         }
     }
-    let found = circles(&modules);
-    let text: Vec<String> = found
+    findings.module_circles = circles(&modules)
         .iter()
         .map(|c| {
             let members: BTreeSet<&String> = c.iter().collect();
@@ -358,21 +407,51 @@ fn no_top_level_module_of_the_engine_imports_in_a_circle() {
             lines.join("\n")
         })
         .collect();
-    assert!(found.is_empty(), "import circles between modules:\n{}", text.join("\n\n"));
+
+    let present: BTreeSet<String> = index.sources.values().filter_map(|s| s.module.first().cloned()).collect();
+    for module in &present {
+        if !level.contains_key(module.as_str()) {
+            findings.undeclared.push(format!("  {module} (not in LAYERS)"));
+        }
+    }
+    for module in level.keys() {
+        if !present.contains(*module) {
+            findings.undeclared.push(format!("  {module} (in LAYERS, no such module)"));
+        }
+    }
+    for ((a, b), example) in &why {
+        if let (Some(la), Some(lb)) = (level.get(a.as_str()), level.get(b.as_str())) {
+            if la < lb {
+                findings.against_the_order.push(format!("  {a} (layer {}) -> {b} (layer {}): {example}", la + 1, lb + 1));
+            }
+        }
+    }
+    findings
 }
 
-#[test]
-fn the_checker_sees_a_circle_when_there_is_one() {
-    let mut edges: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    edges.entry("a").or_default().insert("b");
-    edges.entry("b").or_default().insert("c");
-    edges.entry("c").or_default().insert("a");
-    edges.entry("d").or_default().insert("a");
-    assert_eq!(circles(&edges).len(), 1);
-    edges.get_mut("c").map(|s| s.remove("a"));
-    assert!(circles(&edges).is_empty());
-    let mut found = Vec::new();
-    expand("crate::{a::{B, c as D}, E}", &[], &mut found);
-    let names: Vec<&str> = found.iter().map(|(_, n)| n.as_str()).collect();
-    assert_eq!(names, ["B", "D", "E"]);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_checker_sees_a_circle_when_there_is_one() {
+        let mut edges: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        edges.entry("a").or_default().insert("b");
+        edges.entry("b").or_default().insert("c");
+        edges.entry("c").or_default().insert("a");
+        edges.entry("d").or_default().insert("a");
+        assert_eq!(circles(&edges).len(), 1);
+        edges.get_mut("c").map(|s| s.remove("a"));
+        assert!(circles(&edges).is_empty());
+        let mut found = Vec::new();
+        expand("crate::{a::{B, c as D}, E}", &[], &mut found);
+        let names: Vec<&str> = found.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(names, ["B", "D", "E"]);
+    }
+
+    #[test]
+    fn layers_are_read_lowest_first_without_comments() {
+        let layers = parse_layers("# lowest first\nerror service  # the base\n\nhttp\n");
+        assert_eq!(layers, vec![vec!["error".to_owned(), "service".to_owned()], vec!["http".to_owned()]]);
+    }
 }
