@@ -103,6 +103,10 @@ QString explainError(ServiceId service, ffi::ErrorKind kind, const QString& deta
             return tr("Cancelled.");
         case ffi::ErrorKind::NotInPlan:
             return tr("Your %1 plan does not allow this (%2). Choose a link without an expiry date.").arg(name, detail);
+        case ffi::ErrorKind::SharingPolicy:
+            return tr("Your organisation does not allow this %1 link (%2). Ask its administrator, or share from %1's "
+                      "web page.")
+                .arg(name, detail);
         case ffi::ErrorKind::Internal:
             return tr("Internal error in dkcloud: %1").arg(detail);
         default:

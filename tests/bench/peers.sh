@@ -96,7 +96,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=dkcloud bench CA" \
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
 openssl req -newkey rsa:2048 -nodes -subj "/CN=graph.microsoft.com" \
     -keyout "$work/server.key" -out "$work/server.csr" 2>/dev/null
-{ printf 'subjectAltName=IP:127.0.0.1'; for h in $hosts; do printf ',DNS:%s' "$h"; done
+# localhost: dkcloud reaches the emulator as 127.0.0.1, whose OneDrive upload URLs are on localhost.
+{ printf 'subjectAltName=IP:127.0.0.1,DNS:localhost'; for h in $hosts; do printf ',DNS:%s' "$h"; done
   printf '\nextendedKeyUsage=serverAuth\n'; } >"$work/ext.cnf"
 openssl x509 -req -in "$work/server.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial -days 2 \
     -extfile "$work/ext.cnf" -out "$work/server.pem" 2>/dev/null

@@ -6,8 +6,8 @@
 //
 // Configured through its documented ClientOptions only: `baseUrl` (the emulator's origin) and
 // `customHosts` (its host, so the SDK sends the token there), an `authProvider` with the
-// emulator's --static-token. The emulator runs with `--upload-host localhost`: like OneDrive it
-// issues uploadUrl on another host than Graph's, and the SDK, deciding by host, sends the token
+// emulator's --static-token. Reached as 127.0.0.1, the emulator issues uploadUrl on localhost:
+// like OneDrive, on another host than Graph's, and the SDK, deciding by host, sends the token
 // only to Graph, which the one-call large upload (OneDriveLargeFileUploadTask) depends on.
 "use strict";
 

@@ -18,8 +18,8 @@
 #   into ${DKCLOUD_SDK_NODE:-/var/cache/dkcloud/sdk-node} and run with the
 #   machine's node, NODE_EXTRA_CA_CERTS=CA_PATH; without node or npm they are
 #   skipped (said so in the output), the Python ones still run.
-# - The emulator runs with --upload-host localhost: OneDrive upload URLs are on
-#   another host than Graph's, as the service issues them.
+# - OneDrive upload URLs are on another host than Graph's, as the service issues
+#   them: the emulator, reached as 127.0.0.1, issues them on localhost by default.
 #
 # Prints the scripts' ok/FAIL lines and a final "N passed, M failed" line; exits
 # non-zero on any failure, 77 when python3, venv or pip (or openssl) cannot be had.
@@ -110,7 +110,7 @@ fi
 
 static_token="sdk-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 emulator_start "$work" "$emulator" --listen 127.0.0.1:0 --tls-cert "$cert" --tls-key "$key" --data "$work/data" \
-    --static-token "$static_token" --upload-host localhost
+    --static-token "$static_token"
 emulator_pid=$EMULATOR_PID
 base=$EMULATOR_URL
 if [ -z "$base" ]; then

@@ -51,6 +51,9 @@ impl From<Error> for CliError {
         };
         let message = match &e {
             Error::NotInPlan { .. } => format!("{e} (leave out --password and --expires)"),
+            Error::SharingPolicy { .. } => {
+                format!("{e} (ask the organisation's administrator, or share from the service's web page)")
+            }
             Error::Registration { service, origin, .. } => match origin {
                 dkcloud_engine::registration::RegistrationOrigin::BuiltIn => {
                     format!("{e}\n(`dkcloud setup {}` registers an app of your own.)", service.id())

@@ -23,6 +23,26 @@ pub enum Plan {
     Premium,
 }
 
+/// The OneDrive drive's kind (Graph's `drive.driveType`), which decides the
+/// sharing links it makes (driveitem-createlink).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum DriveType {
+    /// A personal Microsoft account's OneDrive.
+    #[default]
+    Personal,
+    /// A work or school account's OneDrive (OneDrive for Business).
+    Business,
+}
+
+impl DriveType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Personal => "personal",
+            Self::Business => "business",
+        }
+    }
+}
+
 #[derive(Debug, Clone, clap::Parser)]
 #[command(name = "dkcloud-emulator", version, about = "A local OneDrive and Dropbox server for tests and offline use")]
 pub struct Config {
@@ -59,7 +79,7 @@ pub struct Config {
     pub chaos_seed: u64,
     /// A documented transient answer at a known point, `KIND[=COUNT]` (repeatable):
     /// too-many-write-operations, batch-entry-contention, create-folder-contention,
-    /// empty-next-expected-ranges (see `scheduled.rs`).
+    /// empty-next-expected-ranges, damaged-chunk (see `scheduled.rs`).
     #[arg(long = "fault", value_name = "KIND[=COUNT]")]
     pub faults: Vec<String>,
     /// How long a "stalled" chaos response hangs before the connection is dropped.
@@ -68,7 +88,9 @@ pub struct Config {
     /// Host name for OneDrive upload URLs, which the service issues on a host other
     /// than Graph's (docs: `https://sn3302.up.1drv.com/up/...`); the emulator answers
     /// it on the same port. `upload.localhost` needs no hosts entry with a client
-    /// that resolves `*.localhost` as loopback (RFC 6761). Absent: the Graph host.
+    /// that resolves `*.localhost` as loopback (RFC 6761). Absent: the other name of
+    /// the loopback address the client used (`localhost` for `127.0.0.1`, and back),
+    /// else the Graph host.
     #[arg(long, value_name = "NAME")]
     pub upload_host: Option<String>,
     /// Largest body OneDrive's simple upload (PUT .../content) accepts.
@@ -98,6 +120,18 @@ pub struct Config {
     /// The account's plan on both services (sharing links with expiry or password need premium).
     #[arg(long, value_enum, default_value_t = Plan::Free)]
     pub plan: Plan,
+    /// The OneDrive account's kind: `personal`, or `business` (work or school).
+    #[arg(long, value_enum, default_value_t = DriveType::Personal)]
+    pub drive_type: DriveType,
+    /// With `--drive-type business`: the organisation's administrator has
+    /// turned off links that anyone can open (`anonymous` scope).
+    #[arg(long)]
+    pub no_anonymous_links: bool,
+    /// The Dropbox account is a team member's in a team space: its root
+    /// namespace is the team's, its home folder `/<user name>` in it
+    /// (`users/get_current_account`'s `root_info` with `home_path`).
+    #[arg(long)]
+    pub dropbox_team_space: bool,
     /// A TOML file of app registrations: only the apps it lists may log in, with the
     /// redirect URIs, account types and permissions registered (see `registrations.rs`).
     #[arg(long)]
@@ -128,6 +162,9 @@ impl Default for Config {
             session_lifetime: 7 * 24 * 3600,
             device_code_lifetime: 900,
             plan: Plan::Free,
+            drive_type: DriveType::Personal,
+            no_anonymous_links: false,
+            dropbox_team_space: false,
             registrations: None,
         }
     }

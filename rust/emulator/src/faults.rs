@@ -212,6 +212,7 @@ pub async fn layer(State(app): State<App>, req: Request, next: Next) -> Response
     let path = req.uri().path().to_owned();
     let method = req.method().clone();
     let api = classify(&method, &path);
+    let arrived = app.stats.arrival();
 
     let req = if path.starts_with("/_emulator/") { req } else { meter_body(&app, req) };
 
@@ -238,7 +239,7 @@ pub async fn layer(State(app): State<App>, req: Request, next: Next) -> Response
         return drop_connection(Some(kill)).await;
     }
     let kind = response.extensions().get::<RequestKind>().map(|k| k.0.to_owned());
-    app.stats.count(&kind.unwrap_or_else(|| format!("other.{} {}", method, first_segments(&path))));
+    app.stats.answered(&kind.unwrap_or_else(|| format!("other.{} {}", method, first_segments(&path))), arrived);
     if app.config.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(app.config.latency_ms)).await;
     }

@@ -30,7 +30,7 @@ pub mod testkit;
 pub mod tokens;
 pub mod web;
 
-pub use config::{Config, Consent, Plan};
+pub use config::{Config, Consent, DriveType, Plan};
 pub use tokens::Service;
 
 /// The one account both emulated services have.

@@ -16,6 +16,12 @@
 //!   Processing") after its bytes arrived, and the session then expects nothing:
 //!   its status answers `"nextExpectedRanges": []` and any fragment 416
 //!   (OneDrive/onedrive-api-docs#71).
+//! - `damaged-chunk`: the bytes of a sequential Dropbox session's `start` or
+//!   `append_v2` arrive with their first byte changed, as by a fault on the
+//!   way; with the call's `content_hash` that is `content_hash_mismatch`
+//!   ("The content received by the Dropbox server in this call does not match
+//!   the provided content hash", files.stone) and nothing is kept, without it
+//!   the damaged bytes are kept.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -25,19 +31,21 @@ pub enum Scheduled {
     BatchEntryContention,
     CreateFolderContention,
     EmptyNextExpectedRanges,
+    DamagedChunk,
 }
 
-const ALL: [(Scheduled, &str); 4] = [
+const ALL: [(Scheduled, &str); 5] = [
     (Scheduled::TooManyWriteOperations, "too-many-write-operations"),
     (Scheduled::BatchEntryContention, "batch-entry-contention"),
     (Scheduled::CreateFolderContention, "create-folder-contention"),
     (Scheduled::EmptyNextExpectedRanges, "empty-next-expected-ranges"),
+    (Scheduled::DamagedChunk, "damaged-chunk"),
 ];
 
 /// How many of each kind are still to come.
 #[derive(Debug, Default)]
 pub struct ScheduledFaults {
-    left: [AtomicU64; 4],
+    left: [AtomicU64; 5],
 }
 
 impl ScheduledFaults {

@@ -1,7 +1,14 @@
-//! Request counts by kind, for tests and benchmarks (see `/_emulator/stats`).
+//! Request counts by kind, for tests and benchmarks (see `/_emulator/stats`),
+//! and the timeline of the latest requests: when each arrived and when its
+//! response was ready, on one clock of events, so a test can tell which
+//! requests a client let overlap.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+
+/// How many of the latest requests the timeline keeps.
+const TIMELINE_LEN: usize = 10_000;
 
 /// Handlers attach this to their response to name the kind of request
 /// (`graph.upload_fragment`, `dropbox.finish_batch_v2`, ...).
@@ -11,7 +18,17 @@ pub struct RequestKind(pub &'static str);
 #[derive(Default)]
 pub struct Stats {
     counts: Mutex<BTreeMap<String, u64>>,
-    upload_bytes: std::sync::atomic::AtomicU64,
+    upload_bytes: AtomicU64,
+    clock: AtomicU64,
+    timeline: Mutex<VecDeque<Span>>,
+}
+
+/// One request on the timeline: its kind, and the clock when it arrived and
+/// when its response was ready.
+struct Span {
+    kind: String,
+    arrived: u64,
+    answered: u64,
 }
 
 impl Stats {
@@ -20,16 +37,40 @@ impl Stats {
     }
 
     pub fn add_upload_bytes(&self, n: u64) {
-        self.upload_bytes.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        self.upload_bytes.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// The clock's next tick, taken when a request arrives.
+    pub fn arrival(&self) -> u64 {
+        self.clock.fetch_add(1, Ordering::SeqCst)
+    }
+
+    /// Counts a request whose response is ready and puts it on the timeline.
+    pub fn answered(&self, kind: &str, arrived: u64) {
+        self.count(kind);
+        let answered = self.clock.fetch_add(1, Ordering::SeqCst);
+        let mut timeline = self.timeline.lock().unwrap_or_else(|p| p.into_inner());
+        if timeline.len() == TIMELINE_LEN {
+            timeline.pop_front();
+        }
+        timeline.push_back(Span { kind: kind.to_owned(), arrived, answered });
     }
 
     pub fn snapshot(&self) -> serde_json::Value {
         let counts = self.counts.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let total: u64 = counts.values().sum();
+        let timeline: Vec<_> = self
+            .timeline
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|s| serde_json::json!({"kind": s.kind, "arrived": s.arrived, "answered": s.answered}))
+            .collect();
         serde_json::json!({
             "requests": counts,
             "total_requests": total,
-            "request_body_bytes": self.upload_bytes.load(std::sync::atomic::Ordering::Relaxed),
+            "request_body_bytes": self.upload_bytes.load(Ordering::Relaxed),
+            "timeline": timeline,
         })
     }
 }

@@ -3,7 +3,10 @@
 //! - `GET /_web/onedrive/{path}`: where a driveItem's `webUrl` points;
 //! - `GET /home/{path}`: Dropbox has no web URL in its API, but a folder's web
 //!   address is `https://www.dropbox.com/home{path}`; with the emulator as the
-//!   `www` host that is this route.
+//!   `www` host that is this route. In a team space (`--dropbox-team-space`)
+//!   the web site shows the team's root, so the member's own files are below
+//!   its home folder (`/home/<user name>/...`); the team's other folders are
+//!   not modelled (404).
 //!
 //! The path is percent-encoded and looked up case-insensitively. A folder's
 //! page lists its children with their sizes, a file's page names it with its
@@ -90,15 +93,35 @@ fn service_name(service: Service) -> &'static str {
 }
 
 /// A path-absolute link to the page of `remote`.
-fn href(service: Service, remote: &str) -> String {
-    format!("{}{}", prefix(service), encode_path(remote))
+fn href(app: &App, service: Service, remote: &str) -> String {
+    let shown = match service {
+        Service::Dropbox if app.config.dropbox_team_space => format!("{}{remote}", crate::dropbox::team_home_path()),
+        _ => remote.to_owned(),
+    };
+    format!("{}{}", prefix(service), encode_path(&shown))
+}
+
+/// The store path a Dropbox web path shows: in a team space, the part below
+/// the member's home folder (`None` outside it).
+fn dropbox_home_relative(app: &App, web_path: &str) -> Option<String> {
+    if !app.config.dropbox_team_space {
+        return Some(web_path.to_owned());
+    }
+    let home = crate::dropbox::team_home_path();
+    let head = web_path.get(..home.len())?;
+    let rest = &web_path[home.len()..];
+    (head.eq_ignore_ascii_case(&home) && (rest.is_empty() || rest.starts_with('/'))).then(|| rest.to_owned())
 }
 
 async fn show(app: App, service: Service, uri: Uri) -> Response {
     let raw = uri.path().strip_prefix(prefix(service)).unwrap_or_default().to_owned();
-    let mut resp = match percent_decode_str(&raw).decode_utf8() {
+    let decoded = percent_decode_str(&raw).decode_utf8().ok().and_then(|remote| match service {
+        Service::Dropbox => dropbox_home_relative(&app, &remote),
+        Service::OneDrive => Some(remote.into_owned()),
+    });
+    let mut resp = match decoded.ok_or(()) {
         Ok(remote) => {
-            let remote = if remote.is_empty() { "/".to_owned() } else { remote.into_owned() };
+            let remote = if remote.is_empty() { "/".to_owned() } else { remote };
             let worker = app.clone();
             match tokio::task::spawn_blocking(move || render(&worker, service, &remote)).await {
                 Ok(Ok(resp)) => resp,
@@ -127,7 +150,7 @@ fn render(app: &App, service: Service, remote: &str) -> std::io::Result<Response
     if entry.is_dir {
         folder_page(app, service, &entry)
     } else {
-        file_page(service, &entry)
+        file_page(app, service, &entry)
     }
 }
 
@@ -139,15 +162,15 @@ fn parent_of(remote: &str) -> &str {
     }
 }
 
-fn up_link(service: Service, remote: &str) -> String {
+fn up_link(app: &App, service: Service, remote: &str) -> String {
     let parent = parent_of(remote);
-    format!("<p><a id=\"parent\" href=\"{}\">{}</a></p>\n", escape(&href(service, parent)), escape(parent))
+    format!("<p><a id=\"parent\" href=\"{}\">{}</a></p>\n", escape(&href(app, service, parent)), escape(parent))
 }
 
 fn folder_page(app: &App, service: Service, folder: &Entry) -> std::io::Result<Response> {
     let mut body = String::new();
     if folder.remote != "/" {
-        body.push_str(&up_link(service, &folder.remote));
+        body.push_str(&up_link(app, service, &folder.remote));
     }
     let children = app.store.children(&folder.fs_path)?;
     if children.is_empty() {
@@ -162,7 +185,7 @@ fn folder_page(app: &App, service: Service, folder: &Entry) -> std::io::Result<R
         let _ = writeln!(
             body,
             "<li class=\"{class}\"><a class=\"name\" href=\"{}\">{}</a> <span class=\"size\">{size} bytes</span></li>",
-            escape(&href(service, &remote)),
+            escape(&href(app, service, &remote)),
             escape(&child.name),
         );
     }
@@ -171,10 +194,10 @@ fn folder_page(app: &App, service: Service, folder: &Entry) -> std::io::Result<R
     Ok(page(StatusCode::OK, &title, &body))
 }
 
-fn file_page(service: Service, file: &Entry) -> std::io::Result<Response> {
+fn file_page(app: &App, service: Service, file: &Entry) -> std::io::Result<Response> {
     let size = std::fs::metadata(&file.fs_path)?.len();
     let name = file.remote.rsplit('/').next().unwrap_or_default();
-    let mut body = up_link(service, &file.remote);
+    let mut body = up_link(app, service, &file.remote);
     let _ = write!(
         body,
         "<p id=\"file\"><span class=\"name\">{}</span> <span class=\"size\">{size} bytes</span></p>",

@@ -103,3 +103,46 @@ async fn an_unknown_fault_kind_stops_the_start_naming_it() {
     let err = dkcloud_emulator::start(config).await.err().expect("refused").to_string();
     assert!(err.contains("tooo-many") && err.contains("batch-entry-contention"), "{err}");
 }
+
+/// `damaged-chunk`: a sequential session call's bytes arrive changed. With the
+/// call's `content_hash` (files.stone `UploadSessionStartArg`,
+/// `UploadSessionAppendArg`) that is `content_hash_mismatch` and nothing is
+/// kept, so sending the same bytes again works; without it the damage is kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn damaged_chunks_are_refused_by_their_content_hash_and_kept_without_one() {
+    let (first, second) = (b"first part ".to_vec(), b"second part".to_vec());
+    let whole = [first.clone(), second.clone()].concat();
+    // A damaged `start`, sent again.
+    let h = common::start_with(with(&["damaged-chunk"])).await;
+    let start = json!({"close": true, "content_hash": hash(&whole)});
+    let (status, body) = content(&h, "files/upload_session/start", start.clone(), whole.clone()).await;
+    assert_eq!((status, error_tags(&body).as_str()), (StatusCode::CONFLICT, "content_hash_mismatch"), "{body}");
+    let (status, body) = content(&h, "files/upload_session/start", start, whole.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let session = body["session_id"].as_str().unwrap().to_owned();
+    let (status, body) = finish(&h, &session, whole.len() as u64, "/started.bin", b"").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(h.stored("dropbox", "started.bin").unwrap(), whole);
+
+    // A damaged `append_v2` (an empty start carries no bytes to damage).
+    let h = common::start_with(with(&["damaged-chunk"])).await;
+    let session = start_session(&h, b"", false).await;
+    let cursor = json!({"session_id": session, "offset": 0});
+    let arg = json!({"cursor": cursor, "close": true, "content_hash": hash(&whole)});
+    let (status, body) = content(&h, "files/upload_session/append_v2", arg.clone(), whole.clone()).await;
+    assert_eq!((status, error_tags(&body).as_str()), (StatusCode::CONFLICT, "content_hash_mismatch"), "{body}");
+    let (status, body) = content(&h, "files/upload_session/append_v2", arg, whole.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = finish(&h, &session, whole.len() as u64, "/appended.bin", b"").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(h.stored("dropbox", "appended.bin").unwrap(), whole);
+
+    // No hash to check against: the damaged bytes are what the session holds.
+    let h = common::start_with(with(&["damaged-chunk"])).await;
+    let session = start_session(&h, &first, true).await;
+    let (status, body) = finish(&h, &session, first.len() as u64, "/damaged.bin", b"").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let stored = h.stored("dropbox", "damaged.bin").unwrap();
+    assert_eq!((stored.len(), stored[0], &stored[1..]), (first.len(), !first[0], &first[1..]));
+    assert_eq!(body["content_hash"], hash(&stored));
+}

@@ -142,3 +142,24 @@ async fn issued_tokens_survive_a_restart_with_the_same_data() {
     emu.shutdown().await;
     drop(h.dir);
 }
+
+/// `/_emulator/stats` keeps a timeline: each request's kind, and the clock
+/// when it arrived and when its answer was ready, so a test can tell which
+/// requests a client let overlap (the emulator's own interface, no service's).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stats_timeline_orders_requests_by_arrival_and_answer() {
+    let h = common::start().await;
+    let client = common::client();
+    for path in ["/v1.0/me", "/v1.0/me/drive"] {
+        let r = client.get(h.url(path)).bearer_auth(common::TOKEN).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let stats = h.stats().await;
+    let timeline = stats["timeline"].as_array().unwrap();
+    let kinds: Vec<&str> = timeline.iter().map(|s| s["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["graph.me", "graph.drive"], "{stats}");
+    let at = |i: usize, key: &str| timeline[i][key].as_u64().unwrap();
+    assert!(at(0, "arrived") < at(0, "answered"));
+    assert!(at(0, "answered") < at(1, "arrived"), "the second request came after the first was answered");
+    assert!(at(1, "arrived") < at(1, "answered"));
+}

@@ -151,6 +151,48 @@ async fn onedrive_refuses_password_and_expiry_on_free_and_bad_requests() {
     assert_eq!(links["links"], json!([]));
 }
 
+/// driveitem-createlink on a work or school drive: the `organization` scope is
+/// taken; a password is "OneDrive Personal only" and `embed` "only available
+/// for files in OneDrive personal"; an expiry needs no plan; /me/drive says `business`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn onedrive_business_drive_takes_organization_links_and_refuses_personal_only_settings() {
+    let h = common::start_with(|c| c.drive_type = dkcloud_emulator::DriveType::Business).await;
+    upload(&h, "x.jpg", "", b"x").await;
+    let (status, drive) = get(&h, "/v1.0/me/drive").await;
+    assert_eq!((status, drive["driveType"].as_str()), (StatusCode::OK, Some("business")));
+    let link = format!("{DRIVE}/root:/x.jpg:/createLink");
+    let (status, perm) = post_json(&h, &link, &json!({"type": "view", "scope": "organization"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{perm}");
+    assert_eq!(perm["link"]["scope"], "organization");
+    let (status, perm) =
+        post_json(&h, &link, &json!({"type": "view", "scope": "anonymous", "expirationDateTime": in_a_while(3600)})).await;
+    assert_eq!(status, StatusCode::CREATED, "an expiry needs no plan on a business drive: {perm}");
+    for body in [json!({"type": "view", "password": "pw"}), json!({"type": "embed"})] {
+        let (status, e) = post_json(&h, &link, &body).await;
+        assert_eq!((status, error_code(&e)), (StatusCode::BAD_REQUEST, "invalidRequest"), "{body}: {e}");
+    }
+}
+
+/// "Anonymous link support may be disabled by an administrator"
+/// (driveitem-createlink): 403 `notAllowed` for `anonymous`, while
+/// `organization` links still work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn onedrive_business_drive_without_anonymous_links_refuses_them_alone() {
+    let h = common::start_with(|c| {
+        c.drive_type = dkcloud_emulator::DriveType::Business;
+        c.no_anonymous_links = true;
+    })
+    .await;
+    upload(&h, "x.jpg", "", b"x").await;
+    let link = format!("{DRIVE}/root:/x.jpg:/createLink");
+    for body in [json!({"type": "view"}), json!({"type": "edit", "scope": "anonymous"})] {
+        let (status, e) = post_json(&h, &link, &body).await;
+        assert_eq!((status, error_code(&e)), (StatusCode::FORBIDDEN, "notAllowed"), "{body}: {e}");
+    }
+    let (status, perm) = post_json(&h, &link, &json!({"type": "view", "scope": "organization"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{perm}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn onedrive_premium_password_link_asks_for_it_then_serves_and_survives_a_restart() {
     let h = premium().await;

@@ -69,11 +69,12 @@ async fn web_url_of_a_created_folder_opens_a_page_listing_its_files() {
 async fn web_url_of_an_upload_session_result_opens_its_page() {
     let h = common::start().await;
     let url = session_url(&h, "Big/s.bin", &json!({})).await;
-    assert!(url.starts_with(&format!("{}/_upload/graph/", h.base)), "{url}");
+    assert!(url.starts_with(&format!("http://localhost:{}/_upload/graph/", h.emu.addr().port())), "{url}");
     let data = common::bytes(UNIT + 10, 3);
     let (status, item) = upload_all(&h, &url, &data, UNIT).await;
     assert_eq!(status, StatusCode::CREATED, "{item}");
-    assert_eq!(item["webUrl"], format!("{}/_web/onedrive/Big/s.bin", h.base));
+    // The item comes back from the upload host, which names its web page too.
+    assert_eq!(item["webUrl"], format!("http://localhost:{}/_web/onedrive/Big/s.bin", h.emu.addr().port()));
     let (status, _, html) = page(&h, item["webUrl"].as_str().unwrap()).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("s.bin") && html.contains(&format!("{} bytes", data.len())), "{html}");
@@ -106,11 +107,12 @@ async fn urls_use_the_host_the_client_named_or_else_the_address_it_reached() {
     let got = raw_json(&raw(&h, &item(host), b"").await);
     assert_eq!(got["webUrl"], "http://photos.test:8123/_web/onedrive/Hosted/a.txt");
 
-    // No Host header at all: the address and port the connection reached.
+    // No Host header at all: the address and port the connection reached (the
+    // upload URL on that loopback address's other name, `localhost`).
     let port = h.emu.addr().port();
     let created = raw_json(&raw(&h, &session(""), b"{}").await);
     let upload_url = created["uploadUrl"].as_str().unwrap();
-    assert!(upload_url.starts_with(&format!("http://127.0.0.1:{port}/_upload/graph/")), "{created}");
+    assert!(upload_url.starts_with(&format!("http://localhost:{port}/_upload/graph/")), "{created}");
     let got = raw_json(&raw(&h, &item(""), b"").await);
     assert_eq!(got["webUrl"], format!("http://127.0.0.1:{port}/_web/onedrive/Hosted/a.txt"));
     // A session created that way takes its fragments as usual.
@@ -130,7 +132,8 @@ async fn over_cleartext_http2_urls_carry_the_port() {
     let root: Value = resp.json().await.unwrap();
     assert_eq!(root["webUrl"], format!("{}/_web/onedrive/", h.base));
     let url = session_url(&h, "h2c.bin", &json!({})).await;
-    assert!(url.starts_with(&format!("{}/_upload/graph/", h.base)), "{url}");
+    let port = h.emu.addr().port();
+    assert!(url.starts_with(&format!("http://127.0.0.1:{port}/_upload/graph/")), "{url}");
     let (status, item) = fragment(&h, &url, b"over h2c", 0, 8).await;
     assert_eq!(status, StatusCode::CREATED, "{item}");
     assert_eq!(h.stored("onedrive", "h2c.bin").unwrap(), b"over h2c");
@@ -171,14 +174,15 @@ async fn over_tls_with_http2_the_upload_url_keeps_the_port_and_takes_fragments()
     assert_eq!(resp.status(), StatusCode::OK);
     let created: Value = resp.json().await.unwrap();
     let url = created["uploadUrl"].as_str().unwrap();
-    assert!(url.starts_with(&format!("https://localhost:{port}/_upload/graph/")), "{url}");
+    assert!(url.starts_with(&format!("https://127.0.0.1:{port}/_upload/graph/")), "{url}");
 
     let data = common::bytes(UNIT + 100, 8);
     let (status, item) = upload_all(&h, url, &data, UNIT).await;
     assert_eq!(status, StatusCode::CREATED, "{item}");
     assert_eq!(h.stored("onedrive", "Secure/t.bin").unwrap(), data);
+    // The item comes back from the upload host, which names its web page too.
     let web = item["webUrl"].as_str().unwrap();
-    assert_eq!(web, format!("https://localhost:{port}/_web/onedrive/Secure/t.bin"));
+    assert_eq!(web, format!("https://127.0.0.1:{port}/_web/onedrive/Secure/t.bin"));
     let (status, _, html) = page(&h, web).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("t.bin"), "{html}");
@@ -248,4 +252,29 @@ async fn web_pages_are_never_faulted() {
     assert_eq!(stats["requests"]["web.onedrive"], 10, "{stats}");
     assert_eq!(stats["requests"]["web.dropbox"], 10, "{stats}");
     assert!(!stats["requests"].as_object().unwrap().keys().any(|k| k.starts_with("chaos.")), "{stats}");
+}
+
+/// A team member's account in a team space: `root_info` is a `team` root
+/// (common.stone `TeamRootInfo`: the root namespace is the team's, `home_path`
+/// "the path for user's home directory under the shared team root"), and the
+/// web site shows the team's root, so the member's files are below it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropbox_team_space_puts_the_members_files_below_its_home_path() {
+    let h = common::start_with(|c| c.dropbox_team_space = true).await;
+    let (status, body) = dropbox_util::upload(&h, "/Photos/a.jpg", &common::bytes(10, 1)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, me) = dropbox_util::rpc(&h, "users/get_current_account", Value::Null).await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    let root = &me["root_info"];
+    assert_eq!(root[".tag"], "team", "{me}");
+    assert_ne!(root["root_namespace_id"], root["home_namespace_id"]);
+    let home = root["home_path"].as_str().expect("a home path").to_owned();
+    assert_eq!(home, "/Emulator User");
+
+    let (status, _, html) = page(&h, &h.url("/home/Emulator%20User/Photos")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let listed = items(&html);
+    assert!(listed.len() == 1 && listed[0].contains("href=\"/home/Emulator%20User/Photos/a.jpg\""), "{html}");
+    // The path without the home folder is not the member's folder.
+    assert_eq!(page(&h, &h.url("/home/Photos")).await.0, StatusCode::NOT_FOUND);
 }

@@ -212,11 +212,15 @@ pub struct DropboxSettings {
     /// Port of the loopback redirect `http://localhost:PORT/` registered with
     /// the app. 0 takes any free port, which only the emulator accepts.
     pub redirect_port: u16,
+    /// For an app registered with "App folder" access: its folder's name.
+    /// Its paths are then relative to `/Apps/<name>`, which the API never
+    /// names, so folder addresses on the web site need it.
+    pub app_folder: Option<String>,
 }
 
 impl Default for DropboxSettings {
     fn default() -> Self {
-        Self { client_id: None, client_secret: None, redirect_port: DEFAULT_REDIRECT_PORT }
+        Self { client_id: None, client_secret: None, redirect_port: DEFAULT_REDIRECT_PORT, app_folder: None }
     }
 }
 

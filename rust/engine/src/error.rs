@@ -54,6 +54,10 @@ pub enum Error {
     /// password or expiry on a free account).
     #[error("{service}: {message}")]
     NotInPlan { service: ServiceKind, message: String },
+    /// The organisation that runs the account does not allow what was asked
+    /// (a link that anyone can open, on a work or school OneDrive).
+    #[error("{service}: {message}")]
+    SharingPolicy { service: ServiceKind, message: String },
     /// The stored copy's hash differs from the local file's: the stored copy is bad.
     #[error("{path}: the copy stored on {service} does not match the local file (local hash {local}, stored {stored})")]
     HashMismatch { service: ServiceKind, path: String, local: String, stored: String },
@@ -88,6 +92,8 @@ pub enum ErrorKind {
     Mismatch,
     /// The account's plan does not include this (e.g. a link password on a free plan).
     NotInPlan,
+    /// The organisation running the account forbids this (e.g. links anyone can open).
+    SharingPolicy,
     /// Bad input or configuration.
     Invalid,
     Cancelled,
@@ -108,6 +114,7 @@ impl ErrorKind {
             Self::Conflict => "conflict",
             Self::Mismatch => "mismatch",
             Self::NotInPlan => "not_in_plan",
+            Self::SharingPolicy => "sharing_policy",
             Self::Invalid => "invalid",
             Self::Cancelled => "cancelled",
         }
@@ -141,6 +148,7 @@ impl Error {
             Self::Conflict { .. } => ErrorKind::Conflict,
             Self::HashMismatch { .. } => ErrorKind::Mismatch,
             Self::NotInPlan { .. } => ErrorKind::NotInPlan,
+            Self::SharingPolicy { .. } => ErrorKind::SharingPolicy,
             Self::Cancelled => ErrorKind::Cancelled,
             Self::Config(_) | Self::InvalidInput(_) => ErrorKind::Invalid,
         }
@@ -153,7 +161,9 @@ impl Error {
             Self::Service { message, code, .. } if message.is_empty() => code.clone(),
             Self::Service { message, .. } => message.clone(),
             Self::Network { message, .. } => message.clone(),
-            Self::Auth { message, .. } | Self::NotInPlan { message, .. } => message.clone(),
+            Self::Auth { message, .. } | Self::NotInPlan { message, .. } | Self::SharingPolicy { message, .. } => {
+                message.clone()
+            }
             Self::Registration { detail, .. } => detail.clone(),
             Self::LoginNeeded { .. } | Self::AppNotRegistered { .. } | Self::Cancelled => String::new(),
             other => other.to_string(),

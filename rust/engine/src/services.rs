@@ -16,18 +16,21 @@ pub fn profile(service: ServiceKind) -> &'static ServiceProfile {
     }
 }
 
-/// The service object for `service` at `endpoints`, acting with `tokens`.
+/// The service object for `service` at `endpoints`, acting with `tokens`;
+/// `dropbox_app_folder`: a Dropbox "App folder" app's folder name.
 pub fn connect(
     service: ServiceKind,
     http: &Http,
     endpoints: &Endpoints,
+    dropbox_app_folder: Option<&str>,
     tokens: Arc<dyn TokenProvider>,
 ) -> Arc<dyn Remote> {
     match service {
         ServiceKind::OneDrive => Arc::new(crate::onedrive::OneDrive::new(http.clone(), &endpoints.graph, tokens)),
         ServiceKind::Dropbox => Arc::new(
             crate::dropbox::Dropbox::new(http.clone(), &endpoints.dropbox_api, &endpoints.dropbox_content, tokens)
-                .with_web(&endpoints.dropbox_www),
+                .with_web(&endpoints.dropbox_www)
+                .with_app_folder(dropbox_app_folder),
         ),
     }
 }

@@ -253,7 +253,13 @@ impl Session {
                 None => return Err(e),
             },
         };
-        let remote = crate::services::connect(self.service, &self.http, &self.endpoints, tokens);
+        let remote = crate::services::connect(
+            self.service,
+            &self.http,
+            &self.endpoints,
+            self.config.dropbox.app_folder.as_deref(),
+            tokens,
+        );
         *cached = Some(remote.clone());
         Ok(remote)
     }

@@ -183,3 +183,40 @@ async fn a_dropbox_call_refused_for_a_missing_permission_names_it() {
     assert_eq!(problem(&err), &RegistrationProblem::MissingPermission { scope: "sharing.write".into() }, "{err}");
     assert!(err.to_string().contains("log in again"), "{err}");
 }
+
+/// An "App folder" app's paths are below `/Apps/<its folder>`, which the API
+/// never names: with `[dropbox] app_folder` set, a folder's web address goes
+/// there and opens the folder's page; without it the address misses the part.
+#[tokio::test]
+async fn a_dropbox_app_folder_apps_folder_address_goes_through_its_folder() {
+    let port = free_port();
+    let redirect = format!("http://localhost:{port}/");
+    let toml = format!(
+        "[[dropbox]]\napp_key = \"{DB_KEY}\"\nname = \"dkcloud test\"\naccess = \"app_folder\"\n\
+         redirect_uris = [\"{redirect}\"]\npermissions = [{ALL_DROPBOX}]\n"
+    );
+    let (mut s, _dir) = registered(toml, port).await;
+    s.config.dropbox.client_id = Some(DB_KEY.into());
+    let token = auth_support::dropbox_token_with_scope(&s, DB_KEY, &redirect, "account_info.read files.metadata.read files.metadata.write files.content.read files.content.write").await;
+    let address = |app_folder: Option<&str>| {
+        let mut config = s.config.clone();
+        config.dropbox.app_folder = app_folder.map(str::to_owned);
+        let session = dkcloud_engine::Session::new(ServiceKind::Dropbox, config, s.endpoints.clone())
+            .unwrap()
+            .with_fallback_token(Some(token.clone()));
+        async move {
+            let remote = session.remote().await.unwrap();
+            let cancel = Default::default();
+            remote.create_folder("/Backup", &cancel).await.unwrap();
+            let folder = remote.resolve("/Backup", &cancel).await.unwrap().expect("the folder");
+            remote.web_url(&folder).expect("an address")
+        }
+    };
+    let url = address(Some("dkcloud test")).await;
+    assert_eq!(url, format!("{}/home/Apps/dkcloud%20test/Backup", s.endpoints.dropbox_www));
+    let page = s.client.get(&url).send().await.unwrap();
+    assert_eq!(page.status(), 200, "{url}");
+    assert!(page.text().await.unwrap().contains("/Apps/dkcloud test/Backup"));
+    let unset = address(None).await;
+    assert_eq!(s.client.get(&unset).send().await.unwrap().status(), 404, "{unset}");
+}

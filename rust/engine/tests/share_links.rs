@@ -3,7 +3,7 @@
 //! link handed back (and said to differ when it does), refusals a free plan
 //! gives, a premium link with password and expiry, and input refused early.
 
-use dkcloud_emulator::{Config as EmuConfig, Plan};
+use dkcloud_emulator::{Config as EmuConfig, DriveType, Plan};
 use dkcloud_engine::config::{Config, EnvOverrides, Paths};
 use dkcloud_engine::sharing::{LinkAccess, LinkRequest};
 use dkcloud_engine::{Endpoints, ErrorKind, ServiceKind, Session};
@@ -19,16 +19,15 @@ struct Setup {
 }
 
 async fn setup(plan: Plan) -> Setup {
+    setup_with(|c| c.plan = plan).await
+}
+
+async fn setup_with(tweak: impl FnOnce(&mut EmuConfig)) -> Setup {
     let data = tempfile::tempdir().expect("emulator data");
     let conf = tempfile::tempdir().expect("config dir");
-    let emu = dkcloud_emulator::start(EmuConfig {
-        data: Some(data.path().to_owned()),
-        static_token: Some(TOKEN.into()),
-        plan,
-        ..Default::default()
-    })
-    .await
-    .expect("emulator starts");
+    let mut emu_config = EmuConfig { data: Some(data.path().to_owned()), static_token: Some(TOKEN.into()), ..Default::default() };
+    tweak(&mut emu_config);
+    let emu = dkcloud_emulator::start(emu_config).await.expect("emulator starts");
     let config = Config::load(&Paths::new(conf.path()), &EnvOverrides::default()).expect("config");
     Setup { emu, config, data, _conf: conf }
 }
@@ -142,6 +141,52 @@ async fn a_free_plan_refuses_passwords_and_expiry_and_bad_input_is_refused_early
     let links: serde_json::Value =
         client().get(format!("{}/_emulator/links", s.emu.base_url())).send().await.unwrap().json().await.unwrap();
     assert_eq!(links["links"], serde_json::json!([]), "nothing refused made a link");
+}
+
+/// On a work or school OneDrive a refused link is the organisation's policy,
+/// not the plan: "anonymous link support may be disabled by an administrator",
+/// and a password is "OneDrive Personal only" (driveitem-createlink), so that
+/// one is refused before asking.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn onedrive_work_accounts_refusals_name_the_organisation_or_the_account_kind() {
+    let s = setup_with(|c| {
+        c.drive_type = DriveType::Business;
+        c.no_anonymous_links = true;
+    })
+    .await;
+    let cancel = CancellationToken::new();
+    s.put(ServiceKind::OneDrive, "/w.jpg", b"w");
+    let session = s.session(ServiceKind::OneDrive);
+    let later = chrono::Utc::now() + chrono::Duration::days(7);
+    for asked in [LinkRequest::view(), LinkRequest { expires: Some(later), ..LinkRequest::view() }] {
+        let e = session.share_link("/w.jpg", &asked, &cancel).await.expect_err("anonymous links are off");
+        assert_eq!(e.kind(), ErrorKind::SharingPolicy, "{e}");
+        assert!(e.detail().contains("organisation does not allow links that anyone can open"), "{}", e.detail());
+        assert!(!e.detail().contains("Microsoft 365"), "{}", e.detail());
+    }
+    let asked_before = count(&s, "graph.create_link").await;
+    let password = LinkRequest { password: Some("pw".into()), ..LinkRequest::view() };
+    let e = session.share_link("/w.jpg", &password, &cancel).await.expect_err("no passwords at work");
+    assert_eq!(e.kind(), ErrorKind::NotInPlan, "{e}");
+    assert!(e.detail().contains("work or school OneDrive puts no password"), "{}", e.detail());
+    assert_eq!(count(&s, "graph.create_link").await, asked_before, "refused before asking the service");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn onedrive_work_account_that_allows_anonymous_links_makes_one_with_an_expiry() {
+    let s = setup_with(|c| c.drive_type = DriveType::Business).await;
+    s.put(ServiceKind::OneDrive, "/w.jpg", b"work");
+    let expires = chrono::DateTime::from_timestamp(chrono::Utc::now().timestamp() + 86_400, 0).expect("a time");
+    let asked = LinkRequest { expires: Some(expires), ..LinkRequest::view() };
+    let link = s.session(ServiceKind::OneDrive).share_link("/w.jpg", &asked, &CancellationToken::new()).await.expect("link");
+    assert_eq!(link.expires, Some(expires));
+    assert_eq!(open(&link.url).await, (200, "work".to_owned()));
+}
+
+async fn count(s: &Setup, kind: &str) -> u64 {
+    let stats: serde_json::Value =
+        client().get(format!("{}/_emulator/stats", s.emu.base_url())).send().await.unwrap().json().await.unwrap();
+    stats["requests"][kind].as_u64().unwrap_or(0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

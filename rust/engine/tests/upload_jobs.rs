@@ -92,6 +92,108 @@ async fn dropbox_nested_folder_keeps_its_structure() {
     nested_folder_keeps_its_structure(ServiceKind::Dropbox).await;
 }
 
+/// Every remote folder is created, once, before any file's bytes or commit
+/// go out: a folder creation while commits run adds to Dropbox's namespace
+/// lock contention. Read from the emulator's request timeline.
+async fn folders_are_made_before_any_file_is_sent(kind: ServiceKind) {
+    let env = start().await;
+    let journal = tempfile::tempdir().unwrap();
+    let mut stored = Vec::new();
+    for (i, rel) in ["one/Trip/a.jpg", "one/Trip/Day1/b.jpg", "one/Trip/Day2/c.jpg", "one/Trip/Day2/Evening/d.jpg", "two/Trip/Day1/e.jpg"]
+        .into_iter()
+        .enumerate()
+    {
+        let data = env.make_file(rel, 300_000 + i as u64 * 1_000, i as u64);
+        stored.push((format!("/Backup/{}", rel.split_once('/').unwrap().1), data));
+    }
+    let sources = vec![env.local.path().join("one/Trip"), env.local.path().join("two/Trip")];
+    let (summary, _) = run(&env, kind, sources, "/Backup", options(journal.path())).await;
+    assert_eq!((summary.uploaded, summary.failed), (5, 0), "{summary:?}");
+    for (remote, data) in &stored {
+        assert_stored(&env, kind, remote, data);
+    }
+    let (folder_kind, file_kinds): (&str, &[&str]) = match kind {
+        ServiceKind::OneDrive => {
+            ("graph.create_folder", &["graph.simple_upload", "graph.create_upload_session", "graph.upload_fragment"])
+        }
+        ServiceKind::Dropbox => (
+            "dropbox.create_folder_v2",
+            &["dropbox.upload", "dropbox.upload_session_start", "dropbox.append_v2", "dropbox.finish", "dropbox.finish_batch_v2"],
+        ),
+    };
+    let timeline = env.stats().await["timeline"].as_array().unwrap().clone();
+    let at = |span: &serde_json::Value, key: &str| span[key].as_u64().unwrap();
+    let folders: Vec<_> = timeline.iter().filter(|s| s["kind"] == folder_kind).collect();
+    let sends: Vec<_> = timeline.iter().filter(|s| file_kinds.iter().any(|k| s["kind"] == *k)).collect();
+    // /Backup, Trip, Day1, Day2, Evening: Trip and Day1 of the second source are the first's.
+    assert_eq!(folders.len(), 5, "{timeline:?}");
+    let last_folder = folders.iter().map(|s| at(s, "answered")).max().unwrap();
+    let first_send = sends.iter().map(|s| at(s, "arrived")).min().expect("files were sent");
+    assert!(last_folder < first_send, "a file went out before the last folder was made: {timeline:?}");
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn onedrive_folders_are_made_before_any_file_is_sent() {
+    folders_are_made_before_any_file_is_sent(ServiceKind::OneDrive).await;
+}
+
+#[tokio::test]
+async fn dropbox_folders_are_made_before_any_file_is_sent() {
+    folders_are_made_before_any_file_is_sent(ServiceKind::Dropbox).await;
+}
+
+/// The Dropbox folder's address a job reports opens the folder's page: `/home`
+/// and the path from the root the web site shows, which in a team space is
+/// the team's root, with the member's files below `root_info.home_path`.
+async fn dropbox_folder_address_opens_its_page(team_space: bool, expected_path: &str) {
+    let env = start_with(|c| c.dropbox_team_space = team_space).await;
+    let journal = tempfile::tempdir().unwrap();
+    env.make_file("My Trip/a.jpg", 1_000, 1);
+    let remote = Arc::new(env.dropbox().with_web(&env.endpoints().dropbox_www));
+    let job = UploadJob {
+        remote,
+        sources: vec![env.local.path().join("My Trip")],
+        destination: "/Backup".into(),
+        options: options(journal.path()),
+    };
+    let summary = job.run(Arc::new(Collect::default()), CancellationToken::new()).await.unwrap();
+    assert_eq!(summary.uploaded, 1, "{summary:?}");
+    let url = summary.folder_web_url.expect("an address");
+    assert_eq!(url, format!("{}{expected_path}", env.emu.base_url()));
+    let page = reqwest::get(&url).await.unwrap();
+    assert_eq!(page.status(), 200, "{url}");
+    assert!(page.text().await.unwrap().contains("My Trip"), "{url}");
+    env.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn dropbox_folder_address_of_a_personal_account_opens_its_page() {
+    dropbox_folder_address_opens_its_page(false, "/home/Backup").await;
+}
+
+#[tokio::test]
+async fn dropbox_folder_address_in_a_team_space_goes_through_the_members_home() {
+    dropbox_folder_address_opens_its_page(true, "/home/Emulator%20User/Backup").await;
+}
+
+/// Each Dropbox session call carries its bytes' `content_hash`, so bytes
+/// damaged on the way are refused (`content_hash_mismatch`) and sent again,
+/// rather than stored and found wrong only after the commit.
+#[tokio::test]
+async fn dropbox_chunks_damaged_on_the_way_are_sent_again() {
+    let env = start_with(|c| c.faults = vec!["damaged-chunk=2".into()]).await;
+    let journal = tempfile::tempdir().unwrap();
+    let small = env.make_file("Trip/small.jpg", 300_000, 1);
+    let large = env.make_file("Trip/large.mov", 9 * MIB, 2);
+    let (summary, _) = run(&env, ServiceKind::Dropbox, vec![env.local.path().join("Trip")], "/", options(journal.path())).await;
+    assert_eq!((summary.uploaded, summary.failed), (2, 0), "{summary:?}");
+    assert_stored(&env, ServiceKind::Dropbox, "/Trip/small.jpg", &small);
+    assert_stored(&env, ServiceKind::Dropbox, "/Trip/large.mov", &large);
+    assert_eq!(env.count("damaged-chunk").await, 2, "both faults were met");
+    env.emu.shutdown().await;
+}
+
 #[tokio::test]
 async fn many_dropbox_files_share_few_batch_commits() {
     let env = start().await;

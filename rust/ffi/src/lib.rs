@@ -124,6 +124,9 @@ pub mod bridge {
         /// The service refused the app registration: a setting of the app in
         /// the service's portal must change (`registrationIssueOf` says which).
         RegistrationRefused,
+        /// The organisation running the account forbids this (a link anyone
+        /// can open, on a work or school OneDrive).
+        SharingPolicy,
     }
 
     /// What a `RegistrationRefused` error is about, for the dialog to word.
@@ -320,7 +323,8 @@ pub mod bridge {
         /// A link to `remote_path` that works without signing in (blocking: call
         /// it off the GUI thread). `edit`: people may edit, else view;
         /// `expires_unix_secs` 0: never expires; `password` empty: none. A
-        /// password or an expiry on a free plan fails with `NotInPlan`.
+        /// password or an expiry on a free plan fails with `NotInPlan`; a link
+        /// anyone can open where the organisation forbids it, `SharingPolicy`.
         #[cxx_name = "shareLink"]
         fn share_link(
             self: &ExportSession,
@@ -435,10 +439,11 @@ pub(crate) fn error_kind(kind: dkcloud_engine::ErrorKind) -> bridge::ErrorKind {
         E::Cancelled => B::Cancelled,
         E::NotInPlan => B::NotInPlan,
         E::RegistrationRefused => B::RegistrationRefused,
+        E::SharingPolicy => B::SharingPolicy,
     }
 }
 
-const KINDS: [(bridge::ErrorKind, &str); 16] = [
+const KINDS: [(bridge::ErrorKind, &str); 17] = [
     (bridge::ErrorKind::None, "none"),
     (bridge::ErrorKind::NotLoggedIn, "not_logged_in"),
     (bridge::ErrorKind::LoginFailed, "login_failed"),
@@ -455,6 +460,7 @@ const KINDS: [(bridge::ErrorKind, &str); 16] = [
     (bridge::ErrorKind::Internal, "internal"),
     (bridge::ErrorKind::NotInPlan, "not_in_plan"),
     (bridge::ErrorKind::RegistrationRefused, "registration_refused"),
+    (bridge::ErrorKind::SharingPolicy, "sharing_policy"),
 ];
 
 fn kind_name(kind: bridge::ErrorKind) -> &'static str {
@@ -502,6 +508,12 @@ mod tests {
         .into();
         assert_eq!(error_kind_of(&plan.0), bridge::ErrorKind::NotInPlan);
         assert_eq!(error_detail_of(&plan.0), "no passwords on this plan");
+        let policy: BridgeError = dkcloud_engine::Error::SharingPolicy {
+            service: dkcloud_engine::ServiceKind::OneDrive,
+            message: "no links anyone can open".into(),
+        }
+        .into();
+        assert_eq!(error_kind_of(&policy.0), bridge::ErrorKind::SharingPolicy);
         assert_eq!(error_kind_of("a panic without a kind"), bridge::ErrorKind::Internal);
         assert_eq!(error_detail_of("a panic without a kind"), "a panic without a kind");
     }

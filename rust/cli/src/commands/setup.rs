@@ -93,7 +93,8 @@ fn print_steps(service: ServiceKind, v: &SetupValues) {
         ServiceKind::Dropbox => println!(
             "Registering an app for Dropbox (about three minutes):\n\n\
              1. Open {portal}: choose \"Scoped access\", then \"Full Dropbox\" (or \"App folder\" to keep dkcloud in\n   \
-                Apps/<name>), and a name.\n\
+                Apps/<name>; then put app_folder = \"<name>\" under [dropbox] in config.toml, so the\n   \
+                folder addresses dkcloud shows lead there), and a name.\n\
              2. On the Permissions tab tick: {permissions}; press Submit.\n\
              3. On the Settings tab, under OAuth 2: add the Redirect URI {redirect} (exactly), and set\n   \
                 \"Allow public clients (Implicit Grant & PKCE)\" to Allow.\n\

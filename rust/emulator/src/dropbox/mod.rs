@@ -22,6 +22,8 @@ mod sharing;
 mod upload;
 mod users;
 
+pub(crate) use users::team_home_path;
+
 use crate::tokens::Service;
 use crate::{App, Config};
 use axum::body::Body;

@@ -38,6 +38,9 @@ struct StartArg {
     close: bool,
     #[serde(default)]
     session_type: Option<Value>,
+    /// `UploadSessionStartArg.content_hash`: the hash of this call's bytes.
+    #[serde(default)]
+    content_hash: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -114,7 +117,8 @@ pub(super) async fn append_bytes(
     expected_hash: Option<&str>,
 ) -> Result<u64, AppendError> {
     let path = app.dropbox.sessions.data_path(id);
-    let mut file = tokio::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).await?;
+    let mut file =
+        tokio::fs::OpenOptions::new().create(true).truncate(false).read(true).write(true).open(&path).await?;
     // Bytes past `offset` are leftovers of an append that broke off.
     file.set_len(offset).await?;
     file.seek(SeekFrom::Start(offset)).await?;
@@ -122,6 +126,12 @@ pub(super) async fn append_bytes(
     let mut hashing = running.hashing_at(offset);
     match receive(body, &mut file, room.min(MAX_REQUEST_BODY), hashing.as_mut()).await {
         Ok(n) => {
+            if n > 0 && app.scheduled.take(crate::scheduled::Scheduled::DamagedChunk) {
+                app.stats.count(crate::scheduled::ScheduledFaults::name(crate::scheduled::Scheduled::DamagedChunk));
+                damage(&mut file, offset).await?;
+                // The running hash saw the bytes as sent; the session holds them damaged.
+                hashing = None;
+            }
             if let Some(expected) = expected_hash {
                 if content_hash_of(&path, offset, n).await? != expected {
                     file.set_len(offset).await?;
@@ -142,6 +152,17 @@ pub(super) async fn append_bytes(
 }
 
 /// The Dropbox content hash of `len` bytes of `path` from `offset`.
+/// Changes the byte at `at`, as a fault on the way would have.
+async fn damage(file: &mut tokio::fs::File, at: u64) -> std::io::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut byte = [0u8; 1];
+    file.seek(SeekFrom::Start(at)).await?;
+    file.read_exact(&mut byte).await?;
+    file.seek(SeekFrom::Start(at)).await?;
+    file.write_all(&[!byte[0]]).await?;
+    file.flush().await
+}
+
 async fn content_hash_of(path: &std::path::Path, offset: u64, len: u64) -> std::io::Result<String> {
     let path = path.to_owned();
     tokio::task::spawn_blocking(move || {
@@ -217,6 +238,10 @@ async fn start_session(app: &App, headers: &HeaderMap, uri: &Uri, body: Body) ->
         Ok(c) => c,
         Err(e) => return Err(refuse(body, e).await),
     };
+    let expected = match check_content_hash(arg.content_hash.clone(), source, "") {
+        Ok(h) => h,
+        Err(e) => return Err(refuse(body, e).await),
+    };
     let sessions = &app.dropbox.sessions;
     if concurrent {
         if arg.close {
@@ -233,7 +258,7 @@ async fn start_session(app: &App, headers: &HeaderMap, uri: &Uri, body: Body) ->
     let id = sessions.create(false)?;
     let lock = sessions.lock(&id);
     let mut running = lock.lock().await;
-    match append_bytes(app, &id, 0, body, &mut running, None).await {
+    match append_bytes(app, &id, 0, body, &mut running, expected.as_deref()).await {
         Ok(end) => {
             sessions.update(&id, |s| {
                 s.offset = end;

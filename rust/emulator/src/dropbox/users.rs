@@ -21,6 +21,30 @@ const SPACE: Route = Route { name: "users/get_space_usage", kind: "dropbox.get_s
 /// The namespace of the account's own files.
 const ROOT_NAMESPACE_ID: &str = "3235641";
 
+/// The team space's namespace, with `--dropbox-team-space`.
+const TEAM_NAMESPACE_ID: &str = "4708320";
+
+/// Where the user's home folder is in the team space (`TeamRootInfo.home_path`).
+pub(crate) fn team_home_path() -> String {
+    format!("/{USER_NAME}")
+}
+
+/// `common.RootInfo`: a `user` root (home and root are one namespace), or in a
+/// team space a `team` root, "the namespace ID of the shared team root", with
+/// "the path for user's home directory under the shared team root".
+fn root_info(app: &App) -> Value {
+    if app.config.dropbox_team_space {
+        json!({
+            ".tag": "team",
+            "root_namespace_id": TEAM_NAMESPACE_ID,
+            "home_namespace_id": ROOT_NAMESPACE_ID,
+            "home_path": team_home_path(),
+        })
+    } else {
+        json!({".tag": "user", "root_namespace_id": ROOT_NAMESPACE_ID, "home_namespace_id": ROOT_NAMESPACE_ID})
+    }
+}
+
 /// `users_common.AccountId`: `String(min_length=40, max_length=40)`.
 const ACCOUNT_ID_LEN: usize = 40;
 
@@ -87,7 +111,7 @@ async fn account(app: &App, headers: &HeaderMap, body: Body) -> ApiResult<Value>
             crate::Plan::Free => "basic",
             crate::Plan::Premium => "pro",
         }},
-        "root_info": {".tag": "user", "root_namespace_id": ROOT_NAMESPACE_ID, "home_namespace_id": ROOT_NAMESPACE_ID},
+        "root_info": root_info(app),
     }))
 }
 

@@ -1,13 +1,21 @@
-//! Sharing links of a drive item, as on personal OneDrive:
+//! Sharing links of a drive item:
 //! - `POST .../createLink` `{type, scope, password, expirationDateTime}`: a new
 //!   link (201), or the existing one with the same settings (200);
 //! - `GET .../permissions`: the item's link permissions;
 //! - `DELETE .../permissions/{id}`: revokes one (204).
 //!
-//! Personal OneDrive makes `anonymous` links (`organization` and `users` scopes
-//! belong to work accounts); `embed` links are for files. A password or an
-//! expiry needs Microsoft 365 (the emulator's `--plan premium`); without it the
-//! request is refused with 403 `notAllowed`.
+//! The rules of driveitem-createlink (Graph v1.0), by the drive's kind
+//! (`--drive-type`):
+//! - personal OneDrive makes `anonymous` links (`organization` and `users`
+//!   scopes belong to work accounts); `embed` links are for files. A password
+//!   or an expiry needs Microsoft 365 (the emulator's `--plan premium`);
+//!   without it the request is refused with 403 `notAllowed`.
+//! - a work or school OneDrive (`business`) takes the `organization` and
+//!   `users` scopes; a password is "OneDrive Personal only" and `embed` is
+//!   "only available for files in OneDrive personal" (400 `invalidRequest`);
+//!   "anonymous link support may be disabled by an administrator"
+//!   (`--no-anonymous-links`): refused with 403 `notAllowed`, the code the
+//!   OneDrive error list gives an action "not allowed by the system".
 
 use super::error::{GraphError, GraphResult};
 use super::folders::read_json;
@@ -17,7 +25,7 @@ use super::{blocking, resolve};
 use crate::links::{address, Access, NewLink, SharedLink};
 use crate::origin::Origin;
 use crate::tokens::Service;
-use crate::{App, Plan};
+use crate::{App, Config, DriveType, Plan};
 use axum::body::Body;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -41,7 +49,8 @@ fn text<'a>(request: &'a Value, key: &str) -> GraphResult<Option<&'a str>> {
     }
 }
 
-fn read_ask(request: &Value, plan: Plan) -> GraphResult<LinkAsk> {
+fn read_ask(request: &Value, config: &Config) -> GraphResult<LinkAsk> {
+    let business = config.drive_type == DriveType::Business;
     let link_type =
         text(request, "type")?.ok_or_else(|| GraphError::invalid_request("The 'type' property is required."))?;
     if !matches!(link_type, "view" | "edit" | "embed") {
@@ -49,9 +58,20 @@ fn read_ask(request: &Value, plan: Plan) -> GraphResult<LinkAsk> {
             "'{link_type}' is not a sharing link type (view, edit, embed)."
         )));
     }
+    if business && link_type == "embed" {
+        return Err(GraphError::invalid_request("Embed links are only available for files in OneDrive personal."));
+    }
     let scope = text(request, "scope")?.unwrap_or("anonymous");
     match scope {
+        "anonymous" if business && config.no_anonymous_links => {
+            return Err(GraphError::new(
+                StatusCode::FORBIDDEN,
+                "notAllowed",
+                "Anonymous sharing links are turned off by your organization's administrator.",
+            ))
+        }
         "anonymous" => {}
+        "organization" | "users" if business => {}
         "organization" | "users" => {
             return Err(GraphError::invalid_request(format!(
                 "The '{scope}' scope is not available for personal OneDrive; use 'anonymous'."
@@ -72,7 +92,10 @@ fn read_ask(request: &Value, plan: Plan) -> GraphResult<LinkAsk> {
             Some(at)
         }
     };
-    if plan == Plan::Free && (password.is_some() || expires.is_some()) {
+    if business && password.is_some() {
+        return Err(GraphError::invalid_request("A password on a sharing link is only available in OneDrive Personal."));
+    }
+    if !business && config.plan == Plan::Free && (password.is_some() || expires.is_some()) {
         return Err(GraphError::new(
             StatusCode::FORBIDDEN,
             "notAllowed",
@@ -124,7 +147,7 @@ async fn item_of(app: &App, item: ItemRef) -> GraphResult<(String, bool)> {
 
 pub async fn create(app: &App, origin: &Origin, item: ItemRef, body: Body) -> GraphResult<Response> {
     let request = read_json(body).await?.ok_or_else(|| GraphError::invalid_request("A JSON body is required."))?;
-    let ask = read_ask(&request, app.config.plan)?;
+    let ask = read_ask(&request, &app.config)?;
     let (item_id, is_dir) = item_of(app, item).await?;
     if is_dir && ask.link_type == "embed" {
         return Err(GraphError::invalid_request("Embed links can only be made for files."));

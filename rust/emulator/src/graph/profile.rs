@@ -54,7 +54,7 @@ fn drive_value(app: &App) -> Value {
     let used = app.store.used(Service::OneDrive);
     json!({
         "id": ONEDRIVE_DRIVE_ID,
-        "driveType": "personal",
+        "driveType": app.config.drive_type.as_str(),
         "name": "OneDrive",
         "owner": {"user": {"id": ONEDRIVE_DRIVE_ID, "displayName": USER_NAME}},
         "quota": {

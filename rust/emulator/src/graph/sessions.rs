@@ -242,18 +242,39 @@ pub async fn create(app: &App, origin: &Origin, item: ItemRef, body: Body) -> Gr
     Ok(Json(answer).into_response())
 }
 
-/// Where upload URLs point: the Graph origin, or `--upload-host` on the same
-/// scheme and port (OneDrive issues them on another host than Graph's).
+/// Where upload URLs point. OneDrive issues them on a host other than Graph's
+/// (createUploadSession: `https://sn3302.up.1drv.com/up/...`), and clients
+/// decide by host whether to send the token, so the emulator does too, on the
+/// same scheme and port: `--upload-host NAME`, else, when the client reached
+/// it by a loopback name, the other name of the same loopback address every
+/// resolver knows (`localhost` for `127.0.0.1` or `[::1]`, and back). Any
+/// other host has no alias the emulator could know of: the Graph host.
 fn upload_origin(app: &App, graph: &Origin) -> String {
-    let Some(host) = app.config.upload_host.as_deref() else {
-        return graph.to_string();
-    };
     let Ok(mut url) = url::Url::parse(graph.as_str()) else {
         return graph.to_string();
     };
-    match url.set_host(Some(host)) {
+    let host = match app.config.upload_host.as_deref() {
+        Some(host) => host.to_owned(),
+        None => match loopback_alias(&url, app.config.listen.ip()) {
+            Some(alias) => alias,
+            None => return graph.to_string(),
+        },
+    };
+    match url.set_host(Some(&host)) {
         Ok(()) => url.origin().ascii_serialization(),
         Err(_) => graph.to_string(),
+    }
+}
+
+/// The other name of the loopback address `url` names, if it names one.
+fn loopback_alias(url: &url::Url, listening: std::net::IpAddr) -> Option<String> {
+    match url.host()? {
+        url::Host::Ipv4(ip) if ip.is_loopback() => Some("localhost".into()),
+        url::Host::Ipv6(ip) if ip.is_loopback() => Some("localhost".into()),
+        url::Host::Domain(name) if name.eq_ignore_ascii_case("localhost") => {
+            Some(if listening.is_ipv6() { "[::1]".into() } else { "127.0.0.1".into() })
+        }
+        _ => None,
     }
 }
 

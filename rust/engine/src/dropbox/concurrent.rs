@@ -152,7 +152,7 @@ pub(super) async fn upload(
 }
 
 async fn start(c: &DropboxClient, spec: &UploadSpec<'_>, chunk: u64) -> Result<Open> {
-    let arg = header_arg(&StartArg { close: false, session_type: Some(SessionType::Concurrent) })?;
+    let arg = header_arg(&StartArg { close: false, session_type: Some(SessionType::Concurrent), content_hash: None })?;
     let reply = content_call(c, spec, "files/upload_session/start", arg, 0, 0, Arc::new(|_| {})).await?;
     if !reply.is_success() {
         return Err(service_error(&reply));
@@ -209,7 +209,9 @@ async fn append(
     rate: Option<&LinkRate>,
 ) -> Result<bool> {
     let cursor = Cursor { session_id: s.id.clone(), offset };
-    let arg = header_arg(&AppendArg { cursor: &cursor, close })?;
+    // The service checks this chunk's bytes against its hash (content_hash_mismatch).
+    let content_hash = Some(RunningHash::of_range(PROFILE.hash, spec.local, offset, end).await?);
+    let arg = header_arg(&AppendArg { cursor: &cursor, close, content_hash })?;
     // Progress counts bytes sent across all chunks; a resend counts again.
     let (observer, sum, last_seen) = (spec.observer.clone(), total.clone(), Arc::new(AtomicU64::new(offset)));
     let hook = Arc::new(move |at: u64| {

@@ -28,6 +28,11 @@ pub struct Dropbox {
     rate: concurrent::LinkRate,
     /// Dropbox's web site (`https://www.dropbox.com`), for folder addresses.
     web: String,
+    /// An "App folder" app's folder: its paths are below `/Apps/<name>`.
+    app_folder: Option<String>,
+    /// Where the account's own files are below the root its web pages show
+    /// (see [`super::types::RootInfo::home_in_root`]), read once.
+    web_home: tokio::sync::OnceCell<Option<String>>,
 }
 
 impl Dropbox {
@@ -44,6 +49,8 @@ impl Dropbox {
             client,
             rate: Default::default(),
             web: "https://www.dropbox.com".into(),
+            app_folder: None,
+            web_home: Default::default(),
         }
     }
 
@@ -51,6 +58,52 @@ impl Dropbox {
     pub fn with_web(mut self, web: &str) -> Self {
         self.web = web.trim_end_matches('/').to_owned();
         self
+    }
+
+    /// For an "App folder" app: its folder's name (the API never names it).
+    pub fn with_app_folder(mut self, name: Option<&str>) -> Self {
+        self.app_folder = name.map(|n| n.trim_matches('/').to_owned()).filter(|n| !n.is_empty());
+        self
+    }
+
+    async fn current_account(&self, cancel: &CancellationToken) -> Result<FullAccount> {
+        let reply = self.client.rpc::<()>("users/get_current_account", None, cancel).await?;
+        if !reply.is_success() {
+            return Err(service_error(&reply));
+        }
+        reply.json(ServiceKind::Dropbox)
+    }
+
+    /// The web page of the item at `path`. Dropbox's API reports no web
+    /// address: a page is `/home` + the path from the root the site shows,
+    /// which in a team space is the team's root, with the user's files below
+    /// its home path; an "App folder" app's paths are below `/Apps/<its
+    /// folder>` there. `None` when that cannot be known.
+    async fn web_address(&self, path: &str, cancel: &CancellationToken) -> Option<String> {
+        const SEGMENT: &percent_encoding::AsciiSet =
+            &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+        let home = self
+            .web_home
+            .get_or_try_init(|| async {
+                let account = self.current_account(cancel).await?;
+                Ok::<_, Error>(account.root_info.map_or(Some(String::new()), |r| r.home_in_root()))
+            })
+            .await;
+        let home = match home {
+            Ok(Some(home)) => home,
+            Ok(None) => return None,
+            Err(e) => {
+                tracing::warn!("cannot read where the account's files are on Dropbox's web site: {e}");
+                return None;
+            }
+        };
+        let app = self.app_folder.as_deref().map(|name| format!("/Apps/{name}")).unwrap_or_default();
+        let encoded: String = format!("{home}{app}/{path}")
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("/{}", percent_encoding::utf8_percent_encode(s, SEGMENT)))
+            .collect();
+        Some(format!("{}/home{encoded}", self.web))
     }
 }
 
@@ -61,11 +114,7 @@ impl Remote for Dropbox {
 
     fn account<'a>(&'a self, cancel: &'a CancellationToken) -> BoxFuture<'a, Result<Account>> {
         Box::pin(async move {
-            let reply = self.client.rpc::<()>("users/get_current_account", None, cancel).await?;
-            if !reply.is_success() {
-                return Err(service_error(&reply));
-            }
-            let a: FullAccount = reply.json(ServiceKind::Dropbox)?;
+            let a = self.current_account(cancel).await?;
             Ok(Account { name: a.name.display_name, email: a.email })
         })
     }
@@ -151,19 +200,6 @@ impl Remote for Dropbox {
         })
     }
 
-    /// Dropbox's API reports no web address: a folder's page is `/home` + its path.
-    fn web_url(&self, entry: &RemoteEntry) -> Option<String> {
-        const SEGMENT: &percent_encoding::AsciiSet =
-            &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
-        let path: String = entry
-            .path
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(|s| format!("/{}", percent_encoding::utf8_percent_encode(s, SEGMENT)))
-            .collect();
-        Some(format!("{}/home{path}", self.web))
-    }
-
     fn resolve<'a>(
         &'a self,
         path: &'a str,
@@ -179,7 +215,7 @@ impl Remote for Dropbox {
                     is_folder: true,
                     size: 0,
                     hash: None,
-                    web_url: None,
+                    web_url: self.web_address("/", cancel).await,
                 }));
             }
             let reply = self.client.rpc("files/get_metadata", Some(&PathArg { path: &p }), cancel).await?;
@@ -189,7 +225,9 @@ impl Remote for Dropbox {
             if !reply.is_success() {
                 return Err(service_error(&reply));
             }
-            Ok(Some(entry(reply.json(ServiceKind::Dropbox)?)))
+            let mut found = entry(reply.json(ServiceKind::Dropbox)?);
+            found.web_url = self.web_address(&found.path, cancel).await;
+            Ok(Some(found))
         })
     }
 

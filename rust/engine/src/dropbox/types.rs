@@ -6,6 +6,30 @@ use serde::{Deserialize, Serialize};
 pub struct FullAccount {
     pub name: Name,
     pub email: Option<String>,
+    pub root_info: Option<RootInfo>,
+}
+
+/// common.stone `RootInfo` (`team` or `user`): the root namespace is "the
+/// namespace ID of the shared team root if the user is member of a team with
+/// a separate team root", and `home_path` "the path for user's home directory
+/// under the shared team root".
+#[derive(Debug, Deserialize)]
+pub struct RootInfo {
+    pub root_namespace_id: String,
+    pub home_namespace_id: String,
+    pub home_path: Option<String>,
+}
+
+impl RootInfo {
+    /// Where the user's own files are below the root the web site shows: ""
+    /// when the root is the home, the home path in a team space, `None` when
+    /// the root differs and no home path says where the home is.
+    pub fn home_in_root(&self) -> Option<String> {
+        if self.root_namespace_id == self.home_namespace_id {
+            return Some(String::new());
+        }
+        self.home_path.as_ref().map(|p| p.trim_end_matches('/').to_owned())
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,6 +98,10 @@ pub struct CreateFolderResult {
 #[derive(Debug, Serialize)]
 pub struct StartArg {
     pub close: bool,
+    /// The hash of this call's bytes: the service refuses them if they differ
+    /// (`content_hash_mismatch`, files.stone `UploadSessionStartArg`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_hash: Option<String>,
     /// `concurrent` for a session that takes chunks in parallel; absent: sequential.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_type: Option<SessionType>,
@@ -100,6 +128,9 @@ pub struct Cursor {
 pub struct AppendArg<'a> {
     pub cursor: &'a Cursor,
     pub close: bool,
+    /// The hash of this call's bytes (files.stone `UploadSessionAppendArg`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_hash: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

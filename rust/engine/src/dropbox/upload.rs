@@ -205,14 +205,38 @@ async fn start(c: &DropboxClient, spec: &UploadSpec<'_>, bytes_sent: &mut u64) -
     let size = spec.stamp.size;
     let end = chunk_size(spec.chunk_size).min(size);
     let close = end == size;
-    let arg = header_arg(&StartArg { close, session_type: None })?;
-    let reply = content_call(c, spec, "files/upload_session/start", arg, 0, end, sent_hook(spec)).await?;
+    let mut damaged_before = false;
+    let reply = loop {
+        let content_hash = Some(RunningHash::of_range(PROFILE.hash, spec.local, 0, end).await?);
+        let arg = header_arg(&StartArg { close, session_type: None, content_hash })?;
+        let reply = content_call(c, spec, "files/upload_session/start", arg, 0, end, sent_hook(spec)).await?;
+        if !arrived_damaged(&reply) {
+            break reply;
+        }
+        resend_damaged(spec, &mut damaged_before)?;
+    };
     if !reply.is_success() {
         return Err(service_error(&reply));
     }
     *bytes_sent += end;
     let r: StartResult = reply.json(ServiceKind::Dropbox)?;
     Ok(Session { id: r.session_id, offset: end, closed: close })
+}
+
+/// Whether the service refused a call's bytes for not matching the call's
+/// `content_hash` (damaged on the way, or the file changed under us).
+pub(super) fn arrived_damaged(reply: &crate::http::Reply) -> bool {
+    reply.status == 409 && api_error(reply).0.first().is_some_and(|t| t == "content_hash_mismatch")
+}
+
+/// Allows one resend of bytes that arrived damaged; a second time the file
+/// itself is taken to be changing.
+pub(super) fn resend_damaged(spec: &UploadSpec<'_>, damaged_before: &mut bool) -> Result<()> {
+    if std::mem::replace(damaged_before, true) {
+        return Err(Error::FileChanged { path: spec.local.display().to_string() });
+    }
+    tracing::debug!(path = spec.remote_path, "Dropbox received damaged bytes; sending them again");
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -226,8 +250,20 @@ async fn append(
     bytes_sent: &mut u64,
 ) -> Result<Appended> {
     let cursor = Cursor { session_id: id.to_owned(), offset };
-    let arg = header_arg(&AppendArg { cursor: &cursor, close })?;
-    let reply = content_call(c, spec, "files/upload_session/append_v2", arg, offset, end, sent_hook(spec)).await?;
+    let mut damaged_before = false;
+    let reply = loop {
+        // An empty append only asks where the session stands.
+        let content_hash = match end > offset {
+            true => Some(RunningHash::of_range(PROFILE.hash, spec.local, offset, end).await?),
+            false => None,
+        };
+        let arg = header_arg(&AppendArg { cursor: &cursor, close, content_hash })?;
+        let reply = content_call(c, spec, "files/upload_session/append_v2", arg, offset, end, sent_hook(spec)).await?;
+        if !arrived_damaged(&reply) {
+            break reply;
+        }
+        resend_damaged(spec, &mut damaged_before)?;
+    };
     if reply.is_success() {
         *bytes_sent += end - offset;
         return Ok(Appended::To(end));

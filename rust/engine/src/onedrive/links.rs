@@ -1,11 +1,17 @@
 //! Sharing links on OneDrive: `POST .../createLink` on the item, addressed by
 //! path (`/me/drive/root:/a/b:/createLink`, which Graph resolves to the item).
 //! Graph answers 201 with a new link, or 200 with the existing link of the
-//! same type, scope and settings; personal OneDrive makes `anonymous` links,
-//! and a password or an expiry needs Microsoft 365 (403 `notAllowed` without).
+//! same type, scope and settings.
+//!
+//! Refusals are worded by what the drive is (`GET /me/drive`'s `driveType`),
+//! following driveitem-createlink: on personal OneDrive a password or an
+//! expiry needs Microsoft 365 (403 `notAllowed` without); a password is
+//! "OneDrive Personal only", so on a work or school drive it is refused here,
+//! before asking; there "anonymous link support may be disabled by an
+//! administrator", which is the organisation's policy, not the plan.
 
 use super::client::{parse_error, service_error, OneDrive};
-use super::types::{CreateLink, Permission};
+use super::types::{CreateLink, Drive, Permission};
 use crate::http::Auth;
 use crate::remote::normalize;
 use crate::sharing::{LinkAccess, LinkRequest, SharedLink};
@@ -20,6 +26,14 @@ pub(super) async fn share_link(
     cancel: &CancellationToken,
 ) -> Result<SharedLink> {
     let path = normalize(path);
+    let personal = || async move { drive_type(drive, cancel).await.map(|t| t == "personal") };
+    if request.password.is_some() && !personal().await? {
+        return Err(Error::NotInPlan {
+            service: ServiceKind::OneDrive,
+            message: "a work or school OneDrive puts no password on a link an app makes (only personal OneDrive does)"
+                .into(),
+        });
+    }
     let body = CreateLink {
         link_type: request.access.as_str(),
         scope: "anonymous",
@@ -37,12 +51,7 @@ pub(super) async fn share_link(
         .await?;
     match reply.status {
         200 | 201 => link(reply.json(ServiceKind::OneDrive)?, reply.status == 200),
-        403 if parse_error(&reply).code == "notAllowed" => Err(Error::NotInPlan {
-            service: ServiceKind::OneDrive,
-            message: "this OneDrive account cannot put a password or an expiry date on a link \
-                      (OneDrive offers them with Microsoft 365)"
-                .into(),
-        }),
+        403 => Err(refusal(&reply, request, personal().await?)),
         404 => Err(Error::Service {
             service: ServiceKind::OneDrive,
             status: 404,
@@ -51,6 +60,40 @@ pub(super) async fn share_link(
         }),
         _ => Err(service_error(&reply)),
     }
+}
+
+/// The drive's `driveType`: `personal`, `business` or `documentLibrary`.
+async fn drive_type(drive: &OneDrive, cancel: &CancellationToken) -> Result<String> {
+    let reply = drive.get(&format!("{}/me/drive", drive.base), "read the drive's kind", cancel).await?;
+    if !reply.is_success() {
+        return Err(service_error(&reply));
+    }
+    Ok(reply.json::<Drive>(ServiceKind::OneDrive)?.drive_type.unwrap_or_default())
+}
+
+/// A createLink 403 in words for what it is.
+fn refusal(reply: &crate::http::Reply, request: &LinkRequest, personal: bool) -> Error {
+    let said = parse_error(reply);
+    let plan_settings = request.password.is_some() || request.expires.is_some();
+    if personal && plan_settings && said.code == "notAllowed" {
+        return Error::NotInPlan {
+            service: ServiceKind::OneDrive,
+            message: "this OneDrive account cannot put a password or an expiry date on a link \
+                      (OneDrive offers them with Microsoft 365)"
+                .into(),
+        };
+    }
+    if !personal {
+        return Error::SharingPolicy {
+            service: ServiceKind::OneDrive,
+            message: format!(
+                "your organisation does not allow links that anyone can open on its OneDrive \
+                 (its administrator can allow them; OneDrive said: {})",
+                said.message
+            ),
+        };
+    }
+    service_error(reply)
 }
 
 fn link(permission: Permission, reused: bool) -> Result<SharedLink> {

@@ -8,7 +8,7 @@ use super::{links, upload};
 use crate::http::Auth;
 use crate::profile::ServiceProfile;
 use crate::remote::{
-    join, normalize, split, Account, Folder, OpenSession, Page, Quota, Remote, RemoteEntry, UploadSpec, Uploaded,
+    normalize, split, Account, Folder, OpenSession, Page, Quota, Remote, RemoteEntry, UploadSpec, Uploaded,
 };
 use crate::sharing::{LinkRequest, SharedLink};
 use crate::{Error, Result, ServiceKind};
@@ -73,15 +73,23 @@ impl Remote for OneDrive {
 
     fn create_folder<'a>(&'a self, path: &'a str, cancel: &'a CancellationToken) -> BoxFuture<'a, Result<Folder>> {
         Box::pin(async move {
+            /// More nested than any path OneDrive takes (400 characters).
+            const MAX_DEPTH: usize = 200;
             let path = normalize(path);
             if let Some(existing) = self.resolve(&path, cancel).await? {
                 return Ok(Folder { entry: folder_or_error(existing)?, created: false });
             }
+            // Made in its parent; a missing parent (404) is made first, so a
+            // folder under existing ones costs one request.
             let mut created = false;
-            let mut current = "/".to_owned();
             let mut last = None;
-            for name in path.split('/').filter(|s| !s.is_empty()) {
-                let url = self.item_url(&current, "/children");
+            let mut pending = vec![path];
+            while let Some(folder) = pending.last().cloned() {
+                let (parent, name) = split(&folder);
+                if name.is_empty() {
+                    break;
+                }
+                let url = self.item_url(parent, "/children");
                 let body = serde_json::to_vec(&NewFolder { name, folder: Default::default(), conflict_behavior: "fail" })
                     .map_err(|e| Error::InvalidInput(e.to_string()))?;
                 let client = self.transport.client().clone();
@@ -91,20 +99,23 @@ impl Remote for OneDrive {
                         Ok(client.post(&url).header("content-type", "application/json").body(body.clone()))
                     })
                     .await?;
-                let child = join(&current, name);
                 last = Some(match reply.status {
                     200 | 201 => {
                         created = true;
-                        entry(&current, reply.json(ServiceKind::OneDrive)?)
+                        entry(parent, reply.json(ServiceKind::OneDrive)?)
                     }
                     // Already there (or created by a retried request): fine if it is a folder.
-                    409 => match self.resolve(&child, cancel).await? {
+                    409 => match self.resolve(&folder, cancel).await? {
                         Some(existing) => folder_or_error(existing)?,
                         None => return Err(service_error(&reply)),
                     },
+                    404 if parent != "/" && pending.len() < MAX_DEPTH => {
+                        pending.push(parent.to_owned());
+                        continue;
+                    }
                     _ => return Err(service_error(&reply)),
                 });
-                current = child;
+                pending.pop();
             }
             let entry = last.ok_or_else(|| Error::InvalidInput("the root folder always exists".into()))?;
             Ok(Folder { entry, created })

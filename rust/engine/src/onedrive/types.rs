@@ -11,8 +11,11 @@ pub struct User {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Drive {
     pub quota: Option<DriveQuota>,
+    /// `personal`, `business` or `documentLibrary`.
+    pub drive_type: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,17 +1,18 @@
-//! Runs an upload job: walk, plan each file against the remote folder's
-//! listing and the conflict policy ([`super::plan`]), transfer a bounded
-//! number of files at a time ([`super::transfer`]), journal everything for
+//! Runs an upload job: walk, create the remote folders and plan each file
+//! against its folder's listing and the conflict policy ([`super::plan`]),
+//! then transfer a bounded number of files at a time ([`super::transfer`]), journal everything for
 //! resume, publish progress and results ([`super::report`]), honour cancel.
 
 use super::context::Ctx;
 use super::options::{FileOutcome, Summary, UploadOptions};
-use super::plan::Planner;
+use super::plan::{PlannedFile, Planner};
 use super::keeper::RecordKeeper;
 use super::record::{EndState, JobRecord};
 use super::transfer::file_task;
 use super::walk::{self, WalkItem};
 use crate::remote::{normalize, Remote};
 use crate::{Error, Result};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -137,14 +138,37 @@ async fn run_in(ctx: &Arc<Ctx>, sources: Vec<PathBuf>, destination: &str, jobs: 
     Ok(summary)
 }
 
-/// Plans the walk's items as they come and starts each planned file's
-/// transfer once one of `jobs` slots is free; returns when all have ended.
-async fn dispatch(ctx: &Arc<Ctx>, mut rx: mpsc::Receiver<WalkItem>, jobs: usize) {
+/// Plans the walk's items as they come, creating each remote folder on the
+/// way; once the walk has ended, transfers the planned files, `jobs` at a
+/// time, and returns when all have ended. No file's commit starts before
+/// every folder exists: on Dropbox a folder creation takes the namespace's
+/// write lock that commits take too (`too_many_write_operations`).
+async fn dispatch(ctx: &Arc<Ctx>, rx: mpsc::Receiver<WalkItem>, jobs: usize) {
+    let files = plan_walk(ctx, rx).await;
+    ctx.ledger.tracker.walk_done.store(true, Ordering::Relaxed);
     let cancel = &ctx.cancel;
-    let tracker = &ctx.ledger.tracker;
     let slots = Arc::new(Semaphore::new(jobs.max(1)));
     let mut tasks = JoinSet::new();
+    for file in files {
+        let permit = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => break,
+            p = slots.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
+        };
+        while tasks.try_join_next().is_some() {}
+        tasks.spawn(file_task(ctx.clone(), file, permit));
+    }
+    while tasks.join_next().await.is_some() {}
+}
+
+/// The walk's files, planned, with every folder they go to created (each
+/// once, parents first as the walk gives them); settled files are reported here.
+async fn plan_walk(ctx: &Arc<Ctx>, mut rx: mpsc::Receiver<WalkItem>) -> Vec<PlannedFile> {
+    let cancel = &ctx.cancel;
+    let tracker = &ctx.ledger.tracker;
     let mut planner = Planner::default();
+    let mut made = HashSet::new();
+    let mut files = Vec::new();
     loop {
         let item = tokio::select! {
             biased;
@@ -152,10 +176,10 @@ async fn dispatch(ctx: &Arc<Ctx>, mut rx: mpsc::Receiver<WalkItem>, jobs: usize)
             item = rx.recv() => item,
         };
         let Some(item) = item else { break };
-        while tasks.try_join_next().is_some() {}
         match item {
             WalkItem::Folder { local, remote: folder } => {
-                if ctx.dry_run {
+                // Two sources may lead to one folder (names compare case-insensitively).
+                if ctx.dry_run || !made.insert(folder.to_lowercase()) {
                     continue;
                 }
                 match ctx.remote.create_folder(&folder, cancel).await {
@@ -175,19 +199,12 @@ async fn dispatch(ctx: &Arc<Ctx>, mut rx: mpsc::Receiver<WalkItem>, jobs: usize)
             WalkItem::File { local, remote: target, stamp } => {
                 tracker.files_seen.fetch_add(1, Ordering::Relaxed);
                 let Some(file) = planner.plan(ctx, local, target, stamp).await else { continue };
-                let permit = tokio::select! {
-                    biased;
-                    _ = cancel.cancelled() => break,
-                    p = slots.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
-                };
                 tracker.bytes_total.fetch_add(file.stamp.size, Ordering::Relaxed);
-                tasks.spawn(file_task(ctx.clone(), file, permit));
+                files.push(file);
             }
         }
     }
-    tracker.walk_done.store(true, Ordering::Relaxed);
-    drop(rx);
-    while tasks.join_next().await.is_some() {}
+    files
 }
 
 /// The destination's web page; a job that could not look it up still succeeded.

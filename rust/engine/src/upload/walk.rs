@@ -1,5 +1,5 @@
 //! Walks the job's sources lazily (a bounded channel: the walker is never
-//! far ahead of the uploads), turning local paths into remote ones.
+//! far ahead of the planning), turning local paths into remote ones.
 //!
 //! A folder source keeps its own name under the destination (`Pictures/` to
 //! `/Backup` gives `/Backup/Pictures/...`, as `cp -r` does). Symbolic links
