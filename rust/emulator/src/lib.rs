@@ -8,11 +8,14 @@
 //! and `/home/` (see [`web`]). Absolute URLs handed out use the origin the
 //! client reached (see [`origin`]).
 
+pub mod addresses;
 pub mod config;
 pub mod dropbox;
 pub mod faults;
 pub mod graph;
+pub mod graph_error;
 mod hashing;
+pub mod ids;
 pub mod inspect;
 pub mod links;
 pub mod oauth;
@@ -171,7 +174,7 @@ pub async fn start(config: Config) -> Result<RunningEmulator, StartError> {
         .merge(dropbox::routes(&app))
         .merge(inspect::routes())
         .merge(web::routes())
-        .merge(links::pages::routes())
+        .merge(web::links::routes())
         .layer(axum::middleware::from_fn_with_state(app.clone(), faults::layer))
         .layer(axum::middleware::from_fn(graph::error::echo_client_request_id))
         .with_state(app.clone());

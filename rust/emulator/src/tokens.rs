@@ -1,30 +1,14 @@
 //! Access and refresh tokens issued by the emulator's two OAuth servers, and the
 //! bearer check every API endpoint performs.
 
+pub use crate::ids::{now_unix, random_token, Service};
 use crate::persist::Persisted;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::Path;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Service {
-    OneDrive,
-    Dropbox,
-}
-
-impl Service {
-    pub fn folder(self) -> &'static str {
-        match self {
-            Service::OneDrive => "onedrive",
-            Service::Dropbox => "dropbox",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccessGrant {
@@ -62,17 +46,6 @@ pub struct TokenStore {
     state: Persisted<TokenState>,
     static_token: Option<String>,
     lifetime_secs: u64,
-}
-
-pub fn now_unix() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
-/// A random URL-safe string with `bytes` bytes of entropy.
-pub fn random_token(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    rand::fill(&mut buf[..]);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 
 impl TokenStore {
@@ -207,7 +180,7 @@ pub fn unauthorized(service: Service, check: &TokenCheck) -> Response {
                 _ => "IDX14100: JWT is not well formed, there are no dots (.).",
             };
             let mut resp =
-                crate::graph::error::GraphError::new(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", message)
+                crate::graph_error::GraphError::new(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", message)
                     .into_response();
             resp.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -48,3 +48,8 @@ fn tempdir() -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     dir
 }
+
+#[test]
+fn the_emulator_keeps_its_layers() {
+    keeps_its_layers("emulator", 50);
+}

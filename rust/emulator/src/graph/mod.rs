@@ -5,7 +5,7 @@
 mod body;
 mod commit;
 mod content;
-pub mod error;
+pub use crate::graph_error as error;
 mod folders;
 mod items;
 mod links;

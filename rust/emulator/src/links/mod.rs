@@ -6,7 +6,6 @@
 //! `id:...`), so it follows a move or rename and dies with the item. Passwords
 //! are kept only as salted SHA-256 digests.
 
-pub mod pages;
 
 use crate::persist::Persisted;
 use crate::tokens::{random_token, Service};

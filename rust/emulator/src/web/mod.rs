@@ -12,8 +12,9 @@
 //! page lists its children with their sizes, a file's page names it with its
 //! size, and nothing at the path gives a 404 page.
 
+pub mod links;
+pub use crate::addresses::{dropbox_url, encode_path, onedrive_url, DROPBOX_PREFIX, ONEDRIVE_PREFIX};
 use crate::oauth::html::{escape, page};
-use crate::origin::Origin;
 use crate::stats::RequestKind;
 use crate::store::{Entry, PathError};
 use crate::tokens::Service;
@@ -23,16 +24,8 @@ use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::percent_decode_str;
 use std::fmt::Write as _;
-
-/// Where the OneDrive pages live.
-pub const ONEDRIVE_PREFIX: &str = "/_web/onedrive";
-/// Where the Dropbox pages live (as on `www.dropbox.com`).
-pub const DROPBOX_PREFIX: &str = "/home";
-
-/// Everything but RFC 3986's unreserved characters is escaped in a path segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -42,32 +35,6 @@ pub fn routes() -> Router<App> {
         .route(DROPBOX_PREFIX, get(dropbox))
         .route("/home/", get(dropbox))
         .route("/home/{*path}", get(dropbox))
-}
-
-/// `/a%20b/c.jpg` for the remote path `/a b/c.jpg`; `/` for the root.
-pub fn encode_path(remote: &str) -> String {
-    let encoded: String = remote
-        .split('/')
-        .filter(|part| !part.is_empty())
-        .map(|part| format!("/{}", utf8_percent_encode(part, SEGMENT)))
-        .collect();
-    if encoded.is_empty() {
-        "/".to_owned()
-    } else {
-        encoded
-    }
-}
-
-/// The `webUrl` of the OneDrive item at `remote`: `{origin}/_web/onedrive{encoded path}`.
-pub fn onedrive_url(origin: &Origin, remote: &str) -> String {
-    format!("{origin}{ONEDRIVE_PREFIX}{}", encode_path(remote))
-}
-
-/// The web address of the Dropbox folder or file at `remote`: `{origin}/home{encoded path}`
-/// (the root is `{origin}/home`).
-pub fn dropbox_url(origin: &Origin, remote: &str) -> String {
-    let path = encode_path(remote);
-    format!("{origin}{DROPBOX_PREFIX}{}", if path == "/" { "" } else { &path })
 }
 
 async fn onedrive(State(app): State<App>, uri: Uri) -> Response {
@@ -219,6 +186,7 @@ pub(crate) fn failure(message: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::origin::Origin;
 
     #[test]
     fn paths_are_encoded_per_segment() {

@@ -7,7 +7,7 @@
 //!   right `password` serves the item and sets a cookie for its children;
 //! - an expired link answers 410, a revoked one (or one whose item is gone) 404.
 
-use super::{SharedLink, PREFIX};
+use crate::links::{SharedLink, PREFIX};
 use crate::oauth::html::{escape, page};
 use crate::stats::RequestKind;
 use crate::store::{Entry, PathError};
