@@ -2,6 +2,7 @@
 
 #include "engine.h"
 #include "exportsettings.h"
+#include "talker.h"
 #include "wording.h"
 
 #include <QCoreApplication>
@@ -26,11 +27,6 @@ namespace
 QString tr(const char* text)
 {
     return QCoreApplication::translate("DkCloud::ItemUpload", text);
-}
-
-ffi::Service engineService(ServiceId id)
-{
-    return id == ServiceId::OneDrive ? ffi::Service::OneDrive : ffi::Service::Dropbox;
 }
 
 // Collects the one file's final event and the job's end, from the engine's threads.

@@ -2,6 +2,7 @@
 
 #include "exportsettings.h"
 #include "registrationwording.h"
+#include "talker.h"
 #include "wording.h"
 
 #include <QCheckBox>
@@ -19,11 +20,6 @@ namespace DkCloud
 namespace
 {
 
-ffi::Service engineService(ServiceId id)
-{
-    return id == ServiceId::OneDrive ? ffi::Service::OneDrive : ffi::Service::Dropbox;
-}
-
 QPushButton* button(const QString& text, const QString& objectName, QWidget* parent)
 {
     auto* b = new QPushButton(text, parent);
@@ -36,6 +32,7 @@ QPushButton* button(const QString& text, const QString& objectName, QWidget* par
 UploadSettingsWidget::UploadSettingsWidget(ServiceId service, QWidget* parent)
     : QWidget(parent)
     , m_service(service)
+    , m_talker(new Talker(service, this))
     , m_account(new QComboBox(this))
     , m_login(button(tr("Log In..."), QStringLiteral("loginButton"), this))
     , m_folder(new QComboBox(this))
@@ -105,14 +102,11 @@ UploadSettingsWidget::UploadSettingsWidget(ServiceId service, QWidget* parent)
     connect(m_login, &QPushButton::clicked, this, &UploadSettingsWidget::logIn);
     connect(m_reload, &QPushButton::clicked, this, &UploadSettingsWidget::reloadFolders);
     connect(m_newFolder, &QPushButton::clicked, this, &UploadSettingsWidget::askNewFolder);
-    reloadAccounts();
+    connectTalker();
+    m_talker->listAccounts();
 }
 
-UploadSettingsWidget::~UploadSettingsWidget()
-{
-    if (m_loginEvents)
-        m_loginEvents->detach();
-}
+UploadSettingsWidget::~UploadSettingsWidget() = default;
 
 BqmSettings UploadSettingsWidget::settings() const
 {
@@ -139,7 +133,7 @@ void UploadSettingsWidget::setSettings(const BqmSettings& s)
     m_conflict->setCurrentIndex(qMax(0, m_conflict->findData(s.conflict)));
     m_keepOutput->setChecked(s.keepOutput);
     m_assigning = false;
-    if (otherAccount || !m_session)
+    if (otherAccount || !m_talker->hasSession())
         openSession();
 }
 
@@ -150,90 +144,87 @@ void UploadSettingsWidget::showError(const QString& what, const EngineFailure& f
     Q_EMIT failed(message);
 }
 
-void UploadSettingsWidget::reloadAccounts()
+void UploadSettingsWidget::connectTalker()
 {
-    const ffi::Service service = engineService(m_service);
-    runInBackground<rust::Vec<rust::String>>(
-        this, [service]() { return ffi::accounts(service); },
-        [this](const Outcome<rust::Vec<rust::String>>& outcome) {
-            if (!outcome.ok())
-                return;
-            const QString current = m_account->currentText();
-            m_assigning           = true;
-            for (const auto& name : *outcome.value)
-                if (m_account->findText(toQString(name)) < 0)
-                    m_account->addItem(toQString(name));
-            m_account->setCurrentIndex(m_account->findText(current));
-            m_assigning = false;
-        });
+    connect(m_talker, &Talker::accountsListed, this, [this](const QStringList& names) {
+        const QString current = m_account->currentText();
+        m_assigning           = true;
+        for (const QString& name : names)
+            if (m_account->findText(name) < 0)
+                m_account->addItem(name);
+        m_account->setCurrentIndex(m_account->findText(current));
+        m_assigning = false;
+    });
+    connect(m_talker, &Talker::sessionOpened, this, [this](const QString& account) {
+        if (!account.isEmpty())
+            reloadFolders();
+    });
+    connect(m_talker, &Talker::sessionFailed, this, [this](const EngineFailure& failure) {
+        showError(tr("Cannot use %1:").arg(serviceInfo(m_service).name), failure);
+    });
+    connect(m_talker, &Talker::signInPageOpened, this, [this](const QString& url, bool opened) {
+        m_status->setText(signInWaitingHtml(m_service, url, opened, m_talker->registrationOrigin(),
+                                            m_talker->redirectUri(), FrontEnd::QueueTool));
+    });
+    connect(m_talker, &Talker::pasteCodeNeeded, this, [this](const QString& instructions) {
+        m_login->setEnabled(true);
+        askForPastedCode(instructions);
+    });
+    connect(m_talker, &Talker::loggedIn, this, [this](const QString& account) {
+        m_login->setEnabled(true);
+        loggedIn(account);
+    });
+    const auto loginFailed = [this](const EngineFailure& failure) {
+        m_login->setEnabled(true);
+        showError(tr("Cannot log in:"), failure);
+    };
+    connect(m_talker, &Talker::loginFailed, this, loginFailed);
+    // Nothing here cancels a sign-in; should the engine end one so, it is a failure like any other.
+    connect(m_talker, &Talker::loginCancelled, this, [this, loginFailed]() {
+        EngineFailure cancelled;
+        cancelled.kind = ffi::ErrorKind::Cancelled;
+        loginFailed(cancelled);
+    });
+    connect(m_talker, &Talker::foldersListed, this, [this](const QStringList& paths) {
+        const QString current = m_folder->currentText();
+        m_assigning           = true;
+        m_folder->clear();
+        m_folder->addItems(paths);
+        if (m_folder->findText(current) < 0)
+            m_folder->addItem(current);
+        m_folder->setCurrentIndex(m_folder->findText(current));
+        m_assigning = false;
+        Q_EMIT foldersListed(paths.size());
+    });
+    connect(m_talker, &Talker::foldersFailed, this, [this](const EngineFailure& failure) {
+        showError(tr("Cannot list the folders:"), failure);
+    });
+    connect(m_talker, &Talker::folderCreated, this, [this](const QString& made) {
+        if (m_folder->findText(made) < 0)
+            m_folder->addItem(made);
+        m_folder->setCurrentIndex(m_folder->findText(made));
+        m_status->setText(tr("Folder %1 created.").arg(made).toHtmlEscaped());
+    });
+    connect(m_talker, &Talker::folderFailed, this, [this](const EngineFailure& failure) {
+        showError(tr("Cannot create the folder:"), failure);
+    });
 }
 
 void UploadSettingsWidget::openSession()
 {
-    const ffi::Service service = engineService(m_service);
-    const QString      account = m_account->currentText();
     // The export window's App Registration... serves the queue too.
-    const ffi::AppRegistration registration = ExportSettings::load(m_service).registration();
-    m_session.reset();
-    runInBackground<rust::Box<ffi::ExportSession>>(
-        this,
-        [service, account, registration]() { return ffi::openSession(service, registration, toRust(account)); },
-        [this, account](const Outcome<rust::Box<ffi::ExportSession>>& outcome) {
-            if (account != m_account->currentText())
-                return;
-            if (!outcome.ok())
-            {
-                showError(tr("Cannot use %1:").arg(serviceInfo(m_service).name), outcome);
-                return;
-            }
-            // Outcome holds the box; the session moves out of a copy of it.
-            auto& box = const_cast<Outcome<rust::Box<ffi::ExportSession>>&>(outcome);
-            m_session = std::make_shared<rust::Box<ffi::ExportSession>>(std::move(*box.value));
-            if (!account.isEmpty())
-                reloadFolders();
-        });
+    m_talker->openSessionInBackground(ExportSettings::load(m_service).registration(), m_account->currentText());
 }
 
 void UploadSettingsWidget::logIn()
 {
-    if (m_loginEvents)
-        m_loginEvents->detach();
-    // A new login: a session of its own, which becomes the chosen account.
-    auto login = std::make_shared<std::optional<rust::Box<ffi::ExportSession>>>();
-    m_loginEvents = std::make_shared<QtLoginEvents>(this, [this, login](const QString& url, bool opened) {
-        QString text = tr("Finish signing in in your web browser...").toHtmlEscaped();
-        if (!opened)
-            text += QStringLiteral("<br>") + signInLinkHtml(url);
-        const auto setup     = callEngine<ffi::SetupInfo>([this]() { return ffi::setupInfo(engineService(m_service)); });
-        const QString uri    = setup.ok() ? toQString(setup.value->redirect_uri) : QString();
-        const QString origin = login->has_value() ? toQString((**login)->registrationOrigin()) : QString();
-        text += QStringLiteral("<br>") + signInTroubleText(m_service, origin, uri, FrontEnd::QueueTool).toHtmlEscaped();
-        m_status->setText(text);
-    });
-    auto               events       = m_loginEvents;
-    const ffi::Service service      = engineService(m_service);
-    const ffi::AppRegistration registration = ExportSettings::load(m_service).registration();
     m_login->setEnabled(false);
     m_status->setText(tr("Opening the sign-in page..."));
-    runInBackground<ffi::LoginStep>(
-        this,
-        [service, events, login, registration]() {
-            login->emplace(ffi::openSession(service, registration, ""));
-            return (**login)->login(std::static_pointer_cast<ffi::LoginEvents>(events));
-        },
-        [this, login](const Outcome<ffi::LoginStep>& outcome) {
-            m_login->setEnabled(true);
-            if (!outcome.ok())
-                showError(tr("Cannot log in:"), outcome);
-            else if (outcome.value->signed_in)
-                loggedIn(toQString(outcome.value->account));
-            else
-                askForPastedCode(login, toQString(outcome.value->paste_instructions));
-        });
+    // A new login: a session of its own, which becomes the chosen account.
+    m_talker->logInWithNewSession(ExportSettings::load(m_service).registration());
 }
 
-void UploadSettingsWidget::askForPastedCode(std::shared_ptr<std::optional<rust::Box<ffi::ExportSession>>> login,
-                                            const QString& instructions)
+void UploadSettingsWidget::askForPastedCode(const QString& instructions)
 {
     // The loopback port was taken: the browser shows a code to paste here.
     QInputDialog dialog(this);
@@ -245,15 +236,7 @@ void UploadSettingsWidget::askForPastedCode(std::shared_ptr<std::optional<rust::
         m_status->setText(tr("Login cancelled. Click \"Log In...\" to try again.").toHtmlEscaped());
         return;
     }
-    const rust::String code = toRust(dialog.textValue().trimmed());
-    runInBackground<rust::String>(
-        this, [login, code]() { return (**login)->finishLogin(code); },
-        [this](const Outcome<rust::String>& outcome) {
-            if (!outcome.ok())
-                showError(tr("Cannot log in:"), outcome);
-            else
-                loggedIn(toQString(*outcome.value));
-        });
+    m_talker->finishLogin(dialog.textValue().trimmed());
 }
 
 void UploadSettingsWidget::loggedIn(const QString& account)
@@ -269,28 +252,7 @@ void UploadSettingsWidget::loggedIn(const QString& account)
 
 void UploadSettingsWidget::reloadFolders()
 {
-    auto session = m_session;
-    if (!session)
-        return;
-    runInBackground<rust::Vec<rust::String>>(
-        this, [session]() { return (*session)->listFolders(); },
-        [this](const Outcome<rust::Vec<rust::String>>& outcome) {
-            if (!outcome.ok())
-            {
-                showError(tr("Cannot list the folders:"), outcome);
-                return;
-            }
-            const QString current = m_folder->currentText();
-            m_assigning           = true;
-            m_folder->clear();
-            for (const auto& path : *outcome.value)
-                m_folder->addItem(toQString(path));
-            if (m_folder->findText(current) < 0)
-                m_folder->addItem(current);
-            m_folder->setCurrentIndex(m_folder->findText(current));
-            m_assigning = false;
-            Q_EMIT foldersListed(int(outcome.value->size()));
-        });
+    m_talker->listFolders();
 }
 
 void UploadSettingsWidget::askNewFolder()
@@ -305,27 +267,12 @@ void UploadSettingsWidget::askNewFolder()
 
 void UploadSettingsWidget::createFolder(const QString& name)
 {
-    auto session = m_session;
-    if (!session)
+    if (!m_talker->hasSession())
     {
         m_status->setText(tr("Log in first.").toHtmlEscaped());
         return;
     }
-    const QString path = m_folder->currentText() + QLatin1Char('/') + name;
-    runInBackground<rust::String>(
-        this, [session, path]() { return (*session)->createFolder(toRust(path)); },
-        [this](const Outcome<rust::String>& outcome) {
-            if (!outcome.ok())
-            {
-                showError(tr("Cannot create the folder:"), outcome);
-                return;
-            }
-            const QString made = toQString(*outcome.value);
-            if (m_folder->findText(made) < 0)
-                m_folder->addItem(made);
-            m_folder->setCurrentIndex(m_folder->findText(made));
-            m_status->setText(tr("Folder %1 created.").arg(made).toHtmlEscaped());
-        });
+    m_talker->createFolder(m_folder->currentText() + QLatin1Char('/') + name);
 }
 
 } // namespace DkCloud

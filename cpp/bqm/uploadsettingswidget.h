@@ -1,17 +1,14 @@
 // The settings of an "Upload to ..." tool in BQM's tool settings view:
 // account (with a browser login through the engine), remote folder (list,
 // reload, new folder), the subfolder pattern, what to do on a name conflict,
-// and whether the queue also keeps its processed file. Engine calls run off
-// the GUI thread.
+// and whether the queue also keeps its processed file. The session, sign-in
+// and folders go through its Talker (cpp/core); this widget shows what came of them.
 #pragma once
 
 #include "bqmsettings.h"
 #include "engine.h"
 
 #include <QWidget>
-
-#include <memory>
-#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -21,6 +18,8 @@ class QPushButton;
 
 namespace DkCloud
 {
+
+class Talker;
 
 class UploadSettingsWidget : public QWidget
 {
@@ -52,17 +51,16 @@ Q_SIGNALS:
     void failed(const QString& message);
 
 private:
-    void reloadAccounts();
+    void connectTalker();
     void openSession();
     void askNewFolder();
-    void askForPastedCode(std::shared_ptr<std::optional<rust::Box<ffi::ExportSession>>> login, const QString& instructions);
+    void askForPastedCode(const QString& instructions);
     void loggedIn(const QString& account);
     void showError(const QString& what, const EngineFailure& failure);
 
-    ServiceId                                        m_service;
-    std::shared_ptr<rust::Box<ffi::ExportSession>>   m_session;
-    std::shared_ptr<QtLoginEvents>                   m_loginEvents;
-    bool                                             m_assigning = false;
+    ServiceId    m_service;
+    Talker*      m_talker;
+    bool         m_assigning = false;
     QComboBox*   m_account;
     QPushButton* m_login;
     QComboBox*   m_folder;

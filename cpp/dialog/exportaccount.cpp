@@ -1,11 +1,13 @@
-// The export window's account flow: the engine session for the service and
-// account, who is logged in, the browser login (or the pasted code), the
-// account list, log out, the app registration.
+// The export window's account flow over its talker: the session for the
+// service and account, who is logged in, the browser login (or the pasted
+// code), the account list, log out, the app registration. The talker does
+// the work; this file shows what came of it.
 #include "exportwindow.h"
 
 #include "exportwidget.h"
 #include "registrationassistant.h"
 #include "registrationwording.h"
+#include "talker.h"
 #include "wording.h"
 
 #include <QComboBox>
@@ -20,31 +22,82 @@ Q_DECLARE_LOGGING_CATEGORY(DKCLOUD_LOG)
 namespace DkCloud
 {
 
-void ExportWindow::openSession()
+void ExportWindow::connectTalker()
 {
-    const ffi::AppRegistration registration = m_settings.registration();
-    const ffi::Service service              = engineService();
-
-    m_loggedIn            = false;
-    const QString account = m_settings.account;
-    auto session          = callEngine<rust::Box<ffi::ExportSession>>(
-        [&]() { return ffi::openSession(service, registration, toRust(account)); });
-    if (!session.ok())
-    {
-        m_session.reset();
-        showError(tr("Cannot use %1:").arg(serviceInfo(m_service).name), session);
+    connect(m_talker, &Talker::sessionOpened, this, [this]() {
         updateButtons();
-        return;
-    }
-    m_session = std::make_shared<rust::Box<ffi::ExportSession>>(std::move(*session.value));
-    updateButtons();
-    refreshAccount();
-    offerUnfinished();
+        refreshAccount();
+        offerUnfinished();
+    });
+    connect(m_talker, &Talker::sessionFailed, this, [this](const EngineFailure& failure) {
+        showError(tr("Cannot use %1:").arg(serviceInfo(m_service).name), failure);
+        updateButtons();
+    });
+    connect(m_talker, &Talker::accountKnown, this, [this](const QString& name) {
+        setBusy(false);
+        showAccount(name);
+    });
+    connect(m_talker, &Talker::accountFailed, this, [this](const EngineFailure& failure) {
+        setBusy(false);
+        showLoggedOut();
+        refreshAccounts();
+        showError(tr("Not logged in:"), failure);
+        Q_EMIT accountFailed(failure.error);
+    });
+    connect(m_talker, &Talker::accountsListed, this, [this](const QStringList& names) {
+        // The combo lists the logins the token store still holds, never a
+        // name that is only remembered in the settings.
+        QComboBox* accounts = m_ui->accountCombo();
+        accounts->clear();
+        accounts->addItems(names);
+        const QString current = m_loggedIn ? m_ui->accountName()->text() : QString();
+        accounts->setCurrentIndex(accounts->findText(current));
+    });
+    connect(m_talker, &Talker::accountsFailed, this, [this](const QString& error) {
+        m_ui->accountCombo()->clear();
+        qCWarning(DKCLOUD_LOG).noquote() << "cannot list the stored logins:" << error;
+    });
+    connect(m_talker, &Talker::signInPageOpened, this, &ExportWindow::showSignInPage);
+    connect(m_talker, &Talker::pasteCodeNeeded, this, [this](const QString& instructions) {
+        loginStepEnded();
+        askForPastedCode(instructions);
+    });
+    connect(m_talker, &Talker::loggedIn, this, [this](const QString& account) {
+        loginStepEnded();
+        m_settings.account = account;
+        saveSettings();
+        refreshAccount();
+    });
+    connect(m_talker, &Talker::loginCancelled, this, [this]() {
+        loginStepEnded();
+        m_ui->statusLabel()->setText(tr("Login cancelled. Click \"Log in\" to try again."));
+    });
+    connect(m_talker, &Talker::loginFailed, this, [this](const EngineFailure& failure) {
+        loginStepEnded();
+        showError(tr("Cannot log in:"), failure);
+    });
+    connect(m_talker, &Talker::loggedOut, this, [this](const QString& name) {
+        setBusy(false);
+        m_settings.account.clear();
+        saveSettings();
+        showLoggedOut();
+        m_ui->folderCombo()->clear();
+        m_ui->folderCombo()->addItem(m_settings.folder);
+        refreshAccounts();
+        m_ui->statusLabel()->setText(tr("Logged out of %1.").arg(name));
+        Q_EMIT loggedOut(name);
+    });
+    connect(m_talker, &Talker::logoutFailed, this, [this](const EngineFailure& failure) {
+        setBusy(false);
+        showError(tr("Cannot log out:"), failure);
+    });
+    connectFolders();
 }
 
-ffi::Service ExportWindow::engineService() const
+void ExportWindow::openSession()
 {
-    return m_service == ServiceId::OneDrive ? ffi::Service::OneDrive : ffi::Service::Dropbox;
+    m_loggedIn = false;
+    m_talker->openSession(m_settings.registration(), m_settings.account);
 }
 
 void ExportWindow::switchAccount(int index)
@@ -59,24 +112,7 @@ void ExportWindow::switchAccount(int index)
 
 void ExportWindow::refreshAccounts()
 {
-    // The combo lists the logins the token store still holds, never a name
-    // that is only remembered in the settings.
-    const ffi::Service service = engineService();
-    runInBackground<rust::Vec<rust::String>>(
-        this, [service]() { return ffi::accounts(service); },
-        [this](const Outcome<rust::Vec<rust::String>>& outcome) {
-            QComboBox* accounts = m_ui->accountCombo();
-            accounts->clear();
-            if (!outcome.ok())
-            {
-                qCWarning(DKCLOUD_LOG).noquote() << "cannot list the stored logins:" << outcome.error;
-                return;
-            }
-            for (const auto& name : *outcome.value)
-                accounts->addItem(toQString(name));
-            const QString current = m_loggedIn ? m_ui->accountName()->text() : QString();
-            accounts->setCurrentIndex(accounts->findText(current));
-        });
+    m_talker->listAccounts();
 }
 
 void ExportWindow::showLoggedOut()
@@ -89,29 +125,11 @@ void ExportWindow::showLoggedOut()
 
 void ExportWindow::refreshAccount()
 {
-    if (!m_session)
+    if (!m_talker->hasSession())
         return;
-    auto session = m_session;
     setBusy(true);
     m_ui->statusLabel()->setText(tr("Connecting to %1...").arg(serviceInfo(m_service).name));
-    runInBackground<rust::String>(
-        this, [session]() { return (*session)->accountName(); },
-        [this](const Outcome<rust::String>& outcome) {
-            setBusy(false);
-            if (!outcome.ok())
-            {
-                showLoggedOut();
-                refreshAccounts();
-                EngineFailure failure = outcome;
-                // No registration anywhere (none built in either): the assistant is what comes first.
-                if (failure.kind == ffi::ErrorKind::NotLoggedIn && m_session && (*m_session)->registrationOrigin().empty())
-                    failure.kind = ffi::ErrorKind::AppNotRegistered;
-                showError(tr("Not logged in:"), failure);
-                Q_EMIT accountFailed(outcome.error);
-                return;
-            }
-            showAccount(toQString(*outcome.value));
-        });
+    m_talker->refreshAccount();
 }
 
 void ExportWindow::showAccount(const QString& name)
@@ -128,46 +146,27 @@ void ExportWindow::showAccount(const QString& name)
 
 void ExportWindow::logIn()
 {
-    if (!m_session)
+    if (!m_talker->hasSession())
         return;
     // While the browser waits, the same button cancels the login.
     if (m_loggingIn)
     {
-        (*m_session)->cancelLogin();
+        m_talker->cancelLogin();
         return;
     }
-    // "Change Account": a new login adds or switches the account.
-    if (m_loginEvents)
-        m_loginEvents->detach();
-    m_loginEvents = std::make_shared<QtLoginEvents>(
-        this, [this](const QString& url, bool opened) { showSignInPage(url, opened); });
-    auto session = m_session;
-    auto events  = m_loginEvents;
     setBusy(true);
     m_loggingIn = true;
     m_ui->loginButton()->setText(tr("&Cancel Login"));
     m_ui->statusLabel()->setText(tr("Opening the sign-in page..."));
-    runInBackground<ffi::LoginStep>(
-        this, [session, events]() { return (*session)->login(std::static_pointer_cast<ffi::LoginEvents>(events)); },
-        [this](const Outcome<ffi::LoginStep>& outcome) {
-            m_loggingIn = false;
-            m_ui->loginButton()->setText(m_loggedIn ? tr("Change &Account") : tr("&Log in"));
-            setBusy(false);
-            if (!outcome.ok() && outcome.kind == ffi::ErrorKind::Cancelled)
-            {
-                m_ui->statusLabel()->setText(tr("Login cancelled. Click \"Log in\" to try again."));
-                return;
-            }
-            if (!outcome.ok())
-            {
-                showError(tr("Cannot log in:"), outcome);
-                return;
-            }
-            if (outcome.value->signed_in)
-                loggedIn(toQString(outcome.value->account));
-            else
-                askForPastedCode(toQString(outcome.value->paste_instructions));
-        });
+    // "Change Account": a new login adds or switches the account.
+    m_talker->logIn();
+}
+
+void ExportWindow::loginStepEnded()
+{
+    m_loggingIn = false;
+    m_ui->loginButton()->setText(m_loggedIn ? tr("Change &Account") : tr("&Log in"));
+    setBusy(false);
 }
 
 void ExportWindow::showSignInPage(const QString& url, bool opened)
@@ -175,14 +174,8 @@ void ExportWindow::showSignInPage(const QString& url, bool opened)
     qCInfo(DKCLOUD_LOG).noquote() << (opened ? "the sign-in page is open in the browser:"
                                              : "no browser could be started; the sign-in page:")
                                   << url;
-    QString text = tr("Finish signing in in your web browser...").toHtmlEscaped();
-    if (!opened)
-        text += QStringLiteral("<br>") + signInLinkHtml(url);
-    const auto setup  = callEngine<ffi::SetupInfo>([this]() { return ffi::setupInfo(engineService()); });
-    const QString uri = setup.ok() ? toQString(setup.value->redirect_uri) : QString();
-    const QString origin = m_session ? toQString((*m_session)->registrationOrigin()) : QString();
-    text += QStringLiteral("<br>") + signInTroubleText(m_service, origin, uri, FrontEnd::ExportWindow).toHtmlEscaped();
-    m_ui->statusLabel()->setText(text);
+    m_ui->statusLabel()->setText(signInWaitingHtml(m_service, url, opened, m_talker->registrationOrigin(),
+                                                   m_talker->redirectUri(), FrontEnd::ExportWindow));
     Q_EMIT signInPageOpened(url, opened);
 }
 
@@ -198,32 +191,13 @@ void ExportWindow::askForPastedCode(const QString& instructions)
         m_ui->statusLabel()->setText(tr("Login cancelled. Click \"Log in\" to try again."));
         return;
     }
-    auto session            = m_session;
-    const rust::String text = toRust(code);
     setBusy(true);
-    runInBackground<rust::String>(
-        this, [session, text]() { return (*session)->finishLogin(text); },
-        [this](const Outcome<rust::String>& outcome) {
-            setBusy(false);
-            if (!outcome.ok())
-            {
-                showError(tr("Cannot log in:"), outcome);
-                return;
-            }
-            loggedIn(toQString(*outcome.value));
-        });
-}
-
-void ExportWindow::loggedIn(const QString& account)
-{
-    m_settings.account = account;
-    saveSettings();
-    refreshAccount();
+    m_talker->finishLogin(code);
 }
 
 void ExportWindow::logOut()
 {
-    if (!m_session || !m_loggedIn)
+    if (!m_talker->hasSession() || !m_loggedIn)
         return;
     const QString name = m_ui->accountName()->text();
     const auto answer  = QMessageBox::question(
@@ -232,27 +206,8 @@ void ExportWindow::logOut()
             .arg(serviceInfo(m_service).name, name));
     if (answer != QMessageBox::Yes)
         return;
-    auto session = m_session;
     setBusy(true);
-    runInBackground<rust::String>(
-        this, [session]() { return (*session)->logout(); },
-        [this](const Outcome<rust::String>& outcome) {
-            setBusy(false);
-            if (!outcome.ok())
-            {
-                showError(tr("Cannot log out:"), outcome);
-                return;
-            }
-            m_settings.account.clear();
-            saveSettings();
-            showLoggedOut();
-            m_ui->folderCombo()->clear();
-            m_ui->folderCombo()->addItem(m_settings.folder);
-            refreshAccounts();
-            const QString name = toQString(*outcome.value);
-            m_ui->statusLabel()->setText(tr("Logged out of %1.").arg(name));
-            Q_EMIT loggedOut(name);
-        });
+    m_talker->logOut();
 }
 
 void ExportWindow::editRegistration()

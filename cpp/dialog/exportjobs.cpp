@@ -6,6 +6,7 @@
 
 #include "exportwidget.h"
 #include "imagelist.h"
+#include "talker.h"
 #include "wording.h"
 
 #include <QApplication>
@@ -39,7 +40,7 @@ QList<QUrl> jobFiles(const ffi::UnfinishedJob& job)
 
 void ExportWindow::offerUnfinished()
 {
-    const ffi::Service service = engineService();
+    const ffi::Service service = engineService(m_service);
     runInBackground<rust::Vec<ffi::UnfinishedJob>>(
         this, [service]() { return ffi::unfinishedJobs(service); },
         [this](const Outcome<rust::Vec<ffi::UnfinishedJob>>& outcome) {
@@ -74,13 +75,13 @@ void ExportWindow::offerUnfinished()
 
 void ExportWindow::resumeUnfinished()
 {
-    if (!m_session || isUploading() || m_offeredJob.isEmpty())
+    if (!m_talker->hasSession() || isUploading() || m_offeredJob.isEmpty())
         return;
     // The list shows the job's own photos: its progress speaks of them.
     m_ui->imageList()->removeAll();
     m_ui->imageList()->addUrls(m_offeredFiles);
     auto events              = makeUploadEvents();
-    auto session             = m_session;
+    auto session             = m_talker->session();
     const rust::String id    = toRust(m_offeredJob);
     auto sink                = std::static_pointer_cast<ffi::UploadEvents>(events);
     auto job                 = callEngine<rust::Box<ffi::UploadJob>>([&]() { return (*session)->resumeJob(id, sink); });
@@ -98,9 +99,9 @@ void ExportWindow::resumeUnfinished()
 
 void ExportWindow::discardUnfinished()
 {
-    if (!m_session || m_offeredJob.isEmpty())
+    if (!m_talker->hasSession() || m_offeredJob.isEmpty())
         return;
-    auto session          = m_session;
+    auto session          = m_talker->session();
     const QString jobId   = m_offeredJob;
     const rust::String id = toRust(jobId);
     setBusy(true);
@@ -127,9 +128,9 @@ void ExportWindow::discardUnfinished()
 void ExportWindow::shareLink(bool edit, int days)
 {
     const QString folder = m_ui->folderCombo()->currentText().trimmed();
-    if (!m_session || folder.isEmpty())
+    if (!m_talker->hasSession() || folder.isEmpty())
         return;
-    auto session             = m_session;
+    auto session             = m_talker->session();
     const rust::String path  = toRust(folder);
     const qint64 expires     = days > 0 ? QDateTime::currentSecsSinceEpoch() + qint64(days) * 86400 : 0;
     setBusy(true);

@@ -5,6 +5,7 @@
 #include "imagelist.h"
 #include "progresswindow.h"
 #include "registrationwording.h"
+#include "talker.h"
 #include "wording.h"
 
 #include <QCheckBox>
@@ -50,6 +51,7 @@ ExportWindow::ExportWindow(ServiceId service, const QList<QUrl>& items, QWidget*
     : QDialog(parent)
     , m_service(service)
     , m_settings(ExportSettings::load(service))
+    , m_talker(new Talker(service, this))
 {
     qRegisterMetaType<DkCloud::UploadResult>();
     setObjectName(QStringLiteral("dkcloudExportWindow"));
@@ -62,6 +64,7 @@ ExportWindow::ExportWindow(ServiceId service, const QList<QUrl>& items, QWidget*
     resize(1100, 760);
     m_view = std::make_unique<UploadProgressView>(service, m_ui);
     connectWidgets();
+    connectTalker();
     m_ui->showSettings(m_settings);
     updateButtons();
     addItems(items);
@@ -74,10 +77,6 @@ ExportWindow::~ExportWindow()
     // Still uploading only when the host quits (closing asks first): the
     // upload stops to be resumed, its open sessions kept.
     suspendJob(3000);
-    if (m_loginEvents)
-        m_loginEvents->detach();
-    if (m_session)
-        (*m_session)->cancelLogin();
 }
 
 void ExportWindow::connectWidgets()
@@ -176,7 +175,7 @@ void ExportWindow::updateButtons()
 {
     const bool uploading = isUploading();
     const bool idle      = !uploading && m_busy == 0;
-    const bool session   = static_cast<bool>(m_session);
+    const bool session   = m_talker->hasSession();
     const bool resize    = m_ui->resizeCheck()->isChecked();
     m_ui->qualitySpin()->setEnabled(resize && !uploading);
     m_ui->dimensionSpin()->setEnabled(resize && !uploading);
@@ -199,33 +198,47 @@ void ExportWindow::updateButtons()
 
 // -- albums
 
-void ExportWindow::reloadFolders()
+void ExportWindow::connectFolders()
 {
-    if (!m_session)
-        return;
-    auto session = m_session;
-    setBusy(true);
-    runInBackground<rust::Vec<rust::String>>(
-        this, [session]() { return (*session)->listFolders(); },
-        [this](const Outcome<rust::Vec<rust::String>>& outcome) {
-            setBusy(false);
-            if (!outcome.ok())
-            {
-                showError(tr("Cannot list albums:"), outcome);
-                Q_EMIT foldersFailed(outcome.error);
-                return;
-            }
-            showFolders(*outcome.value);
-        });
+    connect(m_talker, &Talker::foldersListed, this, [this](const QStringList& folders) {
+        setBusy(false);
+        showFolders(folders);
+    });
+    connect(m_talker, &Talker::foldersFailed, this, [this](const EngineFailure& failure) {
+        setBusy(false);
+        showError(tr("Cannot list albums:"), failure);
+        Q_EMIT foldersFailed(failure.error);
+    });
+    connect(m_talker, &Talker::folderCreated, this, [this](const QString& created) {
+        setBusy(false);
+        QComboBox* combo = m_ui->folderCombo();
+        if (combo->findText(created) < 0)
+            combo->addItem(QIcon::fromTheme(QStringLiteral("folder")), created);
+        combo->setCurrentText(created);
+        m_ui->statusLabel()->setText(tr("Album %1 is ready.").arg(created));
+        Q_EMIT folderCreated(created);
+    });
+    connect(m_talker, &Talker::folderFailed, this, [this](const EngineFailure& failure) {
+        setBusy(false);
+        showError(tr("Cannot create the album:"), failure);
+    });
 }
 
-void ExportWindow::showFolders(const rust::Vec<rust::String>& folders)
+void ExportWindow::reloadFolders()
+{
+    if (!m_talker->hasSession())
+        return;
+    setBusy(true);
+    m_talker->listFolders();
+}
+
+void ExportWindow::showFolders(const QStringList& folders)
 {
     QComboBox* combo   = m_ui->folderCombo();
     const QString keep = combo->currentText().isEmpty() ? m_settings.folder : combo->currentText();
     combo->clear();
-    for (const auto& path : folders)
-        combo->addItem(QIcon::fromTheme(QStringLiteral("folder")), toQString(path));
+    for (const QString& path : folders)
+        combo->addItem(QIcon::fromTheme(QStringLiteral("folder")), path);
     if (combo->findText(keep) < 0)
         combo->addItem(QIcon::fromTheme(QStringLiteral("folder-new")), keep);
     combo->setCurrentText(keep);
@@ -245,28 +258,10 @@ void ExportWindow::askNewFolder()
 
 void ExportWindow::createFolder(const QString& path)
 {
-    if (!m_session)
+    if (!m_talker->hasSession())
         return;
-    auto session         = m_session;
-    const rust::String p = toRust(path);
     setBusy(true);
-    runInBackground<rust::String>(
-        this, [session, p]() { return (*session)->createFolder(p); },
-        [this](const Outcome<rust::String>& outcome) {
-            setBusy(false);
-            if (!outcome.ok())
-            {
-                showError(tr("Cannot create the album:"), outcome);
-                return;
-            }
-            const QString created = toQString(*outcome.value);
-            QComboBox* combo      = m_ui->folderCombo();
-            if (combo->findText(created) < 0)
-                combo->addItem(QIcon::fromTheme(QStringLiteral("folder")), created);
-            combo->setCurrentText(created);
-            m_ui->statusLabel()->setText(tr("Album %1 is ready.").arg(created));
-            Q_EMIT folderCreated(created);
-        });
+    m_talker->createFolder(path);
 }
 
 // -- photos and upload
@@ -302,7 +297,7 @@ std::shared_ptr<QtUploadEvents> ExportWindow::makeUploadEvents()
 
 void ExportWindow::startUpload()
 {
-    if (!m_session || isUploading())
+    if (!m_talker->hasSession() || isUploading())
         return;
     const QList<QUrl> urls = items();
     if (urls.isEmpty())
@@ -314,7 +309,7 @@ void ExportWindow::startUpload()
     const rust::String folder               = toRust(m_settings.folder);
     const rust::String conflict             = toRust(m_settings.conflict);
     m_uploadEvents                          = makeUploadEvents();
-    auto session                            = m_session;
+    auto session                            = m_talker->session();
     auto events                             = std::static_pointer_cast<ffi::UploadEvents>(m_uploadEvents);
     auto job                                = callEngine<rust::Box<ffi::UploadJob>>([&]() {
         return (*session)->startUpload(rust::Slice<const ffi::LocalFile>(files.data(), files.size()), folder, options,

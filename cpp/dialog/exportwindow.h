@@ -1,8 +1,9 @@
 // The export window, one class for both services: the flow of an export
 // (session, account, albums, upload) over the widgets of ExportWidget;
 // exportwindow.cpp holds the window, albums and upload, exportaccount.cpp the
-// session and account. All network work happens in the engine; this class
-// starts it and shows its state. Its signals tell what happened, for whoever watches the dialog (the
+// session and account, exportjobs.cpp share links and unfinished uploads.
+// The session, sign-in and albums go through its Talker (cpp/core), the
+// upload through the engine's job; this class starts them and shows their state. Its signals tell what happened, for whoever watches the dialog (the
 // tests do; nothing in the plugin needs them).
 #pragma once
 
@@ -30,6 +31,7 @@ namespace DkCloud
 
 class ExportWidget;
 class ImageList;
+class Talker;
 
 class ExportWindow : public QDialog
 {
@@ -133,6 +135,8 @@ protected:
 
 private:
     void connectWidgets();
+    void connectTalker();
+    void connectFolders();
     void saveSettings();
     void openSession();
     void switchAccount(int index);
@@ -142,11 +146,11 @@ private:
     void showLoggedOut();
     void showSignInPage(const QString& url, bool opened);
     void askForPastedCode(const QString& instructions);
-    void loggedIn(const QString& account);
-    void showFolders(const rust::Vec<rust::String>& folders);
+    // The browser sign-in (or the pasted code) came to an end, whichever.
+    void loginStepEnded();
+    void showFolders(const QStringList& folders);
     void showError(const QString& what, const EngineFailure& failure);
     void somethingChanged();
-    ffi::Service engineService() const;
     void setBusy(bool busy);
     void updateButtons();
     void askNewFolder();
@@ -164,13 +168,12 @@ private:
 
     ServiceId      m_service;
     ExportSettings m_settings;
+    Talker*        m_talker;
     ExportWidget*  m_ui = nullptr;
     std::unique_ptr<UploadProgressView> m_view;
 
-    std::shared_ptr<rust::Box<ffi::ExportSession>> m_session;
     std::unique_ptr<rust::Box<ffi::UploadJob>>     m_job;
     std::shared_ptr<QtUploadEvents>                m_uploadEvents;
-    std::shared_ptr<QtLoginEvents>                 m_loginEvents;
     std::unique_ptr<BackgroundProgress>            m_background;
     BackgroundFactory                              m_backgroundFactory;
     QPointer<QMessageBox>                          m_closeQuestion;

@@ -1,6 +1,7 @@
 #include "registrationassistant.h"
 
 #include "registrationwording.h"
+#include "talker.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -18,11 +19,6 @@ namespace DkCloud
 
 namespace
 {
-
-ffi::Service engineService(ServiceId id)
-{
-    return id == ServiceId::OneDrive ? ffi::Service::OneDrive : ffi::Service::Dropbox;
-}
 
 QString envPrefix(ServiceId id)
 {

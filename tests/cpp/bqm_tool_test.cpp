@@ -5,7 +5,7 @@
 // the album pattern makes the subfolder, conflicts are told honestly, the
 // output is handed on, and a removed folder or an unknown account fail the
 // item with a message.
-#include "emulator_process.h"
+#include "emulator_env.h"
 #include "uploadsettingswidget.h"
 #include "uploadtool.h"
 
@@ -70,12 +70,7 @@ void BqmToolTest::initTestCase()
     QVERIFY2(!emulator.isEmpty(), "set DKCLOUD_TEST_EMULATOR to target/debug/dkcloud-emulator");
     m_emulator = std::make_unique<EmulatorProcess>(emulator.toStdString(), std::vector<std::string>{"--static-token", "bqm-token"});
     QVERIFY(m_emulator->ok());
-    qputenv("DKCLOUD_EMULATOR", QByteArray::fromStdString(m_emulator->url()));
-    qputenv("DKCLOUD_CONFIG_DIR", m_dir.filePath(QStringLiteral("dkcloud")).toUtf8());
-    qputenv("DKCLOUD_TOKEN_STORE", "file");
-    qputenv("XDG_STATE_HOME", m_dir.filePath(QStringLiteral("state")).toUtf8());
-    qputenv("BROWSER", "curl -s -L -o /dev/null");
-    KConfig::setMainConfigName(m_dir.filePath(QStringLiteral("digikamrc")));
+    useTestEmulator(*m_emulator, m_dir);
     logIn(ServiceId::OneDrive);
     logIn(ServiceId::Dropbox);
 }

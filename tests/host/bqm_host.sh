@@ -111,7 +111,7 @@ resize_tool() {
 }
 # upload_tool SERVICE ACCOUNT FOLDER: dkcloud's tool after Resize
 # (DkCloudUploadOneDrive / DkCloudUploadDropbox, group CustomTool = 1; the
-# settings keys of cpp/bqm/bqmsettings.cpp): into FOLDER/<album name>,
+# settings keys of cpp/core/bqmsettings.cpp): into FOLDER/<album name>,
 # replacing, the uploaded file kept as BQM's output.
 upload_tool() {
     workflow_tool 1 "DkCloudUpload$1" 1 Account=QString:"$2" Folder=QString:"$3" \

@@ -26,6 +26,12 @@ bool fixNeedsNewLogin(const ffi::RegistrationIssue& issue);
 // `redirectUri` the one to register (SetupInfo::redirect_uri).
 QString signInTroubleText(ServiceId service, const QString& origin, const QString& redirectUri, FrontEnd frontEnd);
 
+// While the browser sign-in waits (rich text): "finish in the browser", the
+// page as a link when no browser could be started (`opened` false), then
+// signInTroubleText.
+QString signInWaitingHtml(ServiceId service, const QString& url, bool opened, const QString& origin,
+                          const QString& redirectUri, FrontEnd frontEnd);
+
 // "OneDrive knows the app.": the check before a sign-in found nothing wrong.
 QString registrationKnownText(ServiceId service);
 

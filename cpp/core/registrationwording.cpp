@@ -122,6 +122,15 @@ QString signInTroubleText(ServiceId service, const QString& origin, const QStrin
               "tab > OAuth 2 in the Dropbox App Console).").arg(redirectUri);
 }
 
+QString signInWaitingHtml(ServiceId service, const QString& url, bool opened, const QString& origin,
+                          const QString& redirectUri, FrontEnd frontEnd)
+{
+    QString text = tr("Finish signing in in your web browser...").toHtmlEscaped();
+    if (!opened)
+        text += QStringLiteral("<br>") + signInLinkHtml(url);
+    return text + QStringLiteral("<br>") + signInTroubleText(service, origin, redirectUri, frontEnd).toHtmlEscaped();
+}
+
 QString registrationKnownText(ServiceId service)
 {
     return tr("%1 knows the app.").arg(serviceInfo(service).name);
