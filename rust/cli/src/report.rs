@@ -8,6 +8,23 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// A run's output to stdout / stderr. Whoever reads it may have gone (`| head`):
+/// the upload then goes on unheard and its exit code still says how it went,
+/// instead of ending at the first line nobody can read.
+macro_rules! say_out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+macro_rules! say_err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 pub enum Reporter {
     Bar(ProgressBar),
     Lines { last: Mutex<Option<Instant>> },
@@ -84,8 +101,8 @@ impl Reporter {
     pub fn note(&self, text: &str) {
         match self {
             Reporter::Bar(bar) => bar.println(text),
-            Reporter::Lines { .. } => eprintln!("{text}"),
-            Reporter::Json => println!("{}", serde_json::json!({"event": "note", "text": text})),
+            Reporter::Lines { .. } => say_err!("{text}"),
+            Reporter::Json => say_out!("{}", serde_json::json!({"event": "note", "text": text})),
         }
     }
 
@@ -110,7 +127,7 @@ impl Reporter {
                     return;
                 }
                 *last = Some(Instant::now());
-                eprintln!(
+                say_err!(
                     "progress: {} of {} ({}/{} files), {}/s{}",
                     bytes(p.bytes_done),
                     bytes(p.bytes_total),
@@ -120,15 +137,15 @@ impl Reporter {
                     eta(p)
                 );
             }
-            Reporter::Json => println!("{}", serde_json::json!({"event": "progress", "progress": p})),
+            Reporter::Json => say_out!("{}", serde_json::json!({"event": "progress", "progress": p})),
         }
     }
 
     pub fn on_file(&self, report: &FileReport) {
         match self {
             Reporter::Bar(bar) => bar.println(file_line(report)),
-            Reporter::Lines { .. } => eprintln!("{}", file_line(report)),
-            Reporter::Json => println!("{}", serde_json::json!({"event": "file", "file": report})),
+            Reporter::Lines { .. } => say_err!("{}", file_line(report)),
+            Reporter::Json => say_out!("{}", serde_json::json!({"event": "file", "file": report})),
         }
     }
 
@@ -142,7 +159,7 @@ impl Reporter {
             if let Some(link) = link {
                 event["link"] = link_json(link, &LinkRequest::view());
             }
-            println!("{event}");
+            say_out!("{event}");
             return;
         }
         let secs = s.elapsed_ms as f64 / 1000.0;
@@ -163,7 +180,7 @@ impl Reporter {
             parts.push(format!("{} would upload", s.would_upload));
         }
         parts.push(format!("{} failed", s.failed));
-        println!(
+        say_out!(
             "{}{}; {} sent in {:.1} s ({}/s); folders created: {}",
             if s.suspended {
                 "Stopped (`dkcloud resume` continues): "
@@ -179,12 +196,12 @@ impl Reporter {
             s.folders_created
         );
         if let Some(url) = &s.folder_web_url {
-            println!("On the web: {}", shown::name(url));
+            say_out!("On the web: {}", shown::name(url));
         }
         if let Some(link) = link {
-            println!("Link: {}", shown::name(&link.url));
+            say_out!("Link: {}", shown::name(&link.url));
             if let Some(note) = link_reuse_note(link, &LinkRequest::view()) {
-                eprintln!("{note}");
+                say_err!("{note}");
             }
         }
     }

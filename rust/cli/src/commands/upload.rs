@@ -127,7 +127,9 @@ pub async fn run_shown(
     reporter.finish(&summary, link.as_ref().and_then(|l| l.as_ref().ok()));
     let link_failed = match link {
         Some(Err(e)) => {
-            eprintln!("dkcloud: the upload is done, but no link could be made: {}", CliError::from(e).message);
+            use std::io::Write as _;
+            let message = CliError::from(e).message;
+            let _ = writeln!(std::io::stderr(), "dkcloud: the upload is done, but no link could be made: {message}");
             true
         }
         _ => false,

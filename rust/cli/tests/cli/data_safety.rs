@@ -597,6 +597,54 @@ async fn a_closed_pipe_ends_quietly() {
     assert!(done.stderr.is_empty(), "{}", text(&done));
 }
 
+/// `dkcloud upload ... 2>&1 | head -1`: once the reader has gone the upload goes
+/// on unheard, every file is stored, and the exit code still tells how it went
+/// (it used to end at the first unread line, with 0, the files unsent).
+async fn an_upload_nobody_reads_still_finishes_and_its_code_tells(service: &str) {
+    let env = Env::start(|_| {}).await;
+    env.login_both().await;
+    let src = env.path(&format!("Unread-{service}"));
+    std::fs::create_dir_all(&src).unwrap();
+    for i in 0..6 {
+        std::fs::write(src.join(format!("{i}.jpg")), pattern(200 * KIB + i, 40 + i as u64)).unwrap();
+    }
+    std::fs::write(src.join("big.mov"), pattern(6 * MIB + 1, 47)).unwrap();
+    let dest = format!("{service}:/Unread");
+    for (with_a_bad_file, code) in [(false, 0), (true, 1)] {
+        if with_a_bad_file {
+            assert!(std::process::Command::new("mkfifo").arg(src.join("pipe.jpg")).status().unwrap().success());
+        }
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let stderr = writer.try_clone().unwrap();
+        let args = ["upload", "--chunk-size", "4M", src.to_str().unwrap(), dest.as_str()];
+        let done = env.command(&args, &[]).stdout(writer).stderr(stderr).status().await.unwrap();
+        assert_eq!(done.code(), Some(code), "{service}, a file that cannot go: {with_a_bad_file}");
+    }
+    let stored = env.stored(service).await;
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if name == "pipe.jpg" {
+            continue;
+        }
+        let local = dkcloud_hash::hash_reader(std::fs::File::open(&path).unwrap()).unwrap();
+        let hash = if service == "onedrive" { local.quickxor } else { local.content_hash };
+        assert_eq!(stored.get(&format!("/Unread/Unread-{service}/{name}")), Some(&(local.size, hash)), "{stored:?}");
+    }
+    assert_eq!(stored.len(), 7, "{stored:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn onedrive_an_upload_nobody_reads_still_finishes_and_its_code_tells() {
+    an_upload_nobody_reads_still_finishes_and_its_code_tells("onedrive").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropbox_an_upload_nobody_reads_still_finishes_and_its_code_tells() {
+    an_upload_nobody_reads_still_finishes_and_its_code_tells("dropbox").await;
+}
+
 async fn names_from_the_service_are_shown_escaped_and_missing_is_said_in_words(service: &str) {
     let env = Env::start(|_| {}).await;
     env.login_both().await;
