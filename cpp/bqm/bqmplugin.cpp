@@ -3,6 +3,8 @@
 #include "service.h"
 #include "uploadtool.h"
 
+#include <KLocalizedString>
+
 #include <QPointer>
 #include <QTimer>
 
@@ -18,7 +20,7 @@ DkCloudBqmPlugin::~DkCloudBqmPlugin() = default;
 
 QString DkCloudBqmPlugin::name() const
 {
-    return tr("Upload to OneDrive and Dropbox (dkcloud)");
+    return i18nc("@info batch queue plugin", "Upload to OneDrive and Dropbox (dkcloud)");
 }
 
 QString DkCloudBqmPlugin::iid() const
@@ -33,23 +35,22 @@ QIcon DkCloudBqmPlugin::icon() const
 
 QString DkCloudBqmPlugin::description() const
 {
-    return tr("Batch Queue Manager tools that upload photos to OneDrive and Dropbox (dkcloud %1)").arg(dkcloudVersion());
+    return i18nc("@info batch queue plugin", "Batch Queue Manager tools that upload photos to OneDrive and Dropbox (dkcloud %1)", dkcloudVersion());
 }
 
 QString DkCloudBqmPlugin::details() const
 {
-    return tr("<p><b>dkcloud %1</b></p>"
-              "<p>Two tools for the Batch Queue Manager, in its Custom group: <i>Upload to OneDrive</i> and "
-              "<i>Upload to Dropbox</i>. Each uploads the photo as the tools before it in the queue left it, "
-              "into the chosen folder (a subfolder per album if you like), and says per photo what happened: "
-              "uploaded, already there, replaced, kept both, skipped or failed.</p>")
-        .arg(dkcloudVersion());
+    return i18nc("@info batch queue plugin", "<p><b>dkcloud %1</b></p>"
+        "<p>Two tools for the Batch Queue Manager, in its Custom group: <i>Upload to OneDrive</i> and "
+        "<i>Upload to Dropbox</i>. Each uploads the photo as the tools before it in the queue left it, "
+        "into the chosen folder (a subfolder per album if you like), and says per photo what happened: "
+        "uploaded, already there, replaced, kept both, skipped or failed.</p>", dkcloudVersion());
 }
 
 QList<Digikam::DPluginAuthor> DkCloudBqmPlugin::authors() const
 {
     return {Digikam::DPluginAuthor(QStringLiteral("The dkcloud authors"), QString(), QStringLiteral("2025"),
-                                   tr("Developers"))};
+                                   i18nc("@info batch queue plugin", "Developers"))};
 }
 
 void DkCloudBqmPlugin::setup(QObject* parent)

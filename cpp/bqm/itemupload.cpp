@@ -5,6 +5,8 @@
 #include "talker.h"
 #include "wording.h"
 
+#include <KLocalizedString>
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -23,11 +25,6 @@ namespace DkCloud
 
 namespace
 {
-
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("DkCloud::ItemUpload", text);
-}
 
 // Collects the one file's final event and the job's end, from the engine's threads.
 class BlockingEvents final : public ffi::UploadEvents
@@ -72,7 +69,7 @@ ItemUploadResult failure(ServiceId service, const EngineFailure& failed)
     ItemUploadResult result;
     const bool cancelled = failed.kind == ffi::ErrorKind::Cancelled;
     result.outcome = cancelled ? QStringLiteral("cancelled") : QStringLiteral("failed");
-    result.text    = cancelled ? tr("cancelled") : tr("failed: %1").arg(explainError(service, failed, FrontEnd::QueueTool));
+    result.text    = cancelled ? i18nc("@info batch queue tool", "cancelled") : i18nc("@info batch queue tool", "failed: %1", explainError(service, failed, FrontEnd::QueueTool));
     return result;
 }
 
@@ -125,7 +122,7 @@ QString targetFolder(const ItemUploadRequest& request)
     album.replace(QRegularExpression(QStringLiteral("[\"*:<>?/\\\\|]")), QStringLiteral("_"));
     album = album.trimmed();
     if (album.isEmpty())
-        album = tr("Batch Queue");
+        album = i18nc("@info batch queue tool", "Batch Queue");
     QString sub = request.pattern.trimmed();
     sub.replace(QStringLiteral("{album}"), album);
     return joined(request.folder, sub);
@@ -147,9 +144,9 @@ ItemUploadResult uploadItem(const ItemUploadRequest& request, const std::functio
 {
     const ServiceId service = request.service;
     if (!QFileInfo(request.localPath).isFile())
-        return failure(service, ffi::ErrorKind::LocalFile, tr("%1 cannot be read").arg(request.localPath));
+        return failure(service, ffi::ErrorKind::LocalFile, i18nc("@info batch queue tool", "%1 cannot be read", request.localPath));
     if (request.account.isEmpty())
-        return failure(service, ffi::ErrorKind::NotLoggedIn, tr("no account chosen in the tool's settings"));
+        return failure(service, ffi::ErrorKind::NotLoggedIn, i18nc("@info batch queue tool", "no account chosen in the tool's settings"));
 
     auto session = callEngine<rust::Box<ffi::ExportSession>>([&]() {
         // The export window's App Registration... serves the queue too.
@@ -167,8 +164,7 @@ ItemUploadResult uploadItem(const ItemUploadRequest& request, const std::functio
         return failure(service, exists);
     if (!*exists.value)
         return failure(service, ffi::ErrorKind::Invalid,
-                       tr("the folder %1 is not on %2 any more (removed or renamed): choose a folder in the tool's settings")
-                           .arg(request.folder, serviceInfo(service).name));
+                       i18nc("@info batch queue tool", "the folder %1 is not on %2 any more (removed or renamed): choose a folder in the tool's settings", request.folder, serviceInfo(service).name));
     if (cancelled())
         return failure(service, ffi::ErrorKind::Cancelled, QString());
 
@@ -182,7 +178,7 @@ ItemUploadResult uploadItem(const ItemUploadRequest& request, const std::functio
         if (!named.isValid() ||
             (::link(QFile::encodeName(path).constData(), QFile::encodeName(linked).constData()) != 0 &&
              !QFile::copy(path, linked)))
-            return failure(service, ffi::ErrorKind::LocalFile, tr("cannot name %1 as %2").arg(path, request.remoteName));
+            return failure(service, ffi::ErrorKind::LocalFile, i18nc("@info batch queue tool", "cannot name %1 as %2", path, request.remoteName));
         path = linked;
     }
 
@@ -218,7 +214,7 @@ ItemUploadResult uploadItem(const ItemUploadRequest& request, const std::functio
             return failure(service, ffi::ErrorKind::Cancelled, QString());
         const bool said = summary && !toQString(summary->message).isEmpty();
         return failure(service, said ? summary->error_kind : ffi::ErrorKind::Internal,
-                       said ? toQString(summary->message) : tr("the upload ended without a word about the file"));
+                       said ? toQString(summary->message) : i18nc("@info batch queue tool", "the upload ended without a word about the file"));
     }
     const FileStateText state = fileStateText(service, *final);
     ItemUploadResult    result;
@@ -228,7 +224,7 @@ ItemUploadResult uploadItem(const ItemUploadRequest& request, const std::functio
     result.ok         = final->state == ffi::FileState::Uploaded || final->state == ffi::FileState::AlreadyThere ||
                 final->state == ffi::FileState::Replaced || final->state == ffi::FileState::KeptBoth;
     if (final->state == ffi::FileState::Skipped)
-        result.text = tr("not uploaded: %1").arg(state.text);
+        result.text = i18nc("@info batch queue tool", "not uploaded: %1", state.text);
     return result;
 }
 

@@ -5,6 +5,8 @@
 #include "talker.h"
 #include "wording.h"
 
+#include <KLocalizedString>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
@@ -34,13 +36,13 @@ UploadSettingsWidget::UploadSettingsWidget(ServiceId service, QWidget* parent)
     , m_service(service)
     , m_talker(new Talker(service, this))
     , m_account(new QComboBox(this))
-    , m_login(button(tr("Log In..."), QStringLiteral("loginButton"), this))
+    , m_login(button(i18nc("@action:button batch queue tool settings", "Log In..."), QStringLiteral("loginButton"), this))
     , m_folder(new QComboBox(this))
-    , m_reload(button(tr("Reload"), QStringLiteral("reloadFoldersButton"), this))
-    , m_newFolder(button(tr("New Folder..."), QStringLiteral("newFolderButton"), this))
+    , m_reload(button(i18nc("@action:button batch queue tool settings", "Reload"), QStringLiteral("reloadFoldersButton"), this))
+    , m_newFolder(button(i18nc("@action:button batch queue tool settings", "New Folder..."), QStringLiteral("newFolderButton"), this))
     , m_pattern(new QLineEdit(this))
     , m_conflict(new QComboBox(this))
-    , m_keepOutput(new QCheckBox(tr("Keep the processed file too"), this))
+    , m_keepOutput(new QCheckBox(i18nc("@option:check batch queue tool settings", "Keep the processed file too"), this))
     , m_status(new QLabel(this))
 {
     setObjectName(QStringLiteral("dkcloudUploadSettings"));
@@ -48,16 +50,16 @@ UploadSettingsWidget::UploadSettingsWidget(ServiceId service, QWidget* parent)
     m_folder->setObjectName(QStringLiteral("folderCombo"));
     m_folder->setEditable(true);
     m_pattern->setObjectName(QStringLiteral("folderPatternEdit"));
-    m_pattern->setToolTip(tr("A folder below the chosen one for each photo; {album} stands for the photo's album. "
-                             "Empty: straight into the chosen folder."));
+    m_pattern->setToolTip(i18nc("@info:tooltip batch queue tool settings", "A folder below the chosen one for each photo; {album} stands for the photo's album. "
+        "Empty: straight into the chosen folder."));
     m_conflict->setObjectName(QStringLiteral("conflictCombo"));
-    m_conflict->addItem(tr("Replace it"), QStringLiteral("replace"));
-    m_conflict->addItem(tr("Keep both (store under a new name)"), QStringLiteral("rename"));
-    m_conflict->addItem(tr("Skip the photo"), QStringLiteral("skip"));
+    m_conflict->addItem(i18nc("@item:inlistbox batch queue tool settings", "Replace it"), QStringLiteral("replace"));
+    m_conflict->addItem(i18nc("@item:inlistbox batch queue tool settings", "Keep both (store under a new name)"), QStringLiteral("rename"));
+    m_conflict->addItem(i18nc("@item:inlistbox batch queue tool settings", "Skip the photo"), QStringLiteral("skip"));
     m_keepOutput->setObjectName(QStringLiteral("keepOutputCheck"));
-    m_keepOutput->setToolTip(tr("On: the queue also saves the photo to its target album, as without this tool. "
-                                "Off: only the upload remains; BQM then lists the photo as not processed, since no "
-                                "file was made. Keep it on when another tool (or upload) follows this one."));
+    m_keepOutput->setToolTip(i18nc("@info:tooltip batch queue tool settings", "On: the queue also saves the photo to its target album, as without this tool. "
+        "Off: only the upload remains; BQM then lists the photo as not processed, since no "
+        "file was made. Keep it on when another tool (or upload) follows this one."));
     // BQM's tool settings panel is narrow: fields may shrink, labels go above them.
     for (QComboBox* combo : {m_account, m_folder, m_conflict})
     {
@@ -79,11 +81,11 @@ UploadSettingsWidget::UploadSettingsWidget(ServiceId service, QWidget* parent)
     m_pattern->setMinimumWidth(60);
     auto* form = new QFormLayout(this);
     form->setRowWrapPolicy(QFormLayout::WrapAllRows);
-    form->addRow(tr("Account:"), accountRow);
-    form->addRow(tr("Folder on %1:").arg(serviceInfo(service).name), m_folder);
+    form->addRow(i18nc("@label batch queue tool settings", "Account:"), accountRow);
+    form->addRow(i18nc("@label batch queue tool settings", "Folder on %1:", serviceInfo(service).name), m_folder);
     form->addRow(folderButtons);
-    form->addRow(tr("Subfolder:"), m_pattern);
-    form->addRow(tr("A different file of that name:"), m_conflict);
+    form->addRow(i18nc("@label batch queue tool settings", "Subfolder:"), m_pattern);
+    form->addRow(i18nc("@label batch queue tool settings", "A different file of that name:"), m_conflict);
     form->addRow(m_keepOutput);
     form->addRow(m_status);
 
@@ -160,15 +162,15 @@ void UploadSettingsWidget::connectTalker()
             reloadFolders();
     });
     connect(m_talker, &Talker::sessionFailed, this, [this](const EngineFailure& failure) {
-        showError(tr("Cannot use %1:").arg(serviceInfo(m_service).name), failure);
+        showError(i18nc("@info:status batch queue tool settings", "Cannot use %1:", serviceInfo(m_service).name), failure);
     });
     connect(m_talker, &Talker::signInPageOpened, this, [this](const QString& url, bool opened) {
         m_status->setText(signInWaitingHtml(m_service, url, opened, m_talker->registrationOrigin(),
                                             m_talker->redirectUri(), FrontEnd::QueueTool));
     });
-    connect(m_talker, &Talker::pasteCodeNeeded, this, [this](const QString& instructions) {
+    connect(m_talker, &Talker::pasteCodeNeeded, this, [this](const QString& /* the engine's words, for the command line */) {
         m_login->setEnabled(true);
-        askForPastedCode(instructions);
+        askForPastedCode();
     });
     connect(m_talker, &Talker::loggedIn, this, [this](const QString& account) {
         m_login->setEnabled(true);
@@ -176,7 +178,7 @@ void UploadSettingsWidget::connectTalker()
     });
     const auto loginFailed = [this](const EngineFailure& failure) {
         m_login->setEnabled(true);
-        showError(tr("Cannot log in:"), failure);
+        showError(i18nc("@info:status batch queue tool settings", "Cannot log in:"), failure);
     };
     connect(m_talker, &Talker::loginFailed, this, loginFailed);
     // Nothing here cancels a sign-in; should the engine end one so, it is a failure like any other.
@@ -197,16 +199,16 @@ void UploadSettingsWidget::connectTalker()
         Q_EMIT foldersListed(paths.size());
     });
     connect(m_talker, &Talker::foldersFailed, this, [this](const EngineFailure& failure) {
-        showError(tr("Cannot list the folders:"), failure);
+        showError(i18nc("@info:status batch queue tool settings", "Cannot list the folders:"), failure);
     });
     connect(m_talker, &Talker::folderCreated, this, [this](const QString& made) {
         if (m_folder->findText(made) < 0)
             m_folder->addItem(made);
         m_folder->setCurrentIndex(m_folder->findText(made));
-        m_status->setText(tr("Folder %1 created.").arg(made).toHtmlEscaped());
+        m_status->setText(i18nc("@info:status batch queue tool settings", "Folder %1 created.", made).toHtmlEscaped());
     });
     connect(m_talker, &Talker::folderFailed, this, [this](const EngineFailure& failure) {
-        showError(tr("Cannot create the folder:"), failure);
+        showError(i18nc("@info:status batch queue tool settings", "Cannot create the folder:"), failure);
     });
 }
 
@@ -219,21 +221,21 @@ void UploadSettingsWidget::openSession()
 void UploadSettingsWidget::logIn()
 {
     m_login->setEnabled(false);
-    m_status->setText(tr("Opening the sign-in page..."));
+    m_status->setText(i18nc("@info:status batch queue tool settings", "Opening the sign-in page..."));
     // A new login: a session of its own, which becomes the chosen account.
     m_talker->logInWithNewSession(ExportSettings::load(m_service).registration());
 }
 
-void UploadSettingsWidget::askForPastedCode(const QString& instructions)
+void UploadSettingsWidget::askForPastedCode()
 {
     // The loopback port was taken: the browser shows a code to paste here.
     QInputDialog dialog(this);
     dialog.setObjectName(QStringLiteral("pasteCodeDialog"));
-    dialog.setWindowTitle(tr("Finish Logging In"));
-    dialog.setLabelText(instructions);
+    dialog.setWindowTitle(i18nc("@title:window batch queue tool settings", "Finish Logging In"));
+    dialog.setLabelText(pasteInstructions(m_service));
     if (dialog.exec() != QDialog::Accepted || dialog.textValue().trimmed().isEmpty())
     {
-        m_status->setText(tr("Login cancelled. Click \"Log In...\" to try again.").toHtmlEscaped());
+        m_status->setText(i18nc("@info:status batch queue tool settings", "Login cancelled. Click \"Log In...\" to try again.").toHtmlEscaped());
         return;
     }
     m_talker->finishLogin(dialog.textValue().trimmed());
@@ -244,7 +246,7 @@ void UploadSettingsWidget::loggedIn(const QString& account)
     if (m_account->findText(account) < 0)
         m_account->addItem(account);
     m_account->setCurrentIndex(m_account->findText(account));
-    m_status->setText(tr("Logged in as %1.").arg(account).toHtmlEscaped());
+    m_status->setText(i18nc("@info:status batch queue tool settings", "Logged in as %1.", account).toHtmlEscaped());
     openSession();
     Q_EMIT accountChanged(account);
     Q_EMIT settingsChanged();
@@ -259,8 +261,8 @@ void UploadSettingsWidget::askNewFolder()
 {
     QInputDialog dialog(this);
     dialog.setObjectName(QStringLiteral("newFolderDialog"));
-    dialog.setWindowTitle(tr("New Folder"));
-    dialog.setLabelText(tr("A new folder in %1:").arg(m_folder->currentText()));
+    dialog.setWindowTitle(i18nc("@title:window batch queue tool settings", "New Folder"));
+    dialog.setLabelText(i18nc("@label batch queue tool settings", "A new folder in %1:", m_folder->currentText()));
     if (dialog.exec() == QDialog::Accepted && !dialog.textValue().trimmed().isEmpty())
         createFolder(dialog.textValue().trimmed());
 }
@@ -269,7 +271,7 @@ void UploadSettingsWidget::createFolder(const QString& name)
 {
     if (!m_talker->hasSession())
     {
-        m_status->setText(tr("Log in first.").toHtmlEscaped());
+        m_status->setText(i18nc("@info:status batch queue tool settings", "Log in first.").toHtmlEscaped());
         return;
     }
     m_talker->createFolder(m_folder->currentText() + QLatin1Char('/') + name);

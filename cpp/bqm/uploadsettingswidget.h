@@ -54,7 +54,7 @@ private:
     void connectTalker();
     void openSession();
     void askNewFolder();
-    void askForPastedCode(const QString& instructions);
+    void askForPastedCode();
     void loggedIn(const QString& account);
     void showError(const QString& what, const EngineFailure& failure);
 

@@ -2,6 +2,8 @@
 
 #include "uploadsettingswidget.h"
 
+#include <KLocalizedString>
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -22,9 +24,8 @@ UploadTool::UploadTool(ServiceId service, QObject* parent)
 void UploadTool::nameTool()
 {
     const ServiceInfo& info = serviceInfo(m_service);
-    setToolTitle(tr("Upload to %1").arg(info.name));
-    setToolDescription(tr("Uploads each photo, as the tools before this one left it, to a folder on %1 (dkcloud).")
-                           .arg(info.name));
+    setToolTitle(i18nc("@title batch queue tool", "Upload to %1", info.name));
+    setToolDescription(i18nc("@info batch queue tool", "Uploads each photo, as the tools before this one left it, to a folder on %1 (dkcloud).", info.name));
     setToolIcon(serviceIcon(m_service));
 }
 
@@ -88,9 +89,8 @@ bool UploadTool::toolOperations()
     {
         // An upload tool before this one kept no file (BQM marks a custom tool
         // after it as "last"): nothing to upload, and an empty file is never sent.
-        setErrorDescription(tr("%1: nothing to upload: the tool before this one in the queue handed over no file "
-                               "(an upload tool with \"keep the processed file\" off must be the queue's last tool)")
-                                .arg(serviceInfo(m_service).name));
+        setErrorDescription(i18nc("@info batch queue tool", "%1: nothing to upload: the tool before this one in the queue handed over no file "
+        "(an upload tool with \"keep the processed file\" off must be the queue's last tool)", serviceInfo(m_service).name));
         Q_EMIT itemFinished(input, QStringLiteral("failed"), errorDescription(), QString());
         return false;
     }
@@ -114,7 +114,7 @@ bool UploadTool::toolOperations()
                                       << result.outcome << result.text;
     Q_EMIT itemFinished(input, result.outcome, result.text, result.remotePath);
     // BQM shows this for a failed item; set for the others too, for whoever asks.
-    setErrorDescription(tr("%1: %2").arg(serviceInfo(m_service).name, result.text));
+    setErrorDescription(i18nc("@info batch queue tool", "%1: %2", serviceInfo(m_service).name, result.text));
     if (!result.ok)
         return false;
     return passOn(input);
@@ -131,13 +131,13 @@ bool UploadTool::passOn(const QString& input)
         return true;
     if (!BqmSettings::fromMap(settings()).keepOutput && isLastChainedTool())
     {
-        setErrorDescription(tr("%1 (no file kept in the queue's target album, as set in the tool)").arg(errorDescription()));
+        setErrorDescription(i18nc("@info batch queue tool", "%1 (no file kept in the queue's target album, as set in the tool)", errorDescription()));
         return false;
     }
     QFile::remove(output);
     if (QFile::copy(input, output))
         return true;
-    setErrorDescription(tr("Uploaded, but the processed file could not be written to %1").arg(output));
+    setErrorDescription(i18nc("@info batch queue tool", "Uploaded, but the processed file could not be written to %1", output));
     return false;
 }
 

@@ -1,5 +1,7 @@
 #include "service.h"
 
+#include <KLocalizedString>
+
 #include <QPainter>
 #include <QPainterPath>
 #include <QPixmap>
@@ -12,10 +14,9 @@ const ServiceInfo& serviceInfo(ServiceId id)
     static const ServiceInfo oneDrive{
         ServiceId::OneDrive,
         QStringLiteral("OneDrive"),
-        QStringLiteral("Export to &OneDrive..."),
         QStringLiteral("export_dkcloud_onedrive"),
         QKeySequence(QStringLiteral("Ctrl+Alt+Shift+O")),
-        QStringLiteral("onedrive"),
+        QStringLiteral("dk-onedrive"),
         QStringLiteral("dkcloud OneDrive Settings"),
         QStringLiteral("org.kde.digikam.plugin.generic.OneDrive"),
         QStringLiteral("export_onedrive"),
@@ -23,15 +24,20 @@ const ServiceInfo& serviceInfo(ServiceId id)
     static const ServiceInfo dropbox{
         ServiceId::Dropbox,
         QStringLiteral("Dropbox"),
-        QStringLiteral("Export to &Dropbox..."),
         QStringLiteral("export_dkcloud_dropbox"),
         QKeySequence(QStringLiteral("Ctrl+Alt+Shift+D")),
-        QStringLiteral("dropbox"),
+        QStringLiteral("dk-dropbox"),
         QStringLiteral("dkcloud Dropbox Settings"),
         QStringLiteral("org.kde.digikam.plugin.generic.DropBox"),
         QStringLiteral("export_dropbox"),
     };
     return id == ServiceId::OneDrive ? oneDrive : dropbox;
+}
+
+QString exportActionText(ServiceId id)
+{
+    return id == ServiceId::OneDrive ? i18nc("@action:inmenu Export menu", "Export to &OneDrive...")
+                                     : i18nc("@action:inmenu Export menu", "Export to &Dropbox...");
 }
 
 namespace

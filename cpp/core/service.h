@@ -20,16 +20,17 @@ struct ServiceInfo
 {
     ServiceId    id;
     QString      name;                // "OneDrive"
-    QString      actionText;          // "Export to &OneDrive..."
     QString      actionObjectName;    // the action's id in digiKam's XML GUI
     QKeySequence shortcut;
-    QString      iconName;
+    QString      iconName;            // digiKam's own icon for the service ("dk-onedrive")
     QString      settingsGroup;       // group in the host's rc file
     QString      builtinPluginIid;    // digiKam's own exporter for this service
     QString      builtinActionName;
 };
 
 const ServiceInfo& serviceInfo(ServiceId id);
+// "Export to &OneDrive...", in the host's language.
+QString exportActionText(ServiceId id);
 
 // The service's icon from the desktop theme, else one drawn here (a cloud in
 // the service's colour), so menus and Settings > Plugins never show a blank.

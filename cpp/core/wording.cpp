@@ -2,6 +2,8 @@
 
 #include "registrationwording.h"
 
+#include <KLocalizedString>
+
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QStringList>
@@ -11,11 +13,6 @@ namespace DkCloud
 
 namespace
 {
-
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("DkCloud::ExportWindow", text);
-}
 
 const QColor good(0x2e, 0x7d, 0x32);
 const QColor warn(0x9a, 0x5b, 0x00);
@@ -28,15 +25,23 @@ QString failureReason(ServiceId service, ffi::ErrorKind kind, const QString& det
     switch (kind)
     {
         case ffi::ErrorKind::NotLoggedIn:
-            return tr("not logged in");
+            return i18nc("@info upload outcome", "not logged in");
         case ffi::ErrorKind::QuotaFull:
-            return tr("%1 is full").arg(name);
+            return i18nc("@info upload outcome", "%1 is full", name);
         case ffi::ErrorKind::NameNotAllowed:
-            return tr("%1 does not accept this name").arg(name);
+            return i18nc("@info upload outcome", "%1 does not accept this name", name);
         case ffi::ErrorKind::Network:
-            return tr("%1 could not be reached").arg(name);
+            return i18nc("@info upload outcome", "%1 could not be reached", name);
         case ffi::ErrorKind::Conflict:
-            return tr("a different file of this name is in the album");
+            return i18nc("@info upload outcome", "a different file of this name is in the album");
+        case ffi::ErrorKind::Mismatch:
+            return i18nc("@info upload outcome", "the stored copy does not match the photo");
+        case ffi::ErrorKind::LocalFile:
+            return i18nc("@info upload outcome: then the engine's own words", "the photo could not be read (%1)", detail);
+        case ffi::ErrorKind::Refused:
+            return i18nc("@info upload outcome: then the engine's own words", "%1 refused it (%2)", name, detail);
+        case ffi::ErrorKind::Internal:
+            return i18nc("@info upload outcome: then the engine's own words", "internal error in dkcloud (%1)", detail);
         default:
             return detail;
     }
@@ -46,72 +51,93 @@ QString failureReason(ServiceId service, ffi::ErrorKind kind, const QString& det
 
 QString humanBytes(double bytes)
 {
-    const char* units[] = {"B", "KiB", "MiB", "GiB"};
-    int unit            = 0;
+    // The number as the language writes it (KI18n: "1,5 MiB" in German).
+    const KLocalizedString units[] = {ki18nc("@item a size in bytes", "%1 B"), ki18nc("@item a size in kibibytes", "%1 KiB"),
+                                      ki18nc("@item a size in mebibytes", "%1 MiB"), ki18nc("@item a size in gibibytes", "%1 GiB")};
+    int unit = 0;
     while (bytes >= 1024.0 && unit < 3)
     {
         bytes /= 1024.0;
         ++unit;
     }
-    return QString::number(bytes, 'f', unit == 0 ? 0 : 1) + QLatin1Char(' ') + QLatin1String(units[unit]);
+    return units[unit].subs(bytes, 0, 'f', unit == 0 ? 0 : 1).toString();
 }
 
 QString humanDuration(qint64 seconds)
 {
     if (seconds < 0)
-        return tr("unknown");
+        return i18nc("@info upload outcome", "unknown");
     if (seconds < 60)
-        return tr("%1 s").arg(seconds);
+        return i18nc("@info upload outcome", "%1 s", seconds);
     if (seconds < 3600)
-        return tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
-    return tr("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
+        return i18nc("@info upload outcome", "%1 min %2 s", seconds / 60, seconds % 60);
+    return i18nc("@info upload outcome", "%1 h %2 min", seconds / 3600, (seconds % 3600) / 60);
 }
 
-QString explainError(ServiceId service, ffi::ErrorKind kind, const QString& detail, FrontEnd frontEnd)
+namespace
+{
+
+// The sentence for a kind of problem, in the reader's language; the
+// engine's own words are not part of it (they come after it, as details).
+QString problemSentence(ServiceId service, ffi::ErrorKind kind, FrontEnd frontEnd)
 {
     const QString name  = serviceInfo(service).name;
     const bool    queue = frontEnd == FrontEnd::QueueTool;
     switch (kind)
     {
         case ffi::ErrorKind::NotLoggedIn:
-            return queue ? tr("You are not logged in to %1 (or the saved login has expired). Click \"Log In...\" "
-                              "in the upload tool's settings.").arg(name)
-                         : tr("You are not logged in to %1 (or the saved login has expired). Click \"Log in\".").arg(name);
+            return queue ? i18nc("@info upload outcome", "You are not logged in to %1 (or the saved login has expired). Click \"Log In...\" "
+                                 "in the upload tool's settings.", name)
+                         : i18nc("@info upload outcome", "You are not logged in to %1 (or the saved login has expired). Click \"Log in\".", name);
         case ffi::ErrorKind::LoginFailed:
-            return queue ? tr("The login did not complete: %1. Click \"Log In...\" in the upload tool's settings to "
-                              "try again.").arg(detail)
-                         : tr("The login did not complete: %1. Click \"Log in\" to try again.").arg(detail);
+            return queue ? i18nc("@info upload outcome", "The login did not complete. Click \"Log In...\" in the upload tool's settings to "
+                                 "try again.")
+                         : i18nc("@info upload outcome", "The login did not complete. Click \"Log in\" to try again.");
         case ffi::ErrorKind::AppNotRegistered:
-            return queue ? tr("dkcloud has no %1 app registration yet. Open Export > Export to %1... and click "
-                              "\"App Registration...\": it shows how to register one.").arg(name)
-                         : tr("dkcloud has no %1 app registration yet. Click \"App Registration...\": it shows how "
-                              "to register one (about five minutes).").arg(name);
+            return queue ? i18nc("@info upload outcome", "dkcloud has no %1 app registration yet. Open Export > Export to %1... and click "
+                                 "\"App Registration...\": it shows how to register one.", name)
+                         : i18nc("@info upload outcome", "dkcloud has no %1 app registration yet. Click \"App Registration...\": it shows how "
+                                 "to register one (about five minutes).", name);
         case ffi::ErrorKind::RegistrationRefused:
-            return tr("%1 refused the app registration: %2").arg(name, detail);
+            return i18nc("@info upload outcome", "%1 refused the app registration.", name);
         case ffi::ErrorKind::QuotaFull:
-            return queue ? tr("Your %1 storage is full. Free some space, then run the queue again.").arg(name)
-                         : tr("Your %1 storage is full. Free some space, then click \"Start Upload\" again.").arg(name);
+            return queue ? i18nc("@info upload outcome", "Your %1 storage is full. Free some space, then run the queue again.", name)
+                         : i18nc("@info upload outcome", "Your %1 storage is full. Free some space, then click \"Start Upload\" again.", name);
         case ffi::ErrorKind::NameNotAllowed:
-            return tr("%1 does not accept this name (%2). Choose another album name.").arg(name, detail);
+            return i18nc("@info upload outcome", "%1 does not accept this name. Choose another album name.", name);
         case ffi::ErrorKind::Network:
-            return tr("%1 could not be reached (%2). Check the network connection and try again.").arg(name, detail);
+            return i18nc("@info upload outcome", "%1 could not be reached. Check the network connection and try again.", name);
         case ffi::ErrorKind::Refused:
-            return tr("%1 refused: %2").arg(name, detail);
+            return i18nc("@info upload outcome", "%1 refused the request.", name);
         case ffi::ErrorKind::LocalFile:
-            return tr("A photo could not be read: %1").arg(detail);
+            return i18nc("@info upload outcome", "A photo could not be read.");
         case ffi::ErrorKind::Cancelled:
-            return tr("Cancelled.");
+            return i18nc("@info upload outcome", "Cancelled.");
         case ffi::ErrorKind::NotInPlan:
-            return tr("Your %1 plan does not allow this (%2). Choose a link without an expiry date.").arg(name, detail);
+            return i18nc("@info upload outcome", "Your %1 plan does not allow this. Choose a link without an expiry date.", name);
         case ffi::ErrorKind::SharingPolicy:
-            return tr("Your organisation does not allow this %1 link (%2). Ask its administrator, or share from %1's "
-                      "web page.")
-                .arg(name, detail);
+            return i18nc("@info upload outcome", "Your organisation does not allow this %1 link. Ask its administrator, or share from %1's "
+                         "web page.", name);
         case ffi::ErrorKind::Internal:
-            return tr("Internal error in dkcloud: %1").arg(detail);
+            return i18nc("@info upload outcome", "Internal error in dkcloud.");
         default:
-            return detail;
+            return {};
     }
+}
+
+} // namespace
+
+QString explainError(ServiceId service, ffi::ErrorKind kind, const QString& detail, FrontEnd frontEnd)
+{
+    const QString sentence = problemSentence(service, kind, frontEnd);
+    // Kinds whose sentence says all there is to do: the engine's words would only repeat it.
+    const bool said = kind == ffi::ErrorKind::NotLoggedIn || kind == ffi::ErrorKind::AppNotRegistered ||
+                      kind == ffi::ErrorKind::QuotaFull || kind == ffi::ErrorKind::Cancelled;
+    if (sentence.isEmpty())
+        return detail;
+    if (said || detail.trimmed().isEmpty())
+        return sentence;
+    return i18nc("@info a problem, then the engine's own words about it (secondary, may be English)", "%1 (Details: %2)", sentence, detail);
 }
 
 QString explainError(ServiceId service, const EngineFailure& failure, FrontEnd frontEnd)
@@ -131,30 +157,34 @@ FileStateText fileStateText(ServiceId service, const ffi::FileEvent& event)
     {
         // Another photo of this upload has the same name to the service: this
         // one went up under its own, never over the other.
-        const QString how = event.state == ffi::FileState::AlreadyThere ? tr("already there as %1") : tr("uploaded as %1");
-        return {tr("%1 (on %2, %3 is the name of another photo of this upload)").arg(how.arg(stored), serviceInfo(service).name, clash),
+        const QString name = serviceInfo(service).name;
+        return {event.state == ffi::FileState::AlreadyThere
+                    ? i18nc("@info upload outcome", "already there as %1 (on %2, %3 is the name of another photo of this upload)",
+                            stored, name, clash)
+                    : i18nc("@info upload outcome", "uploaded as %1 (on %2, %3 is the name of another photo of this upload)",
+                            stored, name, clash),
                 good, QStringLiteral("own-name")};
     }
     switch (event.state)
     {
         case ffi::FileState::Uploaded:
-            return {tr("uploaded"), good, QStringLiteral("uploaded")};
+            return {i18nc("@info upload outcome", "uploaded"), good, QStringLiteral("uploaded")};
         case ffi::FileState::AlreadyThere:
-            return {tr("already there (identical)"), good, QStringLiteral("already-there")};
+            return {i18nc("@info upload outcome", "already there (identical)"), good, QStringLiteral("already-there")};
         case ffi::FileState::Replaced:
-            return {tr("uploaded, replaced the older copy"), good, QStringLiteral("replaced")};
+            return {i18nc("@info upload outcome", "uploaded, replaced the older copy"), good, QStringLiteral("replaced")};
         case ffi::FileState::KeptBoth:
-            return {tr("uploaded as %1 (kept both)").arg(stored), good, QStringLiteral("kept-both")};
+            return {i18nc("@info upload outcome", "uploaded as %1 (kept both)", stored), good, QStringLiteral("kept-both")};
         case ffi::FileState::Skipped:
             // A message says why the engine left it (a name the service never stores).
             if (!toQString(event.message).isEmpty())
-                return {tr("not stored: %1").arg(toQString(event.message)), warn, QStringLiteral("not-stored")};
-            return {tr("skipped: a different file has this name"), warn, QStringLiteral("skipped")};
+                return {i18nc("@info upload outcome", "not stored: %1", toQString(event.message)), warn, QStringLiteral("not-stored")};
+            return {i18nc("@info upload outcome", "skipped: a different file has this name"), warn, QStringLiteral("skipped")};
         case ffi::FileState::Failed:
-            return {tr("failed: %1").arg(failureReason(service, event.error_kind, toQString(event.message))), bad,
+            return {i18nc("@info upload outcome", "failed: %1", failureReason(service, event.error_kind, toQString(event.message))), bad,
                     QStringLiteral("failed")};
         case ffi::FileState::Cancelled:
-            return {tr("cancelled"), QColor(), QStringLiteral("cancelled")};
+            return {i18nc("@info upload outcome", "cancelled"), QColor(), QStringLiteral("cancelled")};
         default:
             return {};
     }
@@ -163,20 +193,20 @@ FileStateText fileStateText(ServiceId service, const ffi::FileEvent& event)
 QString summaryText(ServiceId service, const ffi::JobSummary& s)
 {
     QStringList parts;
-    const auto count = [&parts](size_t n, const QString& text) {
+    const auto count = [&parts](size_t n, const KLocalizedString& text) {
         if (n > 0)
-            parts << text.arg(n);
+            parts << text.subs(qulonglong(n)).toString();
     };
-    count(s.files_uploaded, tr("%1 uploaded"));
-    count(s.files_replaced, tr("%1 replaced"));
-    count(s.files_kept_both, tr("%1 kept both"));
-    count(s.files_already_there, tr("%1 already there"));
-    count(s.files_skipped, tr("%1 skipped"));
-    count(s.files_not_stored, tr("%1 not stored"));
-    count(s.files_failed, tr("%1 failed"));
-    QString text = parts.isEmpty() ? tr("Nothing was uploaded.") : parts.join(QStringLiteral(", ")) + QLatin1Char('.');
+    count(s.files_uploaded, ki18ncp("@info upload outcome: counted in the summary", "%1 uploaded", "%1 uploaded"));
+    count(s.files_replaced, ki18ncp("@info upload outcome: counted in the summary", "%1 replaced", "%1 replaced"));
+    count(s.files_kept_both, ki18ncp("@info upload outcome: counted in the summary", "%1 kept both", "%1 kept both"));
+    count(s.files_already_there, ki18ncp("@info upload outcome: counted in the summary", "%1 already there", "%1 already there"));
+    count(s.files_skipped, ki18ncp("@info upload outcome: counted in the summary", "%1 skipped", "%1 skipped"));
+    count(s.files_not_stored, ki18ncp("@info upload outcome: counted in the summary", "%1 not stored", "%1 not stored"));
+    count(s.files_failed, ki18ncp("@info upload outcome: counted in the summary", "%1 failed", "%1 failed"));
+    QString text = parts.isEmpty() ? i18nc("@info upload outcome", "Nothing was uploaded.") : parts.join(QStringLiteral(", ")) + QLatin1Char('.');
     if (s.cancelled)
-        text = tr("Cancelled: %1").arg(text);
+        text = i18nc("@info upload outcome", "Cancelled: %1", text);
     if (!toQString(s.message).isEmpty())
         text += QLatin1Char(' ') + explainError(service, s.error_kind, toQString(s.message));
     return text;
@@ -184,29 +214,27 @@ QString summaryText(ServiceId service, const ffi::JobSummary& s)
 
 QString waitingText()
 {
-    return tr("waiting");
+    return i18nc("@info upload outcome", "waiting");
 }
 
 QString uploadingText(int percent)
 {
-    return tr("uploading %1%").arg(percent);
+    return i18nc("@info upload outcome", "uploading %1%", percent);
 }
 
 QString ofPhotos(qint64 done, qint64 total)
 {
-    return total == 1 ? tr("%1 of 1 photo").arg(done) : tr("%1 of %2 photos").arg(done).arg(total);
+    return i18ncp("@info upload progress: photos done of all", "%2 of %1 photo", "%2 of %1 photos", total, done);
 }
 
 QString progressText(const ffi::JobProgress& progress)
 {
-    return tr("%1, %2/s, %3 left")
-        .arg(ofPhotos(qint64(progress.files_done), qint64(progress.files_total)),
-             humanBytes(progress.bytes_per_second), humanDuration(progress.eta_seconds));
+    return i18nc("@info upload outcome", "%1, %2/s, %3 left", ofPhotos(qint64(progress.files_done), qint64(progress.files_total)), humanBytes(progress.bytes_per_second), humanDuration(progress.eta_seconds));
 }
 
 QString onServiceText(ServiceId service, size_t onService, int total, qint64 seconds)
 {
-    return tr("%1 on %2 after %3").arg(ofPhotos(qint64(onService), total), serviceInfo(service).name, humanDuration(seconds));
+    return i18nc("@info upload outcome", "%1 on %2 after %3", ofPhotos(qint64(onService), total), serviceInfo(service).name, humanDuration(seconds));
 }
 
 QString summaryHtml(ServiceId service, const ffi::JobSummary& summary)
@@ -217,8 +245,16 @@ QString summaryHtml(ServiceId service, const ffi::JobSummary& summary)
     // The folder's own address from the service; no guessed link when it gave none.
     if (!url.isEmpty())
         text += QStringLiteral(" <a href=\"%1\">%2</a>")
-                    .arg(url.toHtmlEscaped(), tr("Open %1 on %2").arg(folder.toHtmlEscaped(), serviceInfo(service).name));
+                    .arg(url.toHtmlEscaped(), i18nc("@info upload outcome", "Open %1 on %2", folder.toHtmlEscaped(), serviceInfo(service).name));
     return text;
+}
+
+QString pasteInstructions(ServiceId service)
+{
+    return service == ServiceId::OneDrive
+               ? i18nc("@label pasted sign-in", "After signing in, the browser shows an error page at a localhost address: copy "
+                       "the whole address from the address bar and paste it here.")
+               : i18nc("@label pasted sign-in", "After allowing access, Dropbox shows a code: paste it here.");
 }
 
 QString signInLinkHtml(const QString& url)
@@ -227,16 +263,15 @@ QString signInLinkHtml(const QString& url)
     // it does not widen the dialog (right-click > Copy Link Location copies it all).
     const int shown    = 60;
     const QString text = url.size() > shown ? url.left(shown) + QChar(0x2026) : url;
-    return tr("No web browser could be started. Open this address in a web browser: %1")
-        .arg(QStringLiteral("<a href=\"%1\">%2</a>").arg(url.toHtmlEscaped(), text.toHtmlEscaped()));
+    return i18nc("@info upload outcome", "No web browser could be started. Open this address in a web browser: %1", QStringLiteral("<a href=\"%1\">%2</a>").arg(url.toHtmlEscaped(), text.toHtmlEscaped()));
 }
 
 QString summaryAdvice(const ffi::JobSummary& s)
 {
     if (s.files_skipped == 0)
         return {};
-    return tr("Skipped photos were not stored: to store them, choose \"Replace it with this photo\" or \"Keep "
-              "both\" under \"If a photo is already there\", then click \"Start Upload\".");
+    return i18nc("@info upload outcome", "Skipped photos were not stored: to store them, choose \"Replace it with this photo\" or \"Keep "
+        "both\" under \"If a photo is already there\", then click \"Start Upload\".");
 }
 
 } // namespace DkCloud

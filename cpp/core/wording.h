@@ -55,6 +55,9 @@ QString onServiceText(ServiceId service, size_t onService, int total, qint64 sec
 QString summaryText(ServiceId service, const ffi::JobSummary& summary);
 
 // No browser could be started: the sign-in page as a link to open by hand (rich text).
+// What to paste when the browser sign-in cannot come back by itself (the
+// engine's profile says the same in English for the command line).
+QString pasteInstructions(ServiceId service);
 QString signInLinkHtml(const QString& url);
 
 // The summary for the dialog (rich text), with a link to the folder's page

@@ -10,6 +10,8 @@
 #include "talker.h"
 #include "wording.h"
 
+#include <KLocalizedString>
+
 #include <QComboBox>
 #include <QInputDialog>
 #include <QLabel>
@@ -30,7 +32,7 @@ void ExportWindow::connectTalker()
         offerUnfinished();
     });
     connect(m_talker, &Talker::sessionFailed, this, [this](const EngineFailure& failure) {
-        showError(tr("Cannot use %1:").arg(serviceInfo(m_service).name), failure);
+        showError(i18nc("@info:status export window", "Cannot use %1:", serviceInfo(m_service).name), failure);
         updateButtons();
     });
     connect(m_talker, &Talker::accountKnown, this, [this](const QString& name) {
@@ -41,7 +43,7 @@ void ExportWindow::connectTalker()
         setBusy(false);
         showLoggedOut();
         refreshAccounts();
-        showError(tr("Not logged in:"), failure);
+        showError(i18nc("@info:status export window", "Not logged in:"), failure);
         Q_EMIT accountFailed(failure.error);
     });
     connect(m_talker, &Talker::accountsListed, this, [this](const QStringList& names) {
@@ -58,9 +60,9 @@ void ExportWindow::connectTalker()
         qCWarning(DKCLOUD_LOG).noquote() << "cannot list the stored logins:" << error;
     });
     connect(m_talker, &Talker::signInPageOpened, this, &ExportWindow::showSignInPage);
-    connect(m_talker, &Talker::pasteCodeNeeded, this, [this](const QString& instructions) {
+    connect(m_talker, &Talker::pasteCodeNeeded, this, [this](const QString& /* the engine's words, for the command line */) {
         loginStepEnded();
-        askForPastedCode(instructions);
+        askForPastedCode();
     });
     connect(m_talker, &Talker::loggedIn, this, [this](const QString& account) {
         loginStepEnded();
@@ -70,11 +72,11 @@ void ExportWindow::connectTalker()
     });
     connect(m_talker, &Talker::loginCancelled, this, [this]() {
         loginStepEnded();
-        m_ui->statusLabel()->setText(tr("Login cancelled. Click \"Log in\" to try again."));
+        m_ui->statusLabel()->setText(i18nc("@info:status export window", "Login cancelled. Click \"Log in\" to try again."));
     });
     connect(m_talker, &Talker::loginFailed, this, [this](const EngineFailure& failure) {
         loginStepEnded();
-        showError(tr("Cannot log in:"), failure);
+        showError(i18nc("@info:status export window", "Cannot log in:"), failure);
     });
     connect(m_talker, &Talker::loggedOut, this, [this](const QString& name) {
         setBusy(false);
@@ -84,12 +86,12 @@ void ExportWindow::connectTalker()
         m_ui->folderCombo()->clear();
         m_ui->folderCombo()->addItem(m_settings.folder);
         refreshAccounts();
-        m_ui->statusLabel()->setText(tr("Logged out of %1.").arg(name));
+        m_ui->statusLabel()->setText(i18nc("@info:status export window", "Logged out of %1.", name));
         Q_EMIT loggedOut(name);
     });
     connect(m_talker, &Talker::logoutFailed, this, [this](const EngineFailure& failure) {
         setBusy(false);
-        showError(tr("Cannot log out:"), failure);
+        showError(i18nc("@info:status export window", "Cannot log out:"), failure);
     });
     connectFolders();
 }
@@ -118,8 +120,8 @@ void ExportWindow::refreshAccounts()
 void ExportWindow::showLoggedOut()
 {
     m_loggedIn = false;
-    m_ui->accountName()->setText(tr("not logged in"));
-    m_ui->loginButton()->setText(tr("&Log in"));
+    m_ui->accountName()->setText(i18nc("@info export window", "not logged in"));
+    m_ui->loginButton()->setText(i18nc("@action:button export window", "&Log in"));
     updateButtons();
 }
 
@@ -128,7 +130,7 @@ void ExportWindow::refreshAccount()
     if (!m_talker->hasSession())
         return;
     setBusy(true);
-    m_ui->statusLabel()->setText(tr("Connecting to %1...").arg(serviceInfo(m_service).name));
+    m_ui->statusLabel()->setText(i18nc("@info:status export window", "Connecting to %1...", serviceInfo(m_service).name));
     m_talker->refreshAccount();
 }
 
@@ -136,7 +138,7 @@ void ExportWindow::showAccount(const QString& name)
 {
     m_loggedIn = true;
     m_ui->accountName()->setText(name);
-    m_ui->loginButton()->setText(tr("Change &Account"));
+    m_ui->loginButton()->setText(i18nc("@action:button export window", "Change &Account"));
     m_ui->statusLabel()->clear();
     refreshAccounts();
     updateButtons();
@@ -156,8 +158,8 @@ void ExportWindow::logIn()
     }
     setBusy(true);
     m_loggingIn = true;
-    m_ui->loginButton()->setText(tr("&Cancel Login"));
-    m_ui->statusLabel()->setText(tr("Opening the sign-in page..."));
+    m_ui->loginButton()->setText(i18nc("@action:button export window", "&Cancel Login"));
+    m_ui->statusLabel()->setText(i18nc("@info:status export window", "Opening the sign-in page..."));
     // "Change Account": a new login adds or switches the account.
     m_talker->logIn();
 }
@@ -165,7 +167,7 @@ void ExportWindow::logIn()
 void ExportWindow::loginStepEnded()
 {
     m_loggingIn = false;
-    m_ui->loginButton()->setText(m_loggedIn ? tr("Change &Account") : tr("&Log in"));
+    m_ui->loginButton()->setText(m_loggedIn ? i18nc("@action:button export window", "Change &Account") : i18nc("@action:button export window", "&Log in"));
     setBusy(false);
 }
 
@@ -179,16 +181,16 @@ void ExportWindow::showSignInPage(const QString& url, bool opened)
     Q_EMIT signInPageOpened(url, opened);
 }
 
-void ExportWindow::askForPastedCode(const QString& instructions)
+void ExportWindow::askForPastedCode()
 {
     // The loopback port was taken: the browser shows a code instead.
     Q_EMIT pasteCodeRequested();
     bool ok            = false;
-    const QString code = QInputDialog::getText(this, tr("Finish Logging In"), instructions, QLineEdit::Normal,
+    const QString code = QInputDialog::getText(this, i18nc("@title:window export window", "Finish Logging In"), pasteInstructions(m_service), QLineEdit::Normal,
                                                QString(), &ok).trimmed();
     if (!ok || code.isEmpty())
     {
-        m_ui->statusLabel()->setText(tr("Login cancelled. Click \"Log in\" to try again."));
+        m_ui->statusLabel()->setText(i18nc("@info:status export window", "Login cancelled. Click \"Log in\" to try again."));
         return;
     }
     setBusy(true);
@@ -201,9 +203,8 @@ void ExportWindow::logOut()
         return;
     const QString name = m_ui->accountName()->text();
     const auto answer  = QMessageBox::question(
-        this, tr("Log out"),
-        tr("Log out of %1 as %2? dkcloud forgets this login on this computer; you can log in again at any time.")
-            .arg(serviceInfo(m_service).name, name));
+        this, i18nc("@title:window export window", "Log out"),
+        i18nc("@info export window", "Log out of %1 as %2? dkcloud forgets this login on this computer; you can log in again at any time.", serviceInfo(m_service).name, name));
     if (answer != QMessageBox::Yes)
         return;
     setBusy(true);

@@ -9,6 +9,8 @@
 #include "talker.h"
 #include "wording.h"
 
+#include <KLocalizedString>
+
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
@@ -61,12 +63,8 @@ void ExportWindow::offerUnfinished()
             const QString started =
                 QLocale().toString(QDateTime::fromSecsSinceEpoch(offered->started), QLocale::ShortFormat);
             m_ui->resumeText()->setText(
-                tr("An earlier upload to %1 did not finish: %2 to %3, %4 of %5 stored (started %6 in %7). "
-                   "Resume sends what is left.")
-                    .arg(serviceInfo(m_service).name, toQString(offered->what), toQString(offered->destination))
-                    .arg(offered->files_done)
-                    .arg(offered->files_total)
-                    .arg(started, toQString(offered->started_by)));
+                i18nc("@info export window", "An earlier upload to %1 did not finish: %2 to %3, %4 of %5 stored (started %6 in %7). "
+        "Resume sends what is left.", serviceInfo(m_service).name, toQString(offered->what), toQString(offered->destination), offered->files_done, offered->files_total, started, toQString(offered->started_by)));
             m_ui->resumeBar()->show();
             updateButtons();
             Q_EMIT unfinishedOffered(m_offeredJob);
@@ -88,7 +86,7 @@ void ExportWindow::resumeUnfinished()
     if (!job.ok())
     {
         events->detach();
-        showError(tr("Cannot resume the upload:"), job);
+        showError(i18nc("@info:status export window", "Cannot resume the upload:"), job);
         Q_EMIT uploadRefused(job.error);
         return;
     }
@@ -115,12 +113,12 @@ void ExportWindow::discardUnfinished()
             setBusy(false);
             if (!outcome.ok())
             {
-                showError(tr("Cannot discard the upload:"), outcome);
+                showError(i18nc("@info:status export window", "Cannot discard the upload:"), outcome);
                 return;
             }
             m_offeredJob.clear();
             m_ui->resumeBar()->hide();
-            m_ui->statusLabel()->setText(tr("The unfinished upload was discarded; the photos it had stored stay."));
+            m_ui->statusLabel()->setText(i18nc("@info:status export window", "The unfinished upload was discarded; the photos it had stored stay."));
             Q_EMIT unfinishedDiscarded(jobId);
         });
 }
@@ -134,31 +132,38 @@ void ExportWindow::shareLink(bool edit, int days)
     const rust::String path  = toRust(folder);
     const qint64 expires     = days > 0 ? QDateTime::currentSecsSinceEpoch() + qint64(days) * 86400 : 0;
     setBusy(true);
-    m_ui->statusLabel()->setText(tr("Making a link to %1...").arg(folder));
+    m_ui->statusLabel()->setText(i18nc("@info:status export window", "Making a link to %1...", folder));
     runInBackground<ffi::ShareLink>(
         this, [session, path, edit, expires]() { return (*session)->shareLink(path, edit, expires, rust::Str()); },
         [this, folder](const Outcome<ffi::ShareLink>& outcome) {
             setBusy(false);
             if (!outcome.ok())
             {
-                showError(tr("Cannot make a link:"), outcome);
+                showError(i18nc("@info:status export window", "Cannot make a link:"), outcome);
                 Q_EMIT linkFailed(outcome.error);
                 return;
             }
             const ffi::ShareLink& link = *outcome.value;
             const QString url          = toQString(link.url);
             QApplication::clipboard()->setText(url);
-            QString text = (link.edit ? tr("Edit link to %1 copied: %2") : tr("View link to %1 copied: %2"))
-                               .arg(folder.toHtmlEscaped(), QStringLiteral("<a href=\"%1\">%1</a>").arg(url.toHtmlEscaped()));
+            const QString shown = QStringLiteral("<a href=\"%1\">%1</a>").arg(url.toHtmlEscaped());
+            QString text = link.edit ? i18nc("@info:status export window", "Edit link to %1 copied: %2", folder.toHtmlEscaped(), shown)
+                                     : i18nc("@info:status export window", "View link to %1 copied: %2", folder.toHtmlEscaped(), shown);
             if (link.expires_unix_secs > 0)
-                text += QLatin1Char(' ') + tr("(works until %1)").arg(QLocale().toString(
+                text += QLatin1Char(' ') + i18nc("@info export window", "(works until %1)", QLocale().toString(
                                                QDateTime::fromSecsSinceEpoch(link.expires_unix_secs), QLocale::ShortFormat));
-            QStringList differs;
-            for (const auto& d : link.differs)
-                differs << toQString(d);
-            if (link.reused && !differs.isEmpty())
-                text += QStringLiteral("<br>") + tr("%1 already had a link to this album; it is kept as it is: %2.")
-                                                    .arg(serviceInfo(m_service).name, differs.join(QStringLiteral("; ")).toHtmlEscaped());
+            // The link's own settings are said above (edit or view, expiry);
+            // the engine's list of what differs stays in its log.
+            if (link.reused && !link.differs.empty())
+            {
+                const QString name = serviceInfo(m_service).name;
+                text += QStringLiteral("<br>") +
+                        (link.has_password
+                             ? i18nc("@info:status export window", "%1 already had a link to this album, with other settings and a "
+                                     "password; it is kept as it is.", name)
+                             : i18nc("@info:status export window", "%1 already had a link to this album, with other settings; it is "
+                                     "kept as it is.", name));
+            }
             m_ui->statusLabel()->setText(text);
             Q_EMIT linkShared(url);
         });

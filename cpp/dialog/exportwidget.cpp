@@ -3,6 +3,11 @@
 #include "imagelist.h"
 #include "service.h"
 
+#include <KLocalizedString>
+
+#include <QDesktopServices>
+#include <QStandardPaths>
+#include <QUrl>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
@@ -79,12 +84,12 @@ ExportWidget::ExportWidget(QWidget* parent)
 QLayout* ExportWidget::buildPhotoList()
 {
     m_list      = new ImageList(this);
-    m_addPhotos = new QPushButton(QIcon::fromTheme(QStringLiteral("list-add")), tr("+ Photos"), this);
+    m_addPhotos = new QPushButton(QIcon::fromTheme(QStringLiteral("list-add")), i18nc("@action:button export window", "+ Photos"), this);
     m_addPhotos->setObjectName(QStringLiteral("addPhotosButton"));
-    m_addPhotos->setToolTip(tr("Add photos from disk"));
+    m_addPhotos->setToolTip(i18nc("@info:tooltip export window", "Add photos from disk"));
     auto* remove = new QPushButton(QIcon::fromTheme(QStringLiteral("list-remove")), QStringLiteral("\u2212"), this);
     remove->setObjectName(QStringLiteral("removePhotosButton"));
-    remove->setToolTip(tr("Remove the selected photos from the list"));
+    remove->setToolTip(i18nc("@info:tooltip export window", "Remove the selected photos from the list"));
     connect(remove, &QPushButton::clicked, this, [this]() {
         m_list->removeSelected();
         Q_EMIT choicesChanged();
@@ -102,22 +107,22 @@ QLayout* ExportWidget::buildPhotoList()
 
 QWidget* ExportWidget::buildAccountBox()
 {
-    auto* box     = new QGroupBox(tr("Account"), this);
-    m_accountName = new QLabel(tr("not logged in"), box);
+    auto* box     = new QGroupBox(i18nc("@title:group export window", "Account"), this);
+    m_accountName = new QLabel(i18nc("@info export window", "not logged in"), box);
     m_accountName->setObjectName(QStringLiteral("accountName"));
     m_accounts = new QComboBox(box);
     m_accounts->setObjectName(QStringLiteral("accountCombo"));
-    m_accounts->setToolTip(tr("Accounts you logged in with before"));
-    m_login = new QPushButton(tr("&Log in"), box);
+    m_accounts->setToolTip(i18nc("@info:tooltip export window", "Accounts you logged in with before"));
+    m_login = new QPushButton(i18nc("@action:button export window", "&Log in"), box);
     m_login->setObjectName(QStringLiteral("loginButton"));
-    m_logout = new QPushButton(tr("Log &out"), box);
+    m_logout = new QPushButton(i18nc("@action:button export window", "Log &out"), box);
     m_logout->setObjectName(QStringLiteral("logoutButton"));
-    m_logout->setToolTip(tr("Forget this account: its login is deleted from this computer"));
-    m_registration = new QPushButton(QIcon::fromTheme(QStringLiteral("configure")), tr("App Registration..."), box);
+    m_logout->setToolTip(i18nc("@info:tooltip export window", "Forget this account: its login is deleted from this computer"));
+    m_registration = new QPushButton(QIcon::fromTheme(QStringLiteral("configure")), i18nc("@action:button export window", "App Registration..."), box);
     m_registration->setObjectName(QStringLiteral("registrationButton"));
     auto* form = new QFormLayout;
-    form->addRow(tr("Name:"), m_accountName);
-    form->addRow(tr("Accounts:"), m_accounts);
+    form->addRow(i18nc("@label export window", "Name:"), m_accountName);
+    form->addRow(i18nc("@label export window", "Accounts:"), m_accounts);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_login, 1);
     buttons->addWidget(m_logout);
@@ -130,20 +135,20 @@ QWidget* ExportWidget::buildAccountBox()
 
 QWidget* ExportWidget::buildAlbumBox()
 {
-    auto* box = new QGroupBox(tr("Album"), this);
+    auto* box = new QGroupBox(i18nc("@title:group export window", "Album"), this);
     m_folders = new QComboBox(box);
     m_folders->setObjectName(QStringLiteral("folderCombo"));
     m_folders->setEditable(true);
     m_folders->setInsertPolicy(QComboBox::NoInsert);
-    m_newFolder = new QPushButton(tr("&New Album"), box);
+    m_newFolder = new QPushButton(i18nc("@action:button export window", "&New Album"), box);
     m_newFolder->setObjectName(QStringLiteral("newAlbumButton"));
-    m_reload = new QPushButton(tr("&Reload"), box);
+    m_reload = new QPushButton(i18nc("@action:button export window", "&Reload"), box);
     m_reload->setObjectName(QStringLiteral("reloadButton"));
-    m_share = new QPushButton(QIcon::fromTheme(QStringLiteral("emblem-shared")), tr("S&hare Link"), box);
+    m_share = new QPushButton(QIcon::fromTheme(QStringLiteral("emblem-shared")), i18nc("@action:button export window", "S&hare Link"), box);
     m_share->setObjectName(QStringLiteral("shareButton"));
-    m_share->setToolTip(tr("Make a link to this album that anyone can open, and copy it"));
+    m_share->setToolTip(i18nc("@info:tooltip export window", "Make a link to this album that anyone can open, and copy it"));
     auto* form = new QFormLayout;
-    form->addRow(tr("Album:"), m_folders);
+    form->addRow(i18nc("@label export window", "Album:"), m_folders);
     auto* buttons = new QHBoxLayout;
     buttons->addStretch();
     buttons->addWidget(m_share);
@@ -163,12 +168,12 @@ QWidget* ExportWidget::buildResumeBar()
     m_resumeText = new QLabel(bar);
     m_resumeText->setObjectName(QStringLiteral("resumeText"));
     m_resumeText->setWordWrap(true);
-    m_resume = new QPushButton(tr("Res&ume"), bar);
+    m_resume = new QPushButton(i18nc("@action:button export window", "Res&ume"), bar);
     m_resume->setObjectName(QStringLiteral("resumeButton"));
-    m_resume->setToolTip(tr("Send what is left; photos already stored are not sent again"));
-    m_discard = new QPushButton(tr("&Discard"), bar);
+    m_resume->setToolTip(i18nc("@info:tooltip export window", "Send what is left; photos already stored are not sent again"));
+    m_discard = new QPushButton(i18nc("@action:button export window", "&Discard"), bar);
     m_discard->setObjectName(QStringLiteral("discardButton"));
-    m_discard->setToolTip(tr("Forget this upload; photos already stored stay"));
+    m_discard->setToolTip(i18nc("@info:tooltip export window", "Forget this upload; photos already stored stay"));
     auto* buttons = new QHBoxLayout;
     buttons->addStretch();
     buttons->addWidget(m_resume);
@@ -183,10 +188,10 @@ QWidget* ExportWidget::buildResumeBar()
 
 QWidget* ExportWidget::buildOptionsBox()
 {
-    auto* box  = new QGroupBox(tr("Options"), this);
-    m_original = new QCheckBox(tr("Upload original image file"), box);
+    auto* box  = new QGroupBox(i18nc("@title:group export window", "Options"), this);
+    m_original = new QCheckBox(i18nc("@option:check export window", "Upload original image file"), box);
     m_original->setObjectName(QStringLiteral("originalCheck"));
-    m_resize = new QCheckBox(tr("Resize photos before uploading"), box);
+    m_resize = new QCheckBox(i18nc("@option:check export window", "Resize photos before uploading"), box);
     m_resize->setObjectName(QStringLiteral("resizeCheck"));
     m_quality = new QSpinBox(box);
     m_quality->setObjectName(QStringLiteral("qualitySpin"));
@@ -197,14 +202,14 @@ QWidget* ExportWidget::buildOptionsBox()
     m_dimension->setRange(16, 20000);
     m_dimension->setSingleStep(100);
     m_dimension->setValue(1600);
-    m_dimension->setSuffix(tr(" px"));
+    m_dimension->setSuffix(i18nc("@label:spinbox export window", " px"));
     auto* resizeForm = new QFormLayout;
-    resizeForm->addRow(tr("JPEG Quality:"), m_quality);
-    resizeForm->addRow(tr("Maximum Dimension:"), m_dimension);
+    resizeForm->addRow(i18nc("@label export window", "JPEG Quality:"), m_quality);
+    resizeForm->addRow(i18nc("@label export window", "Maximum Dimension:"), m_dimension);
     resizeForm->setContentsMargins(24, 0, 0, 0);
     buildConflictCombo(box);
     auto* conflictForm = new QFormLayout;
-    conflictForm->addRow(tr("If a photo is already there:"), m_conflict);
+    conflictForm->addRow(i18nc("@label export window", "If a photo is already there:"), m_conflict);
     auto* layout = new QVBoxLayout(box);
     layout->addWidget(m_original);
     layout->addWidget(m_resize);
@@ -222,11 +227,11 @@ void ExportWidget::buildConflictCombo(QWidget* parent)
     // Its longest choice must not widen the whole column (the list needs the room).
     m_conflict->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_conflict->setMinimumContentsLength(18);
-    m_conflict->addItem(tr("Replace it with this photo"), QStringLiteral("replace"));
-    m_conflict->addItem(tr("Keep both (store this one under a new name)"), QStringLiteral("rename"));
-    m_conflict->addItem(tr("Skip this photo"), QStringLiteral("skip"));
-    m_conflict->setToolTip(tr("When the album already has a different file of the same name, e.g. after you edited "
-                              "a photo. Identical photos are recognised by their hash and never sent twice."));
+    m_conflict->addItem(i18nc("@item:inlistbox export window", "Replace it with this photo"), QStringLiteral("replace"));
+    m_conflict->addItem(i18nc("@item:inlistbox export window", "Keep both (store this one under a new name)"), QStringLiteral("rename"));
+    m_conflict->addItem(i18nc("@item:inlistbox export window", "Skip this photo"), QStringLiteral("skip"));
+    m_conflict->setToolTip(i18nc("@info:tooltip export window", "When the album already has a different file of the same name, e.g. after you edited "
+        "a photo. Identical photos are recognised by their hash and never sent twice."));
 }
 
 QLayout* ExportWidget::buildProgressRow()
@@ -247,15 +252,20 @@ QLayout* ExportWidget::buildProgressRow()
 
 QLayout* ExportWidget::buildButtons()
 {
-    m_start = new QPushButton(QIcon::fromTheme(QStringLiteral("network-workgroup")), tr("&Start Upload"), this);
+    m_start = new QPushButton(QIcon::fromTheme(QStringLiteral("network-workgroup")), i18nc("@action:button export window", "&Start Upload"), this);
     m_start->setObjectName(QStringLiteral("startButton"));
     m_start->setDefault(true);
-    m_close = new QPushButton(QIcon::fromTheme(QStringLiteral("window-close")), tr("&Close"), this);
+    m_close = new QPushButton(QIcon::fromTheme(QStringLiteral("window-close")), i18nc("@action:button export window", "&Close"), this);
     m_close->setObjectName(QStringLiteral("closeButton"));
-    auto* about = new QPushButton(QIcon::fromTheme(QStringLiteral("help-about")), tr("About..."), this);
+    auto* about = new QPushButton(QIcon::fromTheme(QStringLiteral("help-about")), i18nc("@action:button export window", "About..."), this);
     about->setObjectName(QStringLiteral("aboutButton"));
     connect(about, &QPushButton::clicked, this, &ExportWidget::showAbout);
+    auto* help = new QPushButton(QIcon::fromTheme(QStringLiteral("help-contents")), i18nc("@action:button export window", "&Help"), this);
+    help->setObjectName(QStringLiteral("helpButton"));
+    help->setToolTip(i18nc("@info:tooltip export window", "Open dkcloud's handbook in the web browser"));
+    connect(help, &QPushButton::clicked, this, &ExportWidget::showHandbook);
     auto* buttons = new QHBoxLayout;
+    buttons->addWidget(help);
     buttons->addStretch(1);
     buttons->addWidget(m_start);
     buttons->addWidget(m_close);
@@ -282,14 +292,25 @@ void ExportWidget::connectOptions()
     });
 }
 
+// The handbook installed with the plugin (<data dir>/dkcloud/help/handbook.html),
+// as digiKam's exporters open their handbook section.
+void ExportWidget::showHandbook()
+{
+    const QString page = QStandardPaths::locate(QStandardPaths::GenericDataLocation, QStringLiteral("dkcloud/help/handbook.html"));
+    if (page.isEmpty() || !QDesktopServices::openUrl(QUrl::fromLocalFile(page)))
+        QMessageBox::information(this, i18nc("@title:window export window", "dkcloud Handbook"),
+                                 page.isEmpty() ? i18nc("@info export window", "The handbook is not installed: dkcloud/help/handbook.html "
+                                                        "is in none of the data folders.")
+                                                : i18nc("@info export window", "No web browser could be started to open the handbook: %1", page));
+}
+
 void ExportWidget::showAbout()
 {
-    QMessageBox::about(this, tr("About dkcloud"),
-                       tr("<p><b>dkcloud %1</b> exports photos from digiKam to OneDrive and Dropbox.</p>"
-                          "<p>Sign in once in your browser; uploads are resumable, run several at a "
-                          "time and are checked against the service's hash.</p>"
-                          "<p>License: GPL-2.0-or-later</p>")
-                           .arg(dkcloudVersion()));
+    QMessageBox::about(this, i18nc("@title:window export window", "About dkcloud"),
+                       i18nc("@info export window", "<p><b>dkcloud %1</b> exports photos from digiKam to OneDrive and Dropbox.</p>"
+        "<p>Sign in once in your browser; uploads are resumable, run several at a "
+        "time and are checked against the service's hash.</p>"
+        "<p>License: GPL-2.0-or-later</p>", dkcloudVersion()));
 }
 
 void ExportWidget::showSettings(const ExportSettings& settings)

@@ -77,6 +77,7 @@ private:
     QLayout* buildButtons();
     void connectOptions();
     void showAbout();
+    void showHandbook();
 
     ImageList*    m_list         = nullptr;
     QPushButton*  m_addPhotos    = nullptr;

@@ -8,6 +8,8 @@
 #include "talker.h"
 #include "wording.h"
 
+#include <KLocalizedString>
+
 #include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
@@ -55,7 +57,7 @@ ExportWindow::ExportWindow(ServiceId service, const QList<QUrl>& items, QWidget*
 {
     qRegisterMetaType<DkCloud::UploadResult>();
     setObjectName(QStringLiteral("dkcloudExportWindow"));
-    setWindowTitle(tr("Export to %1").arg(serviceInfo(service).name));
+    setWindowTitle(i18nc("@title:window export window", "Export to %1", serviceInfo(service).name));
     setWindowIcon(serviceIcon(service));
     setModal(false);
     m_ui = new ExportWidget(this);
@@ -95,9 +97,9 @@ void ExportWindow::connectWidgets()
     connect(m_ui->discardButton(), &QPushButton::clicked, this, &ExportWindow::discardUnfinished);
     auto* share = new QMenu(m_ui->shareButton());
     share->setObjectName(QStringLiteral("shareMenu"));
-    share->addAction(tr("&View link (anyone with it can see the photos)"), this, [this]() { shareLink(false, 0); });
-    share->addAction(tr("&Edit link (anyone with it can change them)"), this, [this]() { shareLink(true, 0); });
-    share->addAction(tr("View link for &7 days"), this, [this]() { shareLink(false, 7); });
+    share->addAction(i18nc("@action:inmenu export window", "&View link (anyone with it can see the photos)"), this, [this]() { shareLink(false, 0); });
+    share->addAction(i18nc("@action:inmenu export window", "&Edit link (anyone with it can change them)"), this, [this]() { shareLink(true, 0); });
+    share->addAction(i18nc("@action:inmenu export window", "View link for &7 days"), this, [this]() { shareLink(false, 7); });
     m_ui->shareButton()->setMenu(share);
 }
 
@@ -150,7 +152,7 @@ void ExportWindow::showError(const QString& what, const EngineFailure& failure)
     m_ui->statusLabel()->setToolTip(failure.error);
     // A permission added to the app since reaches only a new login.
     if (fixNeedsNewLogin(failure.issue))
-        m_ui->loginButton()->setText(tr("Log in &again"));
+        m_ui->loginButton()->setText(i18nc("@action:button export window", "Log in &again"));
 }
 
 void ExportWindow::somethingChanged()
@@ -206,7 +208,7 @@ void ExportWindow::connectFolders()
     });
     connect(m_talker, &Talker::foldersFailed, this, [this](const EngineFailure& failure) {
         setBusy(false);
-        showError(tr("Cannot list albums:"), failure);
+        showError(i18nc("@info:status export window", "Cannot list albums:"), failure);
         Q_EMIT foldersFailed(failure.error);
     });
     connect(m_talker, &Talker::folderCreated, this, [this](const QString& created) {
@@ -215,12 +217,12 @@ void ExportWindow::connectFolders()
         if (combo->findText(created) < 0)
             combo->addItem(QIcon::fromTheme(QStringLiteral("folder")), created);
         combo->setCurrentText(created);
-        m_ui->statusLabel()->setText(tr("Album %1 is ready.").arg(created));
+        m_ui->statusLabel()->setText(i18nc("@info:status export window", "Album %1 is ready.", created));
         Q_EMIT folderCreated(created);
     });
     connect(m_talker, &Talker::folderFailed, this, [this](const EngineFailure& failure) {
         setBusy(false);
-        showError(tr("Cannot create the album:"), failure);
+        showError(i18nc("@info:status export window", "Cannot create the album:"), failure);
     });
 }
 
@@ -249,8 +251,8 @@ void ExportWindow::askNewFolder()
 {
     bool ok              = false;
     const QString parent = m_ui->folderCombo()->currentText().trimmed();
-    const QString path   = QInputDialog::getText(this, tr("New Album"),
-                                               tr("Album path (use / for nested albums):"), QLineEdit::Normal,
+    const QString path   = QInputDialog::getText(this, i18nc("@title:window export window", "New Album"),
+                                               i18nc("@info export window", "Album path (use / for nested albums):"), QLineEdit::Normal,
                                                (parent.endsWith(QLatin1Char('/')) ? parent : parent + QLatin1Char('/')), &ok);
     if (ok && !path.trimmed().isEmpty())
         createFolder(path.trimmed());
@@ -273,8 +275,8 @@ void ExportWindow::addPhotosFromDisk()
     const QString start = listed.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::PicturesLocation)
                                            : QFileInfo(listed.first().toLocalFile()).absolutePath();
     const QStringList files = QFileDialog::getOpenFileNames(
-        this, tr("Add Photos"), start,
-        tr("Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.webp *.dng *.cr2 *.nef *.arw);;All files (*)"));
+        this, i18nc("@title:window export window", "Add Photos"), start,
+        i18nc("@info export window", "Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.webp *.dng *.cr2 *.nef *.arw);;All files (*)"));
     QList<QUrl> urls;
     for (const QString& file : files)
         urls << QUrl::fromLocalFile(file);
@@ -318,7 +320,7 @@ void ExportWindow::startUpload()
     if (!job.ok())
     {
         m_uploadEvents->detach();
-        showError(tr("Cannot start the upload:"), job);
+        showError(i18nc("@info:status export window", "Cannot start the upload:"), job);
         Q_EMIT uploadRefused(job.error);
         return;
     }
@@ -374,8 +376,7 @@ void ExportWindow::onFinished(const ffi::JobSummary& summary)
 
 QString ExportWindow::runningUploadText() const
 {
-    return tr("%1 to %2")
-        .arg(ofPhotos(qint64(m_lastProgress.files_done), qint64(m_lastProgress.files_total)), m_settings.folder);
+    return i18nc("@info export window", "%1 to %2", ofPhotos(qint64(m_lastProgress.files_done), qint64(m_lastProgress.files_total)), m_settings.folder);
 }
 
 // -- an upload that goes on after the window closes
@@ -388,16 +389,15 @@ void ExportWindow::askAboutRunningUpload()
         return;
     }
     const QString name = serviceInfo(m_service).name;
-    auto* box          = new QMessageBox(QMessageBox::Question, tr("Upload in progress"),
-                                         tr("The upload to %1 is still running: %2.").arg(name, runningUploadText()),
+    auto* box          = new QMessageBox(QMessageBox::Question, i18nc("@title:window export window", "Upload in progress"),
+                                         i18nc("@info export window", "The upload to %1 is still running: %2.", name, runningUploadText()),
                                          QMessageBox::NoButton, this);
     box->setObjectName(QStringLiteral("closeDuringUploadQuestion"));
-    box->setInformativeText(tr("Keep uploading in the background while you work, or stop the upload now? "
-                               "Photos already stored stay on %1.")
-                                .arg(name));
-    QPushButton* keep = box->addButton(tr("&Keep Uploading in Background"), QMessageBox::AcceptRole);
-    QPushButton* stop = box->addButton(tr("&Stop Upload"), QMessageBox::DestructiveRole);
-    QPushButton* back = box->addButton(tr("&Return to the Upload"), QMessageBox::RejectRole);
+    box->setInformativeText(i18nc("@info export window", "Keep uploading in the background while you work, or stop the upload now? "
+        "Photos already stored stay on %1.", name));
+    QPushButton* keep = box->addButton(i18nc("@action:button export window", "&Keep Uploading in Background"), QMessageBox::AcceptRole);
+    QPushButton* stop = box->addButton(i18nc("@action:button export window", "&Stop Upload"), QMessageBox::DestructiveRole);
+    QPushButton* back = box->addButton(i18nc("@action:button export window", "&Return to the Upload"), QMessageBox::RejectRole);
     keep->setObjectName(QStringLiteral("keepInBackgroundButton"));
     stop->setObjectName(QStringLiteral("stopUploadButton"));
     back->setObjectName(QStringLiteral("returnToUploadButton"));
@@ -451,7 +451,7 @@ void ExportWindow::stopUpload()
 {
     if (!isUploading())
         return;
-    m_ui->statusLabel()->setText(tr("Cancelling..."));
+    m_ui->statusLabel()->setText(i18nc("@info:status export window", "Cancelling..."));
     (*m_job)->cancel();
 }
 

@@ -145,7 +145,7 @@ private:
     void refreshAccounts();
     void showLoggedOut();
     void showSignInPage(const QString& url, bool opened);
-    void askForPastedCode(const QString& instructions);
+    void askForPastedCode();
     // The browser sign-in (or the pasted code) came to an end, whichever.
     void loginStepEnded();
     void showFolders(const QStringList& folders);

@@ -1,10 +1,12 @@
 #include "imagelist.h"
 
 #include "thumbnails.h"
+#include "wording.h"
+
+#include <KLocalizedString>
 
 #include <QFileInfo>
 #include <QHeaderView>
-#include <QLocale>
 #include <QPainter>
 #include <QScrollBar>
 #include <QTimer>
@@ -42,11 +44,6 @@ const QIcon& placeholder()
     return icon;
 }
 
-QString sizeText(qint64 bytes)
-{
-    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
-}
-
 } // namespace
 
 ImageList::ImageList(QWidget* parent)
@@ -54,7 +51,7 @@ ImageList::ImageList(QWidget* parent)
 {
     setObjectName(QStringLiteral("imageList"));
     setColumnCount(4);
-    setHeaderLabels({tr("Thumbnail"), tr("File Name"), tr("Size"), tr("State")});
+    setHeaderLabels({i18nc("@info export window photo list", "Thumbnail"), i18nc("@info export window photo list", "File Name"), i18nc("@info export window photo list", "Size"), i18nc("@info export window photo list", "State")});
     setIconSize(iconBox());
     setRootIsDecorated(false);
     setUniformRowHeights(true);
@@ -92,7 +89,7 @@ int ImageList::addUrls(const QList<QUrl>& urls)
         item->setIcon(ThumbnailColumn, placeholder());
         item->setText(NameColumn, file.fileName());
         item->setToolTip(NameColumn, path);
-        item->setText(SizeColumn, sizeText(file.size()));
+        item->setText(SizeColumn, humanBytes(double(file.size())));
         item->setTextAlignment(SizeColumn, Qt::AlignRight | Qt::AlignVCenter);
         item->setSizeHint(ThumbnailColumn, QSize(ThumbnailSize * 2, ThumbnailSize + 4));
         m_rows.insert(path, item);

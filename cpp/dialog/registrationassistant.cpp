@@ -3,6 +3,8 @@
 #include "registrationwording.h"
 #include "talker.h"
 
+#include <KLocalizedString>
+
 #include <QApplication>
 #include <QClipboard>
 #include <QDesktopServices>
@@ -33,7 +35,7 @@ QLineEdit* field(const QString& value, const QString& envName, QStringList& over
     {
         edit->setText(qEnvironmentVariable(envName.toLatin1().constData()));
         edit->setEnabled(false);
-        edit->setToolTip(QObject::tr("Set by the environment variable %1").arg(envName));
+        edit->setToolTip(i18nc("@info:tooltip app registration window", "Set by the environment variable %1", envName));
         overridden << envName;
     }
     return edit;
@@ -62,7 +64,7 @@ RegistrationAssistant::RegistrationAssistant(ServiceId id, const ExportSettings&
     , m_service(id)
 {
     const QString name = serviceInfo(id).name;
-    setWindowTitle(tr("%1 App Registration").arg(name));
+    setWindowTitle(i18nc("@title:window app registration window", "%1 App Registration", name));
     setObjectName(QStringLiteral("registrationDialog"));
     auto setup = callEngine<ffi::SetupInfo>([id]() { return ffi::setupInfo(engineService(id)); });
     if (setup.ok())
@@ -73,7 +75,7 @@ RegistrationAssistant::RegistrationAssistant(ServiceId id, const ExportSettings&
     m_clientId = field(settings.clientId, prefix + QStringLiteral("CLIENT_ID"), overridden);
     m_clientId->setObjectName(QStringLiteral("clientIdEdit"));
     m_clientId->setPlaceholderText(id == ServiceId::OneDrive ? QStringLiteral("00000000-0000-0000-0000-000000000000")
-                                                             : tr("about 15 letters and digits"));
+                                                             : i18nc("@info app registration window", "about 15 letters and digits"));
     if (id == ServiceId::OneDrive)
     {
         m_tenant = field(settings.tenant, prefix + QStringLiteral("TENANT"), overridden);
@@ -84,9 +86,9 @@ RegistrationAssistant::RegistrationAssistant(ServiceId id, const ExportSettings&
     m_format->setObjectName(QStringLiteral("formatLabel"));
     m_format->setWordWrap(true);
     m_format->setTextFormat(Qt::PlainText);
-    m_test = new QPushButton(QIcon::fromTheme(QStringLiteral("network-connect")), tr("&Test"), this);
+    m_test = new QPushButton(QIcon::fromTheme(QStringLiteral("network-connect")), i18nc("@action:button app registration window", "&Test"), this);
     m_test->setObjectName(QStringLiteral("testButton"));
-    m_test->setToolTip(tr("Save the registration and ask %1 whether it knows the app").arg(name));
+    m_test->setToolTip(i18nc("@info:tooltip app registration window", "Save the registration and ask %1 whether it knows the app", name));
     m_result = new QLabel(this);
     m_result->setObjectName(QStringLiteral("resultLabel"));
     m_result->setWordWrap(true);
@@ -98,7 +100,7 @@ RegistrationAssistant::RegistrationAssistant(ServiceId id, const ExportSettings&
     addIntro(layout);
     layout->addLayout(stepsFor(id));
     if (!overridden.isEmpty())
-        layout->addWidget(wrapped(tr("Overridden by the environment: %1").arg(overridden.join(QStringLiteral(", ")))));
+        layout->addWidget(wrapped(i18nc("@info app registration window", "Overridden by the environment: %1", overridden.join(QStringLiteral(", ")))));
     layout->addStretch(1);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     m_save        = buttons->button(QDialogButtonBox::Save);
@@ -117,11 +119,11 @@ void RegistrationAssistant::addIntro(QLayout* layout)
     const QString name = serviceInfo(m_service).name;
     auto* intro = wrapped(
         m_setup.has_built_in
-            ? tr("This dkcloud has a %1 app registration built in: you need none of your own. Close this window and "
-                 "click \"Log in\". To use an app of your own instead, register it as below; leave the field empty "
-                 "to go back to the built-in one.").arg(name)
-            : tr("To sign in to %1, dkcloud needs an app registered with %1: yours, free, about five minutes. "
-                 "Follow these steps.").arg(name));
+            ? i18nc("@info app registration window", "This dkcloud has a %1 app registration built in: you need none of your own. Close this window and "
+        "click \"Log in\". To use an app of your own instead, register it as below; leave the field empty "
+        "to go back to the built-in one.", name)
+            : i18nc("@info app registration window", "To sign in to %1, dkcloud needs an app registered with %1: yours, free, about five minutes. "
+        "Follow these steps.", name));
     intro->setObjectName(QStringLiteral("introLabel"));
     layout->addWidget(intro);
 }
@@ -139,9 +141,9 @@ void RegistrationAssistant::addValue(QGridLayout* grid, const QString& label, co
     shown->setTextInteractionFlags(Qt::TextSelectableByMouse);
     shown->setFrameShape(QFrame::StyledPanel);
     shown->setMargin(3);
-    auto* copy = new QPushButton(QIcon::fromTheme(QStringLiteral("edit-copy")), tr("Copy"), this);
+    auto* copy = new QPushButton(QIcon::fromTheme(QStringLiteral("edit-copy")), i18nc("@action:button app registration window", "Copy"), this);
     copy->setObjectName(QStringLiteral("copy%1Button").arg(name));
-    copy->setToolTip(tr("Copy %1 to the clipboard").arg(value));
+    copy->setToolTip(i18nc("@info:tooltip app registration window", "Copy %1 to the clipboard", value));
     connect(copy, &QPushButton::clicked, this, [value]() { QApplication::clipboard()->setText(value); });
     const int row = grid->rowCount();
     grid->addWidget(new QLabel(label, this), row, 0);
@@ -156,8 +158,8 @@ QGridLayout* RegistrationAssistant::stepsFor(ServiceId id)
     const QString redirect    = toQString(m_setup.redirect_uri);
     const QString permissions = joined(m_setup.permissions);
     auto* portal              = new QPushButton(QIcon::fromTheme(QStringLiteral("internet-services")),
-                                   id == ServiceId::OneDrive ? tr("&Open App Registrations")
-                                                             : tr("&Open the Dropbox App Console"),
+                                   id == ServiceId::OneDrive ? i18nc("@info app registration window", "&Open App Registrations")
+                                                             : i18nc("@info app registration window", "&Open the Dropbox App Console"),
                                    this);
     portal->setObjectName(QStringLiteral("openPortalButton"));
     portal->setToolTip(toQString(m_setup.portal_url));
@@ -166,46 +168,45 @@ QGridLayout* RegistrationAssistant::stepsFor(ServiceId id)
 
     if (id == ServiceId::OneDrive)
     {
-        addText(grid, tr("1. Open the Microsoft Entra admin center's App registrations (Microsoft may ask you to sign "
-                         "in, or to create a free Azure account first) and choose \"New registration\"."));
+        addText(grid, i18nc("@info app registration window", "1. Open the Microsoft Entra admin center's App registrations (Microsoft may ask you to sign "
+        "in, or to create a free Azure account first) and choose \"New registration\"."));
         step(portal);
-        addText(grid, tr("2. Name it dkcloud (any name will do), enter these values, then press Register:"));
-        addValue(grid, tr("Supported account types:"),
-                 tr("Accounts in any organizational directory and personal Microsoft accounts"),
+        addText(grid, i18nc("@info app registration window", "2. Name it dkcloud (any name will do), enter these values, then press Register:"));
+        addValue(grid, i18nc("@info app registration window", "Supported account types:"),
+                 i18nc("@info app registration window", "Accounts in any organizational directory and personal Microsoft accounts"),
                  QStringLiteral("AccountTypes"));
-        addValue(grid, tr("Redirect URI, platform:"), tr("Public client/native (mobile & desktop)"),
+        addValue(grid, i18nc("@info app registration window", "Redirect URI, platform:"), i18nc("@info app registration window", "Public client/native (mobile & desktop)"),
                  QStringLiteral("Platform"));
-        addValue(grid, tr("Redirect URI:"), redirect, QStringLiteral("RedirectUri"));
-        addText(grid, tr("3. On the app's \"API permissions\" page, make sure Microsoft Graph's delegated "
-                         "permissions include:"));
-        addValue(grid, tr("Permissions:"), permissions, QStringLiteral("Permissions"));
-        addText(grid, tr("4. Copy the \"Application (client) ID\" from the app's Overview page and paste it here:"));
-        grid->addWidget(new QLabel(tr("Application (client) ID:"), this), grid->rowCount(), 0);
+        addValue(grid, i18nc("@info app registration window", "Redirect URI:"), redirect, QStringLiteral("RedirectUri"));
+        addText(grid, i18nc("@info app registration window", "3. On the app's \"API permissions\" page, make sure Microsoft Graph's delegated "
+        "permissions include:"));
+        addValue(grid, i18nc("@info app registration window", "Permissions:"), permissions, QStringLiteral("Permissions"));
+        addText(grid, i18nc("@info app registration window", "4. Copy the \"Application (client) ID\" from the app's Overview page and paste it here:"));
+        grid->addWidget(new QLabel(i18nc("@info app registration window", "Application (client) ID:"), this), grid->rowCount(), 0);
     }
     else
     {
-        addText(grid, tr("1. Open the Dropbox App Console and create an app: choose \"Scoped access\", then \"Full "
-                         "Dropbox\", and a name."));
+        addText(grid, i18nc("@info app registration window", "1. Open the Dropbox App Console and create an app: choose \"Scoped access\", then \"Full "
+        "Dropbox\", and a name."));
         step(portal);
-        addText(grid, tr("2. On the app's Permissions tab tick these, then press Submit:"));
-        addValue(grid, tr("Permissions:"), permissions, QStringLiteral("Permissions"));
-        addText(grid, tr("3. On the Settings tab, under OAuth 2, add this redirect URI exactly, and set \"Allow public "
-                         "clients (Implicit Grant & PKCE)\" to Allow:"));
-        addValue(grid, tr("Redirect URI:"), redirect, QStringLiteral("RedirectUri"));
-        addText(grid, tr("4. Copy the \"App key\" from the Settings tab (the App secret is not needed) and paste it "
-                         "here:"));
-        grid->addWidget(new QLabel(tr("App key:"), this), grid->rowCount(), 0);
+        addText(grid, i18nc("@info app registration window", "2. On the app's Permissions tab tick these, then press Submit:"));
+        addValue(grid, i18nc("@info app registration window", "Permissions:"), permissions, QStringLiteral("Permissions"));
+        addText(grid, i18nc("@info app registration window", "3. On the Settings tab, under OAuth 2, add this redirect URI exactly, and set \"Allow public "
+        "clients (Implicit Grant & PKCE)\" to Allow:"));
+        addValue(grid, i18nc("@info app registration window", "Redirect URI:"), redirect, QStringLiteral("RedirectUri"));
+        addText(grid, i18nc("@info app registration window", "4. Copy the \"App key\" from the Settings tab (the App secret is not needed) and paste it "
+        "here:"));
+        grid->addWidget(new QLabel(i18nc("@info app registration window", "App key:"), this), grid->rowCount(), 0);
     }
     grid->addWidget(m_clientId, grid->rowCount() - 1, 1, 1, 2);
     grid->addWidget(m_format, grid->rowCount(), 1, 1, 2);
     if (m_tenant)
     {
         const int row = grid->rowCount();
-        grid->addWidget(new QLabel(tr("Tenant (optional):"), this), row, 0);
+        grid->addWidget(new QLabel(i18nc("@info app registration window", "Tenant (optional):"), this), row, 0);
         grid->addWidget(m_tenant, row, 1, 1, 2);
     }
-    addText(grid, tr("5. Test it: dkcloud saves the registration and asks %1 whether it knows the app.")
-                      .arg(serviceInfo(id).name));
+    addText(grid, i18nc("@info app registration window", "5. Test it: dkcloud saves the registration and asks %1 whether it knows the app.", serviceInfo(id).name));
     step(m_test);
     grid->addWidget(m_result, grid->rowCount(), 0, 1, 3);
     return grid;
@@ -215,7 +216,7 @@ void RegistrationAssistant::openPortal()
 {
     const QUrl url(toQString(m_setup.portal_url));
     if (!QDesktopServices::openUrl(url))
-        m_result->setText(tr("No web browser could be started. Open %1 yourself.").arg(url.toString()));
+        m_result->setText(i18nc("@info app registration window", "No web browser could be started. Open %1 yourself.", url.toString()));
 }
 
 void RegistrationAssistant::checkFormat()
@@ -227,17 +228,17 @@ void RegistrationAssistant::checkFormat()
     const bool ok = problem.isEmpty();
     QString text;
     if (ok && !id.isEmpty())
-        text = m_service == ServiceId::OneDrive ? tr("This looks like an Application (client) ID.")
-                                                : tr("This looks like an app key.");
+        text = m_service == ServiceId::OneDrive ? i18nc("@info app registration window", "This looks like an Application (client) ID.")
+                                                : i18nc("@info app registration window", "This looks like an app key.");
     else if (id.isEmpty())
-        text = m_setup.has_built_in ? tr("Empty: the app registration built into this dkcloud is used.")
-                                    : tr("Empty: dkcloud uses the registration in its config.toml, if any.");
+        text = m_setup.has_built_in ? i18nc("@info app registration window", "Empty: the app registration built into this dkcloud is used.")
+                                    : i18nc("@info app registration window", "Empty: dkcloud uses the registration in its config.toml, if any.");
     else if (!ok)
         text = m_service == ServiceId::OneDrive
-                   ? tr("This is not an Application (client) ID: those look like "
-                        "00000000-0000-0000-0000-000000000000 (the app's Overview page shows it).")
-                   : tr("This is not an app key: Dropbox's are about 15 lower-case letters and digits (the app's "
-                        "Settings tab shows it as \"App key\"; the App secret is not needed).");
+                   ? i18nc("@info app registration window", "This is not an Application (client) ID: those look like "
+        "00000000-0000-0000-0000-000000000000 (the app's Overview page shows it).")
+                   : i18nc("@info app registration window", "This is not an app key: Dropbox's are about 15 lower-case letters and digits (the app's "
+        "Settings tab shows it as \"App key\"; the App secret is not needed).");
     m_format->setText(text);
     m_format->setToolTip(problem);
     m_format->setStyleSheet(!ok ? QStringLiteral("QLabel { color: #c62828; }")
@@ -264,7 +265,7 @@ void RegistrationAssistant::runTest()
     m_testing                  = true;
     m_test->setEnabled(false);
     m_result->setStyleSheet(QString());
-    m_result->setText(tr("Checking the registration with %1...").arg(serviceInfo(m_service).name));
+    m_result->setText(i18nc("@info app registration window", "Checking the registration with %1...", serviceInfo(m_service).name));
     runInBackground<bool>(
         this,
         [service, registration]() {

@@ -1,5 +1,7 @@
 #include "takeoverquestion.h"
 
+#include <KLocalizedString>
+
 #include <QAbstractButton>
 #include <QCloseEvent>
 #include <QPushButton>
@@ -21,7 +23,7 @@ QString serviceNames(const QList<ServiceId>& services)
     QStringList names;
     for (ServiceId id : services)
         names << serviceInfo(id).name;
-    return names.join(QObject::tr(" and "));
+    return names.join(i18nc("@info take-over question: joins two names", " and "));
 }
 
 QString shortcutList(const QList<ServiceId>& services)
@@ -29,13 +31,13 @@ QString shortcutList(const QList<ServiceId>& services)
     QStringList list;
     for (ServiceId id : services)
         list << keys(serviceInfo(id).shortcut);
-    return list.join(QObject::tr(" and "));
+    return list.join(i18nc("@info take-over question: joins two names", " and "));
 }
 
 } // namespace
 
 TakeoverQuestion::TakeoverQuestion(const QList<ServiceId>& services, QWidget* hostWindow, const HostWindows& hosts)
-    : QMessageBox(QMessageBox::Question, tr("dkcloud and %1's own exporters").arg(hostDisplayName()), QString(),
+    : QMessageBox(QMessageBox::Question, i18nc("@title:window take-over question", "dkcloud and %1's own exporters", hostDisplayName()), QString(),
                   QMessageBox::NoButton, hostWindow)
     , m_services(services)
     , m_moved(proposedShortcuts(services, hostWindow))
@@ -47,32 +49,36 @@ TakeoverQuestion::TakeoverQuestion(const QList<ServiceId>& services, QWidget* ho
     setAttribute(Qt::WA_DeleteOnClose);
     const QString host  = hostDisplayName();
     const QString names = serviceNames(services);
-    setText(tr("Let dkcloud take over the %1 entries?").arg(names));
+    setText(i18nc("@info take-over question", "Let dkcloud take over the %1 entries?", names));
 
     QStringList moved;
     for (int i = 0; i < services.size(); ++i)
     {
         const QString name = serviceInfo(services.at(i)).name;
-        moved << (m_moved.at(i).isEmpty() ? tr("dkcloud's %1 entry gets no key (every one it could use is taken)").arg(name)
-                                          : tr("dkcloud's %1 entry moves to %2").arg(name, keys(m_moved.at(i))));
+        moved << (m_moved.at(i).isEmpty() ? i18nc("@info take-over question", "dkcloud's %1 entry gets no key (every one it could use is taken)", name)
+                                          : i18nc("@info take-over question", "dkcloud's %1 entry moves to %2", name, keys(m_moved.at(i))));
     }
-    setInformativeText(
-        tr("%1's own %2 %3 switched on and %4 the same %5 as dkcloud: %6. A key with two entries does nothing.")
-            .arg(host, names, services.size() > 1 ? tr("exporters are") : tr("exporter is"),
-                 services.size() > 1 ? tr("use") : tr("uses"), services.size() > 1 ? tr("keys") : tr("key"),
-                 shortcutList(services))
+    const QString keyList = shortcutList(services);
+    const QString clash   = services.size() > 1
+        ? i18nc("@info take-over question", "%1's own %2 exporters are switched on and use the same keys as dkcloud: %3. "
+                "A key with two entries does nothing.", host, names, keyList)
+        : i18nc("@info take-over question", "%1's own %2 exporter is switched on and uses the same key as dkcloud: %3. "
+                "A key with two entries does nothing.", host, names, keyList);
+    const QString takeOverText = services.size() > 1
+        ? i18nc("@info take-over question", "Take Over: from now on %1 open dkcloud. %2's own %3 entries disappear from the "
+                "Export menu the next time you start %2 (Settings > Configure %2 > Plugins brings them back).",
+                keyList, host, names)
+        : i18nc("@info take-over question", "Take Over: from now on %1 opens dkcloud. %2's own %3 entry disappears from the "
+                "Export menu the next time you start %2 (Settings > Configure %2 > Plugins brings it back).",
+                keyList, host, names);
+    setInformativeText(clash + QStringLiteral("\n\n") + takeOverText + QStringLiteral("\n\n")
+        + i18nc("@info take-over question", "Keep Both: both stay in the Export menu. %1's own keep %2; %3.", host, keyList,
+                moved.join(i18nc("@info take-over question: between two sentence parts", "; ")))
         + QStringLiteral("\n\n")
-        + tr("Take Over: from now on %1 %2 dkcloud. %3's own %4 %5 from the Export menu the next time you "
-             "start %3 (Settings > Configure %3 > Plugins brings %6 back).")
-              .arg(shortcutList(services), services.size() > 1 ? tr("open") : tr("opens"), host, names,
-                   services.size() > 1 ? tr("entries disappear") : tr("entry disappears"),
-                   services.size() > 1 ? tr("them") : tr("it"))
-        + QStringLiteral("\n\n")
-        + tr("Keep Both: both stay in the Export menu. %1's own keep %2; %3.").arg(host, shortcutList(services), moved.join(tr("; ")))
-        + QStringLiteral("\n\n") + tr("You are asked only once. Settings > Configure Shortcuts changes any key later."));
+        + i18nc("@info take-over question", "You are asked only once. Settings > Configure Shortcuts changes any key later."));
 
-    auto* takeOver = addButton(tr("&Take Over"), QMessageBox::AcceptRole);
-    auto* keepBoth = addButton(tr("&Keep Both"), QMessageBox::RejectRole);
+    auto* takeOver = addButton(i18nc("@action:button take-over question", "&Take Over"), QMessageBox::AcceptRole);
+    auto* keepBoth = addButton(i18nc("@action:button take-over question", "&Keep Both"), QMessageBox::RejectRole);
     takeOver->setObjectName(QStringLiteral("takeOverButton"));
     keepBoth->setObjectName(QStringLiteral("keepBothButton"));
     setDefaultButton(takeOver);

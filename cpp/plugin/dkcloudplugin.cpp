@@ -7,6 +7,8 @@
 #include "takeover.h"
 #include "takeoverquestion.h"
 
+#include <KLocalizedString>
+
 #include <QAction>
 #include <QApplication>
 #include <QCoreApplication>
@@ -35,7 +37,7 @@ DkCloudPlugin::~DkCloudPlugin()
 QString DkCloudPlugin::name() const
 {
     // Sorted among digiKam's exporters by the services it serves.
-    return tr("OneDrive and Dropbox (dkcloud)");
+    return i18nc("@info plugin", "OneDrive and Dropbox (dkcloud)");
 }
 
 QString DkCloudPlugin::iid() const
@@ -50,26 +52,25 @@ QIcon DkCloudPlugin::icon() const
 
 QString DkCloudPlugin::description() const
 {
-    return tr("Export photos to OneDrive and Dropbox with resumable, parallel uploads (dkcloud %1)").arg(dkcloudVersion());
+    return i18nc("@info plugin", "Export photos to OneDrive and Dropbox with resumable, parallel uploads (dkcloud %1)", dkcloudVersion());
 }
 
 QString DkCloudPlugin::details() const
 {
-    return tr("<p><b>dkcloud %1</b></p>"
-              "<p>Uploads the selected photos to Microsoft OneDrive or Dropbox.</p>"
-              "<p>You sign in once in your web browser; dkcloud keeps the login (refresh tokens), "
-              "uploads large files in resumable pieces, several at a time, and checks every stored "
-              "file against its hash.</p>"
-              "<p>It replaces digiKam's own OneDrive and Dropbox exporters and uses their shortcuts "
-              "(Ctrl+Alt+Shift+O and Ctrl+Alt+Shift+D); at its first start beside them it asks whether to "
-              "take them over or keep both.</p>")
-        .arg(dkcloudVersion());
+    return i18nc("@info plugin", "<p><b>dkcloud %1</b></p>"
+        "<p>Uploads the selected photos to Microsoft OneDrive or Dropbox.</p>"
+        "<p>You sign in once in your web browser; dkcloud keeps the login (refresh tokens), "
+        "uploads large files in resumable pieces, several at a time, and checks every stored "
+        "file against its hash.</p>"
+        "<p>It replaces digiKam's own OneDrive and Dropbox exporters and uses their shortcuts "
+        "(Ctrl+Alt+Shift+O and Ctrl+Alt+Shift+D); at its first start beside them it asks whether to "
+        "take them over or keep both.</p>", dkcloudVersion());
 }
 
 QList<Digikam::DPluginAuthor> DkCloudPlugin::authors() const
 {
     return {Digikam::DPluginAuthor(QStringLiteral("The dkcloud authors"), QString(), QStringLiteral("2025"),
-                                   tr("Developers"))};
+                                   i18nc("@info plugin", "Developers"))};
 }
 
 void DkCloudPlugin::setup(QObject* parent)
@@ -107,7 +108,7 @@ void DkCloudPlugin::addServiceAction(ServiceId service, QObject* parent)
     const ServiceInfo& info = serviceInfo(service);
     auto* action            = new Digikam::DPluginAction(parent);
     action->setIcon(serviceIcon(service));
-    action->setText(info.actionText);
+    action->setText(exportActionText(info.id));
     action->setObjectName(info.actionObjectName);
     // The service's own key, or the one Keep Both moved it to; none until
     // the take-over question is answered when digiKam's own exporter would
@@ -234,19 +235,19 @@ bool DkCloudPlugin::mayQuitWhileUploading()
     for (ExportWindow* window : {m_oneDrive.data(), m_dropbox.data()})
     {
         if (window && window->isUploading())
-            running << tr("to %1: %2").arg(serviceInfo(window->service()).name, window->runningUploadText());
+            running << i18nc("@info plugin", "to %1: %2", serviceInfo(window->service()).name, window->runningUploadText());
     }
     if (running.isEmpty())
         return true;
-    QMessageBox box(QMessageBox::Warning, tr("Uploads are still running"),
-                    tr("An upload is still running (%1).").arg(running.join(QStringLiteral("; "))), QMessageBox::NoButton,
+    QMessageBox box(QMessageBox::Warning, i18nc("@info plugin", "Uploads are still running"),
+                    i18nc("@info plugin", "An upload is still running (%1).", running.join(QStringLiteral("; "))), QMessageBox::NoButton,
                     qobject_cast<QWidget*>(m_host.data()));
     box.setObjectName(QStringLiteral("quitDuringUploadQuestion"));
-    box.setInformativeText(tr("If you quit now, the upload stops. The photos already stored stay there, and the "
-                              "next time you open the export window it offers to resume: only what is not "
-                              "stored yet is sent, and a photo stopped half-way goes on where it stopped."));
-    QPushButton* quit = box.addButton(tr("&Quit Anyway"), QMessageBox::DestructiveRole);
-    QPushButton* stay = box.addButton(tr("&Keep Uploading"), QMessageBox::RejectRole);
+    box.setInformativeText(i18nc("@info plugin", "If you quit now, the upload stops. The photos already stored stay there, and the "
+        "next time you open the export window it offers to resume: only what is not "
+        "stored yet is sent, and a photo stopped half-way goes on where it stopped."));
+    QPushButton* quit = box.addButton(i18nc("@action:button plugin", "&Quit Anyway"), QMessageBox::DestructiveRole);
+    QPushButton* stay = box.addButton(i18nc("@action:button plugin", "&Keep Uploading"), QMessageBox::RejectRole);
     quit->setObjectName(QStringLiteral("quitAnywayButton"));
     stay->setObjectName(QStringLiteral("keepUploadingButton"));
     box.setDefaultButton(stay);

@@ -2,6 +2,8 @@
 
 #include "progresswindow.h"
 
+#include <KLocalizedString>
+
 #include <QWidget>
 
 namespace DkCloud
@@ -13,7 +15,7 @@ HostProgress::HostProgress(const QString& serviceName, const QString& folder, QW
 {
     Digikam::ProgressManager* manager = Digikam::ProgressManager::instance();
     m_item = Digikam::ProgressManager::createProgressItem(manager->getUniqueID(),
-                                                          tr("Uploading to %1: %2").arg(serviceName, folder), QString(),
+                                                          i18nc("@info progress area", "Uploading to %1: %2", serviceName, folder), QString(),
                                                           /*canBeCanceled*/ true, /*hasThumb*/ false);
     if (m_item)
     {
@@ -51,7 +53,7 @@ void HostProgress::finish(const QString& summaryHtml, bool complete, const QStri
 void HostProgress::cancelled()
 {
     if (m_item)
-        m_item->setStatus(tr("Stopping the upload..."));
+        m_item->setStatus(i18nc("@info:status progress area", "Stopping the upload..."));
     if (onStop)
         onStop();
 }

@@ -9,6 +9,7 @@
 #include "hook.h"
 #include "progressmanager_api.h"
 #include "service.h"
+#include "visibletexts.h"
 
 #include <QAction>
 #include <QCoreApplication>
@@ -19,6 +20,7 @@
 #include <QMenu>
 #include <QMutex>
 #include <QMutexLocker>
+#include <QPushButton>
 #include <QSet>
 #include <QTimer>
 
@@ -134,9 +136,40 @@ void watchUpload(ExportWindow* w)
     });
 }
 
+// With DKCLOUD_TEST_CATALOGUE=po/de/dkcloud.po (the language tests): once the
+// window knows its account, "texts service=OneDrive count=N start=&Hochladen
+// starten", one "untranslated text=..." per visible text still in English,
+// then "texts-checked untranslated=K".
+void checkTexts(ExportWindow* w)
+{
+    const QString catalogue = qEnvironmentVariable("DKCLOUD_TEST_CATALOGUE");
+    if (catalogue.isEmpty())
+        return;
+    auto* once          = new QObject(w);
+    const auto check    = [w, once, catalogue]() {
+        if (once->property("done").toBool())
+            return;
+        once->setProperty("done", true);
+        QTimer::singleShot(500, w, [w, catalogue]() {
+            const QStringList texts   = Testing::visibleTexts(w);
+            const QStringList english = Testing::untranslatedTexts(texts, catalogue);
+            writeLine(QStringLiteral("texts service=%1 count=%2 start=%3")
+                          .arg(serviceInfo(w->service()).name)
+                          .arg(texts.size())
+                          .arg(w->startButton()->text()));
+            for (const QString& text : english)
+                writeLine(QStringLiteral("untranslated text=%1").arg(QString(text).replace(QLatin1Char('\n'), QLatin1Char(' '))));
+            writeLine(QStringLiteral("texts-checked untranslated=%1").arg(english.size()));
+        });
+    };
+    QObject::connect(w, &ExportWindow::accountChanged, once, check);
+    QObject::connect(w, &ExportWindow::accountFailed, once, check);
+}
+
 void watchWindow(ExportWindow* w)
 {
     writeWindowLine(w, QStringLiteral("opened"));
+    checkTexts(w);
     QObject::connect(w, &ExportWindow::accountChanged, w,
                      [w](const QString& name) { writeWindowLine(w, QStringLiteral("account name=%1").arg(name)); });
     QObject::connect(w, &ExportWindow::accountFailed, w,

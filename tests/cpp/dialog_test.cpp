@@ -15,6 +15,7 @@
 
 #include <QCheckBox>
 #include <QClipboard>
+#include <QDesktopServices>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
@@ -96,6 +97,18 @@ struct SlowOneDrive
 };
 
 } // namespace
+
+// Stands in for the web browser QDesktopServices would start.
+class UrlCatcher : public QObject
+{
+    Q_OBJECT
+
+public:
+    QList<QUrl> opened;
+
+public Q_SLOTS:
+    void open(const QUrl& url) { opened << url; }
+};
 
 class DialogTest : public QObject
 {
@@ -961,6 +974,16 @@ void DialogTest::smallThingsPhotosFolderIconsAndVersion()
     });
     QTest::mouseClick(window.findChild<QPushButton*>(QStringLiteral("aboutButton")), Qt::LeftButton);
     QVERIFY2(about.contains(QStringLiteral("dkcloud %1").arg(dkcloudVersion())) && !dkcloudVersion().isEmpty(), qPrintable(about));
+    // Help opens the handbook installed with the plugin (here the build
+    // tree's, first on XDG_DATA_DIRS) in the web browser.
+    UrlCatcher browser;
+    QDesktopServices::setUrlHandler(QStringLiteral("file"), &browser, "open");
+    QTest::mouseClick(window.findChild<QPushButton*>(QStringLiteral("helpButton")), Qt::LeftButton);
+    QDesktopServices::unsetUrlHandler(QStringLiteral("file"));
+    QCOMPARE(browser.opened.size(), 1);
+    QFile handbook(browser.opened.first().toLocalFile());
+    QVERIFY2(handbook.open(QIODevice::ReadOnly), qPrintable(browser.opened.first().toString()));
+    QVERIFY(handbook.readAll().contains("<h2 id=\"sign-in\">Account and sign-in</h2>"));
 }
 
 void DialogTest::noAppRegisteredPointsAtItsOwnDialog()

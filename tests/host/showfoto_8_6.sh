@@ -37,7 +37,7 @@ set -uo pipefail
 
 root="${DKCLOUD_TRIXIE_ROOT:-/var/cache/dkcloud/trixie-root}"
 mirror="${DKCLOUD_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-packages=(showfoto digikam qt6-base-dev libkf6config-dev qt6-declarative-dev sqlite3 cmake make g++ dpkg-dev file xvfb xauth openbox xdotool imagemagick curl python3 binutils ca-certificates)
+packages=(showfoto digikam qt6-base-dev libkf6config-dev libkf6i18n-dev gettext qt6-declarative-dev sqlite3 cmake make g++ dpkg-dev file xvfb xauth openbox xdotool imagemagick curl python3 binutils ca-certificates)
 here="$(cd "$(dirname "$0")" && pwd)"
 
 skip() { echo "SKIP: $*"; exit 77; }

@@ -55,6 +55,12 @@ check "the plugin is in digiKam's plugin folder" 'contents "$plugin" | grep -qx 
 check "the BQM module is in digiKam's bqm plugin folder" 'contents "$plugin" | grep -qx "${plugin_dir%/generic}/bqm/Bqm_DkCloud_Plugin.so"'
 check "the plugin package holds two modules (generic and BQM), without the test probe" \
     '[ "$(contents "$plugin" | grep -c "\.so$")" = 2 ] && ! dpkg-deb --fsys-tarfile "$plugin" | grep -aq DKCLOUD_TEST_HOOK'
+for lang in de fr es; do
+    check "the $lang catalogue is in the plugin package, where KI18n looks" \
+        'contents "$plugin" | grep -qx "./usr/share/locale/$lang/LC_MESSAGES/dkcloud.mo"'
+done
+check "the handbook the Help button opens is in the plugin package" \
+    'contents "$plugin" | grep -qx "./usr/share/dkcloud/help/handbook.html"'
 digikam_pkg="$(dpkg-query -S /usr/lib/digikam/libdigikamcore.so.7.9.0 2>/dev/null | cut -d: -f1)"
 digikam_version="$(dpkg-query -W -f='${Version}' "$digikam_pkg" 2>/dev/null)"
 check "the plugin depends on exactly $digikam_pkg $digikam_version" \

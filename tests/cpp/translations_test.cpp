@@ -1,0 +1,119 @@
+// The export window and the app registration window in German, French and
+// Spanish (KI18n, the build's catalogues first on XDG_DATA_DIRS): no visible
+// text is still the English source of a translated string, and a screenshot
+// of each language goes to the artifacts.
+#include "emulator_process.h"
+#include "exportsettings.h"
+#include "exportwindow.h"
+#include "registrationassistant.h"
+#include "visibletexts.h"
+
+#include <KConfig>
+#include <KLocalizedString>
+
+#include <QApplication>
+#include <QDesktopServices>
+#include <QImage>
+#include <QLabel>
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+using namespace DkCloud;
+
+class TranslationsTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void theWindowsSpeakTheLanguage_data();
+    void theWindowsSpeakTheLanguage();
+
+private:
+    void expectTranslated(QWidget& window, const QString& language, const QString& shotName);
+
+    QTemporaryDir                    m_dir;
+    std::unique_ptr<EmulatorProcess> m_emulator;
+    QString                          m_artifacts;
+    QList<QUrl>                      m_photos;
+};
+
+void TranslationsTest::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    const QByteArray emulator = qgetenv("DKCLOUD_TEST_EMULATOR");
+    QVERIFY2(!emulator.isEmpty(), "set DKCLOUD_TEST_EMULATOR to target/debug/dkcloud-emulator");
+    QVERIFY2(!qEnvironmentVariableIsEmpty("DKCLOUD_TEST_SOURCE_DIR"), "set DKCLOUD_TEST_SOURCE_DIR to the source tree (po/)");
+    m_emulator = std::make_unique<EmulatorProcess>(emulator.toStdString(), std::vector<std::string>{});
+    QVERIFY(m_emulator->ok());
+    qputenv("DKCLOUD_EMULATOR", QByteArray::fromStdString(m_emulator->url()));
+    qputenv("DKCLOUD_CONFIG_DIR", m_dir.filePath(QStringLiteral("dkcloud")).toUtf8());
+    qputenv("DKCLOUD_TOKEN_STORE", "file");
+    qputenv("XDG_STATE_HOME", m_dir.filePath(QStringLiteral("state")).toUtf8());
+    KConfig::setMainConfigName(m_dir.filePath(QStringLiteral("digikamrc")));
+    m_artifacts = qEnvironmentVariable("DKCLOUD_TEST_ARTIFACTS", m_dir.path());
+    for (const QString& name : {QStringLiteral("harbour.jpg"), QStringLiteral("lighthouse.jpg")})
+    {
+        QImage photo(64, 48, QImage::Format_RGB32);
+        photo.fill(Qt::darkCyan);
+        QVERIFY(photo.save(m_dir.filePath(name)));
+        m_photos << QUrl::fromLocalFile(m_dir.filePath(name));
+    }
+}
+
+void TranslationsTest::cleanupTestCase()
+{
+    KLocalizedString::setLanguages({});
+}
+
+void TranslationsTest::expectTranslated(QWidget& window, const QString& language, const QString& shotName)
+{
+    const QString po            = qEnvironmentVariable("DKCLOUD_TEST_SOURCE_DIR") + QStringLiteral("/po/") + language +
+                       QStringLiteral("/dkcloud.po");
+    const QStringList texts     = Testing::visibleTexts(&window);
+    const QStringList untranslated = Testing::untranslatedTexts(texts, po);
+    window.grab().save(m_artifacts + QLatin1Char('/') + shotName);
+    QVERIFY2(texts.size() > 10, qPrintable(texts.join(QStringLiteral(" | "))));
+    QVERIFY2(untranslated.isEmpty(), qPrintable(QStringLiteral("still English in %1: ").arg(language) + untranslated.join(QStringLiteral(" | "))));
+}
+
+void TranslationsTest::theWindowsSpeakTheLanguage_data()
+{
+    QTest::addColumn<QString>("language");
+    QTest::addColumn<QString>("startUpload");
+    QTest::addColumn<QString>("help");
+    QTest::newRow("German") << QStringLiteral("de") << QStringLiteral("&Hochladen starten") << QStringLiteral("&Hilfe");
+    QTest::newRow("French") << QStringLiteral("fr") << QStringLiteral("&Lancer la transmission") << QStringLiteral("&Aide");
+    QTest::newRow("Spanish") << QStringLiteral("es") << QStringLiteral("&Empezar el envío") << QStringLiteral("A&yuda");
+}
+
+void TranslationsTest::theWindowsSpeakTheLanguage()
+{
+    QFETCH(QString, language);
+    QFETCH(QString, startUpload);
+    QFETCH(QString, help);
+    KLocalizedString::setLanguages({language});
+    {
+        ExportWindow window(ServiceId::OneDrive, m_photos);
+        window.show();
+        // The session opens and finds nobody logged in: the status line says so.
+        QTRY_VERIFY_WITH_TIMEOUT(window.loginButton()->isEnabled() && !window.statusLabel()->text().isEmpty(), 15000);
+        QTest::qWait(200);
+        QCOMPARE(window.startButton()->text(), startUpload);
+        QCOMPARE(window.findChild<QPushButton*>(QStringLiteral("helpButton"))->text(), help);
+        expectTranslated(window, language, QStringLiteral("dialog-%1.png").arg(language));
+    }
+    {
+        RegistrationAssistant assistant(ServiceId::OneDrive, ExportSettings{});
+        assistant.show();
+        QTest::qWait(200);
+        expectTranslated(assistant, language, QStringLiteral("registration-%1.png").arg(language));
+    }
+}
+
+QTEST_MAIN(TranslationsTest)
+#include "translations_test.moc"

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The export window in a German, French and Spanish digiKam: digiKam starts
+# with LANGUAGE=de (fr, es), as a user's desktop language (or digiKam's own
+# Help > Configure Language) sets it, finds dkcloud's catalogue where the
+# package installs it (here the build tree's locale/, first on XDG_DATA_DIRS)
+# and Ctrl+Alt+Shift+O opens the window. The probe lists every visible text
+# of it (title, labels, buttons, group titles, combo items, list headers,
+# tool tips) and names each one that is still the English source of a
+# translated string of po/LANG/dkcloud.po; the test fails on any. A
+# screenshot of each window: ARTIFACTS/digikam_TAG_export_LANG.png.
+#
+#   digikam_languages.sh PLUGIN.so EMULATOR ARTIFACTS_DIR BUILD_DIR SOURCE_DIR [VERSION_TAG]
+#
+# One digiKam start makes the database, one opens the album, then one start
+# per language. Exit 77 (skipped) when digikam or the X tools are missing.
+set -uo pipefail
+
+[ "$#" -ge 5 ] || { echo "usage: $0 PLUGIN.so EMULATOR ARTIFACTS_DIR BUILD_DIR SOURCE_DIR [VERSION_TAG]"; exit 2; }
+plugin="$(readlink -f "$1")"
+emulator="$2"
+artifacts="$3"
+build="$(readlink -f "$4")"
+source_dir="$(readlink -f "$5")"
+tag="${6:-}"
+
+# shellcheck source=tests/host/digikam_lib.sh
+. "$(dirname "$0")/digikam_lib.sh"
+need_digikam_tools "$emulator" "$plugin" digikam Xvfb openbox xdotool import sqlite3 curl gettext
+digikam_prelude digikam
+
+# shellcheck source=tests/host/lib.sh
+. "$(dirname "$0")/lib.sh"
+host_work dkhost-languages
+
+clean_user
+mkdir -p "$work/db"
+plugin_path "$plugin" "$dk_plugins" dimg editor rawimport bqm
+make_trip_photos
+mkdir -p "$work/profile"
+rc="$work/profile/digikamrc"
+
+start_emulator "$emulator"
+hook="$work/hook.log"
+: >"$hook"
+export DKCLOUD_EMULATOR="$base" DKCLOUD_CONFIG_DIR="$work/dkcloud" DKCLOUD_TOKEN_STORE=file DKCLOUD_TEST_HOOK="$hook"
+export XDG_DATA_DIRS="$build:/usr/local/share:/usr/share"
+export QTWEBENGINE_DISABLE_SANDBOX=1
+start_x
+
+unset LANGUAGE DKCLOUD_TEST_CATALOGUE # the album is made in English, as digikam_lib.sh knows its windows
+start_in_album Trip
+note "album open"
+
+# digiKam's own window titles in LANG from digiKam's catalogue (its
+# "Download required files" comes at every start); ours from po/LANG/dkcloud.po.
+in_language() { LANGUAGE="$1" LANG=C.UTF-8 gettext -d digikam "$2"; }
+translation() { grep -A1 "^msgid \"$(re "$2")\"\$" "$source_dir/po/$1/dkcloud.po" | sed -n 's/^msgstr "\(.*\)"$/\1/p' | head -1; }
+
+for lang in de fr es; do
+    stop_digikam
+    set_mark
+    export LANGUAGE="$lang"
+    download_title="$(in_language "$lang" "Download required files")"
+    close_download_dialog() { # the same as digikam_lib.sh's, with the title in $lang
+        local dl
+        dl="$(find_window "$(title "$download_title")")"
+        [ -n "$dl" ] || return 1
+        activate "$dl"
+        key Escape
+        wait_gone "$dl" 5
+    }
+    window_title="$(translation "$lang" "Export to %1" | sed 's/%1/OneDrive/')"
+    expected_start="$(translation "$lang" "&Start Upload")"
+    check "[$lang] the window's title and Start Upload are translated in the catalogue" \
+        test -n "$window_title" -a "$window_title" != "Export to OneDrive" -a -n "$expected_start"
+    note "start in $lang"
+    export DKCLOUD_TEST_CATALOGUE="$source_dir/po/$lang/dkcloud.po"
+    start_main
+    press_in_main ctrl+alt+shift+o
+    dialog="$(wait_window "^$(re "$window_title")" 30)"
+    check "[$lang] Ctrl+Alt+Shift+O opens \"$window_title\"" test -n "$dialog"
+    check "[$lang] the probe listed the window's texts" wait_hook '^texts-checked ' 30
+    check "[$lang] Start Upload reads \"$expected_start\"" has_hook "^texts service=OneDrive count=[0-9]+ start=$(re "$expected_start")\$"
+    new_lines | grep '^untranslated ' | sed 's/^/     /'
+    check "[$lang] no visible text of the window is left in English" has_hook '^texts-checked untranslated=0$'
+    if [ -n "$dialog" ]; then
+        xdotool windowmove "$dialog" 40 40 2>/dev/null
+        sleep 1
+        import -window "$dialog" "$artifacts/${run_name}_export_$lang.png" 2>/dev/null
+        check "[$lang] screenshot ${run_name}_export_$lang.png" test -s "$artifacts/${run_name}_export_$lang.png"
+        activate "$dialog"
+        key Escape
+        wait_gone "$dialog" 10
+    fi
+done
+unset LANGUAGE DKCLOUD_TEST_CATALOGUE
+stop_digikam
+
+echo "$passed passed, $failed failed ($((SECONDS - start_time)) s)"
+[ "$failed" -eq 0 ]
