@@ -92,6 +92,7 @@ void ExportWindow::connectTalker()
         showError(tr("Cannot log out:"), failure);
     });
     connectFolders();
+    connectUpload();
 }
 
 void ExportWindow::openSession()
