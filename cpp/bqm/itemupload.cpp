@@ -9,13 +9,13 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+#include <QTimer>
 
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 
 #include <unistd.h>
@@ -25,44 +25,6 @@ namespace DkCloud
 
 namespace
 {
-
-// Collects the one file's final event and the job's end, from the engine's threads.
-class BlockingEvents final : public ffi::UploadEvents
-{
-public:
-    void fileChanged(const ffi::FileEvent& event) const override
-    {
-        if (event.state == ffi::FileState::Uploading)
-            return;
-        std::lock_guard<std::mutex> lock(m_mutex);
-        m_final = event;
-    }
-
-    void progress(const ffi::JobProgress&) const override {}
-
-    void finished(const ffi::JobSummary& summary) const override
-    {
-        std::lock_guard<std::mutex> lock(m_mutex);
-        m_summary = summary;
-    }
-
-    std::optional<ffi::FileEvent> final() const
-    {
-        std::lock_guard<std::mutex> lock(m_mutex);
-        return m_final;
-    }
-
-    std::optional<ffi::JobSummary> summary() const
-    {
-        std::lock_guard<std::mutex> lock(m_mutex);
-        return m_summary;
-    }
-
-private:
-    mutable std::mutex                      m_mutex;
-    mutable std::optional<ffi::FileEvent>   m_final;
-    mutable std::optional<ffi::JobSummary>  m_summary;
-};
 
 ItemUploadResult failure(ServiceId service, const EngineFailure& failed)
 {
@@ -148,14 +110,16 @@ ItemUploadResult uploadItem(const ItemUploadRequest& request, const std::functio
     if (request.account.isEmpty())
         return failure(service, ffi::ErrorKind::NotLoggedIn, i18nc("@info batch queue tool", "no account chosen in the tool's settings"));
 
-    auto session = callEngine<rust::Box<ffi::ExportSession>>([&]() {
-        // The export window's App Registration... serves the queue too.
-        return ffi::openSession(engineService(service), ExportSettings::load(service).registration(),
-                                toRust(request.account));
-    });
-    if (!session.ok())
-        return failure(service, session);
-    const ffi::ExportSession& engine = **session.value;
+    // A talker of this (the worker's) thread: its calls here are the blocking
+    // ones, and its upload events come to this thread's event loop below.
+    Talker        talker(service);
+    EngineFailure notOpened;
+    QObject::connect(&talker, &Talker::sessionFailed, &talker, [&](const EngineFailure& failed) { notOpened = failed; });
+    // The export window's App Registration... serves the queue too.
+    talker.openSession(ExportSettings::load(service).registration(), request.account);
+    if (!talker.hasSession())
+        return failure(service, notOpened);
+    const ffi::ExportSession& engine = **talker.session();
 
     // The account must be the one chosen (openSession falls back to another
     // stored login only when none is named; a name without a login fails here).
@@ -183,28 +147,38 @@ ItemUploadResult uploadItem(const ItemUploadRequest& request, const std::functio
     }
 
     ffi::UploadOptions options{false, 90, 1600, true, toRust(QStringLiteral("bqm"))};
-    auto               events = std::make_shared<BlockingEvents>();
-    const QString      folder = targetFolder(request);
-    auto               job    = callEngine<rust::Box<ffi::UploadJob>>([&]() {
-        const auto files = toLocalFiles({QUrl::fromLocalFile(path)});
-        return engine.startUpload(rust::Slice<const ffi::LocalFile>(files.data(), files.size()), toRust(folder), options,
-                                  toRust(request.conflict), events);
+    std::optional<ffi::FileEvent>  final;
+    std::optional<ffi::JobSummary> summary;
+    std::optional<EngineFailure>   refused;
+    QEventLoop                     untilFinished;
+    QObject::connect(&talker, &Talker::fileChanged, &talker, [&](const ffi::FileEvent& event) {
+        if (event.state != ffi::FileState::Uploading)
+            final = event;
     });
-    if (!job.ok())
-        return failure(service, job);
+    QObject::connect(&talker, &Talker::uploadFinished, &talker, [&](const ffi::JobSummary& ended) {
+        summary = ended;
+        untilFinished.quit();
+    });
+    QObject::connect(&talker, &Talker::uploadRefused, &talker, [&](const EngineFailure& failed) { refused = failed; });
+    talker.startUpload({QUrl::fromLocalFile(path)}, targetFolder(request), options, request.conflict);
+    if (refused)
+        return failure(service, *refused);
 
-    bool cancelAsked = false;
-    while (!(*job.value)->waitFor(100))
-    {
+    bool   cancelAsked = false;
+    QTimer poll;
+    poll.setInterval(100);
+    QObject::connect(&poll, &QTimer::timeout, &talker, [&]() {
         if (!cancelAsked && cancelled())
         {
-            (*job.value)->cancel();
+            talker.cancelUpload();
             cancelAsked = true;
         }
-    }
+    });
+    poll.start();
+    if (!summary)
+        untilFinished.exec();
+    poll.stop();
 
-    const std::optional<ffi::FileEvent>  final   = events->final();
-    const std::optional<ffi::JobSummary> summary = events->summary();
     const bool finishedFile = final && final->state != ffi::FileState::Failed && final->state != ffi::FileState::Cancelled;
     if (!finishedFile)
         forgetJob(engine, service, QFileInfo(path).absoluteFilePath());

@@ -79,8 +79,9 @@ Outcome<T> callEngine(const std::function<T()>& work)
     return outcome;
 }
 
-// Posts a function to the GUI thread; it runs only while `target` is alive,
-// and never once detach() was called (the dialog closed).
+// Posts a function to the thread `target` lives in (the GUI thread for a
+// window; a BQM worker's own thread for its talker); it runs only while
+// `target` is alive, and never once detach() was called (the window closed).
 class GuiPoster
 {
 public:
@@ -91,21 +92,13 @@ public:
 
     void post(std::function<void()> fn) const
     {
-        QPointer<QObject> target;
-        {
-            std::lock_guard<std::mutex> lock(m_mutex);
-            target = m_target;
-        }
-        QCoreApplication* app = QCoreApplication::instance();
-        if (!app || target.isNull())
+        // Under the lock: the owner detaches before it goes, so the target
+        // cannot go away between the check and the posting. A target deleted
+        // later drops the call with its other pending events.
+        std::lock_guard<std::mutex> lock(m_mutex);
+        if (m_target.isNull() || !QCoreApplication::instance())
             return;
-        QMetaObject::invokeMethod(
-            app,
-            [target, fn = std::move(fn)]() {
-                if (target)
-                    fn();
-            },
-            Qt::QueuedConnection);
+        QMetaObject::invokeMethod(m_target.data(), std::move(fn), Qt::QueuedConnection);
     }
 
     void detach()
@@ -119,8 +112,8 @@ private:
     QPointer<QObject>  m_target;
 };
 
-// Runs `work` (a blocking engine call) on its own thread and `done` on the
-// GUI thread with its outcome, unless `context` was destroyed meanwhile.
+// Runs `work` (a blocking engine call) on its own thread and `done` on
+// `context`'s thread with its outcome, unless `context` was destroyed meanwhile.
 template <typename T>
 void runInBackground(QObject* context, std::function<T()> work, std::function<void(const Outcome<T>&)> done)
 {

@@ -35,6 +35,7 @@ Talker::Talker(ServiceId service, QObject* parent)
 
 Talker::~Talker()
 {
+    abandonUpload(0);
     if (m_loginEvents)
         m_loginEvents->detach();
     if (m_loggingIn && m_loginSession && *m_loginSession)
@@ -202,6 +203,87 @@ void Talker::createFolder(const QString& path)
     ask<rust::String>(
         m_session, [p](ffi::ExportSession& session) { return session.createFolder(p); }, &Talker::folderCreated,
         &Talker::folderFailed);
+}
+
+std::shared_ptr<QtUploadEvents> Talker::newUploadEvents()
+{
+    if (m_uploadEvents)
+        m_uploadEvents->detach();
+    QtUploadEvents::Handlers handlers;
+    handlers.fileChanged = [this](const ffi::FileEvent& event) { Q_EMIT fileChanged(event); };
+    handlers.progress    = [this](const ffi::JobProgress& progress) { Q_EMIT uploadProgress(progress); };
+    handlers.finished    = [this](const ffi::JobSummary& summary) {
+        m_job.reset();
+        if (m_uploadEvents)
+            m_uploadEvents->detach();
+        Q_EMIT uploadFinished(summary);
+    };
+    m_uploadEvents = std::make_shared<QtUploadEvents>(this, handlers);
+    return m_uploadEvents;
+}
+
+void Talker::adoptJob(Outcome<rust::Box<ffi::UploadJob>>& job)
+{
+    if (!job.ok())
+    {
+        m_uploadEvents->detach();
+        Q_EMIT uploadRefused(job);
+        return;
+    }
+    m_job = std::make_unique<rust::Box<ffi::UploadJob>>(std::move(*job.value));
+    Q_EMIT uploadStarted();
+}
+
+void Talker::startUpload(const QList<QUrl>& files, const QString& folder, const ffi::UploadOptions& options,
+                         const QString& conflict)
+{
+    Session session = m_session;
+    if (!session || m_job)
+        return;
+    const std::vector<ffi::LocalFile> local = toLocalFiles(files);
+    const rust::String remote               = toRust(folder);
+    const rust::String policy               = toRust(conflict);
+    auto events = std::static_pointer_cast<ffi::UploadEvents>(newUploadEvents());
+    auto job    = callEngine<rust::Box<ffi::UploadJob>>([&]() {
+        return (*session)->startUpload(rust::Slice<const ffi::LocalFile>(local.data(), local.size()), remote, options,
+                                       policy, events);
+    });
+    adoptJob(job);
+}
+
+void Talker::resumeUpload(const QString& jobId)
+{
+    Session session = m_session;
+    if (!session || m_job)
+        return;
+    const rust::String id = toRust(jobId);
+    auto events           = std::static_pointer_cast<ffi::UploadEvents>(newUploadEvents());
+    auto job = callEngine<rust::Box<ffi::UploadJob>>([&]() { return (*session)->resumeJob(id, events); });
+    adoptJob(job);
+}
+
+void Talker::cancelUpload()
+{
+    if (m_job)
+        (*m_job)->cancel();
+}
+
+void Talker::suspendUpload()
+{
+    if (m_job)
+        (*m_job)->suspend();
+}
+
+bool Talker::abandonUpload(int waitMs)
+{
+    if (!m_job)
+        return true;
+    (*m_job)->suspend();
+    const bool ended = (*m_job)->waitFor(static_cast<uint64_t>(waitMs));
+    if (m_uploadEvents)
+        m_uploadEvents->detach();
+    m_job.reset();
+    return ended;
 }
 
 template <typename T, typename Value>

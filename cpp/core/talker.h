@@ -10,9 +10,11 @@
 #include "engine.h"
 #include "service.h"
 
+#include <QList>
 #include <QObject>
 #include <QString>
 #include <QStringList>
+#include <QUrl>
 
 #include <functional>
 #include <memory>
@@ -42,6 +44,8 @@ public:
     // The address the service sends the browser back to after a sign-in.
     QString redirectUri() const;
     bool isLoggingIn() const { return m_loggingIn; }
+    // An upload job of this talker's is running (started or resumed, not yet finished).
+    bool isUploading() const { return static_cast<bool>(m_job); }
 
 public Q_SLOTS:
     // A session for `account` (empty: not logged in yet), at once:
@@ -70,6 +74,22 @@ public Q_SLOTS:
     // folderCreated (with the path the service gave) or folderFailed.
     void createFolder(const QString& path);
 
+    // An upload job with the current session, at once: uploadStarted, then
+    // fileChanged and uploadProgress as it goes and uploadFinished at its
+    // end; or uploadRefused (nothing was sent). One job at a time.
+    void startUpload(const QList<QUrl>& files, const QString& folder, const dkcloud::ffi::UploadOptions& options,
+                     const QString& conflict);
+    // The same for an unfinished job the engine kept (its own files and folder).
+    void resumeUpload(const QString& jobId);
+    // Stops the job; what the service has stored stays. uploadFinished follows.
+    void cancelUpload();
+    // Stops the job to be resumed later (its open upload sessions kept);
+    // uploadFinished follows, cancelled.
+    void suspendUpload();
+    // Suspends the job and waits up to `waitMs` for it to end, then lets it
+    // go without a further signal (the front end is going away). True if it ended.
+    bool abandonUpload(int waitMs);
+
 Q_SIGNALS:
     void sessionOpened(const QString& account);
     void sessionFailed(const DkCloud::EngineFailure& failure);
@@ -93,8 +113,19 @@ Q_SIGNALS:
     void foldersFailed(const DkCloud::EngineFailure& failure);
     void folderCreated(const QString& path);
     void folderFailed(const DkCloud::EngineFailure& failure);
+    void uploadStarted();
+    void uploadRefused(const DkCloud::EngineFailure& failure);
+    // A photo changed state (uploading, then its final state).
+    void fileChanged(const dkcloud::ffi::FileEvent& event);
+    void uploadProgress(const dkcloud::ffi::JobProgress& progress);
+    // The job ended (done, failed, cancelled or suspended); isUploading() is false by now.
+    void uploadFinished(const dkcloud::ffi::JobSummary& summary);
 
 private:
+    // The sink a new job reports to: its events come to this talker's thread.
+    std::shared_ptr<QtUploadEvents> newUploadEvents();
+    void adoptJob(Outcome<rust::Box<ffi::UploadJob>>& job);
+
     void adoptSession(Outcome<rust::Box<ffi::ExportSession>>& outcome, const QString& account);
     // `slot` holds the session to sign in with, or null: one is opened with `registration` first.
     void runLogin(std::shared_ptr<Session> slot, const ffi::AppRegistration& registration);
@@ -109,6 +140,8 @@ private:
     // The session a sign-in runs in (the current one, or its own).
     std::shared_ptr<Session>       m_loginSession;
     std::shared_ptr<QtLoginEvents> m_loginEvents;
+    std::unique_ptr<rust::Box<ffi::UploadJob>> m_job;
+    std::shared_ptr<QtUploadEvents>            m_uploadEvents;
     bool                           m_loggingIn      = false;
     int                            m_openGeneration = 0;
 };

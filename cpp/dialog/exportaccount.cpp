@@ -94,6 +94,7 @@ void ExportWindow::connectTalker()
         showError(i18nc("@info:status export window", "Cannot log out:"), failure);
     });
     connectFolders();
+    connectUpload();
 }
 
 void ExportWindow::openSession()

@@ -78,21 +78,12 @@ void ExportWindow::resumeUnfinished()
     // The list shows the job's own photos: its progress speaks of them.
     m_ui->imageList()->removeAll();
     m_ui->imageList()->addUrls(m_offeredFiles);
-    auto events              = makeUploadEvents();
-    auto session             = m_talker->session();
-    const rust::String id    = toRust(m_offeredJob);
-    auto sink                = std::static_pointer_cast<ffi::UploadEvents>(events);
-    auto job                 = callEngine<rust::Box<ffi::UploadJob>>([&]() { return (*session)->resumeJob(id, sink); });
-    if (!job.ok())
-    {
-        events->detach();
-        showError(i18nc("@info:status export window", "Cannot resume the upload:"), job);
-        Q_EMIT uploadRefused(job.error);
-        return;
-    }
     qCInfo(DKCLOUD_LOG).noquote() << "resuming the unfinished upload" << m_offeredJob;
-    m_offeredJob.clear();
-    runStarted(std::move(*job.value), events);
+    m_resuming = true;
+    m_talker->resumeUpload(m_offeredJob);
+    // Refused, it stays on offer (the bar is still there); started, it is no longer offered.
+    if (isUploading())
+        m_offeredJob.clear();
 }
 
 void ExportWindow::discardUnfinished()

@@ -78,7 +78,12 @@ ExportWindow::~ExportWindow()
     saveSettings();
     // Still uploading only when the host quits (closing asks first): the
     // upload stops to be resumed, its open sessions kept.
-    suspendJob(3000);
+    m_talker->abandonUpload(3000);
+}
+
+bool ExportWindow::isUploading() const
+{
+    return m_talker->isUploading();
 }
 
 void ExportWindow::connectWidgets()
@@ -283,18 +288,21 @@ void ExportWindow::addPhotosFromDisk()
     addItems(urls);
 }
 
-std::shared_ptr<QtUploadEvents> ExportWindow::makeUploadEvents()
+void ExportWindow::connectUpload()
 {
-    QtUploadEvents::Handlers handlers;
-    handlers.fileChanged = [this](const ffi::FileEvent& e) { onFileChanged(e); };
-    handlers.progress    = [this](const ffi::JobProgress& p) {
+    connect(m_talker, &Talker::uploadStarted, this, &ExportWindow::runStarted);
+    connect(m_talker, &Talker::uploadRefused, this, [this](const EngineFailure& failure) {
+        showError(m_resuming ? i18nc("@info export window", "Cannot resume the upload:") : i18nc("@info export window", "Cannot start the upload:"), failure);
+        Q_EMIT uploadRefused(failure.error);
+    });
+    connect(m_talker, &Talker::fileChanged, this, &ExportWindow::onFileChanged);
+    connect(m_talker, &Talker::uploadProgress, this, [this](const ffi::JobProgress& p) {
         m_lastProgress = p;
         m_view->progress(p);
         if (m_background && p.bytes_total > 0)
             m_background->update(int(p.bytes_sent * 1000 / p.bytes_total), progressText(p));
-    };
-    handlers.finished    = [this](const ffi::JobSummary& s) { onFinished(s); };
-    return std::make_shared<QtUploadEvents>(this, handlers);
+    });
+    connect(m_talker, &Talker::uploadFinished, this, &ExportWindow::onFinished);
 }
 
 void ExportWindow::startUpload()
@@ -305,32 +313,12 @@ void ExportWindow::startUpload()
     if (urls.isEmpty())
         return;
     saveSettings();
-
-    const std::vector<ffi::LocalFile> files = toLocalFiles(urls);
-    const ffi::UploadOptions options        = uploadOptions(m_settings);
-    const rust::String folder               = toRust(m_settings.folder);
-    const rust::String conflict             = toRust(m_settings.conflict);
-    m_uploadEvents                          = makeUploadEvents();
-    auto session                            = m_talker->session();
-    auto events                             = std::static_pointer_cast<ffi::UploadEvents>(m_uploadEvents);
-    auto job                                = callEngine<rust::Box<ffi::UploadJob>>([&]() {
-        return (*session)->startUpload(rust::Slice<const ffi::LocalFile>(files.data(), files.size()), folder, options,
-                                       conflict, events);
-    });
-    if (!job.ok())
-    {
-        m_uploadEvents->detach();
-        showError(i18nc("@info:status export window", "Cannot start the upload:"), job);
-        Q_EMIT uploadRefused(job.error);
-        return;
-    }
-    runStarted(std::move(*job.value), m_uploadEvents);
+    m_resuming = false;
+    m_talker->startUpload(urls, m_settings.folder, uploadOptions(m_settings), m_settings.conflict);
 }
 
-void ExportWindow::runStarted(rust::Box<ffi::UploadJob> job, std::shared_ptr<QtUploadEvents> events)
+void ExportWindow::runStarted()
 {
-    m_uploadEvents = std::move(events);
-    m_job          = std::make_unique<rust::Box<ffi::UploadJob>>(std::move(job));
     m_lastProgress = ffi::JobProgress();
     m_lastProgress.files_total = static_cast<size_t>(items().size());
     m_ui->resumeBar()->hide();
@@ -354,9 +342,6 @@ void ExportWindow::onFileChanged(const ffi::FileEvent& event)
 
 void ExportWindow::onFinished(const ffi::JobSummary& summary)
 {
-    m_job.reset();
-    if (m_uploadEvents)
-        m_uploadEvents->detach();
     m_view->finished(summary);
     qCInfo(DKCLOUD_LOG).noquote() << "upload finished:" << summaryText(m_service, summary);
     const UploadResult result = uploadResult(summary);
@@ -452,7 +437,7 @@ void ExportWindow::stopUpload()
     if (!isUploading())
         return;
     m_ui->statusLabel()->setText(i18nc("@info:status export window", "Cancelling..."));
-    (*m_job)->cancel();
+    m_talker->cancelUpload();
 }
 
 void ExportWindow::showEvent(QShowEvent* event)
@@ -464,20 +449,7 @@ void ExportWindow::showEvent(QShowEvent* event)
 
 void ExportWindow::stopToResumeLater()
 {
-    if (isUploading())
-        (*m_job)->suspend();
-}
-
-bool ExportWindow::suspendJob(int waitMs)
-{
-    if (!m_job)
-        return true;
-    (*m_job)->suspend();
-    const bool ended = (*m_job)->waitFor(static_cast<uint64_t>(waitMs));
-    if (m_uploadEvents)
-        m_uploadEvents->detach();
-    m_job.reset();
-    return ended;
+    m_talker->suspendUpload();
 }
 
 // -- closing

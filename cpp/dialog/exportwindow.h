@@ -2,8 +2,8 @@
 // (session, account, albums, upload) over the widgets of ExportWidget;
 // exportwindow.cpp holds the window, albums and upload, exportaccount.cpp the
 // session and account, exportjobs.cpp share links and unfinished uploads.
-// The session, sign-in and albums go through its Talker (cpp/core), the
-// upload through the engine's job; this class starts them and shows their state. Its signals tell what happened, for whoever watches the dialog (the
+// The session, sign-in, albums and the upload job go through its Talker
+// (cpp/core); this class starts them and shows their state. Its signals tell what happened, for whoever watches the dialog (the
 // tests do; nothing in the plugin needs them).
 #pragma once
 
@@ -44,7 +44,7 @@ public:
     ServiceId service() const { return m_service; }
     QList<QUrl> items() const;
     void addItems(const QList<QUrl>& items);
-    bool isUploading() const { return static_cast<bool>(m_job); }
+    bool isUploading() const;
     // The window was closed with "Keep Uploading in Background" and the upload goes on.
     bool isInBackground() const { return static_cast<bool>(m_background); }
     // What shows a background upload; by default a small ProgressWindow. The
@@ -156,14 +156,12 @@ private:
     void askNewFolder();
     void editRegistration();
     void addPhotosFromDisk();
-    std::shared_ptr<QtUploadEvents> makeUploadEvents();
+    void connectUpload();
     void onFileChanged(const ffi::FileEvent& event);
     void onFinished(const ffi::JobSummary& summary);
-    // Stops a running upload to be resumed later; true if it ended within waitMs.
-    bool suspendJob(int waitMs);
     void offerUnfinished();
     // Shows a started (or resumed) job's run.
-    void runStarted(rust::Box<ffi::UploadJob> job, std::shared_ptr<QtUploadEvents> events);
+    void runStarted();
     void askAboutRunningUpload();
 
     ServiceId      m_service;
@@ -172,8 +170,6 @@ private:
     ExportWidget*  m_ui = nullptr;
     std::unique_ptr<UploadProgressView> m_view;
 
-    std::unique_ptr<rust::Box<ffi::UploadJob>>     m_job;
-    std::shared_ptr<QtUploadEvents>                m_uploadEvents;
     std::unique_ptr<BackgroundProgress>            m_background;
     BackgroundFactory                              m_backgroundFactory;
     QPointer<QMessageBox>                          m_closeQuestion;
@@ -181,6 +177,8 @@ private:
     QString                                        m_offeredJob;
     QList<QUrl>                                    m_offeredFiles;
     int                                            m_busy = 0;
+    // The job being started is an unfinished one resumed (for the refusal's words).
+    bool                                           m_resuming = false;
     // A browser login is under way: the login button cancels it.
     bool                                           m_loggingIn = false;
     // The account is known to the service (accountName() answered).

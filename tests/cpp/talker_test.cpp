@@ -1,16 +1,20 @@
 // The talker on its own, as the window and the BQM tool use it, against the
 // emulator (its real OAuth flow, curl as the browser): opening a session, who
 // is logged in, a browser sign-in with the session and with a session of its
-// own, the stored logins, the folders and a new one, logging out and what
+// own, the stored logins, the folders and a new one, an upload job and its
+// events (stored bytes read back), a resume it refuses, logging out and what
 // then fails. Every call ends in one of its two signals.
 #include "emulator_env.h"
 #include "exportsettings.h"
 #include "talker.h"
 
+#include <QFile>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <map>
 #include <memory>
 
 using namespace DkCloud;
@@ -26,11 +30,15 @@ private Q_SLOTS:
     void signsInWithASessionOfItsOwn();
     void aLaterBackgroundOpenSupersedesAnEarlierOne();
     void listsTheFoldersAndCreatesOne();
+    void uploadsAndSaysWhatBecameOfEachPhoto();
+    void aJobItDoesNotKnowIsRefused();
     void afterLoggingOutTheFoldersFail();
 
 private:
     // A talker with a session open for `account` (empty: none yet).
     std::unique_ptr<Talker> openTalker(ServiceId service, const QString& account);
+    // A file of the emulator's OneDrive, read back through Graph (empty if none).
+    QByteArray stored(const QString& remotePath);
 
     QTemporaryDir                    m_dir;
     std::unique_ptr<EmulatorProcess> m_emulator;
@@ -42,7 +50,9 @@ void TalkerTest::initTestCase()
     QVERIFY(m_dir.isValid());
     const QString emulator = qEnvironmentVariable("DKCLOUD_TEST_EMULATOR");
     QVERIFY2(!emulator.isEmpty(), "set DKCLOUD_TEST_EMULATOR to target/debug/dkcloud-emulator");
-    m_emulator = std::make_unique<EmulatorProcess>(emulator.toStdString(), std::vector<std::string>{});
+    // The static token only lets the test read stored files back.
+    m_emulator = std::make_unique<EmulatorProcess>(emulator.toStdString(),
+                                                   std::vector<std::string>{"--static-token", "talker-test-token"});
     QVERIFY(m_emulator->ok());
     useTestEmulator(*m_emulator, m_dir);
     QVERIFY(useFreeDropboxPort(qEnvironmentVariable("DKCLOUD_CONFIG_DIR").toStdString()));
@@ -152,6 +162,83 @@ void TalkerTest::listsTheFoldersAndCreatesOne()
     QVERIFY(listFailed.isEmpty());
     QVERIFY2(listed.first().first().toStringList().contains(QStringLiteral("/Talker/Trip")),
              qPrintable(listed.first().first().toStringList().join(QLatin1Char(','))));
+}
+
+QByteArray TalkerTest::stored(const QString& remotePath)
+{
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-sfL"), QStringLiteral("-H"), QStringLiteral("Authorization: Bearer talker-test-token"),
+                QString::fromStdString(m_emulator->url()) +
+                    QStringLiteral("/v1.0/me/drive/root:%1:/content")
+                        .arg(QString::fromLatin1(QUrl::toPercentEncoding(remotePath, "/")))});
+    if (!curl.waitForFinished(20000) || curl.exitCode() != 0)
+        return QByteArray();
+    return curl.readAllStandardOutput();
+}
+
+void TalkerTest::uploadsAndSaysWhatBecameOfEachPhoto()
+{
+    auto talker = openTalker(ServiceId::OneDrive, m_account);
+    QVERIFY(talker);
+    QVERIFY(m_dir.path().size() > 0);
+    const QByteArray dune  = QByteArray("dune ").repeated(300000); // 1.5 MB: more than one request
+    const QByteArray shell = QByteArray("shell").repeated(1000);
+    QList<QUrl>      files;
+    for (const auto& [name, bytes] : std::map<QString, QByteArray>{{QStringLiteral("dune.jpg"), dune},
+                                                                   {QStringLiteral("shell.jpg"), shell}})
+    {
+        QFile file(m_dir.filePath(name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QCOMPARE(file.write(bytes), bytes.size());
+        files << QUrl::fromLocalFile(file.fileName());
+    }
+
+    std::vector<ffi::FileEvent>     ends;
+    std::optional<ffi::JobSummary>  summary;
+    int                             progressed = 0;
+    QSignalSpy                      started(talker.get(), &Talker::uploadStarted);
+    QSignalSpy                      refused(talker.get(), &Talker::uploadRefused);
+    connect(talker.get(), &Talker::fileChanged, this, [&](const ffi::FileEvent& event) {
+        if (event.state != ffi::FileState::Uploading)
+            ends.push_back(event);
+    });
+    connect(talker.get(), &Talker::uploadProgress, this, [&](const ffi::JobProgress&) { ++progressed; });
+    connect(talker.get(), &Talker::uploadFinished, this, [&](const ffi::JobSummary& ended) {
+        QVERIFY(!talker->isUploading());
+        summary = ended;
+    });
+    ffi::UploadOptions options{false, 85, 2048, true, toRust(QStringLiteral("talker-test"))};
+    talker->startUpload(files, QStringLiteral("/Talker/Beach"), options, QStringLiteral("skip"));
+    // Started (or refused) before startUpload returns.
+    QCOMPARE(started.count(), 1);
+    QVERIFY(refused.isEmpty());
+    QVERIFY(talker->isUploading());
+    QTRY_VERIFY_WITH_TIMEOUT(summary.has_value(), 60000);
+
+    QCOMPARE(summary->files_uploaded, size_t(2));
+    QCOMPARE(summary->files_failed, size_t(0));
+    QVERIFY(!summary->cancelled);
+    QCOMPARE(toQString(summary->folder), QStringLiteral("/Talker/Beach"));
+    QVERIFY(progressed > 0);
+    QCOMPARE(ends.size(), size_t(2));
+    for (const ffi::FileEvent& end : ends)
+        QCOMPARE(end.state, ffi::FileState::Uploaded);
+    QCOMPARE(stored(QStringLiteral("/Talker/Beach/dune.jpg")), dune);
+    QCOMPARE(stored(QStringLiteral("/Talker/Beach/shell.jpg")), shell);
+}
+
+void TalkerTest::aJobItDoesNotKnowIsRefused()
+{
+    auto talker = openTalker(ServiceId::OneDrive, m_account);
+    QVERIFY(talker);
+    QSignalSpy started(talker.get(), &Talker::uploadStarted);
+    QSignalSpy refused(talker.get(), &Talker::uploadRefused);
+    talker->resumeUpload(QStringLiteral("no-such-job"));
+    QCOMPARE(refused.count(), 1);
+    QVERIFY(started.isEmpty());
+    QVERIFY(!talker->isUploading());
+    QVERIFY(!refused.first().first().value<EngineFailure>().error.isEmpty());
 }
 
 void TalkerTest::afterLoggingOutTheFoldersFail()

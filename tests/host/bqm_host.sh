@@ -342,7 +342,6 @@ upload_run() { # upload_run SERVICE WORKFLOW TARGET_DIR STORE_DIR
     sleep 2
     shot "${service,,}_tool_settings"
 }
-same_bytes() { [ -f "$2" ] && cmp -s "$1" "$2"; }
 failing_run() { # failing_run SERVICE WORKFLOW WHY
     local service="$1" workflow="$2" why="$3" f name t0 before count=0 mark
     before="$(grep -c "dkcloud.bqm: $service " "$work/digikam.log")"

@@ -85,7 +85,8 @@ for lang in de fr es; do
     check "[$lang] no visible text of the window is left in English" has_hook '^texts-checked untranslated=0$'
     if [ -n "$dialog" ]; then
         xdotool windowmove "$dialog" 40 40 2>/dev/null
-        sleep 1
+        xdotool mousemove 1275 895 # no tool tip over the screenshot
+        sleep 1.5
         import -window "$dialog" "$artifacts/${run_name}_export_$lang.png" 2>/dev/null
         check "[$lang] screenshot ${run_name}_export_$lang.png" test -s "$artifacts/${run_name}_export_$lang.png"
         activate "$dialog"

@@ -98,57 +98,7 @@ stop_digikam() {
     sleep 0.5
 }
 
-# Windows by title (xdotool's --name misses digiKam's main window): visible
-# windows of class digikam whose title matches the extended regex $1.
-find_window() {
-    local w
-    xdotool search --onlyvisible --class digikam 2>/dev/null | while read -r w; do
-        if xdotool getwindowname "$w" 2>/dev/null | grep -Eqi -- "$1"; then echo "$w"; break; fi
-    done
-}
-wait_window() { # wait_window REGEX [SECONDS] -> window id
-    local w="" i
-    for i in $(seq $((${2:-60} * 2))); do
-        w="$(find_window "$1")"
-        [ -n "$w" ] && { echo "$w"; return 0; }
-        sleep 0.5
-    done
-    return 1
-}
-wait_gone() { # wait_gone WINDOW [SECONDS]
-    local i
-    for i in $(seq $((${2:-10} * 2))); do
-        xdotool search --onlyvisible --class digikam 2>/dev/null | grep -qx "$1" || return 0
-        sleep 0.5
-    done
-    return 1
-}
-# The main window: the largest "digiKam" (progress pop-ups have that title too).
-title() { printf '^%s( — [[:alnum:]]+)?$' "$1"; } # the window manager's title: "TITLE — digiKam"
-find_main() {
-    local w best="" area=0 WIDTH HEIGHT
-    for w in $(xdotool search --onlyvisible --class digikam 2>/dev/null); do
-        [ "$(xdotool getwindowname "$w" 2>/dev/null)" = digiKam ] || continue
-        eval "$(xdotool getwindowgeometry --shell "$w" 2>/dev/null | grep -E '^(WIDTH|HEIGHT)=')"
-        if [ "${WIDTH:-0}" -ge 500 ] && [ $((WIDTH * HEIGHT)) -gt "$area" ]; then best="$w"; area=$((WIDTH * HEIGHT)); fi
-    done
-    echo "$best"
-}
-activate() { xdotool windowactivate --sync "$1" 2>/dev/null || xdotool windowfocus --sync "$1" 2>/dev/null; sleep 0.5; }
-key() { xdotool key --clearmodifiers "$@"; }
-close_download_dialog() { # digiKam's "Download required files" (face models), at every start
-    local dl
-    dl="$(find_window "$(title 'Download required files')")"
-    [ -n "$dl" ] || return 1
-    activate "$dl"
-    key Escape
-    wait_gone "$dl" 5
-}
-press_in_main() {
-    close_download_dialog
-    activate "$(find_main)"
-    key "$@"
-}
+. "$(dirname "${BASH_SOURCE[0]}")/windows.sh"
 
 # Hook lines since a mark: each step looks only at what it caused.
 mark=0
@@ -188,7 +138,6 @@ close_dialog() { # close_dialog WINDOW NAME: Alt+C ("&Close"), as a user closes 
     fi
     sleep 0.5
 }
-same_bytes() { [ -f "$2" ] && cmp -s "$1" "$2"; }
 
 # Screen analysis (main window 1280x870 at 0,0), on screenshots:
 # blue_runs PNG X: the runs "FIRST LAST" of digiKam's selection blue (the album
@@ -198,13 +147,6 @@ blue_runs() {
         y = $2 + 40; blue = ($5 > 200 && $3 < 120 && $4 > 140)
         if (blue) { if (first == "") first = y; last = y } else if (first != "") { print first, last; first = "" } }
         END { if (first != "") print first, last }'
-}
-# row_y PNG: the middle of the album tree's highlighted (light blue) row, at x=300.
-row_y() {
-    "$convert_bin" "$1" -crop 1x500+300+40 txt:- 2>/dev/null | awk -F'[ ,:()]+' 'NR > 1 {
-        y = $2; r = $3; b = $5
-        if (b - r > 30 && r > 150) { if (first == "") first = y; last = y } else if (first != "") exit }
-        END { if (first != "") print int((first + last) / 2) + 40 }'
 }
 # The album view's header (a blue bar 30-60 px high at x=1000; the welcome page has none).
 album_header_shown() { blue_runs "$1" 1000 | awk '$2 - $1 >= 30 && $2 - $1 <= 70 { found = 1 } END { exit !found }'; }

@@ -152,7 +152,10 @@ EOF
 rc_group() { awk -v g="[$1]" '/^\[/ { on = ($0 == g); next } on' "$rc"; }
 rc_has() { rc_group "$1" | grep -qx -- "$2"; }
 
+. "$src/tests/host/windows.sh"
 wm_class=digikam
+# Case matters: digiKam's own exporter is "Export to Onedrive", ours "Export to OneDrive".
+title_flags=-Eq
 dk_pid=""
 start_digikam() { digikam >>"$work/digikam.log" 2>&1 & dk_pid=$!; pids+=("$dk_pid"); }
 stop_digikam() {
@@ -160,48 +163,8 @@ stop_digikam() {
     for _ in $(seq 40); do kill -0 "$dk_pid" 2>/dev/null || return 0; sleep 0.25; done
     kill -9 "$dk_pid" 2>/dev/null
 }
-find_window() { # visible digiKam windows whose title matches the regex $1 (case matters:
-    # digiKam's own exporter is "Export to Onedrive", ours "Export to OneDrive")
-    local w
-    for w in $(xdotool search --onlyvisible --class "$wm_class" 2>/dev/null); do
-        if xdotool getwindowname "$w" 2>/dev/null | grep -Eq -- "$1"; then echo "$w"; return 0; fi
-    done
-    return 1
-}
-wait_window() { # wait_window REGEX [SECONDS]
-    local i
-    for i in $(seq $((${2:-30} * 2))); do find_window "$1" && return 0; sleep 0.5; done
-    return 1
-}
-wait_gone() {
-    local i
-    for i in $(seq $((${2:-10} * 2))); do
-        xdotool search --onlyvisible --class "$wm_class" 2>/dev/null | grep -qx "$1" || return 0
-        sleep 0.5
-    done
-    return 1
-}
-find_main() { # the largest window titled "digiKam" (showfoto: "FOLDER/ — Showfoto")
-    local w best="" area=0 WIDTH HEIGHT
-    for w in $(xdotool search --onlyvisible --class "$wm_class" 2>/dev/null); do
-        case "$(xdotool getwindowname "$w" 2>/dev/null)" in digiKam | */\ —\ Showfoto) ;; *) continue ;; esac
-        eval "$(xdotool getwindowgeometry --shell "$w" 2>/dev/null | grep -E '^(WIDTH|HEIGHT)=')"
-        if [ "${WIDTH:-0}" -ge 500 ] && [ $((WIDTH * HEIGHT)) -gt "$area" ]; then best="$w"; area=$((WIDTH * HEIGHT)); fi
-    done
-    echo "$best"
-}
-activate() { xdotool windowactivate --sync "$1" 2>/dev/null || xdotool windowfocus --sync "$1" 2>/dev/null; sleep 0.5; }
-key() { xdotool key --clearmodifiers "$@"; }
 question_title='^dkcloud and digiKam.s own exporters'
 showfoto_question_title='^dkcloud and Showfoto.s own exporters'
-# digiKam's "Download required files" (face models) comes with every start.
-close_download_dialog() {
-    local dl
-    dl="$(find_window '^Download [Rr]equired [Ff]iles')" || return 1
-    activate "$dl"
-    key Escape
-    wait_gone "$dl" 5
-}
 wait_main() { # the main window, the download dialog closed
     local main="" i
     for i in $(seq 180); do main="$(find_main)"; [ -n "$main" ] && break; sleep 0.5; done
@@ -209,7 +172,6 @@ wait_main() { # the main window, the download dialog closed
     for i in $(seq 20); do close_download_dialog && break; sleep 0.5; done
     echo "$main"
 }
-press_in_main() { close_download_dialog; activate "$(find_main)"; key "$@"; }
 # The question, closing digiKam's download dialog whenever it comes (late on
 # a slow start; being modal, it holds the question back).
 wait_question() {
@@ -246,17 +208,10 @@ opens_ours() {
 }
 # "Ctrl+Alt+Shift+N" -> "ctrl+alt+shift+n", "Ctrl+Alt+Shift+F11" -> "ctrl+alt+shift+F11"
 xdotool_keys() { echo "$1" | awk -F+ '{ for (i = 1; i < NF; i++) printf "%s+", tolower($i); k = $NF; if (length(k) == 1) k = tolower(k); print k }'; }
-absent() { ! find_window "$1" >/dev/null; }
 no_ambiguity() { absent '^Ambiguous'; }
 
 # The album tree highlights PHOTOS (seeded sidebar state): a click on it and
 # Down open Trip, whose first photo digiKam selects by itself.
-row_y() { # the middle of the album tree's highlighted (light blue) row, at x=300
-    convert "$1" -crop 1x500+300+40 txt:- 2>/dev/null | awk -F'[ ,:()]+' 'NR > 1 {
-        y = $2; r = $3; b = $5
-        if (b - r > 30 && r > 150) { if (first == "") first = y; last = y } else if (first != "") exit }
-        END { if (first != "") print int((first + last) / 2) + 40 }'
-}
 open_trip() {
     local main y
     main="$(find_main)"

@@ -149,13 +149,8 @@ if [ "$mode" = clash ]; then
     exit
 fi
 
-# The main window's title is "FOLDER/ — Showfoto" (non-ASCII: search by class).
-find_main() {
-    xdotool search --onlyvisible --class showfoto 2>/dev/null | while read -r w; do
-        name="$(xdotool getwindowname "$w" 2>/dev/null)"
-        case "$name" in "$work/photos"*Showfoto) echo "$w"; break ;; esac
-    done
-}
+. "$(dirname "$0")/windows.sh"
+wm_class=showfoto
 main=""
 for _ in $(seq 120); do
     main="$(find_main)"
@@ -175,30 +170,6 @@ check "both menu entries have an icon" test "$(grep -Ec '^action export_dkcloud_
 check "the plugin has an icon, its own version and a name that sorts by the services" \
     grep -Eq '^plugin name=OneDrive and Dropbox \(dkcloud\) version=[0-9]+\.[0-9]+\.[0-9]+ icon=yes' "$work/hook.log"
 check "no shortcut clash reported" bash -c "! grep -q 'exporter is enabled' '$work/showfoto.log'"
-
-wait_window() { # wait_window TITLE -> window id
-    local w=""
-    for _ in $(seq 60); do
-        w="$(xdotool search --onlyvisible --name "^$1\$" 2>/dev/null | head -1)"
-        [ -n "$w" ] && { echo "$w"; return 0; }
-        sleep 0.5
-    done
-    return 1
-}
-
-press_in_main() {
-    # The first-run "Download required files" dialog: cancel it, it only gets in the way.
-    local dl
-    dl="$(xdotool search --onlyvisible --name '^Download required files' 2>/dev/null | head -1)"
-    if [ -n "$dl" ]; then
-        xdotool windowactivate --sync "$dl" 2>/dev/null && xdotool key --clearmodifiers Escape
-        sleep 0.5
-    fi
-    main="$(find_main)"
-    xdotool windowactivate --sync "$main" 2>/dev/null || xdotool windowfocus --sync "$main"
-    sleep 0.5
-    xdotool key --clearmodifiers "$1"
-}
 
 # close_window WINDOW: Escape, as a user closes the dialog (the plugin's
 # window object goes with it; a destroyed X window would leave it behind).
@@ -233,7 +204,7 @@ upload_with_alt_s() {
 
 if [ -n "$main" ]; then
     press_in_main ctrl+alt+shift+o
-    od_window="$(wait_window "Export to OneDrive")"
+    od_window="$(wait_window "$(title 'Export to OneDrive')" 30)"
     check "Ctrl+Alt+Shift+O opens 'Export to OneDrive'" test -n "$od_window"
     check "the photo showfoto shows is in the list" grep -q "^OneDrive opened .*items=$photo\$" "$work/hook.log"
     check "OneDrive: Alt+S starts the upload once the albums are listed" upload_with_alt_s OneDrive "$od_window"
@@ -248,7 +219,7 @@ if [ -n "$main" ]; then
     close_window "$od_window"
     sleep 1
     press_in_main ctrl+alt+shift+d
-    db_window="$(wait_window "Export to Dropbox")"
+    db_window="$(wait_window "$(title 'Export to Dropbox')" 30)"
     check "Ctrl+Alt+Shift+D opens 'Export to Dropbox'" test -n "$db_window"
     check "Dropbox: Alt+S starts the upload once the albums are listed" upload_with_alt_s Dropbox "$db_window"
     check "Dropbox upload finished" grep -q '^Dropbox finished uploaded=1 already=0 replaced=0 kept=0 skipped=0 failed=0 cancelled=0 ' "$work/hook.log"
@@ -274,7 +245,7 @@ PY
     since_mark() { tail -n +$((mark + 1)) "$work/hook.log" | grep -Eq -- "$1"; }
     wait_new() { for _ in $(seq 60); do since_mark "$1" && return 0; sleep 0.5; done; return 1; }
     press_in_main ctrl+alt+shift+o
-    od_window="$(wait_window "Export to OneDrive")"
+    od_window="$(wait_window "$(title 'Export to OneDrive')" 30)"
     check "background: Ctrl+Alt+Shift+O opens 'Export to OneDrive' again" test -n "$od_window"
     if [ -n "$od_window" ]; then
         wait_new "^OneDrive folders count=" || true
@@ -289,7 +260,7 @@ PY
         import -window root "$artifacts/showfoto_7_9_close_question.png" 2>/dev/null
         xdotool key --clearmodifiers alt+k
         check "background: Alt+K keeps it uploading in the background" wait_hook "^OneDrive background"
-        progress="$(wait_window "Uploading to OneDrive")"
+        progress="$(wait_window "$(title 'Uploading to OneDrive')" 30)"
         check "background: a small window shows the upload" test -n "$progress"
         check "background: the export window is gone" bash -c "! xdotool search --onlyvisible --name '^Export to OneDrive\$' >/dev/null 2>&1"
         check "background: the upload is still running when the window goes" \
@@ -297,7 +268,7 @@ PY
         import -window root "$artifacts/showfoto_7_9_background_uploading.png" 2>/dev/null
         check "background: the upload ends, the changed photo replaced" \
             wait_hook '^OneDrive finished uploaded=0 already=0 replaced=1 kept=0 skipped=0 failed=0 cancelled=0 '
-        finished="$(wait_window "Upload to OneDrive finished")"
+        finished="$(wait_window "$(title 'Upload to OneDrive finished')" 30)"
         check "background: the small window says the upload finished" test -n "$finished"
         sleep 1
         import -window root "$artifacts/showfoto_7_9_background_finished.png" 2>/dev/null
