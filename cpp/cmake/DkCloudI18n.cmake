@@ -9,13 +9,9 @@
 #   build/locale/<lang>/LC_MESSAGES/dkcloud.mo   compiled by msgfmt at build time;
 #                           the tests put build/ first on XDG_DATA_DIRS so KI18n finds them
 #   <prefix>/share/locale/<lang>/LC_MESSAGES/dkcloud.mo   installed with the plugin
-if(DKCLOUD_QT_MAJOR EQUAL 5)
-    find_package(KF5I18n REQUIRED)
-    set(DKCLOUD_KI18N KF5::I18n)
-else()
-    find_package(KF6I18n REQUIRED)
-    set(DKCLOUD_KI18N KF6::I18n)
-endif()
+# KF5 with Qt 5 (Debian 12: libkf5i18n-dev), KF6 with Qt 6 (Debian 13: libkf6i18n-dev).
+find_package(KF${DKCLOUD_QT_MAJOR}I18n REQUIRED)
+set(DKCLOUD_KI18N KF${DKCLOUD_QT_MAJOR}::I18n)
 find_program(DKCLOUD_MSGFMT msgfmt REQUIRED)
 find_program(DKCLOUD_XGETTEXT xgettext)
 

@@ -5,6 +5,7 @@
 // without a browser, the clash notice. Every login is a real one through the
 // dialog ($BROWSER played by curl); the tests watch the window's signals.
 #include "emulator_process.h"
+#include "url_catcher.h"
 #include "exportwindow.h"
 #include "hostconfig.h"
 #include "exportsettings.h"
@@ -97,18 +98,6 @@ struct SlowOneDrive
 };
 
 } // namespace
-
-// Stands in for the web browser QDesktopServices would start.
-class UrlCatcher : public QObject
-{
-    Q_OBJECT
-
-public:
-    QList<QUrl> opened;
-
-public Q_SLOTS:
-    void open(const QUrl& url) { opened << url; }
-};
 
 class DialogTest : public QObject
 {

@@ -7,6 +7,7 @@
 // escaped), "Log in again" after a missing permission, and what the window
 // says while the browser sign-in waits.
 #include "emulator_process.h"
+#include "url_catcher.h"
 #include "exportsettings.h"
 #include "exportwindow.h"
 #include "registrationassistant.h"
@@ -82,18 +83,6 @@ private:
     }
 
     ServiceId m_service;
-};
-
-// Catches what QDesktopServices would open in the browser.
-class UrlCatcher : public QObject
-{
-    Q_OBJECT
-
-public:
-    QList<QUrl> opened;
-
-public Q_SLOTS:
-    void open(const QUrl& url) { opened << url; }
 };
 
 } // namespace

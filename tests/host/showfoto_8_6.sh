@@ -184,6 +184,16 @@ fi
 for f in "$run/shots-digikam"/digikam_8_6_*.png; do
     [ -e "\$f" ] && cp "\$f" "$artifacts/"
 done
+# The export window in a German, French and Spanish digiKam 8.6 (catalogues
+# of this Qt 6 build, found through XDG_DATA_DIRS as the installed ones are).
+echo "== in-host test in digiKam 8.6 (German, French, Spanish)"
+mkdir -p "$run/shots-languages"
+if ! bash "$src/tests/host/digikam_languages.sh" "\$test_plugin" "$emulator" "$run/shots-languages" "$build" "$src" 8_6 | grep -v '^screenshots*: '; then
+    ok=1
+fi
+for f in "$run/shots-languages"/digikam_8_6_*.png; do
+    [ -e "\$f" ] && cp "\$f" "$artifacts/"
+done
 # An album of 300 photos and a RAW one, all selected: every one listed at
 # once, thumbnails from digiKam 8.6's loader, the RAW row with its preview.
 echo "== in-host test in digiKam 8.6 (300 photos and a RAW one)"
