@@ -33,12 +33,16 @@ add_custom_target(dkcloud_translations ALL DEPENDS ${_mo_files})
 # The template, from the sources (not the test-only code in cpp/testing),
 # with KDE's keyword list. Run after changing a string, then msgmerge.
 if(DKCLOUD_XGETTEXT)
+    set(_merge)
+    foreach(_lang IN LISTS DKCLOUD_LANGUAGES)
+        list(APPEND _merge COMMAND msgmerge --quiet --update --backup=none --no-fuzzy-matching po/${_lang}/dkcloud.po po/dkcloud.pot)
+    endforeach()
     add_custom_target(dkcloud_pot
         COMMAND sh -c "find cpp/core cpp/dialog cpp/common cpp/bqm cpp/plugin -name '*.cpp' | sort > '${CMAKE_BINARY_DIR}/dkcloud-sources.txt'"
         COMMAND "${DKCLOUD_XGETTEXT}" --from-code=UTF-8 -C --kde -ci18n --no-location --sort-output
                 -ki18n:1 -ki18nc:1c,2 -ki18np:1,2 -ki18ncp:1c,2,3 -kki18n:1 -kki18nc:1c,2 -kki18np:1,2 -kki18ncp:1c,2,3
                 --package-name=dkcloud --package-version=${PROJECT_VERSION} --msgid-bugs-address=maintainers@users.noreply.b-seed-de996200.example
                 -f "${CMAKE_BINARY_DIR}/dkcloud-sources.txt" -o po/dkcloud.pot
-        COMMAND sh -c "for l in ${DKCLOUD_LANGUAGES}; do msgmerge --quiet --update --backup=none --no-fuzzy-matching po/$l/dkcloud.po po/dkcloud.pot; done"
+        ${_merge}
         WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}" COMMENT "Extracting po/dkcloud.pot and merging it into po/*/dkcloud.po" VERBATIM)
 endif()

@@ -86,6 +86,7 @@ for lang in de fr es; do
     if [ -n "$dialog" ]; then
         xdotool windowmove "$dialog" 40 40 2>/dev/null
         xdotool mousemove 1275 895 # no tool tip over the screenshot
+        activate "$dialog"          # above digiKam's own pop-ups, which X would leave black in it
         sleep 1.5
         import -window "$dialog" "$artifacts/${run_name}_export_$lang.png" 2>/dev/null
         check "[$lang] screenshot ${run_name}_export_$lang.png" test -s "$artifacts/${run_name}_export_$lang.png"
