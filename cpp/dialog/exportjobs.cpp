@@ -16,6 +16,7 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLocale>
 #include <QLoggingCategory>
@@ -36,6 +37,33 @@ QList<QUrl> jobFiles(const ffi::UnfinishedJob& job)
         urls << QUrl::fromLocalFile(QFile::decodeName(
             QByteArray(reinterpret_cast<const char*>(file.path.data()), static_cast<int>(file.path.size()))));
     return urls;
+}
+
+// The folder the job's photos come from (their closest common one).
+QString sourceFolder(const QList<QUrl>& files)
+{
+    QString common;
+    for (const QUrl& url : files)
+    {
+        const QString dir = QFileInfo(url.toLocalFile()).absolutePath();
+        if (common.isNull())
+            common = dir;
+        while (!common.isEmpty() && dir != common && !dir.startsWith(common + QLatin1Char('/')))
+            common = QFileInfo(common).path() == common ? QString() : QFileInfo(common).path();
+    }
+    return common.isEmpty() ? QStringLiteral("/") : common;
+}
+
+// Where a job was started, from the engine's front-end name.
+QString startedIn(const QString& frontEnd)
+{
+    if (frontEnd == QLatin1String("digikam"))
+        return QStringLiteral("digiKam");
+    if (frontEnd == QLatin1String("showfoto"))
+        return QStringLiteral("showfoto");
+    if (frontEnd == QLatin1String("cli"))
+        return i18nc("@info where an unfinished upload was started", "the command line (dkcloud)");
+    return frontEnd;
 }
 
 } // namespace
@@ -62,9 +90,12 @@ void ExportWindow::offerUnfinished()
             m_offeredFiles = jobFiles(*offered);
             const QString started =
                 QLocale().toString(QDateTime::fromSecsSinceEpoch(offered->started), QLocale::ShortFormat);
+            const QString what = i18ncp("@info an unfinished upload's photos", "%1 photo from %2", "%1 photos from %2",
+                                        offered->files_total, sourceFolder(m_offeredFiles));
             m_ui->resumeText()->setText(
                 i18nc("@info export window", "An earlier upload to %1 did not finish: %2 to %3, %4 of %5 stored (started %6 in %7). "
-        "Resume sends what is left.", serviceInfo(m_service).name, toQString(offered->what), toQString(offered->destination), offered->files_done, offered->files_total, started, toQString(offered->started_by)));
+                      "Resume sends what is left.", serviceInfo(m_service).name, what, toQString(offered->destination),
+                      offered->files_done, offered->files_total, started, startedIn(toQString(offered->started_by))));
             m_ui->resumeBar()->show();
             updateButtons();
             Q_EMIT unfinishedOffered(m_offeredJob);

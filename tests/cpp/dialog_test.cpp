@@ -674,7 +674,7 @@ void DialogTest::anUnfinishedUploadIsOfferedResumedOrDiscarded()
         QVERIFY(bar->isVisible());
         const QString text = window.widget()->resumeText()->text();
         QVERIFY2(text.contains(QStringLiteral("did not finish")) && text.contains(QStringLiteral("/Resumed")) &&
-                     text.contains(QStringLiteral("1 of 2 stored")),
+                     text.contains(QStringLiteral("1 of 2 stored")) && text.contains(QStringLiteral(": 2 photos from /")),
                  qPrintable(text));
         shot(window, QStringLiteral("dialog_resume_offered.png"));
         QTRY_VERIFY_WITH_TIMEOUT(window.widget()->resumeButton()->isEnabled(), 5000);

@@ -394,7 +394,7 @@ interrupted_round() {
     check "$how, restart: the unfinished upload is offered" wait_hook '^OneDrive unfinished-offered job=' 30
     # The 2 photos found already there are stored; the grown ones are not yet.
     check "$how, restart: the offer says what and how much is left" \
-        has_hook "^OneDrive unfinished-offered job=[0-9a-f]+ text=An earlier upload to OneDrive did not finish: 4 files from $(re "$album") to $(re "$folder"), 2 of 4 stored "
+        has_hook "^OneDrive unfinished-offered job=[0-9a-f]+ text=An earlier upload to OneDrive did not finish: 4 photos from $(re "$album") to $(re "$folder"), 2 of 4 stored "
     wait_hook '^OneDrive account name=' 30
     sleep 2
     shot "${how}_resume_offered"
