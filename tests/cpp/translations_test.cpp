@@ -22,6 +22,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <clocale>
 #include <memory>
 
 using namespace DkCloud;
@@ -60,6 +61,12 @@ void TranslationsTest::initTestCase()
     qputenv("XDG_STATE_HOME", m_dir.filePath(QStringLiteral("state")).toUtf8());
     KConfig::setMainConfigName(m_dir.filePath(QStringLiteral("digikamrc")));
     m_artifacts = qEnvironmentVariable("DKCLOUD_TEST_ARTIFACTS", m_dir.path());
+    // The host application's own domain: KI18n (KF6) uses a language only
+    // when the application is translated into it, as digiKam is.
+    KLocalizedString::setApplicationDomain("dkcloud");
+    // A desktop's locale, where one is generated: glibc 2.41's gettext (Debian
+    // 13) ignores the language KI18n asks for under C.UTF-8, as under C.
+    setlocale(LC_MESSAGES, "en_US.UTF-8");
     for (const QString& name : {QStringLiteral("harbour.jpg"), QStringLiteral("lighthouse.jpg")})
     {
         QImage photo(64, 48, QImage::Format_RGB32);

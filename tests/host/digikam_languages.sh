@@ -53,13 +53,16 @@ note "album open"
 
 # digiKam's own window titles in LANG from digiKam's catalogue (its
 # "Download required files" comes at every start); ours from po/LANG/dkcloud.po.
-in_language() { LANGUAGE="$1" LANG=C.UTF-8 gettext -d digikam "$2"; }
+in_language() { LANGUAGE="$1" LANG="${LANG:-C.UTF-8}" gettext -d digikam "$2"; }
 translation() { grep -A1 "^msgid \"$(re "$2")\"\$" "$source_dir/po/$1/dkcloud.po" | sed -n 's/^msgstr "\(.*\)"$/\1/p' | head -1; }
 
 for lang in de fr es; do
     stop_digikam
     set_mark
     export LANGUAGE="$lang"
+    # A desktop's locale where one is generated (glibc 2.41, Debian 13, ignores
+    # LANGUAGE under C.UTF-8 as under C); Debian 12's glibc honours it there.
+    if locale -a 2>/dev/null | grep -qx 'en_US.utf8'; then export LANG=en_US.UTF-8; fi
     download_title="$(in_language "$lang" "Download required files")"
     close_download_dialog() { # the same as digikam_lib.sh's, with the title in $lang
         local dl
@@ -80,7 +83,8 @@ for lang in de fr es; do
     dialog="$(wait_window "^$(re "$window_title")" 30)"
     check "[$lang] Ctrl+Alt+Shift+O opens \"$window_title\"" test -n "$dialog"
     check "[$lang] the probe listed the window's texts" wait_hook '^texts-checked ' 30
-    check "[$lang] Start Upload reads \"$expected_start\"" has_hook "^texts service=OneDrive count=[0-9]+ start=$(re "$expected_start")\$"
+    start_read="$(new_lines | sed -n 's/^texts service=OneDrive count=[0-9]* start=//p' | tail -1)"
+    check "[$lang] Start Upload reads \"${expected_start//&/}\" (accelerator aside)" test "${start_read//&/}" = "${expected_start//&/}"
     new_lines | grep '^untranslated ' | sed 's/^/     /'
     check "[$lang] no visible text of the window is left in English" has_hook '^texts-checked untranslated=0$'
     if [ -n "$dialog" ]; then
@@ -96,6 +100,7 @@ for lang in de fr es; do
     fi
 done
 unset LANGUAGE DKCLOUD_TEST_CATALOGUE
+export LANG=C.UTF-8
 stop_digikam
 
 echo "$passed passed, $failed failed ($((SECONDS - start_time)) s)"

@@ -37,7 +37,7 @@ set -uo pipefail
 
 root="${DKCLOUD_TRIXIE_ROOT:-/var/cache/dkcloud/trixie-root}"
 mirror="${DKCLOUD_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-packages=(showfoto digikam qt6-base-dev libkf6config-dev libkf6i18n-dev gettext qt6-declarative-dev sqlite3 cmake make g++ dpkg-dev file xvfb xauth openbox xdotool imagemagick curl python3 binutils ca-certificates)
+packages=(showfoto digikam qt6-base-dev libkf6config-dev libkf6i18n-dev gettext locales qt6-declarative-dev sqlite3 cmake make g++ dpkg-dev file xvfb xauth openbox xdotool imagemagick curl python3 binutils ca-certificates)
 here="$(cd "$(dirname "$0")" && pwd)"
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -97,7 +97,7 @@ prepare_root() {
     local t1=$SECONDS
     log "apt-get install ${packages[*]}"
     BINDS=()
-    if ! in_root "$root" sh -c "apt-get update -q && apt-get install -y -q --no-install-recommends ${packages[*]} && apt-get clean" \
+    if ! in_root "$root" sh -c "apt-get update -q && apt-get install -y -q --no-install-recommends ${packages[*]} && apt-get clean && localedef -i en_US -f UTF-8 en_US.UTF-8" \
         >"$root.apt.log" 2>&1; then
         tail -30 "$root.apt.log"
         echo "FAIL: apt-get install in the trixie root failed (log above)"
