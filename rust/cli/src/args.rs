@@ -124,7 +124,14 @@ pub enum ConflictArg {
 
 /// `Serialize` gives `dkcloud schedule` the upload's own arguments back
 /// (commands/schedule/upload_argv.rs), so a stored job is checked by this same parser.
-#[derive(Debug, Args, Serialize)]
+#[derive(Debug, Clone, Args, Serialize)]
+#[command(after_help = "Filters (see docs/cli.md): patterns are rclone-style globs matched against the path \
+    relative to the folder being uploaded: * within a name, ** across folders, ?, [a-z], {a,b}; a leading / \
+    anchors at that folder, a trailing / means a folder (not entered when excluded). The first matching rule \
+    decides, in this order: digiKam's own files (its databases digikam4.db, thumbnails-digikam.db, \
+    recognition.db, similarity.db with their -wal/-shm/-journal files, and its .dtrash/ trash), \
+    --exclude-from, --exclude, --include; with any --include, files no include matches are left out. \
+    --dry-run lists every file left out and why.")]
 pub struct UploadArgs {
     /// Files or folders, then the destination (`onedrive:/path` or `dropbox:/path`).
     #[arg(required = true, num_args = 2.., value_name = "PATH... REMOTE")]
@@ -135,9 +142,22 @@ pub struct UploadArgs {
     /// Size of each upload request for large files, e.g. 10M, 48MiB.
     #[arg(long, value_parser = parse_size)]
     pub chunk_size: Option<u64>,
-    /// What to do when a different file of that name exists (identical files are never sent again).
-    #[arg(long, value_enum, default_value_t = ConflictArg::Rename)]
-    pub on_conflict: ConflictArg,
+    /// What to do when a different file of that name exists (identical files are never sent again)
+    /// [default: rename; for `schedule add`: replace].
+    #[arg(long, value_enum)]
+    pub on_conflict: Option<ConflictArg>,
+    /// Upload only files matching PATTERN (repeatable; the others are left out).
+    #[arg(long, value_name = "PATTERN")]
+    pub include: Vec<String>,
+    /// Leave out files (or, with a trailing /, folders) matching PATTERN (repeatable).
+    #[arg(long, value_name = "PATTERN")]
+    pub exclude: Vec<String>,
+    /// Leave out what the patterns in FILE match: one a line, # or ; starts a comment (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub exclude_from: Vec<PathBuf>,
+    /// Also send digiKam's databases and their journals and its .dtrash trash (left out by default).
+    #[arg(long)]
+    pub no_default_excludes: bool,
     /// Show what would be uploaded, upload nothing.
     #[arg(long)]
     pub dry_run: bool,

@@ -86,6 +86,7 @@ fn outcome_word(outcome: &FileOutcome) -> (&'static str, Option<&str>) {
         FileOutcome::NotStored(reason) => ("not stored", Some(reason.as_str())),
         FileOutcome::Failed(reason) => ("FAILED", Some(reason.as_str())),
         FileOutcome::Cancelled => ("cancelled", None),
+        FileOutcome::Excluded(reason) => ("excluded", Some(reason.as_str())),
     }
 }
 
@@ -176,6 +177,7 @@ impl Reporter {
         also(s.skipped_identical, "already there (identical)");
         also(s.skipped_existing, "skipped (a different file has that name; --on-conflict replace or rename to store it)");
         also(s.not_stored, "not stored (names the service never stores)");
+        also(s.excluded, "excluded by filters");
         if s.would_upload > 0 {
             parts.push(format!("{} would upload", s.would_upload));
         }

@@ -310,3 +310,43 @@ async fn a_run_without_a_login_says_how_to_fix_it() {
     let list = schedules.run(&["schedule", "list"]).await;
     assert!(String::from_utf8_lossy(&list.stdout).contains("exit 3 (login needed or refused)"), "{}", text(&list));
 }
+
+/// A schedule's default policy is `replace` (both services keep the earlier
+/// version), so a changed photo is backed up over its old copy, not beside it;
+/// and a collection's digiKam databases and trash are left out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scheduled_backup_replaces_changed_photos_and_leaves_digikams_files_home() {
+    let env = Env::start(|_| {}).await;
+    env.login_both().await;
+    let schedules = Schedules::new(&env, false);
+    let album = photos(&env, "Coll", &[1000, 2000]);
+    std::fs::write(album.join("digikam4.db"), pattern(4096, 9)).unwrap();
+    std::fs::write(album.join("digikam4.db-wal"), pattern(512, 10)).unwrap();
+    std::fs::create_dir_all(album.join(".dtrash/files")).unwrap();
+    std::fs::write(album.join(".dtrash/files/x.jpg"), pattern(10, 11)).unwrap();
+    for (round, service) in ["onedrive", "dropbox"].into_iter().enumerate() {
+        let name = format!("coll-{service}");
+        let add = schedules.run(&["schedule", "add", "Coll", &format!("{service}:/Nightly"), "--every", "daily", "--name", &name]).await;
+        assert!(add.status.success(), "{}", text(&add));
+        let job = read(&schedules.job_file(&name));
+        assert!(job.contains("\"--on-conflict\",\n    \"replace\"") || job.contains("\"--on-conflict\", \"replace\""), "{job}");
+
+        let first = schedules.run(&["schedule", "run", &name]).await;
+        assert!(first.status.success(), "{}", text(&first));
+        // The same size, other bytes: only the service's hash tells them apart.
+        std::fs::write(album.join("0.jpg"), pattern(1000, 100 + round as u64)).unwrap();
+        let second = schedules.run(&["schedule", "run", &name]).await;
+        assert!(second.status.success(), "{}", text(&second));
+        assert!(String::from_utf8_lossy(&second.stdout).contains("Done: 0 uploaded, 1 replaced"), "{}", text(&second));
+
+        let stored: Vec<(String, u64)> =
+            env.stored(service).await.into_iter().map(|(path, (size, _))| (path, size)).collect();
+        assert_eq!(stored, vec![("/Nightly/Coll/0.jpg".to_owned(), 1000), ("/Nightly/Coll/1.jpg".to_owned(), 2000)], "{service}");
+        let bytes = std::fs::read(env.emu.data_dir().join(format!("{service}/Nightly/Coll/0.jpg"))).unwrap();
+        assert_eq!(bytes, std::fs::read(album.join("0.jpg")).unwrap(), "{service}: the new version is stored");
+    }
+    // Asked for, another policy is kept.
+    let add = schedules.run(&["schedule", "add", "Coll", "onedrive:/Kept", "--every", "daily", "--name", "kept", "--on-conflict", "rename"]).await;
+    assert!(add.status.success(), "{}", text(&add));
+    assert!(read(&schedules.job_file("kept")).contains("\"rename\""));
+}

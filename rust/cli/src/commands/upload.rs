@@ -9,7 +9,8 @@ use crate::remote_arg;
 use crate::report::{self, Reporter};
 use crate::stop::{SecondStopExits, StopSignals};
 use dkcloud_engine::sharing::LinkRequest;
-use dkcloud_engine::upload::{ConflictPolicy, JobEvents, JobOrigin, UploadJob, UploadOptions};
+use dkcloud_engine::upload::filter::patterns_in;
+use dkcloud_engine::upload::{ConflictPolicy, FilterRequest, FilterSet, JobEvents, JobOrigin, UploadJob, UploadOptions};
 use dkcloud_engine::{ServiceKind, Session};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,6 +31,7 @@ pub struct JobRequest {
     pub prepare: Option<dkcloud_engine::upload::PrepareOptions>,
     /// Make a view link to the destination folder after the upload.
     pub link: bool,
+    pub filter: FilterSet,
 }
 
 pub async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
@@ -54,13 +56,33 @@ pub fn request(ctx: &Context, args: &UploadArgs) -> Result<JobRequest, CliError>
         destination: target.path,
         jobs: args.jobs,
         chunk_size,
-        conflict: args.on_conflict,
+        conflict: args.on_conflict.unwrap_or(ConflictArg::Rename),
         dry_run: args.dry_run,
         json: args.json,
         journal_dir: None,
         prepare: args.photo.options(),
         link: args.link,
+        filter: filter(args)?,
     })
+}
+
+/// The filter rules `args` ask for; an unreadable `--exclude-from` file or a
+/// malformed pattern is a usage error.
+fn filter(args: &UploadArgs) -> Result<FilterSet, CliError> {
+    let mut exclude_from = Vec::new();
+    for file in &args.exclude_from {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| CliError::usage(format!("--exclude-from {}: {e}", file.display())))?;
+        let name = file.display().to_string();
+        exclude_from.extend(patterns_in(&text).into_iter().map(|p| (p, name.clone())));
+    }
+    let request = FilterRequest {
+        default_excludes: !args.no_default_excludes,
+        exclude_from,
+        exclude: args.exclude.clone(),
+        include: args.include.clone(),
+    };
+    FilterSet::build(&request).map_err(|e| CliError::usage(e.to_string()))
 }
 
 pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError> {
@@ -78,6 +100,7 @@ pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError>
         journal_dir: request.journal_dir,
         prepare: request.prepare,
         origin: JobOrigin { started_by: "cli".into(), account: None },
+        filter: request.filter,
     };
     let job = session.upload_job(request.sources, &request.destination, options).await?;
     let link = request.link.then_some((&session, request.destination.as_str()));

@@ -92,6 +92,10 @@ mod tests {
         ]);
         round_trip(&["--original", "--on-conflict", "replace", "/a", "dropbox:/"]);
         round_trip(&["/a", "dropbox:/y"]);
+        round_trip(&[
+            "--include", "*.jpg", "--include", "{a,b}/", "--exclude", "x y/", "--exclude-from", "/l 1",
+            "--exclude-from", "/l2", "--no-default-excludes", "/a", "dropbox:/y",
+        ]);
     }
 
     /// What `to_argv` relies on: a new option named otherwise would not come back.
