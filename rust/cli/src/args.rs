@@ -31,6 +31,15 @@ pub struct Global {
     /// Plain log lines instead of progress bars, even on a terminal.
     #[arg(long, global = true)]
     pub no_progress: bool,
+    /// More detail: what a run is about to do (-v), and each retry and token refresh (-vv).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+    /// Only errors: no progress, no line for a file that went well, no summary.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Write the log (with times, and each file's line and the summary) to FILE, appending.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,9 +54,20 @@ pub enum Command {
         service: Option<ServiceArg>,
     },
     /// List the stored logins.
-    Accounts,
+    Accounts {
+        /// One JSON object listing the accounts instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// List a remote folder, e.g. `onedrive:/Photos`.
-    Ls { remote: String },
+    Ls {
+        remote: String,
+        /// One JSON object listing the entries (name, path, folder, size, hash) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare local files with their copies on a service, by size and the service's hash.
+    Check(CheckArgs),
     /// Create a remote folder and its missing parents.
     Mkdir { remote: String },
     /// Upload files or folders (recursively, structure kept) to a remote folder.
@@ -146,18 +166,9 @@ pub struct UploadArgs {
     /// [default: rename; for `schedule add`: replace].
     #[arg(long, value_enum)]
     pub on_conflict: Option<ConflictArg>,
-    /// Upload only files matching PATTERN (repeatable; the others are left out).
-    #[arg(long, value_name = "PATTERN")]
-    pub include: Vec<String>,
-    /// Leave out files (or, with a trailing /, folders) matching PATTERN (repeatable).
-    #[arg(long, value_name = "PATTERN")]
-    pub exclude: Vec<String>,
-    /// Leave out what the patterns in FILE match: one a line, # or ; starts a comment (repeatable).
-    #[arg(long, value_name = "FILE")]
-    pub exclude_from: Vec<PathBuf>,
-    /// Also send digiKam's databases and their journals and its .dtrash trash (left out by default).
-    #[arg(long)]
-    pub no_default_excludes: bool,
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub filters: FilterArgs,
     /// Show what would be uploaded, upload nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -195,6 +206,41 @@ pub struct LinkArgs {
     /// Print a JSON object (url, access, expires, password, reused) instead of the address.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Which files an upload or a check leaves out (docs/cli.md, "Filters").
+#[derive(Debug, Clone, Args, Serialize)]
+pub struct FilterArgs {
+    /// Take only files matching PATTERN (repeatable; the others are left out).
+    #[arg(long, value_name = "PATTERN")]
+    pub include: Vec<String>,
+    /// Leave out files (or, with a trailing /, folders) matching PATTERN (repeatable).
+    #[arg(long, value_name = "PATTERN")]
+    pub exclude: Vec<String>,
+    /// Leave out what the patterns in FILE match: one a line, # or ; starts a comment (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub exclude_from: Vec<PathBuf>,
+    /// Also take digiKam's databases and their journals and its .dtrash trash (left out by default).
+    #[arg(long)]
+    pub no_default_excludes: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "The same paths as the upload: `dkcloud check ~/Pictures onedrive:/Backup` checks \
+    ~/Pictures against onedrive:/Backup/Pictures. Missing: a local file with no copy; different: another \
+    size, or the same size and another hash (OneDrive quickXorHash, Dropbox content_hash); extra: a file \
+    on the service under a checked folder with no local file. Exit 0 when everything matches and nothing \
+    is extra, 1 otherwise. The same filters as the upload apply (digiKam's own files are left out by \
+    default). Photos uploaded with --resize differ by design.")]
+pub struct CheckArgs {
+    /// Files or folders, then the remote folder they were uploaded to.
+    #[arg(required = true, num_args = 2.., value_name = "PATH... REMOTE")]
+    pub paths: Vec<String>,
+    /// One JSON object (counts and the lists) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
 }
 
 /// Photo preparation; without any of these, files are uploaded as they are.
@@ -306,7 +352,11 @@ pub enum Action {
     /// timer and service (or, with --cron, prints a crontab line).
     Add(AddArgs),
     /// List the scheduled uploads: what, where, when, the last and next run.
-    List,
+    List {
+        /// One JSON object listing the jobs instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Remove a scheduled upload: its timer, service and job file.
     Remove {
         /// The job's name (see `dkcloud schedule list`).

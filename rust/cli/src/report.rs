@@ -5,6 +5,7 @@ use crate::shown;
 use dkcloud_engine::sharing::{LinkRequest, SharedLink};
 use dkcloud_engine::upload::{FileOutcome, FileReport, Progress, Summary};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -29,14 +30,32 @@ pub enum Reporter {
     Bar(ProgressBar),
     Lines { last: Mutex<Option<Instant>> },
     Json,
+    /// `-q`: failed files and notes only.
+    Quiet,
+}
+
+/// Set when `--log-file` is in force: each file's line and the summary go to the log too.
+static LOGGED: AtomicBool = AtomicBool::new(false);
+
+pub fn log_lines_too() {
+    LOGGED.store(true, Ordering::Relaxed);
+}
+
+fn log_line(line: &str) {
+    if LOGGED.load(Ordering::Relaxed) {
+        tracing::info!(target: "dkcloud::run", "{line}");
+    }
 }
 
 /// How often plain-line mode prints a progress line.
 const LINE_EVERY: Duration = Duration::from_secs(5);
 
-pub fn choose(json: bool, terminal: bool) -> Reporter {
+pub fn choose(json: bool, terminal: bool, quiet: bool) -> Reporter {
     if json {
         return Reporter::Json;
+    }
+    if quiet {
+        return Reporter::Quiet;
     }
     if terminal {
         let bar = ProgressBar::new(0);
@@ -102,9 +121,10 @@ impl Reporter {
     pub fn note(&self, text: &str) {
         match self {
             Reporter::Bar(bar) => bar.println(text),
-            Reporter::Lines { .. } => say_err!("{text}"),
+            Reporter::Lines { .. } | Reporter::Quiet => say_err!("{text}"),
             Reporter::Json => say_out!("{}", serde_json::json!({"event": "note", "text": text})),
         }
+        log_line(text);
     }
 
     pub fn on_progress(&self, p: &Progress) {
@@ -139,6 +159,7 @@ impl Reporter {
                 );
             }
             Reporter::Json => say_out!("{}", serde_json::json!({"event": "progress", "progress": p})),
+            Reporter::Quiet => {}
         }
     }
 
@@ -147,7 +168,10 @@ impl Reporter {
             Reporter::Bar(bar) => bar.println(file_line(report)),
             Reporter::Lines { .. } => say_err!("{}", file_line(report)),
             Reporter::Json => say_out!("{}", serde_json::json!({"event": "file", "file": report})),
+            Reporter::Quiet if matches!(report.outcome, FileOutcome::Failed(_)) => say_err!("{}", file_line(report)),
+            Reporter::Quiet => {}
         }
+        log_line(&file_line(report));
     }
 
     /// The summary line(s); `link`: the destination's link (`upload --link`).
@@ -163,6 +187,31 @@ impl Reporter {
             say_out!("{event}");
             return;
         }
+        if let Reporter::Quiet = self {
+            log_line(&summary_line(s));
+            if let Some(link) = link {
+                say_out!("Link: {}", shown::name(&link.url));
+            }
+            return;
+        }
+        let line = summary_line(s);
+        log_line(&line);
+        say_out!("{line}");
+        if let Some(url) = &s.folder_web_url {
+            say_out!("On the web: {}", shown::name(url));
+        }
+        if let Some(link) = link {
+            say_out!("Link: {}", shown::name(&link.url));
+            if let Some(note) = link_reuse_note(link, &LinkRequest::view()) {
+                say_err!("{note}");
+            }
+        }
+    }
+}
+
+/// The one-line `Done: ...` summary.
+fn summary_line(s: &Summary) -> String {
+    {
         let secs = s.elapsed_ms as f64 / 1000.0;
         let rate = if secs > 0.0 { s.bytes_sent as f64 / secs } else { 0.0 };
         let mut parts = vec![format!("{} uploaded", s.uploaded)];
@@ -182,7 +231,7 @@ impl Reporter {
             parts.push(format!("{} would upload", s.would_upload));
         }
         parts.push(format!("{} failed", s.failed));
-        say_out!(
+        format!(
             "{}{}; {} sent in {:.1} s ({}/s); folders created: {}",
             if s.suspended {
                 "Stopped (`dkcloud resume` continues): "
@@ -196,16 +245,7 @@ impl Reporter {
             secs,
             bytes(rate as u64),
             s.folders_created
-        );
-        if let Some(url) = &s.folder_web_url {
-            say_out!("On the web: {}", shown::name(url));
-        }
-        if let Some(link) = link {
-            say_out!("Link: {}", shown::name(&link.url));
-            if let Some(note) = link_reuse_note(link, &LinkRequest::view()) {
-                say_err!("{note}");
-            }
-        }
+        )
     }
 }
 

@@ -345,3 +345,6 @@ mod data_safety;
 /// Backing a digiKam collection up: filters, dry runs, resume.
 #[path = "cli/backups.rs"]
 mod backups;
+/// `check`, `--json` listings, `-q`, `-v`, `--log-file`.
+#[path = "cli/checks.rs"]
+mod checks;

@@ -350,3 +350,37 @@ async fn a_scheduled_backup_replaces_changed_photos_and_leaves_digikams_files_ho
     assert!(add.status.success(), "{}", text(&add));
     assert!(read(&schedules.job_file("kept")).contains("\"rename\""));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schedule_list_speaks_json() {
+    let env = Env::start(|_| {}).await;
+    env.login_both().await;
+    let schedules = Schedules::new(&env, false);
+    let a = photos(&env, "A", &[10]);
+    photos(&env, "B", &[10]);
+    let empty = schedules.run(&["schedule", "list", "--json"]).await;
+    let v: serde_json::Value = serde_json::from_slice(&empty.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&empty)));
+    assert_eq!(v, serde_json::json!({ "schedules": [] }));
+    for args in [
+        vec!["schedule", "add", "A", "onedrive:/A", "--every", "weekly", "--name", "job-a"],
+        vec!["schedule", "add", "B", "dropbox:/B", "--every", "daily", "--name", "job-b", "--on-conflict", "skip"],
+    ] {
+        let out = schedules.run(&args).await;
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let ran = schedules.run(&["schedule", "run", "job-a"]).await;
+    assert!(ran.status.success(), "{}", text(&ran));
+
+    let out = schedules.run(&["schedule", "list", "--json"]).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out)));
+    let jobs = v["schedules"].as_array().unwrap();
+    assert_eq!(jobs.len(), 2, "{v}");
+    assert_eq!((jobs[0]["name"].as_str(), jobs[0]["every"].as_str()), (Some("job-a"), Some("weekly")));
+    assert_eq!(jobs[0]["sources"], serde_json::json!([a.display().to_string()]));
+    assert_eq!((jobs[0]["remote"].as_str(), jobs[0]["on_conflict"].as_str()), (Some("onedrive:/A"), Some("replace")));
+    assert_eq!((jobs[0]["last_run"]["exit"].as_u64(), jobs[0]["last_run"]["meaning"].as_str()), (Some(0), Some("all done")), "{v}");
+    assert_eq!(jobs[0]["timer"], "dkcloud-upload-job-a.timer");
+    assert_eq!((jobs[1]["name"].as_str(), jobs[1]["on_conflict"].as_str()), (Some("job-b"), Some("skip")));
+    assert!(jobs[1]["last_run"].is_null(), "{v}");
+}

@@ -1,7 +1,7 @@
 //! `dkcloud upload`: runs an engine upload job and shows its progress: bars on
 //! a terminal, plain log lines otherwise, JSON lines with `--json`.
 
-use crate::args::{ConflictArg, UploadArgs};
+use crate::args::{ConflictArg, FilterArgs, UploadArgs};
 use crate::commands::schedule::lock::{self, Attempt, JobLock};
 use crate::context::Context;
 use crate::exit::{self, CliError};
@@ -62,13 +62,13 @@ pub fn request(ctx: &Context, args: &UploadArgs) -> Result<JobRequest, CliError>
         journal_dir: None,
         prepare: args.photo.options(),
         link: args.link,
-        filter: filter(args)?,
+        filter: filter(&args.filters)?,
     })
 }
 
 /// The filter rules `args` ask for; an unreadable `--exclude-from` file or a
 /// malformed pattern is a usage error.
-fn filter(args: &UploadArgs) -> Result<FilterSet, CliError> {
+pub fn filter(args: &FilterArgs) -> Result<FilterSet, CliError> {
     let mut exclude_from = Vec::new();
     for file in &args.exclude_from {
         let text = std::fs::read_to_string(file)
@@ -102,6 +102,16 @@ pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError>
         origin: JobOrigin { started_by: "cli".into(), account: None },
         filter: request.filter,
     };
+    tracing::info!(
+        "uploading {} to {}:{}, {} at a time, on conflict {:?}, {} filter rules{}",
+        request.sources.iter().map(|s| s.display().to_string()).collect::<Vec<_>>().join(", "),
+        request.service.id(),
+        request.destination,
+        options.jobs,
+        options.conflict,
+        options.filter.rules.len(),
+        if options.dry_run { " (dry run)" } else { "" },
+    );
     let job = session.upload_job(request.sources, &request.destination, options).await?;
     let link = request.link.then_some((&session, request.destination.as_str()));
     run_shown(ctx, job, request.json, link).await
@@ -117,7 +127,7 @@ pub async fn run_shown(
     link: Option<(&Session, &str)>,
 ) -> Result<u8, CliError> {
     let _lock = job_lock(&job)?;
-    let reporter = Arc::new(report::choose(json, ctx.progress));
+    let reporter = Arc::new(report::choose(json, ctx.progress, ctx.quiet));
     let cancel = CancellationToken::new();
     let suspended = Arc::new(AtomicBool::new(false));
     let cannot_watch = |e| CliError::other(format!("cannot watch for Ctrl+C: {e}"));

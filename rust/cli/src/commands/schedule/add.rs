@@ -95,8 +95,8 @@ pub fn add(global: &Global, args: &AddArgs) -> Result<(), CliError> {
 fn scheduled(args: &UploadArgs) -> Result<UploadArgs, CliError> {
     let mut args = args.clone();
     args.on_conflict.get_or_insert(ConflictArg::Replace);
-    let files: Vec<String> = args.exclude_from.iter().map(|f| f.to_string_lossy().into_owned()).collect();
-    args.exclude_from = absolute_existing(&files)?;
+    let files: Vec<String> = args.filters.exclude_from.iter().map(|f| f.to_string_lossy().into_owned()).collect();
+    args.filters.exclude_from = absolute_existing(&files)?;
     Ok(args)
 }
 
