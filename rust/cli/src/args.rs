@@ -172,6 +172,9 @@ pub struct UploadArgs {
     /// Show what would be uploaded, upload nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Send at most RATE bytes per second in all, whatever --jobs is (e.g. 512K, 2M: binary units).
+    #[arg(long, value_name = "RATE", value_parser = parse_size)]
+    pub bwlimit: Option<u64>,
     /// One JSON object per line (events and a summary) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -290,6 +293,9 @@ pub struct JobsArgs {
 pub struct ResumeArgs {
     /// The job's id as `dkcloud jobs` shows it (a unique beginning is enough).
     pub id: Option<String>,
+    /// Send at most RATE bytes per second in all (e.g. 512K, 2M).
+    #[arg(long, value_name = "RATE", value_parser = parse_size)]
+    pub bwlimit: Option<u64>,
     /// One JSON object per line (events and a summary) instead of text.
     #[arg(long)]
     pub json: bool,

@@ -56,6 +56,7 @@ async fn demo(emulator: &dkcloud_emulator::RunningEmulator, root: &std::path::Pa
             chunk_size: None,
             conflict: crate::args::ConflictArg::Replace,
             filter: Default::default(),
+            bwlimit: None,
             dry_run: false,
             json: false,
             journal_dir: Some(root.join("journal")),

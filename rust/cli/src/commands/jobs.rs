@@ -32,6 +32,9 @@ pub async fn resume(ctx: &Context, args: &ResumeArgs) -> Result<u8, CliError> {
         None => the_only_job().await?,
     };
     let session = ctx.session(record.service)?;
+    if let Some(rate) = args.bwlimit {
+        dkcloud_engine::limit_uploads(rate);
+    }
     let job = session.resume_job(&record.id, None).await?;
     eprintln!(
         "Resuming job {}: {} -> {}:{}",

@@ -32,6 +32,8 @@ pub struct JobRequest {
     /// Make a view link to the destination folder after the upload.
     pub link: bool,
     pub filter: FilterSet,
+    /// Bytes per second for all transfers together.
+    pub bwlimit: Option<u64>,
 }
 
 pub async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
@@ -63,6 +65,7 @@ pub fn request(ctx: &Context, args: &UploadArgs) -> Result<JobRequest, CliError>
         prepare: args.photo.options(),
         link: args.link,
         filter: filter(&args.filters)?,
+        bwlimit: args.bwlimit,
     })
 }
 
@@ -87,6 +90,9 @@ pub fn filter(args: &FilterArgs) -> Result<FilterSet, CliError> {
 
 pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError> {
     let session = ctx.session(request.service)?;
+    if let Some(rate) = request.bwlimit {
+        dkcloud_engine::limit_uploads(rate);
+    }
     let options = UploadOptions {
         jobs: request.jobs as usize,
         chunk_size: request.chunk_size,

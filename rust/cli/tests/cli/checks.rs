@@ -163,3 +163,32 @@ async fn quiet_verbose_and_log_file_say_what_they_promise() {
         assert!(!written.contains(&s), "a token in the log file");
     }
 }
+
+/// `--bwlimit` is one budget for all transfers: 3 MiB over 3 parallel
+/// transfers at 1 MiB/s take at least (3 MiB - one 256 KiB piece) / 1 MiB/s,
+/// and the bytes stored are the files' own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bwlimit_holds_all_transfers_together_to_the_rate() {
+    let env = Env::start(|_| {}).await;
+    env.login_both().await;
+    let src = env.path("Slow");
+    std::fs::create_dir_all(&src).unwrap();
+    for i in 0..3u64 {
+        std::fs::write(src.join(format!("{i}.jpg")), pattern(1024 * 1024, 60 + i)).unwrap();
+    }
+    let floor = std::time::Duration::from_secs_f64((3.0 * 1024.0 * 1024.0 - 256.0 * 1024.0) / (1024.0 * 1024.0));
+    for service in ["onedrive", "dropbox"] {
+        let started = std::time::Instant::now();
+        let out = env.run(&["upload", "--jobs", "3", "--bwlimit", "1M", src.to_str().unwrap(), &format!("{service}:/Slow")]).await;
+        let took = started.elapsed();
+        assert!(out.status.success(), "{}", text(&out));
+        assert!(took >= floor, "{service}: 3 MiB at 1 MiB/s took only {took:?}");
+        assert_eq!(env.stored(service).await, super::local_hashes(&src, service, "/Slow"), "{service}");
+        for i in 0..3 {
+            let stored = std::fs::read(env.emu.data_dir().join(format!("{service}/Slow/Slow/{i}.jpg"))).unwrap();
+            assert_eq!(stored, pattern(1024 * 1024, 60 + i), "{service}: {i}.jpg byte for byte");
+        }
+    }
+    let bad = env.run(&["upload", "--bwlimit", "fast", src.to_str().unwrap(), "onedrive:/X"]).await;
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+}

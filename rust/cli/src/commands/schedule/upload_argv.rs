@@ -87,7 +87,7 @@ mod tests {
     #[test]
     fn every_upload_option_survives_the_round_trip() {
         round_trip(&[
-            "--jobs", "7", "--chunk-size", "20M", "--on-conflict", "skip", "--dry-run", "--json", "--resize",
+            "--jobs", "7", "--chunk-size", "20M", "--bwlimit", "1M", "--on-conflict", "skip", "--dry-run", "--json", "--resize",
             "1024", "--quality", "70", "--strip-location", "/a b", "/c", "onedrive:/x",
         ]);
         round_trip(&["--original", "--on-conflict", "replace", "/a", "dropbox:/"]);
