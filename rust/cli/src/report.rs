@@ -211,42 +211,40 @@ impl Reporter {
 
 /// The one-line `Done: ...` summary.
 fn summary_line(s: &Summary) -> String {
-    {
-        let secs = s.elapsed_ms as f64 / 1000.0;
-        let rate = if secs > 0.0 { s.bytes_sent as f64 / secs } else { 0.0 };
-        let mut parts = vec![format!("{} uploaded", s.uploaded)];
-        let mut also = |n: u64, what: &str| {
-            if n > 0 {
-                parts.push(format!("{n} {what}"));
-            }
-        };
-        also(s.replaced, "replaced");
-        also(s.kept_both, "kept both (stored under a new name)");
-        also(s.already_uploaded, "already uploaded by an earlier run");
-        also(s.skipped_identical, "already there (identical)");
-        also(s.skipped_existing, "skipped (a different file has that name; --on-conflict replace or rename to store it)");
-        also(s.not_stored, "not stored (names the service never stores)");
-        also(s.excluded, "excluded by filters");
-        if s.would_upload > 0 {
-            parts.push(format!("{} would upload", s.would_upload));
+    let secs = s.elapsed_ms as f64 / 1000.0;
+    let rate = if secs > 0.0 { s.bytes_sent as f64 / secs } else { 0.0 };
+    let mut parts = vec![format!("{} uploaded", s.uploaded)];
+    let mut also = |n: u64, what: &str| {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
         }
-        parts.push(format!("{} failed", s.failed));
-        format!(
-            "{}{}; {} sent in {:.1} s ({}/s); folders created: {}",
-            if s.suspended {
-                "Stopped (`dkcloud resume` continues): "
-            } else if s.cancelled {
-                "Cancelled: "
-            } else {
-                "Done: "
-            },
-            parts.join(", "),
-            bytes(s.bytes_sent),
-            secs,
-            bytes(rate as u64),
-            s.folders_created
-        )
+    };
+    also(s.replaced, "replaced");
+    also(s.kept_both, "kept both (stored under a new name)");
+    also(s.already_uploaded, "already uploaded by an earlier run");
+    also(s.skipped_identical, "already there (identical)");
+    also(s.skipped_existing, "skipped (a different file has that name; --on-conflict replace or rename to store it)");
+    also(s.not_stored, "not stored (names the service never stores)");
+    also(s.excluded, "excluded by filters");
+    if s.would_upload > 0 {
+        parts.push(format!("{} would upload", s.would_upload));
     }
+    parts.push(format!("{} failed", s.failed));
+    format!(
+        "{}{}; {} sent in {:.1} s ({}/s); folders created: {}",
+        if s.suspended {
+            "Stopped (`dkcloud resume` continues): "
+        } else if s.cancelled {
+            "Cancelled: "
+        } else {
+            "Done: "
+        },
+        parts.join(", "),
+        bytes(s.bytes_sent),
+        secs,
+        bytes(rate as u64),
+        s.folders_created
+    )
 }
 
 /// `{url, access, expires, password, reused}`, and `differs` (what a reused

@@ -338,6 +338,9 @@ async fn a_scheduled_backup_replaces_changed_photos_and_leaves_digikams_files_ho
         let second = schedules.run(&["schedule", "run", &name]).await;
         assert!(second.status.success(), "{}", text(&second));
         assert!(String::from_utf8_lossy(&second.stdout).contains("Done: 0 uploaded, 1 replaced"), "{}", text(&second));
+        let quiet = schedules.run(&["-q", "schedule", "run", &name]).await;
+        assert!(quiet.status.success(), "{}", text(&quiet));
+        assert!(quiet.stdout.is_empty() && quiet.stderr.is_empty(), "-q: a run with nothing wrong prints nothing: {}", text(&quiet));
 
         let stored: Vec<(String, u64)> =
             env.stored(service).await.into_iter().map(|(path, (size, _))| (path, size)).collect();
