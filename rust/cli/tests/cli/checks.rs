@@ -155,6 +155,8 @@ async fn quiet_verbose_and_log_file_say_what_they_promise() {
     let logged = env.run(&["-vv", "--log-file", log.to_str().unwrap(), "upload", dir, "onedrive:/Logged"]).await;
     assert!(logged.status.success(), "{}", text(&logged));
     let written = std::fs::read_to_string(&log).unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    assert_eq!(std::fs::metadata(&log).unwrap().permissions().mode() & 0o777, 0o600, "the log is private");
     assert!(written.lines().any(|l| l.contains("uploaded") && l.contains("fine.jpg -> /Logged/Q/fine.jpg")), "{written}");
     assert!(written.contains("Done: 1 uploaded"), "{written}");
     assert!(written.contains("uploading "), "{written}");
