@@ -172,9 +172,10 @@ pub struct UploadArgs {
     /// Show what would be uploaded, upload nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Send at most RATE bytes per second in all, whatever --jobs is (e.g. 512K, 2M: binary units).
-    #[arg(long, value_name = "RATE", value_parser = parse_size)]
-    pub bwlimit: Option<u64>,
+    /// Send at most RATE bytes per second in all, whatever --jobs is (e.g. 512K, 2M: binary units),
+    /// or by local time of day: "08:00,512K 23:00,off".
+    #[arg(long, value_name = "RATE", value_parser = parse_bwlimit)]
+    pub bwlimit: Option<String>,
     /// One JSON object per line (events and a summary) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -293,9 +294,9 @@ pub struct JobsArgs {
 pub struct ResumeArgs {
     /// The job's id as `dkcloud jobs` shows it (a unique beginning is enough).
     pub id: Option<String>,
-    /// Send at most RATE bytes per second in all (e.g. 512K, 2M).
-    #[arg(long, value_name = "RATE", value_parser = parse_size)]
-    pub bwlimit: Option<u64>,
+    /// Send at most RATE bytes per second in all (e.g. 512K, 2M, or "08:00,512K 23:00,off").
+    #[arg(long, value_name = "RATE", value_parser = parse_bwlimit)]
+    pub bwlimit: Option<String>,
     /// One JSON object per line (events and a summary) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -311,6 +312,16 @@ pub struct PrepareArgs {
     pub paths: Vec<std::path::PathBuf>,
     #[command(flatten)]
     pub photo: PhotoArgs,
+}
+
+/// A `--bwlimit` that [`bandwidth`] reads, kept as written (a schedule stores it so).
+pub fn parse_bwlimit(s: &str) -> Result<String, String> {
+    bandwidth(s).map(|_| s.trim().to_owned())
+}
+
+/// `--bwlimit`'s rate or timetable.
+pub fn bandwidth(s: &str) -> Result<dkcloud_engine::BandwidthTable, String> {
+    dkcloud_engine::BandwidthTable::parse(s, parse_size)
 }
 
 /// `10M`, `10MiB`, `10MB` (all binary), `327680`.

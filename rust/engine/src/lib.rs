@@ -43,7 +43,7 @@ pub mod upload;
 pub mod verify;
 
 pub use endpoints::Endpoints;
-pub use http::limit_uploads;
+pub use http::{limit_uploads, BandwidthTable};
 pub use error::{Error, ErrorKind, Result};
 pub use service::ServiceKind;
 pub use resume::Discarded;

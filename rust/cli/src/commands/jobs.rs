@@ -32,9 +32,7 @@ pub async fn resume(ctx: &Context, args: &ResumeArgs) -> Result<u8, CliError> {
         None => the_only_job().await?,
     };
     let session = ctx.session(record.service)?;
-    if let Some(rate) = args.bwlimit {
-        dkcloud_engine::limit_uploads(rate);
-    }
+    crate::commands::upload::limit_bandwidth(args.bwlimit.as_deref())?;
     let job = session.resume_job(&record.id, None).await?;
     eprintln!(
         "Resuming job {}: {} -> {}:{}",

@@ -32,8 +32,8 @@ pub struct JobRequest {
     /// Make a view link to the destination folder after the upload.
     pub link: bool,
     pub filter: FilterSet,
-    /// Bytes per second for all transfers together.
-    pub bwlimit: Option<u64>,
+    /// Bytes per second for all transfers together (a rate, or a timetable).
+    pub bwlimit: Option<String>,
 }
 
 pub async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
@@ -65,7 +65,7 @@ pub fn request(ctx: &Context, args: &UploadArgs) -> Result<JobRequest, CliError>
         prepare: args.photo.options(),
         link: args.link,
         filter: filter(&args.filters)?,
-        bwlimit: args.bwlimit,
+        bwlimit: args.bwlimit.clone(),
     })
 }
 
@@ -90,9 +90,7 @@ pub fn filter(args: &FilterArgs) -> Result<FilterSet, CliError> {
 
 pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError> {
     let session = ctx.session(request.service)?;
-    if let Some(rate) = request.bwlimit {
-        dkcloud_engine::limit_uploads(rate);
-    }
+    limit_bandwidth(request.bwlimit.as_deref())?;
     let options = UploadOptions {
         jobs: request.jobs as usize,
         chunk_size: request.chunk_size,
@@ -121,6 +119,14 @@ pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError>
     let job = session.upload_job(request.sources, &request.destination, options).await?;
     let link = request.link.then_some((&session, request.destination.as_str()));
     run_shown(ctx, job, request.json, link).await
+}
+
+/// Sets the run's `--bwlimit`, if any.
+pub fn limit_bandwidth(bwlimit: Option<&str>) -> Result<(), CliError> {
+    if let Some(text) = bwlimit {
+        dkcloud_engine::limit_uploads(crate::args::bandwidth(text).map_err(CliError::usage)?);
+    }
+    Ok(())
 }
 
 /// Runs `job` with its progress shown; Ctrl+C or SIGTERM suspends it (what

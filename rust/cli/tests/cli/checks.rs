@@ -191,6 +191,21 @@ async fn bwlimit_holds_all_transfers_together_to_the_rate() {
             assert_eq!(stored, pattern(1024 * 1024, 60 + i), "{service}: {i}.jpg byte for byte");
         }
     }
-    let bad = env.run(&["upload", "--bwlimit", "fast", src.to_str().unwrap(), "onedrive:/X"]).await;
-    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+    // A timetable whose entry in force now (local time) is 1M, and that is off from two hours on.
+    use chrono::Timelike as _;
+    let at = |minutes: i64| {
+        let t = chrono::Local::now() + chrono::Duration::minutes(minutes);
+        format!("{:02}:{:02}", t.hour(), t.minute())
+    };
+    let table = format!("{},1M {},off", at(-1), at(120));
+    let started = std::time::Instant::now();
+    let out = env.run(&["upload", "--jobs", "3", "--bwlimit", &table, src.to_str().unwrap(), "dropbox:/Table"]).await;
+    let took = started.elapsed();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(took >= floor, "{table}: 3 MiB took only {took:?}");
+    assert_eq!(env.stored("dropbox").await.keys().filter(|p| p.starts_with("/Table/")).count(), 3);
+    for bad in ["fast", "25:00,1M", "08:00,1M 08:00,off"] {
+        let out = env.run(&["upload", "--bwlimit", bad, src.to_str().unwrap(), "onedrive:/X"]).await;
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", text(&out));
+    }
 }

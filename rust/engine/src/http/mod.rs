@@ -12,7 +12,7 @@ mod transport;
 mod watchdog;
 
 pub use body::{bytes_body, range_body, read_range, SentHook};
-pub use limit::limit_uploads;
+pub use limit::{limit_uploads, BandwidthTable};
 pub use pacer::{retry_after, Pacer, PacerConfig};
 pub use transport::{cancellable, Auth, Reply, Transport};
 pub use watchdog::{Activity, ActivityStream};

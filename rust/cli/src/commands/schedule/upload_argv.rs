@@ -94,7 +94,7 @@ mod tests {
         round_trip(&["/a", "dropbox:/y"]);
         round_trip(&[
             "--include", "*.jpg", "--include", "{a,b}/", "--exclude", "x y/", "--exclude-from", "/l 1",
-            "--exclude-from", "/l2", "--no-default-excludes", "/a", "dropbox:/y",
+            "--exclude-from", "/l2", "--no-default-excludes", "--bwlimit", "08:00,512K 23:00,off", "/a", "dropbox:/y",
         ]);
     }
 
