@@ -31,6 +31,15 @@ pub struct Global {
     /// Plain log lines instead of progress bars, even on a terminal.
     #[arg(long, global = true)]
     pub no_progress: bool,
+    /// More detail: what a run is about to do (-v), and each retry and token refresh (-vv).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+    /// Only errors: no progress, no line for a file that went well, no summary.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Write the log (with times, and each file's line and the summary) to FILE, appending.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,9 +54,20 @@ pub enum Command {
         service: Option<ServiceArg>,
     },
     /// List the stored logins.
-    Accounts,
+    Accounts {
+        /// One JSON object listing the accounts instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// List a remote folder, e.g. `onedrive:/Photos`.
-    Ls { remote: String },
+    Ls {
+        remote: String,
+        /// One JSON object listing the entries (name, path, folder, size, hash) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare local files with their copies on a service, by size and the service's hash.
+    Check(CheckArgs),
     /// Create a remote folder and its missing parents.
     Mkdir { remote: String },
     /// Upload files or folders (recursively, structure kept) to a remote folder.
@@ -124,7 +144,14 @@ pub enum ConflictArg {
 
 /// `Serialize` gives `dkcloud schedule` the upload's own arguments back
 /// (commands/schedule/upload_argv.rs), so a stored job is checked by this same parser.
-#[derive(Debug, Args, Serialize)]
+#[derive(Debug, Clone, Args, Serialize)]
+#[command(after_help = "Filters (see docs/cli.md): patterns are rclone-style globs matched against the path \
+    relative to the folder being uploaded: * within a name, ** across folders, ?, [a-z], {a,b}; a leading / \
+    anchors at that folder, a trailing / means a folder (not entered when excluded). The first matching rule \
+    decides, in this order: digiKam's own files (its databases digikam4.db, thumbnails-digikam.db, \
+    recognition.db, similarity.db with their -wal/-shm/-journal files, and its .dtrash/ trash), \
+    --exclude-from, --exclude, --include; with any --include, files no include matches are left out. \
+    --dry-run lists every file left out and why.")]
 pub struct UploadArgs {
     /// Files or folders, then the destination (`onedrive:/path` or `dropbox:/path`).
     #[arg(required = true, num_args = 2.., value_name = "PATH... REMOTE")]
@@ -135,12 +162,20 @@ pub struct UploadArgs {
     /// Size of each upload request for large files, e.g. 10M, 48MiB.
     #[arg(long, value_parser = parse_size)]
     pub chunk_size: Option<u64>,
-    /// What to do when a different file of that name exists (identical files are never sent again).
-    #[arg(long, value_enum, default_value_t = ConflictArg::Rename)]
-    pub on_conflict: ConflictArg,
+    /// What to do when a different file of that name exists (identical files are never sent again)
+    /// [default: rename; for `schedule add`: replace].
+    #[arg(long, value_enum)]
+    pub on_conflict: Option<ConflictArg>,
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub filters: FilterArgs,
     /// Show what would be uploaded, upload nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Send at most RATE bytes per second in all, whatever --jobs is (e.g. 512K, 2M: binary units),
+    /// or by local time of day: "08:00,512K 23:00,off".
+    #[arg(long, value_name = "RATE", value_parser = parse_bwlimit)]
+    pub bwlimit: Option<String>,
     /// One JSON object per line (events and a summary) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -175,6 +210,41 @@ pub struct LinkArgs {
     /// Print a JSON object (url, access, expires, password, reused) instead of the address.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Which files an upload or a check leaves out (docs/cli.md, "Filters").
+#[derive(Debug, Clone, Args, Serialize)]
+pub struct FilterArgs {
+    /// Take only files matching PATTERN (repeatable; the others are left out).
+    #[arg(long, value_name = "PATTERN")]
+    pub include: Vec<String>,
+    /// Leave out files (or, with a trailing /, folders) matching PATTERN (repeatable).
+    #[arg(long, value_name = "PATTERN")]
+    pub exclude: Vec<String>,
+    /// Leave out what the patterns in FILE match: one a line, # or ; starts a comment (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub exclude_from: Vec<PathBuf>,
+    /// Also take digiKam's databases and their journals and its .dtrash trash (left out by default).
+    #[arg(long)]
+    pub no_default_excludes: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "The same paths as the upload: `dkcloud check ~/Pictures onedrive:/Backup` checks \
+    ~/Pictures against onedrive:/Backup/Pictures. Missing: a local file with no copy; different: another \
+    size, or the same size and another hash (OneDrive quickXorHash, Dropbox content_hash); extra: a file \
+    on the service under a checked folder with no local file. Exit 0 when everything matches and nothing \
+    is extra, 1 otherwise. The same filters as the upload apply (digiKam's own files are left out by \
+    default). Photos uploaded with --resize differ by design.")]
+pub struct CheckArgs {
+    /// Files or folders, then the remote folder they were uploaded to.
+    #[arg(required = true, num_args = 2.., value_name = "PATH... REMOTE")]
+    pub paths: Vec<String>,
+    /// One JSON object (counts and the lists) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
 }
 
 /// Photo preparation; without any of these, files are uploaded as they are.
@@ -224,6 +294,9 @@ pub struct JobsArgs {
 pub struct ResumeArgs {
     /// The job's id as `dkcloud jobs` shows it (a unique beginning is enough).
     pub id: Option<String>,
+    /// Send at most RATE bytes per second in all (e.g. 512K, 2M, or "08:00,512K 23:00,off").
+    #[arg(long, value_name = "RATE", value_parser = parse_bwlimit)]
+    pub bwlimit: Option<String>,
     /// One JSON object per line (events and a summary) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -239,6 +312,16 @@ pub struct PrepareArgs {
     pub paths: Vec<std::path::PathBuf>,
     #[command(flatten)]
     pub photo: PhotoArgs,
+}
+
+/// A `--bwlimit` that [`bandwidth`] reads, kept as written (a schedule stores it so).
+pub fn parse_bwlimit(s: &str) -> Result<String, String> {
+    bandwidth(s).map(|_| s.trim().to_owned())
+}
+
+/// `--bwlimit`'s rate or timetable.
+pub fn bandwidth(s: &str) -> Result<dkcloud_engine::BandwidthTable, String> {
+    dkcloud_engine::BandwidthTable::parse(s, parse_size)
 }
 
 /// `10M`, `10MiB`, `10MB` (all binary), `327680`.
@@ -286,7 +369,11 @@ pub enum Action {
     /// timer and service (or, with --cron, prints a crontab line).
     Add(AddArgs),
     /// List the scheduled uploads: what, where, when, the last and next run.
-    List,
+    List {
+        /// One JSON object listing the jobs instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Remove a scheduled upload: its timer, service and job file.
     Remove {
         /// The job's name (see `dkcloud schedule list`).

@@ -15,6 +15,8 @@ pub struct Context {
     pub env_file: Option<EnvFile>,
     /// Progress bars allowed (a terminal, and not --no-progress).
     pub progress: bool,
+    /// `-q`: only errors.
+    pub quiet: bool,
 }
 
 impl Context {
@@ -32,7 +34,14 @@ impl Context {
         }
         let endpoints = Endpoints::from_env();
         endpoints.check_secure()?;
-        Ok(Self { config, endpoints, account: global.account.clone(), env_file, progress: progress_allowed(global) })
+        Ok(Self {
+            config,
+            endpoints,
+            account: global.account.clone(),
+            env_file,
+            progress: progress_allowed(global),
+            quiet: global.quiet,
+        })
     }
 
     /// The same context with the config file read again (after `setup` wrote it).
@@ -45,6 +54,7 @@ impl Context {
             account: self.account.clone(),
             env_file: None,
             progress: self.progress,
+            quiet: self.quiet,
         })
     }
 
@@ -55,7 +65,7 @@ impl Context {
         let mut config = Config::load(&paths, &dkcloud_engine::config::EnvOverrides::default())?;
         config.login.token_store = dkcloud_engine::config::StoreKind::File;
         let endpoints = Endpoints::emulator(base_url);
-        Ok(Self { config, endpoints, account: None, env_file: None, progress: progress_allowed(global) })
+        Ok(Self { config, endpoints, account: None, env_file: None, progress: progress_allowed(global), quiet: global.quiet })
     }
 
     /// `service` as the chosen (or default) account; with an imported `.env`

@@ -15,20 +15,16 @@ mod stop;
 
 use args::{Cli, Command};
 use clap::Parser;
+use std::os::unix::fs::OpenOptionsExt;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("DKCLOUD_LOG").unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        // Colour for a person at a terminal, never into files, pipes, cron mail or logger.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .without_time()
-        .init();
+    if let Err(e) = start_logging(&cli.global) {
+        eprintln!("dkcloud: {}", shown::text(&e));
+        return ExitCode::from(exit::USAGE);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -51,8 +47,9 @@ async fn run(cli: Cli) -> Result<u8, exit::CliError> {
         Command::Login(args) => commands::login::login(&ctx()?, args).await.map(|_| exit::OK),
         Command::Setup(args) => commands::setup::run(&ctx()?, args).await.map(|_| exit::OK),
         Command::Logout { service } => commands::login::logout(&ctx()?, *service).await.map(|_| exit::OK),
-        Command::Accounts => commands::accounts::accounts(&ctx()?).map(|_| exit::OK),
-        Command::Ls { remote } => commands::ls::ls(&ctx()?, remote).await.map(|_| exit::OK),
+        Command::Accounts { json } => commands::accounts::accounts(&ctx()?, *json).map(|_| exit::OK),
+        Command::Ls { remote, json } => commands::ls::ls(&ctx()?, remote, *json).await.map(|_| exit::OK),
+        Command::Check(args) => commands::check::run(&ctx()?, args).await,
         Command::Mkdir { remote } => commands::ls::mkdir(&ctx()?, remote).await.map(|_| exit::OK),
         Command::Upload(args) => commands::upload::run(&ctx()?, args).await,
         Command::Link(args) => commands::link::run(&ctx()?, args).await,
@@ -63,6 +60,39 @@ async fn run(cli: Cli) -> Result<u8, exit::CliError> {
         Command::Schedule(args) => commands::schedule::run(&cli.global, args).await,
         Command::Demo { data } => commands::demo::run(data.clone(), &cli.global).await,
     }
+}
+
+/// The log's level: `DKCLOUD_LOG` when set, else from `-q`/`-v`; into
+/// `--log-file` (appended, with times, and each file's line) or stderr.
+fn start_logging(global: &args::Global) -> Result<(), String> {
+    let level = match (global.quiet, global.verbose) {
+        (true, _) => "error",
+        (false, 0) if global.log_file.is_some() => "info",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    let filter = || tracing_subscriber::EnvFilter::try_from_env("DKCLOUD_LOG").unwrap_or_else(|_| level.into());
+    match &global.log_file {
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .mode(0o600)
+                .open(path)
+                .map_err(|e| format!("--log-file {}: {e}", path.display()))?;
+            tracing_subscriber::fmt().with_env_filter(filter()).with_writer(std::sync::Mutex::new(file)).with_ansi(false).init();
+            report::log_lines_too();
+        }
+        None => tracing_subscriber::fmt()
+            .with_env_filter(filter())
+            .with_writer(std::io::stderr)
+            // Colour for a person at a terminal, never into files, pipes, cron mail or logger.
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .without_time()
+            .init(),
+    }
+    Ok(())
 }
 
 /// `dkcloud jobs | head -1`: once the reader has gone, output has no one to

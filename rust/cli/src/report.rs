@@ -5,6 +5,7 @@ use crate::shown;
 use dkcloud_engine::sharing::{LinkRequest, SharedLink};
 use dkcloud_engine::upload::{FileOutcome, FileReport, Progress, Summary};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -29,14 +30,32 @@ pub enum Reporter {
     Bar(ProgressBar),
     Lines { last: Mutex<Option<Instant>> },
     Json,
+    /// `-q`: failed files and notes only.
+    Quiet,
+}
+
+/// Set when `--log-file` is in force: each file's line and the summary go to the log too.
+static LOGGED: AtomicBool = AtomicBool::new(false);
+
+pub fn log_lines_too() {
+    LOGGED.store(true, Ordering::Relaxed);
+}
+
+fn log_line(line: &str) {
+    if LOGGED.load(Ordering::Relaxed) {
+        tracing::info!(target: "dkcloud::run", "{line}");
+    }
 }
 
 /// How often plain-line mode prints a progress line.
 const LINE_EVERY: Duration = Duration::from_secs(5);
 
-pub fn choose(json: bool, terminal: bool) -> Reporter {
+pub fn choose(json: bool, terminal: bool, quiet: bool) -> Reporter {
     if json {
         return Reporter::Json;
+    }
+    if quiet {
+        return Reporter::Quiet;
     }
     if terminal {
         let bar = ProgressBar::new(0);
@@ -86,6 +105,7 @@ fn outcome_word(outcome: &FileOutcome) -> (&'static str, Option<&str>) {
         FileOutcome::NotStored(reason) => ("not stored", Some(reason.as_str())),
         FileOutcome::Failed(reason) => ("FAILED", Some(reason.as_str())),
         FileOutcome::Cancelled => ("cancelled", None),
+        FileOutcome::Excluded(reason) => ("excluded", Some(reason.as_str())),
     }
 }
 
@@ -101,9 +121,10 @@ impl Reporter {
     pub fn note(&self, text: &str) {
         match self {
             Reporter::Bar(bar) => bar.println(text),
-            Reporter::Lines { .. } => say_err!("{text}"),
+            Reporter::Lines { .. } | Reporter::Quiet => say_err!("{text}"),
             Reporter::Json => say_out!("{}", serde_json::json!({"event": "note", "text": text})),
         }
+        log_line(text);
     }
 
     pub fn on_progress(&self, p: &Progress) {
@@ -138,6 +159,7 @@ impl Reporter {
                 );
             }
             Reporter::Json => say_out!("{}", serde_json::json!({"event": "progress", "progress": p})),
+            Reporter::Quiet => {}
         }
     }
 
@@ -146,7 +168,10 @@ impl Reporter {
             Reporter::Bar(bar) => bar.println(file_line(report)),
             Reporter::Lines { .. } => say_err!("{}", file_line(report)),
             Reporter::Json => say_out!("{}", serde_json::json!({"event": "file", "file": report})),
+            Reporter::Quiet if matches!(report.outcome, FileOutcome::Failed(_)) => say_err!("{}", file_line(report)),
+            Reporter::Quiet => {}
         }
+        log_line(&file_line(report));
     }
 
     /// The summary line(s); `link`: the destination's link (`upload --link`).
@@ -162,39 +187,16 @@ impl Reporter {
             say_out!("{event}");
             return;
         }
-        let secs = s.elapsed_ms as f64 / 1000.0;
-        let rate = if secs > 0.0 { s.bytes_sent as f64 / secs } else { 0.0 };
-        let mut parts = vec![format!("{} uploaded", s.uploaded)];
-        let mut also = |n: u64, what: &str| {
-            if n > 0 {
-                parts.push(format!("{n} {what}"));
+        if let Reporter::Quiet = self {
+            log_line(&summary_line(s));
+            if let Some(link) = link {
+                say_out!("Link: {}", shown::name(&link.url));
             }
-        };
-        also(s.replaced, "replaced");
-        also(s.kept_both, "kept both (stored under a new name)");
-        also(s.already_uploaded, "already uploaded by an earlier run");
-        also(s.skipped_identical, "already there (identical)");
-        also(s.skipped_existing, "skipped (a different file has that name; --on-conflict replace or rename to store it)");
-        also(s.not_stored, "not stored (names the service never stores)");
-        if s.would_upload > 0 {
-            parts.push(format!("{} would upload", s.would_upload));
+            return;
         }
-        parts.push(format!("{} failed", s.failed));
-        say_out!(
-            "{}{}; {} sent in {:.1} s ({}/s); folders created: {}",
-            if s.suspended {
-                "Stopped (`dkcloud resume` continues): "
-            } else if s.cancelled {
-                "Cancelled: "
-            } else {
-                "Done: "
-            },
-            parts.join(", "),
-            bytes(s.bytes_sent),
-            secs,
-            bytes(rate as u64),
-            s.folders_created
-        );
+        let line = summary_line(s);
+        log_line(&line);
+        say_out!("{line}");
         if let Some(url) = &s.folder_web_url {
             say_out!("On the web: {}", shown::name(url));
         }
@@ -205,6 +207,44 @@ impl Reporter {
             }
         }
     }
+}
+
+/// The one-line `Done: ...` summary.
+fn summary_line(s: &Summary) -> String {
+    let secs = s.elapsed_ms as f64 / 1000.0;
+    let rate = if secs > 0.0 { s.bytes_sent as f64 / secs } else { 0.0 };
+    let mut parts = vec![format!("{} uploaded", s.uploaded)];
+    let mut also = |n: u64, what: &str| {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    };
+    also(s.replaced, "replaced");
+    also(s.kept_both, "kept both (stored under a new name)");
+    also(s.already_uploaded, "already uploaded by an earlier run");
+    also(s.skipped_identical, "already there (identical)");
+    also(s.skipped_existing, "skipped (a different file has that name; --on-conflict replace or rename to store it)");
+    also(s.not_stored, "not stored (names the service never stores)");
+    also(s.excluded, "excluded by filters");
+    if s.would_upload > 0 {
+        parts.push(format!("{} would upload", s.would_upload));
+    }
+    parts.push(format!("{} failed", s.failed));
+    format!(
+        "{}{}; {} sent in {:.1} s ({}/s); folders created: {}",
+        if s.suspended {
+            "Stopped (`dkcloud resume` continues): "
+        } else if s.cancelled {
+            "Cancelled: "
+        } else {
+            "Done: "
+        },
+        parts.join(", "),
+        bytes(s.bytes_sent),
+        secs,
+        bytes(rate as u64),
+        s.folders_created
+    )
 }
 
 /// `{url, access, expires, password, reused}`, and `differs` (what a reused

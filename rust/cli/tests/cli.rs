@@ -342,3 +342,9 @@ async fn prepare_command_writes_resized_copies_and_reports_bad_files() {
 mod jobs;
 #[path = "cli/data_safety.rs"]
 mod data_safety;
+/// Backing a digiKam collection up: filters, dry runs, resume.
+#[path = "cli/backups.rs"]
+mod backups;
+/// `check`, `--json` listings, `-q`, `-v`, `--log-file`.
+#[path = "cli/checks.rs"]
+mod checks;

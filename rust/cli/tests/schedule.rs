@@ -310,3 +310,80 @@ async fn a_run_without_a_login_says_how_to_fix_it() {
     let list = schedules.run(&["schedule", "list"]).await;
     assert!(String::from_utf8_lossy(&list.stdout).contains("exit 3 (login needed or refused)"), "{}", text(&list));
 }
+
+/// A schedule's default policy is `replace` (both services keep the earlier
+/// version), so a changed photo is backed up over its old copy, not beside it;
+/// and a collection's digiKam databases and trash are left out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scheduled_backup_replaces_changed_photos_and_leaves_digikams_files_home() {
+    let env = Env::start(|_| {}).await;
+    env.login_both().await;
+    let schedules = Schedules::new(&env, false);
+    let album = photos(&env, "Coll", &[1000, 2000]);
+    std::fs::write(album.join("digikam4.db"), pattern(4096, 9)).unwrap();
+    std::fs::write(album.join("digikam4.db-wal"), pattern(512, 10)).unwrap();
+    std::fs::create_dir_all(album.join(".dtrash/files")).unwrap();
+    std::fs::write(album.join(".dtrash/files/x.jpg"), pattern(10, 11)).unwrap();
+    for (round, service) in ["onedrive", "dropbox"].into_iter().enumerate() {
+        let name = format!("coll-{service}");
+        let add = schedules.run(&["schedule", "add", "Coll", &format!("{service}:/Nightly"), "--every", "daily", "--name", &name]).await;
+        assert!(add.status.success(), "{}", text(&add));
+        let job = read(&schedules.job_file(&name));
+        assert!(job.contains("\"--on-conflict\",\n    \"replace\"") || job.contains("\"--on-conflict\", \"replace\""), "{job}");
+
+        let first = schedules.run(&["schedule", "run", &name]).await;
+        assert!(first.status.success(), "{}", text(&first));
+        // The same size, other bytes: only the service's hash tells them apart.
+        std::fs::write(album.join("0.jpg"), pattern(1000, 100 + round as u64)).unwrap();
+        let second = schedules.run(&["schedule", "run", &name]).await;
+        assert!(second.status.success(), "{}", text(&second));
+        assert!(String::from_utf8_lossy(&second.stdout).contains("Done: 0 uploaded, 1 replaced"), "{}", text(&second));
+        let quiet = schedules.run(&["-q", "schedule", "run", &name]).await;
+        assert!(quiet.status.success(), "{}", text(&quiet));
+        assert!(quiet.stdout.is_empty() && quiet.stderr.is_empty(), "-q: a run with nothing wrong prints nothing: {}", text(&quiet));
+
+        let stored: Vec<(String, u64)> =
+            env.stored(service).await.into_iter().map(|(path, (size, _))| (path, size)).collect();
+        assert_eq!(stored, vec![("/Nightly/Coll/0.jpg".to_owned(), 1000), ("/Nightly/Coll/1.jpg".to_owned(), 2000)], "{service}");
+        let bytes = std::fs::read(env.emu.data_dir().join(format!("{service}/Nightly/Coll/0.jpg"))).unwrap();
+        assert_eq!(bytes, std::fs::read(album.join("0.jpg")).unwrap(), "{service}: the new version is stored");
+    }
+    // Asked for, another policy is kept.
+    let add = schedules.run(&["schedule", "add", "Coll", "onedrive:/Kept", "--every", "daily", "--name", "kept", "--on-conflict", "rename"]).await;
+    assert!(add.status.success(), "{}", text(&add));
+    assert!(read(&schedules.job_file("kept")).contains("\"rename\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schedule_list_speaks_json() {
+    let env = Env::start(|_| {}).await;
+    env.login_both().await;
+    let schedules = Schedules::new(&env, false);
+    let a = photos(&env, "A", &[10]);
+    photos(&env, "B", &[10]);
+    let empty = schedules.run(&["schedule", "list", "--json"]).await;
+    let v: serde_json::Value = serde_json::from_slice(&empty.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&empty)));
+    assert_eq!(v, serde_json::json!({ "schedules": [] }));
+    for args in [
+        vec!["schedule", "add", "A", "onedrive:/A", "--every", "weekly", "--name", "job-a"],
+        vec!["schedule", "add", "B", "dropbox:/B", "--every", "daily", "--name", "job-b", "--on-conflict", "skip"],
+    ] {
+        let out = schedules.run(&args).await;
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let ran = schedules.run(&["schedule", "run", "job-a"]).await;
+    assert!(ran.status.success(), "{}", text(&ran));
+
+    let out = schedules.run(&["schedule", "list", "--json"]).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out)));
+    let jobs = v["schedules"].as_array().unwrap();
+    assert_eq!(jobs.len(), 2, "{v}");
+    assert_eq!((jobs[0]["name"].as_str(), jobs[0]["every"].as_str()), (Some("job-a"), Some("weekly")));
+    assert_eq!(jobs[0]["sources"], serde_json::json!([a.display().to_string()]));
+    assert_eq!((jobs[0]["remote"].as_str(), jobs[0]["on_conflict"].as_str()), (Some("onedrive:/A"), Some("replace")));
+    assert_eq!((jobs[0]["last_run"]["exit"].as_u64(), jobs[0]["last_run"]["meaning"].as_str()), (Some(0), Some("all done")), "{v}");
+    assert_eq!(jobs[0]["timer"], "dkcloud-upload-job-a.timer");
+    assert_eq!((jobs[1]["name"].as_str(), jobs[1]["on_conflict"].as_str()), (Some("job-b"), Some("skip")));
+    assert!(jobs[1]["last_run"].is_null(), "{v}");
+}

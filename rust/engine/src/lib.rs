@@ -17,7 +17,7 @@
 //! - [`upload`]: jobs: planning, parallel transfers, resume journal, progress, cancel.
 //! - [`session`]: one service and account for a front end: the API the CLI,
 //!   the demo and the plugin's bridge use; [`resume`] adds resuming and
-//!   discarding unfinished jobs to it.
+//!   discarding unfinished jobs to it, [`verify`] checking a backup against the service.
 
 pub mod auth;
 pub mod config;
@@ -40,8 +40,10 @@ pub mod sharing;
 pub mod stamp;
 pub mod token;
 pub mod upload;
+pub mod verify;
 
 pub use endpoints::Endpoints;
+pub use http::{limit_uploads, BandwidthTable};
 pub use error::{Error, ErrorKind, Result};
 pub use service::ServiceKind;
 pub use resume::Discarded;

@@ -95,7 +95,7 @@ impl JobEvents for Forwarder {
             FileOutcome::Failed(reason) => {
                 (reason.clone(), report.error_kind.map_or(ErrorKind::Internal, crate::error_kind))
             }
-            FileOutcome::NotStored(reason) => (reason.clone(), ErrorKind::None),
+            FileOutcome::NotStored(reason) | FileOutcome::Excluded(reason) => (reason.clone(), ErrorKind::None),
             _ => (String::new(), ErrorKind::None),
         };
         let clash = report.name_clash.clone().unwrap_or_default();
@@ -113,7 +113,7 @@ fn file_state(outcome: &FileOutcome) -> Option<FileState> {
         // Finished by an earlier run of this job, which stored it (journal + hash).
         FileOutcome::AlreadyUploaded | FileOutcome::SkippedIdentical => FileState::AlreadyThere,
         // Left alone with its reason as the message ("Dropbox does not store files named ...").
-        FileOutcome::SkippedExisting | FileOutcome::NotStored(_) => FileState::Skipped,
+        FileOutcome::SkippedExisting | FileOutcome::NotStored(_) | FileOutcome::Excluded(_) => FileState::Skipped,
         FileOutcome::Failed(_) => FileState::Failed,
         FileOutcome::Cancelled => FileState::Cancelled,
         FileOutcome::WouldUpload => return None,

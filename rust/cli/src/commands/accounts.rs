@@ -3,8 +3,25 @@
 use crate::context::Context;
 use crate::exit::CliError;
 
-pub fn accounts(ctx: &Context) -> Result<(), CliError> {
+pub fn accounts(ctx: &Context, json: bool) -> Result<(), CliError> {
     let list = ctx.accounts().list()?;
+    if json {
+        // Names and ids only: never a token.
+        let accounts: Vec<serde_json::Value> = list
+            .iter()
+            .map(|a| {
+                serde_json::json!({
+                    "service": a.service.id(),
+                    "name": a.display_name,
+                    "email": a.email,
+                    "id": a.id,
+                    "default": a.default,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::json!({ "accounts": accounts }));
+        return Ok(());
+    }
     if list.is_empty() {
         println!("No accounts. Log in with `dkcloud login onedrive` or `dkcloud login dropbox`.");
         return Ok(());

@@ -55,6 +55,8 @@ async fn demo(emulator: &dkcloud_emulator::RunningEmulator, root: &std::path::Pa
             jobs: dkcloud_engine::upload::DEFAULT_JOBS as u32,
             chunk_size: None,
             conflict: crate::args::ConflictArg::Replace,
+            filter: Default::default(),
+            bwlimit: None,
             dry_run: false,
             json: false,
             journal_dir: Some(root.join("journal")),

@@ -32,6 +32,7 @@ pub async fn resume(ctx: &Context, args: &ResumeArgs) -> Result<u8, CliError> {
         None => the_only_job().await?,
     };
     let session = ctx.session(record.service)?;
+    crate::commands::upload::limit_bandwidth(args.bwlimit.as_deref())?;
     let job = session.resume_job(&record.id, None).await?;
     eprintln!(
         "Resuming job {}: {} -> {}:{}",

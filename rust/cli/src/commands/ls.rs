@@ -7,7 +7,7 @@ use crate::shown;
 use dkcloud_engine::remote::RemoteEntry;
 use tokio_util::sync::CancellationToken;
 
-pub async fn ls(ctx: &Context, remote: &str) -> Result<(), CliError> {
+pub async fn ls(ctx: &Context, remote: &str, json: bool) -> Result<(), CliError> {
     let target = remote_arg::parse(remote).map_err(CliError::usage)?;
     let session = ctx.session(target.service)?;
     let cancel = CancellationToken::new();
@@ -19,6 +19,22 @@ pub async fn ls(ctx: &Context, remote: &str) -> Result<(), CliError> {
         Some(file) if !file.is_folder => vec![file],
         _ => session.list(&target.path, &cancel).await?,
     };
+    if json {
+        let listed: Vec<serde_json::Value> = entries
+            .iter()
+            .map(|e| {
+                serde_json::json!({
+                    "name": e.name,
+                    "path": e.path,
+                    "folder": e.is_folder,
+                    "size": if e.is_folder { None } else { Some(e.size) },
+                    "hash": e.hash,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::json!({ "service": target.service.id(), "path": target.path, "entries": listed }));
+        return Ok(());
+    }
     for e in entries {
         println!("{}", line(&e));
     }

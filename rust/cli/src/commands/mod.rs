@@ -1,4 +1,5 @@
 pub mod accounts;
+pub mod check;
 pub mod demo;
 pub mod docs;
 pub mod jobs;

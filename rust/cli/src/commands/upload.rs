@@ -1,7 +1,7 @@
 //! `dkcloud upload`: runs an engine upload job and shows its progress: bars on
 //! a terminal, plain log lines otherwise, JSON lines with `--json`.
 
-use crate::args::{ConflictArg, UploadArgs};
+use crate::args::{ConflictArg, FilterArgs, UploadArgs};
 use crate::commands::schedule::lock::{self, Attempt, JobLock};
 use crate::context::Context;
 use crate::exit::{self, CliError};
@@ -9,7 +9,8 @@ use crate::remote_arg;
 use crate::report::{self, Reporter};
 use crate::stop::{SecondStopExits, StopSignals};
 use dkcloud_engine::sharing::LinkRequest;
-use dkcloud_engine::upload::{ConflictPolicy, JobEvents, JobOrigin, UploadJob, UploadOptions};
+use dkcloud_engine::upload::filter::patterns_in;
+use dkcloud_engine::upload::{ConflictPolicy, FilterRequest, FilterSet, JobEvents, JobOrigin, UploadJob, UploadOptions};
 use dkcloud_engine::{ServiceKind, Session};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,6 +31,9 @@ pub struct JobRequest {
     pub prepare: Option<dkcloud_engine::upload::PrepareOptions>,
     /// Make a view link to the destination folder after the upload.
     pub link: bool,
+    pub filter: FilterSet,
+    /// Bytes per second for all transfers together (a rate, or a timetable).
+    pub bwlimit: Option<String>,
 }
 
 pub async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
@@ -54,17 +58,39 @@ pub fn request(ctx: &Context, args: &UploadArgs) -> Result<JobRequest, CliError>
         destination: target.path,
         jobs: args.jobs,
         chunk_size,
-        conflict: args.on_conflict,
+        conflict: args.on_conflict.unwrap_or(ConflictArg::Rename),
         dry_run: args.dry_run,
         json: args.json,
         journal_dir: None,
         prepare: args.photo.options(),
         link: args.link,
+        filter: filter(&args.filters)?,
+        bwlimit: args.bwlimit.clone(),
     })
+}
+
+/// The filter rules `args` ask for; an unreadable `--exclude-from` file or a
+/// malformed pattern is a usage error.
+pub fn filter(args: &FilterArgs) -> Result<FilterSet, CliError> {
+    let mut exclude_from = Vec::new();
+    for file in &args.exclude_from {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| CliError::usage(format!("--exclude-from {}: {e}", file.display())))?;
+        let name = file.display().to_string();
+        exclude_from.extend(patterns_in(&text).into_iter().map(|p| (p, name.clone())));
+    }
+    let request = FilterRequest {
+        default_excludes: !args.no_default_excludes,
+        exclude_from,
+        exclude: args.exclude.clone(),
+        include: args.include.clone(),
+    };
+    FilterSet::build(&request).map_err(|e| CliError::usage(e.to_string()))
 }
 
 pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError> {
     let session = ctx.session(request.service)?;
+    limit_bandwidth(request.bwlimit.as_deref())?;
     let options = UploadOptions {
         jobs: request.jobs as usize,
         chunk_size: request.chunk_size,
@@ -78,10 +104,29 @@ pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError>
         journal_dir: request.journal_dir,
         prepare: request.prepare,
         origin: JobOrigin { started_by: "cli".into(), account: None },
+        filter: request.filter,
     };
+    tracing::info!(
+        "uploading {} to {}:{}, {} at a time, on conflict {:?}, {} filter rules{}",
+        request.sources.iter().map(|s| s.display().to_string()).collect::<Vec<_>>().join(", "),
+        request.service.id(),
+        request.destination,
+        options.jobs,
+        options.conflict,
+        options.filter.rules.len(),
+        if options.dry_run { " (dry run)" } else { "" },
+    );
     let job = session.upload_job(request.sources, &request.destination, options).await?;
     let link = request.link.then_some((&session, request.destination.as_str()));
     run_shown(ctx, job, request.json, link).await
+}
+
+/// Sets the run's `--bwlimit`, if any.
+pub fn limit_bandwidth(bwlimit: Option<&str>) -> Result<(), CliError> {
+    if let Some(text) = bwlimit {
+        dkcloud_engine::limit_uploads(crate::args::bandwidth(text).map_err(CliError::usage)?);
+    }
+    Ok(())
 }
 
 /// Runs `job` with its progress shown; Ctrl+C or SIGTERM suspends it (what
@@ -94,7 +139,7 @@ pub async fn run_shown(
     link: Option<(&Session, &str)>,
 ) -> Result<u8, CliError> {
     let _lock = job_lock(&job)?;
-    let reporter = Arc::new(report::choose(json, ctx.progress));
+    let reporter = Arc::new(report::choose(json, ctx.progress, ctx.quiet));
     let cancel = CancellationToken::new();
     let suspended = Arc::new(AtomicBool::new(false));
     let cannot_watch = |e| CliError::other(format!("cannot watch for Ctrl+C: {e}"));

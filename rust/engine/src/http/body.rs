@@ -45,6 +45,7 @@ pub fn range_body(path: &Path, start: u64, end: u64, activity: &Activity, sent: 
         }
         match next_piece(&mut st).await {
             Ok(piece) => {
+                super::limit::throttle(piece.len(), &st.activity).await;
                 st.pos += piece.len() as u64;
                 (st.sent)(st.pos);
                 Ok(Some((piece, st)))
@@ -63,13 +64,15 @@ pub fn range_body(path: &Path, start: u64, end: u64, activity: &Activity, sent: 
 /// inactivity watchdog and the progress hook see them go out.
 pub fn bytes_body(data: Bytes, start: u64, activity: &Activity, sent: SentHook) -> reqwest::Body {
     let pieces: Vec<Bytes> = (0..data.len()).step_by(READ_STEP).map(|i| data.slice(i..(i + READ_STEP).min(data.len()))).collect();
-    let mut pos = start;
-    let stream = futures_util::stream::iter(pieces.into_iter().map(move |piece| {
-        pos += piece.len() as u64;
+    let state = (pieces.into_iter(), start, activity.clone(), sent);
+    let stream = futures_util::stream::unfold(state, |(mut pieces, pos, activity, sent)| async move {
+        let piece = pieces.next()?;
+        super::limit::throttle(piece.len(), &activity).await;
+        let pos = pos + piece.len() as u64;
         sent(pos);
-        Ok::<Bytes, std::io::Error>(piece)
-    }));
-    reqwest::Body::wrap_stream(ActivityStream::new(stream, activity.clone()))
+        Some((Ok::<Bytes, std::io::Error>(piece), (pieces, pos, activity, sent)))
+    });
+    reqwest::Body::wrap_stream(ActivityStream::new(Box::pin(stream), activity.clone()))
 }
 
 async fn next_piece(st: &mut RangeState) -> std::io::Result<Bytes> {

@@ -2,14 +2,17 @@
 //! a retry pacer that honours `Retry-After` ([`pacer`]), an inactivity
 //! watchdog that abandons stalled exchanges ([`watchdog`]), and the send loop
 //! that ties them to a token provider and a cancel token ([`transport`]),
-//! and request bodies streamed from local files ([`body`]).
+//! and request bodies streamed from local files ([`body`]), within the upload
+//! bandwidth limit when one is set ([`limit`]).
 
 mod body;
+mod limit;
 mod pacer;
 mod transport;
 mod watchdog;
 
 pub use body::{bytes_body, range_body, read_range, SentHook};
+pub use limit::{limit_uploads, BandwidthTable};
 pub use pacer::{retry_after, Pacer, PacerConfig};
 pub use transport::{cancellable, Auth, Reply, Transport};
 pub use watchdog::{Activity, ActivityStream};

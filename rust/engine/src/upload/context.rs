@@ -26,6 +26,7 @@ pub(super) struct Ctx {
     /// quits): open upload sessions are kept, not deleted.
     pub suspended: Arc<AtomicBool>,
     pub preparer: Option<Preparer>,
+    pub filter: super::filter::FilterSet,
     /// The job's name and the folder of its journal and record.
     pub job_id: String,
     pub state_dir: PathBuf,
@@ -54,6 +55,7 @@ impl Ctx {
             Some(d) => d.clone(),
             None => journal::default_dir()?,
         };
+        options.filter.check()?;
         let journal = if options.dry_run { None } else { Some(Journal::open(&state_dir, &job_id)?) };
         let preparer = options.prepare.clone().map(|o| Preparer::new(o, prepared_dir(&state_dir, &job_id)));
         let chunk_size = options.chunk_size.unwrap_or(remote.profile().chunks.default_size);
@@ -68,6 +70,7 @@ impl Ctx {
             cancel,
             suspended,
             preparer,
+            filter: options.filter.clone(),
             job_id,
             state_dir,
         })

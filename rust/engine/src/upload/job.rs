@@ -122,7 +122,7 @@ async fn run_in(ctx: &Arc<Ctx>, sources: Vec<PathBuf>, destination: &str, jobs: 
 
     let ticker = ctx.ledger.spawn_ticker();
     let (tx, rx) = mpsc::channel(256);
-    walk::spawn(sources, destination.to_owned(), remote.kind(), tx);
+    walk::spawn(sources, destination.to_owned(), remote.kind(), ctx.filter.clone(), tx);
     dispatch(ctx, rx, jobs).await;
     // Deleting abandoned sessions may take a moment; a cancel must not wait
     // for it (the deletes go on in the background while the runtime lives).
@@ -191,6 +191,9 @@ async fn plan_walk(ctx: &Arc<Ctx>, mut rx: mpsc::Receiver<WalkItem>) -> Vec<Plan
             WalkItem::Bad { local, reason } => {
                 tracker.files_seen.fetch_add(1, Ordering::Relaxed);
                 ctx.ledger.report_simple(&local, None, FileOutcome::Failed(reason));
+            }
+            WalkItem::Excluded { local, reason } => {
+                ctx.ledger.report_simple(&local, None, FileOutcome::Excluded(reason));
             }
             WalkItem::NotStored { local, reason } => {
                 tracker.files_seen.fetch_add(1, Ordering::Relaxed);

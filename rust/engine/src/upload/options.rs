@@ -53,6 +53,8 @@ pub struct UploadOptions {
     pub prepare: Option<dkcloud_prepare::PrepareOptions>,
     /// Who asked for the job, kept in its record so it can be listed and resumed.
     pub origin: JobOrigin,
+    /// Files and folders left out ([`super::filter`]); kept in the record, so a resume leaves out the same.
+    pub filter: super::filter::FilterSet,
 }
 
 /// Who asked for a job: what its record tells a front end listing unfinished jobs.
@@ -99,6 +101,7 @@ impl Default for UploadOptions {
             journal_dir: None,
             prepare: None,
             origin: JobOrigin::default(),
+            filter: Default::default(),
         }
     }
 }
@@ -143,6 +146,9 @@ pub enum FileOutcome {
     NotStored(String),
     Failed(String),
     Cancelled,
+    /// Left out by the job's filter ([`super::filter`]), with the rule's reason;
+    /// a folder left out is reported once, its contents not walked.
+    Excluded(String),
 }
 
 /// One file's result, as reported to [`JobEvents::file_done`](super::JobEvents::file_done).
@@ -195,6 +201,8 @@ pub struct Summary {
     pub would_upload: u64,
     /// Files the service never stores under their name ([`FileOutcome::NotStored`]).
     pub not_stored: u64,
+    /// Files and folders the filter left out.
+    pub excluded: u64,
     pub failed: u64,
     /// Folders this run created (not those that were there already).
     pub folders_created: u64,

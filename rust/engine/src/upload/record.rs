@@ -10,6 +10,7 @@
 //! host quit) stays `running` with the process id of a process that is gone
 //! ([`super::keeper`] writes it for a running job).
 
+use super::filter::FilterSet;
 use super::options::{AccountRef, ConflictPolicy, JobOrigin, UploadOptions};
 use crate::fsio::write_atomic_private;
 use crate::{Error, Result, ServiceKind};
@@ -46,6 +47,9 @@ pub struct RecordedOptions {
     pub jobs: usize,
     #[serde(default)]
     pub prepare: Option<RecordedPrepare>,
+    /// The filter rules; a record written before filters existed has none.
+    #[serde(default, skip_serializing_if = "FilterSet::is_empty")]
+    pub filter: FilterSet,
 }
 
 /// [`dkcloud_prepare::PrepareOptions`], all of it: the prepared-file cache
@@ -70,6 +74,7 @@ impl RecordedOptions {
                 original: p.original,
                 strip_location: p.strip_location,
             }),
+            filter: options.filter.clone(),
         }
     }
 
@@ -88,6 +93,7 @@ impl RecordedOptions {
                 strip_location: p.strip_location,
             }),
             origin,
+            filter: self.filter.clone(),
         }
     }
 }

@@ -50,13 +50,14 @@ impl Ledger {
                 FileOutcome::WouldUpload => s.would_upload += 1,
                 FileOutcome::NotStored(_) => s.not_stored += 1,
                 FileOutcome::Failed(_) => s.failed += 1,
+                FileOutcome::Excluded(_) => s.excluded += 1,
                 FileOutcome::Cancelled => {}
             }
         }
         if matches!(report.outcome, FileOutcome::Failed(_)) {
             self.tracker.files_failed.fetch_add(1, Ordering::Relaxed);
         }
-        if report.outcome != FileOutcome::Cancelled {
+        if !matches!(report.outcome, FileOutcome::Cancelled | FileOutcome::Excluded(_)) {
             self.tracker.files_done.fetch_add(1, Ordering::Relaxed);
         }
         self.events.file_done(&report);

@@ -96,7 +96,7 @@ async fn left_of(dir: &Path, record: JobRecord) -> Result<UnfinishedJob> {
         })
     };
     let (tx, mut rx) = mpsc::channel(256);
-    walk::spawn(record.sources.clone(), record.destination.clone(), record.service, tx);
+    walk::spawn(record.sources.clone(), record.destination.clone(), record.service, record.options.filter.clone(), tx);
     let mut job = UnfinishedJob { record, files_total: 0, files_done: 0, bytes_total: 0, bytes_left: 0 };
     while let Some(item) = rx.recv().await {
         match item {
@@ -115,7 +115,8 @@ async fn left_of(dir: &Path, record: JobRecord) -> Result<UnfinishedJob> {
                 job.files_total += 1;
                 job.files_done += 1;
             }
-            WalkItem::Folder { .. } => {}
+            // Left out by the job's filter: not part of what is left to do.
+            WalkItem::Folder { .. } | WalkItem::Excluded { .. } => {}
         }
     }
     Ok(job)

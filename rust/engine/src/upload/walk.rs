@@ -5,8 +5,10 @@
 //! `/Backup` gives `/Backup/Pictures/...`, as `cp -r` does). Symbolic links
 //! are followed; a link back to one of its own ancestors is reported as a
 //! loop and not entered. Files come before subfolders, names sorted, so a
-//! folder's files are contiguous in the walk.
+//! folder's files are contiguous in the walk. The job's filter is applied
+//! here, to paths relative to the source: a folder it leaves out is not entered.
 
+use super::filter::FilterSet;
 use crate::stamp::FileStamp;
 use crate::names::{check_path, remote_name, NameError};
 use crate::remote::join;
@@ -21,13 +23,21 @@ pub enum WalkItem {
     Bad { local: PathBuf, reason: String },
     /// A name the service never stores (not a failure).
     NotStored { local: PathBuf, reason: String },
+    /// Left out by the filter, with its reason.
+    Excluded { local: PathBuf, reason: String },
 }
 
 /// Starts the walk on a blocking thread; it stops when `tx`'s receiver is dropped.
-pub fn spawn(sources: Vec<PathBuf>, destination: String, service: ServiceKind, tx: mpsc::Sender<WalkItem>) {
+pub fn spawn(
+    sources: Vec<PathBuf>,
+    destination: String,
+    service: ServiceKind,
+    filter: FilterSet,
+    tx: mpsc::Sender<WalkItem>,
+) {
     tokio::task::spawn_blocking(move || {
         for source in sources {
-            if !walk_source(&source, &destination, service, &tx) {
+            if !walk_source(&source, &destination, service, &filter, &tx) {
                 return;
             }
         }
@@ -61,8 +71,18 @@ fn file_item(local: &Path, meta: &std::fs::Metadata, remote: String, service: Se
 }
 
 /// Returns `false` once the receiver is gone.
-fn walk_source(source: &Path, destination: &str, service: ServiceKind, tx: &mpsc::Sender<WalkItem>) -> bool {
+fn walk_source(
+    source: &Path,
+    destination: &str,
+    service: ServiceKind,
+    filter: &FilterSet,
+    tx: &mpsc::Sender<WalkItem>,
+) -> bool {
     let send = |item: WalkItem| tx.blocking_send(item).is_ok();
+    let excluded = |local: &Path, relative: &Path, is_dir: bool| {
+        let relative = relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+        filter.excluded(&relative, is_dir).map(|reason| WalkItem::Excluded { local: local.to_owned(), reason })
+    };
     let meta = match std::fs::metadata(source) {
         Ok(m) => m,
         Err(e) => return send(bad(source, format!("cannot be read: {e}"))),
@@ -75,6 +95,10 @@ fn walk_source(source: &Path, destination: &str, service: ServiceKind, tx: &mpsc
         None => destination.to_owned(),
     };
     if !meta.is_dir() {
+        let name = source.file_name().map(Path::new).unwrap_or(source);
+        if let Some(item) = excluded(source, name, false) {
+            return send(item);
+        }
         return send(file_item(source, &meta, top_remote, service));
     }
     // remotes[d] is the remote folder of the entry at depth d.
@@ -100,6 +124,18 @@ fn walk_source(source: &Path, destination: &str, service: ServiceKind, tx: &mpsc
         };
         let depth = entry.depth();
         remotes.truncate(depth);
+        if depth > 0 {
+            let relative = entry.path().strip_prefix(source).unwrap_or(entry.path());
+            if let Some(item) = excluded(entry.path(), relative, entry.file_type().is_dir()) {
+                if entry.file_type().is_dir() {
+                    it.skip_current_dir();
+                }
+                if !send(item) {
+                    return false;
+                }
+                continue;
+            }
+        }
         let remote = if depth == 0 {
             top_remote.clone()
         } else {

@@ -7,7 +7,7 @@ use super::job_file::{check_name, derived_name, write_replacing, JobFile};
 use super::places::{unit_name, Places};
 use super::units::{self, RunCommand, CARRIED_VARIABLES};
 use super::{remove, systemd, upload_argv, AddArgs};
-use crate::args::Global;
+use crate::args::{ConflictArg, Global, UploadArgs};
 use crate::commands::upload;
 use crate::context::Context;
 use crate::exit::CliError;
@@ -16,8 +16,9 @@ use std::path::{Path, PathBuf};
 pub fn add(global: &Global, args: &AddArgs) -> Result<(), CliError> {
     let every = Every::parse(&args.every)?;
     let ctx = Context::new(global)?;
-    let request = upload::request(&ctx, &args.upload)?;
-    let (options, paths) = upload_argv::to_argv(&args.upload)?;
+    let upload_args = scheduled(&args.upload)?;
+    let request = upload::request(&ctx, &upload_args)?;
+    let (options, paths) = upload_argv::to_argv(&upload_args)?;
     let Some((remote, sources)) = paths.split_last() else {
         return Err(CliError::usage("give one or more files or folders, then the destination"));
     };
@@ -83,6 +84,20 @@ pub fn add(global: &Global, args: &AddArgs) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// The upload as a schedule runs it. A changed file replaces its earlier
+/// copy unless asked otherwise: both services keep earlier versions of a file
+/// they overwrite (OneDrive's version history, Dropbox's version history), so
+/// nothing is lost, where `rename` would leave one more copy of every changed
+/// file at each run and `skip` would never back the change up. `rclone copy`
+/// does the same. An `--exclude-from` file is read at each run, from where it is now.
+fn scheduled(args: &UploadArgs) -> Result<UploadArgs, CliError> {
+    let mut args = args.clone();
+    args.on_conflict.get_or_insert(ConflictArg::Replace);
+    let files: Vec<String> = args.filters.exclude_from.iter().map(|f| f.to_string_lossy().into_owned()).collect();
+    args.filters.exclude_from = absolute_existing(&files)?;
+    Ok(args)
 }
 
 /// Scheduled runs start elsewhere: paths must not depend on today's folder.

@@ -7,7 +7,7 @@ use super::places::{unit_name, Places};
 use super::{systemd, upload_argv};
 use crate::exit::{self, CliError};
 
-pub fn list() -> Result<(), CliError> {
+pub fn list(json: bool) -> Result<(), CliError> {
     let places = Places::from_env()?;
     let mut names: Vec<String> = match std::fs::read_dir(places.jobs_dir()) {
         Ok(entries) => entries
@@ -15,11 +15,16 @@ pub fn list() -> Result<(), CliError> {
             .collect(),
         Err(_) => Vec::new(),
     };
+    names.sort();
+    if json {
+        let jobs: Vec<serde_json::Value> = names.iter().map(|name| job_json(&places, name)).collect();
+        println!("{}", serde_json::json!({ "schedules": jobs }));
+        return Ok(());
+    }
     if names.is_empty() {
         println!("No scheduled uploads. Add one with `dkcloud schedule add PATH... REMOTE --every daily`.");
         return Ok(());
     }
-    names.sort();
     for name in names {
         match JobFile::load(&places, &name) {
             Ok(job) => print_job(&places, &name, &job),
@@ -49,6 +54,41 @@ fn print_job(places: &Places, name: &str, job: &JobFile) {
     } else {
         println!("  timer {timer}: no systemd user manager answered");
     }
+}
+
+/// `{name, every, sources, remote, account, on_conflict, last_run: {when, exit, meaning} | null,
+/// timer, next_run}`; a job that cannot be read: `{name, error}`.
+fn job_json(places: &Places, name: &str) -> serde_json::Value {
+    let job = match JobFile::load(places, name) {
+        Ok(job) => job,
+        Err(e) => return serde_json::json!({ "name": name, "error": e.message }),
+    };
+    let mut value = serde_json::json!({ "name": name, "every": job.every, "account": job.account });
+    match upload_argv::parse(&job, false) {
+        Ok((_, args)) => {
+            if let Some((remote, paths)) = args.paths.split_last() {
+                value["sources"] = serde_json::json!(paths);
+                value["remote"] = serde_json::json!(remote);
+            }
+            value["on_conflict"] = serde_json::json!(args.on_conflict);
+        }
+        Err(e) => value["error"] = serde_json::json!(e.message),
+    }
+    value["last_run"] = match std::fs::read_to_string(places.last_run_file(name)) {
+        Ok(text) => match text.trim().rsplit_once(" exit ").and_then(|(when, code)| Some((when, code.parse::<u8>().ok()?))) {
+            Some((when, code)) => serde_json::json!({ "when": when, "exit": code, "meaning": exit::meaning(code) }),
+            None => serde_json::json!({ "when": text.trim() }),
+        },
+        Err(_) => serde_json::Value::Null,
+    };
+    let timer = unit_name(name, "timer");
+    if places.unit_file(&timer).exists() {
+        value["timer"] = serde_json::json!(timer);
+        value["next_run"] = serde_json::json!(systemd::next_run(&timer).flatten());
+    } else {
+        value["timer"] = serde_json::Value::Null;
+    }
+    value
 }
 
 fn last_run(places: &Places, name: &str) -> String {

@@ -22,7 +22,7 @@ use crate::exit::{self, CliError};
 pub async fn run(global: &Global, args: &ScheduleArgs) -> Result<u8, CliError> {
     match &args.action {
         Action::Add(add) => add::add(global, add).map(|_| exit::OK),
-        Action::List => list::list().map(|_| exit::OK),
+        Action::List { json } => list::list(*json).map(|_| exit::OK),
         Action::Remove { name } => remove::remove(name).map(|_| exit::OK),
         Action::Run { name } => run::run(global, name).await,
     }

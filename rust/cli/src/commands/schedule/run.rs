@@ -31,7 +31,7 @@ pub async fn run(global: &Global, name: &str) -> Result<u8, CliError> {
     if global.account.is_some() {
         job.account = global.account.clone();
     }
-    let outcome = run_locked(&job, name, global.no_progress).await;
+    let outcome = run_locked(&job, name, global.no_progress, global.quiet).await;
     let code = match &outcome {
         Ok(code) => *code,
         Err(e) => e.code,
@@ -43,9 +43,11 @@ pub async fn run(global: &Global, name: &str) -> Result<u8, CliError> {
     outcome
 }
 
-async fn run_locked(job: &JobFile, name: &str, no_progress: bool) -> Result<u8, CliError> {
-    let (global, args) = upload_argv::parse(job, no_progress)?;
-    if let Some((remote, paths)) = args.paths.split_last() {
+/// `quiet`: `dkcloud -q schedule run`, errors only.
+async fn run_locked(job: &JobFile, name: &str, no_progress: bool, quiet: bool) -> Result<u8, CliError> {
+    let (mut global, args) = upload_argv::parse(job, no_progress)?;
+    global.quiet = quiet;
+    if let Some((remote, paths)) = args.paths.split_last().filter(|_| !quiet) {
         eprintln!("dkcloud: scheduled job {name}: uploading {} to {remote}", paths.join(", "));
     }
     let ctx = Context::new(&global)?;

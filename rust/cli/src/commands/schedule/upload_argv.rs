@@ -87,11 +87,15 @@ mod tests {
     #[test]
     fn every_upload_option_survives_the_round_trip() {
         round_trip(&[
-            "--jobs", "7", "--chunk-size", "20M", "--on-conflict", "skip", "--dry-run", "--json", "--resize",
+            "--jobs", "7", "--chunk-size", "20M", "--bwlimit", "1M", "--on-conflict", "skip", "--dry-run", "--json", "--resize",
             "1024", "--quality", "70", "--strip-location", "/a b", "/c", "onedrive:/x",
         ]);
         round_trip(&["--original", "--on-conflict", "replace", "/a", "dropbox:/"]);
         round_trip(&["/a", "dropbox:/y"]);
+        round_trip(&[
+            "--include", "*.jpg", "--include", "{a,b}/", "--exclude", "x y/", "--exclude-from", "/l 1",
+            "--exclude-from", "/l2", "--no-default-excludes", "--bwlimit", "08:00,512K 23:00,off", "/a", "dropbox:/y",
+        ]);
     }
 
     /// What `to_argv` relies on: a new option named otherwise would not come back.
