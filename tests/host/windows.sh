@@ -42,12 +42,13 @@ absent() { ! find_window "$1" >/dev/null; }
 # The window manager's title of a dialog: "TITLE" or "TITLE — digiKam".
 title() { printf '^%s( — [[:alnum:]]+)?$' "$1"; }
 
-# The main window: the largest one titled "digiKam" (progress pop-ups have that
-# title too) or, in showfoto, "FOLDER/ — Showfoto".
+# The main window: the largest one titled "digiKam" ("DigiKam" in a French
+# digiKam 8.6; progress pop-ups have that title too) or, in showfoto,
+# "FOLDER/ — Showfoto".
 find_main() {
     local w best="" area=0 WIDTH HEIGHT
     for w in $(xdotool search --onlyvisible --class "${wm_class:-digikam}" 2>/dev/null); do
-        case "$(xdotool getwindowname "$w" 2>/dev/null)" in digiKam | *\ —\ Showfoto) ;; *) continue ;; esac
+        case "$(xdotool getwindowname "$w" 2>/dev/null)" in digiKam | DigiKam | *\ —\ Showfoto) ;; *) continue ;; esac
         eval "$(xdotool getwindowgeometry --shell "$w" 2>/dev/null | grep -E '^(WIDTH|HEIGHT)=')"
         if [ "${WIDTH:-0}" -ge 500 ] && [ $((WIDTH * HEIGHT)) -gt "$area" ]; then best="$w"; area=$((WIDTH * HEIGHT)); fi
     done
