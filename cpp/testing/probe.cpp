@@ -139,7 +139,8 @@ void watchUpload(ExportWindow* w)
 // With DKCLOUD_TEST_CATALOGUE=po/de/dkcloud.po (the language tests): once the
 // window knows its account, "texts service=OneDrive count=N start=&Hochladen
 // starten", one "untranslated text=..." per visible text still in English,
-// then "texts-checked untranslated=K".
+// then "texts-checked untranslated=K"; with DKCLOUD_TEST_SHOT=FILE.png also
+// the window's picture there ("texts-shot saved=yes").
 void checkTexts(ExportWindow* w)
 {
     const QString catalogue = qEnvironmentVariable("DKCLOUD_TEST_CATALOGUE");
@@ -159,6 +160,11 @@ void checkTexts(ExportWindow* w)
                           .arg(w->startButton()->text()));
             for (const QString& text : english)
                 writeLine(QStringLiteral("untranslated text=%1").arg(QString(text).replace(QLatin1Char('\n'), QLatin1Char(' '))));
+            // The window as it draws itself: no other window over it (X would
+            // leave a pop-up of the host's black in a screen grab).
+            const QString shot = qEnvironmentVariable("DKCLOUD_TEST_SHOT");
+            if (!shot.isEmpty())
+                writeLine(QStringLiteral("texts-shot saved=%1").arg(yesNo(w->grab().save(shot))));
             writeLine(QStringLiteral("texts-checked untranslated=%1").arg(english.size()));
         });
     };
