@@ -3,7 +3,7 @@
 use crate::context::Context;
 use crate::exit::CliError;
 
-pub fn accounts(ctx: &Context) -> Result<(), CliError> {
+pub(crate) fn accounts(ctx: &Context) -> Result<(), CliError> {
     let list = ctx.accounts().list()?;
     if list.is_empty() {
         println!("No accounts. Log in with `dkcloud login onedrive` or `dkcloud login dropbox`.");

@@ -17,27 +17,27 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 /// One upload, as the command line or the demo asks for it.
-pub struct JobRequest {
-    pub service: ServiceKind,
-    pub sources: Vec<PathBuf>,
-    pub destination: String,
-    pub jobs: u32,
-    pub chunk_size: Option<u64>,
-    pub conflict: ConflictArg,
-    pub dry_run: bool,
-    pub json: bool,
-    pub journal_dir: Option<PathBuf>,
-    pub prepare: Option<dkcloud_engine::upload::PrepareOptions>,
+pub(crate) struct JobRequest {
+    pub(crate) service: ServiceKind,
+    pub(crate) sources: Vec<PathBuf>,
+    pub(crate) destination: String,
+    pub(crate) jobs: u32,
+    pub(crate) chunk_size: Option<u64>,
+    pub(crate) conflict: ConflictArg,
+    pub(crate) dry_run: bool,
+    pub(crate) json: bool,
+    pub(crate) journal_dir: Option<PathBuf>,
+    pub(crate) prepare: Option<dkcloud_engine::upload::PrepareOptions>,
     /// Make a view link to the destination folder after the upload.
-    pub link: bool,
+    pub(crate) link: bool,
 }
 
-pub async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
+pub(crate) async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
     run_job(ctx, request(ctx, args)?).await
 }
 
 /// The job `args` ask for, or why they cannot be run.
-pub fn request(ctx: &Context, args: &UploadArgs) -> Result<JobRequest, CliError> {
+pub(crate) fn request(ctx: &Context, args: &UploadArgs) -> Result<JobRequest, CliError> {
     let Some((destination, sources)) = args.paths.split_last() else {
         return Err(CliError::usage("give one or more files or folders, then the destination"));
     };
@@ -63,7 +63,7 @@ pub fn request(ctx: &Context, args: &UploadArgs) -> Result<JobRequest, CliError>
     })
 }
 
-pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError> {
+pub(crate) async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError> {
     let session = ctx.session(request.service)?;
     let options = UploadOptions {
         jobs: request.jobs as usize,
@@ -87,7 +87,7 @@ pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError>
 /// Runs `job` with its progress shown; Ctrl+C or SIGTERM suspends it (what
 /// was sent stays for `dkcloud resume`), a second one stops at once. With
 /// `link`, a view link to that folder follows the summary. The exit code says how it went.
-pub async fn run_shown(
+pub(crate) async fn run_shown(
     ctx: &Context,
     job: UploadJob,
     json: bool,

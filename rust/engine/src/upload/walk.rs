@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use tokio::sync::mpsc;
 
 #[derive(Debug)]
-pub enum WalkItem {
+pub(super) enum WalkItem {
     Folder { local: PathBuf, remote: String },
     File { local: PathBuf, remote: String, stamp: FileStamp },
     Bad { local: PathBuf, reason: String },
@@ -24,7 +24,7 @@ pub enum WalkItem {
 }
 
 /// Starts the walk on a blocking thread; it stops when `tx`'s receiver is dropped.
-pub fn spawn(sources: Vec<PathBuf>, destination: String, service: ServiceKind, tx: mpsc::Sender<WalkItem>) {
+pub(super) fn spawn(sources: Vec<PathBuf>, destination: String, service: ServiceKind, tx: mpsc::Sender<WalkItem>) {
     tokio::task::spawn_blocking(move || {
         for source in sources {
             if !walk_source(&source, &destination, service, &tx) {
