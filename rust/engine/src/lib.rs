@@ -1,22 +1,25 @@
 //! The dkcloud upload engine: everything the digiKam plugin and the `dkcloud`
 //! command-line tool do, with no FFI and no Qt.
 //!
+//! The modules are private; this file is the facade: what the CLI and the
+//! plugin's bridge use is re-exported below (see docs/architecture.md).
+//!
 //! Layout, lowest first (a module only uses those above it):
-//! - [`service`], [`error`]: which service; what went wrong.
-//! - primitives: [`fsio`] (local file errors, private files), [`hashing`],
-//!   [`stamp`], [`token`] (what a service object asks for its requests),
-//!   [`profile`] (what a service profile holds), [`endpoints`], [`names`],
+//! - `service`, `error`: which service; what went wrong.
+//! - primitives: `fsio` (local file errors, private files), `hashing`,
+//!   `stamp`, `token` (what a service object asks for its requests),
+//!   `profile` (what a service profile holds), `endpoints`, `names`,
 //!   [`sharing`] (what a sharing link is asked to be, and what it is),
 //!   [`registration`] (the built-in app registrations, what a refusal of one means).
-//! - [`http`]: the shared client, the retry pacer, the watchdog, file bodies.
-//! - [`remote`]: the trait every service implements, and remote paths.
+//! - `http`: the shared client, the retry pacer, the watchdog, file bodies.
+//! - `remote`: the trait every service implements, and remote paths.
 //! - [`config`]: config.toml and the environment.
-//! - [`onedrive`], [`dropbox`]: one folder per service: wire types, client,
-//!   uploads and the service's profile; [`services`] finds them by kind.
+//! - `onedrive`, `dropbox`: one folder per service: wire types, client,
+//!   uploads and the service's profile; `services` finds them by kind.
 //! - [`auth`]: app registration, login flows, token refresh and storage, accounts.
 //! - [`upload`]: jobs: planning, parallel transfers, resume journal, progress, cancel.
-//! - [`session`]: one service and account for a front end: the API the CLI,
-//!   the demo and the plugin's bridge use; [`resume`] adds resuming and
+//! - `session`: one service and account for a front end: the API the CLI,
+//!   the demo and the plugin's bridge use; `resume` adds resuming and
 //!   discarding unfinished jobs to it.
 
 #![warn(unreachable_pub)]
