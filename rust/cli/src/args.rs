@@ -12,38 +12,38 @@ use std::path::PathBuf;
     about = "Upload photos and folders to OneDrive and Dropbox: resumable, parallel, verified",
     after_help = "Exit codes: 0 all done, 1 some files failed, 2 usage error, 3 login needed or refused, 4 other error (a run stopped by Ctrl+C or SIGTERM too), 5 another run of this job is still going, 130 stopped at once by a second Ctrl+C or SIGTERM."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
-    pub global: Global,
+    pub(crate) global: Global,
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Args)]
-pub struct Global {
+pub(crate) struct Global {
     /// Account to use when several are logged in (name, e-mail or id).
     #[arg(long, global = true)]
-    pub account: Option<String>,
+    pub(crate) account: Option<String>,
     /// Read CLIENTID, CLIENTSECRET, BLOCKSIZE, ACCESSTOKEN, REFRESHTOKEN from a
     /// OneDriveConnector-style .env file.
     #[arg(long, global = true, value_name = "FILE")]
-    pub env_file: Option<PathBuf>,
+    pub(crate) env_file: Option<PathBuf>,
     /// Plain log lines instead of progress bars, even on a terminal.
     #[arg(long, global = true)]
-    pub no_progress: bool,
+    pub(crate) no_progress: bool,
     /// More detail: what a run is about to do (-v), and each retry and token refresh (-vv).
     #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
-    pub verbose: u8,
+    pub(crate) verbose: u8,
     /// Only errors: no progress, no line for a file that went well, no summary.
     #[arg(short, long, global = true)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Write the log (with times, and each file's line and the summary) to FILE, appending.
     #[arg(long, global = true, value_name = "FILE")]
-    pub log_file: Option<PathBuf>,
+    pub(crate) log_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Log in to a service in the browser (or with a device code).
     Login(LoginArgs),
     /// Register an app of your own with a service, step by step, and test it.
@@ -94,44 +94,44 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ServiceArg {
+pub(crate) enum ServiceArg {
     Onedrive,
     Dropbox,
 }
 
 #[derive(Debug, Args)]
-pub struct LoginArgs {
+pub(crate) struct LoginArgs {
     #[arg(value_enum)]
-    pub service: ServiceArg,
+    pub(crate) service: ServiceArg,
     /// OneDrive only: sign in on another device with a short code.
     #[arg(long)]
-    pub device_code: bool,
+    pub(crate) device_code: bool,
     /// Print the sign-in address instead of opening a browser.
     #[arg(long)]
-    pub no_browser: bool,
+    pub(crate) no_browser: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct SetupArgs {
+pub(crate) struct SetupArgs {
     #[arg(value_enum)]
-    pub service: ServiceArg,
+    pub(crate) service: ServiceArg,
     /// The app's id (OneDrive: Application (client) ID; Dropbox: App key); asked for when absent.
     #[arg(long, value_name = "ID")]
-    pub client_id: Option<String>,
+    pub(crate) client_id: Option<String>,
     /// OneDrive only: the tenant to sign in at (common, consumers, organizations or a tenant id).
     #[arg(long)]
-    pub tenant: Option<String>,
+    pub(crate) tenant: Option<String>,
     /// Print addresses instead of opening the browser.
     #[arg(long)]
-    pub no_browser: bool,
+    pub(crate) no_browser: bool,
     /// Check the registration with the service, but do not sign in.
     #[arg(long)]
-    pub no_login: bool,
+    pub(crate) no_login: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum ConflictArg {
+pub(crate) enum ConflictArg {
     /// Keep both: the new file gets a new name.
     Rename,
     /// Overwrite the remote file.
@@ -152,39 +152,39 @@ pub enum ConflictArg {
     recognition.db, similarity.db with their -wal/-shm/-journal files, and its .dtrash/ trash), \
     --exclude-from, --exclude, --include; with any --include, files no include matches are left out. \
     --dry-run lists every file left out and why.")]
-pub struct UploadArgs {
+pub(crate) struct UploadArgs {
     /// Files or folders, then the destination (`onedrive:/path` or `dropbox:/path`).
     #[arg(required = true, num_args = 2.., value_name = "PATH... REMOTE")]
-    pub paths: Vec<String>,
+    pub(crate) paths: Vec<String>,
     /// Files uploaded in parallel.
     #[arg(long, default_value_t = dkcloud_engine::upload::DEFAULT_JOBS as u32, value_parser = clap::value_parser!(u32).range(1..=32))]
-    pub jobs: u32,
+    pub(crate) jobs: u32,
     /// Size of each upload request for large files, e.g. 10M, 48MiB.
     #[arg(long, value_parser = parse_size)]
-    pub chunk_size: Option<u64>,
+    pub(crate) chunk_size: Option<u64>,
     /// What to do when a different file of that name exists (identical files are never sent again)
     /// [default: rename; for `schedule add`: replace].
     #[arg(long, value_enum)]
-    pub on_conflict: Option<ConflictArg>,
+    pub(crate) on_conflict: Option<ConflictArg>,
     #[command(flatten)]
     #[serde(flatten)]
-    pub filters: FilterArgs,
+    pub(crate) filters: FilterArgs,
     /// Show what would be uploaded, upload nothing.
     #[arg(long)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// Send at most RATE bytes per second in all, whatever --jobs is (e.g. 512K, 2M: binary units),
     /// or by local time of day: "08:00,512K 23:00,off".
     #[arg(long, value_name = "RATE", value_parser = parse_bwlimit)]
-    pub bwlimit: Option<String>,
+    pub(crate) bwlimit: Option<String>,
     /// One JSON object per line (events and a summary) instead of text.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// After the upload, print a view link to the destination folder (also in the JSON summary).
     #[arg(long, conflicts_with = "dry_run")]
-    pub link: bool,
+    pub(crate) link: bool,
     #[command(flatten)]
     #[serde(flatten)]
-    pub photo: PhotoArgs,
+    pub(crate) photo: PhotoArgs,
 }
 
 #[derive(Debug, Args)]
@@ -194,39 +194,39 @@ pub struct UploadArgs {
     plan on both services.\n\
     If the item already has a link, the service returns that one; dkcloud says so, and says where \
     its settings differ from what was asked.")]
-pub struct LinkArgs {
+pub(crate) struct LinkArgs {
     /// The file or folder, e.g. `onedrive:/Photos/Trip` or `dropbox:/Photos/a.jpg`.
-    pub remote: String,
+    pub(crate) remote: String,
     /// Let people with the link edit, not only view.
     #[arg(long)]
-    pub edit: bool,
+    pub(crate) edit: bool,
     /// When the link stops working: an RFC 3339 time (2026-12-31T18:00:00+01:00), a date
     /// (2026-12-31: the end of that day, UTC), or a duration from now (30m, 12h, 7d, 2w).
     #[arg(long, value_name = "WHEN", value_parser = crate::expiry::parse)]
-    pub expires: Option<chrono::DateTime<chrono::Utc>>,
+    pub(crate) expires: Option<chrono::DateTime<chrono::Utc>>,
     /// Protect the link with a password (asked for, never taken from the command line).
     #[arg(long)]
-    pub password: bool,
+    pub(crate) password: bool,
     /// Print a JSON object (url, access, expires, password, reused) instead of the address.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 /// Which files an upload or a check leaves out (docs/cli.md, "Filters").
 #[derive(Debug, Clone, Args, Serialize)]
-pub struct FilterArgs {
+pub(crate) struct FilterArgs {
     /// Take only files matching PATTERN (repeatable; the others are left out).
     #[arg(long, value_name = "PATTERN")]
-    pub include: Vec<String>,
+    pub(crate) include: Vec<String>,
     /// Leave out files (or, with a trailing /, folders) matching PATTERN (repeatable).
     #[arg(long, value_name = "PATTERN")]
-    pub exclude: Vec<String>,
+    pub(crate) exclude: Vec<String>,
     /// Leave out what the patterns in FILE match: one a line, # or ; starts a comment (repeatable).
     #[arg(long, value_name = "FILE")]
-    pub exclude_from: Vec<PathBuf>,
+    pub(crate) exclude_from: Vec<PathBuf>,
     /// Also take digiKam's databases and their journals and its .dtrash trash (left out by default).
     #[arg(long)]
-    pub no_default_excludes: bool,
+    pub(crate) no_default_excludes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -236,37 +236,37 @@ pub struct FilterArgs {
     on the service under a checked folder with no local file. Exit 0 when everything matches and nothing \
     is extra, 1 otherwise. The same filters as the upload apply (digiKam's own files are left out by \
     default). Photos uploaded with --resize differ by design.")]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Files or folders, then the remote folder they were uploaded to.
     #[arg(required = true, num_args = 2.., value_name = "PATH... REMOTE")]
-    pub paths: Vec<String>,
+    pub(crate) paths: Vec<String>,
     /// One JSON object (counts and the lists) instead of text.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     #[command(flatten)]
-    pub filters: FilterArgs,
+    pub(crate) filters: FilterArgs,
 }
 
 /// Photo preparation; without any of these, files are uploaded as they are.
 #[derive(Debug, Clone, Args, Serialize)]
-pub struct PhotoArgs {
+pub(crate) struct PhotoArgs {
     /// Shrink photos so their longest side is at most PX pixels (never enlarges).
     #[arg(long, value_name = "PX", value_parser = clap::value_parser!(u32).range(1..), conflicts_with = "original")]
-    pub resize: Option<u32>,
+    pub(crate) resize: Option<u32>,
     /// JPEG quality of re-encoded photos, 1 to 100 [default: 90 when re-encoding].
     #[arg(long, value_name = "Q", value_parser = clap::value_parser!(u8).range(1..=100), conflicts_with = "original")]
-    pub quality: Option<u8>,
+    pub(crate) quality: Option<u8>,
     /// Upload every file untouched, bit for bit (the default when no option above is given).
     #[arg(long)]
-    pub original: bool,
+    pub(crate) original: bool,
     /// Remove GPS location from re-encoded photos (EXIF and XMP).
     #[arg(long, conflicts_with = "original")]
-    pub strip_location: bool,
+    pub(crate) strip_location: bool,
 }
 
 impl PhotoArgs {
     /// `None`: upload files untouched.
-    pub fn options(&self) -> Option<dkcloud_engine::upload::PrepareOptions> {
+    pub(crate) fn options(&self) -> Option<dkcloud_engine::upload::PrepareOptions> {
         if self.original || (self.resize.is_none() && self.quality.is_none() && !self.strip_location) {
             return None;
         }
@@ -280,52 +280,52 @@ impl PhotoArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct JobsArgs {
+pub(crate) struct JobsArgs {
     /// One JSON object listing the jobs instead of text.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Forget this unfinished job: cancel its open upload sessions on the
     /// service, delete its journal (the files it stored stay).
     #[arg(long, value_name = "ID")]
-    pub discard: Option<String>,
+    pub(crate) discard: Option<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct ResumeArgs {
+pub(crate) struct ResumeArgs {
     /// The job's id as `dkcloud jobs` shows it (a unique beginning is enough).
-    pub id: Option<String>,
+    pub(crate) id: Option<String>,
     /// Send at most RATE bytes per second in all (e.g. 512K, 2M, or "08:00,512K 23:00,off").
     #[arg(long, value_name = "RATE", value_parser = parse_bwlimit)]
-    pub bwlimit: Option<String>,
+    pub(crate) bwlimit: Option<String>,
     /// One JSON object per line (events and a summary) instead of text.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct PrepareArgs {
+pub(crate) struct PrepareArgs {
     /// Folder for the prepared files (created if missing).
     #[arg(long, value_name = "DIR")]
-    pub out: std::path::PathBuf,
+    pub(crate) out: std::path::PathBuf,
     /// Photos to prepare.
     #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<std::path::PathBuf>,
+    pub(crate) paths: Vec<std::path::PathBuf>,
     #[command(flatten)]
-    pub photo: PhotoArgs,
+    pub(crate) photo: PhotoArgs,
 }
 
 /// A `--bwlimit` that [`bandwidth`] reads, kept as written (a schedule stores it so).
-pub fn parse_bwlimit(s: &str) -> Result<String, String> {
+pub(crate) fn parse_bwlimit(s: &str) -> Result<String, String> {
     bandwidth(s).map(|_| s.trim().to_owned())
 }
 
 /// `--bwlimit`'s rate or timetable.
-pub fn bandwidth(s: &str) -> Result<dkcloud_engine::BandwidthTable, String> {
+pub(crate) fn bandwidth(s: &str) -> Result<dkcloud_engine::BandwidthTable, String> {
     dkcloud_engine::BandwidthTable::parse(s, parse_size)
 }
 
 /// `10M`, `10MiB`, `10MB` (all binary), `327680`.
-pub fn parse_size(s: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let digits_end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(digits_end);
@@ -358,13 +358,13 @@ mod tests {
 // ---------------------------------------------------------------- dkcloud schedule
 
 #[derive(Debug, Args)]
-pub struct ScheduleArgs {
+pub(crate) struct ScheduleArgs {
     #[command(subcommand)]
-    pub action: Action,
+    pub(crate) action: Action,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Action {
+pub(crate) enum Action {
     /// Upload files or folders on a schedule: writes the job and a systemd user
     /// timer and service (or, with --cron, prints a crontab line).
     Add(AddArgs),
@@ -388,18 +388,18 @@ pub enum Action {
 }
 
 #[derive(Debug, Args)]
-pub struct AddArgs {
+pub(crate) struct AddArgs {
     /// When to run: hourly, daily, weekly, or a systemd calendar expression
     /// (OnCalendar=, e.g. "Mon..Fri 02:30" or "*-*-* 04:00:00"; see systemd.time(7)).
     #[arg(long, value_name = "WHEN")]
-    pub every: String,
+    pub(crate) every: String,
     /// The job's name: letters, digits, '-' and '_' [default: made from the
     /// first path and the remote, so adding the same job again replaces it].
     #[arg(long)]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// Write no systemd units: print the crontab line that runs the job instead.
     #[arg(long)]
-    pub cron: bool,
+    pub(crate) cron: bool,
     #[command(flatten)]
-    pub upload: UploadArgs,
+    pub(crate) upload: UploadArgs,
 }

@@ -8,19 +8,19 @@ use dkcloud_engine::auth::{Accounts, EnvFile};
 use dkcloud_engine::config::{AppOverrides, Config};
 use dkcloud_engine::{Endpoints, ServiceKind, Session};
 
-pub struct Context {
-    pub config: Config,
-    pub endpoints: Endpoints,
-    pub account: Option<String>,
-    pub env_file: Option<EnvFile>,
+pub(crate) struct Context {
+    pub(crate) config: Config,
+    pub(crate) endpoints: Endpoints,
+    pub(crate) account: Option<String>,
+    pub(crate) env_file: Option<EnvFile>,
     /// Progress bars allowed (a terminal, and not --no-progress).
-    pub progress: bool,
+    pub(crate) progress: bool,
     /// `-q`: only errors.
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 }
 
 impl Context {
-    pub fn new(global: &Global) -> Result<Self, CliError> {
+    pub(crate) fn new(global: &Global) -> Result<Self, CliError> {
         let mut config = Config::from_env()?;
         let env_file = match &global.env_file {
             Some(path) => Some(EnvFile::read(path)?),
@@ -45,7 +45,7 @@ impl Context {
     }
 
     /// The same context with the config file read again (after `setup` wrote it).
-    pub fn reload(&self) -> Result<Self, CliError> {
+    pub(crate) fn reload(&self) -> Result<Self, CliError> {
         let mut config = Config::load(&self.config.paths, &dkcloud_engine::config::EnvOverrides::from_env())?;
         config.login.token_store = self.config.login.token_store;
         Ok(Self {
@@ -60,7 +60,7 @@ impl Context {
 
     /// Everything pointed at an emulator, with accounts kept in `config_dir`
     /// (a file token store) so a demo never touches the user's real logins.
-    pub fn for_emulator(base_url: &str, config_dir: &std::path::Path, global: &Global) -> Result<Self, CliError> {
+    pub(crate) fn for_emulator(base_url: &str, config_dir: &std::path::Path, global: &Global) -> Result<Self, CliError> {
         let paths = dkcloud_engine::config::Paths::new(config_dir);
         let mut config = Config::load(&paths, &dkcloud_engine::config::EnvOverrides::default())?;
         config.login.token_store = dkcloud_engine::config::StoreKind::File;
@@ -70,7 +70,7 @@ impl Context {
 
     /// `service` as the chosen (or default) account; with an imported `.env`
     /// holding an access token and no saved login, that token (OneDrive only).
-    pub fn session(&self, service: ServiceKind) -> Result<Session, CliError> {
+    pub(crate) fn session(&self, service: ServiceKind) -> Result<Session, CliError> {
         let fallback = match service {
             ServiceKind::OneDrive => self.env_file.as_ref().and_then(|env| env.access_token.clone()),
             ServiceKind::Dropbox => None,
@@ -80,7 +80,7 @@ impl Context {
             .with_fallback_token(fallback))
     }
 
-    pub fn accounts(&self) -> Accounts {
+    pub(crate) fn accounts(&self) -> Accounts {
         Accounts::from_config(&self.config)
     }
 }

@@ -4,17 +4,17 @@
 
 use dkcloud_engine::Error;
 
-pub const OK: u8 = 0;
-pub const SOME_FAILED: u8 = 1;
-pub const USAGE: u8 = 2;
-pub const AUTH: u8 = 3;
-pub const OTHER: u8 = 4;
-pub const BUSY: u8 = 5;
+pub(crate) const OK: u8 = 0;
+pub(crate) const SOME_FAILED: u8 = 1;
+pub(crate) const USAGE: u8 = 2;
+pub(crate) const AUTH: u8 = 3;
+pub(crate) const OTHER: u8 = 4;
+pub(crate) const BUSY: u8 = 5;
 /// A second Ctrl+C (or SIGTERM) stopped the run at once (128 + SIGINT, as shells report a Ctrl+C).
-pub const INTERRUPTED: u8 = 130;
+pub(crate) const INTERRUPTED: u8 = 130;
 
 /// What a code means, as `dkcloud --help` says it.
-pub fn meaning(code: u8) -> &'static str {
+pub(crate) fn meaning(code: u8) -> &'static str {
     match code {
         OK => "all done",
         SOME_FAILED => "some files failed",
@@ -27,17 +27,17 @@ pub fn meaning(code: u8) -> &'static str {
 }
 
 #[derive(Debug)]
-pub struct CliError {
-    pub code: u8,
-    pub message: String,
+pub(crate) struct CliError {
+    pub(crate) code: u8,
+    pub(crate) message: String,
 }
 
 impl CliError {
-    pub fn usage(message: impl Into<String>) -> Self {
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
         Self { code: USAGE, message: message.into() }
     }
 
-    pub fn other(message: impl Into<String>) -> Self {
+    pub(crate) fn other(message: impl Into<String>) -> Self {
         Self { code: OTHER, message: message.into() }
     }
 }

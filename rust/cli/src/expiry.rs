@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-pub fn parse(text: &str) -> Result<DateTime<Utc>, String> {
+pub(crate) fn parse(text: &str) -> Result<DateTime<Utc>, String> {
     parse_at(text, Utc::now())
 }
 

@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::os::fd::AsRawFd;
 
 /// Shows `prompt` on the terminal and reads one line with echo off.
-pub fn read_hidden(prompt: &str) -> std::io::Result<String> {
+pub(crate) fn read_hidden(prompt: &str) -> std::io::Result<String> {
     let tty = std::fs::OpenOptions::new().read(true).write(true).open("/dev/tty")?;
     let mut out = tty.try_clone()?;
     let line = {

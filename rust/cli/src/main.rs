@@ -1,6 +1,8 @@
 //! `dkcloud`: the command-line face of the dkcloud engine. Argument parsing,
 //! progress display and exit codes live here; everything else is the engine's.
 
+#![warn(unreachable_pub)]
+
 mod args;
 mod commands;
 mod context;

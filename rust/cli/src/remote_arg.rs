@@ -3,13 +3,13 @@
 use dkcloud_engine::ServiceKind;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoteArg {
-    pub service: ServiceKind,
+pub(crate) struct RemoteArg {
+    pub(crate) service: ServiceKind,
     /// Absolute, `/`-separated, no trailing slash except for the root.
-    pub path: String,
+    pub(crate) path: String,
 }
 
-pub fn parse(s: &str) -> Result<RemoteArg, String> {
+pub(crate) fn parse(s: &str) -> Result<RemoteArg, String> {
     let (service, path) = s
         .split_once(':')
         .ok_or_else(|| format!("'{s}' is not a remote: write onedrive:/path or dropbox:/path"))?;

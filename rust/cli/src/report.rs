@@ -26,7 +26,7 @@ macro_rules! say_err {
     }};
 }
 
-pub enum Reporter {
+pub(crate) enum Reporter {
     Bar(ProgressBar),
     Lines { last: Mutex<Option<Instant>> },
     Json,
@@ -37,7 +37,7 @@ pub enum Reporter {
 /// Set when `--log-file` is in force: each file's line and the summary go to the log too.
 static LOGGED: AtomicBool = AtomicBool::new(false);
 
-pub fn log_lines_too() {
+pub(crate) fn log_lines_too() {
     LOGGED.store(true, Ordering::Relaxed);
 }
 
@@ -50,7 +50,7 @@ fn log_line(line: &str) {
 /// How often plain-line mode prints a progress line.
 const LINE_EVERY: Duration = Duration::from_secs(5);
 
-pub fn choose(json: bool, terminal: bool, quiet: bool) -> Reporter {
+pub(crate) fn choose(json: bool, terminal: bool, quiet: bool) -> Reporter {
     if json {
         return Reporter::Json;
     }
@@ -69,7 +69,7 @@ pub fn choose(json: bool, terminal: bool, quiet: bool) -> Reporter {
     Reporter::Lines { last: Mutex::new(None) }
 }
 
-pub fn bytes(n: u64) -> String {
+pub(crate) fn bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut value = n as f64;
     let mut unit = 0;
@@ -118,7 +118,7 @@ fn file_line(report: &FileReport) -> String {
 }
 
 impl Reporter {
-    pub fn note(&self, text: &str) {
+    pub(crate) fn note(&self, text: &str) {
         match self {
             Reporter::Bar(bar) => bar.println(text),
             Reporter::Lines { .. } | Reporter::Quiet => say_err!("{text}"),
@@ -127,7 +127,7 @@ impl Reporter {
         log_line(text);
     }
 
-    pub fn on_progress(&self, p: &Progress) {
+    pub(crate) fn on_progress(&self, p: &Progress) {
         match self {
             Reporter::Bar(bar) => {
                 bar.set_length(p.bytes_total);
@@ -163,7 +163,7 @@ impl Reporter {
         }
     }
 
-    pub fn on_file(&self, report: &FileReport) {
+    pub(crate) fn on_file(&self, report: &FileReport) {
         match self {
             Reporter::Bar(bar) => bar.println(file_line(report)),
             Reporter::Lines { .. } => say_err!("{}", file_line(report)),
@@ -175,7 +175,7 @@ impl Reporter {
     }
 
     /// The summary line(s); `link`: the destination's link (`upload --link`).
-    pub fn finish(&self, s: &Summary, link: Option<&SharedLink>) {
+    pub(crate) fn finish(&self, s: &Summary, link: Option<&SharedLink>) {
         if let Reporter::Bar(bar) = self {
             bar.finish_and_clear();
         }
@@ -249,7 +249,7 @@ fn summary_line(s: &Summary) -> String {
 
 /// `{url, access, expires, password, reused}`, and `differs` (what a reused
 /// link does not do of what was asked) when it is not empty.
-pub fn link_json(link: &SharedLink, asked: &LinkRequest) -> serde_json::Value {
+pub(crate) fn link_json(link: &SharedLink, asked: &LinkRequest) -> serde_json::Value {
     let mut value = serde_json::json!({
         "url": link.url,
         "access": link.access,
@@ -265,7 +265,7 @@ pub fn link_json(link: &SharedLink, asked: &LinkRequest) -> serde_json::Value {
 }
 
 /// What to tell the user about a link the service already had.
-pub fn link_reuse_note(link: &SharedLink, asked: &LinkRequest) -> Option<String> {
+pub(crate) fn link_reuse_note(link: &SharedLink, asked: &LinkRequest) -> Option<String> {
     if !link.reused {
         return None;
     }

@@ -15,7 +15,7 @@ const PHOTOS: [(&str, u32, u32); 5] = [
 const CLIP_BYTES: usize = 24 * 1024 * 1024;
 
 /// Writes the samples into `dir/Holiday 2026/` and returns the folder.
-pub fn make(dir: &Path) -> std::io::Result<PathBuf> {
+pub(crate) fn make(dir: &Path) -> std::io::Result<PathBuf> {
     let folder = dir.join("Holiday 2026");
     std::fs::create_dir_all(&folder)?;
     for (i, (name, w, h)) in PHOTOS.iter().enumerate() {

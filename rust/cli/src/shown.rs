@@ -3,12 +3,12 @@
 //! remote name cannot move the cursor, retitle the window or hide itself.
 
 /// `text` with every control character but the line break escaped (`\u{1b}`).
-pub fn text(text: &str) -> String {
+pub(crate) fn text(text: &str) -> String {
     escaped(text, true)
 }
 
 /// A name: control characters, line breaks included, escaped.
-pub fn name(name: &str) -> String {
+pub(crate) fn name(name: &str) -> String {
     escaped(name, false)
 }
 

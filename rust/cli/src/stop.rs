@@ -18,19 +18,19 @@ static SEEN: AtomicUsize = AtomicUsize::new(0);
 static INSTALLED: OnceLock<std::io::Result<()>> = OnceLock::new();
 
 /// SIGINT and SIGTERM, watched from before the job starts.
-pub struct StopSignals {
+pub(crate) struct StopSignals {
     interrupt: tokio::signal::unix::Signal,
     terminate: tokio::signal::unix::Signal,
 }
 
 impl StopSignals {
-    pub fn new() -> std::io::Result<Self> {
+    pub(crate) fn new() -> std::io::Result<Self> {
         use tokio::signal::unix::{signal, SignalKind};
         Ok(Self { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? })
     }
 
     /// The next signal's name.
-    pub async fn next(&mut self) -> &'static str {
+    pub(crate) async fn next(&mut self) -> &'static str {
         tokio::select! {
             _ = self.interrupt.recv() => "Interrupted",
             _ = self.terminate.recv() => "Terminated",
@@ -39,10 +39,10 @@ impl StopSignals {
 }
 
 /// While held, a second stop signal ends the process at once.
-pub struct SecondStopExits(());
+pub(crate) struct SecondStopExits(());
 
 impl SecondStopExits {
-    pub fn arm() -> std::io::Result<Self> {
+    pub(crate) fn arm() -> std::io::Result<Self> {
         install_second_stop()?;
         SEEN.store(0, Ordering::SeqCst);
         ARMED.store(true, Ordering::SeqCst);

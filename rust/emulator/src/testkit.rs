@@ -54,7 +54,7 @@ impl TestEmulator {
 
     /// Where a stored file's bytes are (`service`: `onedrive` or `dropbox`).
     pub fn stored_path(&self, service: &str, remote: &str) -> PathBuf {
-        self.dir.path().join(service).join(remote.trim_start_matches('/'))
+        stored_path(&self.emu, service, remote)
     }
 
     pub async fn stats(&self) -> Value {
@@ -68,6 +68,11 @@ impl TestEmulator {
     pub async fn files(&self, service: &str) -> Vec<StoredFile> {
         files(&self.emu, service).await
     }
+}
+
+/// Where `emu` keeps a stored file's bytes (`service`: `onedrive` or `dropbox`).
+pub fn stored_path(emu: &RunningEmulator, service: &str, remote: &str) -> PathBuf {
+    emu.data_dir().join(service).join(remote.trim_start_matches('/'))
 }
 
 /// `GET /_emulator/stats`.

@@ -20,7 +20,7 @@ use std::time::Duration;
 /// services never see it.
 pub const EMULATOR_CLIENT_ID: &str = "dkcloud-emulator-client";
 
-pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
+pub(crate) const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// How to get a client id, for the message that says none is configured.
 const REGISTER_HINT: &str = "`dkcloud setup SERVICE` walks you through it (`man dkcloud-setup`)";
@@ -237,6 +237,11 @@ impl Default for LoginSettings {
     fn default() -> Self {
         Self { timeout_secs: DEFAULT_LOGIN_TIMEOUT.as_secs(), token_store: StoreKind::Auto }
     }
+}
+
+/// The environment variable that overrides `service`'s client id (app key).
+pub fn client_id_var(service: ServiceKind) -> &'static str {
+    crate::services::profile(service).client_id_var
 }
 
 /// Everything in config.toml, after the environment's overrides.

@@ -82,7 +82,7 @@ fn set_private(_path: &Path) -> std::io::Result<()> {
 pub(crate) struct OnceWarning(std::sync::atomic::AtomicBool);
 
 impl OnceWarning {
-    pub fn warn(&self, what: &str, error: &dyn std::fmt::Display) {
+    pub(crate) fn warn(&self, what: &str, error: &dyn std::fmt::Display) {
         if !self.0.swap(true, std::sync::atomic::Ordering::Relaxed) {
             tracing::warn!(
                 "{what}: {error}. The upload goes on; what this run could not record is checked on the \

@@ -25,14 +25,14 @@ enum Hasher {
 
 /// The hash of a file's first `pos` bytes, advanced by reading from disk.
 #[derive(Clone)]
-pub struct RunningHash {
+pub(crate) struct RunningHash {
     kind: HashKind,
     hasher: Hasher,
     pos: u64,
 }
 
 impl RunningHash {
-    pub fn new(kind: HashKind) -> Self {
+    pub(crate) fn new(kind: HashKind) -> Self {
         let hasher = match kind {
             HashKind::QuickXor => Hasher::QuickXor(QuickXorHasher::new()),
             HashKind::DropboxContent => Hasher::Dropbox(ContentHasher::new()),
@@ -40,12 +40,8 @@ impl RunningHash {
         Self { kind, hasher, pos: 0 }
     }
 
-    pub fn pos(&self) -> u64 {
-        self.pos
-    }
-
     /// Feeds bytes that start exactly at the current position.
-    pub fn feed(&mut self, data: &[u8]) {
+    pub(crate) fn feed(&mut self, data: &[u8]) {
         match &mut self.hasher {
             Hasher::QuickXor(h) => h.update(data),
             Hasher::Dropbox(h) => h.update(data),
@@ -55,7 +51,7 @@ impl RunningHash {
 
     /// Brings the hash to cover exactly `[0, target)` of the file, reading
     /// only from disk (a server that went back means starting over).
-    pub async fn advance_to(&mut self, path: &Path, target: u64) -> Result<()> {
+    pub(crate) async fn advance_to(&mut self, path: &Path, target: u64) -> Result<()> {
         if target < self.pos {
             *self = Self::new(self.kind);
         }
@@ -78,7 +74,7 @@ impl RunningHash {
 
     /// The hash of the bytes `[start, end)` of the file at `path`, as if
     /// they were a file of their own (what a service checks one request by).
-    pub async fn of_range(kind: HashKind, path: &Path, start: u64, end: u64) -> Result<String> {
+    pub(crate) async fn of_range(kind: HashKind, path: &Path, start: u64, end: u64) -> Result<String> {
         let mut hash = Self::new(kind);
         let mut file = tokio::fs::File::open(path).await.map_err(|e| file_error(path, e))?;
         file.seek(std::io::SeekFrom::Start(start)).await.map_err(|e| file_error(path, e))?;
@@ -96,7 +92,7 @@ impl RunningHash {
 
     /// Brings the hash to `target` on another task (while the bytes are being
     /// sent, say); the task hands the hash back with the outcome.
-    pub fn advance_in_background(mut self, path: &Path, target: u64) -> tokio::task::JoinHandle<(Self, Result<()>)> {
+    pub(crate) fn advance_in_background(mut self, path: &Path, target: u64) -> tokio::task::JoinHandle<(Self, Result<()>)> {
         let path = path.to_owned();
         tokio::spawn(async move {
             let done = self.advance_to(&path, target).await;
@@ -105,7 +101,7 @@ impl RunningHash {
     }
 
     /// The hash brought to `target` by [`RunningHash::advance_in_background`], back in `slot`.
-    pub async fn join_background(
+    pub(crate) async fn join_background(
         slot: &mut Self,
         task: tokio::task::JoinHandle<(Self, Result<()>)>,
         path: &Path,
@@ -116,7 +112,7 @@ impl RunningHash {
     }
 
     /// The service's textual form: base64 QuickXorHash or hex content_hash.
-    pub fn finish(&self) -> String {
+    pub(crate) fn finish(&self) -> String {
         match &self.hasher {
             Hasher::QuickXor(h) => h.finish_base64(),
             Hasher::Dropbox(h) => h.clone().finish_hex(),

@@ -42,11 +42,11 @@ use std::collections::HashSet;
 use unicode_normalization::UnicodeNormalization;
 
 /// OneDrive's limit on the length of a whole path, in characters.
-pub const ONEDRIVE_MAX_PATH: usize = 400;
+pub(crate) const ONEDRIVE_MAX_PATH: usize = 400;
 
 /// Why a name cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum NameError {
+pub(crate) enum NameError {
     #[error("the name is not valid Unicode")]
     NotUnicode,
     #[error("the name is empty")]
@@ -93,8 +93,10 @@ fn control_symbol(c: char) -> Option<char> {
     }
 }
 
-/// The local name a remote name was made from: undoes every mapping above.
-pub fn original_name(remote: &str, service: ServiceKind) -> String {
+/// The local name a remote name was made from: undoes every mapping above
+/// (the tests' proof that no two local names map to one remote name).
+#[cfg(test)]
+fn original_name(remote: &str, service: ServiceKind) -> String {
     let last = remote.chars().count().saturating_sub(1);
     remote
         .chars()
@@ -129,7 +131,7 @@ fn reserved_on_onedrive(name: &str) -> bool {
 }
 
 /// The remote form of one path component.
-pub fn remote_name(local: &std::ffi::OsStr, service: ServiceKind) -> Result<String, NameError> {
+pub(crate) fn remote_name(local: &std::ffi::OsStr, service: ServiceKind) -> Result<String, NameError> {
     let name: String = local.to_str().ok_or(NameError::NotUnicode)?.nfc().collect();
     if name.is_empty() {
         return Err(NameError::Empty);
@@ -158,7 +160,7 @@ pub fn remote_name(local: &std::ffi::OsStr, service: ServiceKind) -> Result<Stri
 }
 
 /// Checks a complete remote path against the service's length limit.
-pub fn check_path(path: &str, service: ServiceKind) -> Result<(), NameError> {
+pub(crate) fn check_path(path: &str, service: ServiceKind) -> Result<(), NameError> {
     let len = path.chars().count();
     if service == ServiceKind::OneDrive && len > ONEDRIVE_MAX_PATH {
         return Err(NameError::TooLong(len));
@@ -199,7 +201,7 @@ impl DistinctNames {
 }
 
 /// What a file's report says when it was given its own name.
-pub fn clash_notice(wanted: &str, given: &str, service: &str) -> String {
+pub(crate) fn clash_notice(wanted: &str, given: &str, service: &str) -> String {
     let name = given.rsplit('/').next().unwrap_or(given);
     format!(
         "another file of this upload also comes to {wanted} on {service} (names there ignore case and \

@@ -8,7 +8,7 @@ use crate::{Endpoints, ServiceKind};
 
 /// Builds one OAuth address from where the service lives and the tenant
 /// (Microsoft's; other services ignore it).
-pub type UrlRule = fn(&Endpoints, &str) -> String;
+pub(crate) type UrlRule = fn(&Endpoints, &str) -> String;
 
 /// Where the browser login's redirect may point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +74,7 @@ pub struct ChunkRule {
 /// the wait for each answer (a round trip, during which nothing is sent when
 /// requests go one after another) then costs a few percent of the link, and a
 /// request lost to a network error is cheap to resend.
-pub const REQUEST_TIME: std::time::Duration = std::time::Duration::from_secs(1);
+pub(crate) const REQUEST_TIME: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl ChunkRule {
     /// The next request size after one of `bytes` took `took`: what the link

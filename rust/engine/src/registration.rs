@@ -18,7 +18,7 @@ use crate::ServiceKind;
 /// name (`account_info.read`), listing and creating folders
 /// (`files.metadata.*`), uploads and the check of what is stored
 /// (`files.content.*`), sharing links (`sharing.*`, sharing.stone).
-pub const DROPBOX_SCOPES: &str = "account_info.read files.metadata.read files.metadata.write files.content.read \
+pub(crate) const DROPBOX_SCOPES: &str = "account_info.read files.metadata.read files.metadata.write files.content.read \
                           files.content.write sharing.read sharing.write";
 
 /// Registrations compiled into this build; absent ones are `None`.
@@ -243,7 +243,7 @@ pub fn sign_in_page_hint(service: ServiceKind, redirect_uri: &str) -> String {
 /// What a Microsoft identity error means for the registration, from its
 /// AADSTS code (in `error_codes` or at the start of the description).
 /// `tenant` is the one the request used.
-pub fn microsoft_problem(description: &str, codes: &[u64], tenant: &str) -> Option<RegistrationProblem> {
+pub(crate) fn microsoft_problem(description: &str, codes: &[u64], tenant: &str) -> Option<RegistrationProblem> {
     let mut all: Vec<u64> = codes.to_vec();
     all.extend(aadsts_codes(description));
     all.iter().find_map(|code| match code {
@@ -276,7 +276,7 @@ fn aadsts_codes(text: &str) -> Vec<u64> {
 }
 
 /// What Dropbox's authorize error page (HTTP 400) says about the registration.
-pub fn dropbox_page_problem(text: &str, redirect_uri: Option<&str>) -> Option<RegistrationProblem> {
+pub(crate) fn dropbox_page_problem(text: &str, redirect_uri: Option<&str>) -> Option<RegistrationProblem> {
     let lower = text.to_ascii_lowercase();
     if lower.contains("redirect_uri") {
         return Some(RegistrationProblem::RedirectNotRegistered { redirect_uri: redirect_uri.unwrap_or("").into() });

@@ -28,7 +28,7 @@ impl Account {
 }
 
 /// `email` when it is known and says more than `name`, else `name`.
-pub fn email_or_name(name: &str, email: Option<&str>) -> String {
+pub(crate) fn email_or_name(name: &str, email: Option<&str>) -> String {
     match email {
         Some(e) if !e.is_empty() && e != name => e.to_owned(),
         _ => name.to_owned(),
@@ -36,7 +36,7 @@ pub fn email_or_name(name: &str, email: Option<&str>) -> String {
 }
 
 /// "Name <email>", or the name alone.
-pub fn name_with_email(name: &str, email: Option<&str>) -> String {
+pub(crate) fn name_with_email(name: &str, email: Option<&str>) -> String {
     match email {
         Some(e) if !e.is_empty() && e != name => format!("{name} <{e}>"),
         _ => name.to_owned(),
@@ -214,13 +214,13 @@ pub async fn list_all(remote: &dyn Remote, path: &str, cancel: &CancellationToke
 }
 
 /// `/a/b` + `c` = `/a/b/c`.
-pub fn join(parent: &str, name: &str) -> String {
+pub(crate) fn join(parent: &str, name: &str) -> String {
     let parent = parent.trim_end_matches('/');
     format!("{parent}/{name}")
 }
 
 /// Splits a normalised path into parent and name (`/a/b` -> `/a`, `b`).
-pub fn split(path: &str) -> (&str, &str) {
+pub(crate) fn split(path: &str) -> (&str, &str) {
     match path.trim_end_matches('/').rsplit_once('/') {
         Some(("", name)) => ("/", name),
         Some((parent, name)) => (parent, name),
@@ -229,7 +229,7 @@ pub fn split(path: &str) -> (&str, &str) {
 }
 
 /// Turns user input (`a/b/`, `/a//b`, `\`) into `/a/b` (`/` for the root).
-pub fn normalize(path: &str) -> String {
+pub(crate) fn normalize(path: &str) -> String {
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
     format!("/{}", parts.join("/"))
 }

@@ -9,7 +9,7 @@ use crate::{Endpoints, ServiceKind};
 use std::sync::Arc;
 
 /// What dkcloud knows about `service`.
-pub fn profile(service: ServiceKind) -> &'static ServiceProfile {
+pub(crate) fn profile(service: ServiceKind) -> &'static ServiceProfile {
     match service {
         ServiceKind::OneDrive => &crate::onedrive::PROFILE,
         ServiceKind::Dropbox => &crate::dropbox::PROFILE,
@@ -18,7 +18,7 @@ pub fn profile(service: ServiceKind) -> &'static ServiceProfile {
 
 /// The service object for `service` at `endpoints`, acting with `tokens`;
 /// `dropbox_app_folder`: a Dropbox "App folder" app's folder name.
-pub fn connect(
+pub(crate) fn connect(
     service: ServiceKind,
     http: &Http,
     endpoints: &Endpoints,

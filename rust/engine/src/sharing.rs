@@ -97,7 +97,7 @@ impl SharedLink {
 
 /// Refuses a request no service would take: an expiry that is not in the
 /// future, an empty password.
-pub fn check(request: &LinkRequest) -> crate::Result<()> {
+pub(crate) fn check(request: &LinkRequest) -> crate::Result<()> {
     if request.expires.is_some_and(|at| at <= Utc::now()) {
         return Err(crate::Error::InvalidInput("the link's expiry must be in the future".into()));
     }

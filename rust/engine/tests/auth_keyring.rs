@@ -7,7 +7,8 @@
 //!   DKCLOUD_TEST_KEYRING=1 cargo test -p dkcloud-engine --test auth_keyring'
 //! ```
 
-use dkcloud_engine::auth::{SecretStore, StoreLocation, TokenSet};
+use dkcloud_engine::auth::SecretStore;
+use dkcloud_engine::testing::auth::{StoreLocation, TokenSet};
 use dkcloud_engine::config::StoreKind;
 use dkcloud_engine::config::Paths;
 use dkcloud_engine::ServiceKind;

@@ -6,8 +6,9 @@ mod auth_support;
 
 use auth_support::{following_browser, location_of, setup, Setup};
 use dkcloud_emulator::Consent;
-use dkcloud_engine::auth::{BrowserLogin, Credentials, LoginOutcome, SystemBrowser};
-use dkcloud_engine::token::TokenProvider as _;
+use dkcloud_engine::auth::SystemBrowser;
+use dkcloud_engine::testing::auth::{BrowserLogin, Credentials, LoginOutcome};
+use dkcloud_engine::testing::token::TokenProvider as _;
 use dkcloud_engine::{Error, ServiceKind};
 use std::time::Duration;
 
@@ -148,7 +149,7 @@ async fn declined_consent_is_a_clear_error_in_both_places() {
 async fn login_gives_up_when_the_browser_never_comes_back() {
     let s = setup(Consent::Allow, 3600).await;
     let login =
-        dkcloud_engine::auth::Login::new(s.client.clone(), s.app(ServiceKind::OneDrive), Duration::from_millis(300));
+        dkcloud_engine::testing::auth::Login::new(s.client.clone(), s.app(ServiceKind::OneDrive), Duration::from_millis(300));
     let ignore = |_: &str| -> dkcloud_engine::Result<()> { Ok(()) };
     let err = login.with_browser(&ignore).await.expect_err("times out");
     assert!(err.to_string().contains("no answer from the browser"), "{err}");

@@ -6,7 +6,7 @@
 mod auth_support;
 
 use auth_support::{following_browser, setup_with, Setup};
-use dkcloud_engine::auth::BrowserLogin;
+use dkcloud_engine::testing::auth::BrowserLogin;
 use dkcloud_engine::registration::{BuiltinApps, RegistrationOrigin, RegistrationProblem};
 use dkcloud_engine::{Error, ErrorKind, ServiceKind};
 use std::time::{Duration, Instant};

@@ -7,10 +7,11 @@ mod auth_support;
 use auth_support::{assert_no_secret, following_browser, setup, Setup};
 use dkcloud_emulator::Consent;
 use dkcloud_engine::auth::Account;
-use dkcloud_engine::auth::{
-    logout, AccountInfo, BrowserLogin, Credentials, EnvFile, LoginOutcome, StoreLocation, TokenSet,
+use dkcloud_engine::auth::EnvFile;
+use dkcloud_engine::testing::auth::{
+    logout, AccountInfo, BrowserLogin, Credentials, LoginOutcome, StoreLocation, TokenSet,
 };
-use dkcloud_engine::token::TokenProvider as _;
+use dkcloud_engine::testing::token::TokenProvider as _;
 use dkcloud_engine::{Error, ServiceKind};
 use std::os::unix::fs::PermissionsExt as _;
 use std::sync::Arc;
@@ -269,8 +270,8 @@ async fn env_file_refresh_token_becomes_a_saved_login() {
     assert_eq!(env.file_name.as_deref(), Some("photo one.jpg"));
     let mut config = s.config.clone();
     config.onedrive.client_id = env.client_id.clone();
-    let app = dkcloud_engine::auth::OAuthApp::new(ServiceKind::OneDrive, &config, &s.endpoints).expect("app");
-    let login = dkcloud_engine::auth::Login::new(s.client.clone(), app, std::time::Duration::from_secs(10));
+    let app = dkcloud_engine::testing::auth::OAuthApp::new(ServiceKind::OneDrive, &config, &s.endpoints).expect("app");
+    let login = dkcloud_engine::testing::auth::Login::new(s.client.clone(), app, std::time::Duration::from_secs(10));
     let imported =
         login.from_refresh_token(env.refresh_token.as_deref().expect("REFRESHTOKEN")).await.expect("import login");
     assert_eq!(imported.account.display_name, "Emulator User");

@@ -6,8 +6,9 @@
 use dkcloud_emulator::stand_in_browser::StandInBrowser;
 use dkcloud_emulator::Config as EmuConfig;
 use dkcloud_engine::config::{AppOverrides, Config, EnvOverrides, Paths, StoreKind};
-use dkcloud_engine::upload::record::record_path;
-use dkcloud_engine::upload::{unfinished_jobs, EndState, JobEnd, JobOrigin, JobRecord, NoEvents, UploadOptions};
+use dkcloud_engine::testing::upload::record_path;
+use dkcloud_engine::testing::upload::NoEvents;
+use dkcloud_engine::upload::{unfinished_jobs, EndState, JobEnd, JobOrigin, JobRecord, UploadOptions};
 use dkcloud_engine::{Endpoints, ErrorKind, LoginStep, ServiceKind, Session, TreeLimits};
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,10 +1,13 @@
-//! Dropbox transfers through the `Remote` trait against the emulator.
+//! Dropbox transfers through the `Remote` trait against the emulator: the
+//! shared scenarios (tests/conformance), then what only Dropbox does.
 
 mod transfer_support;
+#[macro_use]
+mod conformance;
 
-use dkcloud_engine::remote::{list_all, OpenSession, Remote, UploadObserver, UploadSpec, Uploaded, WireConflict};
-use dkcloud_engine::stamp::FileStamp;
-use dkcloud_engine::{Error, ServiceKind};
+use dkcloud_engine::testing::remote::{list_all, OpenSession, Remote, UploadObserver, UploadSpec, Uploaded, WireConflict};
+use dkcloud_engine::testing::stamp::FileStamp;
+use dkcloud_engine::ServiceKind;
 use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
 use transfer_support::*;
@@ -57,60 +60,8 @@ impl Put<'_> {
     }
 }
 
-#[tokio::test]
-async fn account_and_quota_are_read() {
-    let env = start().await;
-    let db = env.dropbox();
-    let cancel = CancellationToken::new();
-    let account = db.account(&cancel).await.unwrap();
-    assert_eq!(account.name, dkcloud_emulator::USER_NAME);
-    assert_eq!(account.email.as_deref(), Some(dkcloud_emulator::USER_EMAIL));
-    assert!(db.quota(&cancel).await.unwrap().total.unwrap() > 0);
-    env.emu.shutdown().await;
-}
-
-#[tokio::test]
-async fn small_file_with_a_non_ascii_name_is_stored_and_verified() {
-    let env = start().await;
-    let db = env.dropbox();
-    let data = env.make_file("a.jpg", 100_000, 1);
-    let put = Put { env: &env, remote: &db, chunk: 8 * MIB, adapt: false, cancel: CancellationToken::new() };
-    let target = "/Fotos/Ärger 😀 ü.jpg";
-    let up = put.go("a.jpg", target, WireConflict::Fail, None, Arc::default()).await.unwrap();
-    assert_eq!(up.entry.hash.as_deref(), Some(dkcloud_hash::content_hash_hex(&data).as_str()));
-    assert_eq!(std::fs::read(env.stored(ServiceKind::Dropbox, target)).unwrap(), data);
-    // One session start that closes at once, one batch commit.
-    assert_eq!(env.count("dropbox.upload_session_start").await, 1);
-    assert_eq!(env.count("dropbox.append_v2").await, 0);
-    assert_eq!(env.count("dropbox.finish_batch_v2").await, 1);
-    env.emu.shutdown().await;
-}
-
-#[tokio::test]
-async fn large_file_is_sent_in_chunks_and_committed() {
-    let env = start().await;
-    let db = env.dropbox();
-    let data = env.make_file("big.mov", 25 * MIB, 2);
-    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, adapt: false, cancel: CancellationToken::new() };
-    let up = put.go("big.mov", "/Videos/big.mov", WireConflict::Fail, None, Arc::default()).await.unwrap();
-    assert_eq!(up.bytes_sent, 25 * MIB);
-    assert_eq!(std::fs::read(env.stored(ServiceKind::Dropbox, "/Videos/big.mov")).unwrap(), data);
-    assert_eq!(env.count("dropbox.upload_session_start").await, 1);
-    assert_eq!(env.count("dropbox.append_v2").await, 6);
-    env.emu.shutdown().await;
-}
-
-#[tokio::test]
-async fn zero_byte_file_is_uploaded() {
-    let env = start().await;
-    let db = env.dropbox();
-    env.make_file("empty", 0, 1);
-    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, adapt: false, cancel: CancellationToken::new() };
-    let up = put.go("empty", "/empty", WireConflict::Fail, None, Arc::default()).await.unwrap();
-    assert_eq!(up.entry.size, 0);
-    assert!(env.stored(ServiceKind::Dropbox, "/empty").is_file());
-    env.emu.shutdown().await;
-}
+// The scenarios both services share (tests/conformance).
+conformance_tests!(conformance::DROPBOX);
 
 #[tokio::test]
 async fn parallel_uploads_share_batch_commits() {
@@ -172,24 +123,6 @@ async fn nested_folders_are_created_and_listed_with_paging() {
     assert!(all.iter().any(|e| e.name == "B" && e.is_folder));
     assert!(db.resolve("/A/B/C", &cancel).await.unwrap().unwrap().is_folder);
     assert!(db.resolve("/A/nope", &cancel).await.unwrap().is_none());
-    env.emu.shutdown().await;
-}
-
-#[tokio::test]
-async fn conflict_fail_refuses_replace_overwrites_rename_keeps_both() {
-    let env = start().await;
-    let db = env.dropbox();
-    env.make_file("one", 1000, 1);
-    let second = env.make_file("two", 2000, 2);
-    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, adapt: false, cancel: CancellationToken::new() };
-    put.go("one", "/c.jpg", WireConflict::Fail, None, Arc::default()).await.unwrap();
-    let refused = put.go("two", "/c.jpg", WireConflict::Fail, None, Arc::default()).await;
-    assert!(matches!(refused, Err(Error::Conflict { .. })), "{refused:?}");
-    put.go("two", "/c.jpg", WireConflict::Replace, None, Arc::default()).await.unwrap();
-    assert_eq!(std::fs::read(env.stored(ServiceKind::Dropbox, "/c.jpg")).unwrap(), second);
-    let renamed = put.go("one", "/c.jpg", WireConflict::Rename, None, Arc::default()).await.unwrap();
-    assert_ne!(renamed.entry.name, "c.jpg");
-    assert_eq!(env.files(ServiceKind::Dropbox).await.len(), 2);
     env.emu.shutdown().await;
 }
 

@@ -1,9 +1,12 @@
-//! OneDrive transfers through the `Remote` trait against the emulator.
+//! OneDrive transfers through the `Remote` trait against the emulator: the
+//! shared scenarios (tests/conformance), then what only OneDrive does.
 
 mod transfer_support;
+#[macro_use]
+mod conformance;
 
-use dkcloud_engine::remote::{list_all, OpenSession, Remote, UploadObserver, UploadSpec, WireConflict};
-use dkcloud_engine::stamp::FileStamp;
+use dkcloud_engine::testing::remote::{list_all, OpenSession, Remote, UploadObserver, UploadSpec, WireConflict};
+use dkcloud_engine::testing::stamp::FileStamp;
 use dkcloud_engine::{Error, ServiceKind};
 use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
@@ -40,7 +43,7 @@ async fn put(
     chunk: u64,
     resume: Option<OpenSession>,
     observer: Arc<Recorder>,
-) -> dkcloud_engine::Result<dkcloud_engine::remote::Uploaded> {
+) -> dkcloud_engine::Result<dkcloud_engine::testing::remote::Uploaded> {
     let (remote, cancel) = (at.remote, at.cancel);
     let local = at.env.local.path().join(rel);
     let stamp = FileStamp::read(&local).await.unwrap();
@@ -59,70 +62,8 @@ async fn put(
         .await
 }
 
-#[tokio::test]
-async fn account_and_quota_are_read() {
-    let env = start().await;
-    let od = env.onedrive();
-    let cancel = CancellationToken::new();
-    let account = od.account(&cancel).await.unwrap();
-    assert_eq!(account.name, dkcloud_emulator::USER_NAME);
-    assert_eq!(account.email.as_deref(), Some(dkcloud_emulator::USER_EMAIL));
-    let quota = od.quota(&cancel).await.unwrap();
-    assert!(quota.total.unwrap() > 0);
-    env.emu.shutdown().await;
-}
-
-#[tokio::test]
-async fn small_file_is_stored_byte_identical_with_one_put() {
-    let env = start().await;
-    let od = env.onedrive();
-    let data = env.make_file("a.jpg", 300_000, 1);
-    let cancel = CancellationToken::new();
-    let at = At { remote: &od, env: &env, cancel: &cancel };
-    let up = put(&at, "a.jpg", "/Photos/a.jpg", WireConflict::Fail, 10 * MIB, None, Arc::default())
-        .await
-        .unwrap();
-    assert_eq!(up.entry.hash.as_deref(), Some(dkcloud_hash::quickxor_base64(&data).as_str()));
-    assert_eq!(std::fs::read(env.stored(ServiceKind::OneDrive, "/Photos/a.jpg")).unwrap(), data);
-    assert_eq!(env.count("graph.simple_upload").await, 1);
-    assert_eq!(env.count("graph.create_upload_session").await, 0);
-    env.emu.shutdown().await;
-}
-
-#[tokio::test]
-async fn zero_byte_file_is_uploaded() {
-    let env = start().await;
-    let od = env.onedrive();
-    env.make_file("empty.txt", 0, 1);
-    let cancel = CancellationToken::new();
-    let at = At { remote: &od, env: &env, cancel: &cancel };
-    let up = put(&at, "empty.txt", "/empty.txt", WireConflict::Fail, MIB, None, Arc::default()).await.unwrap();
-    assert_eq!(up.entry.size, 0);
-    assert_eq!(std::fs::read(env.stored(ServiceKind::OneDrive, "/empty.txt")).unwrap().len(), 0);
-    env.emu.shutdown().await;
-}
-
-#[tokio::test]
-async fn large_file_goes_through_a_session_in_fragments() {
-    let env = start().await;
-    let od = env.onedrive();
-    let data = env.make_file("big.mov", 25 * MIB, 2);
-    let cancel = CancellationToken::new();
-    let at = At { remote: &od, env: &env, cancel: &cancel };
-    let rec = Arc::new(Recorder::default());
-    let up = put(&at, "big.mov", "/Videos/big.mov", WireConflict::Fail, 5 * MIB, None, rec.clone())
-        .await
-        .unwrap();
-    assert_eq!(up.bytes_sent, 25 * MIB);
-    assert_eq!(std::fs::read(env.stored(ServiceKind::OneDrive, "/Videos/big.mov")).unwrap(), data);
-    assert_eq!(env.count("graph.upload_fragment").await, 5);
-    assert_eq!(*rec.max_offset.lock().unwrap(), 25 * MIB);
-    // The session was announced for the journal, then cleared.
-    let sessions = rec.sessions.lock().unwrap().clone();
-    assert!(matches!(sessions.first(), Some(Some(OpenSession::OneDrive { .. }))));
-    assert_eq!(sessions.last(), Some(&None));
-    env.emu.shutdown().await;
-}
+// The scenarios both services share (tests/conformance).
+conformance_tests!(conformance::ONEDRIVE);
 
 /// OneDrive issues `uploadUrl` on another host than Graph's (docs example
 /// `https://sn3302.up.1drv.com/up/...`) and may refuse a fragment that carries
@@ -179,25 +120,6 @@ async fn listing_follows_next_links_across_pages() {
 }
 
 #[tokio::test]
-async fn conflict_fail_refuses_and_replace_overwrites() {
-    let env = start().await;
-    let od = env.onedrive();
-    let cancel = CancellationToken::new();
-    let at = At { remote: &od, env: &env, cancel: &cancel };
-    env.make_file("one.jpg", 1000, 1);
-    let second = env.make_file("two.jpg", 2000, 2);
-    put(&at, "one.jpg", "/c.jpg", WireConflict::Fail, MIB, None, Arc::default()).await.unwrap();
-    let refused = put(&at, "two.jpg", "/c.jpg", WireConflict::Fail, MIB, None, Arc::default()).await;
-    assert!(matches!(refused, Err(Error::Conflict { .. })), "{refused:?}");
-    put(&at, "two.jpg", "/c.jpg", WireConflict::Replace, MIB, None, Arc::default()).await.unwrap();
-    assert_eq!(std::fs::read(env.stored(ServiceKind::OneDrive, "/c.jpg")).unwrap(), second);
-    let renamed = put(&at, "one.jpg", "/c.jpg", WireConflict::Rename, MIB, None, Arc::default()).await.unwrap();
-    assert_ne!(renamed.entry.name, "c.jpg");
-    assert_eq!(env.files(ServiceKind::OneDrive).await.len(), 2);
-    env.emu.shutdown().await;
-}
-
-#[tokio::test]
 async fn a_resumed_session_continues_from_the_server_offset() {
     let env = start().await;
     let od = env.onedrive();
@@ -224,7 +146,7 @@ async fn a_resumed_session_continues_from_the_server_offset() {
         .await
         .unwrap();
     let after = env.stats().await["request_body_bytes"].as_u64().unwrap();
-    let resent_at_most = 12 * MIB - 2 * dkcloud_engine::onedrive::fragment_size(2 * MIB);
+    let resent_at_most = 12 * MIB - 2 * dkcloud_engine::testing::onedrive::fragment_size(2 * MIB);
     assert!(up.bytes_sent <= resent_at_most, "sent {} again", up.bytes_sent);
     assert!(after - before <= resent_at_most, "the server received {} bytes", after - before);
     assert_eq!(std::fs::read(env.stored(ServiceKind::OneDrive, "/big.bin")).unwrap(), data);

@@ -3,10 +3,10 @@
 
 mod transfer_support;
 
-use dkcloud_engine::token::StaticToken;
-use dkcloud_engine::http::{Http, HttpOptions};
-use dkcloud_engine::onedrive::OneDrive;
-use dkcloud_engine::remote::Remote;
+use dkcloud_engine::testing::token::StaticToken;
+use dkcloud_engine::testing::http::{Http, HttpOptions};
+use dkcloud_engine::testing::onedrive::OneDrive;
+use dkcloud_engine::testing::remote::Remote;
 use dkcloud_engine::{Endpoints, Error, ServiceKind};
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;

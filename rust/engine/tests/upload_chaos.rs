@@ -3,7 +3,8 @@
 
 mod transfer_support;
 
-use dkcloud_engine::upload::{NoEvents, UploadJob, UploadOptions};
+use dkcloud_engine::testing::upload::NoEvents;
+use dkcloud_engine::upload::{UploadJob, UploadOptions};
 use dkcloud_engine::ServiceKind;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
@@ -72,7 +73,7 @@ impl RefusedFirst {
     }
 }
 
-impl dkcloud_engine::token::TokenProvider for RefusedFirst {
+impl dkcloud_engine::testing::token::TokenProvider for RefusedFirst {
     fn access_token(&self) -> futures_util::future::BoxFuture<'_, dkcloud_engine::Result<String>> {
         Box::pin(async move { Ok(self.token(0)) })
     }
@@ -91,11 +92,11 @@ async fn a_refused_fresh_token_is_refreshed_once_more(kind: ServiceKind) {
     let remote = |refused: usize| {
         let tokens = Arc::new(RefusedFirst { refused, refreshes: Default::default() });
         let e = env.endpoints();
-        let remote: Arc<dyn dkcloud_engine::remote::Remote> = match kind {
+        let remote: Arc<dyn dkcloud_engine::testing::remote::Remote> = match kind {
             ServiceKind::OneDrive => {
-                Arc::new(dkcloud_engine::onedrive::OneDrive::new(env.http.clone(), &e.graph, tokens.clone()))
+                Arc::new(dkcloud_engine::testing::onedrive::OneDrive::new(env.http.clone(), &e.graph, tokens.clone()))
             }
-            ServiceKind::Dropbox => Arc::new(dkcloud_engine::dropbox::Dropbox::new(
+            ServiceKind::Dropbox => Arc::new(dkcloud_engine::testing::dropbox::Dropbox::new(
                 env.http.clone(),
                 &e.dropbox_api,
                 &e.dropbox_content,

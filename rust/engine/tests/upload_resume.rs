@@ -3,7 +3,8 @@
 
 mod transfer_support;
 
-use dkcloud_engine::upload::{FileOutcome, FileReport, JobEvents, NoEvents, UploadJob, UploadOptions};
+use dkcloud_engine::testing::upload::NoEvents;
+use dkcloud_engine::upload::{FileOutcome, FileReport, JobEvents, UploadJob, UploadOptions};
 use dkcloud_engine::ServiceKind;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -60,7 +61,7 @@ async fn a_killed_job_resumes_without_resending(kind: ServiceKind, progress_kind
 #[tokio::test]
 async fn onedrive_killed_job_resumes_without_resending() {
     // Two answered fragments of 4 MiB rounded to 320 KiB units: 2 x 3.75 MiB.
-    let stored = 2 * dkcloud_engine::onedrive::fragment_size(4 * MIB);
+    let stored = 2 * dkcloud_engine::testing::onedrive::fragment_size(4 * MIB);
     a_killed_job_resumes_without_resending(ServiceKind::OneDrive, "graph.upload_fragment", stored).await;
 }
 
@@ -196,7 +197,7 @@ async fn a_suspended_onedrive_job_keeps_its_session_and_resumes_where_it_stopped
     let summary = job(&env, ServiceKind::OneDrive, "S", journal.path()).run(Arc::new(NoEvents), CancellationToken::new()).await.unwrap();
     let resent = body_bytes(&env.stats().await) - before;
     assert_eq!(summary.uploaded, 1, "{summary:?}");
-    let confirmed = 2 * dkcloud_engine::onedrive::fragment_size(4 * MIB);
+    let confirmed = 2 * dkcloud_engine::testing::onedrive::fragment_size(4 * MIB);
     assert!(resent <= 24 * MIB - confirmed + 16 * 1024, "{resent} bytes sent again; {confirmed} were confirmed before");
     assert_eq!(std::fs::read(env.stored(ServiceKind::OneDrive, "/R/S/big.bin")).unwrap(), data);
     env.emu.shutdown().await;
@@ -231,11 +232,11 @@ async fn dropbox_on_a_slow_link_a_kill_keeps_at_least_half_of_what_was_sent() {
     env.make_file("Slow/big.bin", 80 * MIB, 21);
     // The engine's own inactivity limit: on loopback a whole chunk fits in the
     // socket's buffer and then drains at a quarter of 2 MiB/s, quietly.
-    let http = dkcloud_engine::http::Http::new(&Default::default()).unwrap();
+    let http = dkcloud_engine::testing::http::Http::new(&Default::default()).unwrap();
     let e = env.endpoints();
-    let token = Arc::new(dkcloud_engine::token::StaticToken::new(ServiceKind::Dropbox, TOKEN));
+    let token = Arc::new(dkcloud_engine::testing::token::StaticToken::new(ServiceKind::Dropbox, TOKEN));
     let job = UploadJob {
-        remote: Arc::new(dkcloud_engine::dropbox::Dropbox::new(http, &e.dropbox_api, &e.dropbox_content, token)),
+        remote: Arc::new(dkcloud_engine::testing::dropbox::Dropbox::new(http, &e.dropbox_api, &e.dropbox_content, token)),
         sources: vec![env.local.path().join("Slow")],
         destination: "/R".into(),
         options: UploadOptions { jobs: 1, journal_dir: Some(journal.path().into()), ..Default::default() },

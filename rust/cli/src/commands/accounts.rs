@@ -3,7 +3,7 @@
 use crate::context::Context;
 use crate::exit::CliError;
 
-pub fn accounts(ctx: &Context, json: bool) -> Result<(), CliError> {
+pub(crate) fn accounts(ctx: &Context, json: bool) -> Result<(), CliError> {
     let list = ctx.accounts().list()?;
     if json {
         // Names and ids only: never a token.

@@ -11,7 +11,7 @@ use crate::shown;
 use std::path::PathBuf;
 use tokio_util::sync::CancellationToken;
 
-pub async fn run(ctx: &Context, args: &CheckArgs) -> Result<u8, CliError> {
+pub(crate) async fn run(ctx: &Context, args: &CheckArgs) -> Result<u8, CliError> {
     let Some((destination, sources)) = args.paths.split_last() else {
         return Err(CliError::usage("give one or more files or folders, then the remote folder"));
     };

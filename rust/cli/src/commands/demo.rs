@@ -15,7 +15,7 @@ use std::path::PathBuf;
 const DESTINATIONS: [(ServiceKind, &str); 2] =
     [(ServiceKind::OneDrive, "/Pictures/dkcloud demo"), (ServiceKind::Dropbox, "/Photos/dkcloud demo")];
 
-pub async fn run(data: Option<PathBuf>, global: &Global) -> Result<u8, CliError> {
+pub(crate) async fn run(data: Option<PathBuf>, global: &Global) -> Result<u8, CliError> {
     let fresh = data.is_none();
     let root = data.unwrap_or_else(|| std::env::temp_dir().join("dkcloud-demo"));
     if fresh {

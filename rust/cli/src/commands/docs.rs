@@ -8,7 +8,7 @@ use clap::{Command, CommandFactory};
 use clap_complete::Shell;
 use std::path::Path;
 
-pub fn run(out: &Path) -> Result<u8, CliError> {
+pub(crate) fn run(out: &Path) -> Result<u8, CliError> {
     let man = out.join("man");
     let completions = out.join("completions");
     for dir in [&man, &completions] {

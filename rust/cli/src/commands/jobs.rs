@@ -8,7 +8,7 @@ use crate::report::bytes;
 use dkcloud_engine::upload::{find_unfinished, unfinished_jobs, EndState, UnfinishedJob};
 use serde_json::json;
 
-pub async fn run(ctx: &Context, args: &JobsArgs) -> Result<u8, CliError> {
+pub(crate) async fn run(ctx: &Context, args: &JobsArgs) -> Result<u8, CliError> {
     if let Some(id) = &args.discard {
         return discard(ctx, id).await;
     }
@@ -26,7 +26,7 @@ pub async fn run(ctx: &Context, args: &JobsArgs) -> Result<u8, CliError> {
     Ok(exit::OK)
 }
 
-pub async fn resume(ctx: &Context, args: &ResumeArgs) -> Result<u8, CliError> {
+pub(crate) async fn resume(ctx: &Context, args: &ResumeArgs) -> Result<u8, CliError> {
     let record = match &args.id {
         Some(id) => find_unfinished(None, id)?,
         None => the_only_job().await?,

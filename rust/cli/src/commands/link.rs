@@ -13,9 +13,9 @@ use std::io::IsTerminal;
 use tokio_util::sync::CancellationToken;
 
 /// Where a script puts the link password (never on the command line).
-pub const PASSWORD_VARIABLE: &str = "DKCLOUD_LINK_PASSWORD";
+pub(crate) const PASSWORD_VARIABLE: &str = "DKCLOUD_LINK_PASSWORD";
 
-pub async fn run(ctx: &Context, args: &LinkArgs) -> Result<u8, CliError> {
+pub(crate) async fn run(ctx: &Context, args: &LinkArgs) -> Result<u8, CliError> {
     let target = remote_arg::parse(&args.remote).map_err(CliError::usage)?;
     let password = if args.password { Some(link_password()?) } else { None };
     let access = if args.edit { LinkAccess::Edit } else { LinkAccess::View };

@@ -7,14 +7,14 @@ use dkcloud_engine::auth::{Account, SecretStore, SystemBrowser};
 use dkcloud_engine::{Error, LoginStep, ServiceKind, Session};
 use std::io::{BufRead, IsTerminal, Write};
 
-pub fn service_of(arg: ServiceArg) -> ServiceKind {
+pub(crate) fn service_of(arg: ServiceArg) -> ServiceKind {
     match arg {
         ServiceArg::Onedrive => ServiceKind::OneDrive,
         ServiceArg::Dropbox => ServiceKind::Dropbox,
     }
 }
 
-pub async fn login(ctx: &Context, args: &LoginArgs) -> Result<(), CliError> {
+pub(crate) async fn login(ctx: &Context, args: &LoginArgs) -> Result<(), CliError> {
     let service = service_of(args.service);
     let session = ctx.session(service)?;
     check_saved_logins(ctx, service).await?;
@@ -91,7 +91,7 @@ fn ask(prompt: &str) -> Result<String, CliError> {
     Ok(line.trim().to_owned())
 }
 
-pub async fn logout(ctx: &Context, service: Option<ServiceArg>) -> Result<(), CliError> {
+pub(crate) async fn logout(ctx: &Context, service: Option<ServiceArg>) -> Result<(), CliError> {
     let accounts = ctx.accounts();
     let services: Vec<ServiceKind> = match service {
         Some(s) => vec![service_of(s)],

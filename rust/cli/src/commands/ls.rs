@@ -4,10 +4,10 @@ use crate::context::Context;
 use crate::exit::CliError;
 use crate::remote_arg;
 use crate::shown;
-use dkcloud_engine::remote::RemoteEntry;
+use dkcloud_engine::RemoteEntry;
 use tokio_util::sync::CancellationToken;
 
-pub async fn ls(ctx: &Context, remote: &str, json: bool) -> Result<(), CliError> {
+pub(crate) async fn ls(ctx: &Context, remote: &str, json: bool) -> Result<(), CliError> {
     let target = remote_arg::parse(remote).map_err(CliError::usage)?;
     let session = ctx.session(target.service)?;
     let cancel = CancellationToken::new();
@@ -50,7 +50,7 @@ fn line(e: &RemoteEntry) -> String {
     }
 }
 
-pub async fn mkdir(ctx: &Context, remote: &str) -> Result<(), CliError> {
+pub(crate) async fn mkdir(ctx: &Context, remote: &str) -> Result<(), CliError> {
     let target = remote_arg::parse(remote).map_err(CliError::usage)?;
     if target.path == "/" {
         return Err(CliError::usage("the root folder always exists"));

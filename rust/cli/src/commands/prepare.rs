@@ -4,16 +4,16 @@
 //! Each input gets its own output, named as an upload would name it: inputs
 //! that come to one name (`IMG.png` and `IMG.jpg` both become `IMG.jpg`; case
 //! and Unicode normalisation ignored, as the services do) get ` (2)`, ` (3)`,
-//! ... in the order given (see `dkcloud_engine::names::DistinctNames`).
+//! ... in the order given (see `dkcloud_engine::DistinctNames`).
 
 use crate::args::PrepareArgs;
 use crate::exit::{self, CliError};
-use dkcloud_engine::names::DistinctNames;
+use dkcloud_engine::DistinctNames;
 use dkcloud_engine::upload::PrepareOptions;
 use dkcloud_prepare::Payload;
 use std::path::Path;
 
-pub async fn run(args: &PrepareArgs) -> Result<u8, CliError> {
+pub(crate) async fn run(args: &PrepareArgs) -> Result<u8, CliError> {
     let options = args.photo.options().unwrap_or(PrepareOptions { original: true, ..PrepareOptions::default() });
     std::fs::create_dir_all(&args.out)
         .map_err(|e| CliError::other(format!("cannot create {}: {e}", args.out.display())))?;

@@ -14,7 +14,7 @@ use dkcloud_engine::registration::{check_id_format, setup_values, RegistrationOr
 use dkcloud_engine::{ServiceKind, Session};
 use std::io::{BufRead, IsTerminal, Write};
 
-pub async fn run(ctx: &Context, args: &SetupArgs) -> Result<(), CliError> {
+pub(crate) async fn run(ctx: &Context, args: &SetupArgs) -> Result<(), CliError> {
     let service = service_of(args.service);
     let current = ctx.session(service)?.registration().ok();
     if args.client_id.is_none() && current.as_ref().is_some_and(|r| r.origin == RegistrationOrigin::BuiltIn) {
@@ -61,7 +61,7 @@ pub async fn run(ctx: &Context, args: &SetupArgs) -> Result<(), CliError> {
     // The saved registration, as every later command will read it.
     let ctx = Context::reload(ctx)?;
     if ctx.session(service)?.registration().is_ok_and(|r| r.client_id != client_id) {
-        eprintln!("Note: {} overrides what was saved.", dkcloud_engine::services::profile(service).client_id_var);
+        eprintln!("Note: {} overrides what was saved.", dkcloud_engine::config::client_id_var(service));
     }
     if args.no_login {
         println!("Sign in with `dkcloud login {}` when you are ready.", service.id());

@@ -18,30 +18,30 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 /// One upload, as the command line or the demo asks for it.
-pub struct JobRequest {
-    pub service: ServiceKind,
-    pub sources: Vec<PathBuf>,
-    pub destination: String,
-    pub jobs: u32,
-    pub chunk_size: Option<u64>,
-    pub conflict: ConflictArg,
-    pub dry_run: bool,
-    pub json: bool,
-    pub journal_dir: Option<PathBuf>,
-    pub prepare: Option<dkcloud_engine::upload::PrepareOptions>,
+pub(crate) struct JobRequest {
+    pub(crate) service: ServiceKind,
+    pub(crate) sources: Vec<PathBuf>,
+    pub(crate) destination: String,
+    pub(crate) jobs: u32,
+    pub(crate) chunk_size: Option<u64>,
+    pub(crate) conflict: ConflictArg,
+    pub(crate) dry_run: bool,
+    pub(crate) json: bool,
+    pub(crate) journal_dir: Option<PathBuf>,
+    pub(crate) prepare: Option<dkcloud_engine::upload::PrepareOptions>,
     /// Make a view link to the destination folder after the upload.
-    pub link: bool,
-    pub filter: FilterSet,
+    pub(crate) link: bool,
+    pub(crate) filter: FilterSet,
     /// Bytes per second for all transfers together (a rate, or a timetable).
-    pub bwlimit: Option<String>,
+    pub(crate) bwlimit: Option<String>,
 }
 
-pub async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
+pub(crate) async fn run(ctx: &Context, args: &UploadArgs) -> Result<u8, CliError> {
     run_job(ctx, request(ctx, args)?).await
 }
 
 /// The job `args` ask for, or why they cannot be run.
-pub fn request(ctx: &Context, args: &UploadArgs) -> Result<JobRequest, CliError> {
+pub(crate) fn request(ctx: &Context, args: &UploadArgs) -> Result<JobRequest, CliError> {
     let Some((destination, sources)) = args.paths.split_last() else {
         return Err(CliError::usage("give one or more files or folders, then the destination"));
     };
@@ -71,7 +71,7 @@ pub fn request(ctx: &Context, args: &UploadArgs) -> Result<JobRequest, CliError>
 
 /// The filter rules `args` ask for; an unreadable `--exclude-from` file or a
 /// malformed pattern is a usage error.
-pub fn filter(args: &FilterArgs) -> Result<FilterSet, CliError> {
+pub(crate) fn filter(args: &FilterArgs) -> Result<FilterSet, CliError> {
     let mut exclude_from = Vec::new();
     for file in &args.exclude_from {
         let text = std::fs::read_to_string(file)
@@ -88,7 +88,7 @@ pub fn filter(args: &FilterArgs) -> Result<FilterSet, CliError> {
     FilterSet::build(&request).map_err(|e| CliError::usage(e.to_string()))
 }
 
-pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError> {
+pub(crate) async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError> {
     let session = ctx.session(request.service)?;
     limit_bandwidth(request.bwlimit.as_deref())?;
     let options = UploadOptions {
@@ -122,7 +122,7 @@ pub async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, CliError>
 }
 
 /// Sets the run's `--bwlimit`, if any.
-pub fn limit_bandwidth(bwlimit: Option<&str>) -> Result<(), CliError> {
+pub(crate) fn limit_bandwidth(bwlimit: Option<&str>) -> Result<(), CliError> {
     if let Some(text) = bwlimit {
         dkcloud_engine::limit_uploads(crate::args::bandwidth(text).map_err(CliError::usage)?);
     }
@@ -132,7 +132,7 @@ pub fn limit_bandwidth(bwlimit: Option<&str>) -> Result<(), CliError> {
 /// Runs `job` with its progress shown; Ctrl+C or SIGTERM suspends it (what
 /// was sent stays for `dkcloud resume`), a second one stops at once. With
 /// `link`, a view link to that folder follows the summary. The exit code says how it went.
-pub async fn run_shown(
+pub(crate) async fn run_shown(
     ctx: &Context,
     job: UploadJob,
     json: bool,

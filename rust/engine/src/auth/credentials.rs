@@ -8,15 +8,14 @@ use super::token_client::{request_token, Grant, TokenError};
 use super::TokenSet;
 use crate::token::TokenProvider;
 use super::accounts::{Account, Accounts};
-use crate::config::Config;
-use crate::{Endpoints, Error, Result, ServiceKind};
+use crate::{Error, Result};
 use futures_util::future::BoxFuture;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// A token with less than this left is refreshed before use, so that a
 /// request (or a long fragment upload) does not start with a token about to die.
-pub const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
+pub(crate) const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 
 pub struct Credentials {
     client: reqwest::Client,
@@ -53,18 +52,19 @@ impl Credentials {
 
     /// The saved login of `account` (id, email or name; `None`: the
     /// service's default account).
+    #[cfg(any(test, feature = "testing"))]
     pub async fn load(
-        service: ServiceKind,
+        service: crate::ServiceKind,
         account: Option<&str>,
-        config: &Config,
-        endpoints: &Endpoints,
+        config: &crate::config::Config,
+        endpoints: &crate::Endpoints,
         client: reqwest::Client,
-    ) -> Result<Arc<Self>> {
+    ) -> Result<std::sync::Arc<Self>> {
         let app = OAuthApp::new(service, config, endpoints)?;
         let accounts = Accounts::from_config(config);
         let account = accounts.find(service, account)?;
         let tokens = accounts.load_tokens(&account).await?;
-        Ok(Arc::new(Self::new(client, app, accounts, account, tokens)))
+        Ok(std::sync::Arc::new(Self::new(client, app, accounts, account, tokens)))
     }
 
     /// Refresh when less than `margin` is left (default [`REFRESH_MARGIN`]).
@@ -73,6 +73,7 @@ impl Credentials {
         self
     }
 
+    #[cfg(any(test, feature = "testing"))]
     pub fn account(&self) -> &Account {
         &self.account
     }

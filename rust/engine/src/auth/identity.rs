@@ -53,7 +53,7 @@ struct DropboxName {
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-pub async fn fetch_account(client: &reqwest::Client, app: &OAuthApp, access_token: &str) -> Result<AccountInfo> {
+pub(crate) async fn fetch_account(client: &reqwest::Client, app: &OAuthApp, access_token: &str) -> Result<AccountInfo> {
     let request = match app.service {
         ServiceKind::OneDrive => client.get(format!("{}/me", app.endpoints.graph)),
         // An RPC endpoint without arguments: the body is JSON `null`.

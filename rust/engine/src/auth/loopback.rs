@@ -33,13 +33,13 @@ enum Callback {
 impl Loopback {
     /// Binds 127.0.0.1 only (never all interfaces: the code must not be
     /// reachable from the network); port 0 picks a free one.
-    pub async fn bind(port: u16) -> std::io::Result<Self> {
+    pub(super) async fn bind(port: u16) -> std::io::Result<Self> {
         let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
         let port = listener.local_addr()?.port();
         Ok(Self { listener, port })
     }
 
-    pub fn port(&self) -> u16 {
+    pub(super) fn port(&self) -> u16 {
         self.port
     }
 
@@ -47,7 +47,7 @@ impl Loopback {
     /// `redeem(code)`, whose `String` names the account on the success page.
     /// An `error=` redirect becomes `classify(error, description)` when that
     /// names the cause (a refused registration), else a failed sign-in.
-    pub async fn wait<T, F, Fut>(
+    pub(super) async fn wait<T, F, Fut>(
         self,
         service: ServiceKind,
         classify: &Classify<'_>,

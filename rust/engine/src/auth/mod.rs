@@ -7,32 +7,36 @@
 //! - [`EnvFile`]: importing an OneDriveConnector-style `.env`.
 
 mod accounts;
-mod app;
+pub(crate) mod app;
 mod authorize;
 mod browser;
 mod device;
 mod env_file;
-mod identity;
-mod login;
-mod logout;
+pub(crate) mod identity;
+pub(crate) mod login;
+pub(crate) mod logout;
 mod loopback;
 mod page;
 mod preflight;
-mod credentials;
-mod store;
+pub(crate) mod credentials;
+pub(crate) mod store;
 mod store_file;
 mod store_keyring;
 mod token_client;
-mod tokens;
+pub(crate) mod tokens;
 
+// What front ends use:
 pub use accounts::{Account, Accounts};
-pub use app::OAuthApp;
 pub use browser::{SystemBrowser, UrlOpener};
-pub use device::DeviceCodePrompt;
 pub use env_file::EnvFile;
-pub use identity::{fetch_account, AccountInfo};
-pub use login::{BrowserLogin, Login, LoginOutcome, PasteLogin};
-pub use logout::{logout, LogoutReport};
-pub use credentials::{Credentials, REFRESH_MARGIN};
-pub use store::{SecretStore, StoreLocation};
-pub use tokens::TokenSet;
+pub use logout::LogoutReport;
+pub use store::SecretStore;
+
+// The engine's own:
+pub(crate) use app::OAuthApp;
+pub(crate) use device::DeviceCodePrompt;
+pub(crate) use login::{BrowserLogin, Login, LoginOutcome, PasteLogin};
+pub(crate) use logout::logout;
+pub(crate) use credentials::Credentials;
+pub(crate) use store::StoreLocation;
+pub(crate) use tokens::TokenSet;

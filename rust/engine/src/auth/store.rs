@@ -21,7 +21,7 @@ pub enum StoreLocation {
 }
 
 /// How long `auto` waits for a Secret Service to answer before using the file.
-pub const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
+pub(crate) const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// One of the two stores.
 #[derive(Debug)]

@@ -50,7 +50,7 @@ pub(crate) struct TokenResponse {
 impl TokenResponse {
     /// Into a [`TokenSet`]; `previous_refresh` is kept when the answer has no new
     /// refresh token (Dropbox never rotates; Microsoft usually does).
-    pub fn into_token_set(self, previous_refresh: Option<String>) -> TokenSet {
+    pub(crate) fn into_token_set(self, previous_refresh: Option<String>) -> TokenSet {
         let lifetime = self.expires_in.unwrap_or(3600).min(i64::MAX as u64 / 1000) as i64;
         TokenSet {
             access_token: self.access_token,
@@ -75,7 +75,7 @@ pub(crate) struct OAuthErrorBody {
 impl OAuthErrorBody {
     /// The first line of the description: Microsoft's carries trace ids and a
     /// timestamp on further lines, which are noise for a person.
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         match self.error_description.as_deref().and_then(|d| d.lines().next()).map(str::trim) {
             Some(d) if !d.is_empty() => format!("{} ({})", d, self.error),
             _ => self.error.clone(),

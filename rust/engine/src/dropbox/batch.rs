@@ -16,19 +16,19 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-pub const MAX_ENTRIES: usize = 1000;
+pub(crate) const MAX_ENTRIES: usize = 1000;
 const IDLE: Duration = Duration::from_millis(300);
 const MAX_AGE: Duration = Duration::from_secs(3);
 
 /// One file's commit outcome: its metadata, or the entry's `failure` union.
-pub type EntryOutcome = std::result::Result<Metadata, serde_json::Value>;
+pub(crate) type EntryOutcome = std::result::Result<Metadata, serde_json::Value>;
 
 struct Pending {
     entry: FinishEntry,
     reply: oneshot::Sender<Result<EntryOutcome>>,
 }
 
-pub struct Batcher {
+pub(crate) struct Batcher {
     client: DropboxClient,
     tx: Mutex<Option<mpsc::Sender<Pending>>>,
 }
@@ -40,7 +40,7 @@ impl std::fmt::Debug for Batcher {
 }
 
 impl Batcher {
-    pub fn new(client: DropboxClient) -> Self {
+    pub(crate) fn new(client: DropboxClient) -> Self {
         Self { client, tx: Mutex::new(None) }
     }
 
@@ -61,7 +61,7 @@ impl Batcher {
     /// entry refused for namespace contention (`too_many_write_operations`,
     /// "retry uploading this file") is queued again after a back-off: its
     /// session is still closed and whole.
-    pub async fn commit(&self, entry: FinishEntry, cancel: &CancellationToken) -> Result<EntryOutcome> {
+    pub(crate) async fn commit(&self, entry: FinishEntry, cancel: &CancellationToken) -> Result<EntryOutcome> {
         let pacer = contention_pacer();
         let mut retry = 0;
         loop {

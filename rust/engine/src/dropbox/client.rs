@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 /// Dropbox's two API hosts reached through one transport, shared by the
 /// service object and its commit batcher.
 #[derive(Debug, Clone)]
-pub struct DropboxClient {
+pub(crate) struct DropboxClient {
     pub(super) transport: Transport,
     /// RPC host, e.g. `https://api.dropboxapi.com`.
     pub(super) api: String,
@@ -25,7 +25,7 @@ pub struct DropboxClient {
 
 /// JSON for the `Dropbox-API-Arg` header: every character from U+007F up is
 /// written as `\uXXXX` (surrogate pairs above U+FFFF), as Dropbox requires.
-pub fn header_arg<T: Serialize>(arg: &T) -> Result<String> {
+pub(crate) fn header_arg<T: Serialize>(arg: &T) -> Result<String> {
     let json = serde_json::to_string(arg).map_err(|e| Error::InvalidInput(e.to_string()))?;
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
@@ -43,7 +43,7 @@ pub fn header_arg<T: Serialize>(arg: &T) -> Result<String> {
 
 /// The chain of `.tag`s of an error union, outermost first
 /// (`path/conflict/folder` as `["path", "conflict", "folder"]`).
-pub fn tags(error: &serde_json::Value) -> Vec<String> {
+pub(super) fn tags(error: &serde_json::Value) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = error;
     while let Some(tag) = current.get(".tag").and_then(|t| t.as_str()) {
@@ -57,7 +57,7 @@ pub fn tags(error: &serde_json::Value) -> Vec<String> {
 }
 
 /// The first number called `key` anywhere in an error (`correct_offset`).
-pub fn find_u64(v: &serde_json::Value, key: &str) -> Option<u64> {
+pub(super) fn find_u64(v: &serde_json::Value, key: &str) -> Option<u64> {
     match v {
         serde_json::Value::Object(map) => {
             map.get(key).and_then(|x| x.as_u64()).or_else(|| map.values().find_map(|x| find_u64(x, key)))
@@ -67,14 +67,14 @@ pub fn find_u64(v: &serde_json::Value, key: &str) -> Option<u64> {
 }
 
 /// An endpoint's error (409) or any other failure, as (tags, error JSON).
-pub fn api_error(reply: &Reply) -> (Vec<String>, serde_json::Value) {
+pub(super) fn api_error(reply: &Reply) -> (Vec<String>, serde_json::Value) {
     match serde_json::from_slice::<ApiError>(&reply.body) {
         Ok(e) => (tags(&e.error), e.error),
         Err(_) => (Vec::new(), serde_json::Value::Null),
     }
 }
 
-pub fn service_error(reply: &Reply) -> Error {
+pub(super) fn service_error(reply: &Reply) -> Error {
     let (code, message) = match serde_json::from_slice::<ApiError>(&reply.body) {
         // auth.stone's AuthError: the token lacks a permission the endpoint needs.
         Ok(e) if reply.status == 401 && tags(&e.error).first().is_some_and(|t| t == "missing_scope") => {
@@ -97,7 +97,7 @@ pub fn service_error(reply: &Reply) -> Error {
 }
 
 /// Dropbox names the root `""`; every other path starts with `/`.
-pub fn api_path(path: &str) -> String {
+pub(super) fn api_path(path: &str) -> String {
     let p = normalize(path);
     if p == "/" {
         String::new()

@@ -2,16 +2,14 @@
 //! HTTP plumbing in `client`, uploads in `upload`, batched commits in
 //! [`batch`], wire types in [`types`].
 
-pub mod batch;
+pub(crate) mod batch;
 mod client;
 mod concurrent;
 mod links;
 mod profile;
-mod service;
-pub mod types;
+pub(crate) mod service;
+pub(crate) mod types;
 mod upload;
 
-pub use client::header_arg;
-pub use profile::{CHUNK_UNIT, DEFAULT_REDIRECT_PORT, PROFILE};
-pub use service::Dropbox;
-pub use upload::chunk_size;
+pub(crate) use profile::{DEFAULT_REDIRECT_PORT, PROFILE};
+pub(crate) use service::Dropbox;

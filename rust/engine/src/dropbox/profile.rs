@@ -8,12 +8,12 @@ use crate::ServiceKind;
 /// listener needs a fixed port that the app registration lists
 /// (`http://localhost:53682/`). 53682 is the port rclone made familiar, so an
 /// app registered for rclone works unchanged.
-pub const DEFAULT_REDIRECT_PORT: u16 = 53682;
+pub(crate) const DEFAULT_REDIRECT_PORT: u16 = 53682;
 
 /// Chunks must be multiples of Dropbox's 4 MiB block size.
-pub const CHUNK_UNIT: u64 = 4 * 1024 * 1024;
+pub(crate) const CHUNK_UNIT: u64 = 4 * 1024 * 1024;
 
-pub const PROFILE: ServiceProfile = ServiceProfile {
+pub(crate) const PROFILE: ServiceProfile = ServiceProfile {
     kind: ServiceKind::Dropbox,
     login_command: "dkcloud login dropbox",
     client_id_var: "DKCLOUD_DROPBOX_CLIENT_ID",

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize)]
-pub struct FullAccount {
+pub(crate) struct FullAccount {
     pub name: Name,
     pub email: Option<String>,
     pub root_info: Option<RootInfo>,
@@ -14,7 +14,7 @@ pub struct FullAccount {
 /// a separate team root", and `home_path` "the path for user's home directory
 /// under the shared team root".
 #[derive(Debug, Deserialize)]
-pub struct RootInfo {
+pub(crate) struct RootInfo {
     pub root_namespace_id: String,
     pub home_namespace_id: String,
     pub home_path: Option<String>,
@@ -24,7 +24,7 @@ impl RootInfo {
     /// Where the user's own files are below the root the web site shows: ""
     /// when the root is the home, the home path in a team space, `None` when
     /// the root differs and no home path says where the home is.
-    pub fn home_in_root(&self) -> Option<String> {
+    pub(crate) fn home_in_root(&self) -> Option<String> {
         if self.root_namespace_id == self.home_namespace_id {
             return Some(String::new());
         }
@@ -33,24 +33,24 @@ impl RootInfo {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Name {
+pub(crate) struct Name {
     pub display_name: String,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct SpaceUsage {
+pub(crate) struct SpaceUsage {
     pub used: u64,
     pub allocation: Option<Allocation>,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Allocation {
+pub(crate) struct Allocation {
     pub allocated: Option<u64>,
 }
 
 /// File or folder metadata (`.tag` is `file`, `folder` or `deleted`).
 #[derive(Debug, Clone, Deserialize)]
-pub struct Metadata {
+pub(crate) struct Metadata {
     #[serde(rename = ".tag", default)]
     pub tag: String,
     pub name: String,
@@ -61,42 +61,42 @@ pub struct Metadata {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ListFolderArg<'a> {
+pub(crate) struct ListFolderArg<'a> {
     pub path: &'a str,
     pub recursive: bool,
     pub limit: u32,
 }
 
 #[derive(Debug, Serialize)]
-pub struct CursorArg<'a> {
+pub(crate) struct CursorArg<'a> {
     pub cursor: &'a str,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct ListFolderResult {
+pub(crate) struct ListFolderResult {
     pub entries: Vec<Metadata>,
     pub cursor: String,
     pub has_more: bool,
 }
 
 #[derive(Debug, Serialize)]
-pub struct PathArg<'a> {
+pub(crate) struct PathArg<'a> {
     pub path: &'a str,
 }
 
 #[derive(Debug, Serialize)]
-pub struct CreateFolderArg<'a> {
+pub(crate) struct CreateFolderArg<'a> {
     pub path: &'a str,
     pub autorename: bool,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct CreateFolderResult {
+pub(crate) struct CreateFolderResult {
     pub metadata: Metadata,
 }
 
 #[derive(Debug, Serialize)]
-pub struct StartArg {
+pub(crate) struct StartArg {
     pub close: bool,
     /// The hash of this call's bytes: the service refuses them if they differ
     /// (`content_hash_mismatch`, files.stone `UploadSessionStartArg`).
@@ -109,23 +109,23 @@ pub struct StartArg {
 
 #[derive(Debug, Clone, Copy, Serialize)]
 #[serde(tag = ".tag", rename_all = "snake_case")]
-pub enum SessionType {
+pub(crate) enum SessionType {
     Concurrent,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct StartResult {
+pub(crate) struct StartResult {
     pub session_id: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Cursor {
+pub(crate) struct Cursor {
     pub session_id: String,
     pub offset: u64,
 }
 
 #[derive(Debug, Serialize)]
-pub struct AppendArg<'a> {
+pub(crate) struct AppendArg<'a> {
     pub cursor: &'a Cursor,
     pub close: bool,
     /// The hash of this call's bytes (files.stone `UploadSessionAppendArg`).
@@ -134,7 +134,7 @@ pub struct AppendArg<'a> {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct CommitInfo {
+pub(crate) struct CommitInfo {
     pub path: String,
     /// `add` or `overwrite`.
     pub mode: &'static str,
@@ -145,37 +145,37 @@ pub struct CommitInfo {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct FinishEntry {
+pub(crate) struct FinishEntry {
     pub cursor: Cursor,
     pub commit: CommitInfo,
 }
 
 #[derive(Debug, Serialize)]
-pub struct FinishBatchArg<'a> {
+pub(crate) struct FinishBatchArg<'a> {
     pub entries: &'a [FinishEntry],
 }
 
 #[derive(Debug, Deserialize)]
-pub struct FinishBatchResult {
+pub(crate) struct FinishBatchResult {
     pub entries: Vec<serde_json::Value>,
 }
 
 /// A void union member as an argument: `{".tag": "viewer"}`.
 #[derive(Debug, Serialize)]
-pub struct Tag {
+pub(crate) struct Tag {
     #[serde(rename = ".tag")]
     pub tag: &'static str,
 }
 
 /// `sharing/create_shared_link_with_settings`.
 #[derive(Debug, Serialize)]
-pub struct CreateSharedLinkArg<'a> {
+pub(crate) struct CreateSharedLinkArg<'a> {
     pub path: &'a str,
     pub settings: LinkSettings<'a>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct LinkSettings<'a> {
+pub(crate) struct LinkSettings<'a> {
     pub audience: Tag,
     pub access: Tag,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -189,19 +189,19 @@ pub struct LinkSettings<'a> {
 
 /// `sharing/list_shared_links`.
 #[derive(Debug, Serialize)]
-pub struct ListSharedLinksArg<'a> {
+pub(crate) struct ListSharedLinksArg<'a> {
     pub path: &'a str,
     pub direct_only: bool,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct ListSharedLinksResult {
+pub(crate) struct ListSharedLinksResult {
     pub links: Vec<SharedLinkMetadata>,
 }
 
 /// `SharedLinkMetadata` (only what dkcloud reads).
 #[derive(Debug, Deserialize)]
-pub struct SharedLinkMetadata {
+pub(crate) struct SharedLinkMetadata {
     pub url: String,
     pub expires: Option<String>,
     pub path_lower: Option<String>,
@@ -210,7 +210,7 @@ pub struct SharedLinkMetadata {
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct LinkPermissions {
+pub(crate) struct LinkPermissions {
     pub link_access_level: Option<TagValue>,
     pub resolved_visibility: Option<TagValue>,
     pub effective_audience: Option<TagValue>,
@@ -218,14 +218,14 @@ pub struct LinkPermissions {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct TagValue {
+pub(crate) struct TagValue {
     #[serde(rename = ".tag")]
     pub tag: String,
 }
 
 /// An endpoint error: `{"error_summary": ..., "error": {".tag": ...}}`.
 #[derive(Debug, Deserialize)]
-pub struct ApiError {
+pub(crate) struct ApiError {
     #[serde(default)]
     pub error_summary: String,
     #[serde(default)]

@@ -24,7 +24,7 @@ use std::sync::Arc;
 const MAX_NEW_SESSIONS: u32 = 3;
 
 /// The chunk size used for a requested one.
-pub fn chunk_size(requested: u64) -> u64 {
+pub(crate) fn chunk_size(requested: u64) -> u64 {
     PROFILE.chunks.size_for(requested)
 }
 

@@ -14,7 +14,7 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 const READ_STEP: usize = 256 * 1024;
 
 /// Reads `[start, end)` of a file into memory (small files, last fragments).
-pub async fn read_range(path: &Path, start: u64, end: u64) -> Result<Bytes> {
+pub(crate) async fn read_range(path: &Path, start: u64, end: u64) -> Result<Bytes> {
     let mut file = tokio::fs::File::open(path).await.map_err(|e| file_error(path, e))?;
     file.seek(std::io::SeekFrom::Start(start)).await.map_err(|e| file_error(path, e))?;
     let len = usize::try_from(end.saturating_sub(start)).map_err(|e| file_error(path, e))?;
@@ -24,7 +24,7 @@ pub async fn read_range(path: &Path, start: u64, end: u64) -> Result<Bytes> {
 }
 
 /// Called with the absolute file offset reached while a range streams out.
-pub type SentHook = Arc<dyn Fn(u64) + Send + Sync>;
+pub(crate) type SentHook = Arc<dyn Fn(u64) + Send + Sync>;
 
 struct RangeState {
     path: PathBuf,
@@ -37,7 +37,7 @@ struct RangeState {
 
 /// A request body of `[start, end)` streamed from disk, opened when first
 /// polled, so that a retry simply builds another one.
-pub fn range_body(path: &Path, start: u64, end: u64, activity: &Activity, sent: SentHook) -> reqwest::Body {
+pub(crate) fn range_body(path: &Path, start: u64, end: u64, activity: &Activity, sent: SentHook) -> reqwest::Body {
     let state = RangeState { path: path.to_owned(), file: None, pos: start, end, activity: activity.clone(), sent };
     let stream = futures_util::stream::try_unfold(state, |mut st| async move {
         if st.pos >= st.end {
@@ -62,7 +62,7 @@ pub fn range_body(path: &Path, start: u64, end: u64, activity: &Activity, sent: 
 
 /// A request body of bytes already in memory, sent in steps so that the
 /// inactivity watchdog and the progress hook see them go out.
-pub fn bytes_body(data: Bytes, start: u64, activity: &Activity, sent: SentHook) -> reqwest::Body {
+pub(crate) fn bytes_body(data: Bytes, start: u64, activity: &Activity, sent: SentHook) -> reqwest::Body {
     let pieces: Vec<Bytes> = (0..data.len()).step_by(READ_STEP).map(|i| data.slice(i..(i + READ_STEP).min(data.len()))).collect();
     let state = (pieces.into_iter(), start, activity.clone(), sent);
     let stream = futures_util::stream::unfold(state, |(mut pieces, pos, activity, sent)| async move {

@@ -17,7 +17,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// A rate in bytes per second, or none (`off`: no limit).
-pub type Rate = Option<u64>;
+pub(crate) type Rate = Option<u64>;
 
 /// Rates by time of day: (minutes after midnight, rate), sorted by time.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,15 +7,15 @@
 
 mod body;
 mod limit;
-mod pacer;
+pub(crate) mod pacer;
 mod transport;
 mod watchdog;
 
-pub use body::{bytes_body, range_body, read_range, SentHook};
 pub use limit::{limit_uploads, BandwidthTable};
-pub use pacer::{retry_after, Pacer, PacerConfig};
-pub use transport::{cancellable, Auth, Reply, Transport};
-pub use watchdog::{Activity, ActivityStream};
+pub(crate) use body::{bytes_body, range_body, read_range, SentHook};
+pub(crate) use pacer::{retry_after, Pacer, PacerConfig};
+pub(crate) use transport::{cancellable, Auth, Reply, Transport};
+pub(crate) use watchdog::{Activity, ActivityStream};
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -70,7 +70,7 @@ pub fn client(opts: &HttpOptions) -> crate::Result<reqwest::Client> {
 
 /// The same client, but one that looks at a web page the way a browser that
 /// has never been there would: no redirect followed.
-pub fn page_client(opts: &HttpOptions) -> crate::Result<reqwest::Client> {
+pub(crate) fn page_client(opts: &HttpOptions) -> crate::Result<reqwest::Client> {
     builder(opts)?
         .redirect(reqwest::redirect::Policy::none())
         .build()

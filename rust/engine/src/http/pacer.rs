@@ -36,22 +36,22 @@ impl Default for PacerConfig {
 }
 
 #[derive(Debug)]
-pub struct Pacer {
+pub(crate) struct Pacer {
     config: PacerConfig,
     not_before: Mutex<Option<Instant>>,
 }
 
 impl Pacer {
-    pub fn new(config: PacerConfig) -> Self {
+    pub(crate) fn new(config: PacerConfig) -> Self {
         Self { config, not_before: Mutex::new(None) }
     }
 
-    pub fn max_attempts(&self) -> u32 {
+    pub(crate) fn max_attempts(&self) -> u32 {
         self.config.max_attempts.max(1)
     }
 
     /// The wait before retry number `retry` (1 for the first retry).
-    pub fn backoff(&self, retry: u32) -> Duration {
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
         let ceiling = self.config.base.saturating_mul(1u32 << retry.saturating_sub(1).min(20)).min(self.config.cap);
         let floor = self.config.min_sleep.min(ceiling);
         let span = ceiling.saturating_sub(floor).as_millis() as u64;
@@ -59,7 +59,7 @@ impl Pacer {
     }
 
     /// The wait before a retry when the server may have said how long.
-    pub fn wait(&self, retry: u32, server_says: Option<Duration>) -> Duration {
+    pub(crate) fn wait(&self, retry: u32, server_says: Option<Duration>) -> Duration {
         match server_says {
             Some(d) => {
                 let d = d.min(self.config.max_retry_after);
@@ -80,7 +80,7 @@ impl Pacer {
     }
 
     /// Waits while the service has asked everyone to hold off.
-    pub async fn gate(&self) {
+    pub(crate) async fn gate(&self) {
         let until = *self.not_before.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(until) = until {
             tokio::time::sleep_until(until).await;
@@ -89,12 +89,12 @@ impl Pacer {
 }
 
 /// Statuses worth another try: throttling and transient server trouble.
-pub fn retryable_status(status: u16) -> bool {
+pub(crate) fn retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504 | 509)
 }
 
 /// `Retry-After` as delay-seconds or an HTTP date.
-pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));

@@ -20,14 +20,14 @@ const MAX_REPLY_BYTES: usize = 16 * 1024 * 1024;
 /// Whether a request carries the account's bearer token. OneDrive upload
 /// URLs are pre-authorised and must be sent without it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Auth {
+pub(crate) enum Auth {
     Bearer,
     None,
 }
 
 /// A complete response.
 #[derive(Debug, Clone)]
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Bytes,
@@ -37,17 +37,17 @@ pub struct Reply {
 const MAX_REFRESHES: u32 = 2;
 
 impl Reply {
-    pub fn is_success(&self) -> bool {
+    pub(crate) fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
 
     /// A 401 for a permission the token lacks (Dropbox's `missing_scope`):
     /// a fresh token of the same login would lack it too.
-    pub fn is_scope_refusal(&self) -> bool {
+    pub(crate) fn is_scope_refusal(&self) -> bool {
         self.status == 401 && self.body.windows(b"missing_scope".len()).any(|w| w == b"missing_scope")
     }
 
-    pub fn json<T: serde::de::DeserializeOwned>(&self, service: ServiceKind) -> Result<T> {
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(&self, service: ServiceKind) -> Result<T> {
         serde_json::from_slice(&self.body).map_err(|e| Error::Service {
             service,
             status: self.status,
@@ -65,7 +65,7 @@ impl Reply {
 
 /// One service's way out: shared client, shared pacer, its token provider.
 #[derive(Clone)]
-pub struct Transport {
+pub(crate) struct Transport {
     http: Http,
     pacer: Arc<Pacer>,
     tokens: Arc<dyn TokenProvider>,
@@ -84,16 +84,12 @@ enum Attempt {
 }
 
 impl Transport {
-    pub fn new(http: Http, service: ServiceKind, tokens: Arc<dyn TokenProvider>) -> Self {
+    pub(crate) fn new(http: Http, service: ServiceKind, tokens: Arc<dyn TokenProvider>) -> Self {
         let pacer = Arc::new(Pacer::new(http.pacer.clone()));
         Self { http, pacer, tokens, service }
     }
 
-    pub fn service(&self) -> ServiceKind {
-        self.service
-    }
-
-    pub fn client(&self) -> &reqwest::Client {
+    pub(crate) fn client(&self) -> &reqwest::Client {
         &self.http.client
     }
 
@@ -106,7 +102,7 @@ impl Transport {
     /// Sends the request `make` builds, as often as needed. `make` is called
     /// once per attempt so that every body (a file range included) is created
     /// afresh; it hands the body an [`Activity`] to touch as bytes go out.
-    pub async fn send<F>(&self, cancel: &CancellationToken, auth: Auth, what: &str, make: F) -> Result<Reply>
+    pub(crate) async fn send<F>(&self, cancel: &CancellationToken, auth: Auth, what: &str, make: F) -> Result<Reply>
     where
         F: Fn(&Activity) -> Result<reqwest::RequestBuilder>,
     {
@@ -208,7 +204,7 @@ fn describe(e: reqwest::Error) -> String {
 }
 
 /// Runs `fut` unless `cancel` fires first.
-pub async fn cancellable<F: std::future::Future>(cancel: &CancellationToken, fut: F) -> Result<F::Output> {
+pub(crate) async fn cancellable<F: std::future::Future>(cancel: &CancellationToken, fut: F) -> Result<F::Output> {
     tokio::select! {
         biased;
         _ = cancel.cancelled() => Err(Error::Cancelled),

@@ -18,7 +18,7 @@ use tokio::time::Instant;
 /// It also carries a local read failure out of a body stream, so that a file
 /// that vanished is reported as such instead of being retried as a network error.
 #[derive(Debug, Clone)]
-pub struct Activity {
+pub(crate) struct Activity {
     origin: Instant,
     last_ms: Arc<AtomicU64>,
     local_failure: Arc<Mutex<Option<(String, String)>>>,
@@ -32,17 +32,17 @@ impl Default for Activity {
 
 impl Activity {
     /// Records that reading the local file failed (`path: message`).
-    pub fn fail_local(&self, path: &std::path::Path, message: String) {
+    pub(crate) fn fail_local(&self, path: &std::path::Path, message: String) {
         *self.local_failure.lock().unwrap_or_else(|p| p.into_inner()) =
             Some((path.display().to_string(), message));
     }
 
-    pub fn local_failure(&self) -> Option<crate::Error> {
+    pub(crate) fn local_failure(&self) -> Option<crate::Error> {
         let failure = self.local_failure.lock().unwrap_or_else(|p| p.into_inner()).clone();
         failure.map(|(path, message)| crate::Error::File { path, message })
     }
 
-    pub fn touch(&self) {
+    pub(crate) fn touch(&self) {
         let ms = self.origin.elapsed().as_millis() as u64;
         self.last_ms.fetch_max(ms, Ordering::Relaxed);
     }
@@ -52,7 +52,7 @@ impl Activity {
     }
 
     /// Runs `fut` until it finishes, or returns `None` once nothing moved for `limit`.
-    pub async fn guard<F: Future>(&self, limit: Duration, fut: F) -> Option<F::Output> {
+    pub(crate) async fn guard<F: Future>(&self, limit: Duration, fut: F) -> Option<F::Output> {
         tokio::pin!(fut);
         loop {
             let deadline = self.last() + limit;
@@ -68,13 +68,13 @@ impl Activity {
 }
 
 /// A request body stream that touches an [`Activity`] for every chunk it yields.
-pub struct ActivityStream<S> {
+pub(crate) struct ActivityStream<S> {
     inner: S,
     activity: Activity,
 }
 
 impl<S> ActivityStream<S> {
-    pub fn new(inner: S, activity: Activity) -> Self {
+    pub(crate) fn new(inner: S, activity: Activity) -> Self {
         Self { inner, activity }
     }
 }

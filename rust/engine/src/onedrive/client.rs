@@ -29,13 +29,13 @@ pub struct OneDrive {
 
 /// What a Graph error answer says.
 #[derive(Debug, Clone, Default)]
-pub struct GraphError {
+pub(crate) struct GraphError {
     pub code: String,
     pub inner: Option<String>,
     pub message: String,
 }
 
-pub fn parse_error(reply: &Reply) -> GraphError {
+pub(crate) fn parse_error(reply: &Reply) -> GraphError {
     match serde_json::from_slice::<ErrorBody>(&reply.body) {
         Ok(b) => GraphError {
             code: b.error.code,
@@ -46,7 +46,7 @@ pub fn parse_error(reply: &Reply) -> GraphError {
     }
 }
 
-pub fn service_error(reply: &Reply) -> Error {
+pub(crate) fn service_error(reply: &Reply) -> Error {
     let e = parse_error(reply);
     let code = match e.inner {
         Some(inner) if !e.code.is_empty() => format!("{}/{inner}", e.code),

@@ -2,13 +2,12 @@
 //! plumbing in `client`, the common trait in `service`, uploads in `upload`,
 //! wire types in [`types`].
 
-mod client;
+pub(crate) mod client;
 mod links;
 mod profile;
 mod service;
-pub mod types;
-mod upload;
+pub(crate) mod types;
+pub(crate) mod upload;
 
-pub use client::OneDrive;
-pub use profile::{DEFAULT_SCOPES, DEFAULT_TENANT, FRAGMENT_UNIT, PROFILE, SIMPLE_LIMIT};
-pub use upload::fragment_size;
+pub(crate) use client::OneDrive;
+pub(crate) use profile::{DEFAULT_SCOPES, DEFAULT_TENANT, PROFILE};

@@ -7,23 +7,23 @@ use crate::{Endpoints, ServiceKind};
 
 /// `common` lets both personal Microsoft accounts and work or school accounts
 /// sign in; the app registration's "supported account types" narrows it.
-pub const DEFAULT_TENANT: &str = "common";
+pub(crate) const DEFAULT_TENANT: &str = "common";
 
 /// Least privilege for uploading into the user's own drive, a refresh token
 /// (`offline_access`) and the user's name for the account list (`User.Read`).
-pub const DEFAULT_SCOPES: &str = "Files.ReadWrite offline_access User.Read";
+pub(crate) const DEFAULT_SCOPES: &str = "Files.ReadWrite offline_access User.Read";
 
 /// Files up to this size go in one PUT (the limit every Graph document agrees on).
-pub const SIMPLE_LIMIT: u64 = 4 * 1024 * 1024;
+pub(crate) const SIMPLE_LIMIT: u64 = 4 * 1024 * 1024;
 
 /// Fragments must be multiples of 320 KiB.
-pub const FRAGMENT_UNIT: u64 = 320 * 1024;
+pub(crate) const FRAGMENT_UNIT: u64 = 320 * 1024;
 
 fn microsoft(endpoints: &Endpoints, tenant: &str, leaf: &str) -> String {
     format!("{}/{tenant}/oauth2/v2.0/{leaf}", endpoints.microsoft_login)
 }
 
-pub const PROFILE: ServiceProfile = ServiceProfile {
+pub(crate) const PROFILE: ServiceProfile = ServiceProfile {
     kind: ServiceKind::OneDrive,
     login_command: "dkcloud login onedrive",
     client_id_var: "DKCLOUD_ONEDRIVE_CLIENT_ID",

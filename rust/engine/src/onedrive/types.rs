@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct User {
+pub(crate) struct User {
     pub display_name: Option<String>,
     pub mail: Option<String>,
     pub user_principal_name: Option<String>,
@@ -12,20 +12,20 @@ pub struct User {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Drive {
+pub(crate) struct Drive {
     pub quota: Option<DriveQuota>,
     /// `personal`, `business` or `documentLibrary`.
     pub drive_type: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct DriveQuota {
+pub(crate) struct DriveQuota {
     pub used: Option<u64>,
     pub total: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct DriveItem {
+pub(crate) struct DriveItem {
     pub name: String,
     #[serde(default)]
     pub size: u64,
@@ -36,31 +36,31 @@ pub struct DriveItem {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct FileFacet {
+pub(crate) struct FileFacet {
     pub hashes: Option<Hashes>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Hashes {
+pub(crate) struct Hashes {
     pub quick_xor_hash: Option<String>,
 }
 
 impl DriveItem {
-    pub fn quick_xor_hash(&self) -> Option<&str> {
+    pub(crate) fn quick_xor_hash(&self) -> Option<&str> {
         self.file.as_ref()?.hashes.as_ref()?.quick_xor_hash.as_deref()
     }
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Children {
+pub(crate) struct Children {
     pub value: Vec<DriveItem>,
     #[serde(rename = "@odata.nextLink")]
     pub next_link: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct NewFolder<'a> {
+pub(crate) struct NewFolder<'a> {
     pub name: &'a str,
     pub folder: serde_json::Map<String, serde_json::Value>,
     #[serde(rename = "@microsoft.graph.conflictBehavior")]
@@ -68,13 +68,13 @@ pub struct NewFolder<'a> {
 }
 
 #[derive(Debug, Serialize)]
-pub struct CreateSession {
+pub(crate) struct CreateSession {
     pub item: SessionItem,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SessionItem {
+pub(crate) struct SessionItem {
     #[serde(rename = "@microsoft.graph.conflictBehavior")]
     pub conflict_behavior: &'static str,
     pub file_size: u64,
@@ -84,7 +84,7 @@ pub struct SessionItem {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct FileSystemInfo {
+pub(crate) struct FileSystemInfo {
     pub last_modified_date_time: String,
     /// The local file's creation time, where the file system keeps one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,13 +94,13 @@ pub struct FileSystemInfo {
 /// `PATCH` of a drive item's `fileSystemInfo` (after a simple upload).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TimesUpdate {
+pub(crate) struct TimesUpdate {
     pub file_system_info: FileSystemInfo,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct UploadSession {
+pub(crate) struct UploadSession {
     pub upload_url: Option<String>,
     #[serde(default)]
     pub next_expected_ranges: Vec<String>,
@@ -108,7 +108,7 @@ pub struct UploadSession {
 
 impl UploadSession {
     /// The first byte the server still wants (`"N-"` or `"N-M"`).
-    pub fn next_offset(&self) -> Option<u64> {
+    pub(crate) fn next_offset(&self) -> Option<u64> {
         let first = self.next_expected_ranges.first()?;
         first.split('-').next()?.trim().parse().ok()
     }
@@ -117,7 +117,7 @@ impl UploadSession {
 /// `POST .../createLink`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CreateLink<'a> {
+pub(crate) struct CreateLink<'a> {
     #[serde(rename = "type")]
     pub link_type: &'static str,
     pub scope: &'static str,
@@ -130,7 +130,7 @@ pub struct CreateLink<'a> {
 /// A `permission` carrying a sharing link.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Permission {
+pub(crate) struct Permission {
     #[serde(default)]
     pub roles: Vec<String>,
     pub link: Option<SharingLink>,
@@ -141,19 +141,19 @@ pub struct Permission {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SharingLink {
+pub(crate) struct SharingLink {
     #[serde(rename = "type")]
     pub link_type: Option<String>,
     pub web_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct ErrorBody {
+pub(crate) struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct ErrorDetail {
+pub(crate) struct ErrorDetail {
     pub code: String,
     #[serde(default)]
     pub message: String,
@@ -164,7 +164,7 @@ pub struct ErrorDetail {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct InnerError {
+pub(crate) struct InnerError {
     pub code: Option<String>,
 }
 

@@ -40,7 +40,7 @@ pub(super) fn prepared_dir(state_dir: &Path, id: &str) -> PathBuf {
 impl Ctx {
     /// Opens the job's journal (none for a dry run) and its prepared-file cache,
     /// both keyed by the service, the `sources` and the `destination`.
-    pub fn open(
+    pub(super) fn open(
         remote: Arc<dyn Remote>,
         sources: &[PathBuf],
         destination: &str,

@@ -21,7 +21,7 @@ use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-pub use super::report::{JobEvents, NoEvents};
+pub(crate) use super::report::JobEvents;
 
 /// An upload of local files and folders into one remote folder.
 pub struct UploadJob {

@@ -65,7 +65,7 @@ enum Record {
 
 /// A session recorded by an earlier run.
 #[derive(Debug, Clone)]
-pub struct Recorded {
+pub(crate) struct Recorded {
     pub stamp: FileStamp,
     pub remote: String,
     pub session: OpenSession,
@@ -77,7 +77,7 @@ struct Writer {
     torn: bool,
 }
 
-pub struct Journal {
+pub(crate) struct Journal {
     path: PathBuf,
     writer: Mutex<Writer>,
     warning: Arc<OnceWarning>,
@@ -102,7 +102,7 @@ fn remote_digest(remote: &str) -> u64 {
 }
 
 /// The job's name: the same sources, destination and service give the same journal.
-pub fn job_id(service: ServiceKind, sources: &[PathBuf], destination: &str) -> String {
+pub(crate) fn job_id(service: ServiceKind, sources: &[PathBuf], destination: &str) -> String {
     let mut h = Sha256::new();
     h.update(service.to_string().as_bytes());
     h.update([0]);
@@ -115,7 +115,7 @@ pub fn job_id(service: ServiceKind, sources: &[PathBuf], destination: &str) -> S
 }
 
 /// `$XDG_STATE_HOME/dkcloud/jobs`, or `~/.local/state/dkcloud/jobs`.
-pub fn default_dir() -> Result<PathBuf> {
+pub(crate) fn default_dir() -> Result<PathBuf> {
     let base = match std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
         Some(d) => PathBuf::from(d),
         None => {
@@ -130,7 +130,7 @@ pub fn default_dir() -> Result<PathBuf> {
 
 /// What a journal holds: finished files and open sessions.
 #[derive(Default)]
-pub struct Contents {
+pub(crate) struct Contents {
     /// Finished files: digest of (path, size, mtime) -> digest of where it was stored.
     done: HashMap<u64, u64>,
     /// Files found already there: digests of (path, size, mtime).
@@ -146,7 +146,7 @@ impl Contents {
     /// Reads the journal `dir/<id>.jsonl` without changing it; an absent one
     /// is empty. Lines are read as bytes: one that is not a record (cut short,
     /// not UTF-8, unknown) is skipped, and said once.
-    pub fn read(dir: &Path, id: &str) -> Result<Self> {
+    pub(crate) fn read(dir: &Path, id: &str) -> Result<Self> {
         let path = journal_path(dir, id);
         let io = |e: std::io::Error| Error::File { path: path.display().to_string(), message: e.to_string() };
         let mut contents = Self::default();
@@ -202,36 +202,38 @@ impl Contents {
     }
 
     /// Lines that could not be read and were skipped.
-    pub fn skipped(&self) -> u64 {
+    #[cfg(test)]
+    fn skipped(&self) -> u64 {
         self.skipped
     }
 
     /// Whether this file, as it is, was stored (wherever it went).
-    pub fn is_done(&self, local: &Path, stamp: &FileStamp) -> bool {
+    #[cfg(test)]
+    fn is_done(&self, local: &Path, stamp: &FileStamp) -> bool {
         self.done.contains_key(&digest(local, stamp))
     }
 
     /// Whether this file, as it is, is on the service: stored by the job or
     /// found there by one of its runs.
-    pub fn is_stored(&self, local: &Path, stamp: &FileStamp) -> bool {
+    pub(crate) fn is_stored(&self, local: &Path, stamp: &FileStamp) -> bool {
         let d = digest(local, stamp);
         self.done.contains_key(&d) || self.present.contains(&d)
     }
 
     /// The sessions left open, to continue or to cancel.
-    pub fn open_sessions(&self) -> impl Iterator<Item = &Recorded> {
+    pub(crate) fn open_sessions(&self) -> impl Iterator<Item = &Recorded> {
         self.open.values()
     }
 }
 
 /// Where the journal of job `id` is.
-pub fn journal_path(dir: &Path, id: &str) -> PathBuf {
+pub(crate) fn journal_path(dir: &Path, id: &str) -> PathBuf {
     dir.join(format!("{id}.jsonl"))
 }
 
 impl Journal {
     /// Opens (or creates) the journal `dir/<id>.jsonl` and reads what it holds.
-    pub fn open(dir: &Path, id: &str) -> Result<Self> {
+    pub(crate) fn open(dir: &Path, id: &str) -> Result<Self> {
         let io = |e: std::io::Error| Error::File { path: dir.display().to_string(), message: e.to_string() };
         crate::fsio::create_private_dir(dir).map_err(io)?;
         let path = journal_path(dir, id);
@@ -263,22 +265,18 @@ impl Journal {
         self.warning.clone()
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    pub fn is_done(&self, local: &Path, stamp: &FileStamp) -> bool {
+    pub(crate) fn is_done(&self, local: &Path, stamp: &FileStamp) -> bool {
         self.done.lock().unwrap_or_else(|p| p.into_inner()).contains_key(&digest(local, stamp))
     }
 
     /// Whether this file, as it is, was stored at `remote` (not elsewhere,
     /// as a kept-both copy under another name).
-    pub fn is_done_at(&self, local: &Path, stamp: &FileStamp, remote: &str) -> bool {
+    pub(crate) fn is_done_at(&self, local: &Path, stamp: &FileStamp, remote: &str) -> bool {
         self.done.lock().unwrap_or_else(|p| p.into_inner()).get(&digest(local, stamp)) == Some(&remote_digest(remote))
     }
 
     /// The session an earlier run left open for this file, taken out of the journal's memory.
-    pub fn take_open(&self, local: &Path) -> Option<Recorded> {
+    pub(crate) fn take_open(&self, local: &Path) -> Option<Recorded> {
         self.open.lock().unwrap_or_else(|p| p.into_inner()).remove(local)
     }
 
@@ -302,7 +300,7 @@ impl Journal {
         }
     }
 
-    pub fn opened(&self, local: &Path, stamp: FileStamp, remote: &str, session: &OpenSession) {
+    pub(crate) fn opened(&self, local: &Path, stamp: FileStamp, remote: &str, session: &OpenSession) {
         self.append(&Record::Open(OpenRecord {
             key: FileKey { local: local.to_owned(), stamp },
             remote: remote.to_owned(),
@@ -310,16 +308,16 @@ impl Journal {
         }));
     }
 
-    pub fn closed(&self, local: &Path) {
+    pub(crate) fn closed(&self, local: &Path) {
         self.append(&Record::Closed { local: local.to_owned() });
     }
 
     /// The file is already on the service, identical (nothing was sent).
-    pub fn found_there(&self, local: &Path, stamp: FileStamp, remote: &str) {
+    pub(crate) fn found_there(&self, local: &Path, stamp: FileStamp, remote: &str) {
         self.append(&Record::Present { key: FileKey { local: local.to_owned(), stamp }, remote: remote.to_owned() });
     }
 
-    pub fn finished(&self, local: &Path, stamp: FileStamp, remote: &str) {
+    pub(crate) fn finished(&self, local: &Path, stamp: FileStamp, remote: &str) {
         self.done.lock().unwrap_or_else(|p| p.into_inner()).insert(digest(local, &stamp), remote_digest(remote));
         self.append(&Record::Done { key: FileKey { local: local.to_owned(), stamp }, remote: remote.to_owned() });
     }

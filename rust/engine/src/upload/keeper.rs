@@ -19,7 +19,7 @@ pub(super) struct RecordKeeper {
 }
 
 impl RecordKeeper {
-    pub fn start(dir: &Path, mut record: JobRecord, warning: Arc<OnceWarning>) -> Self {
+    pub(super) fn start(dir: &Path, mut record: JobRecord, warning: Arc<OnceWarning>) -> Self {
         // A resumed job keeps when it was first started (and who started it).
         if let Ok(earlier) = JobRecord::load(&record_path(dir, &record.id)) {
             if earlier.is_unfinished() {
@@ -34,7 +34,7 @@ impl RecordKeeper {
         keeper
     }
 
-    pub fn end(&self, state: EndState, error: Option<String>) {
+    pub(super) fn end(&self, state: EndState, error: Option<String>) {
         self.ended.store(true, Ordering::SeqCst);
         {
             let mut record = self.record.lock().unwrap_or_else(|p| p.into_inner());

@@ -41,7 +41,7 @@ pub(super) struct Planner {
 
 impl Planner {
     /// The file to transfer, or `None` when its result is settled here (and reported).
-    pub async fn plan(&mut self, ctx: &Ctx, local: PathBuf, target: String, stamp: FileStamp) -> Option<PlannedFile> {
+    pub(super) async fn plan(&mut self, ctx: &Ctx, local: PathBuf, target: String, stamp: FileStamp) -> Option<PlannedFile> {
         // A converted photo is stored as `.jpg`: plan (and check conflicts) under that name.
         let target = match &ctx.preparer {
             Some(p) => match p.planned_name(&local) {

@@ -33,7 +33,7 @@ pub(super) struct PreparedFile {
 
 impl PreparedFile {
     /// Drops the cached copy; called once the upload has its final result.
-    pub fn discard(&self) {
+    pub(super) fn discard(&self) {
         if let Some(dir) = &self.cached {
             let _ = std::fs::remove_dir_all(dir);
         }
@@ -41,17 +41,17 @@ impl PreparedFile {
 }
 
 impl Preparer {
-    pub fn new(options: PrepareOptions, cache: PathBuf) -> Self {
+    pub(super) fn new(options: PrepareOptions, cache: PathBuf) -> Self {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         Self { options, cache, decoders: Arc::new(Semaphore::new(cores)) }
     }
 
     /// The name the file will have remotely (`.jpg` once converted), without decoding it.
-    pub fn planned_name(&self, local: &Path) -> Result<String> {
+    pub(super) fn planned_name(&self, local: &Path) -> Result<String> {
         dkcloud_prepare::planned_name(local, &self.options).map_err(|e| file_error(local, e))
     }
 
-    pub async fn prepare(&self, local: &Path, stamp: FileStamp) -> Result<PreparedFile> {
+    pub(super) async fn prepare(&self, local: &Path, stamp: FileStamp) -> Result<PreparedFile> {
         let dir = self.cache.join(self.key(local, stamp));
         if let Some(ready) = Self::cached(&dir).await {
             return Ok(ready);

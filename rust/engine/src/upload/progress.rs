@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
 
-pub const TICK: Duration = Duration::from_millis(100);
+pub(crate) const TICK: Duration = Duration::from_millis(100);
 /// The rate is measured over this much recent time.
 const RATE_WINDOW: Duration = Duration::from_secs(5);
 
@@ -73,7 +73,7 @@ impl Active {
 }
 
 impl Tracker {
-    pub fn begin(&self, local: PathBuf, size: u64) -> u64 {
+    pub(super) fn begin(&self, local: PathBuf, size: u64) -> u64 {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let file = ActiveFile { local, size, sent: 0 };
         self.active.lock().unwrap_or_else(|p| p.into_inner()).insert(id, Active { file, carried: 0, carried_unknown: false });
@@ -82,13 +82,13 @@ impl Tracker {
 
     /// The file goes on with a session an earlier run opened: the first
     /// offset it reports was sent then, and is no part of this run's rate.
-    pub fn resuming(&self, id: u64) {
+    pub(super) fn resuming(&self, id: u64) {
         if let Some(a) = self.active.lock().unwrap_or_else(|p| p.into_inner()).get_mut(&id) {
             a.carried_unknown = true;
         }
     }
 
-    pub fn sent(&self, id: u64, offset: u64) {
+    pub(super) fn sent(&self, id: u64, offset: u64) {
         if let Some(a) = self.active.lock().unwrap_or_else(|p| p.into_inner()).get_mut(&id) {
             a.file.sent = offset.min(a.file.size);
             // A session that was gone starts the file again from below.
@@ -99,12 +99,12 @@ impl Tracker {
     }
 
     /// Bytes of file `id` this run moved so far (not an earlier run's, resumed).
-    pub fn moved(&self, id: u64) -> u64 {
+    pub(super) fn moved(&self, id: u64) -> u64 {
         self.active.lock().unwrap_or_else(|p| p.into_inner()).get(&id).map_or(0, Active::moved)
     }
 
     /// The file is over; `stored` bytes of it count as done.
-    pub fn end(&self, id: u64, stored: u64) {
+    pub(super) fn end(&self, id: u64, stored: u64) {
         let carried = self.active.lock().unwrap_or_else(|p| p.into_inner()).remove(&id).map_or(0, |a| a.carried);
         self.bytes_finished.fetch_add(stored, Ordering::Relaxed);
         self.moved_finished.fetch_add(stored.saturating_sub(carried), Ordering::Relaxed);
@@ -144,11 +144,11 @@ pub(super) struct Publisher {
 }
 
 impl Publisher {
-    pub fn new(tracker: Arc<Tracker>) -> Self {
+    pub(super) fn new(tracker: Arc<Tracker>) -> Self {
         Self { tracker, started: Instant::now(), samples: VecDeque::new() }
     }
 
-    pub fn next(&mut self) -> Progress {
+    pub(super) fn next(&mut self) -> Progress {
         self.next_at(Instant::now())
     }
 

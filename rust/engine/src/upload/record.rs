@@ -206,7 +206,7 @@ impl JobRecord {
 
 /// Every readable record in `dir`; an unreadable one is skipped with a
 /// warning (one bad file must not hide the others), other files are ignored.
-pub fn all_records(dir: &Path) -> Result<Vec<JobRecord>> {
+pub(crate) fn all_records(dir: &Path) -> Result<Vec<JobRecord>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),

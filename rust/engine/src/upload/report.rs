@@ -16,8 +16,10 @@ pub trait JobEvents: Send + Sync {
     fn file_done(&self, _report: &FileReport) {}
 }
 
-/// Ignores every event.
+/// Ignores every event (for tests).
+#[cfg(any(test, feature = "testing"))]
 pub struct NoEvents;
+#[cfg(any(test, feature = "testing"))]
 impl JobEvents for NoEvents {}
 
 /// The job's counts and where they are told.
@@ -28,7 +30,7 @@ pub(super) struct Ledger {
 }
 
 impl Ledger {
-    pub fn new(events: Arc<dyn JobEvents>) -> Self {
+    pub(super) fn new(events: Arc<dyn JobEvents>) -> Self {
         Self { tracker: Arc::new(Tracker::default()), events, summary: Mutex::new(Summary::default()) }
     }
 
@@ -36,7 +38,7 @@ impl Ledger {
         self.summary.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub fn report(&self, report: FileReport) {
+    pub(super) fn report(&self, report: FileReport) {
         {
             let mut s = self.summary();
             s.bytes_sent += report.bytes_sent;
@@ -63,25 +65,25 @@ impl Ledger {
         self.events.file_done(&report);
     }
 
-    pub fn report_simple(&self, local: &Path, remote: Option<&str>, outcome: FileOutcome) {
+    pub(super) fn report_simple(&self, local: &Path, remote: Option<&str>, outcome: FileOutcome) {
         self.report(FileReport::simple(local, remote, outcome));
     }
 
-    pub fn report_error(&self, local: &Path, remote: Option<&str>, error: &Error) {
+    pub(super) fn report_error(&self, local: &Path, remote: Option<&str>, error: &Error) {
         self.report(FileReport {
             error_kind: Some(error.kind()),
             ..FileReport::simple(local, remote, FileOutcome::Failed(error.to_string()))
         });
     }
 
-    pub fn count_folder(&self, folder: &crate::remote::Folder) {
+    pub(super) fn count_folder(&self, folder: &crate::remote::Folder) {
         if folder.created {
             self.summary().folders_created += 1;
         }
     }
 
     /// A file's transfer `id` is over: its `size` bytes were stored, or leave the total.
-    pub fn transfer_ended(&self, id: u64, size: u64, stored: bool) {
+    pub(super) fn transfer_ended(&self, id: u64, size: u64, stored: bool) {
         if stored {
             self.summary().bytes_uploaded += size;
         } else {
@@ -91,7 +93,7 @@ impl Ledger {
     }
 
     /// Publishes progress every [`TICK`] until the handle is aborted.
-    pub fn spawn_ticker(&self) -> tokio::task::JoinHandle<()> {
+    pub(super) fn spawn_ticker(&self) -> tokio::task::JoinHandle<()> {
         let (tracker, events) = (self.tracker.clone(), self.events.clone());
         tokio::spawn(async move {
             let mut publisher = Publisher::new(tracker);
@@ -105,7 +107,7 @@ impl Ledger {
     }
 
     /// Publishes the last progress and hands back the counts so far.
-    pub fn close(&self) -> Summary {
+    pub(super) fn close(&self) -> Summary {
         self.events.progress(&Publisher::new(self.tracker.clone()).next());
         self.summary().clone()
     }

@@ -142,12 +142,12 @@ pub fn find_unfinished(journal_dir: Option<&Path>, wanted: &str) -> Result<JobRe
 }
 
 /// Where the lock of job `id` is (see [`super::UploadJob::lock_path`]).
-pub fn lock_path(dir: &Path, id: &str) -> PathBuf {
+pub(super) fn lock_path(dir: &Path, id: &str) -> PathBuf {
     dir.join(format!("{id}.lock"))
 }
 
 /// Deletes job `id`'s journal, record, lock file and prepared photos.
-pub fn forget(journal_dir: Option<&Path>, id: &str) -> Result<()> {
+pub(crate) fn forget(journal_dir: Option<&Path>, id: &str) -> Result<()> {
     let dir = jobs_dir(journal_dir)?;
     for file in [journal::journal_path(&dir, id), record_path(&dir, id), lock_path(&dir, id)] {
         match std::fs::remove_file(&file) {

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use tokio::sync::mpsc;
 
 #[derive(Debug)]
-pub enum WalkItem {
+pub(crate) enum WalkItem {
     Folder { local: PathBuf, remote: String },
     File { local: PathBuf, remote: String, stamp: FileStamp },
     Bad { local: PathBuf, reason: String },
@@ -28,7 +28,7 @@ pub enum WalkItem {
 }
 
 /// Starts the walk on a blocking thread; it stops when `tx`'s receiver is dropped.
-pub fn spawn(
+pub(crate) fn spawn(
     sources: Vec<PathBuf>,
     destination: String,
     service: ServiceKind,

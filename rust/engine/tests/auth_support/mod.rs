@@ -6,10 +6,10 @@
 
 use dkcloud_emulator::{Config as EmuConfig, Consent, RunningEmulator};
 use dkcloud_engine::auth::Accounts;
-use dkcloud_engine::auth::{Login, OAuthApp};
+use dkcloud_engine::testing::auth::{Login, OAuthApp};
 use dkcloud_engine::config::StoreKind;
 use dkcloud_engine::config::{Config, EnvOverrides, Paths};
-use dkcloud_engine::http::{client, HttpOptions};
+use dkcloud_engine::testing::http::{client, HttpOptions};
 use dkcloud_engine::{Endpoints, ServiceKind};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

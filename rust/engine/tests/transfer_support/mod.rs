@@ -4,11 +4,11 @@
 
 use dkcloud_emulator::testkit::{self, pattern, TestEmulator};
 use dkcloud_emulator::{Config, RunningEmulator};
-use dkcloud_engine::token::StaticToken;
-use dkcloud_engine::dropbox::Dropbox;
-use dkcloud_engine::http::{Http, HttpOptions, PacerConfig, Resolver};
-use dkcloud_engine::onedrive::OneDrive;
-use dkcloud_engine::remote::Remote;
+use dkcloud_engine::testing::token::StaticToken;
+use dkcloud_engine::testing::dropbox::Dropbox;
+use dkcloud_engine::testing::http::{Http, HttpOptions, PacerConfig, Resolver};
+use dkcloud_engine::testing::onedrive::OneDrive;
+use dkcloud_engine::testing::remote::Remote;
 use dkcloud_engine::{Endpoints, ServiceKind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -85,7 +85,7 @@ impl Env {
 
     /// Where the emulator keeps a stored file.
     pub fn stored(&self, kind: ServiceKind, remote: &str) -> PathBuf {
-        self.emu.data_dir().join(service_folder(kind)).join(remote.trim_start_matches('/'))
+        testkit::stored_path(&self.emu, service_folder(kind), remote)
     }
 
     pub async fn stats(&self) -> serde_json::Value {

@@ -13,7 +13,7 @@ use crate::context::Context;
 use crate::exit::CliError;
 use std::path::{Path, PathBuf};
 
-pub fn add(global: &Global, args: &AddArgs) -> Result<(), CliError> {
+pub(crate) fn add(global: &Global, args: &AddArgs) -> Result<(), CliError> {
     let every = Every::parse(&args.every)?;
     let ctx = Context::new(global)?;
     let upload_args = scheduled(&args.upload)?;

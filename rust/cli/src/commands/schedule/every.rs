@@ -4,7 +4,7 @@ use super::systemd;
 use crate::exit::CliError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Every {
+pub(crate) enum Every {
     Hourly,
     Daily,
     Weekly,
@@ -13,7 +13,7 @@ pub enum Every {
 }
 
 impl Every {
-    pub fn parse(text: &str) -> Result<Self, CliError> {
+    pub(crate) fn parse(text: &str) -> Result<Self, CliError> {
         let text = text.trim();
         let every = match text.to_ascii_lowercase().as_str() {
             "hourly" => Self::Hourly,
@@ -32,7 +32,7 @@ impl Every {
         Ok(every)
     }
 
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         match self {
             Self::Hourly => "hourly",
             Self::Daily => "daily",
@@ -43,12 +43,12 @@ impl Every {
 
     /// A run missed while the machine was off is made up at the next start;
     /// an hourly job just waits for the next hour.
-    pub fn persistent(&self) -> bool {
+    pub(crate) fn persistent(&self) -> bool {
         !matches!(self, Self::Hourly)
     }
 
     /// cron's own word for it; `None` for a calendar expression.
-    pub fn cron_time(&self) -> Option<&'static str> {
+    pub(crate) fn cron_time(&self) -> Option<&'static str> {
         match self {
             Self::Hourly => Some("@hourly"),
             Self::Daily => Some("@daily"),

@@ -8,15 +8,15 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JobFile {
+pub(crate) struct JobFile {
     /// hourly, daily, weekly or a calendar expression (what `--every` said).
-    pub every: String,
+    pub(crate) every: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<String>,
+    pub(crate) account: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env_file: Option<String>,
+    pub(crate) env_file: Option<String>,
     /// The arguments of `dkcloud upload`: options, files and folders, the remote.
-    pub upload: Vec<String>,
+    pub(crate) upload: Vec<String>,
 }
 
 const HEADER: &str = "# A scheduled upload, written by `dkcloud schedule add`.\n\
@@ -24,7 +24,7 @@ const HEADER: &str = "# A scheduled upload, written by `dkcloud schedule add`.\n
 # `upload` holds the arguments of `dkcloud upload`, checked by it at each run.\n";
 
 impl JobFile {
-    pub fn load(places: &Places, name: &str) -> Result<Self, CliError> {
+    pub(crate) fn load(places: &Places, name: &str) -> Result<Self, CliError> {
         let path = places.job_file(name);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
@@ -34,18 +34,18 @@ impl JobFile {
         toml::from_str(&text).map_err(|e| CliError::usage(format!("{}: not a job file: {e}", path.display())))
     }
 
-    pub fn save(&self, places: &Places, name: &str) -> Result<(), CliError> {
+    pub(crate) fn save(&self, places: &Places, name: &str) -> Result<(), CliError> {
         let body = toml::to_string(self).map_err(|e| CliError::other(format!("cannot write the job: {e}")))?;
         write_replacing(&places.job_file(name), &format!("{HEADER}{body}"))
     }
 }
 
-pub fn unknown_job(name: &str) -> CliError {
+pub(crate) fn unknown_job(name: &str) -> CliError {
     CliError::usage(format!("there is no scheduled job named '{name}' (`dkcloud schedule list` shows them)"))
 }
 
 /// Written whole or not at all: a run reading the job never sees half a file.
-pub fn write_replacing(path: &Path, text: &str) -> Result<(), CliError> {
+pub(crate) fn write_replacing(path: &Path, text: &str) -> Result<(), CliError> {
     let fail = |e: std::io::Error| CliError::other(format!("cannot write {}: {e}", path.display()));
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;
@@ -57,7 +57,7 @@ pub fn write_replacing(path: &Path, text: &str) -> Result<(), CliError> {
 }
 
 /// Letters, digits, '-' and '_', at most 64: safe in a unit name, a file name and a shell.
-pub fn check_name(name: &str) -> Result<(), CliError> {
+pub(crate) fn check_name(name: &str) -> Result<(), CliError> {
     let fits = !name.is_empty()
         && name.len() <= 64
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
@@ -72,7 +72,7 @@ pub fn check_name(name: &str) -> Result<(), CliError> {
 
 /// The same paths and remote always give the same name, e.g.
 /// `/home/me/Pictures` to `onedrive:/Backup/2026` gives `pictures-onedrive-backup-2026`.
-pub fn derived_name(first_path: &Path, remote: &str) -> String {
+pub(crate) fn derived_name(first_path: &Path, remote: &str) -> String {
     let base = first_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "root".into());
     let mut name = String::new();
     for c in format!("{base}-{remote}").chars() {

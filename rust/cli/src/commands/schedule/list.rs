@@ -7,7 +7,7 @@ use super::places::{unit_name, Places};
 use super::{systemd, upload_argv};
 use crate::exit::{self, CliError};
 
-pub fn list(json: bool) -> Result<(), CliError> {
+pub(crate) fn list(json: bool) -> Result<(), CliError> {
     let places = Places::from_env()?;
     let mut names: Vec<String> = match std::fs::read_dir(places.jobs_dir()) {
         Ok(entries) => entries

@@ -8,17 +8,17 @@ use std::os::fd::AsRawFd;
 use std::path::Path;
 
 /// Held while it lives.
-pub struct JobLock {
+pub(crate) struct JobLock {
     _file: File,
 }
 
-pub enum Attempt {
+pub(crate) enum Attempt {
     Held(JobLock),
     /// Another process holds it; what it wrote about itself (pid, start).
     Busy(String),
 }
 
-pub fn try_lock(path: &Path) -> std::io::Result<Attempt> {
+pub(crate) fn try_lock(path: &Path) -> std::io::Result<Attempt> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }

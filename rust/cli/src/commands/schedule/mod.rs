@@ -15,11 +15,11 @@ mod systemd;
 mod units;
 mod upload_argv;
 
-pub use crate::args::{Action, AddArgs, ScheduleArgs};
+pub(crate) use crate::args::{Action, AddArgs, ScheduleArgs};
 use crate::args::Global;
 use crate::exit::{self, CliError};
 
-pub async fn run(global: &Global, args: &ScheduleArgs) -> Result<u8, CliError> {
+pub(crate) async fn run(global: &Global, args: &ScheduleArgs) -> Result<u8, CliError> {
     match &args.action {
         Action::Add(add) => add::add(global, add).map(|_| exit::OK),
         Action::List { json } => list::list(*json).map(|_| exit::OK),

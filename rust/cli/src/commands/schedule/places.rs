@@ -5,22 +5,22 @@
 use crate::exit::CliError;
 use std::path::{Path, PathBuf};
 
-pub struct Places {
+pub(crate) struct Places {
     /// dkcloud's config folder (`$DKCLOUD_CONFIG_DIR`, `$XDG_CONFIG_HOME/dkcloud`).
-    pub config_dir: PathBuf,
+    pub(crate) config_dir: PathBuf,
     /// `$XDG_STATE_HOME` (or `~/.local/state`): the base of the upload journals.
-    pub state_home: PathBuf,
+    pub(crate) state_home: PathBuf,
     /// `$XDG_CONFIG_HOME/systemd/user` (or `~/.config/systemd/user`).
-    pub units_dir: PathBuf,
+    pub(crate) units_dir: PathBuf,
 }
 
 impl Places {
-    pub fn from_env() -> Result<Self, CliError> {
+    pub(crate) fn from_env() -> Result<Self, CliError> {
         let config_dir = dkcloud_engine::config::Paths::from_env()?.config_dir;
         // The journals' folder is <state home>/dkcloud/jobs: the lock sits beside
         // it, so any two runs that could share a journal also share the lock,
         // whatever environment cron, systemd or a terminal gives them.
-        let journals = dkcloud_engine::upload::journal::default_dir()?;
+        let journals = dkcloud_engine::upload::jobs_dir(None)?;
         let state_home = journals
             .parent()
             .and_then(Path::parent)
@@ -42,11 +42,11 @@ impl Places {
         })
     }
 
-    pub fn jobs_dir(&self) -> PathBuf {
+    pub(crate) fn jobs_dir(&self) -> PathBuf {
         self.config_dir.join("schedules")
     }
 
-    pub fn job_file(&self, name: &str) -> PathBuf {
+    pub(crate) fn job_file(&self, name: &str) -> PathBuf {
         self.jobs_dir().join(format!("{name}.toml"))
     }
 
@@ -54,20 +54,20 @@ impl Places {
         self.state_home.join("dkcloud").join("schedules")
     }
 
-    pub fn lock_file(&self, name: &str) -> PathBuf {
+    pub(crate) fn lock_file(&self, name: &str) -> PathBuf {
         self.state_dir().join(format!("{name}.lock"))
     }
 
-    pub fn last_run_file(&self, name: &str) -> PathBuf {
+    pub(crate) fn last_run_file(&self, name: &str) -> PathBuf {
         self.state_dir().join(format!("{name}.last"))
     }
 
-    pub fn unit_file(&self, unit: &str) -> PathBuf {
+    pub(crate) fn unit_file(&self, unit: &str) -> PathBuf {
         self.units_dir.join(unit)
     }
 }
 
 /// `dkcloud-upload-NAME.service` / `.timer`.
-pub fn unit_name(name: &str, kind: &str) -> String {
+pub(crate) fn unit_name(name: &str, kind: &str) -> String {
     format!("dkcloud-upload-{name}.{kind}")
 }

@@ -6,7 +6,7 @@ use super::places::{unit_name, Places};
 use super::systemd;
 use crate::exit::CliError;
 
-pub fn remove(name: &str) -> Result<(), CliError> {
+pub(crate) fn remove(name: &str) -> Result<(), CliError> {
     check_name(name)?;
     let places = Places::from_env()?;
     let job_file = places.job_file(name);
@@ -21,7 +21,7 @@ pub fn remove(name: &str) -> Result<(), CliError> {
 }
 
 /// Stops the timer if a user manager runs it, then deletes both units.
-pub fn remove_units(places: &Places, name: &str) -> Result<(), CliError> {
+pub(crate) fn remove_units(places: &Places, name: &str) -> Result<(), CliError> {
     let timer = unit_name(name, "timer");
     let units = [places.unit_file(&timer), places.unit_file(&unit_name(name, "service"))];
     if !units.iter().any(|u| u.exists()) {

@@ -12,7 +12,7 @@ use crate::context::Context;
 use crate::exit::{self, CliError};
 use crate::remote_arg;
 
-pub async fn run(global: &Global, name: &str) -> Result<u8, CliError> {
+pub(crate) async fn run(global: &Global, name: &str) -> Result<u8, CliError> {
     check_name(name)?;
     let places = Places::from_env()?;
     let job = JobFile::load(&places, name)?;

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 /// `Err(reason)` when `systemd-analyze calendar` rejects `expr`; `Ok` when it
 /// accepts it or is not installed (the timer then reports a bad one when loaded).
-pub fn check_calendar(expr: &str) -> Result<(), String> {
+pub(crate) fn check_calendar(expr: &str) -> Result<(), String> {
     let output = Command::new("systemd-analyze").args(["calendar", expr]).stdin(Stdio::null()).output();
     match output {
         Ok(out) if !out.status.success() => Err(first_line(&out.stderr)),
@@ -16,7 +16,7 @@ pub fn check_calendar(expr: &str) -> Result<(), String> {
 
 /// Runs `systemctl --user ARGS`; `Err` with systemctl's own words when no user
 /// manager answers or it refuses.
-pub fn systemctl_user(args: &[&str]) -> Result<String, String> {
+pub(crate) fn systemctl_user(args: &[&str]) -> Result<String, String> {
     let out = Command::new("systemctl")
         .arg("--user")
         .args(args)
@@ -32,7 +32,7 @@ pub fn systemctl_user(args: &[&str]) -> Result<String, String> {
 
 /// When the timer runs next, as systemctl words it: `None` when no user
 /// manager answers, `Some(None)` when it plans no run.
-pub fn next_run(timer: &str) -> Option<Option<String>> {
+pub(crate) fn next_run(timer: &str) -> Option<Option<String>> {
     let text = systemctl_user(&["show", "-p", "NextElapseUSecRealtime", "--value", timer]).ok()?;
     let next = text.trim();
     Some(Some(next.to_owned()).filter(|n| !n.is_empty() && n != "n/a" && n != "0"))

@@ -9,7 +9,7 @@ use std::path::Path;
 /// What a scheduled run needs from the environment of `schedule add`: the
 /// folders (always, resolved) and the non-secret `DKCLOUD_*` settings that
 /// were set. Client secrets stay out: config.toml holds them for scheduled runs.
-pub const CARRIED_VARIABLES: [&str; 7] = [
+pub(crate) const CARRIED_VARIABLES: [&str; 7] = [
     "DKCLOUD_TOKEN_STORE",
     "DKCLOUD_EMULATOR",
     "DKCLOUD_CA_CERT",
@@ -19,13 +19,13 @@ pub const CARRIED_VARIABLES: [&str; 7] = [
     "DKCLOUD_LOG",
 ];
 
-pub struct RunCommand<'a> {
-    pub exe: &'a Path,
-    pub name: &'a str,
-    pub environment: &'a [(String, String)],
+pub(crate) struct RunCommand<'a> {
+    pub(crate) exe: &'a Path,
+    pub(crate) name: &'a str,
+    pub(crate) environment: &'a [(String, String)],
 }
 
-pub fn service_unit(run: &RunCommand, what: &str) -> String {
+pub(crate) fn service_unit(run: &RunCommand, what: &str) -> String {
     let mut text = format!(
         "# Written by `dkcloud schedule add`; `dkcloud schedule remove {name}` removes it.\n\
          [Unit]\n\
@@ -46,7 +46,7 @@ pub fn service_unit(run: &RunCommand, what: &str) -> String {
     text
 }
 
-pub fn timer_unit(name: &str, every: &Every) -> String {
+pub(crate) fn timer_unit(name: &str, every: &Every) -> String {
     format!(
         "# Written by `dkcloud schedule add`; `dkcloud schedule remove {name}` removes it.\n\
          [Unit]\n\
@@ -69,7 +69,7 @@ pub fn timer_unit(name: &str, every: &Every) -> String {
 
 /// A crontab line; for a calendar expression its five time fields are left
 /// for the user to write (cron cannot say everything OnCalendar= can).
-pub fn cron_line(run: &RunCommand, every: &Every) -> String {
+pub(crate) fn cron_line(run: &RunCommand, every: &Every) -> String {
     let time = every.cron_time().unwrap_or("MIN HOUR DAY MONTH WEEKDAY");
     let mut words: Vec<String> = run.environment.iter().map(|(k, v)| format!("{k}={}", shell_word(v))).collect();
     words.push(shell_word(&run.exe.to_string_lossy()));

@@ -10,7 +10,7 @@ use clap::Parser;
 use serde_json::Value;
 
 /// The options of `args` (defaults included, explicitly) and its paths.
-pub fn to_argv(args: &UploadArgs) -> Result<(Vec<String>, Vec<String>), CliError> {
+pub(crate) fn to_argv(args: &UploadArgs) -> Result<(Vec<String>, Vec<String>), CliError> {
     let form = serde_json::to_value(args).map_err(|e| CliError::other(format!("cannot store the options: {e}")))?;
     let Value::Object(fields) = form else {
         return Err(CliError::other("cannot store the options"));
@@ -41,7 +41,7 @@ pub fn to_argv(args: &UploadArgs) -> Result<(Vec<String>, Vec<String>), CliError
 
 /// The job's `dkcloud [--no-progress] [--account A] [--env-file F] upload ARGS`,
 /// checked exactly as the command line is.
-pub fn parse(job: &JobFile, no_progress: bool) -> Result<(Global, UploadArgs), CliError> {
+pub(crate) fn parse(job: &JobFile, no_progress: bool) -> Result<(Global, UploadArgs), CliError> {
     let mut argv = vec!["dkcloud".to_owned()];
     if no_progress {
         argv.push("--no-progress".into());
