@@ -41,6 +41,10 @@ remove_tree() {
 #   prepare_root SUITE
 prepare_root() {
     local suite="$1" root wanted mirror="${DKCLOUD_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+    case " ${DKCLOUD_QT6_SUITES[*]} " in
+        *" $suite "*) ;;
+        *) echo "FAIL: no Qt 6 host root for suite '$suite' (known: ${DKCLOUD_QT6_SUITES[*]})"; return 2 ;;
+    esac
     root="$(debian_root "$suite")"
     wanted="$(printf '%s\n' "${DKCLOUD_ROOT_PACKAGES[@]}")"
     [ "$(id -u)" -eq 0 ] || { echo "SKIP: creating a Debian $suite root with debootstrap needs root"; return 77; }

@@ -110,11 +110,11 @@ plugin="$build/Generic_DkCloud_Plugin.so"
 test_plugin="$build/testing/Generic_DkCloud_Plugin.so"
 needed="\$(readelf -d "\$plugin" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | tr '\n' ' ')"
 echo "== the plugin needs: \$needed"
-case "\$needed" in *libdigikamcore.so.$dkversion*libQt6*|*libQt6*libdigikamcore.so.$dkversion*) ;; *) echo "FAIL: the plugin is not linked to digiKam $dkversion and Qt 6"; ok=1 ;; esac
-echo "== ctest of the Qt 6 / digiKam $dk build"
+case "\$needed" in *libdigikamcore.so.${dkversion}*libQt6*|*libQt6*libdigikamcore.so.${dkversion}*) ;; *) echo "FAIL: the plugin is not linked to digiKam ${dkversion} and Qt 6"; ok=1 ;; esac
+echo "== ctest of the Qt 6 / digiKam ${dk} build"
 ctest --test-dir "$build" --output-on-failure -E '^(host_showfoto|sdk_peers|rclone_onedrive|debian_packages|installed_package)' || ok=1
 for mode in normal clash; do
-    echo "== in-host test in showfoto $dk (\$mode)"
+    echo "== in-host test in showfoto ${dk} (\$mode)"
     mkdir -p "$run/shots-\$mode"
     # (its screenshot names say 7_9: they are renamed below)
     if ! bash "$src/tests/host/showfoto_7_9.sh" "\$test_plugin" "$emulator" "$run/shots-\$mode" \$mode | grep -v '^screenshots*: '; then
@@ -125,40 +125,42 @@ for mode in normal clash; do
     done
 done
 # digiKam itself (the album view), as a user: selection, browser login, upload.
-echo "== in-host test in digiKam $dk (album view)"
+echo "== in-host test in digiKam ${dk} (album view)"
 mkdir -p "$run/shots-digikam"
-if ! bash "$src/tests/host/digikam_host.sh" "\$test_plugin" "$emulator" "$run/shots-digikam" $tag | grep -v '^screenshots*: '; then
+if ! bash "$src/tests/host/digikam_host.sh" "\$test_plugin" "$emulator" "$run/shots-digikam" ${tag} | grep -v '^screenshots*: '; then
     ok=1
 fi
-for f in "$run/shots-digikam"/digikam_$tag_*.png; do
+for f in "$run/shots-digikam"/digikam_${tag}_*.png; do
     [ -e "\$f" ] && cp "\$f" "$artifacts/"
 done
 # An album of 300 photos and a RAW one, all selected: every one listed at
 # once, thumbnails from digiKam $dk's loader, the RAW row with its preview.
-echo "== in-host test in digiKam $dk (300 photos and a RAW one)"
+echo "== in-host test in digiKam ${dk} (300 photos and a RAW one)"
 mkdir -p "$run/shots-many"
-if ! bash "$src/tests/host/digikam_many_photos.sh" "\$test_plugin" "$emulator" "$run/shots-many" $tag 300 | grep -v '^screenshots*: '; then
+if ! bash "$src/tests/host/digikam_many_photos.sh" "\$test_plugin" "$emulator" "$run/shots-many" ${tag} 300 | grep -v '^screenshots*: '; then
     ok=1
 fi
-for f in "$run/shots-many"/digikam_many_$tag_*.png; do
+for f in "$run/shots-many"/digikam_many_${tag}_*.png; do
     [ -e "\$f" ] && cp "\$f" "$artifacts/"
 done
 # digiKam $dk's Batch Queue Manager: a queue with Resize over an album, then
 # dkcloud's upload tools after it (the test build of this build's BQM module,
 # when it has one).
-echo "== in-host test in digiKam $dk (Batch Queue Manager)"
+echo "== in-host test in digiKam ${dk} (Batch Queue Manager)"
 mkdir -p "$run/shots-bqm"
 bqm_plugin="$build/testing/Bqm_DkCloud_Plugin.so"
 [ -f "\$bqm_plugin" ] || bqm_plugin=-
-if ! bash "$src/tests/host/bqm_host.sh" "\$bqm_plugin" "$emulator" "$run/shots-bqm" $tag | grep -v '^screenshots*: '; then
+if ! bash "$src/tests/host/bqm_host.sh" "\$bqm_plugin" "$emulator" "$run/shots-bqm" ${tag} | grep -v '^screenshots*: '; then
     ok=1
 fi
-for f in "$run/shots-bqm"/bqm_$tag_*.png; do
+for f in "$run/shots-bqm"/bqm_${tag}_*.png; do
     [ -e "\$f" ] && cp "\$f" "$artifacts/"
 done
-echo "screenshots: $artifacts/digikam_$tag_*.png, $artifacts/bqm_$tag_*.png"
+echo "screenshots: $artifacts/digikam_${tag}_*.png, $artifacts/bqm_${tag}_*.png"
 exit \$ok
 EOF
+# An expansion that failed above leaves a truncated script that would "pass".
+[ "$(tail -1 "$run/inner.sh")" = 'exit $ok' ] || { echo "FAIL: could not write $run/inner.sh"; exit 1; }
 chmod 755 "$run/inner.sh"
 
 log "building and testing in the $suite root (build folder $build)"
