@@ -136,9 +136,9 @@ find_main() {
 }
 activate() { xdotool windowactivate --sync "$1" 2>/dev/null || xdotool windowfocus --sync "$1" 2>/dev/null; sleep 0.5; }
 key() { xdotool key --clearmodifiers "$@"; }
-close_download_dialog() { # digiKam's "Download required files" (face models), at every start
+close_download_dialog() { # digiKam's "Download required files" (face models; 9.1: "Download Required Model Files"), at every start
     local dl
-    dl="$(find_window "$(title 'Download required files')")"
+    dl="$(find_window "$(title 'Download [Rr]equired ([Mm]odel )?[Ff]iles')")"
     [ -n "$dl" ] || return 1
     activate "$dl"
     key Escape

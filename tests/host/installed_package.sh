@@ -197,7 +197,7 @@ showfoto_question_title='^dkcloud and Showfoto.s own exporters'
 # digiKam's "Download required files" (face models) comes with every start.
 close_download_dialog() {
     local dl
-    dl="$(find_window '^Download [Rr]equired [Ff]iles')" || return 1
+    dl="$(find_window '^Download [Rr]equired ([Mm]odel )?[Ff]iles')" || return 1
     activate "$dl"
     key Escape
     wait_gone "$dl" 5

@@ -105,7 +105,7 @@ if [ "$mode" = clash ]; then
     # which opens our window.
     question=""
     for _ in $(seq 120); do
-        download="$(xdotool search --onlyvisible --name '^Download required files' 2>/dev/null | head -1)"
+        download="$(xdotool search --onlyvisible --name '^Download [Rr]equired ([Mm]odel )?[Ff]iles' 2>/dev/null | head -1)"
         if [ -n "$download" ]; then
             xdotool windowactivate --sync "$download" 2>/dev/null
             xdotool key --clearmodifiers Escape
@@ -189,7 +189,7 @@ wait_window() { # wait_window TITLE -> window id
 press_in_main() {
     # The first-run "Download required files" dialog: cancel it, it only gets in the way.
     local dl
-    dl="$(xdotool search --onlyvisible --name '^Download required files' 2>/dev/null | head -1)"
+    dl="$(xdotool search --onlyvisible --name '^Download [Rr]equired ([Mm]odel )?[Ff]iles' 2>/dev/null | head -1)"
     if [ -n "$dl" ]; then
         xdotool windowactivate --sync "$dl" 2>/dev/null && xdotool key --clearmodifiers Escape
         sleep 0.5
