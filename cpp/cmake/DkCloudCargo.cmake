@@ -7,7 +7,7 @@
 # A Rust library built elsewhere can be used instead (no cargo here): set
 # DKCLOUD_PREBUILT_FFI_LIBRARY (libdkcloud_ffi.a) and
 # DKCLOUD_PREBUILT_FFI_INCLUDE_DIR (the cxxbridge folder holding
-# dkcloud-ffi/src/lib.rs.h and rust/cxx.h). tests/host/showfoto_8_6.sh does so
+# dkcloud-ffi/src/lib.rs.h and rust/cxx.h). tests/host/showfoto_qt6.sh does so
 # to build inside a Debian 13 root with the library built on the host.
 set(DKCLOUD_PREBUILT_FFI_LIBRARY "" CACHE FILEPATH "Prebuilt libdkcloud_ffi.a (skips cargo)")
 set(DKCLOUD_PREBUILT_FFI_INCLUDE_DIR "" CACHE PATH "cxxbridge headers of the prebuilt library")

@@ -1,7 +1,7 @@
 # Debian packages with CPack's DEB generator (scripts/package runs it):
 #
-#   digikam-plugin-dkcloud  the plugin, depending on exactly the digiKam build
-#                           it was compiled against (section graphics)
+#   digikam-plugin-dkcloud  the plugin, depending on the digiKam release it was
+#                           compiled against, any Debian build of it (section graphics)
 #   dkcloud                 the command-line tool, its man pages and bash, zsh
 #                           and fish completions (section utils)
 #   dkcloud-emulator        the local OneDrive/Dropbox server (section net)
@@ -19,7 +19,7 @@ set(DKCLOUD_PACKAGE_MAINTAINER "dkcloud maintainers <maintainers@users.noreply.b
 set(_debian "${PROJECT_SOURCE_DIR}/packaging/debian")
 set(_staged "${CMAKE_BINARY_DIR}/package")
 
-# The exact package and version that hold the libdigikamcore we linked.
+# The package that holds the libdigikamcore we linked, and its version.
 if(NOT DKCLOUD_DIGIKAMCORE_LIBRARY)
     message(FATAL_ERROR "DKCLOUD_PACKAGE: no libdigikamcore path to find digiKam's package by")
 endif()
@@ -30,7 +30,21 @@ if(NOT _rc EQUAL 0 OR NOT _digikam_package)
     message(FATAL_ERROR "DKCLOUD_PACKAGE: no Debian package holds ${_digikamcore} (dpkg-query -S)")
 endif()
 execute_process(COMMAND dpkg-query -W "-f=\${Version}" "${_digikam_package}" OUTPUT_VARIABLE _digikam_package_version)
-set(DKCLOUD_DIGIKAM_DEPENDENCY "${_digikam_package} (= ${_digikam_package_version})")
+# The plugin needs the upstream release it was built against (the loader
+# compares versions, libdigikamcore's soname is X.Y.Z), not Debian's exact
+# rebuild of it: a binNMU (+bN) or a new Debian revision of the same release
+# keeps its binary interface (docs/packages.md, "Which digiKam builds the
+# plugin accepts"). So: any Debian build of X.Y.Z, with Debian's epoch.
+string(REGEX MATCH "^([0-9]+:)?([^-]+)(-.*)?$" _m "${_digikam_package_version}")
+set(_digikam_epoch "${CMAKE_MATCH_1}")
+set(_digikam_upstream "${CMAKE_MATCH_2}")
+if(NOT _m OR NOT _digikam_upstream MATCHES "^${DKCLOUD_DIGIKAM_VERSION}([~+.].*)?$")
+    message(FATAL_ERROR "DKCLOUD_PACKAGE: ${_digikam_package} ${_digikam_package_version} is not digiKam ${DKCLOUD_DIGIKAM_VERSION}, the release of ${_digikamcore}")
+endif()
+string(REGEX MATCH "^([0-9]+)\\.([0-9]+)\\.([0-9]+)$" _m "${DKCLOUD_DIGIKAM_VERSION}")
+math(EXPR _digikam_next_patch "${CMAKE_MATCH_3} + 1")
+set(DKCLOUD_DIGIKAM_DEPENDENCY
+    "${_digikam_package} (>= ${_digikam_epoch}${DKCLOUD_DIGIKAM_VERSION}), ${_digikam_package} (<< ${_digikam_epoch}${CMAKE_MATCH_1}.${CMAKE_MATCH_2}.${_digikam_next_patch}~)")
 
 file(STRINGS /etc/os-release _codename REGEX "^VERSION_CODENAME=")
 string(REGEX REPLACE "^VERSION_CODENAME=\"?([a-z]*)\"?$" "\\1" _codename "${_codename}")

@@ -1,7 +1,7 @@
 // digiKam's progress area (the status bar's "No active process" and its
 // list): our own declaration of the few functions of Digikam::ProgressItem and
 // Digikam::ProgressManager we call, all exported non-virtual functions of
-// libdigikamcore (the same in 7.9 and 8.6; tests/cpp checks the symbols).
+// libdigikamcore (the same in 7.9, 8.6 and 9.1; tests/cpp checks the symbols).
 // Items are only made by the manager and only reached through its pointers.
 #pragma once
 

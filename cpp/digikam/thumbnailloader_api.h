@@ -2,7 +2,7 @@
 // our own declaration of the few members of Digikam::ThumbnailLoadThread,
 // ThumbnailIdentifier and LoadingDescription we touch. All are exported
 // non-virtual functions of libdigikamcore or plain data members, the same in
-// 7.9 and 8.6 (the ABI test checks every symbol the plugin imports against
+// 7.9, 8.6 and 9.1 (the ABI test checks every symbol the plugin imports against
 // the installed library). Nothing here is constructed by us but the
 // identifier; the thread and the descriptions are the library's.
 #pragma once

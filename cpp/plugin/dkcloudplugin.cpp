@@ -89,7 +89,8 @@ void DkCloudPlugin::setup(QObject* parent)
     }
     // digiKam sets a generic plugin up once per window with an Export menu:
     // its main window first, then the light table, the editor, the queue
-    // manager... as they are made. The first is the host whose close quits.
+    // manager... as they are made (9.1: its hidden SurveyWindow first). The
+    // host whose close quits is the first one shown (quitHost()).
     if (!m_host)
         m_host = parent;
     if (parent)
@@ -219,14 +220,21 @@ void DkCloudPlugin::askTakeover()
 
 bool DkCloudPlugin::eventFilter(QObject* watched, QEvent* event)
 {
+    if (event->type() == QEvent::Show && !m_quitHost && m_hosts.contains(watched))
+        m_quitHost = watched;
     if (event->type() == QEvent::Show && m_askWhenShown && !m_takeoverQuestion && m_hosts.contains(watched))
         QTimer::singleShot(takeoverQuestionDelayMs, this, &DkCloudPlugin::askTakeover);
-    if (watched == m_host && event->type() == QEvent::Close && !mayQuitWhileUploading())
+    if (watched == quitHost() && event->type() == QEvent::Close && !mayQuitWhileUploading())
     {
         event->ignore();
         return true;
     }
     return Digikam::DPluginGeneric::eventFilter(watched, event);
+}
+
+QObject* DkCloudPlugin::quitHost() const
+{
+    return m_quitHost ? m_quitHost.data() : m_host.data();
 }
 
 bool DkCloudPlugin::mayQuitWhileUploading()
@@ -241,7 +249,7 @@ bool DkCloudPlugin::mayQuitWhileUploading()
         return true;
     QMessageBox box(QMessageBox::Warning, i18nc("@info plugin", "Uploads are still running"),
                     i18nc("@info plugin", "An upload is still running (%1).", running.join(QStringLiteral("; "))), QMessageBox::NoButton,
-                    qobject_cast<QWidget*>(m_host.data()));
+                    qobject_cast<QWidget*>(quitHost()));
     box.setObjectName(QStringLiteral("quitDuringUploadQuestion"));
     box.setInformativeText(i18nc("@info plugin", "If you quit now, the upload stops. The photos already stored stay there, and the "
         "next time you open the export window it offers to resume: only what is not "

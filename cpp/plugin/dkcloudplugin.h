@@ -56,11 +56,15 @@ private:
     HostWindows hostWindows() const;
     QWidget* visibleHostWindow() const;
     // Asks before the host quits with uploads running; false: stay open.
-    bool mayQuitWhileUploading();
+    bool     mayQuitWhileUploading();
+    QObject* quitHost() const;
 
     QPointer<ExportWindow> m_oneDrive;
     QPointer<ExportWindow> m_dropbox;
     QPointer<QObject>      m_host;
+    // The window whose close quits digiKam: the first host shown (digiKam 9.1
+    // sets the plugin up in its hidden SurveyWindow before the main window).
+    QPointer<QObject>      m_quitHost;
     QList<QPointer<QObject>> m_hosts;
     QPointer<QWidget>      m_takeoverQuestion;
     QList<ServiceId>       m_heldBack;      // our actions without their key until the answer

@@ -16,8 +16,8 @@ static_assert(sizeof(Digikam::DPluginGeneric) == 32, "DPluginGeneric: DPlugin + 
 static_assert(sizeof(Digikam::DPluginAction) == sizeof(QAction), "DPluginAction adds no members");
 static_assert(sizeof(Digikam::DPluginAuthor) == 4 * sizeof(QString), "DPluginAuthor: four strings");
 #endif
-// The same in 7.9 and 8.6 (libdigikamgui's constructors; ItemInfo: one pointer).
-#if DKCLOUD_DIGIKAM_ABI == 709 || DKCLOUD_DIGIKAM_ABI == 806
+// The same in 7.9, 8.6 and 9.1 (libdigikamgui's constructors; ItemInfo: one pointer).
+#if DKCLOUD_DIGIKAM_ABI == 709 || DKCLOUD_DIGIKAM_ABI == 806 || DKCLOUD_DIGIKAM_ABI == 901
 static_assert(sizeof(Digikam::BatchTool) == 32, "BatchTool: QObject + settings widget + one private pointer");
 static_assert(sizeof(Digikam::DPluginBqm) == 32, "DPluginBqm: DPlugin + one private pointer");
 static_assert(sizeof(Digikam::ItemInfo) == sizeof(void*), "ItemInfo: one pointer to shared data");

@@ -11,7 +11,7 @@
 # resize-only queue. VERSION_TAG (7_9, 8_6) names the screenshots,
 # ARTIFACTS_DIR/bqm_TAG_*.png; by default it comes from `digikam --version`.
 # Runs with digiKam 7.9 (Debian 12, Qt 5) and 8.6 (Debian 13, Qt 6; see
-# showfoto_8_6.sh).
+# showfoto_qt6.sh).
 #
 #  1. A clean user (XDG_* folders in a temp dir), DK_PLUGIN_PATH with digiKam's
 #     dimg/editor/rawimport/bqm plugins (bqm has Resize), a seeded digikamrc

@@ -9,7 +9,7 @@
 # what the plugin and its windows signal to $DKCLOUD_TEST_HOOK, which this
 # script reads. VERSION_TAG (7_9, 8_6) names the screenshots, ARTIFACTS_DIR/digikam_TAG_*.png;
 # by default it comes from `digikam --version`. Runs with digiKam 7.9 (Debian
-# 12, Qt 5) and 8.6 (Debian 13, Qt 6; see showfoto_8_6.sh).
+# 12, Qt 5) and 8.6 (Debian 13, Qt 6; see showfoto_qt6.sh).
 #
 #  1. A clean user (XDG_* folders in a temp dir), the plugin on DK_PLUGIN_PATH
 #     beside copies of digiKam's dimg/editor/rawimport/bqm plugins, the

@@ -3,7 +3,7 @@
 # packages from dist/ installed with `dpkg -i` (no DK_PLUGIN_PATH: digiKam
 # finds dkcloud in its system plugin folder, beside its own OneDrive and
 # Dropbox exporters, which are enabled), a clean user, digiKam 7.9 (Debian
-# 12) or 8.6 (Debian 13: installed_package_8_6.sh runs this script in the
+# 12) or 8.6 (Debian 13: installed_package_qt6.sh runs this script in the
 # Debian 13 root) under Xvfb + openbox. The shipped plugin has no test probe: everything is seen
 # from outside (window titles, the host's rc file, screenshots, the emulator's
 # stored files).
@@ -74,9 +74,9 @@ done
 # shellcheck source=tests/pkg/test_registrations.sh
 . "$src/tests/pkg/test_registrations.sh"
 if [ ! -f "${debs[0]}" ] || [ ! -f "${debs[1]}" ]; then
-    note "no packages in dist/: scripts/package --no-trixie, with the test registrations built in"
+    note "no packages in dist/: scripts/package --no-roots, with the test registrations built in"
     DKCLOUD_BUILTIN_ONEDRIVE_CLIENT_ID=$builtin_onedrive DKCLOUD_BUILTIN_DROPBOX_APP_KEY=$builtin_dropbox \
-        "$src/scripts/package" --no-trixie >"$work/package.log" 2>&1 || { tail -30 "$work/package.log"; echo "FAIL: scripts/package"; exit 1; }
+        "$src/scripts/package" --no-roots >"$work/package.log" 2>&1 || { tail -30 "$work/package.log"; echo "FAIL: scripts/package"; exit 1; }
 fi
 [ "$(dpkg-deb --fsys-tarfile "${debs[0]}" | grep -ac "$builtin_onedrive")" -gt 0 ] \
     || { echo "FAIL: ${debs[0]} has no built-in test registration: remove dist/ (or run debian_packages) to rebuild it"; exit 1; }

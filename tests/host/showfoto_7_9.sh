@@ -105,7 +105,7 @@ if [ "$mode" = clash ]; then
     # which opens our window.
     question=""
     for _ in $(seq 120); do
-        download="$(xdotool search --onlyvisible --name '^Download required files' 2>/dev/null | head -1)"
+        download="$(xdotool search --onlyvisible --name '^Download [Rr]equired ([Mm]odel )?[Ff]iles' 2>/dev/null | head -1)"
         if [ -n "$download" ]; then
             xdotool windowactivate --sync "$download" 2>/dev/null
             xdotool key --clearmodifiers Escape

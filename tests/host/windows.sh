@@ -54,11 +54,12 @@ find_main() {
     done
     echo "$best"
 }
-# digiKam's and showfoto's "Download required files" (face models), at every
-# start: cancelled, it only gets in the way. Status 1 when it is not there.
+# digiKam's and showfoto's "Download required files" (face models; 9.1:
+# "Download Required Model Files"), at every start: cancelled, it only gets in
+# the way. Status 1 when it is not there.
 close_download_dialog() {
     local dl
-    dl="$(find_window '^Download [Rr]equired [Ff]iles')" || return 1
+    dl="$(find_window '^Download [Rr]equired ([Mm]odel )?[Ff]iles')" || return 1
     activate "$dl"
     key Escape
     wait_gone "$dl" 5

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Debian packages as a user gets them: scripts/package writes them, lintian
 # finds no error, each holds what it should (the plugin in digiKam's plugin
-# folder and no test code, man pages, completions, the exact digiKam
+# folder and no test code, man pages, completions, the digiKam release
 # dependency), and `apt-get install ./dist/...` (as README says) installs
 # them here: the installed dkcloud runs its
 # demo, its man pages and completions are where man and the shells look, and
@@ -61,10 +61,42 @@ for lang in de fr es; do
 done
 check "the handbook the Help button opens is in the plugin package" \
     'contents "$plugin" | grep -qx "./usr/share/dkcloud/help/handbook.html"'
-digikam_pkg="$(dpkg-query -S /usr/lib/digikam/libdigikamcore.so.7.9.0 2>/dev/null | cut -d: -f1)"
-digikam_version="$(dpkg-query -W -f='${Version}' "$digikam_pkg" 2>/dev/null)"
-check "the plugin depends on exactly $digikam_pkg $digikam_version" \
-    'dpkg-deb -f "$plugin" Depends | grep -qF "$digikam_pkg (= $digikam_version)"'
+# The digiKam release a plugin package was built for: any Debian build of it.
+# Prints "PKG (>= E:X.Y.Z), PKG (<< E:X.Y.(Z+1)~)" for libdigikamcore LIB in
+# the dpkg database ADMINDIR, read from the package's own version.
+#   release_dependency LIB ADMINDIR
+release_dependency() {
+    local pkg version epoch="" upstream release
+    pkg="$(dpkg-query --admindir="$2" -S "$1" 2>/dev/null | cut -d: -f1)"
+    version="$(dpkg-query --admindir="$2" -W -f='${Version}' "$pkg" 2>/dev/null)"
+    [ -n "$pkg" ] && [ -n "$version" ] || return 1
+    case "$version" in *:*) epoch="${version%%:*}:" ;; esac
+    upstream="${version#*:}"; upstream="${upstream%-*}"
+    release="${1##*.so.}"
+    case "$upstream" in "$release"|"$release"[~+.]*) ;; *) return 1 ;; esac
+    echo "$pkg (>= $epoch$release), $pkg (<< $epoch${release%.*}.$(( ${release##*.} + 1 ))~)"
+}
+# Does the plugin package DEB's Depends hold DEPENDENCY, and no exact "(= ...)" one?
+depends_on_release() {
+    local depends
+    depends="$(dpkg-deb -f "$1" Depends)"
+    [ -n "$2" ] && grep -qF "$2" <<<"$depends" && ! grep -q "digikam[^,]*(= " <<<"$depends"
+}
+want="$(release_dependency /usr/lib/digikam/libdigikamcore.so.7.9.0 /var/lib/dpkg)"
+check "the plugin depends on digiKam's release, any Debian build of it: $want" 'depends_on_release "$plugin" "$want"'
+# Each digikam-private-libs relation of the plugin's Depends, applied to a version: true when all hold.
+satisfies() {
+    local rel op ver ok=0
+    while read -r rel; do
+        op="${rel%% *}"; ver="${rel#* }"
+        case "$op" in ">=") op=ge ;; "<<") op=lt ;; "=") op=eq ;; "<=") op=le ;; ">>") op=gt ;; esac
+        dpkg --compare-versions "$2" "$op" "$ver" || ok=1
+    done < <(dpkg-deb -f "$1" Depends | tr ',' '\n' | sed -n 's/^ *digikam-private-libs (\(.*\))$/\1/p')
+    return $ok
+}
+v="$(dpkg-query -W -f='${Version}' digikam-private-libs 2>/dev/null)"
+check "its Depends admit the installed build ($v) and a later Debian rebuild (${v}+b9, 4:7.9.0-2), not 4:7.9.1-1 nor 4:7.8.0-1" \
+    'satisfies "$plugin" "$v" && satisfies "$plugin" "${v}+b9" && satisfies "$plugin" 4:7.9.0-2 && ! satisfies "$plugin" 4:7.9.1-1 && ! satisfies "$plugin" 4:7.8.0-1'
 check "sections: graphics, utils, net" \
     '[ "$(dpkg-deb -f "$plugin" Section) $(dpkg-deb -f "$cli" Section) $(dpkg-deb -f "$emulator" Section)" = "graphics utils net" ]'
 for page in dkcloud dkcloud-upload dkcloud-schedule dkcloud-schedule-add dkcloud-schedule-run; do
@@ -83,20 +115,23 @@ for p in "$plugin" "$cli" "$emulator"; do
         'dpkg-deb --fsys-tarfile "$p" | tar -xO "./usr/share/doc/$name/copyright" | grep -qx "License: GPL-2.0-or-later"'
 done
 
-root="${DKCLOUD_TRIXIE_ROOT:-/var/cache/dkcloud/trixie-root}"
-qt6_plugin="$src/dist/digikam-plugin-dkcloud_0.1.0-1~trixie_${arch}.deb"
-if [ -f "$root/.dkcloud-ready" ]; then
-    echo "== the digiKam 8.6 / Qt 6 package (built in $root)"
-    check "the Qt 6 plugin is in digiKam 8.6's plugin folder" \
+# shellcheck source=tests/host/debian_root.sh
+. "$src/tests/host/debian_root.sh"   # DKCLOUD_QT6_SUITES, debian_root, root_digikam_version
+for suite in "${DKCLOUD_QT6_SUITES[@]}"; do
+    root="$(debian_root "$suite")"
+    qt6_plugin="$src/dist/digikam-plugin-dkcloud_0.1.0-1~${suite}_${arch}.deb"
+    if [ ! -f "$root/.dkcloud-ready" ]; then
+        echo "SKIPPED: the Qt 6 package for $suite: no Debian $suite root at $root"
+        continue
+    fi
+    dkversion="$(root_digikam_version "$root")"
+    echo "== the digiKam $dkversion / Qt 6 package (built in $root)"
+    check "the Qt 6 plugin for $suite is in digiKam's Qt 6 plugin folder" \
         '[ -f "$qt6_plugin" ] && contents "$qt6_plugin" | grep -qx "./usr/lib/x86_64-linux-gnu/qt6/plugins/digikam/generic/Generic_DkCloud_Plugin.so" && contents "$qt6_plugin" | grep -qx "./usr/lib/x86_64-linux-gnu/qt6/plugins/digikam/bqm/Bqm_DkCloud_Plugin.so"'
-    core8="$(ls "$root"/usr/lib/x86_64-linux-gnu/libdigikamcore.so.8.*.* "$root"/usr/lib/digikam/libdigikamcore.so.8.*.* 2>/dev/null | head -1)"
-    trixie_pkg="$(dpkg-query --admindir="$root/var/lib/dpkg" -S "${core8#"$root"}" 2>/dev/null | cut -d: -f1)"
-    trixie_version="$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Version}' "$trixie_pkg" 2>/dev/null)"
-    check "the Qt 6 plugin depends on exactly $trixie_pkg $trixie_version" \
-        '[ -n "$trixie_pkg" ] && dpkg-deb -f "$qt6_plugin" Depends | grep -qF "$trixie_pkg (= $trixie_version)"'
-else
-    echo "SKIPPED: the digiKam 8.6 / Qt 6 package: no Debian 13 root at $root"
-fi
+    core="$(ls "$root"/usr/lib/x86_64-linux-gnu/libdigikamcore.so."$dkversion" "$root"/usr/lib/digikam/libdigikamcore.so."$dkversion" 2>/dev/null | head -1)"
+    want="$(release_dependency "${core#"$root"}" "$root/var/lib/dpkg")"
+    check "the Qt 6 plugin for $suite depends on digiKam $dkversion, any Debian build of it: $want" 'depends_on_release "$qt6_plugin" "$want"'
+done
 
 echo "== apt-get install ./dist/... (the README's install command; dependencies from the archive)"
 # Purged afterwards unless kept or installed before this test (then they stay, at this version).
