@@ -5,28 +5,14 @@ mod transfer_support;
 #[macro_use]
 mod conformance;
 
-use dkcloud_engine::testing::remote::{list_all, OpenSession, Remote, UploadObserver, UploadSpec, WireConflict};
+use dkcloud_engine::testing::remote::{list_all, OpenSession, Remote, UploadSpec, WireConflict};
 use dkcloud_engine::testing::stamp::FileStamp;
 use dkcloud_engine::{Error, ServiceKind};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 use transfer_support::*;
+use conformance::Recorder;
 
-#[derive(Default)]
-struct Recorder {
-    sessions: Mutex<Vec<Option<OpenSession>>>,
-    max_offset: Mutex<u64>,
-}
-
-impl UploadObserver for Recorder {
-    fn sent(&self, offset: u64) {
-        let mut m = self.max_offset.lock().unwrap();
-        *m = (*m).max(offset);
-    }
-    fn session(&self, session: Option<&OpenSession>) {
-        self.sessions.lock().unwrap().push(session.cloned());
-    }
-}
 
 /// Where an upload goes: service, emulator, cancel token.
 struct At<'a> {

@@ -105,11 +105,11 @@ macro_rules! conformance_tests {
     };
 }
 
-/// What an upload told its observer.
+/// What an upload told its observer (the service-specific tests use it too).
 #[derive(Default)]
-struct Recorder {
-    sessions: Mutex<Vec<Option<OpenSession>>>,
-    max_offset: Mutex<u64>,
+pub(crate) struct Recorder {
+    pub(crate) sessions: Mutex<Vec<Option<OpenSession>>>,
+    pub(crate) max_offset: Mutex<u64>,
 }
 
 impl UploadObserver for Recorder {
