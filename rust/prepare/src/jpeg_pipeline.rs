@@ -59,6 +59,8 @@ pub fn convert(data: &[u8], options: &PrepareOptions) -> Result<Converted, Strin
         exif: found.exif,
         xmp: found.xmp,
         icc: found.icc,
+        iptc: found.iptc,
+        extended_xmp: found.extended_xmp,
     };
     metadata.adjust(
         displayed.0,
