@@ -12,11 +12,11 @@ const IPTC_NAA: u16 = 0x0404;
 const IPTC_DIGEST: u16 = 0x0425;
 
 /// Location datasets of the Application Record (record 2), numbered as in
-/// IPTC-NAA Information Interchange Model 4.2, chapter 6:
-/// 2:26 Content Location Code and 2:27 Content Location Name (6.2.25-26),
-/// 2:90 City (6.2.45), 2:92 Sub-location (6.2.46), 2:95 Province/State (6.2.47),
-/// 2:100 Country/Primary Location Code (6.2.48),
-/// 2:101 Country/Primary Location Name (6.2.49).
+/// IPTC-NAA Information Interchange Model 4.2, chapter 6 (Application Record):
+/// 2:26 Content Location Code and 2:27 Content Location Name (both marked
+/// obsolete by the IPTC, still location), 2:90 City, 2:92 Sub-location,
+/// 2:95 Province/State, 2:100 Country/Primary Location Code,
+/// 2:101 Country/Primary Location Name.
 pub const LOCATION_DATASETS: [u8; 7] = [26, 27, 90, 92, 95, 100, 101];
 
 struct Resource<'a> {
