@@ -259,7 +259,7 @@ pub(crate) struct PhotoArgs {
     /// Upload every file untouched, bit for bit (the default when no option above is given).
     #[arg(long)]
     pub(crate) original: bool,
-    /// Remove GPS location from re-encoded photos (EXIF and XMP).
+    /// Remove every location field from re-encoded photos (EXIF GPS; XMP, extended XMP and IPTC place names).
     #[arg(long, conflicts_with = "original")]
     pub(crate) strip_location: bool,
 }

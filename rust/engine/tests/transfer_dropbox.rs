@@ -105,6 +105,79 @@ async fn parallel_uploads_share_batch_commits() {
     env.emu.shutdown().await;
 }
 
+/// Microseconds from the answer to the last request of `before` kind to the
+/// arrival of the first `finish_batch_v2` after it, on the emulator's timeline.
+async fn wait_before_commit(env: &Env, before: &str) -> u64 {
+    let timeline = env.stats().await["timeline"].as_array().unwrap().clone();
+    let sent = timeline.iter().filter(|s| s["kind"] == before).map(|s| s["answered_us"].as_u64().unwrap()).max();
+    let sent = sent.unwrap_or_else(|| panic!("no {before} on {timeline:?}"));
+    let commit = timeline
+        .iter()
+        .filter(|s| s["kind"] == "dropbox.finish_batch_v2")
+        .map(|s| s["arrived_us"].as_u64().unwrap())
+        .find(|&t| t >= sent);
+    commit.unwrap_or_else(|| panic!("no finish_batch_v2 after {before}: {timeline:?}")) - sent
+}
+
+/// Nothing else in flight could join the batch: the commit goes out at once
+/// rather than after the batcher's idle wait (300 ms).
+#[tokio::test]
+async fn a_lone_upload_is_committed_without_the_idle_wait() {
+    let env = start().await;
+    let db = env.dropbox();
+    let data = env.make_file("lone.jpg", 9 * MIB, 5);
+    let put = Put { env: &env, remote: &db, chunk: 4 * MIB, adapt: false, cancel: CancellationToken::new() };
+    put.go("lone.jpg", "/Lone/lone.jpg", WireConflict::Fail, None, Arc::default()).await.unwrap();
+    assert_eq!(std::fs::read(env.stored(ServiceKind::Dropbox, "/Lone/lone.jpg")).unwrap(), data);
+    assert_eq!(env.count("dropbox.append_v2").await, 2);
+    let waited = wait_before_commit(&env, "dropbox.append_v2").await;
+    assert!(waited < 150_000, "finish_batch_v2 came {waited} µs after the last append");
+    env.emu.shutdown().await;
+}
+
+/// Uploads running together still share one commit: the batch waits for the
+/// commits of the uploads still in flight.
+#[tokio::test]
+async fn uploads_running_together_share_one_commit() {
+    let env = start().await;
+    let db = Arc::new(env.dropbox());
+    let mut expected = Vec::new();
+    for i in 0..4 {
+        expected.push(env.make_file(&format!("t{i}.jpg"), 200_000, 10 + i));
+    }
+    let mut tasks = Vec::new();
+    for i in 0..4u64 {
+        let db = db.clone();
+        let local = env.local.path().join(format!("t{i}.jpg"));
+        tasks.push(tokio::spawn(async move {
+            let stamp = FileStamp::read(&local).await.unwrap();
+            let cancel = CancellationToken::new();
+            let target = format!("/Together/t{i}.jpg");
+            db.upload(UploadSpec {
+                local: &local,
+                stamp,
+                remote_path: &target,
+                conflict: WireConflict::Fail,
+                chunk_size: 4 * MIB,
+                adapt_chunks: false,
+                resume: None,
+                observer: Arc::new(Recorder::default()),
+                cancel: &cancel,
+            })
+            .await
+            .map(|u| u.entry.size)
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap().unwrap(), 200_000);
+    }
+    for (i, data) in expected.iter().enumerate() {
+        assert_eq!(&std::fs::read(env.stored(ServiceKind::Dropbox, &format!("/Together/t{i}.jpg"))).unwrap(), data);
+    }
+    assert_eq!(env.count("dropbox.finish_batch_v2").await, 1);
+    env.emu.shutdown().await;
+}
+
 #[tokio::test]
 async fn nested_folders_are_created_and_listed_with_paging() {
     let env = start().await;

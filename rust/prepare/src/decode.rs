@@ -8,7 +8,9 @@ use image::{DynamicImage, ImageDecoder, ImageReader};
 use crate::exif::{self, ExifChanges};
 use crate::jpeg_segments;
 use crate::pixels::{self, Pixels};
-use crate::xmp;
+use crate::jpeg_segments::ExtendedXmp;
+use crate::{iptc, xmp};
+use md5::Digest;
 
 pub struct Decoded {
     pub pixels: Pixels,
@@ -23,6 +25,9 @@ pub struct Metadata {
     pub exif: Option<Vec<u8>>,
     pub xmp: Option<Vec<u8>>,
     pub icc: Option<Vec<u8>>,
+    /// The APP13 payload (IPTC-IIM among Photoshop's resources).
+    pub iptc: Option<Vec<u8>>,
+    pub extended_xmp: Option<ExtendedXmp>,
 }
 
 impl Metadata {
@@ -47,19 +52,64 @@ impl Metadata {
                 notices.push("the EXIF data could not be read and was left out".into());
             }
         }
+        // A new extended packet takes a new GUID, which the main packet names.
+        let mut new_guid = None;
+        if strip_location {
+            if let Some(payload) = self.iptc.take() {
+                self.iptc = iptc::remove_location(&payload);
+                if self.iptc.is_none() {
+                    notices.push("the IPTC data could not be read and was left out".into());
+                }
+            }
+            if let Some(extended) = self.extended_xmp.take() {
+                self.extended_xmp = match String::from_utf8(extended.packet) {
+                    Ok(text) => {
+                        let stripped = xmp::remove_location(&text);
+                        if stripped == text {
+                            Some(ExtendedXmp { guid: extended.guid, packet: text.into_bytes() })
+                        } else {
+                            let guid = format!("{:X}", md5::Md5::digest(stripped.as_bytes()));
+                            new_guid = Some((extended.guid, guid.clone()));
+                            Some(ExtendedXmp { guid, packet: stripped.into_bytes() })
+                        }
+                    }
+                    Err(_) => {
+                        notices.push("the extended XMP data could not be read and was left out".into());
+                        None
+                    }
+                };
+            }
+        }
         if let Some(packet) = self.xmp.take() {
-            self.xmp = Some(match String::from_utf8(packet) {
+            self.xmp = match String::from_utf8(packet) {
                 Ok(text) => {
                     let mut text = xmp::set_property(&text, "tiff:Orientation", "1");
                     text = xmp::set_property(&text, "exif:PixelXDimension", &width.to_string());
                     text = xmp::set_property(&text, "exif:PixelYDimension", &height.to_string());
                     if strip_location {
-                        text = xmp::remove_properties(&text, "exif:GPS");
+                        text = xmp::remove_location(&text);
                     }
-                    text.into_bytes()
+                    if let Some((old, new)) = &new_guid {
+                        if xmp::property(&text, "xmpNote:HasExtendedXMP") == Some(old.as_str()) {
+                            text = xmp::set_property(&text, "xmpNote:HasExtendedXMP", new);
+                        } else {
+                            // The main packet does not name it in a form we can edit.
+                            self.extended_xmp = None;
+                        }
+                    }
+                    Some(text.into_bytes())
                 }
-                Err(e) => e.into_bytes(),
-            });
+                // Location cannot be removed from a packet that is not text.
+                Err(_) if strip_location => {
+                    notices.push("the XMP data could not be read and was left out".into());
+                    None
+                }
+                Err(e) => Some(e.into_bytes()),
+            };
+        }
+        if self.xmp.is_none() {
+            // Extended XMP without the main packet that names it means nothing.
+            self.extended_xmp = None;
         }
     }
 }
@@ -112,7 +162,7 @@ pub fn other(data: &[u8], notices: &mut Vec<String>) -> Result<Decoded, String> 
             channels,
             data,
         },
-        metadata: Metadata { exif, xmp, icc },
+        metadata: Metadata { exif, xmp, icc, ..Metadata::default() },
         orientation: if (1..=8).contains(&orientation) {
             orientation
         } else {

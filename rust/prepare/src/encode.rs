@@ -1,7 +1,7 @@
 //! JPEG encoding with libjpeg-turbo and re-attaching the metadata.
 
 use crate::decode::Metadata;
-use crate::jpeg_segments::{self, APP1, APP2, EXIF_HEADER, MAX_SEGMENT_PAYLOAD, XMP_HEADER};
+use crate::jpeg_segments::{self, APP1, APP13, APP2, EXIF_HEADER, MAX_SEGMENT_PAYLOAD, XMP_HEADER};
 use crate::libjpeg::{Writer, WriterSettings};
 use crate::pixels::Pixels;
 
@@ -52,7 +52,7 @@ pub fn failed(reason: String) -> String {
     format!("encoding failed: {reason}")
 }
 
-/// Puts EXIF, XMP and the ICC profile in front of the image data of `encoded`.
+/// Puts EXIF, XMP (and its extension), the ICC profile and IPTC in front of the image data of `encoded`.
 pub fn with_metadata(
     encoded: &[u8],
     metadata: &Metadata,
@@ -70,6 +70,9 @@ pub fn with_metadata(
     if let Some(xmp) = &metadata.xmp {
         if XMP_HEADER.len() + xmp.len() <= MAX_SEGMENT_PAYLOAD {
             segments.push((APP1, [XMP_HEADER, xmp.as_slice()].concat()));
+            if let Some(extended) = &metadata.extended_xmp {
+                segments.extend(jpeg_segments::extended_xmp_segments(extended).into_iter().map(|p| (APP1, p)));
+            }
         } else {
             notices.push("the XMP data is too large for a JPEG and was left out".into());
         }
@@ -85,6 +88,13 @@ pub fn with_metadata(
             notices.push(
                 "the colour profile does not describe the converted pixels and was left out".into(),
             );
+        }
+    }
+    if let Some(iptc) = &metadata.iptc {
+        if iptc.len() <= MAX_SEGMENT_PAYLOAD {
+            segments.push((APP13, iptc.clone()));
+        } else {
+            notices.push("the IPTC data is too large for a JPEG and was left out".into());
         }
     }
     jpeg_segments::insert_segments(encoded, &segments)

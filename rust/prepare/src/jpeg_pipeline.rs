@@ -59,6 +59,8 @@ pub fn convert(data: &[u8], options: &PrepareOptions) -> Result<Converted, Strin
         exif: found.exif,
         xmp: found.xmp,
         icc: found.icc,
+        iptc: found.iptc,
+        extended_xmp: found.extended_xmp,
     };
     metadata.adjust(
         displayed.0,
@@ -185,14 +187,10 @@ impl Finish {
         } else {
             None
         };
-        let mut resized = vec![
-            0u8;
-            if upright {
-                BAND as usize
-            } else {
-                self.dst.1 as usize
-            } * pitch_out
-        ];
+        let mut resized = vec![0u8; BAND as usize * pitch_out];
+        // The displayed image, filled band by band as the bands are resized (turned
+        // ones only: upright bands go straight to the encoder).
+        let mut turned = if upright { Vec::new() } else { vec![0u8; self.dst.1 as usize * pitch_out] };
 
         // The decoded rows still needed, from source row `first` on: a window a few
         // bands tall that slides down the image, so it stays in cache.
@@ -208,14 +206,11 @@ impl Finish {
                 if resizer.rows_needed(end) > rows_in {
                     break;
                 }
-                let band = if upright {
-                    0..(end - made) as usize * pitch_out
-                } else {
-                    made as usize * pitch_out..end as usize * pitch_out
-                };
-                resizer.band(&window, first, made, end, &mut resized[band.clone()]);
-                if let Some(writer) = writer.as_mut() {
-                    writer.write(&resized[band]).map_err(encode::failed)?;
+                let band = &mut resized[..(end - made) as usize * pitch_out];
+                resizer.band(&window, first, made, end, band);
+                match writer.as_mut() {
+                    Some(writer) => writer.write(band).map_err(encode::failed)?,
+                    None => pixels::orient_rows_into(band, made, self.dst, self.channels, self.orientation, &mut turned),
                 }
                 made = end;
             }
@@ -232,16 +227,8 @@ impl Finish {
         match writer {
             Some(writer) => writer.finish().map_err(encode::failed),
             None => {
-                let turned = pixels::apply_orientation(
-                    Pixels {
-                        width: self.dst.0,
-                        height: self.dst.1,
-                        channels: self.channels,
-                        data: resized,
-                    },
-                    self.orientation,
-                );
-                encode::pixels(&turned, self.quality)
+                let (width, height) = if self.orientation >= 5 { (self.dst.1, self.dst.0) } else { self.dst };
+                encode::pixels(&Pixels { width, height, channels: self.channels, data: turned }, self.quality)
             }
         }
     }

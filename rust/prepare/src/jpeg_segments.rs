@@ -6,11 +6,19 @@ const SOS: u8 = 0xDA;
 const APP0: u8 = 0xE0;
 pub const APP1: u8 = 0xE1;
 pub const APP2: u8 = 0xE2;
+pub const APP13: u8 = 0xED;
 const APP14: u8 = 0xEE;
 
 pub const EXIF_HEADER: &[u8] = b"Exif\0\0";
 pub const XMP_HEADER: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
 pub const ICC_HEADER: &[u8] = b"ICC_PROFILE\0";
+/// Extended XMP (XMP specification part 3, 1.1.3.1): after this header, a
+/// 32-character GUID (the MD5 of the whole extended packet, upper-case hex),
+/// the packet's full length and this chunk's offset (both 32-bit big-endian),
+/// then the chunk.
+pub const XMP_EXTENSION_HEADER: &[u8] = b"http://ns.adobe.com/xmp/extension/\0";
+const GUID_LEN: usize = 32;
+const EXTENSION_PREFIX: usize = XMP_EXTENSION_HEADER.len() + GUID_LEN + 8;
 
 /// Largest payload of one segment: the 16-bit length counts itself.
 pub const MAX_SEGMENT_PAYLOAD: usize = 0xFFFF - 2;
@@ -21,15 +29,29 @@ pub struct HeaderMetadata {
     pub exif: Option<Vec<u8>>,
     pub xmp: Option<Vec<u8>>,
     pub icc: Option<Vec<u8>>,
+    /// The APP13 payload (`Photoshop 3.0\0` and its resources, IPTC among them).
+    pub iptc: Option<Vec<u8>>,
+    pub extended_xmp: Option<ExtendedXmp>,
     /// An Adobe APP14 segment is present: CMYK samples are stored inverted.
     pub adobe: bool,
 }
+
+/// The extended XMP packet, put together from its chunks, and its GUID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtendedXmp {
+    pub guid: String,
+    pub packet: Vec<u8>,
+}
+
+/// One chunk of extended XMP: GUID, full length, offset, data.
+type ExtensionChunk = (Vec<u8>, usize, usize, Vec<u8>);
 
 /// Walks the segments before the first scan. A damaged header just ends the walk;
 /// the decoder reports the damage.
 pub fn read_header_metadata(data: &[u8]) -> HeaderMetadata {
     let mut found = HeaderMetadata::default();
     let mut icc_chunks: Vec<(u8, Vec<u8>)> = Vec::new();
+    let mut extension_chunks: Vec<ExtensionChunk> = Vec::new();
     if data.len() < 4 || data[0] != 0xFF || data[1] != SOI {
         return found;
     }
@@ -62,6 +84,16 @@ pub fn read_header_metadata(data: &[u8]) -> HeaderMetadata {
             APP1 if body.starts_with(XMP_HEADER) && found.xmp.is_none() => {
                 found.xmp = Some(body[XMP_HEADER.len()..].to_vec());
             }
+            APP1 if body.starts_with(XMP_EXTENSION_HEADER) && body.len() >= EXTENSION_PREFIX => {
+                let at = XMP_EXTENSION_HEADER.len();
+                let guid = body[at..at + GUID_LEN].to_vec();
+                let word = |i: usize| u32::from_be_bytes([body[i], body[i + 1], body[i + 2], body[i + 3]]) as usize;
+                let (full, offset) = (word(at + GUID_LEN), word(at + GUID_LEN + 4));
+                extension_chunks.push((guid, full, offset, body[EXTENSION_PREFIX..].to_vec()));
+            }
+            APP13 if body.starts_with(crate::iptc::PHOTOSHOP_HEADER) && found.iptc.is_none() => {
+                found.iptc = Some(body.to_vec());
+            }
             APP2 if body.starts_with(ICC_HEADER) && body.len() >= ICC_HEADER.len() + 2 => {
                 let seq = body[ICC_HEADER.len()];
                 icc_chunks.push((seq, body[ICC_HEADER.len() + 2..].to_vec()));
@@ -71,6 +103,7 @@ pub fn read_header_metadata(data: &[u8]) -> HeaderMetadata {
         }
         pos += 2 + len;
     }
+    found.extended_xmp = extended_xmp(found.xmp.as_deref(), extension_chunks);
     if !icc_chunks.is_empty() {
         icc_chunks.sort_by_key(|(seq, _)| *seq);
         found.icc = Some(
@@ -81,6 +114,48 @@ pub fn read_header_metadata(data: &[u8]) -> HeaderMetadata {
         );
     }
     found
+}
+
+/// The packet named by the main XMP's `xmpNote:HasExtendedXMP` (or, without
+/// it, the only GUID present), when its chunks cover it exactly.
+fn extended_xmp(main: Option<&[u8]>, chunks: Vec<ExtensionChunk>) -> Option<ExtendedXmp> {
+    let named = main
+        .and_then(|m| std::str::from_utf8(m).ok())
+        .and_then(|m| crate::xmp::property(m, "xmpNote:HasExtendedXMP"))
+        .map(|g| g.as_bytes().to_vec());
+    let guid = named.or_else(|| chunks.first().map(|c| c.0.clone()))?;
+    let mine: Vec<_> = chunks.into_iter().filter(|c| c.0 == guid).collect();
+    let full = mine.first()?.1;
+    let mut packet = vec![0u8; full];
+    let mut covered = 0;
+    for (_, len, offset, data) in &mine {
+        if *len != full {
+            return None;
+        }
+        packet.get_mut(*offset..offset.checked_add(data.len())?)?.copy_from_slice(data);
+        covered += data.len();
+    }
+    (covered == full).then(|| ExtendedXmp { guid: String::from_utf8_lossy(&guid).into_owned(), packet })
+}
+
+/// Splits an extended XMP packet into APP1 payloads.
+pub fn extended_xmp_segments(extended: &ExtendedXmp) -> Vec<Vec<u8>> {
+    let room = MAX_SEGMENT_PAYLOAD - EXTENSION_PREFIX;
+    let full = (extended.packet.len() as u32).to_be_bytes();
+    extended
+        .packet
+        .chunks(room)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let mut payload = Vec::with_capacity(EXTENSION_PREFIX + chunk.len());
+            payload.extend_from_slice(XMP_EXTENSION_HEADER);
+            payload.extend_from_slice(extended.guid.as_bytes());
+            payload.extend_from_slice(&full);
+            payload.extend_from_slice(&((i * room) as u32).to_be_bytes());
+            payload.extend_from_slice(chunk);
+            payload
+        })
+        .collect()
 }
 
 /// Inserts segments `(marker, payload)` right after SOI and the encoder's JFIF APP0,

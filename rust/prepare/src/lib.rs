@@ -5,7 +5,8 @@
 //! second thread, the rows already decoded are finished with a SIMD Catmull-Rom
 //! resampler and encoded with libjpeg-turbo's SIMD encoder, so both cores work on one
 //! photo. PNG, TIFF and WebP go through the `image` crate.
-//! EXIF, XMP and ICC are carried over; orientation is applied to the pixels.
+//! EXIF, XMP (with extended XMP), ICC and IPTC are carried over; orientation is applied
+//! to the pixels.
 //!
 //! Entry points: [`prepare_file`] for one file, [`prepare_stream`] for a bounded,
 //! parallel batch that an async uploader consumes while later files are prepared.
@@ -15,6 +16,7 @@ mod decode;
 mod encode;
 mod error;
 mod exif;
+mod iptc;
 mod jpeg_pipeline;
 mod jpeg_segments;
 mod libjpeg;
@@ -39,7 +41,8 @@ pub struct PrepareOptions {
     pub quality: u8,
     /// Upload the file untouched, bit for bit.
     pub original: bool,
-    /// Remove GPS data from EXIF (and the simple GPS properties from XMP).
+    /// Remove every location field: EXIF GPS, XMP (main and extended) GPS and
+    /// place names, IPTC-IIM place datasets.
     pub strip_location: bool,
 }
 

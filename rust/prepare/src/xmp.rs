@@ -15,6 +15,41 @@ pub fn set_property(xmp: &str, name: &str, value: &str) -> String {
     out
 }
 
+/// The value of `name` in one of the two simple forms, if present.
+pub fn property<'a>(xmp: &'a str, name: &str) -> Option<&'a str> {
+    find_property(xmp, name).map(|f| &xmp[f.value_start..f.value_end])
+}
+
+/// Location properties, each removed with everything inside it: the GPS
+/// properties of the EXIF schema; IPTC Core's `Location` and `CountryCode`;
+/// Photoshop's `City`, `State`, `Country`; IPTC Extension's `LocationCreated`
+/// and `LocationShown` (structures holding `City`, `ProvinceState`,
+/// `CountryName`, `CountryCode`, `Sublocation`, `WorldRegion`, `LocationId`,
+/// `LocationName` and GPS), and those fields wherever else they stand.
+pub const LOCATION_PREFIXES: [&str; 16] = [
+    "exif:GPS",
+    "Iptc4xmpCore:Location",
+    "Iptc4xmpCore:CountryCode",
+    "photoshop:City",
+    "photoshop:State",
+    "photoshop:Country",
+    "Iptc4xmpExt:LocationCreated",
+    "Iptc4xmpExt:LocationShown",
+    "Iptc4xmpExt:City",
+    "Iptc4xmpExt:ProvinceState",
+    "Iptc4xmpExt:CountryName",
+    "Iptc4xmpExt:CountryCode",
+    "Iptc4xmpExt:Sublocation",
+    "Iptc4xmpExt:WorldRegion",
+    "Iptc4xmpExt:LocationId",
+    "Iptc4xmpExt:LocationName",
+];
+
+/// Removes every location property (see [`LOCATION_PREFIXES`]).
+pub fn remove_location(xmp: &str) -> String {
+    LOCATION_PREFIXES.iter().fold(xmp.to_owned(), |text, prefix| remove_properties(&text, prefix))
+}
+
 /// Removes every property whose qualified name starts with `prefix` (such as `exif:GPS`).
 pub fn remove_properties(xmp: &str, prefix: &str) -> String {
     let mut out = String::with_capacity(xmp.len());

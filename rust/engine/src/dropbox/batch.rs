@@ -3,14 +3,17 @@
 //! files, which is what keeps Dropbox from answering
 //! `too_many_write_operations` to parallel uploads.
 //!
-//! A batch is sent when it is full, when no new commit arrived for
-//! [`IDLE`], or when its oldest commit has waited [`MAX_AGE`].
+//! A batch is sent when it is full, when every upload in flight has its
+//! commit in it (nothing else could join: a lone file is committed at once),
+//! when no new commit arrived for [`IDLE`], or when its oldest commit has
+//! waited [`MAX_AGE`].
 
 use super::client::{service_error, DropboxClient};
 use super::types::{FinishBatchArg, FinishBatchResult, FinishEntry, Metadata};
 use crate::http::{cancellable, Pacer, PacerConfig};
 use crate::{Error, Result, ServiceKind};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
@@ -31,6 +34,17 @@ struct Pending {
 pub(crate) struct Batcher {
     client: DropboxClient,
     tx: Mutex<Option<mpsc::Sender<Pending>>>,
+    /// Uploads running now, from their start to their outcome (see [`Batcher::in_flight`]).
+    in_flight: Arc<AtomicUsize>,
+}
+
+/// Counts one upload as in flight until dropped.
+pub(crate) struct InFlight(Arc<AtomicUsize>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl std::fmt::Debug for Batcher {
@@ -41,7 +55,14 @@ impl std::fmt::Debug for Batcher {
 
 impl Batcher {
     pub(crate) fn new(client: DropboxClient) -> Self {
-        Self { client, tx: Mutex::new(None) }
+        Self { client, tx: Mutex::new(None), in_flight: Arc::default() }
+    }
+
+    /// Marks one upload as running: while it is, a batch waits for its
+    /// commit (up to [`IDLE`]) instead of going out at once.
+    pub(crate) fn in_flight(&self) -> InFlight {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        InFlight(self.in_flight.clone())
     }
 
     /// The committer task is started on first use and ends when the
@@ -52,7 +73,7 @@ impl Batcher {
             return tx.clone();
         }
         let (tx, rx) = mpsc::channel(MAX_ENTRIES);
-        tokio::spawn(run(self.client.clone(), rx));
+        tokio::spawn(run(self.client.clone(), rx, self.in_flight.clone()));
         *slot = Some(tx.clone());
         tx
     }
@@ -108,11 +129,20 @@ fn stopped() -> Error {
     Error::Network { service: ServiceKind::Dropbox, message: "the commit queue stopped".into() }
 }
 
-async fn run(client: DropboxClient, mut rx: mpsc::Receiver<Pending>) {
+async fn run(client: DropboxClient, mut rx: mpsc::Receiver<Pending>, in_flight: Arc<AtomicUsize>) {
     while let Some(first) = rx.recv().await {
         let oldest = Instant::now();
         let mut batch = vec![first];
         while batch.len() < MAX_ENTRIES {
+            // Commits already queued join without waiting.
+            if let Ok(p) = rx.try_recv() {
+                batch.push(p);
+                continue;
+            }
+            // Every running upload waits in this batch: no other commit can come.
+            if batch.len() >= in_flight.load(Ordering::SeqCst) {
+                break;
+            }
             let deadline = (Instant::now() + IDLE).min(oldest + MAX_AGE);
             match tokio::time::timeout_at(deadline, rx.recv()).await {
                 Ok(Some(p)) => batch.push(p),

@@ -232,11 +232,17 @@ impl Remote for Dropbox {
     }
 
     fn upload<'a>(&'a self, spec: UploadSpec<'a>) -> BoxFuture<'a, Result<Uploaded>> {
-        if concurrent::suits(&spec) {
-            Box::pin(concurrent::upload(&self.client, &self.batcher, &self.rate, spec))
-        } else {
-            Box::pin(upload::upload(&self.client, &self.batcher, spec))
-        }
+        // Counted from the call, so uploads started together are known to the
+        // batcher before the first of them asks for its commit.
+        let in_flight = self.batcher.in_flight();
+        Box::pin(async move {
+            let _in_flight = in_flight;
+            if concurrent::suits(&spec) {
+                concurrent::upload(&self.client, &self.batcher, &self.rate, spec).await
+            } else {
+                upload::upload(&self.client, &self.batcher, spec).await
+            }
+        })
     }
 
     fn share_link<'a>(

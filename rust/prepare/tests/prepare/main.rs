@@ -1,6 +1,7 @@
 //! Behaviour of photo preparation, on photos the tests make themselves.
 
 mod fixtures;
+mod location;
 
 use std::io::Cursor;
 use std::path::Path;
