@@ -5,15 +5,15 @@ use crate::origin::Origin;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Where the OneDrive pages live.
-pub const ONEDRIVE_PREFIX: &str = "/_web/onedrive";
+pub(crate) const ONEDRIVE_PREFIX: &str = "/_web/onedrive";
 /// Where the Dropbox pages live (as on `www.dropbox.com`).
-pub const DROPBOX_PREFIX: &str = "/home";
+pub(crate) const DROPBOX_PREFIX: &str = "/home";
 
 /// Everything but RFC 3986's unreserved characters is escaped in a path segment.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// `/a%20b/c.jpg` for the remote path `/a b/c.jpg`; `/` for the root.
-pub fn encode_path(remote: &str) -> String {
+pub(crate) fn encode_path(remote: &str) -> String {
     let encoded: String = remote
         .split('/')
         .filter(|part| !part.is_empty())
@@ -27,13 +27,6 @@ pub fn encode_path(remote: &str) -> String {
 }
 
 /// The `webUrl` of the OneDrive item at `remote`: `{origin}/_web/onedrive{encoded path}`.
-pub fn onedrive_url(origin: &Origin, remote: &str) -> String {
+pub(crate) fn onedrive_url(origin: &Origin, remote: &str) -> String {
     format!("{origin}{ONEDRIVE_PREFIX}{}", encode_path(remote))
-}
-
-/// The web address of the Dropbox folder or file at `remote`: `{origin}/home{encoded path}`
-/// (the root is `{origin}/home`).
-pub fn dropbox_url(origin: &Origin, remote: &str) -> String {
-    let path = encode_path(remote);
-    format!("{origin}{DROPBOX_PREFIX}{}", if path == "/" { "" } else { &path })
 }

@@ -208,7 +208,7 @@ fn classify(method: &Method, path: &str) -> Option<Api> {
     None
 }
 
-pub async fn layer(State(app): State<App>, req: Request, next: Next) -> Response {
+pub(crate) async fn layer(State(app): State<App>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let method = req.method().clone();
     let api = classify(&method, &path);

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 /// The request header a Graph client may send to correlate its requests; the
 /// service echoes it in `innerError` and in the response header of that name.
-pub const CLIENT_REQUEST_ID: &str = "client-request-id";
+pub(crate) const CLIENT_REQUEST_ID: &str = "client-request-id";
 
 /// A rendered Graph error body, kept on the response until
 /// [`echo_client_request_id`] has seen the request.
@@ -21,7 +21,7 @@ pub const CLIENT_REQUEST_ID: &str = "client-request-id";
 struct RenderedError(Value);
 
 #[derive(Debug)]
-pub struct GraphError {
+pub(crate) struct GraphError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
@@ -29,31 +29,31 @@ pub struct GraphError {
     pub inner: Option<&'static str>,
 }
 
-pub type GraphResult<T> = Result<T, GraphError>;
+pub(crate) type GraphResult<T> = Result<T, GraphError>;
 
 impl GraphError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self { status, code, message: message.into(), inner: None }
     }
 
-    pub fn with_inner(mut self, inner: &'static str) -> Self {
+    pub(crate) fn with_inner(mut self, inner: &'static str) -> Self {
         self.inner = Some(inner);
         self
     }
 
-    pub fn invalid_request(message: impl Into<String>) -> Self {
+    pub(crate) fn invalid_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalidRequest", message)
     }
 
-    pub fn not_found() -> Self {
+    pub(crate) fn not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "itemNotFound", "The resource could not be found.")
     }
 
-    pub fn name_exists(name: &str) -> Self {
+    pub(crate) fn name_exists(name: &str) -> Self {
         Self::new(StatusCode::CONFLICT, "nameAlreadyExists", format!("An item named '{name}' already exists."))
     }
 
-    pub fn quota() -> Self {
+    pub(crate) fn quota() -> Self {
         Self::new(
             StatusCode::INSUFFICIENT_STORAGE,
             "quotaLimitReached",
@@ -61,12 +61,12 @@ impl GraphError {
         )
     }
 
-    pub fn session_not_found() -> Self {
+    pub(crate) fn session_not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "itemNotFound", "The upload session was not found or has expired.")
             .with_inner("uploadSessionNotFound")
     }
 
-    pub fn internal(e: impl std::fmt::Display) -> Self {
+    pub(crate) fn internal(e: impl std::fmt::Display) -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "generalException",
@@ -131,7 +131,7 @@ impl IntoResponse for GraphError {
 
 /// Middleware: a Graph error answer carries the request's `client-request-id`
 /// (in `innerError` and as a response header) when the request had one.
-pub async fn echo_client_request_id(req: Request, next: Next) -> Response {
+pub(crate) async fn echo_client_request_id(req: Request, next: Next) -> Response {
     let sent = req.headers().get(CLIENT_REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let resp = next.run(req).await;
     let Some(id) = sent else {

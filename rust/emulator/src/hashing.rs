@@ -12,19 +12,19 @@ pub(crate) struct Hashing {
 }
 
 impl Hashing {
-    pub fn update(&mut self, data: &[u8]) {
+    pub(crate) fn update(&mut self, data: &[u8]) {
         self.quickxor.update(data);
         self.content.update(data);
         self.size += data.len() as u64;
     }
 
-    pub fn size(&self) -> u64 {
+    pub(crate) fn size(&self) -> u64 {
         self.size
     }
 
     /// Appends a part hashed on its own (a concurrent session's chunk, which
     /// starts on a 4 MiB boundary); false when the hash so far does not end on one.
-    pub fn append_part(&mut self, part: &Hashing) -> bool {
+    pub(crate) fn append_part(&mut self, part: &Hashing) -> bool {
         if self.content.append_part(&part.content).is_err() {
             return false;
         }
@@ -33,7 +33,7 @@ impl Hashing {
         true
     }
 
-    pub fn finish(self) -> FileHashes {
+    pub(crate) fn finish(self) -> FileHashes {
         FileHashes { size: self.size, quickxor: self.quickxor.finish_base64(), content_hash: self.content.finish_hex() }
     }
 }

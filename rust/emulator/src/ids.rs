@@ -20,12 +20,12 @@ impl Service {
     }
 }
 
-pub fn now_unix() -> i64 {
+pub(crate) fn now_unix() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
 /// A random URL-safe string with `bytes` bytes of entropy.
-pub fn random_token(bytes: usize) -> String {
+pub(crate) fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     rand::fill(&mut buf[..]);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)

@@ -17,14 +17,14 @@ use std::net::SocketAddr;
 /// The local address of the connection a request arrived on; the accept loop
 /// puts it into every request's extensions.
 #[derive(Debug, Clone, Copy)]
-pub struct LocalAddr(pub SocketAddr);
+pub(crate) struct LocalAddr(pub SocketAddr);
 
 /// `http://HOST:PORT` or `https://HOST:PORT`, without a trailing slash.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin(pub String);
+pub(crate) struct Origin(pub String);
 
 impl Origin {
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
@@ -36,7 +36,7 @@ impl std::fmt::Display for Origin {
 }
 
 /// The origin of a request, from its parts (see the module comment for the order).
-pub fn origin_of(scheme: &str, uri: &Uri, headers: &HeaderMap, local: Option<SocketAddr>) -> Origin {
+pub(crate) fn origin_of(scheme: &str, uri: &Uri, headers: &HeaderMap, local: Option<SocketAddr>) -> Origin {
     let authority = uri
         .authority()
         .and_then(|a| usable(a.as_str()))

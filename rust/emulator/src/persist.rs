@@ -6,13 +6,13 @@ use std::sync::Mutex;
 
 /// A value kept in memory and written to `path` after every change
 /// (write to a temporary file, then rename, so a crash never leaves half a file).
-pub struct Persisted<T> {
+pub(crate) struct Persisted<T> {
     path: PathBuf,
     inner: Mutex<T>,
 }
 
 impl<T: Serialize + DeserializeOwned + Default> Persisted<T> {
-    pub fn load(path: impl Into<PathBuf>) -> std::io::Result<Self> {
+    pub(crate) fn load(path: impl Into<PathBuf>) -> std::io::Result<Self> {
         let path = path.into();
         let value = match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
@@ -27,13 +27,13 @@ impl<T: Serialize + DeserializeOwned + Default> Persisted<T> {
         Ok(Self { path, inner: Mutex::new(value) })
     }
 
-    pub fn read<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+    pub(crate) fn read<R>(&self, f: impl FnOnce(&T) -> R) -> R {
         let guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         f(&guard)
     }
 
     /// Changes the value and saves it before returning.
-    pub fn update<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+    pub(crate) fn update<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
         let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         let result = f(&mut guard);
         if let Err(e) = write_atomically(&self.path, &*guard) {

@@ -15,15 +15,15 @@ use tower::ServiceExt;
 /// Put into every request's extensions; `fire` closes that request's
 /// connection at once, with no response.
 #[derive(Clone)]
-pub struct ConnKill(Arc<Notify>);
+pub(crate) struct ConnKill(Arc<Notify>);
 
 impl ConnKill {
-    pub fn fire(&self) {
+    pub(crate) fn fire(&self) {
         self.0.notify_one();
     }
 }
 
-pub fn load_tls(cert: &Path, key: &Path) -> std::io::Result<tokio_rustls::TlsAcceptor> {
+pub(crate) fn load_tls(cert: &Path, key: &Path) -> std::io::Result<tokio_rustls::TlsAcceptor> {
     let bad = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
     let certs = rustls_pemfile::certs(&mut std::io::BufReader::new(std::fs::File::open(cert)?))
         .collect::<Result<Vec<_>, _>>()?;
@@ -43,7 +43,7 @@ pub fn load_tls(cert: &Path, key: &Path) -> std::io::Result<tokio_rustls::TlsAcc
     Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }
 
-pub async fn serve(
+pub(crate) async fn serve(
     listener: TcpListener,
     tls: Option<tokio_rustls::TlsAcceptor>,
     router: Router,

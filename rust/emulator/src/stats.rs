@@ -16,7 +16,7 @@ const TIMELINE_LEN: usize = 10_000;
 /// Handlers attach this to their response to name the kind of request
 /// (`graph.upload_fragment`, `dropbox.finish_batch_v2`, ...).
 #[derive(Debug, Clone, Copy)]
-pub struct RequestKind(pub &'static str);
+pub(crate) struct RequestKind(pub &'static str);
 
 pub struct Stats {
     counts: Mutex<BTreeMap<String, u64>>,

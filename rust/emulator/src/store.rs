@@ -60,7 +60,7 @@ pub struct Store {
 
 /// Splits a remote path into components, refusing what could escape the store
 /// or that neither service allows (`.`/`..`, NUL, backslash, empty names are skipped).
-pub fn components(remote: &str) -> Result<Vec<String>, PathError> {
+pub(crate) fn components(remote: &str) -> Result<Vec<String>, PathError> {
     let mut out = Vec::new();
     for part in remote.split('/') {
         if part.is_empty() {
@@ -81,7 +81,7 @@ pub fn components(remote: &str) -> Result<Vec<String>, PathError> {
 }
 
 /// `/a/b` from components.
-pub fn join_remote(parts: &[String]) -> String {
+pub(crate) fn join_remote(parts: &[String]) -> String {
     if parts.is_empty() {
         "/".to_owned()
     } else {
@@ -329,7 +329,7 @@ fn find_child(dir: &Path, name: &str) -> io::Result<Option<String>> {
 }
 
 /// Total size of the files below a folder.
-pub fn dir_size(dir: &Path) -> io::Result<u64> {
+pub(crate) fn dir_size(dir: &Path) -> io::Result<u64> {
     let mut total = 0;
     let mut stack = vec![dir.to_owned()];
     while let Some(d) = stack.pop() {

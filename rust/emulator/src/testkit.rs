@@ -5,6 +5,10 @@
 //! endpoints, over HTTP), and deterministic bytes to upload.
 
 use crate::{Config, RunningEmulator};
+
+/// What tests name when they look inside a running emulator (`RunningEmulator::app`).
+pub use crate::dropbox::REQUIRED_SCOPES as DROPBOX_REQUIRED_SCOPES;
+pub use crate::tokens::TokenCheck;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

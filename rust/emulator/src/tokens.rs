@@ -1,7 +1,7 @@
 //! Access and refresh tokens issued by the emulator's two OAuth servers, and the
 //! bearer check every API endpoint performs.
 
-pub use crate::ids::{now_unix, random_token, Service};
+pub(crate) use crate::ids::{now_unix, random_token, Service};
 use crate::persist::Persisted;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -164,14 +164,14 @@ impl TokenStore {
 }
 
 /// The token from an `Authorization: Bearer ...` value (scheme case-insensitive).
-pub fn bearer_of(value: &str) -> Option<&str> {
+pub(crate) fn bearer_of(value: &str) -> Option<&str> {
     let (scheme, rest) = value.split_once(' ')?;
     let token = rest.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// Each service's documented answer to a missing, invalid or expired token.
-pub fn unauthorized(service: Service, check: &TokenCheck) -> Response {
+pub(crate) fn unauthorized(service: Service, check: &TokenCheck) -> Response {
     match service {
         Service::OneDrive => {
             let message = match check {

@@ -151,7 +151,7 @@ async fn issued_tokens_can_expire_early_with_the_services_own_401() {
                 assert_eq!(body["error"]["code"], "InvalidAuthenticationToken");
                 let mut headers = reqwest::header::HeaderMap::new();
                 headers.insert("authorization", format!("Bearer {token}").parse().unwrap());
-                assert_eq!(app.tokens.check(Service::OneDrive, &headers), dkcloud_emulator::tokens::TokenCheck::Expired);
+                assert_eq!(app.tokens.check(Service::OneDrive, &headers), dkcloud_emulator::testkit::TokenCheck::Expired);
                 expired_seen += 1;
             }
         }

@@ -3,7 +3,7 @@
 mod common;
 
 use common::Harness;
-use dkcloud_emulator::tokens::TokenCheck;
+use dkcloud_emulator::testkit::TokenCheck;
 use dkcloud_emulator::{Consent, Service};
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::StatusCode;

@@ -5,7 +5,7 @@ mod common;
 
 use base64::Engine as _;
 use common::Harness;
-use dkcloud_emulator::tokens::TokenCheck;
+use dkcloud_emulator::testkit::TokenCheck;
 use dkcloud_emulator::{Config, Consent, Service};
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION};
 use reqwest::StatusCode;

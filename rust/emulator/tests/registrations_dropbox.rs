@@ -169,7 +169,7 @@ async fn every_route_refuses_a_token_without_its_scope() {
     let (h, _f) = start().await;
     let token = sign_in(&h, FULL, &[("scope", "account_info.read")]).await;
     let token = token["access_token"].as_str().unwrap();
-    for (route, scope) in dkcloud_emulator::dropbox::REQUIRED_SCOPES {
+    for (route, scope) in dkcloud_emulator::testkit::DROPBOX_REQUIRED_SCOPES {
         let (status, body) = call(&h, route, token).await;
         if *scope == "account_info.read" {
             assert_ne!(status, StatusCode::UNAUTHORIZED, "{route}: {body}");

@@ -137,7 +137,7 @@ async fn issued_tokens_survive_a_restart_with_the_same_data() {
     headers.insert("authorization", format!("Bearer {token}").parse().unwrap());
     assert!(matches!(
         emu.app().tokens.check(dkcloud_emulator::Service::Dropbox, &headers),
-        dkcloud_emulator::tokens::TokenCheck::Valid { issued: true, .. }
+        dkcloud_emulator::testkit::TokenCheck::Valid { issued: true, .. }
     ));
     emu.shutdown().await;
     drop(h.dir);

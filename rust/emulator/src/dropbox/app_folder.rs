@@ -34,7 +34,7 @@ fn folder_of(app: &App, headers: &HeaderMap) -> Option<String> {
     (reg.access == crate::registrations::Access::AppFolder).then(|| format!("/Apps/{}", reg.name()))
 }
 
-pub async fn confine(State(app): State<App>, request: Request, next: Next) -> Response {
+pub(super) async fn confine(State(app): State<App>, request: Request, next: Next) -> Response {
     let Some(folder) = folder_of(&app, request.headers()) else {
         return next.run(request).await;
     };

@@ -20,7 +20,7 @@ pub(crate) enum ArgSource {
 }
 
 impl ArgSource {
-    pub fn label(self) -> &'static str {
+    pub(super) fn label(self) -> &'static str {
         match self {
             ArgSource::Body => "request body",
             ArgSource::Header => "HTTP header \"Dropbox-API-Arg\"",

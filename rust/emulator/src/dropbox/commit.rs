@@ -62,7 +62,7 @@ pub(crate) struct Commit {
 
 impl CommitArg {
     /// Checks the fields; `field` prefixes names in messages (`commit.` in finish).
-    pub fn check(self, source: ArgSource, field: &str) -> ApiResult<Commit> {
+    pub(super) fn check(self, source: ArgSource, field: &str) -> ApiResult<Commit> {
         let label = source.label();
         let path = check_path(&self.path, PathKind::Write, source, &format!("{field}path"))?;
         let mode = match &self.mode {

@@ -67,7 +67,7 @@ pub(crate) fn has_disallowed_name(remote: &str) -> bool {
 }
 
 impl WriteFailure {
-    pub fn to_value(&self) -> Value {
+    pub(super) fn to_value(&self) -> Value {
         match self {
             WriteFailure::MalformedPath => void("malformed_path"),
             WriteFailure::Conflict(what) => nested("conflict", void(what)),
@@ -88,7 +88,7 @@ pub(crate) enum LookupFailure {
 }
 
 impl LookupFailure {
-    pub fn to_value(self) -> Value {
+    pub(super) fn to_value(self) -> Value {
         void(match self {
             LookupFailure::MalformedPath => "malformed_path",
             LookupFailure::NotFound => "not_found",
@@ -113,7 +113,7 @@ pub(crate) enum SessionFailure {
 }
 
 impl SessionFailure {
-    pub fn to_value(self) -> Value {
+    pub(super) fn to_value(self) -> Value {
         match self {
             SessionFailure::IncorrectOffset(n) => json!({".tag": "incorrect_offset", "correct_offset": n}),
             other => void(match other {

@@ -25,7 +25,7 @@ pub(crate) struct Link {
 }
 
 impl Link {
-    pub fn expired(&self) -> bool {
+    pub(super) fn expired(&self) -> bool {
         self.expires_at <= now_ms()
     }
 }
@@ -45,19 +45,19 @@ fn now_ms() -> i64 {
 }
 
 impl Links {
-    pub fn open(state_dir: &Path) -> std::io::Result<Self> {
+    pub(super) fn open(state_dir: &Path) -> std::io::Result<Self> {
         Ok(Self {
             table: Persisted::load(state_dir.join("dropbox-links.json"))?,
             lifetime_ms: AtomicU64::new(LINK_LIFETIME_MS),
         })
     }
 
-    pub fn set_lifetime_ms(&self, ms: u64) {
+    pub(super) fn set_lifetime_ms(&self, ms: u64) {
         self.lifetime_ms.store(ms, Ordering::Relaxed);
     }
 
     /// A new link to the file with this id; returns its token.
-    pub fn issue(&self, file_id: &str) -> String {
+    pub(super) fn issue(&self, file_id: &str) -> String {
         let token = random_token(32);
         let lifetime = i64::try_from(self.lifetime_ms.load(Ordering::Relaxed)).unwrap_or(i64::MAX);
         let now = now_ms();
@@ -70,7 +70,7 @@ impl Links {
     }
 
     /// The link with this token, expired or not.
-    pub fn get(&self, token: &str) -> Option<Link> {
+    pub(super) fn get(&self, token: &str) -> Option<Link> {
         self.table.read(|t| t.links.get(token).cloned())
     }
 }

@@ -44,12 +44,12 @@ fn fresh(items: &mut Items) -> Record {
 }
 
 impl Catalog {
-    pub fn open(state_dir: &Path) -> std::io::Result<Self> {
+    pub(super) fn open(state_dir: &Path) -> std::io::Result<Self> {
         Ok(Self { items: Persisted::load(state_dir.join("dropbox-items.json"))? })
     }
 
     /// The records of existing entries, creating the missing ones in one save.
-    pub fn records(&self, paths_lower: &[String]) -> Vec<Record> {
+    pub(super) fn records(&self, paths_lower: &[String]) -> Vec<Record> {
         let known: Option<Vec<Record>> =
             self.items.read(|s| paths_lower.iter().map(|p| s.by_path.get(p).cloned()).collect());
         if let Some(all) = known {
@@ -71,7 +71,7 @@ impl Catalog {
     }
 
     /// A new entry was created at this path: new id and rev.
-    pub fn created(&self, path_lower: &str) -> Record {
+    pub(super) fn created(&self, path_lower: &str) -> Record {
         self.items.update(|s| {
             let r = fresh(s);
             s.by_path.insert(path_lower.to_owned(), r.clone());
@@ -80,7 +80,7 @@ impl Catalog {
     }
 
     /// An existing file was rewritten: same id, new rev.
-    pub fn rewritten(&self, path_lower: &str) -> Record {
+    pub(super) fn rewritten(&self, path_lower: &str) -> Record {
         self.items.update(|s| {
             let rev = next_rev(s);
             let r = match s.by_path.get(path_lower) {
@@ -95,18 +95,18 @@ impl Catalog {
     }
 
     /// The lowercased path of the entry with this `id:...`.
-    pub fn path_of_id(&self, id: &str) -> Option<String> {
+    pub(super) fn path_of_id(&self, id: &str) -> Option<String> {
         self.items.read(|s| s.by_path.iter().find(|(_, r)| r.id == id).map(|(p, _)| p.clone()))
     }
 
     /// The lowercased path of the file whose current rev is `rev` (only
     /// current revisions are kept).
-    pub fn path_of_rev(&self, rev: &str) -> Option<String> {
+    pub(super) fn path_of_rev(&self, rev: &str) -> Option<String> {
         self.items.read(|s| s.by_path.iter().find(|(_, r)| r.rev == rev).map(|(p, _)| p.clone()))
     }
 
     /// The entry at this path, and everything under it, is gone.
-    pub fn forget(&self, path_lower: &str) {
+    pub(super) fn forget(&self, path_lower: &str) {
         let prefix = format!("{path_lower}/");
         self.items.update(|s| s.by_path.retain(|p, _| p != path_lower && !p.starts_with(&prefix)));
     }

@@ -31,6 +31,7 @@ use axum::http::{HeaderMap, Uri};
 use axum::routing::{get, post};
 use axum::Router;
 use errors::{ApiError, ApiResult};
+#[cfg(feature = "testkit")]
 pub use scopes::REQUIRED_SCOPES;
 use serde::de::DeserializeOwned;
 use std::path::Path;
@@ -74,7 +75,7 @@ impl DropboxState {
 
 /// The routes, each behind the scope check and the app-folder confinement of
 /// `--registrations` (both pass everything through without it).
-pub fn routes(app: &App) -> Router<App> {
+pub(crate) fn routes(app: &App) -> Router<App> {
     Router::new()
         .route("/2/users/get_current_account", post(users::get_current_account))
         .route("/2/users/get_space_usage", post(users::get_space_usage))

@@ -42,14 +42,14 @@ pub const REQUIRED_SCOPES: &[(&str, &str)] = &[
     ("/2/sharing/revoke_shared_link", "sharing.write"),
 ];
 
-pub fn required_scope(path: &str) -> Option<&'static str> {
+pub(super) fn required_scope(path: &str) -> Option<&'static str> {
     REQUIRED_SCOPES.iter().find(|(route, _)| *route == path).map(|(_, scope)| *scope)
 }
 
 /// Middleware: 401 `missing_scope` with `required_scope` when the request's issued
 /// token lacks the route's scope. Unknown, expired and missing tokens pass on to the
 /// route, whose own bearer check answers them.
-pub async fn require_scope(State(app): State<App>, request: Request, next: Next) -> Response {
+pub(super) async fn require_scope(State(app): State<App>, request: Request, next: Next) -> Response {
     let Some(needed) = app.registrations.as_ref().and_then(|_| required_scope(request.uri().path())) else {
         return next.run(request).await;
     };

@@ -30,7 +30,7 @@ pub(crate) struct Session {
 
 impl Session {
     /// Concurrent: the chunks cover `0..total` without a gap.
-    pub fn complete(&self) -> bool {
+    pub(super) fn complete(&self) -> bool {
         let Some(total) = self.total else { return false };
         let mut next = 0;
         for (&offset, &len) in &self.chunks {
@@ -60,7 +60,7 @@ pub(crate) struct Running {
 
 impl Running {
     /// The running hash if it covers exactly the session's `offset` bytes.
-    pub fn hashing_at(&self, offset: u64) -> Option<Hashing> {
+    pub(super) fn hashing_at(&self, offset: u64) -> Option<Hashing> {
         match &self.hashing {
             Some(h) if h.size() == offset => Some(h.clone()),
             _ if offset == 0 => Some(Hashing::default()),
@@ -68,18 +68,18 @@ impl Running {
         }
     }
 
-    pub fn set_hashing(&mut self, hashing: Option<Hashing>) {
+    pub(super) fn set_hashing(&mut self, hashing: Option<Hashing>) {
         self.hashing = hashing;
     }
 
     /// A concurrent session's chunk arrived whole, hashed on the way.
-    pub fn set_chunk_hashing(&mut self, offset: u64, hashing: Hashing) {
+    pub(super) fn set_chunk_hashing(&mut self, offset: u64, hashing: Hashing) {
         self.chunks.insert(offset, hashing);
     }
 
     /// The whole file's hash from the chunks' own, when every chunk of
     /// `session` was hashed as it arrived (not across a restart).
-    pub fn joined_chunk_hashes(&self, session: &Session) -> Option<Hashing> {
+    pub(super) fn joined_chunk_hashes(&self, session: &Session) -> Option<Hashing> {
         let mut whole = Hashing::default();
         for (offset, len) in &session.chunks {
             let part = self.chunks.get(offset).filter(|h| h.size() == *len)?;
@@ -104,7 +104,7 @@ fn now_ms() -> i64 {
 }
 
 impl Sessions {
-    pub fn open(state_dir: &Path, lifetime_secs: u64) -> std::io::Result<Self> {
+    pub(super) fn open(state_dir: &Path, lifetime_secs: u64) -> std::io::Result<Self> {
         let dir = state_dir.join("dropbox-sessions");
         std::fs::create_dir_all(&dir)?;
         let sessions = Self {
@@ -122,21 +122,21 @@ impl Sessions {
     }
 
     /// The bytes of a sequential session.
-    pub fn data_path(&self, id: &str) -> PathBuf {
+    pub(super) fn data_path(&self, id: &str) -> PathBuf {
         self.session_dir(id).join("data")
     }
 
     /// One chunk of a concurrent session.
-    pub fn chunk_path(&self, id: &str, offset: u64) -> PathBuf {
+    pub(super) fn chunk_path(&self, id: &str, offset: u64) -> PathBuf {
         self.session_dir(id).join(offset.to_string())
     }
 
-    pub fn create(&self, concurrent: bool) -> std::io::Result<String> {
+    pub(super) fn create(&self, concurrent: bool) -> std::io::Result<String> {
         Ok(self.create_many(concurrent, 1)?.remove(0))
     }
 
     /// `count` new empty sessions, recorded in one save of the table.
-    pub fn create_many(&self, concurrent: bool, count: usize) -> std::io::Result<Vec<String>> {
+    pub(super) fn create_many(&self, concurrent: bool, count: usize) -> std::io::Result<Vec<String>> {
         self.purge_expired();
         let ids: Vec<String> = (0..count).map(|_| format!("pid_upload_session:{}", random_token(24))).collect();
         for id in &ids {
@@ -155,7 +155,7 @@ impl Sessions {
 
     /// Turns a fully received upload that could not be written into a closed
     /// session, so its id can be handed back for a retry through `finish`.
-    pub fn adopt(&self, temp: &Path, len: u64) -> std::io::Result<String> {
+    pub(super) fn adopt(&self, temp: &Path, len: u64) -> std::io::Result<String> {
         let id = self.create(false)?;
         std::fs::rename(temp, self.data_path(&id))?;
         self.update(&id, |s| {
@@ -166,7 +166,7 @@ impl Sessions {
     }
 
     /// A live session; an expired one is removed and reads as absent.
-    pub fn get(&self, id: &str) -> Option<Session> {
+    pub(super) fn get(&self, id: &str) -> Option<Session> {
         let found = self.table.read(|t| t.sessions.get(id).cloned())?;
         if found.expires_at <= now_ms() {
             self.remove(id);
@@ -175,12 +175,12 @@ impl Sessions {
         Some(found)
     }
 
-    pub fn update(&self, id: &str, f: impl FnOnce(&mut Session)) {
+    pub(super) fn update(&self, id: &str, f: impl FnOnce(&mut Session)) {
         self.table.update(|t| t.sessions.get_mut(id).map(f));
     }
 
     /// Forgets a session and deletes its bytes.
-    pub fn remove(&self, id: &str) {
+    pub(super) fn remove(&self, id: &str) {
         let known = self.table.update(|t| t.sessions.remove(id)).is_some();
         self.live.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
         if known {
@@ -188,7 +188,7 @@ impl Sessions {
         }
     }
 
-    pub fn lock(&self, id: &str) -> Arc<tokio::sync::Mutex<Running>> {
+    pub(super) fn lock(&self, id: &str) -> Arc<tokio::sync::Mutex<Running>> {
         self.live.lock().unwrap_or_else(|p| p.into_inner()).entry(id.to_owned()).or_default().clone()
     }
 

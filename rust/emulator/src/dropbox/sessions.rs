@@ -83,7 +83,7 @@ pub(super) enum AppendError {
 }
 
 impl AppendError {
-    pub fn into_api(self, wrap: fn(SessionFailure) -> ApiError) -> ApiError {
+    pub(super) fn into_api(self, wrap: fn(SessionFailure) -> ApiError) -> ApiError {
         match self {
             AppendError::Session(f) => wrap(f),
             AppendError::Api(e) => e,

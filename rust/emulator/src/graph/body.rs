@@ -8,7 +8,7 @@ use tokio::io::AsyncWriteExt;
 /// client still sending gets our answer instead of a reset connection.
 const DRAIN_LIMIT: u64 = 128 * 1024 * 1024;
 
-pub async fn drain(body: Body) {
+pub(super) async fn drain(body: Body) {
     let mut stream = body.into_data_stream();
     let mut seen = 0u64;
     while let Some(Ok(chunk)) = stream.next().await {
@@ -20,7 +20,7 @@ pub async fn drain(body: Body) {
 }
 
 #[derive(Debug)]
-pub enum CopyError {
+pub(super) enum CopyError {
     /// More than the allowed number of bytes arrived (the rest is not read).
     TooLarge,
     /// The client went away or the body broke off.
@@ -30,7 +30,7 @@ pub enum CopyError {
 
 /// Appends the body to `file`, calling `observe` on each chunk (for hashing);
 /// stops with `TooLarge` once more than `max` bytes arrive. Returns the byte count.
-pub async fn copy_to(
+pub(super) async fn copy_to(
     body: Body,
     file: &mut tokio::fs::File,
     max: u64,

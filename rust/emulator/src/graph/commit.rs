@@ -13,14 +13,14 @@ use std::time::SystemTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Conflict {
+pub(super) enum Conflict {
     Fail,
     Replace,
     Rename,
 }
 
 impl Conflict {
-    pub fn parse(value: &str) -> GraphResult<Self> {
+    pub(super) fn parse(value: &str) -> GraphResult<Self> {
         match value.to_ascii_lowercase().as_str() {
             "fail" => Ok(Conflict::Fail),
             "replace" => Ok(Conflict::Replace),
@@ -32,7 +32,7 @@ impl Conflict {
     }
 
     /// From a JSON object carrying the current or the legacy annotation.
-    pub fn from_json(obj: &serde_json::Value) -> GraphResult<Option<Self>> {
+    pub(super) fn from_json(obj: &serde_json::Value) -> GraphResult<Option<Self>> {
         for key in ["@microsoft.graph.conflictBehavior", "@name.conflictBehavior"] {
             if let Some(v) = obj.get(key) {
                 let s = v.as_str().ok_or_else(|| GraphError::invalid_request(format!("{key} must be a string.")))?;
@@ -43,7 +43,7 @@ impl Conflict {
     }
 
     /// From the query string (`?@microsoft.graph.conflictBehavior=...`, or the legacy name).
-    pub fn from_query(query: &[(String, String)]) -> GraphResult<Option<Self>> {
+    pub(super) fn from_query(query: &[(String, String)]) -> GraphResult<Option<Self>> {
         for key in ["@microsoft.graph.conflictBehavior", "@name.conflictBehavior"] {
             if let Some(v) = super::query_value(query, key) {
                 return Self::parse(v).map(Some);
@@ -54,14 +54,14 @@ impl Conflict {
 }
 
 /// Where a new item goes once the conflict behaviour has been applied.
-pub enum Placement {
+pub(super) enum Placement {
     /// A free remote path (possibly a renamed one).
     New(String),
     /// The existing item of that name, to be replaced.
     Existing(Entry),
 }
 
-pub fn place(app: &App, remote: &str, behavior: Conflict, is_file: bool) -> GraphResult<Placement> {
+pub(super) fn place(app: &App, remote: &str, behavior: Conflict, is_file: bool) -> GraphResult<Placement> {
     let Some(existing) = app.store.lookup(Service::OneDrive, remote)? else {
         return Ok(Placement::New(remote.to_owned()));
     };
@@ -82,7 +82,7 @@ pub fn place(app: &App, remote: &str, behavior: Conflict, is_file: bool) -> Grap
 }
 
 /// A received file to be stored.
-pub struct Received<'a> {
+pub(super) struct Received<'a> {
     pub temp: &'a Path,
     pub size: u64,
     pub hashes: FileHashes,
@@ -91,7 +91,7 @@ pub struct Received<'a> {
 
 /// Stores a received file at `remote`; returns the entry and whether it is new.
 /// Missing parent folders are created, as Graph does.
-pub fn commit_file(app: &App, remote: &str, behavior: Conflict, file: Received<'_>) -> GraphResult<(Entry, bool)> {
+pub(super) fn commit_file(app: &App, remote: &str, behavior: Conflict, file: Received<'_>) -> GraphResult<(Entry, bool)> {
     names::check_path(remote)?;
     let _guard = app.graph.commit_lock.lock().unwrap_or_else(|p| p.into_inner());
     let placement = place(app, remote, behavior, true)?;

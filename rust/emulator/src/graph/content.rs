@@ -26,7 +26,7 @@ const DOWNLOAD_URL_LIFETIME_SECS: i64 = 3600;
 const KEY_LEN: usize = 32;
 
 /// Signs and checks download URLs.
-pub struct Downloads {
+pub(super) struct Downloads {
     key: [u8; KEY_LEN],
 }
 
@@ -45,7 +45,7 @@ fn hmac(key: &[u8; KEY_LEN], message: &[u8]) -> [u8; 32] {
 
 impl Downloads {
     /// Loads the signing key from `state_dir` (`graph-download-key.json`), creating it on first use.
-    pub fn open(state_dir: &Path) -> std::io::Result<Self> {
+    pub(super) fn open(state_dir: &Path) -> std::io::Result<Self> {
         let path = state_dir.join("graph-download-key.json");
         let invalid =
             || std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{} is not a signing key", path.display()));
@@ -78,7 +78,7 @@ impl Downloads {
     }
 
     /// A fresh download URL for the item `id` at `origin`.
-    pub fn url(&self, origin: &Origin, id: &str) -> String {
+    pub(super) fn url(&self, origin: &Origin, id: &str) -> String {
         let expires = chrono::Utc::now().timestamp() + DOWNLOAD_URL_LIFETIME_SECS;
         format!("{origin}/_download/graph/{}", self.token(id, expires))
     }
@@ -99,7 +99,7 @@ impl Downloads {
     }
 }
 
-pub async fn metadata(
+pub(super) async fn metadata(
     app: &App,
     origin: &Origin,
     item: ItemRef,
@@ -115,7 +115,7 @@ pub async fn metadata(
     .await
 }
 
-pub async fn delete(app: &App, item: ItemRef) -> GraphResult<Response> {
+pub(super) async fn delete(app: &App, item: ItemRef) -> GraphResult<Response> {
     blocking(app, move |app| {
         let entry = items::existing(&app.store, &resolve(app, &item)?)?;
         if entry.remote == "/" {
@@ -131,7 +131,7 @@ pub async fn delete(app: &App, item: ItemRef) -> GraphResult<Response> {
 
 /// Whether an `If-None-Match` / `If-Match` value lists one of the item's tags (or `*`).
 /// Graph's tags contain commas, so the list is split only outside quotes.
-pub fn tag_listed(value: &str, tags: &(String, String)) -> bool {
+pub(super) fn tag_listed(value: &str, tags: &(String, String)) -> bool {
     let mut listed = Vec::new();
     let (mut start, mut quoted) = (0, false);
     for (i, c) in value.char_indices() {
@@ -149,13 +149,13 @@ pub fn tag_listed(value: &str, tags: &(String, String)) -> bool {
 }
 
 /// The tags of a stored entry, as its driveItem shows them.
-pub fn entry_tags(app: &App, entry: &crate::store::Entry) -> std::io::Result<(String, String)> {
+pub(super) fn entry_tags(app: &App, entry: &crate::store::Entry) -> std::io::Result<(String, String)> {
     let meta = std::fs::metadata(&entry.fs_path)?;
     let size = if entry.is_dir { crate::store::dir_size(&entry.fs_path)? } else { meta.len() };
     Ok(items::tags(&app.graph.ids.remember(&entry.remote), meta.modified()?, size))
 }
 
-pub async fn redirect(app: &App, headers: &HeaderMap, origin: &Origin, item: ItemRef) -> GraphResult<Response> {
+pub(super) async fn redirect(app: &App, headers: &HeaderMap, origin: &Origin, item: ItemRef) -> GraphResult<Response> {
     let base = origin.clone();
     let if_none_match = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
     blocking(app, move |app| {
@@ -176,7 +176,7 @@ pub async fn redirect(app: &App, headers: &HeaderMap, origin: &Origin, item: Ite
 }
 
 /// `GET /_download/graph/{token}`: the bytes, no bearer needed, streamed from disk.
-pub async fn serve(State(app): State<App>, UrlPath(token): UrlPath<String>, headers: HeaderMap) -> Response {
+pub(super) async fn serve(State(app): State<App>, UrlPath(token): UrlPath<String>, headers: HeaderMap) -> Response {
     let result = async {
         let id = app.graph.downloads.check(&token).ok_or_else(GraphError::not_found)?;
         let entry = blocking(&app, move |app| {

@@ -20,7 +20,7 @@ use serde_json::Value;
 const MAX_JSON: usize = 64 * 1024;
 
 /// Reads a small JSON request body; an empty body gives `None`.
-pub async fn read_json(body: Body) -> GraphResult<Option<Value>> {
+pub(super) async fn read_json(body: Body) -> GraphResult<Option<Value>> {
     let bytes = axum::body::to_bytes(body, MAX_JSON)
         .await
         .map_err(|_| GraphError::invalid_request("The request body is too large or was cut short."))?;
@@ -35,7 +35,7 @@ pub async fn read_json(body: Body) -> GraphResult<Option<Value>> {
     Ok(Some(value))
 }
 
-pub async fn create(
+pub(super) async fn create(
     app: &App,
     origin: &Origin,
     item: ItemRef,

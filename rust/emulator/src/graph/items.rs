@@ -26,12 +26,12 @@ fn id_prefix() -> String {
     ONEDRIVE_DRIVE_ID.to_uppercase()
 }
 
-pub fn root_id() -> String {
+pub(super) fn root_id() -> String {
     format!("{}!101", id_prefix())
 }
 
 /// The id of the item at `remote` (`/` is the root).
-pub fn item_id(remote: &str) -> String {
+pub(super) fn item_id(remote: &str) -> String {
     let key = remote.trim_end_matches('/').to_lowercase();
     if key.is_empty() {
         return root_id();
@@ -45,7 +45,7 @@ pub fn item_id(remote: &str) -> String {
 /// remote path: the id it had before a move or rename (Graph keeps ids), and the
 /// `fileSystemInfo` times a client set.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Record {
+pub(super) struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,18 +97,18 @@ impl ItemTable {
     }
 }
 
-pub struct Ids {
+pub(super) struct Ids {
     known: Mutex<HashMap<String, String>>,
     table: Persisted<ItemTable>,
 }
 
 impl Ids {
-    pub fn open(state_dir: &Path) -> std::io::Result<Self> {
+    pub(super) fn open(state_dir: &Path) -> std::io::Result<Self> {
         Ok(Self { known: Mutex::default(), table: Persisted::load(state_dir.join("graph-items.json"))? })
     }
 
     /// The id of the item at `remote`, remembered for [`Ids::resolve`].
-    pub fn remember(&self, remote: &str) -> String {
+    pub(super) fn remember(&self, remote: &str) -> String {
         let (id, fresh) = self.table.read(|t| t.id_of(remote));
         let id = if fresh {
             self.table.update(|t| {
@@ -124,7 +124,7 @@ impl Ids {
     }
 
     /// The remote path of an id, or `None` if no stored item has it.
-    pub fn resolve(&self, store: &Store, id: &str) -> std::io::Result<Option<String>> {
+    pub(super) fn resolve(&self, store: &Store, id: &str) -> std::io::Result<Option<String>> {
         if id.eq_ignore_ascii_case(&root_id()) {
             return Ok(Some("/".to_owned()));
         }
@@ -154,12 +154,12 @@ impl Ids {
         Ok(found)
     }
 
-    pub fn record(&self, remote: &str) -> Record {
+    pub(super) fn record(&self, remote: &str) -> Record {
         self.table.read(|t| t.items.get(&key(remote)).cloned().unwrap_or_default())
     }
 
     /// Keeps `fileSystemInfo` times set by a client.
-    pub fn set_times(&self, remote: &str, created: Option<DateTime<Utc>>, folder_modified: Option<DateTime<Utc>>) {
+    pub(super) fn set_times(&self, remote: &str, created: Option<DateTime<Utc>>, folder_modified: Option<DateTime<Utc>>) {
         if created.is_none() && folder_modified.is_none() {
             return;
         }
@@ -175,7 +175,7 @@ impl Ids {
     }
 
     /// Forgets what was kept about `remote` and everything below it (it was deleted or replaced).
-    pub fn forget(&self, remote: &str) {
+    pub(super) fn forget(&self, remote: &str) {
         let prefix = key(remote);
         if self.table.read(|t| t.items.keys().any(|k| is_within(k, &prefix))) {
             self.table.update(|t| t.items.retain(|k, _| !is_within(k, &prefix)));
@@ -184,7 +184,7 @@ impl Ids {
 
     /// After `from` was moved to `to`: the item and everything below it keep their
     /// ids and times. `below` lists the paths under `from`, relative (`/x/y`), taken before the move.
-    pub fn moved(&self, from: &str, to: &str, below: &[String]) {
+    pub(super) fn moved(&self, from: &str, to: &str, below: &[String]) {
         let from = from.trim_end_matches('/');
         let to = to.trim_end_matches('/');
         let mut ids = Vec::new();
@@ -226,7 +226,7 @@ fn utc_timestamp(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-pub fn mime_type(name: &str) -> &'static str {
+pub(crate) fn mime_type(name: &str) -> &'static str {
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
     match ext.as_str() {
         "jpg" | "jpeg" => "image/jpeg",
@@ -251,7 +251,7 @@ fn parent_path(parent_remote: &str) -> String {
 
 /// The `eTag` and `cTag` of an item: both change whenever the content or the
 /// modification time does.
-pub fn tags(id: &str, modified: SystemTime, size: u64) -> (String, String) {
+pub(super) fn tags(id: &str, modified: SystemTime, size: u64) -> (String, String) {
     let version = modified.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0) ^ size as u128;
     (format!("\"{{{id}}},{version}\""), format!("\"c:{{{id}}},{version}\""))
 }
@@ -259,7 +259,7 @@ pub fn tags(id: &str, modified: SystemTime, size: u64) -> (String, String) {
 /// The driveItem of an existing entry; its `webUrl` is the emulator's page for it
 /// (see [`crate::web`]) at the origin the client reached, and a file's
 /// `@microsoft.graph.downloadUrl` a pre-authenticated URL there.
-pub fn drive_item(app: &App, entry: &Entry, origin: &Origin) -> std::io::Result<Value> {
+pub(super) fn drive_item(app: &App, entry: &Entry, origin: &Origin) -> std::io::Result<Value> {
     let store = &app.store;
     let ids = &app.graph.ids;
     let meta = fs::metadata(&entry.fs_path)?;
@@ -314,7 +314,7 @@ pub fn drive_item(app: &App, entry: &Entry, origin: &Origin) -> std::io::Result<
 }
 
 /// `$select`: keeps only the named properties (and always `id`).
-pub fn select(item: Value, fields: Option<&[String]>) -> Value {
+pub(super) fn select(item: Value, fields: Option<&[String]>) -> Value {
     let (Some(fields), Value::Object(obj)) = (fields, &item) else {
         return item;
     };
@@ -327,12 +327,12 @@ pub fn select(item: Value, fields: Option<&[String]>) -> Value {
 }
 
 /// The `$select` list of a query string value.
-pub fn parse_select(value: &str) -> Vec<String> {
+pub(super) fn parse_select(value: &str) -> Vec<String> {
     value.split(',').map(|f| f.trim().to_owned()).filter(|f| !f.is_empty()).collect()
 }
 
 /// Looks up an existing entry or answers `itemNotFound`.
-pub fn existing(store: &Store, remote: &str) -> GraphResult<Entry> {
+pub(super) fn existing(store: &Store, remote: &str) -> GraphResult<Entry> {
     store.lookup(Service::OneDrive, remote)?.ok_or_else(GraphError::not_found)
 }
 

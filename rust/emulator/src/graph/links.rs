@@ -145,7 +145,7 @@ async fn item_of(app: &App, item: ItemRef) -> GraphResult<(String, bool)> {
     .await
 }
 
-pub async fn create(app: &App, origin: &Origin, item: ItemRef, body: Body) -> GraphResult<Response> {
+pub(super) async fn create(app: &App, origin: &Origin, item: ItemRef, body: Body) -> GraphResult<Response> {
     let request = read_json(body).await?.ok_or_else(|| GraphError::invalid_request("A JSON body is required."))?;
     let ask = read_ask(&request, &app.config)?;
     let (item_id, is_dir) = item_of(app, item).await?;
@@ -169,14 +169,14 @@ pub async fn create(app: &App, origin: &Origin, item: ItemRef, body: Body) -> Gr
     Ok((status, Json(permission(&link, origin))).into_response())
 }
 
-pub async fn list(app: &App, origin: &Origin, item: ItemRef) -> GraphResult<Response> {
+pub(super) async fn list(app: &App, origin: &Origin, item: ItemRef) -> GraphResult<Response> {
     let (item_id, _) = item_of(app, item).await?;
     let value: Vec<Value> =
         app.links.of_item(Service::OneDrive, &item_id).iter().map(|l| permission(l, origin)).collect();
     Ok(Json(json!({ "value": value })).into_response())
 }
 
-pub async fn delete(app: &App, item: ItemRef, permission_id: &str) -> GraphResult<Response> {
+pub(super) async fn delete(app: &App, item: ItemRef, permission_id: &str) -> GraphResult<Response> {
     let (item_id, _) = item_of(app, item).await?;
     let found = app.links.of_item(Service::OneDrive, &item_id).into_iter().find(|l| l.id == permission_id);
     match found {

@@ -65,7 +65,7 @@ fn next_link(base: &str, uri: &Uri, offset: usize) -> String {
     format!("{base}{}?{}", uri.path(), params.join("&"))
 }
 
-pub async fn list(
+pub(super) async fn list(
     app: &App,
     origin: &Origin,
     uri: &Uri,

@@ -5,7 +5,7 @@
 mod body;
 mod commit;
 mod content;
-pub use crate::graph_error as error;
+pub(crate) use crate::graph_error as error;
 mod folders;
 mod items;
 mod links;
@@ -53,7 +53,7 @@ impl GraphState {
     }
 }
 
-pub fn routes() -> Router<App> {
+pub(crate) fn routes() -> Router<App> {
     Router::new()
         .route("/v1.0/{*rest}", any(api))
         .route(

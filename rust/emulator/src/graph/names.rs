@@ -15,7 +15,7 @@ const MAX_PATH_CHARS: usize = 400;
 /// name ending in `.`, "... invalid leading character." for a leading space;
 /// onedrive-api-docs#1488, dtinit/data-transfer-project#924). Control characters
 /// (U+0000-U+001F, U+007F) are refused the same way.
-pub fn check_name(name: &str) -> GraphResult<()> {
+pub(super) fn check_name(name: &str) -> GraphResult<()> {
     let bad = |why: &str| Err(GraphError::invalid_request(format!("The name '{name}' is not allowed: {why}.")));
     let bad_char = |why: &str| {
         Err(GraphError::invalid_request(format!("The name '{name}' is not allowed: Path ({name}) {why}."))
@@ -47,7 +47,7 @@ pub fn check_name(name: &str) -> GraphResult<()> {
 }
 
 /// Checks every component of a remote path that is about to be written.
-pub fn check_path(remote: &str) -> GraphResult<()> {
+pub(super) fn check_path(remote: &str) -> GraphResult<()> {
     if remote.chars().count() > MAX_PATH_CHARS {
         return Err(GraphError::invalid_request(format!("The path is longer than {MAX_PATH_CHARS} characters.")));
     }
@@ -55,7 +55,7 @@ pub fn check_path(remote: &str) -> GraphResult<()> {
 }
 
 /// The `n`th alternative for a taken name: OneDrive appends " n" before a file's extension.
-pub fn numbered(name: &str, n: u32, is_file: bool) -> String {
+pub(super) fn numbered(name: &str, n: u32, is_file: bool) -> String {
     match name.rfind('.').filter(|&i| is_file && i > 0) {
         Some(dot) => format!("{} {n}{}", &name[..dot], &name[dot..]),
         None => format!("{name} {n}"),

@@ -6,7 +6,7 @@ use crate::ONEDRIVE_DRIVE_ID;
 
 /// What a `/v1.0/...` URL addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Route {
+pub(super) enum Route {
     Me,
     /// `/me/drives` (and `/drives`): the list of the user's drives.
     Drives,
@@ -16,7 +16,7 @@ pub enum Route {
 
 /// An item addressed by root or id, optionally followed by a path relative to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ItemRef {
+pub(super) struct ItemRef {
     pub base: Base,
     /// Percent-decoded path after `root:` / `items/{id}:`, as given.
     pub rel: Option<String>,
@@ -24,13 +24,13 @@ pub struct ItemRef {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Base {
+pub(super) enum Base {
     Root,
     Id(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
+pub(super) enum Action {
     Metadata,
     Children,
     Content,
@@ -54,7 +54,7 @@ fn unknown_segment(segment: &str) -> GraphError {
 }
 
 /// Parses the raw (still percent-encoded) URL path, `/v1.0/` included.
-pub fn parse(raw_path: &str) -> GraphResult<Route> {
+pub(super) fn parse(raw_path: &str) -> GraphResult<Route> {
     let rest = raw_path.strip_prefix("/v1.0/").ok_or_else(|| unknown_segment(raw_path))?;
     let rest = rest.strip_suffix('/').unwrap_or(rest);
     if rest == "me" {

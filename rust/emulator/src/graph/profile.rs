@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-pub fn me() -> Response {
+pub(super) fn me() -> Response {
     let (given, surname) = USER_NAME.split_once(' ').unwrap_or((USER_NAME, ""));
     Json(json!({
         "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users/$entity",
@@ -34,14 +34,14 @@ fn quota_state(used: u64, total: u64) -> &'static str {
 }
 
 /// `GET /me/drive`.
-pub fn drive(app: &App) -> Response {
+pub(super) fn drive(app: &App) -> Response {
     let mut value = drive_value(app);
     value["@odata.context"] = json!("https://graph.microsoft.com/v1.0/$metadata#drives/$entity");
     Json(value).into_response()
 }
 
 /// `GET /me/drives`: the one drive.
-pub fn drives(app: &App) -> Response {
+pub(super) fn drives(app: &App) -> Response {
     Json(json!({
         "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#drives",
         "value": [drive_value(app)],

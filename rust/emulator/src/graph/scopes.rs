@@ -21,7 +21,7 @@ const FILES_WRITE: &[&str] = &["Files.ReadWrite", "Files.ReadWrite.All"];
 
 /// Graph's 403 for a token without the permission: `Authorization_RequestDenied` for
 /// directory objects (`/me`), `accessDenied` for drives (learn.microsoft.com/graph/errors).
-pub fn check(app: &App, token: &str, method: &Method, route: &Route) -> Result<(), GraphError> {
+pub(super) fn check(app: &App, token: &str, method: &Method, route: &Route) -> Result<(), GraphError> {
     if app.registrations.is_none() {
         return Ok(());
     }

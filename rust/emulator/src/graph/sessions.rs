@@ -70,7 +70,7 @@ struct SessionTable {
     sessions: HashMap<String, Session>,
 }
 
-pub struct Sessions {
+pub(super) struct Sessions {
     table: Persisted<SessionTable>,
     dir: PathBuf,
     lifetime: chrono::Duration,
@@ -83,7 +83,7 @@ pub struct Sessions {
 }
 
 impl Sessions {
-    pub fn open(state_dir: &Path, lifetime_secs: u64) -> std::io::Result<Self> {
+    pub(super) fn open(state_dir: &Path, lifetime_secs: u64) -> std::io::Result<Self> {
         let dir = state_dir.join("graph-sessions");
         std::fs::create_dir_all(&dir)?;
         let sessions = Self {
@@ -205,7 +205,7 @@ fn session_options(body: Option<Value>, default_behavior: Conflict) -> GraphResu
 }
 
 /// `POST .../createUploadSession`.
-pub async fn create(app: &App, origin: &Origin, item: ItemRef, body: Body) -> GraphResult<Response> {
+pub(super) async fn create(app: &App, origin: &Origin, item: ItemRef, body: Body) -> GraphResult<Response> {
     let default_behavior = if item.rel.is_none() { Conflict::Replace } else { Conflict::Fail };
     let options = session_options(read_json(body).await?, default_behavior)?;
     let remote = blocking(app, move |app| {
@@ -372,7 +372,7 @@ fn refuse_authorization(headers: &HeaderMap) -> GraphResult<()> {
 }
 
 /// `PUT uploadUrl`: one fragment.
-pub async fn put_fragment(
+pub(super) async fn put_fragment(
     State(app): State<App>,
     UrlPath(id): UrlPath<String>,
     headers: HeaderMap,
@@ -473,7 +473,7 @@ async fn finish(app: &App, id: &str, session: Session, hashing: Option<Hashing>,
 }
 
 /// `GET uploadUrl`: where the upload stands.
-pub async fn get_status(State(app): State<App>, UrlPath(id): UrlPath<String>, headers: HeaderMap) -> Response {
+pub(super) async fn get_status(State(app): State<App>, UrlPath(id): UrlPath<String>, headers: HeaderMap) -> Response {
     let result = refuse_authorization(&headers)
         .and_then(|()| app.graph.sessions.live(&id))
         .map(|s| Json(s.status()).into_response());
@@ -481,7 +481,7 @@ pub async fn get_status(State(app): State<App>, UrlPath(id): UrlPath<String>, he
 }
 
 /// `DELETE uploadUrl`: cancels the session and drops its bytes.
-pub async fn cancel(State(app): State<App>, UrlPath(id): UrlPath<String>, headers: HeaderMap) -> Response {
+pub(super) async fn cancel(State(app): State<App>, UrlPath(id): UrlPath<String>, headers: HeaderMap) -> Response {
     let result = async {
         refuse_authorization(&headers)?;
         let lock = app.graph.sessions.lock(&id);

@@ -115,7 +115,7 @@ fn parse_changes(request: &Value, query: &[(String, String)], headers: &HeaderMa
     Ok(Changes { name, parent, created, modified, behavior, if_match })
 }
 
-pub async fn update(
+pub(super) async fn update(
     app: &App,
     headers: &HeaderMap,
     origin: &Origin,

@@ -16,7 +16,7 @@ use axum::Json;
 use crate::hashing::Hashing;
 use dkcloud_hash::FileHashes;
 
-pub fn content_length(headers: &HeaderMap) -> Option<u64> {
+pub(super) fn content_length(headers: &HeaderMap) -> Option<u64> {
     headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok())
 }
 
@@ -31,7 +31,7 @@ fn too_large(limit: u64) -> GraphError {
 
 /// The remote path an upload writes, and the size of the file it replaces (0 if new).
 /// `items/{id}/content` (no relative path) must name an existing file.
-pub fn upload_target(app: &App, item: &ItemRef) -> GraphResult<(String, u64)> {
+pub(super) fn upload_target(app: &App, item: &ItemRef) -> GraphResult<(String, u64)> {
     let remote = resolve(app, item)?;
     let existing = app.store.lookup(Service::OneDrive, &remote)?;
     if item.rel.is_none() && existing.is_none() {
@@ -46,7 +46,7 @@ pub fn upload_target(app: &App, item: &ItemRef) -> GraphResult<(String, u64)> {
     }
 }
 
-pub async fn simple(
+pub(super) async fn simple(
     app: &App,
     headers: &HeaderMap,
     origin: &Origin,

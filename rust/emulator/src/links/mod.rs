@@ -17,7 +17,7 @@ use std::path::Path;
 
 /// Where every link resolves: `{origin}/_links/{token}`, and below it the
 /// children of a shared folder.
-pub const PREFIX: &str = "/_links";
+pub(crate) const PREFIX: &str = "/_links";
 
 /// What a link lets its holder do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,7 +171,7 @@ impl Links {
 }
 
 /// `{origin}/_links/{token}`.
-pub fn address(origin: &crate::origin::Origin, token: &str) -> String {
+pub(crate) fn address(origin: &crate::origin::Origin, token: &str) -> String {
     format!("{origin}{PREFIX}/{token}")
 }
 

@@ -11,10 +11,10 @@ use std::path::Path;
 
 /// Microsoft documents codes as valid for about ten minutes; Dropbox's are shorter
 /// still in practice, the same limit does for both.
-pub const CODE_LIFETIME_SECS: i64 = 600;
+pub(super) const CODE_LIFETIME_SECS: i64 = 600;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CodeGrant {
+pub(super) struct CodeGrant {
     pub service: Service,
     pub client_id: String,
     /// The redirect URI of the authorize request, as sent; `None` when there was
@@ -34,7 +34,7 @@ pub struct CodeGrant {
 
 /// Why a code could not be redeemed.
 #[derive(Debug)]
-pub enum RedeemError<E> {
+pub(super) enum RedeemError<E> {
     Unknown,
     AlreadyRedeemed,
     Expired,
@@ -42,17 +42,17 @@ pub enum RedeemError<E> {
     Rejected(E),
 }
 
-pub struct CodeBook {
+pub(super) struct CodeBook {
     codes: Persisted<HashMap<String, CodeGrant>>,
 }
 
 impl CodeBook {
-    pub fn open(state_dir: &Path) -> std::io::Result<Self> {
+    pub(super) fn open(state_dir: &Path) -> std::io::Result<Self> {
         Ok(Self { codes: Persisted::load(state_dir.join("oauth_codes.json"))? })
     }
 
     /// Stores a new grant and returns its code.
-    pub fn issue(&self, grant: CodeGrant) -> String {
+    pub(super) fn issue(&self, grant: CodeGrant) -> String {
         let code = match grant.service {
             // Personal-account codes start like this; clients never parse them.
             Service::OneDrive => format!("M.C5{}", random_token(32)),
@@ -69,7 +69,7 @@ impl CodeBook {
 
     /// Redeems `code` for `service` if `check` accepts its grant; checking and
     /// marking happen under one lock, so two concurrent redemptions cannot both win.
-    pub fn redeem<E>(
+    pub(super) fn redeem<E>(
         &self,
         service: Service,
         code: &str,

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DeviceGrant {
+pub(super) struct DeviceGrant {
     pub client_id: String,
     pub scope: String,
     pub user_code: String,
@@ -22,7 +22,7 @@ pub struct DeviceGrant {
 
 /// The outcome of one poll of the token endpoint.
 #[derive(Debug)]
-pub enum Poll {
+pub(super) enum Poll {
     Pending,
     Approved(DeviceGrant),
     Declined,
@@ -32,7 +32,7 @@ pub enum Poll {
     WrongClient,
 }
 
-pub struct DeviceBook {
+pub(super) struct DeviceBook {
     grants: Persisted<HashMap<String, DeviceGrant>>,
     lifetime_secs: u64,
 }
@@ -45,16 +45,16 @@ fn user_code() -> String {
 }
 
 impl DeviceBook {
-    pub fn open(state_dir: &Path, lifetime_secs: u64) -> std::io::Result<Self> {
+    pub(super) fn open(state_dir: &Path, lifetime_secs: u64) -> std::io::Result<Self> {
         Ok(Self { grants: Persisted::load(state_dir.join("oauth_device_codes.json"))?, lifetime_secs })
     }
 
-    pub fn lifetime_secs(&self) -> u64 {
+    pub(super) fn lifetime_secs(&self) -> u64 {
         self.lifetime_secs
     }
 
     /// Starts a device flow; returns `(device_code, user_code)`.
-    pub fn start(&self, client_id: &str, scope: &str) -> (String, String) {
+    pub(super) fn start(&self, client_id: &str, scope: &str) -> (String, String) {
         let device_code = format!("DAQABAAEAAA{}", random_token(48));
         let now = now_unix();
         let grant = DeviceGrant {
@@ -74,7 +74,7 @@ impl DeviceBook {
         (device_code, user_code)
     }
 
-    pub fn poll(&self, device_code: &str, client_id: &str, consent: Consent) -> Poll {
+    pub(super) fn poll(&self, device_code: &str, client_id: &str, consent: Consent) -> Poll {
         let now = now_unix();
         self.grants.update(|grants| {
             let Some(grant) = grants.get_mut(device_code) else {

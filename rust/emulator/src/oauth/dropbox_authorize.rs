@@ -20,12 +20,12 @@ use url::Url;
 const MAX_STATE_BYTES: usize = 500;
 
 /// The scopes an app gets when it asks for none: those of a typical file-access app.
-pub const DEFAULT_SCOPE: &str =
+pub(super) const DEFAULT_SCOPE: &str =
     "account_info.read files.content.read files.content.write files.metadata.read files.metadata.write";
 
 const DENIED: &str = "The user chose not to give your app access to their Dropbox account.";
 
-pub async fn authorize(State(app): State<App>, RawQuery(query): RawQuery) -> Response {
+pub(super) async fn authorize(State(app): State<App>, RawQuery(query): RawQuery) -> Response {
     app.oauth.record_authorize(crate::tokens::Service::Dropbox, query.as_deref());
     tagged("dropbox.oauth_authorize", respond(&app, &Params::from_query(query.as_deref())))
 }

@@ -12,7 +12,7 @@ use axum::response::Response;
 /// Dropbox's authorize error page: "Error (400)", the fixed explanation, and the
 /// detail under "More details for developers" (as users report it: dropbox/dbxcli#62,
 /// dropbox/dropbox-sdk-python#203), with HTTP status 400. No redirect.
-pub fn error_page(detail: &str) -> Response {
+pub(super) fn error_page(detail: &str) -> Response {
     page(
         StatusCode::BAD_REQUEST,
         "Error (400)",
@@ -27,7 +27,7 @@ pub fn error_page(detail: &str) -> Response {
 /// The app's registration; `Ok(None)` without registrations; the error page for an
 /// unknown app key.
 #[allow(clippy::result_large_err)]
-pub fn app<'a>(app: &'a App, app_key: &str) -> Result<Option<&'a DropboxApp>, Response> {
+pub(super) fn app<'a>(app: &'a App, app_key: &str) -> Result<Option<&'a DropboxApp>, Response> {
     let Some(regs) = &app.registrations else {
         return Ok(None);
     };
@@ -36,7 +36,7 @@ pub fn app<'a>(app: &'a App, app_key: &str) -> Result<Option<&'a DropboxApp>, Re
 
 /// The redirect URI must be one of the registered ones, character for character.
 #[allow(clippy::result_large_err)]
-pub fn redirect(reg: &DropboxApp, raw: &str) -> Result<(), Response> {
+pub(super) fn redirect(reg: &DropboxApp, raw: &str) -> Result<(), Response> {
     if reg.redirect_uris.iter().any(|r| r == raw) {
         return Ok(());
     }
@@ -52,7 +52,7 @@ pub fn redirect(reg: &DropboxApp, raw: &str) -> Result<(), Response> {
 /// permissions; with `include_granted_scopes=user`, plus the scopes this user granted
 /// the app before.
 #[allow(clippy::result_large_err)]
-pub fn granted_scope(
+pub(super) fn granted_scope(
     app: &App,
     reg: &DropboxApp,
     asked: Option<&str>,

@@ -17,7 +17,7 @@ use serde_json::json;
 /// The legacy numeric user id Dropbox still returns beside `account_id`.
 const DROPBOX_UID: &str = "4012345678";
 
-pub async fn token(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
+pub(super) async fn token(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
     tagged("dropbox.oauth_token", respond(&app, &headers, &Params::parse(&body)))
 }
 
@@ -107,7 +107,7 @@ fn refresh_token(app: &App, client_id: &str, p: &Params) -> Response {
 }
 
 /// `auth/token/revoke`: the bearer token stops working; the result is JSON `null`.
-pub async fn revoke(State(app): State<App>, headers: HeaderMap) -> Response {
+pub(super) async fn revoke(State(app): State<App>, headers: HeaderMap) -> Response {
     let resp = match app.tokens.require(Service::Dropbox, &headers) {
         Ok(token) => {
             app.tokens.revoke_access(&token);

@@ -3,7 +3,7 @@
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -19,7 +19,7 @@ pub fn escape(text: &str) -> String {
 }
 
 /// A page; `body` is HTML already (escape what came from the request).
-pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
+pub(crate) fn page(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{t}</title></head>\n\
          <body><h1>{t}</h1>\n{body}\n<p><small>dkcloud emulator</small></p></body></html>\n",
@@ -30,6 +30,6 @@ pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
 
 /// An error shown in the browser instead of a redirect (400), for requests whose
 /// redirect URI cannot be trusted or is missing.
-pub fn error_page(title: &str, message: &str) -> Response {
+pub(crate) fn error_page(title: &str, message: &str) -> Response {
     page(StatusCode::BAD_REQUEST, title, &format!("<p id=\"error\">{}</p>", escape(message)))
 }

@@ -66,7 +66,7 @@ impl OAuthState {
     }
 }
 
-pub fn routes() -> Router<App> {
+pub(crate) fn routes() -> Router<App> {
     Router::new()
         .route("/{tenant}/oauth2/v2.0/authorize", get(ms_authorize::authorize))
         .route("/{tenant}/oauth2/v2.0/token", post(ms_token::token))

@@ -17,19 +17,19 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 /// The tenant of personal Microsoft accounts (the `tid` of their tokens).
-pub const CONSUMER_TENANT_ID: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
+pub(super) const CONSUMER_TENANT_ID: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
 
 /// How long an ID token is valid; Microsoft's last an hour.
-pub const ID_TOKEN_LIFETIME_SECS: i64 = 3600;
+pub(super) const ID_TOKEN_LIFETIME_SECS: i64 = 3600;
 
 /// The user's object id (`oid`, and `uid` in `client_info`).
-pub fn object_id() -> String {
+pub(super) fn object_id() -> String {
     let id = ONEDRIVE_DRIVE_ID;
     format!("00000000-0000-0000-{}-{}", &id[..4], &id[4..])
 }
 
 /// Whether `tenant` is a directory id (a GUID) rather than `common`, `organizations` or `consumers`.
-pub fn is_tenant_id(tenant: &str) -> bool {
+pub(super) fn is_tenant_id(tenant: &str) -> bool {
     let groups: Vec<&str> = tenant.split('-').collect();
     groups.len() == 5
         && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
@@ -39,7 +39,7 @@ pub fn is_tenant_id(tenant: &str) -> bool {
 /// directory id names itself (the user is a guest there); `common`,
 /// `consumers` and `organizations` sign the personal account into its home,
 /// the consumer tenant.
-pub fn signed_in_tenant(tenant: &str) -> String {
+pub(super) fn signed_in_tenant(tenant: &str) -> String {
     if is_tenant_id(tenant) {
         tenant.to_ascii_lowercase()
     } else {
@@ -48,25 +48,25 @@ pub fn signed_in_tenant(tenant: &str) -> String {
 }
 
 /// The issuer of tokens for tenant id `tid`: `{origin}/{tid}/v2.0`.
-pub fn issuer(origin: &Origin, tid: &str) -> String {
+pub(super) fn issuer(origin: &Origin, tid: &str) -> String {
     format!("{origin}/{tid}/v2.0")
 }
 
 /// `sub` is pairwise: the same user has a different subject in every application.
-pub fn subject(client_id: &str) -> String {
+pub(super) fn subject(client_id: &str) -> String {
     let digest = Sha256::digest(format!("dkcloud-emulator sub\n{client_id}\n{}", object_id()).as_bytes());
     B64URL.encode(digest)
 }
 
 /// `client_info`: base64url of `{"uid": object id, "utid": home tenant id}`, from
 /// which MSAL builds the account's home id `uid.utid`.
-pub fn client_info() -> String {
+pub(super) fn client_info() -> String {
     B64URL.encode(json!({"uid": object_id(), "utid": CONSUMER_TENANT_ID}).to_string())
 }
 
 /// The claims of a v2.0 ID token for `client_id`, signed in through `tenant`
 /// with `scope` (`profile` adds the name, username and object id, `email` the address).
-pub fn id_token_claims(origin: &Origin, tenant: &str, client_id: &str, scope: &str, nonce: Option<&str>) -> Value {
+pub(super) fn id_token_claims(origin: &Origin, tenant: &str, client_id: &str, scope: &str, nonce: Option<&str>) -> Value {
     let now = now_unix();
     let tid = signed_in_tenant(tenant);
     let mut claims = json!({

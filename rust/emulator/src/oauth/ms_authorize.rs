@@ -17,14 +17,14 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 
 /// `common`, `consumers`, `organizations` or a directory id (a GUID).
-pub fn valid_tenant(tenant: &str) -> bool {
+pub(super) fn valid_tenant(tenant: &str) -> bool {
     if ["common", "consumers", "organizations"].iter().any(|t| t.eq_ignore_ascii_case(tenant)) {
         return true;
     }
     is_tenant_id(tenant)
 }
 
-pub async fn authorize(State(app): State<App>, Path(tenant): Path<String>, RawQuery(query): RawQuery) -> Response {
+pub(super) async fn authorize(State(app): State<App>, Path(tenant): Path<String>, RawQuery(query): RawQuery) -> Response {
     app.oauth.record_authorize(crate::tokens::Service::OneDrive, query.as_deref());
     tagged("identity.authorize", respond(&app, &tenant, &Params::from_query(query.as_deref())))
 }

@@ -20,7 +20,7 @@ use serde_json::json;
 /// list that error), so polling faster is harmless.
 const POLL_INTERVAL_SECS: u64 = 1;
 
-pub async fn devicecode(State(app): State<App>, Path(tenant): Path<String>, origin: Origin, body: Bytes) -> Response {
+pub(super) async fn devicecode(State(app): State<App>, Path(tenant): Path<String>, origin: Origin, body: Bytes) -> Response {
     tagged("identity.devicecode", respond(&app, &tenant, &origin, &Params::parse(&body)))
 }
 
@@ -56,7 +56,7 @@ fn respond(app: &App, tenant: &str, origin: &Origin, p: &Params) -> Response {
 
 /// The verification page. The emulator approves device codes by itself (see
 /// `devices.rs`), so the page only tells the user there is nothing to do.
-pub async fn devicelogin(RawQuery(query): RawQuery) -> Response {
+pub(super) async fn devicelogin(RawQuery(query): RawQuery) -> Response {
     let params = Params::from_query(query.as_deref());
     let entered = match params.get("otc").or(params.get("code")) {
         Some(code) => format!("<p>Code <code id=\"user-code\">{}</code> received.</p>", escape(code)),

@@ -52,7 +52,7 @@ fn issuer_tenant(tenant: &str) -> String {
 }
 
 /// The OpenID Provider configuration for `tenant` (already validated).
-pub fn configuration(origin: &Origin, tenant: &str) -> Value {
+pub(super) fn configuration(origin: &Origin, tenant: &str) -> Value {
     let base = format!("{origin}/{tenant}");
     let authority = origin.as_str().split_once("://").map_or(origin.as_str(), |(_, a)| a);
     let host = authority.rsplit_once(':').filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()));
@@ -87,7 +87,7 @@ pub fn configuration(origin: &Origin, tenant: &str) -> Value {
     })
 }
 
-pub async fn openid_configuration(Path(tenant): Path<String>, origin: Origin) -> Response {
+pub(super) async fn openid_configuration(Path(tenant): Path<String>, origin: Origin) -> Response {
     let resp = if valid_tenant(&tenant) {
         Json(configuration(&origin, &tenant)).into_response()
     } else {
@@ -96,7 +96,7 @@ pub async fn openid_configuration(Path(tenant): Path<String>, origin: Origin) ->
     tagged("identity.discovery", resp)
 }
 
-pub async fn keys(State(app): State<App>, Path(tenant): Path<String>, origin: Origin) -> Response {
+pub(super) async fn keys(State(app): State<App>, Path(tenant): Path<String>, origin: Origin) -> Response {
     let resp = if valid_tenant(&tenant) {
         let iss = issuer(&origin, &issuer_tenant(&tenant));
         Json(json!({"keys": [app.oauth.keys.jwk(&iss)]})).into_response()
@@ -110,7 +110,7 @@ pub async fn keys(State(app): State<App>, Path(tenant): Path<String>, origin: Or
 /// -> where that tenant's configuration is, and the one cloud there is (the emulator).
 /// Clients (MSAL among them) may drop the port from the address they ask about,
 /// so only its tenant is read; the answer is always on the emulator's own origin.
-pub async fn instance(Path(tenant): Path<String>, origin: Origin, RawQuery(query): RawQuery) -> Response {
+pub(super) async fn instance(Path(tenant): Path<String>, origin: Origin, RawQuery(query): RawQuery) -> Response {
     tagged("identity.instance_discovery", instance_answer(&tenant, &origin, &Params::from_query(query.as_deref())))
 }
 
@@ -153,7 +153,7 @@ fn instance_answer(tenant: &str, origin: &Origin, p: &Params) -> Response {
 
 /// Sign-out: nobody stays signed in at the emulator, so this only goes back to
 /// `post_logout_redirect_uri` when it is a loopback address, or says it is done.
-pub async fn logout(Path(tenant): Path<String>, RawQuery(query): RawQuery) -> Response {
+pub(super) async fn logout(Path(tenant): Path<String>, RawQuery(query): RawQuery) -> Response {
     if !valid_tenant(&tenant) {
         return tagged("identity.logout", unknown_tenant(&tenant));
     }

@@ -15,7 +15,7 @@ use url::{Host, Url};
 
 /// A refusal, as `{error, AADSTS code, message}`.
 #[derive(Debug)]
-pub struct Refusal {
+pub(super) struct Refusal {
     pub error: &'static str,
     pub code: u32,
     pub message: String,
@@ -23,12 +23,12 @@ pub struct Refusal {
 
 impl Refusal {
     /// The token and device-code endpoints' JSON answer (HTTP 400).
-    pub fn json(&self) -> Response {
+    pub(super) fn json(&self) -> Response {
         json_error(self.error, self.code, &self.message)
     }
 
     /// The authorize endpoint's page: shown in the browser, never redirected back.
-    pub fn page(&self) -> Response {
+    pub(super) fn page(&self) -> Response {
         error_page("Sign in failed", &format!("AADSTS{}: {}", self.code, self.message))
     }
 }
@@ -66,7 +66,7 @@ fn not_found(client_id: &str, tenant: &str) -> Refusal {
 /// app at `consumers` is unknown to the Microsoft account directory (AADSTS700016
 /// naming 'Microsoft Accounts'; the older login.live.com answer was `unauthorized_client`
 /// "The client does not exist or is not enabled for consumers", dotnet/AspNetCore.Docs#19795).
-pub fn client<'a>(app: &'a App, tenant: &str, client_id: &str) -> Result<Option<&'a MicrosoftApp>, Refusal> {
+pub(super) fn client<'a>(app: &'a App, tenant: &str, client_id: &str) -> Result<Option<&'a MicrosoftApp>, Refusal> {
     let Some(regs) = &app.registrations else {
         return Ok(None);
     };
@@ -88,7 +88,7 @@ pub fn client<'a>(app: &'a App, tenant: &str, client_id: &str) -> Result<Option<
 /// AADSTS50011 unless `raw` is one of the app's redirect URIs. Microsoft ignores the
 /// port of a loopback `http` URI (`reply-url`: "localhost ... any port"), and a URI
 /// with no path is the same as one with `/` (URL normalisation gives both the `/`).
-pub fn redirect(reg: &MicrosoftApp, raw: &str) -> Result<(), Refusal> {
+pub(super) fn redirect(reg: &MicrosoftApp, raw: &str) -> Result<(), Refusal> {
     if reg.redirect_uris.iter().any(|r| same_reply_url(r, raw)) {
         return Ok(());
     }
@@ -125,7 +125,7 @@ fn is_http_loopback(url: &Url) -> bool {
 /// The device code grant needs "Allow public client flows": without it Microsoft
 /// treats the app as confidential and its token endpoint asks for a credential
 /// (AADSTS7000218, `invalid_client`); the devicecode endpoint itself accepts.
-pub fn public_client(reg: &MicrosoftApp) -> Result<(), Refusal> {
+pub(super) fn public_client(reg: &MicrosoftApp) -> Result<(), Refusal> {
     if reg.public_client_flows {
         return Ok(());
     }
@@ -141,7 +141,7 @@ pub fn public_client(reg: &MicrosoftApp) -> Result<(), Refusal> {
 /// a personal account consents to whatever delegated scopes the request names, so they
 /// are granted as asked; `.default` (`https://graph.microsoft.com/.default`) stands for
 /// the permissions configured on the registration.
-pub fn granted_scope(reg: Option<&MicrosoftApp>, requested: &str) -> String {
+pub(super) fn granted_scope(reg: Option<&MicrosoftApp>, requested: &str) -> String {
     let Some(reg) = reg else {
         return requested.to_owned();
     };

@@ -26,13 +26,13 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+pub(super) const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 /// The OpenID Connect scopes: granted, but Microsoft does not list them in the
 /// token response's `scope`, which names the resource scopes only.
 const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
 
-pub async fn token(State(app): State<App>, Path(tenant): Path<String>, origin: Origin, body: Bytes) -> Response {
+pub(super) async fn token(State(app): State<App>, Path(tenant): Path<String>, origin: Origin, body: Bytes) -> Response {
     tagged("identity.token", respond(&app, &tenant, &origin, &Params::parse(&body)))
 }
 

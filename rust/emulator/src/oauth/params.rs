@@ -7,25 +7,25 @@ use base64::Engine as _;
 use std::collections::HashMap;
 
 /// `application/x-www-form-urlencoded` pairs; a repeated name keeps its last value.
-pub struct Params(HashMap<String, String>);
+pub(super) struct Params(HashMap<String, String>);
 
 impl Params {
-    pub fn parse(encoded: &[u8]) -> Self {
+    pub(super) fn parse(encoded: &[u8]) -> Self {
         Self(url::form_urlencoded::parse(encoded).into_owned().collect())
     }
 
-    pub fn from_query(raw: Option<&str>) -> Self {
+    pub(super) fn from_query(raw: Option<&str>) -> Self {
         Self::parse(raw.unwrap_or("").as_bytes())
     }
 
     /// A parameter's value; an empty value counts as absent, as both services treat it.
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(super) fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(String::as_str).filter(|v| !v.is_empty())
     }
 }
 
 /// `client_id` and `client_secret` from `Authorization: Basic base64(id:secret)`.
-pub fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {
+pub(super) fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, encoded) = value.split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
@@ -38,6 +38,6 @@ pub fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {
 }
 
 /// Whether a space-separated scope list contains `wanted` (scope names are case-insensitive).
-pub fn has_scope(scope: &str, wanted: &str) -> bool {
+pub(super) fn has_scope(scope: &str, wanted: &str) -> bool {
     scope.split_whitespace().any(|s| s.eq_ignore_ascii_case(wanted))
 }

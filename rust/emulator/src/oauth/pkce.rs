@@ -6,20 +6,20 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Method {
+pub(super) enum Method {
     S256,
     Plain,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Challenge {
+pub(super) struct Challenge {
     pub method: Method,
     pub value: String,
 }
 
 /// Why an authorize request's PKCE parameters were refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChallengeError {
+pub(super) enum ChallengeError {
     /// `code_challenge_method` other than `S256` or `plain`.
     UnknownMethod,
     /// A challenge outside RFC 7636's 43..=128 unreserved characters.
@@ -37,7 +37,7 @@ fn well_formed(s: &str) -> bool {
 impl Challenge {
     /// The challenge of an authorize request: `None` when the client uses no PKCE.
     /// Without a method the challenge is `plain`, as RFC 7636 says.
-    pub fn from_params(value: Option<&str>, method: Option<&str>) -> Result<Option<Self>, ChallengeError> {
+    pub(super) fn from_params(value: Option<&str>, method: Option<&str>) -> Result<Option<Self>, ChallengeError> {
         let method = match method {
             None => None,
             Some("S256") => Some(Method::S256),
@@ -53,7 +53,7 @@ impl Challenge {
     }
 
     /// S256: BASE64URL(SHA256(verifier)) without padding equals the challenge; plain: equal strings.
-    pub fn verify(&self, verifier: &str) -> bool {
+    pub(super) fn verify(&self, verifier: &str) -> bool {
         if !well_formed(verifier) {
             return false;
         }

@@ -9,7 +9,7 @@ use url::{Host, Url};
 /// `http://localhost[:port][/path]` or `http://127.0.0.1[:port][/path]`, nothing else:
 /// no other host, no `https`, no user info (`http://x@localhost` hides intent), no fragment
 /// (RFC 6749 section 3.1.2).
-pub fn loopback(raw: &str) -> Option<Url> {
+pub(super) fn loopback(raw: &str) -> Option<Url> {
     let url = Url::parse(raw).ok()?;
     let host_ok = match url.host()? {
         Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
@@ -22,7 +22,7 @@ pub fn loopback(raw: &str) -> Option<Url> {
 }
 
 /// 302 to `url` with `params` added to whatever query it already has.
-pub fn found(mut url: Url, params: &[(&str, &str)]) -> Response {
+pub(super) fn found(mut url: Url, params: &[(&str, &str)]) -> Response {
     {
         let mut query = url.query_pairs_mut();
         for (name, value) in params {

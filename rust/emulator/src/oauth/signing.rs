@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// The JWS algorithm of [`SigningKey`].
-pub const ALGORITHM: &str = "ES256";
+pub(super) const ALGORITHM: &str = "ES256";
 
 const KEY_FILE: &str = "oauth_signing_key.json";
 
@@ -27,7 +27,7 @@ struct StoredKey {
     pkcs8: String,
 }
 
-pub struct SigningKey {
+pub(super) struct SigningKey {
     pair: EcdsaKeyPair,
     /// The key id: the key's JWK thumbprint (RFC 7638), as Microsoft's `kid`s are thumbprints too.
     kid: String,
@@ -36,7 +36,7 @@ pub struct SigningKey {
 
 impl SigningKey {
     /// Loads the key from the state folder, or makes and saves a new one.
-    pub fn open(state_dir: &Path) -> std::io::Result<Self> {
+    pub(super) fn open(state_dir: &Path) -> std::io::Result<Self> {
         let path = state_dir.join(KEY_FILE);
         let rng = SystemRandom::new();
         let invalid = |why: String| {
@@ -71,7 +71,7 @@ impl SigningKey {
     }
 
     /// The public key as a JWK; `issuer` is added as Microsoft's v2.0 key sets do.
-    pub fn jwk(&self, issuer: &str) -> Value {
+    pub(super) fn jwk(&self, issuer: &str) -> Value {
         let (x, y) = coordinates(&self.pair);
         json!({
             "kty": "EC",
@@ -86,7 +86,7 @@ impl SigningKey {
     }
 
     /// A compact JWS over `claims`: `header.payload.signature`, all base64url.
-    pub fn sign_jwt(&self, claims: &Value) -> String {
+    pub(super) fn sign_jwt(&self, claims: &Value) -> String {
         let header = json!({"typ": "JWT", "alg": ALGORITHM, "kid": self.kid});
         let signing_input = format!("{}.{}", B64URL.encode(header.to_string()), B64URL.encode(claims.to_string()));
         // Signing fails only if the system's random source does; there is nothing sensible left to do then.

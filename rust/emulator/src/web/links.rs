@@ -26,7 +26,7 @@ use std::fmt::Write as _;
 /// The largest password form accepted.
 const FORM_LIMIT: usize = 64 * 1024;
 
-pub fn routes() -> Router<App> {
+pub(crate) fn routes() -> Router<App> {
     Router::new()
         .route("/_links/{token}", get(open).post(open))
         .route("/_links/{token}/{*sub}", get(open).post(open))

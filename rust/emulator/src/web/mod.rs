@@ -12,8 +12,8 @@
 //! page lists its children with their sizes, a file's page names it with its
 //! size, and nothing at the path gives a 404 page.
 
-pub mod links;
-pub use crate::addresses::{dropbox_url, encode_path, onedrive_url, DROPBOX_PREFIX, ONEDRIVE_PREFIX};
+pub(crate) mod links;
+pub(crate) use crate::addresses::{encode_path, onedrive_url, DROPBOX_PREFIX, ONEDRIVE_PREFIX};
 use crate::oauth::html::{escape, page};
 use crate::stats::RequestKind;
 use crate::store::{Entry, PathError};
@@ -27,7 +27,7 @@ use axum::Router;
 use percent_encoding::percent_decode_str;
 use std::fmt::Write as _;
 
-pub fn routes() -> Router<App> {
+pub(crate) fn routes() -> Router<App> {
     Router::new()
         .route(ONEDRIVE_PREFIX, get(onedrive))
         .route("/_web/onedrive/", get(onedrive))
@@ -202,7 +202,5 @@ mod tests {
         let origin = Origin("http://127.0.0.1:8080".into());
         assert_eq!(onedrive_url(&origin, "/"), "http://127.0.0.1:8080/_web/onedrive/");
         assert_eq!(onedrive_url(&origin, "/Pictures/Trip"), "http://127.0.0.1:8080/_web/onedrive/Pictures/Trip");
-        assert_eq!(dropbox_url(&origin, "/"), "http://127.0.0.1:8080/home");
-        assert_eq!(dropbox_url(&origin, "/Photos/2026"), "http://127.0.0.1:8080/home/Photos/2026");
     }
 }

@@ -184,7 +184,10 @@ impl Login {
 
     /// A login from a refresh token obtained elsewhere (`REFRESHTOKEN` of an
     /// imported `.env`): redeemed once, so the account is known and the
-    /// (possibly rotated) tokens can be saved like any login's.
+    /// (possibly rotated) tokens can be saved like any login's. (A login made
+    /// *from* a token, like the other flows are made from a browser or a code:
+    /// the name says what it starts from, not a conversion of `self`.)
+    #[allow(clippy::wrong_self_convention)]
     pub async fn from_refresh_token(&self, refresh_token: &str) -> Result<LoginOutcome> {
         let service = self.app.service;
         let tokens = match request_token(&self.client, &self.app, Grant::Refresh { refresh_token }).await {
