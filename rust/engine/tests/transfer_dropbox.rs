@@ -6,6 +6,7 @@ mod transfer_support;
 mod conformance;
 
 use dkcloud_engine::testing::remote::{list_all, OpenSession, Remote, UploadObserver, UploadSpec, Uploaded, WireConflict};
+use dkcloud_engine::testing::dropbox::Dropbox;
 use dkcloud_engine::testing::stamp::FileStamp;
 use dkcloud_engine::ServiceKind;
 use std::sync::{Arc, Mutex};
@@ -63,22 +64,17 @@ impl Put<'_> {
 // The scenarios both services share (tests/conformance).
 conformance_tests!(conformance::DROPBOX);
 
-#[tokio::test]
-async fn parallel_uploads_share_batch_commits() {
-    let env = start().await;
-    let db = Arc::new(env.dropbox());
-    let mut expected = Vec::new();
-    for i in 0..24 {
-        expected.push(env.make_file(&format!("p{i}.jpg"), 10_000 + i * 1000, i));
-    }
+/// Uploads the local files `{prefix}0.jpg` ... `{prefix}{count-1}.jpg` to `folder`, all at once
+/// (4 MiB chunks, failing on a name already there); the sizes the service stored, in order.
+async fn upload_at_once(db: &Arc<Dropbox>, env: &Env, prefix: &str, count: u64, folder: &str) -> Vec<u64> {
     let mut tasks = Vec::new();
-    for i in 0..24u64 {
+    for i in 0..count {
         let db = db.clone();
-        let local = env.local.path().join(format!("p{i}.jpg"));
+        let local = env.local.path().join(format!("{prefix}{i}.jpg"));
+        let target = format!("{folder}/{prefix}{i}.jpg");
         tasks.push(tokio::spawn(async move {
             let stamp = FileStamp::read(&local).await.unwrap();
             let cancel = CancellationToken::new();
-            let target = format!("/Batch/p{i}.jpg");
             db.upload(UploadSpec {
                 local: &local,
                 stamp,
@@ -94,9 +90,22 @@ async fn parallel_uploads_share_batch_commits() {
             .map(|u| u.entry.size)
         }));
     }
+    let mut sizes = Vec::new();
     for t in tasks {
-        t.await.unwrap().unwrap();
+        sizes.push(t.await.unwrap().unwrap());
     }
+    sizes
+}
+
+#[tokio::test]
+async fn parallel_uploads_share_batch_commits() {
+    let env = start().await;
+    let db = Arc::new(env.dropbox());
+    let mut expected = Vec::new();
+    for i in 0..24 {
+        expected.push(env.make_file(&format!("p{i}.jpg"), 10_000 + i * 1000, i));
+    }
+    upload_at_once(&db, &env, "p", 24, "/Batch").await;
     for (i, data) in expected.iter().enumerate() {
         assert_eq!(&std::fs::read(env.stored(ServiceKind::Dropbox, &format!("/Batch/p{i}.jpg"))).unwrap(), data);
     }
@@ -145,31 +154,8 @@ async fn uploads_running_together_share_one_commit() {
     for i in 0..4 {
         expected.push(env.make_file(&format!("t{i}.jpg"), 200_000, 10 + i));
     }
-    let mut tasks = Vec::new();
-    for i in 0..4u64 {
-        let db = db.clone();
-        let local = env.local.path().join(format!("t{i}.jpg"));
-        tasks.push(tokio::spawn(async move {
-            let stamp = FileStamp::read(&local).await.unwrap();
-            let cancel = CancellationToken::new();
-            let target = format!("/Together/t{i}.jpg");
-            db.upload(UploadSpec {
-                local: &local,
-                stamp,
-                remote_path: &target,
-                conflict: WireConflict::Fail,
-                chunk_size: 4 * MIB,
-                adapt_chunks: false,
-                resume: None,
-                observer: Arc::new(Recorder::default()),
-                cancel: &cancel,
-            })
-            .await
-            .map(|u| u.entry.size)
-        }));
-    }
-    for t in tasks {
-        assert_eq!(t.await.unwrap().unwrap(), 200_000);
+    for size in upload_at_once(&db, &env, "t", 4, "/Together").await {
+        assert_eq!(size, 200_000);
     }
     for (i, data) in expected.iter().enumerate() {
         assert_eq!(&std::fs::read(env.stored(ServiceKind::Dropbox, &format!("/Together/t{i}.jpg"))).unwrap(), data);
