@@ -146,6 +146,9 @@ ItemUploadResult uploadItem(const ItemUploadRequest& request, const std::functio
         path = linked;
     }
 
+    // The export window's upload speed limit holds for the queue too (read
+    // for each item, so a change in the window applies from the next one).
+    ExportSettings::applyUploadLimit(ExportSettings::savedUploadLimit());
     ffi::UploadOptions options{false, 90, 1600, true, toRust(QStringLiteral("bqm"))};
     std::optional<ffi::FileEvent>  final;
     std::optional<ffi::JobSummary> summary;

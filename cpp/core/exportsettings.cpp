@@ -16,6 +16,13 @@ KConfigGroup settingsGroup(ServiceId id)
     return KSharedConfig::openConfig()->group(serviceInfo(id).settingsGroup);
 }
 
+KConfigGroup commonGroup()
+{
+    return KSharedConfig::openConfig()->group(QStringLiteral("dkcloud"));
+}
+
+const int maxUploadLimit = 1000000;
+
 } // namespace
 
 ExportSettings ExportSettings::load(ServiceId id)
@@ -34,7 +41,18 @@ ExportSettings ExportSettings::load(ServiceId id)
     s.clientId = group.readEntry("Client Id", QString());
     if (id == ServiceId::OneDrive)
         s.tenant = group.readEntry("Tenant", QString());
+    s.uploadLimit = savedUploadLimit();
     return s;
+}
+
+int ExportSettings::savedUploadLimit()
+{
+    return qBound(0, commonGroup().readEntry("Upload Limit", 0), maxUploadLimit);
+}
+
+void ExportSettings::applyUploadLimit(int kibPerSecond)
+{
+    ffi::setUploadLimit(static_cast<uint32_t>(qBound(0, kibPerSecond, maxUploadLimit)));
 }
 
 ffi::AppRegistration ExportSettings::registration() const
@@ -63,6 +81,9 @@ void ExportSettings::save(ServiceId id) const
     // Earlier versions kept a client secret here in plain text.
     group.deleteEntry("Client Secret");
     group.sync();
+    KConfigGroup common = commonGroup();
+    common.writeEntry("Upload Limit", uploadLimit);
+    common.sync();
 }
 
 } // namespace DkCloud

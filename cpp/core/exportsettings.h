@@ -27,12 +27,21 @@ struct ExportSettings
     // App registration; DKCLOUD_* environment variables override these.
     QString clientId;
     QString tenant; // OneDrive only
+    // The upload speed limit in KiB/s, 0 for none. One setting for both
+    // services (group "dkcloud"): the engine's limit is one budget for all of
+    // the plugin's uploads at once.
+    int uploadLimit = 0;
 
     // The registration as the engine takes it (empty fields: config.toml, else the built-in one).
     ffi::AppRegistration registration() const;
 
     static ExportSettings load(ServiceId id);
     void save(ServiceId id) const;
+
+    // The saved upload limit alone (KiB/s, 0: none), for the batch queue tools.
+    static int savedUploadLimit();
+    // Hands the limit to the engine of this library: its running uploads follow it at once.
+    static void applyUploadLimit(int kibPerSecond);
 };
 
 } // namespace DkCloud

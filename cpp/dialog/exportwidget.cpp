@@ -210,12 +210,41 @@ QWidget* ExportWidget::buildOptionsBox()
     buildConflictCombo(box);
     auto* conflictForm = new QFormLayout;
     conflictForm->addRow(i18nc("@label export window", "If a photo is already there:"), m_conflict);
+    m_limit = new QCheckBox(i18nc("@option:check export window", "Limit upload speed to:"), box);
+    m_limit->setObjectName(QStringLiteral("limitCheck"));
+    m_limit->setToolTip(i18nc("@info:tooltip export window", "One limit for all of dkcloud's uploads from this program, to both services "
+        "at once, so the connection stays usable for everything else. It also applies to uploads already running."));
+    m_limitRate = new QSpinBox(box);
+    m_limitRate->setObjectName(QStringLiteral("limitSpin"));
+    m_limitRate->setRange(16, 1000000);
+    m_limitRate->setSingleStep(128);
+    m_limitRate->setValue(1024);
+    m_limitRate->setSuffix(i18nc("@label:spinbox upload speed, kibibytes per second", " KiB/s"));
+    m_limitRate->setEnabled(false);
+    auto* limitRow = new QHBoxLayout;
+    limitRow->addWidget(m_limit);
+    limitRow->addWidget(m_limitRate);
+    limitRow->addStretch(1);
     auto* layout = new QVBoxLayout(box);
     layout->addWidget(m_original);
     layout->addWidget(m_resize);
     layout->addLayout(resizeForm);
     layout->addLayout(conflictForm);
+    layout->addLayout(limitRow);
     return box;
+}
+
+QStringList exportWindowIconNames()
+{
+    return {QStringLiteral("configure"), QStringLiteral("emblem-shared"), QStringLiteral("folder"), QStringLiteral("folder-new"),
+            QStringLiteral("help-about"), QStringLiteral("help-contents"), QStringLiteral("image-x-generic"), QStringLiteral("list-add"),
+            QStringLiteral("list-remove"), QStringLiteral("network-workgroup"), QStringLiteral("window-close"),
+            QStringLiteral("network-connect"), QStringLiteral("internet-services"), QStringLiteral("edit-copy")};
+}
+
+int ExportWidget::uploadLimit() const
+{
+    return m_limit->isChecked() ? m_limitRate->value() : 0;
 }
 
 void ExportWidget::buildConflictCombo(QWidget* parent)
@@ -290,6 +319,12 @@ void ExportWidget::connectOptions()
         if (on)
             m_original->setChecked(false);
     });
+    connect(m_limit, &QCheckBox::toggled, m_limitRate, &QWidget::setEnabled);
+    connect(m_limit, &QCheckBox::toggled, this, [this]() { Q_EMIT uploadLimitChanged(uploadLimit()); });
+    connect(m_limitRate, QOverload<int>::of(&QSpinBox::valueChanged), this, [this]() {
+        if (m_limit->isChecked())
+            Q_EMIT uploadLimitChanged(uploadLimit());
+    });
 }
 
 // The handbook installed with the plugin (<data dir>/dkcloud/help/handbook.html),
@@ -320,6 +355,9 @@ void ExportWidget::showSettings(const ExportSettings& settings)
     m_dimension->setValue(settings.maxDimension);
     m_original->setChecked(settings.uploadOriginal && !settings.resize);
     m_conflict->setCurrentIndex(qMax(0, m_conflict->findData(settings.conflict)));
+    if (settings.uploadLimit > 0)
+        m_limitRate->setValue(settings.uploadLimit);
+    m_limit->setChecked(settings.uploadLimit > 0);
     m_folders->addItem(settings.folder);
 }
 
@@ -330,6 +368,7 @@ void ExportWidget::readSettings(ExportSettings& settings) const
     settings.maxDimension   = m_dimension->value();
     settings.uploadOriginal = m_original->isChecked();
     settings.conflict       = m_conflict->currentData().toString();
+    settings.uploadLimit    = uploadLimit();
     const QString folder    = m_folders->currentText().trimmed();
     if (!folder.isEmpty())
         settings.folder = folder;

@@ -21,6 +21,11 @@ namespace DkCloud
 
 class ImageList;
 
+// The theme icons the export window shows (its buttons, folders, the list's
+// placeholder; the service's icon is serviceIcon()), for a warm-up before it
+// first opens.
+QStringList exportWindowIconNames();
+
 class ExportWidget : public QWidget
 {
     Q_OBJECT
@@ -54,6 +59,10 @@ public:
     QSpinBox*     qualitySpin() const { return m_quality; }
     QSpinBox*     dimensionSpin() const { return m_dimension; }
     QComboBox*    conflictCombo() const { return m_conflict; }
+    QCheckBox*    limitCheck() const { return m_limit; }
+    QSpinBox*     limitSpin() const { return m_limitRate; }
+    // The upload limit the options show: KiB/s, 0 for none.
+    int           uploadLimit() const;
     QLabel*       noticeLabel() const { return m_notice; }
     QLabel*       statusLabel() const { return m_status; }
     QProgressBar* progressBar() const { return m_progress; }
@@ -65,6 +74,8 @@ public:
 Q_SIGNALS:
     // The photos, the album or an option changed: what a new run would do.
     void choicesChanged();
+    // The upload speed limit was changed (KiB/s, 0: none).
+    void uploadLimitChanged(int kibPerSecond);
 
 private:
     QLayout* buildPhotoList();
@@ -99,6 +110,8 @@ private:
     QSpinBox*     m_quality      = nullptr;
     QSpinBox*     m_dimension    = nullptr;
     QCheckBox*    m_original     = nullptr;
+    QCheckBox*    m_limit        = nullptr;
+    QSpinBox*     m_limitRate    = nullptr;
     QLabel*       m_notice       = nullptr;
     QLabel*       m_status       = nullptr;
     QLabel*       m_summary      = nullptr;

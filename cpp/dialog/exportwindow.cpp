@@ -68,6 +68,7 @@ ExportWindow::ExportWindow(ServiceId service, const QList<QUrl>& items, QWidget*
     connectWidgets();
     connectTalker();
     m_ui->showSettings(m_settings);
+    ExportSettings::applyUploadLimit(m_settings.uploadLimit);
     updateButtons();
     addItems(items);
     openSession();
@@ -89,6 +90,11 @@ bool ExportWindow::isUploading() const
 void ExportWindow::connectWidgets()
 {
     connect(m_ui, &ExportWidget::choicesChanged, this, &ExportWindow::somethingChanged);
+    // The limit holds for the uploads already running too, and is kept for the next ones.
+    connect(m_ui, &ExportWidget::uploadLimitChanged, this, [this](int kibPerSecond) {
+        ExportSettings::applyUploadLimit(kibPerSecond);
+        saveSettings();
+    });
     connect(m_ui->addPhotosButton(), &QPushButton::clicked, this, &ExportWindow::addPhotosFromDisk);
     connect(m_ui->loginButton(), &QPushButton::clicked, this, &ExportWindow::logIn);
     connect(m_ui->logoutButton(), &QPushButton::clicked, this, &ExportWindow::logOut);

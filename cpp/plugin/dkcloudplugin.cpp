@@ -1,5 +1,6 @@
 #include "dkcloudplugin.h"
 
+#include "exportwidget.h"
 #include "exportwindow.h"
 #include "hostconfig.h"
 #include "hostprogress.h"
@@ -13,6 +14,7 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QEvent>
+#include <QIcon>
 #include <QLoggingCategory>
 #include <QMessageBox>
 #include <QPushButton>
@@ -127,6 +129,27 @@ void DkCloudPlugin::addServiceAction(ServiceId service, QObject* parent)
     addAction(action);
 }
 
+namespace
+{
+
+// Looks the icons up, one per event-loop turn, and renders each at button
+// size. The first lookup of an icon walks the theme's folders and renders its
+// file (about 20 ms for the export window's icons, measured in digiKam 7.9
+// with digiKam's own thumbnail threads busy on both cores): done while the
+// host is idle, it no longer falls into the first opening of the window. Qt
+// keeps the looked-up icons (and the pixmaps) in its caches.
+void warmIcons(QStringList names)
+{
+    if (names.isEmpty())
+        return;
+    const QIcon icon = QIcon::fromTheme(names.takeFirst());
+    if (!icon.isNull())
+        icon.pixmap(QSize(16, 16));
+    QTimer::singleShot(0, qApp, [names]() { warmIcons(names); });
+}
+
+} // namespace
+
 void DkCloudPlugin::hostReady()
 {
     for (ServiceId service : {ServiceId::OneDrive, ServiceId::Dropbox})
@@ -136,6 +159,17 @@ void DkCloudPlugin::hostReady()
             qCWarning(DKCLOUD_LOG).noquote() << warning;
     }
     Q_EMIT actionsPlaced(m_host);
+
+    static bool iconsWarmed = false;
+    if (!iconsWarmed)
+    {
+        iconsWarmed = true;
+        QTimer::singleShot(3000, qApp, []() {
+            QStringList names = exportWindowIconNames();
+            names << serviceInfo(ServiceId::OneDrive).iconName << serviceInfo(ServiceId::Dropbox).iconName;
+            warmIcons(names);
+        });
+    }
 
     // The first start beside digiKam's own exporters: asked once the main
     // window is up, never while plugins load.

@@ -20,7 +20,8 @@ cache="${DKCLOUD_BENCH_CACHE:-/var/cache/dkcloud/open-dialog}"
 [ -f "$BUILD/CMakeCache.txt" ] || { echo "no configured build in $BUILD (cmake -S . -B $BUILD)" >&2; exit 2; }
 
 # What host_showfoto_8_6 hands to the root: its arguments in the host build's ctest file.
-read -r ffi_lib ffi_inc emulator < <(sed -n 's/^add_test(host_showfoto_8_6 "bash" "[^"]*" "[^"]*" "\([^"]*\)" "\([^"]*\)" "\([^"]*\)".*/\1 \2 \3/p' \
+# (script, suite, source, then the three).
+read -r ffi_lib ffi_inc emulator < <(sed -n 's/^add_test(host_showfoto_8_6 "bash" "[^"]*" "trixie" "[^"]*" "\([^"]*\)" "\([^"]*\)" "\([^"]*\)".*/\1 \2 \3/p' \
     "$BUILD/tests/cpp/CTestTestfile.cmake")
 [ -n "${emulator:-}" ] || { echo "$BUILD registers no host_showfoto_8_6 (a prebuilt-library build?)" >&2; exit 2; }
 [ -f "$ffi_lib" ] && [ -x "$emulator" ] || cmake --build "$BUILD" --target dkcloud_ffi_cargo >&2 || exit 1

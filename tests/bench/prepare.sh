@@ -4,6 +4,11 @@
 #
 #   tests/bench/prepare.sh [RUNS]        (RUNS per measurement, median reported; default 5)
 #
+# A second table times photos stored turned (EXIF orientation 6 and 8, the portrait
+# cases; the same pixels, only the tag differs) against vipsthumbnail, which turns
+# them too, and against the decode floor: libjpeg-turbo's djpeg decoding the photo
+# at 1/2 scale and nothing else, what any resize to 2048 px must at least do.
+#
 # Environment: BENCH_DIR (work folder, default /tmp/dkcloud-bench-prepare; the photos
 # are kept there between runs), BATCH (photos in the batch, default 50).
 set -euo pipefail
@@ -28,6 +33,8 @@ install_missing() {
     [ -x /usr/bin/time ] || need+=(time)
     command -v cmake >/dev/null || need+=(cmake)
     command -v nasm >/dev/null || need+=(nasm)
+    command -v djpeg >/dev/null || need+=(libjpeg-turbo-progs)
+    command -v exiftool >/dev/null || need+=(libimage-exiftool-perl)
     if [ ${#need[@]} -gt 0 ]; then
         log "installing ${need[*]}"
         export DEBIAN_FRONTEND=noninteractive
@@ -42,6 +49,10 @@ make_photos() {
     # The batch: distinct files with the same content (preparing them costs the same).
     for i in $(seq -w 1 "$BATCH"); do
         [ -s "$WORK/batch/photo$i.jpg" ] || cp "$WORK/photo.jpg" "$WORK/batch/photo$i.jpg"
+    done
+    for o in 6 8; do
+        [ -s "$WORK/turned$o.jpg" ] && continue
+        exiftool -q -n -Orientation="$o" -o "$WORK/turned$o.jpg" "$WORK/photo.jpg"
     done
 }
 
@@ -102,6 +113,19 @@ CMD_vips_batch=(vipsthumbnail batch/*.jpg -s "$SIZE" -o "$WORK/out/%s.jpg[Q=$QUA
 CMD_ours_batch=("$BENCH" --resize "$SIZE" --quality "$QUALITY" --workers 2 --out out batch/*.jpg)
 measure vips_batch ours_batch
 
+# Turned photos, with the decode floor in the same rounds.
+CMD_floor=(djpeg -scale 1/2 -outfile /dev/null photo.jpg)
+measure_turned=()
+for o in 6 8; do
+    eval "CMD_vips_turned$o=(vipsthumbnail turned$o.jpg -s $SIZE -o '$WORK/out/%s.jpg[Q=$QUALITY]')"
+    eval "CMD_ours_turned$o=(\"\$BENCH\" --resize $SIZE --quality $QUALITY --out out turned$o.jpg)"
+    measure_turned+=("vips_turned$o" "ours_turned$o")
+done
+CMD_ours_upright=("${CMD_ours_single[@]}")
+CMD_vips_upright=("${CMD_vips_single[@]}")
+measure floor ours_upright vips_upright "${measure_turned[@]}"
+turned_dims=$(identify -format '%wx%h' out/turned8.jpg 2>/dev/null || true)
+
 mib() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
 kb() { awk -v b="$1" 'BEGIN {printf "%.0f", b / 1000}'; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN {printf "%.2f", n / s}'; }
@@ -130,4 +154,12 @@ Medians of $RUNS alternating rounds after a warm-up round (each round runs every
 | peak memory no higher than vipsthumbnail's | $(mib "${RSS[ours_single]}") MiB vs $(mib "${RSS[vips_single]}") MiB | $(verdict "${RSS[ours_single]}" "<=" "${RSS[vips_single]}") |
 | output no larger than vipsthumbnail's at quality $QUALITY | $(kb "${OUT[ours_single]}") kB vs $(kb "${OUT[vips_single]}") kB | $(verdict "${OUT[ours_single]}" "<=" "${OUT[vips_single]}") |
 | batch throughput at least 1.8x one photo's | $(ratio "$batch_rate" "$single_rate")x ($batch_rate vs $single_rate photos/s) | $(verdict "$(ratio "$batch_rate" "$single_rate")" ">=" 1.8) |
+
+Turned photos: the same photo with EXIF orientation 6 and 8 (output $turned_dims, upright); the decode floor is \`djpeg -scale 1/2\` of libjpeg-turbo $(dpkg-query -W -f '\${Version}' libjpeg-turbo-progs 2>/dev/null), timed in the same alternating rounds (medians of $RUNS).
+
+| Photo | dkcloud | vipsthumbnail | decode floor | dkcloud / vips (target <= 0.5) | dkcloud / floor (target <= 1.15) |
+| --- | ---: | ---: | ---: | ---: | ---: |
+| upright (1) | ${WALL[ours_upright]} s | ${WALL[vips_upright]} s | ${WALL[floor]} s | $(ratio "${WALL[ours_upright]}" "${WALL[vips_upright]}")x | $(ratio "${WALL[ours_upright]}" "${WALL[floor]}")x |
+| orientation 6 | ${WALL[ours_turned6]} s | ${WALL[vips_turned6]} s | ${WALL[floor]} s | $(ratio "${WALL[ours_turned6]}" "${WALL[vips_turned6]}")x | $(ratio "${WALL[ours_turned6]}" "${WALL[floor]}")x |
+| orientation 8 | ${WALL[ours_turned8]} s | ${WALL[vips_turned8]} s | ${WALL[floor]} s | $(ratio "${WALL[ours_turned8]}" "${WALL[vips_turned8]}")x | $(ratio "${WALL[ours_turned8]}" "${WALL[floor]}")x |
 TABLE

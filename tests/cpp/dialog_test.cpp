@@ -19,6 +19,7 @@
 #include <QDesktopServices>
 #include <QComboBox>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
 #include <QProcess>
@@ -115,6 +116,7 @@ private Q_SLOTS:
     void anEditedPhotoIsReplacedOrPlainlySkipped();
     void remembersSettingsPerService();
     void resizeUploadsAShrunkJpeg();
+    void anUploadSpeedLimitHoldsAndCanBeLiftedMidUpload();
     void closeDuringUploadAsksAndCanStopIt();
     void closeDuringUploadCanKeepItGoingInTheBackground();
     void anUnfinishedUploadIsOfferedResumedOrDiscarded();
@@ -493,6 +495,52 @@ void DialogTest::answerCloseQuestion(ExportWindow& window, const QString& button
     auto* choice = question->findChild<QPushButton*>(button);
     QVERIFY(choice);
     QTest::mouseClick(choice, Qt::LeftButton);
+}
+
+// The upload speed limit (Options): a 1 MiB photo at 32 KiB/s takes over
+// 20 s; unticking the limit during the upload lets that upload finish at once.
+// One setting for both services, kept in the host's "dkcloud" group.
+void DialogTest::anUploadSpeedLimitHoldsAndCanBeLiftedMidUpload()
+{
+    const QByteArray content = countingFile(QStringLiteral("limited.jpg"), 1024 * 1024);
+    ExportWindow window(ServiceId::OneDrive, {QUrl::fromLocalFile(m_dir.filePath(QStringLiteral("limited.jpg")))});
+    QSignalSpy folders(&window, &ExportWindow::foldersLoaded);
+    QSignalSpy finished(&window, &ExportWindow::uploadFinished);
+    window.show();
+    QVERIFY(folders.wait(15000));
+    window.folderCombo()->setCurrentText(QStringLiteral("/Limited"));
+    ExportWidget* ui = window.widget();
+    QVERIFY(!ui->limitCheck()->isChecked());
+    QVERIFY(!ui->limitSpin()->isEnabled());
+    ui->limitCheck()->setChecked(true);
+    QVERIFY(ui->limitSpin()->isEnabled());
+    ui->limitSpin()->setValue(32);
+    QCOMPARE(group(QStringLiteral("dkcloud")).readEntry("Upload Limit", -1), 32);
+    shot(window, QStringLiteral("dialog_upload_limit.png"));
+
+    QElapsedTimer clock;
+    clock.start();
+    window.startUpload();
+    // Unlimited, a 1 MiB file reaches the local emulator in well under a second.
+    QTest::qWait(3000);
+    QVERIFY2(finished.isEmpty() && window.isUploading(), "the upload did not wait for the limit");
+    QVERIFY(stored(QStringLiteral("/Limited/limited.jpg")).isEmpty());
+
+    ui->limitCheck()->setChecked(false);
+    QCOMPARE(group(QStringLiteral("dkcloud")).readEntry("Upload Limit", -1), 0);
+    QVERIFY(finished.count() == 1 || finished.wait(15000));
+    // Still limited, it would have taken (1024 - 256) KiB / 32 KiB/s = 24 s at least.
+    QVERIFY2(clock.elapsed() < 20000, qPrintable(QStringLiteral("took %1 ms").arg(clock.elapsed())));
+    QCOMPARE(window.imageList()->topLevelItem(0)->text(ImageList::StateColumn), QStringLiteral("uploaded"));
+    QCOMPARE(stored(QStringLiteral("/Limited/limited.jpg")), content);
+
+    // The Dropbox window shows the same setting.
+    ui->limitCheck()->setChecked(true);
+    ui->limitSpin()->setValue(2048);
+    ExportWindow dropbox(ServiceId::Dropbox, {});
+    QVERIFY(dropbox.widget()->limitCheck()->isChecked());
+    QCOMPARE(dropbox.widget()->limitSpin()->value(), 2048);
+    ui->limitCheck()->setChecked(false);
 }
 
 void DialogTest::closeDuringUploadAsksAndCanStopIt()

@@ -16,7 +16,7 @@ mod unfinished;
 
 pub use job::UploadJob;
 pub use registration::{check_app_id_format, registration_issue_of, setup_info};
-pub use session::{accounts, open_session, ExportSession};
+pub use session::{accounts, open_session, set_upload_limit, ExportSession};
 pub use unfinished::unfinished_jobs;
 
 #[cxx::bridge(namespace = "dkcloud::ffi")]
@@ -265,6 +265,10 @@ pub mod bridge {
         /// Accounts logged in before whose tokens are still stored, for the
         /// account combo (blocking: may ask the Secret Service).
         fn accounts(service: Service) -> Result<Vec<String>>;
+        /// Limits every upload of this digiKam or showfoto process, the
+        /// running ones too, to `kib_per_second` KiB/s in total (0: no limit).
+        #[cxx_name = "setUploadLimit"]
+        fn set_upload_limit(kib_per_second: u32);
         /// The service's unfinished upload jobs, oldest first, with what is
         /// left of each (blocking: walks each job's files; no network).
         #[cxx_name = "unfinishedJobs"]

@@ -50,6 +50,15 @@ pub fn open_session(service: Service, registration: &AppRegistration, account: &
     })
 }
 
+/// Limits every upload of this process (the running ones too) to
+/// `kib_per_second` KiB/s; 0 lifts the limit.
+pub fn set_upload_limit(kib_per_second: u32) {
+    guarded_infallible("setUploadLimit", || {
+        let table = (kib_per_second > 0).then(|| dkcloud_engine::BandwidthTable::constant(u64::from(kib_per_second) * 1024));
+        dkcloud_engine::limit_uploads(table);
+    })
+}
+
 pub fn accounts(service: Service) -> BridgeResult<Vec<String>> {
     guarded("accounts", || {
         let session = Session::from_env(service_kind(service)?, &AppOverrides::default())?;

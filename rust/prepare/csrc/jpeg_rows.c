@@ -141,6 +141,8 @@ typedef struct {
   unsigned char *out;
   size_t capacity;
   size_t size;
+  /* Encoding from coefficients (dk_writer_start_blocks): one array per component. */
+  jvirt_barray_ptr blocks[MAX_COMPONENTS];
 } dk_writer;
 
 static void dk_dest_grow(dk_writer *w, size_t used, size_t capacity)
@@ -193,14 +195,22 @@ dk_writer *dk_writer_new(void)
 
 const char *dk_writer_message(const dk_writer *w) { return w->err.message; }
 
+/* Blocks of a component across `pixels` image pixels, sampled `samp` times per
+ * `max_samp` (the luma's factor), rounded up to whole MCUs of that component. */
+static JDIMENSION dk_blocks(int pixels, int samp, int max_samp)
+{
+  JDIMENSION samples = ((JDIMENSION)pixels * samp + max_samp - 1) / max_samp;
+  JDIMENSION blocks = (samples + DCTSIZE - 1) / DCTSIZE;
+  return (blocks + samp - 1) / samp * samp;
+}
+
 /* The settings TurboJPEG uses for the same request: baseline, JFIF, accurate
  * DCT, YCbCr (or gray) with luma sampled `luma_h` x `luma_v` times the chroma. */
-int dk_writer_start(dk_writer *w, int width, int height, int in_color,
-                    int components, int quality, int luma_h, int luma_v,
-                    int optimize)
+static void dk_writer_setup(dk_writer *w, int width, int height, int in_color,
+                            int components, int quality, int luma_h, int luma_v,
+                            int optimize)
 {
   struct jpeg_compress_struct *c = &w->cinfo;
-  if (setjmp(w->err.jump)) return -1;
   c->image_width = (JDIMENSION)width;
   c->image_height = (JDIMENSION)height;
   c->in_color_space = (J_COLOR_SPACE)in_color;
@@ -216,7 +226,88 @@ int dk_writer_start(dk_writer *w, int width, int height, int in_color,
     c->comp_info[1].h_samp_factor = c->comp_info[1].v_samp_factor = 1;
     c->comp_info[2].h_samp_factor = c->comp_info[2].v_samp_factor = 1;
   }
-  jpeg_start_compress(c, TRUE);
+}
+
+int dk_writer_start(dk_writer *w, int width, int height, int in_color,
+                    int components, int quality, int luma_h, int luma_v,
+                    int optimize)
+{
+  if (setjmp(w->err.jump)) return -1;
+  dk_writer_setup(w, width, height, in_color, components, quality, luma_h, luma_v,
+                  optimize);
+  jpeg_start_compress(&w->cinfo, TRUE);
+  return 0;
+}
+
+/* The same settings, but the caller computes the quantised DCT coefficients
+ * itself (turned photos: each block as soon as the rows it is made of are
+ * decoded) and libjpeg only writes them (dk_writer_finish_blocks). Makes one
+ * block array per component, as many blocks as the component's whole MCUs
+ * hold (blocks beyond the image's own are never read). */
+int dk_writer_start_blocks(dk_writer *w, int width, int height, int components,
+                           int quality, int luma_h, int luma_v, int optimize)
+{
+  struct jpeg_compress_struct *c = &w->cinfo;
+  int i;
+  if (setjmp(w->err.jump)) return -1;
+  dk_writer_setup(w, width, height, components == 1 ? JCS_GRAYSCALE : JCS_RGB,
+                  components, quality, luma_h, luma_v, optimize);
+  for (i = 0; i < c->num_components; i++) {
+    jpeg_component_info *comp = &c->comp_info[i];
+    JDIMENSION across = dk_blocks(width, comp->h_samp_factor, luma_h);
+    JDIMENSION down = dk_blocks(height, comp->v_samp_factor, luma_v);
+    w->blocks[i] = (*c->mem->request_virt_barray)((j_common_ptr)c, JPOOL_IMAGE, TRUE,
+                                                  across, down, down);
+  }
+  (*c->mem->realize_virt_arrays)((j_common_ptr)c);
+  return 0;
+}
+
+/* The block rows of `component` (the quantised coefficients of each block in
+ * natural order), with the array's size in blocks and the component's
+ * quantisation table (natural order). */
+JBLOCKARRAY dk_writer_blocks(dk_writer *w, int component, int *across, int *down,
+                             unsigned short *quant)
+{
+  struct jpeg_compress_struct *c = &w->cinfo;
+  jpeg_component_info *comp = &c->comp_info[component];
+  JQUANT_TBL *table = c->quant_tbl_ptrs[comp->quant_tbl_no];
+  int k;
+  if (setjmp(w->err.jump)) return NULL;
+  *across = (int)dk_blocks(c->image_width, comp->h_samp_factor, c->comp_info[0].h_samp_factor);
+  *down = (int)dk_blocks(c->image_height, comp->v_samp_factor, c->comp_info[0].v_samp_factor);
+  for (k = 0; k < DCTSIZE2; k++) quant[k] = table->quantval[k];
+  return (*c->mem->access_virt_barray)((j_common_ptr)c, w->blocks[component], 0,
+                                       (JDIMENSION)*down, TRUE);
+}
+
+/* libjpeg-turbo's Huffman table maker (jchuff.c, exported by the library but
+ * declared in no public header): optimal code lengths for symbol counts
+ * `freq` (257 entries, the last one its own). */
+void jpeg_gen_optimal_table(j_compress_ptr cinfo, JHUFF_TBL *htbl, long freq[]);
+
+/* Entropy-codes the blocks and completes the file; `*out` stays valid until
+ * dk_writer_free. `dc` and `ac` (NULL: libjpeg counts them itself, in a pass
+ * of its own) are the symbol counts of each table, luma then chroma, 257
+ * entries each: the caller counted them as it made the blocks, so only one
+ * pass over the blocks is left here. */
+int dk_writer_finish_blocks(dk_writer *w, long *dc, long *ac, const unsigned char **out,
+                            unsigned long *size)
+{
+  struct jpeg_compress_struct *c = &w->cinfo;
+  int t;
+  if (setjmp(w->err.jump)) return -1;
+  if (dc != NULL && ac != NULL) {
+    for (t = 0; t < (c->num_components > 1 ? 2 : 1); t++) {
+      jpeg_gen_optimal_table(c, c->dc_huff_tbl_ptrs[t], dc + 257 * t);
+      jpeg_gen_optimal_table(c, c->ac_huff_tbl_ptrs[t], ac + 257 * t);
+    }
+    c->optimize_coding = FALSE;
+  }
+  jpeg_write_coefficients(&w->cinfo, w->blocks);
+  jpeg_finish_compress(&w->cinfo);
+  *out = w->out;
+  *size = (unsigned long)w->size;
   return 0;
 }
 

@@ -12,7 +12,8 @@ use crate::encode;
 use crate::exif;
 use crate::jpeg_segments;
 use crate::libjpeg::{ColorSpace, Output, Reader, Writer};
-use crate::pixels::{self, BandResizer, Pixels};
+use crate::pixels::{self, BandResizer};
+use crate::turned::TurnedEncoder;
 use crate::{Converted, PrepareOptions};
 
 /// Rows per message from the decoder: small, so little is left to do once the last
@@ -174,23 +175,20 @@ impl Finish {
         let pitch_in = self.src.0 as usize * channels;
         let pitch_out = self.dst.0 as usize * channels;
         let mut resizer = BandResizer::new(self.src, self.dst, self.channels);
-        // Upright images are encoded band by band; the others once turned.
-        let upright = !(2..=8).contains(&self.orientation);
-        let mut writer = if upright {
-            let settings = encode::settings(
-                self.dst.0 as usize,
-                self.dst.1 as usize,
-                channels,
-                self.quality,
-            );
-            Some(Writer::new(settings).map_err(encode::failed)?)
+        // Upright images are encoded band by band; turned ones block by block, as soon
+        // as the rows each block is turned from are resized (crate::turned).
+        let mut encoder = if (2..=8).contains(&self.orientation) {
+            Encoder::Turned(TurnedEncoder::new(self.dst, self.channels, self.orientation, self.quality)?)
         } else {
-            None
+            let settings = encode::settings(self.dst.0 as usize, self.dst.1 as usize, channels, self.quality);
+            Encoder::Rows(Writer::new(settings).map_err(encode::failed)?)
         };
-        let mut resized = vec![0u8; BAND as usize * pitch_out];
-        // The displayed image, filled band by band as the bands are resized (turned
-        // ones only: upright bands go straight to the encoder).
-        let mut turned = if upright { Vec::new() } else { vec![0u8; self.dst.1 as usize * pitch_out] };
+        // The resized rows: one band for the row encoder, the whole image for a turned one.
+        let kept = match encoder {
+            Encoder::Rows(_) => BAND,
+            Encoder::Turned(_) => self.dst.1,
+        };
+        let mut resized = vec![0u8; kept as usize * pitch_out];
 
         // The decoded rows still needed, from source row `first` on: a window a few
         // bands tall that slides down the image, so it stays in cache.
@@ -206,11 +204,17 @@ impl Finish {
                 if resizer.rows_needed(end) > rows_in {
                     break;
                 }
-                let band = &mut resized[..(end - made) as usize * pitch_out];
-                resizer.band(&window, first, made, end, band);
-                match writer.as_mut() {
-                    Some(writer) => writer.write(band).map_err(encode::failed)?,
-                    None => pixels::orient_rows_into(band, made, self.dst, self.channels, self.orientation, &mut turned),
+                match &mut encoder {
+                    Encoder::Rows(writer) => {
+                        let band = &mut resized[..(end - made) as usize * pitch_out];
+                        resizer.band(&window, first, made, end, band);
+                        writer.write(band).map_err(encode::failed)?;
+                    }
+                    Encoder::Turned(turned) => {
+                        let band = &mut resized[made as usize * pitch_out..end as usize * pitch_out];
+                        resizer.band(&window, first, made, end, band);
+                        turned.rows_ready(&resized, end);
+                    }
                 }
                 made = end;
             }
@@ -224,14 +228,17 @@ impl Finish {
             return Err("the image data ends early".into());
         }
 
-        match writer {
-            Some(writer) => writer.finish().map_err(encode::failed),
-            None => {
-                let (width, height) = if self.orientation >= 5 { (self.dst.1, self.dst.0) } else { self.dst };
-                encode::pixels(&Pixels { width, height, channels: self.channels, data: turned }, self.quality)
-            }
+        match encoder {
+            Encoder::Rows(writer) => writer.finish().map_err(encode::failed),
+            Encoder::Turned(turned) => turned.finish(),
         }
     }
+}
+
+/// The finisher's encoder: rows from top to bottom, or blocks of a turned image.
+enum Encoder {
+    Rows(Writer),
+    Turned(TurnedEncoder),
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ mod jpeg_segments;
 mod libjpeg;
 mod pixels;
 mod sniff;
+mod turned;
 mod xmp;
 
 use std::fs;

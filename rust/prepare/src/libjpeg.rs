@@ -2,7 +2,7 @@
 //!
 //! Errors come back as libjpeg's own message; damaged data (a libjpeg warning) is an error.
 
-use std::ffi::{c_char, c_int, c_uchar, c_ulong, CStr};
+use std::ffi::{c_char, c_int, c_long, c_uchar, c_ulong, CStr};
 use std::ptr::NonNull;
 
 // Links libjpeg-turbo (static, built by turbojpeg-sys), whose libjpeg API the glue calls.
@@ -67,6 +67,31 @@ extern "C" {
         count: c_int,
     ) -> c_int;
     fn dk_writer_finish(w: *mut RawWriter, out: *mut *const c_uchar, size: *mut c_ulong) -> c_int;
+    #[allow(clippy::too_many_arguments)]
+    fn dk_writer_start_blocks(
+        w: *mut RawWriter,
+        width: c_int,
+        height: c_int,
+        components: c_int,
+        quality: c_int,
+        luma_h: c_int,
+        luma_v: c_int,
+        optimize: c_int,
+    ) -> c_int;
+    fn dk_writer_blocks(
+        w: *mut RawWriter,
+        component: c_int,
+        across: *mut c_int,
+        down: *mut c_int,
+        quant: *mut u16,
+    ) -> *mut *mut Block;
+    fn dk_writer_finish_blocks(
+        w: *mut RawWriter,
+        dc: *mut c_long,
+        ac: *mut c_long,
+        out: *mut *const c_uchar,
+        size: *mut c_ulong,
+    ) -> c_int;
     fn dk_writer_free(w: *mut RawWriter);
 }
 
@@ -257,13 +282,18 @@ pub struct Writer {
 unsafe impl Send for Writer {}
 
 impl Writer {
-    pub fn new(settings: WriterSettings) -> Result<Self, String> {
+    fn allocate(settings: &WriterSettings) -> Result<Self, String> {
         let raw = NonNull::new(unsafe { dk_writer_new() })
             .ok_or_else(|| "out of memory for the JPEG encoder".to_string())?;
-        let writer = Writer {
+        Ok(Writer {
             raw,
             pitch: settings.width * settings.components,
-        };
+        })
+    }
+
+    pub fn new(settings: WriterSettings) -> Result<Self, String> {
+        let writer = Self::allocate(&settings)?;
+        let raw = writer.raw;
         let color = if settings.components == 1 {
             ColorSpace::Gray
         } else {
@@ -319,6 +349,108 @@ impl Writer {
         let status = unsafe { dk_writer_finish(self.raw.as_ptr(), &mut out, &mut size) };
         if status != 0 || out.is_null() {
             return Err(self.error("the JPEG encoder failed"));
+        }
+        Ok(unsafe { std::slice::from_raw_parts(out, size as usize) }.to_vec())
+    }
+}
+
+/// The quantised DCT coefficients of one 8x8 block, in natural (row-major) order.
+pub type Block = [i16; 64];
+
+/// How often each Huffman symbol occurs, per table (0: luma, 1: chroma), as
+/// libjpeg's table maker takes them (257 entries: the last one is its own).
+pub struct SymbolCounts {
+    pub dc: [[c_long; 257]; 2],
+    pub ac: [[c_long; 257]; 2],
+}
+
+/// One component's blocks in a [`BlockWriter`].
+struct Plane {
+    rows: *mut *mut Block,
+    across: usize,
+    down: usize,
+    quant: [u16; 64],
+}
+
+/// A baseline JPEG encoder given quantised DCT coefficients instead of rows: the
+/// caller transforms the blocks in any order, libjpeg entropy-codes them at the end
+/// (with the same headers, tables and sampling a [`Writer`] would use).
+pub struct BlockWriter {
+    writer: Writer,
+    planes: Vec<Plane>,
+}
+
+// SAFETY: the libjpeg state and the block arrays it owns are used from one thread at
+// a time (`&mut self`).
+unsafe impl Send for BlockWriter {}
+
+impl BlockWriter {
+    pub fn new(settings: WriterSettings) -> Result<Self, String> {
+        let writer = Writer::allocate(&settings)?;
+        let raw = writer.raw.as_ptr();
+        // SAFETY: plain values.
+        let status = unsafe {
+            dk_writer_start_blocks(
+                raw,
+                dimension(settings.width)?,
+                dimension(settings.height)?,
+                settings.components as c_int,
+                settings.quality as c_int,
+                settings.luma_per_chroma.0 as c_int,
+                settings.luma_per_chroma.1 as c_int,
+                settings.optimize as c_int,
+            )
+        };
+        if status != 0 {
+            return Err(writer.error("the JPEG encoder cannot start"));
+        }
+        let mut planes = Vec::with_capacity(settings.components);
+        for component in 0..settings.components {
+            let (mut across, mut down) = (0, 0);
+            let mut quant = [0u16; 64];
+            // SAFETY: the component exists (gray 1, YCbCr 3); the out-pointers are locals.
+            let rows = unsafe {
+                dk_writer_blocks(raw, component as c_int, &mut across, &mut down, quant.as_mut_ptr())
+            };
+            if rows.is_null() {
+                return Err(writer.error("out of memory for the JPEG encoder"));
+            }
+            planes.push(Plane {
+                rows,
+                across: across as usize,
+                down: down as usize,
+                quant,
+            });
+        }
+        Ok(BlockWriter { writer, planes })
+    }
+
+    /// The quantisation table of `component`, natural order.
+    pub fn quant(&self, component: usize) -> &[u16; 64] {
+        &self.planes[component].quant
+    }
+
+    /// The block at (`across`, `down`) of `component`.
+    pub fn block(&mut self, component: usize, across: usize, down: usize) -> &mut Block {
+        let plane = &self.planes[component];
+        assert!(across < plane.across && down < plane.down, "block outside the image");
+        // SAFETY: libjpeg gave `down` rows of `across` blocks each, alive until finish or
+        // drop; `&mut self` keeps the reference unique.
+        unsafe { &mut *(*plane.rows.add(down)).add(across) }
+    }
+
+    /// Entropy-codes every block with Huffman tables made for `counts` (see
+    /// [`SymbolCounts`]) and returns the file.
+    pub fn finish(self, counts: &mut SymbolCounts) -> Result<Vec<u8>, String> {
+        let mut out = std::ptr::null();
+        let mut size: c_ulong = 0;
+        let raw = self.writer.raw.as_ptr();
+        let (dc, ac) = (counts.dc.as_mut_ptr().cast::<c_long>(), counts.ac.as_mut_ptr().cast::<c_long>());
+        // SAFETY: every block was written; the counts hold 2 x 257 entries each (libjpeg
+        // uses them as scratch space); the buffer stays valid until the writer drops.
+        let status = unsafe { dk_writer_finish_blocks(raw, dc, ac, &mut out, &mut size) };
+        if status != 0 || out.is_null() {
+            return Err(self.writer.error("the JPEG encoder failed"));
         }
         Ok(unsafe { std::slice::from_raw_parts(out, size as usize) }.to_vec())
     }

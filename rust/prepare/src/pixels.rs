@@ -144,31 +144,73 @@ impl BandResizer {
     }
 }
 
+/// Where each displayed pixel of a photo is stored, for an EXIF orientation (EXIF
+/// 2.32, 4.6.4 A, tag 0x0112): displayed (x, y) is stored at pixel index `base +
+/// x * step_x + y * step_y`, in stored row `row_base + x * row_x + y * row_y`.
+#[derive(Debug, Clone, Copy)]
+pub struct Turn {
+    pub base: isize,
+    pub step_x: isize,
+    pub step_y: isize,
+    row_base: isize,
+    row_x: isize,
+    row_y: isize,
+}
+
+impl Turn {
+    /// `stored` is the size of the image as stored, before turning.
+    pub fn new(orientation: u16, (width, height): (u32, u32)) -> Self {
+        let (w, h) = (width as isize, height as isize);
+        // Stored column sx = ax*x + ay*y + a0 and row sy = bx*x + by*y + b0.
+        let (ax, ay, a0, bx, by, b0) = match orientation {
+            2 => (-1, 0, w - 1, 0, 1, 0),
+            3 => (-1, 0, w - 1, 0, -1, h - 1),
+            4 => (1, 0, 0, 0, -1, h - 1),
+            5 => (0, 1, 0, 1, 0, 0),
+            6 => (0, 1, 0, -1, 0, h - 1),
+            7 => (0, -1, w - 1, -1, 0, h - 1),
+            8 => (0, -1, w - 1, 1, 0, 0),
+            _ => (1, 0, 0, 0, 1, 0),
+        };
+        Turn {
+            base: b0 * w + a0,
+            step_x: bx * w + ax,
+            step_y: by * w + ay,
+            row_base: b0,
+            row_x: bx,
+            row_y: by,
+        }
+    }
+
+    /// The stored pixel index of displayed (x, y).
+    pub fn index(&self, x: usize, y: usize) -> usize {
+        (self.base + x as isize * self.step_x + y as isize * self.step_y) as usize
+    }
+
+    /// The stored row of displayed (x, y).
+    pub fn row(&self, x: u32, y: u32) -> u32 {
+        (self.row_base + x as isize * self.row_x + y as isize * self.row_y) as u32
+    }
+}
+
 /// Turns the pixels so they display upright, following an EXIF orientation (1 to 8).
 pub fn apply_orientation(pixels: Pixels, orientation: u16) -> Pixels {
     if !(2..=8).contains(&orientation) {
         return pixels;
     }
-    let (w, h) = (pixels.width as usize, pixels.height as usize);
     let c = pixels.channels as usize;
-    let swaps = orientation >= 5;
-    let (out_w, out_h) = if swaps { (h, w) } else { (w, h) };
+    let (out_w, out_h) = if orientation >= 5 {
+        (pixels.height as usize, pixels.width as usize)
+    } else {
+        (pixels.width as usize, pixels.height as usize)
+    };
+    let turn = Turn::new(orientation, (pixels.width, pixels.height));
     let mut out = vec![0u8; pixels.data.len()];
     let src = &pixels.data;
     for y in 0..out_h {
         let row = &mut out[y * out_w * c..(y + 1) * out_w * c];
         for x in 0..out_w {
-            // Where the displayed pixel (x, y) is stored.
-            let (sx, sy) = match orientation {
-                2 => (w - 1 - x, y),
-                3 => (w - 1 - x, h - 1 - y),
-                4 => (x, h - 1 - y),
-                5 => (y, x),
-                6 => (y, h - 1 - x),
-                7 => (w - 1 - y, h - 1 - x),
-                _ => (w - 1 - y, x),
-            };
-            let from = (sy * w + sx) * c;
+            let from = turn.index(x, y) * c;
             row[x * c..x * c + c].copy_from_slice(&src[from..from + c]);
         }
     }
@@ -177,49 +219,6 @@ pub fn apply_orientation(pixels: Pixels, orientation: u16) -> Pixels {
         height: out_h as u32,
         channels: pixels.channels,
         data: out,
-    }
-}
-
-/// Writes rows `first..` of an image stored `width` x `height` (the rows in
-/// `band`) to where they show in the displayed image `out`, following an EXIF
-/// orientation (2 to 8; 1 copies). Used on each resized band as it is made, so
-/// turning the photo costs no pass of its own after the resize.
-pub fn orient_rows_into(
-    band: &[u8],
-    first: u32,
-    (width, height): (u32, u32),
-    channels: u8,
-    orientation: u16,
-    out: &mut [u8],
-) {
-    let (w, h, c) = (width as isize, height as isize, channels as usize);
-    let out_w = if orientation >= 5 { h } else { w };
-    // The displayed (x, y) of the stored (sx, sy): x = ax*sx + bx*sy + cx, y = ay*sx + by*sy + cy
-    // (the inverse of the map in apply_orientation).
-    let (ax, bx, cx, ay, by, cy) = match orientation {
-        2 => (-1, 0, w - 1, 0, 1, 0),
-        3 => (-1, 0, w - 1, 0, -1, h - 1),
-        4 => (1, 0, 0, 0, -1, h - 1),
-        5 => (0, 1, 0, 1, 0, 0),
-        6 => (0, -1, h - 1, 1, 0, 0),
-        7 => (0, -1, h - 1, -1, 0, w - 1),
-        8 => (0, 1, 0, -1, 0, w - 1),
-        _ => (1, 0, 0, 0, 1, 0),
-    };
-    let ci = c as isize;
-    let (step_sx, step_sy) = ((ay * out_w + ax) * ci, (by * out_w + bx) * ci);
-    let rows = band.len() / (width as usize * c);
-    let pitch = width as usize * c;
-    // Column by column within the band: the band stays in cache, and a transposed
-    // image receives each column as one run of its row.
-    for sx in 0..width as usize {
-        let mut at = (cy * out_w + cx) * ci + sx as isize * step_sx + first as isize * step_sy;
-        for sy in 0..rows {
-            let from = sy * pitch + sx * c;
-            let to = at as usize;
-            out[to..to + c].copy_from_slice(&band[from..from + c]);
-            at += step_sy;
-        }
     }
 }
 
@@ -304,21 +303,41 @@ mod tests {
         out
     }
 
+    /// Which stored corner shows at the displayed top-left and top-right, per EXIF
+    /// orientation (the tag's definition: e.g. 6, "the 0th row is the visual right-hand
+    /// side, the 0th column the visual top"), and that every stored row is where
+    /// `row` says.
     #[test]
-    fn turning_band_by_band_matches_turning_the_whole_image() {
-        for (w, h, channels) in [(37, 23, 3), (16, 64, 1), (5, 1, 3), (64, 40, 3)] {
-            let image = pattern(w, h, channels);
-            let pitch = w as usize * channels as usize;
-            for orientation in 1..=8 {
-                let whole = apply_orientation(
-                    Pixels { width: w, height: h, channels, data: image.data.clone() },
-                    orientation,
-                );
-                let mut out = vec![0u8; image.data.len()];
-                for (i, band) in image.data.chunks(pitch * 7).enumerate() {
-                    orient_rows_into(band, i as u32 * 7, (w, h), channels, orientation, &mut out);
+    fn turns_follow_the_exif_orientations() {
+        let (w, h) = (5u32, 3u32);
+        let corner = |name: &str| match name {
+            "TL" => 0,
+            "TR" => w as usize - 1,
+            "BL" => ((h - 1) * w) as usize,
+            _ => (h * w) as usize - 1,
+        };
+        for (orientation, top_left, top_right) in [
+            (1, "TL", "TR"),
+            (2, "TR", "TL"),
+            (3, "BR", "BL"),
+            (4, "BL", "BR"),
+            (5, "TL", "BL"),
+            (6, "BL", "TL"),
+            (7, "BR", "TR"),
+            (8, "TR", "BR"),
+        ] {
+            let shown = if orientation >= 5 { (h, w) } else { (w, h) };
+            let turn = Turn::new(orientation, (w, h));
+            assert_eq!(turn.index(0, 0), corner(top_left), "orientation {orientation}");
+            assert_eq!(turn.index(shown.0 as usize - 1, 0), corner(top_right), "orientation {orientation}");
+            let mut seen = vec![false; (w * h) as usize];
+            for y in 0..shown.1 {
+                for x in 0..shown.0 {
+                    let at = turn.index(x as usize, y as usize);
+                    assert!(!seen[at], "orientation {orientation}: ({x}, {y}) repeats a pixel");
+                    seen[at] = true;
+                    assert_eq!(turn.row(x, y), at as u32 / w, "orientation {orientation}");
                 }
-                assert!(out == whole.data, "{w}x{h}x{channels} orientation {orientation} differs");
             }
         }
     }

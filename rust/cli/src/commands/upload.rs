@@ -124,7 +124,7 @@ pub(crate) async fn run_job(ctx: &Context, request: JobRequest) -> Result<u8, Cl
 /// Sets the run's `--bwlimit`, if any.
 pub(crate) fn limit_bandwidth(bwlimit: Option<&str>) -> Result<(), CliError> {
     if let Some(text) = bwlimit {
-        dkcloud_engine::limit_uploads(crate::args::bandwidth(text).map_err(CliError::usage)?);
+        dkcloud_engine::limit_uploads(Some(crate::args::bandwidth(text).map_err(CliError::usage)?));
     }
     Ok(())
 }

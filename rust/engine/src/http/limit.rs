@@ -1,7 +1,9 @@
 //! An upload bandwidth limit (`dkcloud upload --bwlimit`): one budget for
 //! every request body of the process, whatever the number of transfers at
-//! once, as rclone's `--bwlimit` is a total. Set by a front end before a run;
-//! unset (the plugin), bodies go as fast as the network takes them.
+//! once, as rclone's `--bwlimit` is a total. Set by a front end: the CLI
+//! before a run, the plugin from its setting (and again when the user changes
+//! it, for the transfers already running too); unset, bodies go as fast as the
+//! network takes them.
 //!
 //! The limit is one rate, or a timetable of rates by local time of day
 //! (`08:00,512K 23:00,off`, as rclone writes it): each entry holds from its
@@ -12,7 +14,7 @@
 //! (N - one piece) / rate.
 
 use super::Activity;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -67,15 +69,15 @@ impl BandwidthTable {
 struct Limit {
     table: BandwidthTable,
     /// When the budget is free for the next piece.
-    next: Mutex<Option<Instant>>,
+    next: Option<Instant>,
 }
 
-static LIMIT: OnceLock<Limit> = OnceLock::new();
+static LIMIT: Mutex<Option<Limit>> = Mutex::new(None);
 
-/// Limits every request body of this process by `table` from now on; the
-/// first call wins (a process runs one job).
-pub fn limit_uploads(table: BandwidthTable) {
-    let _ = LIMIT.set(Limit { table, next: Mutex::new(None) });
+/// Limits every request body of this process by `table` from now on, or lifts
+/// the limit (`None`); a later call replaces an earlier one.
+pub fn limit_uploads(table: Option<BandwidthTable>) {
+    *LIMIT.lock().unwrap_or_else(|p| p.into_inner()) = table.map(|table| Limit { table, next: None });
 }
 
 fn minutes_now() -> u32 {
@@ -87,13 +89,13 @@ fn minutes_now() -> u32 {
 /// Waits until `len` more bytes may go out; the wait counts as activity for
 /// the watchdog (the server is not stalled, the budget is spent).
 pub(super) async fn throttle(len: usize, activity: &Activity) {
-    let Some(limit) = LIMIT.get() else { return };
-    let Some(bytes_per_second) = limit.table.rate_at(minutes_now()) else { return };
     let start = {
-        let mut next = limit.next.lock().unwrap_or_else(|p| p.into_inner());
+        let mut limit = LIMIT.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(limit) = limit.as_mut() else { return };
+        let Some(bytes_per_second) = limit.table.rate_at(minutes_now()) else { return };
         let now = Instant::now();
-        let start = next.map_or(now, |n| n.max(now));
-        *next = Some(start + Duration::from_secs_f64(len as f64 / bytes_per_second as f64));
+        let start = limit.next.map_or(now, |n| n.max(now));
+        limit.next = Some(start + Duration::from_secs_f64(len as f64 / bytes_per_second as f64));
         start
     };
     while Instant::now() < start {

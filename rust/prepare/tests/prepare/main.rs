@@ -105,6 +105,94 @@ fn every_exif_orientation_ends_upright_with_the_tag_reset() {
     }
 }
 
+/// The displayed (x, y) of a photo stored `w` x `h` with `orientation`: where it is
+/// stored (EXIF 2.32, tag 0x0112: e.g. 6, the 0th row is the visual right-hand side).
+fn stored_at(orientation: u16, (w, h): (usize, usize), x: usize, y: usize) -> (usize, usize) {
+    match orientation {
+        2 => (w - 1 - x, y),
+        3 => (w - 1 - x, h - 1 - y),
+        4 => (x, h - 1 - y),
+        5 => (y, x),
+        6 => (y, h - 1 - x),
+        7 => (w - 1 - y, h - 1 - x),
+        8 => (w - 1 - y, x),
+        _ => (x, y),
+    }
+}
+
+/// Mean absolute difference per sample between `out` (displayed) and `source`
+/// (stored, decoded) turned upright: over the whole image, then over 8-pixel strips
+/// along its left, right, top and bottom edges.
+fn turned_errors(out: &turbojpeg::Image<Vec<u8>>, source: &turbojpeg::Image<Vec<u8>>, orientation: u16) -> [f64; 5] {
+    let (w, h) = (out.width, out.height);
+    let stored = (source.width, source.height);
+    let mut sums = [(0f64, 0usize); 5];
+    for y in 0..h {
+        for x in 0..w {
+            let (sx, sy) = stored_at(orientation, stored, x, y);
+            let diff: f64 = (0..3)
+                .map(|c| (out.pixels[y * out.pitch + x * 3 + c] as f64 - source.pixels[sy * source.pitch + sx * 3 + c] as f64).abs())
+                .sum();
+            let strips = [true, x < 8, x >= w - 8, y < 8, y >= h - 8];
+            for (sum, inside) in sums.iter_mut().zip(strips) {
+                if inside {
+                    sum.0 += diff;
+                    sum.1 += 3;
+                }
+            }
+        }
+    }
+    sums.map(|(total, count)| total / count as f64)
+}
+
+/// Turned photos are encoded block by block while they are decoded; the result is as
+/// faithful as an upright photo's re-encoding, also in the blocks along the edges
+/// that are partly padding (odd sizes: the padding of a turned block must be on the
+/// displayed right and bottom, whichever stored edge those come from). Both chroma
+/// samplings (4:2:0 below quality 90, 4:4:4 from 90) and gray.
+#[test]
+fn turned_photos_are_encoded_as_faithfully_as_upright_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let (w, h) = (203, 131);
+    // Gentle gradients and the same noise everywhere (no wrap-around edges), so every
+    // part of the photo is as hard to encode as any other.
+    let mut canvas = Canvas::filled(w, h, GRAY);
+    let mut seed = 0x9e37_79b9u32;
+    for (i, px) in canvas.rgb.chunks_mut(3).enumerate() {
+        let (x, y) = (i % w, i / w);
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        let noise = (seed % 48) as usize;
+        px.copy_from_slice(&[(x * 150 / w + noise) as u8, (y * 150 / h + noise + 40) as u8, ((x + y) * 100 / (w + h) + noise + 20) as u8]);
+    }
+    let gray: Vec<u8> = canvas.rgb.chunks(3).map(|p| p[0] / 2 + p[1] / 3 + p[2] / 6).collect();
+    let sources = [
+        ("rgb", canvas.jpeg(98)),
+        ("gray", encode(&gray, w, h, PixelFormat::GRAY, 98, Subsamp::Gray, false)),
+    ];
+    for (kind, source) in sources {
+        for quality in [85, 95] {
+            let mut upright = None;
+            for orientation in 1..=8u16 {
+                let tiff = exif_block(&ExifSpec { orientation, pixel_size: (w as u32, h as u32), gps: false });
+                let path = write(dir.path(), &format!("{kind}{orientation}.jpg"), &with_segments(&source, &[exif_segment(&tiff)]));
+                let out = decode(&bytes_of(&prepare(&path, &options(None, quality))));
+                let shown = if orientation >= 5 { (h, w) } else { (w, h) };
+                assert_eq!((out.width, out.height), shown, "{kind} q{quality} orientation {orientation}");
+                let errors = turned_errors(&out, &decode(&source), orientation);
+                let reference = *upright.get_or_insert(errors);
+                for (what, (error, upright_error)) in ["whole", "left", "right", "top", "bottom"].iter().zip(errors.iter().zip(reference)) {
+                    assert!(
+                        *error <= upright_error.max(reference[0]) * 1.3 + 0.5,
+                        "{kind} q{quality} orientation {orientation}, {what}: {error:.2} per sample, upright {upright_error:.2}"
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn shrunk_photos_also_end_upright_with_their_new_size_in_exif() {
     let dir = tempfile::tempdir().unwrap();
