@@ -125,6 +125,8 @@ CMD_ours_upright=("${CMD_ours_single[@]}")
 CMD_vips_upright=("${CMD_vips_single[@]}")
 measure floor ours_upright vips_upright "${measure_turned[@]}"
 turned_dims=$(identify -format '%wx%h' out/turned8.jpg 2>/dev/null || true)
+# shellcheck disable=SC2016 # dpkg-query's own ${Version}
+djpeg_version=$(dpkg-query -W -f '${Version}' libjpeg-turbo-progs 2>/dev/null || echo '?')
 
 mib() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
 kb() { awk -v b="$1" 'BEGIN {printf "%.0f", b / 1000}'; }
@@ -155,7 +157,7 @@ Medians of $RUNS alternating rounds after a warm-up round (each round runs every
 | output no larger than vipsthumbnail's at quality $QUALITY | $(kb "${OUT[ours_single]}") kB vs $(kb "${OUT[vips_single]}") kB | $(verdict "${OUT[ours_single]}" "<=" "${OUT[vips_single]}") |
 | batch throughput at least 1.8x one photo's | $(ratio "$batch_rate" "$single_rate")x ($batch_rate vs $single_rate photos/s) | $(verdict "$(ratio "$batch_rate" "$single_rate")" ">=" 1.8) |
 
-Turned photos: the same photo with EXIF orientation 6 and 8 (output $turned_dims, upright); the decode floor is \`djpeg -scale 1/2\` of libjpeg-turbo $(dpkg-query -W -f '\${Version}' libjpeg-turbo-progs 2>/dev/null), timed in the same alternating rounds (medians of $RUNS).
+Turned photos: the same photo with EXIF orientation 6 and 8 (output $turned_dims, upright); the decode floor is \`djpeg -scale 1/2\` of libjpeg-turbo $djpeg_version, timed in the same alternating rounds (medians of $RUNS).
 
 | Photo | dkcloud | vipsthumbnail | decode floor | dkcloud / vips (target <= 0.5) | dkcloud / floor (target <= 1.15) |
 | --- | ---: | ---: | ---: | ---: | ---: |

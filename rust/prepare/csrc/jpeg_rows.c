@@ -141,7 +141,7 @@ typedef struct {
   unsigned char *out;
   size_t capacity;
   size_t size;
-  /* Encoding from coefficients (dk_writer_start_blocks): one array per component. */
+  /* Encoding from coefficients (dk_writer_start with blocks): one array per component. */
   jvirt_barray_ptr blocks[MAX_COMPONENTS];
 } dk_writer;
 
@@ -228,30 +228,25 @@ static void dk_writer_setup(dk_writer *w, int width, int height, int in_color,
   }
 }
 
+/* Starts an encoder fed rows from top to bottom (dk_writer_write), or, with
+ * `blocks` set, one the caller gives quantised DCT coefficients instead
+ * (turned photos: each block as soon as the rows it is made of are decoded;
+ * dk_writer_blocks, dk_writer_finish_blocks): then it makes one block array
+ * per component, as many blocks as the component's whole MCUs hold (blocks
+ * beyond the image's own are never read). */
 int dk_writer_start(dk_writer *w, int width, int height, int in_color,
                     int components, int quality, int luma_h, int luma_v,
-                    int optimize)
-{
-  if (setjmp(w->err.jump)) return -1;
-  dk_writer_setup(w, width, height, in_color, components, quality, luma_h, luma_v,
-                  optimize);
-  jpeg_start_compress(&w->cinfo, TRUE);
-  return 0;
-}
-
-/* The same settings, but the caller computes the quantised DCT coefficients
- * itself (turned photos: each block as soon as the rows it is made of are
- * decoded) and libjpeg only writes them (dk_writer_finish_blocks). Makes one
- * block array per component, as many blocks as the component's whole MCUs
- * hold (blocks beyond the image's own are never read). */
-int dk_writer_start_blocks(dk_writer *w, int width, int height, int components,
-                           int quality, int luma_h, int luma_v, int optimize)
+                    int optimize, int blocks)
 {
   struct jpeg_compress_struct *c = &w->cinfo;
   int i;
   if (setjmp(w->err.jump)) return -1;
-  dk_writer_setup(w, width, height, components == 1 ? JCS_GRAYSCALE : JCS_RGB,
-                  components, quality, luma_h, luma_v, optimize);
+  dk_writer_setup(w, width, height, in_color, components, quality, luma_h, luma_v,
+                  optimize);
+  if (!blocks) {
+    jpeg_start_compress(c, TRUE);
+    return 0;
+  }
   for (i = 0; i < c->num_components; i++) {
     jpeg_component_info *comp = &c->comp_info[i];
     JDIMENSION across = dk_blocks(width, comp->h_samp_factor, luma_h);

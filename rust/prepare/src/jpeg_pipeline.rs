@@ -178,7 +178,7 @@ impl Finish {
         // Upright images are encoded band by band; turned ones block by block, as soon
         // as the rows each block is turned from are resized (crate::turned).
         let mut encoder = if (2..=8).contains(&self.orientation) {
-            Encoder::Turned(TurnedEncoder::new(self.dst, self.channels, self.orientation, self.quality)?)
+            Encoder::Turned(Box::new(TurnedEncoder::new(self.dst, self.channels, self.orientation, self.quality)?))
         } else {
             let settings = encode::settings(self.dst.0 as usize, self.dst.1 as usize, channels, self.quality);
             Encoder::Rows(Writer::new(settings).map_err(encode::failed)?)
@@ -238,7 +238,7 @@ impl Finish {
 /// The finisher's encoder: rows from top to bottom, or blocks of a turned image.
 enum Encoder {
     Rows(Writer),
-    Turned(TurnedEncoder),
+    Turned(Box<TurnedEncoder>),
 }
 
 #[cfg(test)]

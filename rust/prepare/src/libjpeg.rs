@@ -59,6 +59,7 @@ extern "C" {
         luma_h: c_int,
         luma_v: c_int,
         optimize: c_int,
+        blocks: c_int,
     ) -> c_int;
     fn dk_writer_write(
         w: *mut RawWriter,
@@ -67,17 +68,6 @@ extern "C" {
         count: c_int,
     ) -> c_int;
     fn dk_writer_finish(w: *mut RawWriter, out: *mut *const c_uchar, size: *mut c_ulong) -> c_int;
-    #[allow(clippy::too_many_arguments)]
-    fn dk_writer_start_blocks(
-        w: *mut RawWriter,
-        width: c_int,
-        height: c_int,
-        components: c_int,
-        quality: c_int,
-        luma_h: c_int,
-        luma_v: c_int,
-        optimize: c_int,
-    ) -> c_int;
     fn dk_writer_blocks(
         w: *mut RawWriter,
         component: c_int,
@@ -282,18 +272,14 @@ pub struct Writer {
 unsafe impl Send for Writer {}
 
 impl Writer {
-    fn allocate(settings: &WriterSettings) -> Result<Self, String> {
+    /// A started encoder: fed rows, or (`blocks`) given coefficients.
+    fn start(settings: &WriterSettings, blocks: bool) -> Result<Self, String> {
         let raw = NonNull::new(unsafe { dk_writer_new() })
             .ok_or_else(|| "out of memory for the JPEG encoder".to_string())?;
-        Ok(Writer {
+        let writer = Writer {
             raw,
             pitch: settings.width * settings.components,
-        })
-    }
-
-    pub fn new(settings: WriterSettings) -> Result<Self, String> {
-        let writer = Self::allocate(&settings)?;
-        let raw = writer.raw;
+        };
         let color = if settings.components == 1 {
             ColorSpace::Gray
         } else {
@@ -311,12 +297,17 @@ impl Writer {
                 settings.luma_per_chroma.0 as c_int,
                 settings.luma_per_chroma.1 as c_int,
                 settings.optimize as c_int,
+                blocks as c_int,
             )
         };
         if status != 0 {
             return Err(writer.error("the JPEG encoder cannot start"));
         }
         Ok(writer)
+    }
+
+    pub fn new(settings: WriterSettings) -> Result<Self, String> {
+        Self::start(&settings, false)
     }
 
     fn error(&self, fallback: &str) -> String {
@@ -386,24 +377,8 @@ unsafe impl Send for BlockWriter {}
 
 impl BlockWriter {
     pub fn new(settings: WriterSettings) -> Result<Self, String> {
-        let writer = Writer::allocate(&settings)?;
+        let writer = Writer::start(&settings, true)?;
         let raw = writer.raw.as_ptr();
-        // SAFETY: plain values.
-        let status = unsafe {
-            dk_writer_start_blocks(
-                raw,
-                dimension(settings.width)?,
-                dimension(settings.height)?,
-                settings.components as c_int,
-                settings.quality as c_int,
-                settings.luma_per_chroma.0 as c_int,
-                settings.luma_per_chroma.1 as c_int,
-                settings.optimize as c_int,
-            )
-        };
-        if status != 0 {
-            return Err(writer.error("the JPEG encoder cannot start"));
-        }
         let mut planes = Vec::with_capacity(settings.components);
         for component in 0..settings.components {
             let (mut across, mut down) = (0, 0);

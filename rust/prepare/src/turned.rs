@@ -353,8 +353,8 @@ mod tests {
         let mut counts = symbol_counts();
         let before = counts.ac[0];
         count_ac(&mut counts.ac[0], &block, &order);
-        let added: Vec<(usize, i64)> =
-            counts.ac[0].iter().zip(before).enumerate().filter(|(_, (a, b))| *a != b).map(|(s, (a, b))| (s, (*a - b) as i64)).collect();
+        let added: Vec<(usize, std::ffi::c_long)> =
+            counts.ac[0].iter().zip(before).enumerate().filter(|(_, (a, b))| **a != *b).map(|(s, (a, b))| (s, *a - b)).collect();
         assert_eq!(added, [(0x00, 1), (0x03, 1), (0x21, 1), (0xF0, 1)]);
     }
 
