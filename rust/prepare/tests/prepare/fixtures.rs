@@ -224,11 +224,21 @@ pub fn exif_block(spec: &ExifSpec) -> Vec<u8> {
     out
 }
 
+/// An XMP document around one `rdf:Description` (from `  <rdf:Description` to its
+/// closing line): in an `xpacket` wrapper (a main packet), or bare (an extended one).
+pub fn xmp_document(description: &str, wrapped: bool) -> String {
+    let body = format!(
+        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n{description} </rdf:RDF>\n</x:xmpmeta>\n"
+    );
+    if wrapped {
+        format!("<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n{body}<?xpacket end=\"w\"?>")
+    } else {
+        body
+    }
+}
+
 pub fn xmp_packet() -> String {
-    concat!(
-        "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n",
-        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n",
-        " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n",
+    let description = concat!(
         "  <rdf:Description rdf:about=\"\"\n",
         "    xmlns:exif=\"http://ns.adobe.com/exif/1.0/\"\n",
         "    xmlns:tiff=\"http://ns.adobe.com/tiff/1.0/\"\n",
@@ -239,11 +249,8 @@ pub fn xmp_packet() -> String {
         "   <exif:GPSLongitude>2,17.6E</exif:GPSLongitude>\n",
         "   <tiff:Orientation>6</tiff:Orientation>\n",
         "  </rdf:Description>\n",
-        " </rdf:RDF>\n",
-        "</x:xmpmeta>\n",
-        "<?xpacket end=\"w\"?>",
-    )
-    .to_string()
+    );
+    xmp_document(description, true)
 }
 
 pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {

@@ -43,9 +43,7 @@ const KEPT_VALUES: [&str; 6] = [
 ];
 
 fn extended_packet() -> String {
-    concat!(
-        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n",
-        " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n",
+    let description = concat!(
         "  <rdf:Description rdf:about=\"\"\n",
         "    xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\"\n",
         "    xmlns:Iptc4xmpExt=\"http://iptc.org/std/Iptc4xmpExt/2008-02-29/\"\n",
@@ -58,10 +56,8 @@ fn extended_packet() -> String {
         "    </rdf:Bag>\n",
         "   </Iptc4xmpExt:LocationShown>\n",
         "  </rdf:Description>\n",
-        " </rdf:RDF>\n",
-        "</x:xmpmeta>\n",
-    )
-    .to_string()
+    );
+    xmp_document(description, false)
 }
 
 fn guid_of(packet: &[u8]) -> String {
@@ -69,11 +65,8 @@ fn guid_of(packet: &[u8]) -> String {
 }
 
 fn main_packet(guid: &str) -> String {
-    format!(
+    let description = format!(
         concat!(
-            "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n",
-            "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n",
-            " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n",
             "  <rdf:Description rdf:about=\"\"\n",
             "    xmlns:exif=\"http://ns.adobe.com/exif/1.0/\"\n",
             "    xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\"\n",
@@ -108,12 +101,10 @@ fn main_packet(guid: &str) -> String {
             "   <dc:subject><rdf:Bag><rdf:li>KeepKeyword</rdf:li></rdf:Bag></dc:subject>\n",
             "   <dc:rights><rdf:Alt><rdf:li xml:lang=\"x-default\">KeepCopyright</rdf:li></rdf:Alt></dc:rights>\n",
             "  </rdf:Description>\n",
-            " </rdf:RDF>\n",
-            "</x:xmpmeta>\n",
-            "<?xpacket end=\"w\"?>",
         ),
         guid = guid
-    )
+    );
+    xmp_document(&description, true)
 }
 
 /// APP1 segments carrying an extended XMP packet, in chunks of `room` bytes.
