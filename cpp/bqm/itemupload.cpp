@@ -6,6 +6,7 @@
 #include "wording.h"
 
 #include <KLocalizedString>
+#include <KSharedConfig>
 
 #include <QCoreApplication>
 #include <QDir>
@@ -146,8 +147,10 @@ ItemUploadResult uploadItem(const ItemUploadRequest& request, const std::functio
         path = linked;
     }
 
-    // The export window's upload speed limit holds for the queue too (read
-    // for each item, so a change in the window applies from the next one).
+    // The export window's upload speed limit holds for the queue too, read
+    // for each item so that a change in the window applies from the next one
+    // (this worker thread's configuration object may predate that change).
+    KSharedConfig::openConfig()->reparseConfiguration();
     ExportSettings::applyUploadLimit(ExportSettings::savedUploadLimit());
     ffi::UploadOptions options{false, 90, 1600, true, toRust(QStringLiteral("bqm"))};
     std::optional<ffi::FileEvent>  final;

@@ -16,6 +16,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -45,6 +46,7 @@ private Q_SLOTS:
     void aRemovedFolderFailsTheItem();
     void anUnknownAccountFailsTheItem();
     void dropboxToolUploadsToo();
+    void theExportWindowsSpeedLimitHoldsForTheQueue();
     // Last: it moves the test to an emulator of its own, capped at 64 KiB/s.
     void cancelStopsTheUploadCleanly();
 
@@ -308,6 +310,31 @@ void BqmToolTest::dropboxToolUploadsToo()
     QVERIFY2(applyOn(tool, settingsFor(ServiceId::Dropbox, QStringLiteral("/")), input, &output, &error, &outcome),
              qPrintable(error));
     QCOMPARE(outcome, QStringLiteral("already-there"));
+}
+
+// The export window's "Limit upload speed to" (the host's "dkcloud" group)
+// holds for the queue's uploads: at 256 KiB/s a 1 MiB photo takes at least
+// (1024 - 256) KiB / 256 KiB/s = 3 s (the first 256 KiB piece goes at once);
+// unlimited, it reaches the local emulator in a fraction of that.
+void BqmToolTest::theExportWindowsSpeedLimitHoldsForTheQueue()
+{
+    KConfigGroup common = KSharedConfig::openConfig()->group(QStringLiteral("dkcloud"));
+    common.writeEntry("Upload Limit", 256);
+    common.sync();
+    UploadTool       tool(ServiceId::OneDrive);
+    const QByteArray bytes = QByteArray("a photo sent slowly ").repeated(52429).left(1024 * 1024);
+    const QString    input = photo(QStringLiteral("Limited"), QStringLiteral("slow.jpg"), bytes);
+    QString          output, error, outcome;
+    QElapsedTimer    clock;
+    clock.start();
+    const bool applied = applyOn(tool, settingsFor(ServiceId::OneDrive, QStringLiteral("/BQM")), input, &output, &error, &outcome);
+    const qint64 took = clock.elapsed();
+    common.writeEntry("Upload Limit", 0);
+    common.sync();
+    QVERIFY2(applied, qPrintable(error));
+    QCOMPARE(outcome, QStringLiteral("uploaded"));
+    QVERIFY2(took >= 2700, qPrintable(QStringLiteral("took %1 ms").arg(took)));
+    QCOMPARE(stored(QStringLiteral("/BQM/Limited/slow.jpg")), bytes);
 }
 
 void BqmToolTest::cancelStopsTheUploadCleanly()
