@@ -9,6 +9,7 @@
 #include <QHeaderView>
 #include <QPainter>
 #include <QScrollBar>
+#include <QStyledItemDelegate>
 #include <QTimer>
 
 namespace DkCloud
@@ -44,6 +45,21 @@ const QIcon& placeholder()
     return icon;
 }
 
+// The thumbnail cell holds no text, so the current row's focus frame would be
+// drawn there as an empty box beside the picture; the row's other cells show it.
+class ThumbnailDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        QStyleOptionViewItem plain(option);
+        plain.state &= ~QStyle::State_HasFocus;
+        QStyledItemDelegate::paint(painter, plain, index);
+    }
+};
+
 } // namespace
 
 ImageList::ImageList(QWidget* parent)
@@ -57,11 +73,13 @@ ImageList::ImageList(QWidget* parent)
     setUniformRowHeights(true);
     setSelectionMode(QAbstractItemView::ExtendedSelection);
     setAlternatingRowColors(true);
+    setItemDelegateForColumn(ThumbnailColumn, new ThumbnailDelegate(this));
     // Fixed and sized once after adding, not to contents: a column sized to
     // its contents is measured again on every change of any row, which a
     // thousand rows with a state each per upload event cannot afford.
     header()->setSectionResizeMode(ThumbnailColumn, QHeaderView::Fixed);
-    header()->resizeSection(ThumbnailColumn, ThumbnailSize * 2 + 12);
+    // Wide enough for the thumbnails and for the column's title in the user's language.
+    header()->resizeSection(ThumbnailColumn, qMax(ThumbnailSize * 2 + 12, header()->sectionSizeHint(ThumbnailColumn)));
     header()->setSectionResizeMode(NameColumn, QHeaderView::Interactive);
     header()->setSectionResizeMode(SizeColumn, QHeaderView::Interactive);
     // The state in the rest (its tooltip holds the whole text when the
