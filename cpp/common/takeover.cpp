@@ -1,5 +1,6 @@
 #include "takeover.h"
 
+#include "exportsettings.h"
 #include "hostconfig.h"
 
 #include <KConfigGroup>
@@ -16,11 +17,6 @@ namespace DkCloud
 
 namespace
 {
-
-KConfigGroup dkcloudGroup()
-{
-    return KSharedConfig::openConfig()->group(QStringLiteral("dkcloud"));
-}
 
 QString shortcutKey(ServiceId id)
 {

@@ -16,14 +16,12 @@ KConfigGroup settingsGroup(ServiceId id)
     return KSharedConfig::openConfig()->group(serviceInfo(id).settingsGroup);
 }
 
-KConfigGroup commonGroup()
+} // namespace
+
+KConfigGroup dkcloudGroup()
 {
     return KSharedConfig::openConfig()->group(QStringLiteral("dkcloud"));
 }
-
-const int maxUploadLimit = 1000000;
-
-} // namespace
 
 ExportSettings ExportSettings::load(ServiceId id)
 {
@@ -47,7 +45,14 @@ ExportSettings ExportSettings::load(ServiceId id)
 
 int ExportSettings::savedUploadLimit()
 {
-    return qBound(0, commonGroup().readEntry("Upload Limit", 0), maxUploadLimit);
+    return qBound(0, dkcloudGroup().readEntry("Upload Limit", 0), maxUploadLimit);
+}
+
+void ExportSettings::saveUploadLimit(int kibPerSecond)
+{
+    KConfigGroup group = dkcloudGroup();
+    group.writeEntry("Upload Limit", kibPerSecond);
+    group.sync();
 }
 
 void ExportSettings::applyUploadLimit(int kibPerSecond)
@@ -81,9 +86,7 @@ void ExportSettings::save(ServiceId id) const
     // Earlier versions kept a client secret here in plain text.
     group.deleteEntry("Client Secret");
     group.sync();
-    KConfigGroup common = commonGroup();
-    common.writeEntry("Upload Limit", uploadLimit);
-    common.sync();
+    saveUploadLimit(uploadLimit);
 }
 
 } // namespace DkCloud

@@ -8,10 +8,15 @@
 #include "engine.h"
 #include "service.h"
 
+#include <KConfigGroup>
 #include <QString>
 
 namespace DkCloud
 {
+
+// The host configuration's group "dkcloud": what holds for the whole plugin
+// (the take-over answer and moved shortcuts, the upload speed limit).
+KConfigGroup dkcloudGroup();
 
 struct ExportSettings
 {
@@ -38,8 +43,12 @@ struct ExportSettings
     static ExportSettings load(ServiceId id);
     void save(ServiceId id) const;
 
+    // The highest upload limit the window offers, KiB/s.
+    static constexpr int maxUploadLimit = 1000000;
     // The saved upload limit alone (KiB/s, 0: none), for the batch queue tools.
     static int savedUploadLimit();
+    // Saves the upload limit alone (the window does so as soon as it changes).
+    static void saveUploadLimit(int kibPerSecond);
     // Hands the limit to the engine of this library: its running uploads follow it at once.
     static void applyUploadLimit(int kibPerSecond);
 };

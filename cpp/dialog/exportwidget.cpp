@@ -216,7 +216,7 @@ QWidget* ExportWidget::buildOptionsBox()
         "at once, so the connection stays usable for everything else. It also applies to uploads already running."));
     m_limitRate = new QSpinBox(box);
     m_limitRate->setObjectName(QStringLiteral("limitSpin"));
-    m_limitRate->setRange(16, 1000000);
+    m_limitRate->setRange(16, ExportSettings::maxUploadLimit);
     m_limitRate->setSingleStep(128);
     m_limitRate->setValue(1024);
     m_limitRate->setSuffix(i18nc("@label:spinbox upload speed, kibibytes per second", " KiB/s"));

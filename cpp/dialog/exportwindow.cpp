@@ -90,10 +90,11 @@ bool ExportWindow::isUploading() const
 void ExportWindow::connectWidgets()
 {
     connect(m_ui, &ExportWidget::choicesChanged, this, &ExportWindow::somethingChanged);
-    // The limit holds for the uploads already running too, and is kept for the next ones.
-    connect(m_ui, &ExportWidget::uploadLimitChanged, this, [this](int kibPerSecond) {
+    // The limit holds for the uploads already running too, and is kept at
+    // once for the queue tools and the next windows.
+    connect(m_ui, &ExportWidget::uploadLimitChanged, this, [](int kibPerSecond) {
         ExportSettings::applyUploadLimit(kibPerSecond);
-        saveSettings();
+        ExportSettings::saveUploadLimit(kibPerSecond);
     });
     connect(m_ui->addPhotosButton(), &QPushButton::clicked, this, &ExportWindow::addPhotosFromDisk);
     connect(m_ui->loginButton(), &QPushButton::clicked, this, &ExportWindow::logIn);
