@@ -141,8 +141,10 @@ typedef struct {
   unsigned char *out;
   size_t capacity;
   size_t size;
-  /* Encoding from coefficients (dk_writer_start with blocks): one array per component. */
+  /* Encoding from coefficients (dk_writer_start with blocks): one array per
+   * component, and its size in blocks. */
   jvirt_barray_ptr blocks[MAX_COMPONENTS];
+  JDIMENSION across[MAX_COMPONENTS], down[MAX_COMPONENTS];
 } dk_writer;
 
 static void dk_dest_grow(dk_writer *w, size_t used, size_t capacity)
@@ -249,10 +251,10 @@ int dk_writer_start(dk_writer *w, int width, int height, int in_color,
   }
   for (i = 0; i < c->num_components; i++) {
     jpeg_component_info *comp = &c->comp_info[i];
-    JDIMENSION across = dk_blocks(width, comp->h_samp_factor, luma_h);
-    JDIMENSION down = dk_blocks(height, comp->v_samp_factor, luma_v);
+    w->across[i] = dk_blocks(width, comp->h_samp_factor, luma_h);
+    w->down[i] = dk_blocks(height, comp->v_samp_factor, luma_v);
     w->blocks[i] = (*c->mem->request_virt_barray)((j_common_ptr)c, JPOOL_IMAGE, TRUE,
-                                                  across, down, down);
+                                                  w->across[i], w->down[i], w->down[i]);
   }
   (*c->mem->realize_virt_arrays)((j_common_ptr)c);
   return 0;
@@ -269,11 +271,11 @@ JBLOCKARRAY dk_writer_blocks(dk_writer *w, int component, int *across, int *down
   JQUANT_TBL *table = c->quant_tbl_ptrs[comp->quant_tbl_no];
   int k;
   if (setjmp(w->err.jump)) return NULL;
-  *across = (int)dk_blocks(c->image_width, comp->h_samp_factor, c->comp_info[0].h_samp_factor);
-  *down = (int)dk_blocks(c->image_height, comp->v_samp_factor, c->comp_info[0].v_samp_factor);
+  *across = (int)w->across[component];
+  *down = (int)w->down[component];
   for (k = 0; k < DCTSIZE2; k++) quant[k] = table->quantval[k];
   return (*c->mem->access_virt_barray)((j_common_ptr)c, w->blocks[component], 0,
-                                       (JDIMENSION)*down, TRUE);
+                                       w->down[component], TRUE);
 }
 
 /* libjpeg-turbo's Huffman table maker (jchuff.c, exported by the library but

@@ -51,11 +51,7 @@ pub fn convert(data: &[u8], options: &PrepareOptions) -> Result<Converted, Strin
     let decoded = reader.start(dct_eighths((width, height), stored), decode_as)?;
     let channels: u8 = if decode_as == ColorSpace::Gray { 1 } else { 3 };
 
-    let displayed = if orientation >= 5 {
-        (stored.1, stored.0)
-    } else {
-        stored
-    };
+    let displayed = pixels::displayed_size(orientation, stored);
     let mut metadata = Metadata {
         exif: found.exif,
         xmp: found.xmp,

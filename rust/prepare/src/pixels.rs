@@ -144,17 +144,26 @@ impl BandResizer {
     }
 }
 
+/// The size a photo stored at `stored` shows at with an EXIF orientation: 5 to 8
+/// turn it a quarter, so width and height swap.
+pub fn displayed_size(orientation: u16, stored: (u32, u32)) -> (u32, u32) {
+    if (5..=8).contains(&orientation) {
+        (stored.1, stored.0)
+    } else {
+        stored
+    }
+}
+
 /// Where each displayed pixel of a photo is stored, for an EXIF orientation (EXIF
 /// 2.32, 4.6.4 A, tag 0x0112): displayed (x, y) is stored at pixel index `base +
-/// x * step_x + y * step_y`, in stored row `row_base + x * row_x + y * row_y`.
+/// x * step_x + y * step_y`.
 #[derive(Debug, Clone, Copy)]
 pub struct Turn {
     pub base: isize,
     pub step_x: isize,
     pub step_y: isize,
-    row_base: isize,
-    row_x: isize,
-    row_y: isize,
+    /// The stored image's width, in pixels.
+    width: isize,
 }
 
 impl Turn {
@@ -176,9 +185,7 @@ impl Turn {
             base: b0 * w + a0,
             step_x: bx * w + ax,
             step_y: by * w + ay,
-            row_base: b0,
-            row_x: bx,
-            row_y: by,
+            width: w,
         }
     }
 
@@ -189,7 +196,7 @@ impl Turn {
 
     /// The stored row of displayed (x, y).
     pub fn row(&self, x: u32, y: u32) -> u32 {
-        (self.row_base + x as isize * self.row_x + y as isize * self.row_y) as u32
+        (self.index(x as usize, y as usize) as isize / self.width) as u32
     }
 }
 
@@ -199,11 +206,8 @@ pub fn apply_orientation(pixels: Pixels, orientation: u16) -> Pixels {
         return pixels;
     }
     let c = pixels.channels as usize;
-    let (out_w, out_h) = if orientation >= 5 {
-        (pixels.height as usize, pixels.width as usize)
-    } else {
-        (pixels.width as usize, pixels.height as usize)
-    };
+    let (out_w, out_h) = displayed_size(orientation, (pixels.width, pixels.height));
+    let (out_w, out_h) = (out_w as usize, out_h as usize);
     let turn = Turn::new(orientation, (pixels.width, pixels.height));
     let mut out = vec![0u8; pixels.data.len()];
     let src = &pixels.data;
@@ -326,7 +330,7 @@ mod tests {
             (7, "BR", "TR"),
             (8, "TR", "BR"),
         ] {
-            let shown = if orientation >= 5 { (h, w) } else { (w, h) };
+            let shown = displayed_size(orientation, (w, h));
             let turn = Turn::new(orientation, (w, h));
             assert_eq!(turn.index(0, 0), corner(top_left), "orientation {orientation}");
             assert_eq!(turn.index(shown.0 as usize - 1, 0), corner(top_right), "orientation {orientation}");

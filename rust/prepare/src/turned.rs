@@ -15,7 +15,7 @@
 
 use crate::encode;
 use crate::libjpeg::{Block, BlockWriter, SymbolCounts, WriterSettings};
-use crate::pixels::Turn;
+use crate::pixels::{displayed_size, Turn};
 
 /// The type-II DCT of T.81 A.3.3 as a matrix: `M[u][x] = C(u)/2 cos((2x+1)u pi/16)`,
 /// so a block's transform is `M B M^T`.
@@ -145,6 +145,8 @@ pub struct TurnedEncoder {
     subsampled: bool,
     /// Displayed pixels per MCU side.
     mcu_side: u32,
+    /// MCUs across and down the displayed image.
+    mcus: (u32, u32),
     /// Every MCU, in the order the stored rows make them ready.
     order: Vec<Mcu>,
     next: usize,
@@ -161,7 +163,7 @@ pub struct TurnedEncoder {
 impl TurnedEncoder {
     /// `stored` is the (resized) size of the rows that will come, `channels` 1 or 3.
     pub fn new(stored: (u32, u32), channels: u8, orientation: u16, quality: u8) -> Result<Self, String> {
-        let shown = if orientation >= 5 { (stored.1, stored.0) } else { stored };
+        let shown = displayed_size(orientation, stored);
         let settings: WriterSettings = encode::settings(shown.0 as usize, shown.1 as usize, channels as usize, quality);
         let subsampled = settings.luma_per_chroma == (2, 2);
         if !subsampled && settings.luma_per_chroma != (1, 1) {
@@ -197,6 +199,7 @@ impl TurnedEncoder {
             turn,
             subsampled,
             mcu_side,
+            mcus: (across, down),
             order,
             next: 0,
             m,
@@ -234,11 +237,9 @@ impl TurnedEncoder {
     /// right, top to bottom; within an MCU the component's blocks the same way).
     fn count_dc(&mut self) {
         let per_side = self.mcu_side as usize / 8;
-        let across = self.shown.0.div_ceil(self.mcu_side) as usize;
-        let down = self.shown.1.div_ceil(self.mcu_side) as usize;
         let mut last = [0i32; 3];
-        for my in 0..down {
-            for mx in 0..across {
+        for my in 0..self.mcus.1 as usize {
+            for mx in 0..self.mcus.0 as usize {
                 for (component, previous) in last.iter_mut().enumerate().take(self.channels) {
                     let (side, table) = if component == 0 { (per_side, 0) } else { (1, 1) };
                     for by in 0..side {
